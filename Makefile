@@ -1,0 +1,37 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test catalog bench fuzz vsix e2e clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Show sip-lsp working on the shipped examples.
+demo: $(STAMP)
+	$(VENV)/bin/sip-lsp explain 604
+	$(VENV)/bin/sip-lsp compare 202 604
+	-$(VENV)/bin/sip-lsp check examples/
+
+## Run every test.
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+catalog: $(STAMP)
+	$(PY) -m sip_lsp.catalog build
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+fuzz: $(STAMP)
+	SIP_LSP_FUZZ_CASES=10000 $(PY) -m pytest -q tests/test_fuzz.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

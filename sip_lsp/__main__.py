@@ -1,0 +1,3 @@
+from sip_lsp.cli import main
+
+raise SystemExit(main())

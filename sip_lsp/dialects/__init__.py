@@ -1,0 +1,108 @@
+"""Dialect detection and dispatch: text -> `Analysis` (facts only, no judgement).
+
+Each dialect module exposes `analyze(text, ctx) -> Analysis`. Detection looks
+at the file name, its path and the first lines of content (DESIGN §3); a
+`dialect_globs` setting forces a dialect for matching paths.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sip_lsp.model import Analysis
+
+DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch")
+
+# How far into a file detection looks (lines).
+_HEAD_LINES = 400
+
+
+@dataclass
+class DialectContext:
+    """What a dialect may need beyond the text."""
+
+    path: str | None = None          # absolute path of the document, if any
+    root: str | None = None          # workspace root: includes never leave it
+    catalog: object | None = None    # sip_lsp.catalog.Catalog (cause maps)
+    # Reads an included file: path -> text, or None when unreadable. The server
+    # passes one that prefers open documents; the CLI one reads the disk.
+    read: Callable[[str], str | None] | None = None
+    flavor: str | None = None        # kamailio | opensips when already known
+    seen: set[str] = field(default_factory=set)  # include cycle guard
+
+
+_SER_MARK = re.compile(r"^\s*#!(KAMAILIO|SER|OPENSIPS|OPENSER)\b", re.M)
+_SER_HINT = re.compile(
+    r"^\s*(loadmodule\b|modparam\s*\(|mpath\s*=|(request_|failure_|onreply_|branch_|reply_|local_|error_|startup_)?route\s*(\[|\{)|event_route\s*\[)",
+    re.M,
+)
+_OPENSIPS_HINT = re.compile(
+    r"#!OPENSIPS|\bopensips\b|\bt_was_cancelled\b|\buse_next_gw\b|\bdrouting\b|\blb_next\b|\bmpath\s*=|\bsocket\s*=\s*\w+:|\bmod_fix\b|\bopensipsctl\b|\bbranch_route\s*\[|\$ru\b.*\$ru\b|\bsl_send_reply\s*\(\s*\d",
+    re.I,
+)
+_KAMAILIO_HINT = re.compile(r"#!KAMAILIO|#!SER\b|\bkamailio\b|request_route\b|\bkamcmd\b|\$T_reply_code|\bksr\b", re.I)
+_ASTERISK_HINT = re.compile(r"^\s*(exten|same)\s*=>?", re.M | re.I)
+_ASTERISK_CONTEXT = re.compile(r"^\s*\[[^\]\n]+\]", re.M)
+_AEL_HINT = re.compile(r"^\s*(context|macro)\s+[\w-]+\s*\{", re.M)
+_FREESWITCH_HINT = re.compile(r"<(extension|condition|action|context)\b|application\s*=", re.I)
+
+
+def detect(text: str, path: str | None = None, globs: dict[str, str] | None = None) -> str:
+    """Return the dialect of a document, or "unknown"."""
+    if path and globs:
+        for pattern, dialect in globs.items():
+            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+                return dialect
+    name = os.path.basename(path or "").lower()
+    head = text[:20000] if len(text) > 20000 else text
+    head = "\n".join(head.lstrip("\ufeff").split("\n")[:_HEAD_LINES])
+    if name.endswith(".ael"):
+        return "asterisk"
+    if name.endswith(".xml") or head.lstrip().startswith("<"):
+        if _FREESWITCH_HINT.search(head):
+            return "freeswitch"
+        return "unknown"
+    if name.startswith("extensions") and (name.endswith(".conf") or ".conf." in name):
+        return "asterisk"
+    mark = _SER_MARK.search(head)
+    if mark:
+        return "opensips" if mark.group(1) in ("OPENSIPS",) else "kamailio"
+    if _SER_HINT.search(head):
+        return _ser_flavor(head, name, path or "")
+    if _ASTERISK_HINT.search(head) and _ASTERISK_CONTEXT.search(head):
+        return "asterisk"
+    if _AEL_HINT.search(head):
+        return "asterisk"
+    return "unknown"
+
+
+def _ser_flavor(head: str, name: str, path: str) -> str:
+    if "opensips" in name or "opensips" in path.lower():
+        return "opensips"
+    if "kamailio" in name or "kamailio" in path.lower() or name.startswith("ser"):
+        return "kamailio"
+    opensips = len(_OPENSIPS_HINT.findall(head))
+    kamailio = len(_KAMAILIO_HINT.findall(head))
+    return "opensips" if opensips > kamailio else "kamailio"
+
+
+def analyze(text: str, dialect: str, ctx: DialectContext | None = None) -> Analysis:
+    """Extract facts from `text` with the named dialect; never raises on bad input."""
+    ctx = ctx or DialectContext()
+    if dialect in ("kamailio", "opensips"):
+        from sip_lsp.dialects import ser
+
+        ctx.flavor = dialect
+        return ser.analyze(text, ctx)
+    if dialect == "asterisk":
+        from sip_lsp.dialects import asterisk
+
+        return asterisk.analyze(text, ctx)
+    if dialect == "freeswitch":
+        from sip_lsp.dialects import freeswitch
+
+        return freeswitch.analyze(text, ctx)
+    return Analysis(dialect="unknown", text=text, path=ctx.path)

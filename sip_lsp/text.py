@@ -1,0 +1,69 @@
+"""Offsets <-> (line, column) in code points, and text decoding for files on disk.
+
+Lines end at "\n"; a "\r" before it belongs to the line ending, so columns on
+CRLF files are the same as on LF files.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+
+class LineIndex:
+    """Maps string offsets to 0-based (line, column) and back."""
+
+    __slots__ = ("text", "starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect_right(self.starts, offset) - 1
+        return line, offset - self.starts[line]
+
+    def offset(self, line: int, column: int) -> int:
+        if line < 0:
+            return 0
+        if line >= len(self.starts):
+            return len(self.text)
+        start = self.starts[line]
+        end = self.line_end(line)
+        return min(start + max(column, 0), end)
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of `line`, before its "\r\n" or "\n"."""
+        if line + 1 < len(self.starts):
+            end = self.starts[line + 1] - 1
+            if end > self.starts[line] and self.text[end - 1] == "\r":
+                end -= 1
+            return end
+        return len(self.text)
+
+    def line_text(self, line: int) -> str:
+        if not 0 <= line < len(self.starts):
+            return ""
+        return self.text[self.starts[line]:self.line_end(line)]
+
+    @property
+    def line_count(self) -> int:
+        return len(self.starts)
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Decode file bytes: UTF-8 (BOM dropped), else latin-1 with a note.
+
+    Returns the text and a note for the user when the bytes were not UTF-8.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return data.decode("latin-1"), f"not valid UTF-8 (byte {exc.start}); read as latin-1"
