@@ -1,0 +1,34 @@
+"""What every rule module shares: the context a rule runs in and the Finding builder.
+
+A rule module exposes `check(analysis, ctx) -> Iterable[Finding]`. It reads facts
+only (never the text) and takes its name, severity and message from the catalogue.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sip_lsp.catalog import Catalog
+from sip_lsp.model import Fix, Finding, Related, Span
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    catalog: Catalog
+
+    def finding(self, rule_id: str, span: Span, key: str = "", *, related: tuple[Related, ...] = (),
+                fixes: tuple[Fix, ...] = (), tags: tuple[str, ...] = (), **values: object) -> Finding:
+        """A Finding for `rule_id` with the catalogue's name, default severity and message.
+
+        `key` picks a variant message template (`messages:` in the rule entry).
+        """
+        rule = self.catalog.rules[rule_id]
+        return Finding(rule=rule.id, name=rule.name, severity=rule.severity, span=span,
+                       message=rule.text(key, **values), related=related, fixes=fixes, tags=tags)
+
+    def fix_title(self, rule_id: str, key: str, **values: object) -> str:
+        return self.catalog.rules[rule_id].fix_titles[key].format(**values)
+
+    def code_label(self, code: int) -> str:
+        """"604 Does Not Exist Anywhere" — or the bare number for an unregistered code."""
+        entry = self.catalog.code(code)
+        return f"{code} {entry.reason}" if entry else str(code)
