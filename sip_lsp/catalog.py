@@ -281,10 +281,7 @@ def _read_user_file(path: str) -> dict:
     except UnicodeDecodeError as exc:
         raise CatalogError(path, "", "", f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CatalogError(path, "", "", f"YAML syntax error: {where}{problem}") from None
+        raise CatalogError(path, "", "", _yaml_problem(exc)) from None
     if doc is None:
         return {}
     errors = validate(doc, schema())
@@ -292,6 +289,14 @@ def _read_user_file(path: str) -> dict:
         entry, fld, problem = errors[0]
         raise CatalogError(path, entry, fld, problem)
     return doc
+
+
+def _yaml_problem(exc: Exception) -> str:
+    """A PyYAML error as one line: where, then what."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"YAML syntax error: {where}{problem}"
 
 
 def _merge(data: dict, doc: dict, path: str, user: bool) -> None:
@@ -472,13 +477,13 @@ def compile_sources(source_dir: Path = SOURCE_DIR) -> dict:
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            raise CatalogError(rel, "", "", f"YAML syntax error: {exc}") from None
+            raise CatalogError(rel, "", "", _yaml_problem(exc)) from None
         errors = validate(doc, schema_doc)
         if errors:
             raise CatalogError(rel, *errors[0])
         _merge(data, doc, rel, user=False)
     data.pop("_codes_index", None)
-    data["codes"].sort(key=lambda e: e["code"])
+    data.setdefault("codes", []).sort(key=lambda e: e["code"])
     data["schema"] = schema_doc
     return data
 

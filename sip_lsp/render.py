@@ -1,0 +1,384 @@
+"""Markdown for hovers, `explain` and `compare`: layout here, every word in the catalogue.
+
+Headings, labels and sentence templates come from `catalog/headings.yaml`
+through `Catalog.heading`, so a translation is a YAML change and Python holds
+no prose. `markdown_to_text` turns the same Markdown into terminal text.
+"""
+from __future__ import annotations
+
+import re
+
+from sip_lsp.catalog import Catalog, CodeEntry, Engine, EngineCause, Header, RuleEntry
+from sip_lsp.model import FINAL_CODES, FailoverSite, StatusTest
+
+SEP = " · "
+WARN = "⚠"
+ENGINES = ("freeswitch", "asterisk")
+
+# Codes a failover should rarely run on, one rule each (DESIGN §4): 6xx SC301,
+# 487 SC302, 486 SC303, 401/407 SC304. Numbers only; the words are in the catalogue.
+FAILOVER_SURPRISES = frozenset({401, 407, 486, 487, *range(600, 700)})
+
+
+class _Keep(dict):
+    """Leaves an unknown `{name}` in a (user-translated) template as it is."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def words(catalog: Catalog, key: str, lang: str = "en", **values: object) -> str:
+    """A heading or sentence template from the catalogue, filled with `values`."""
+    text = catalog.heading(key, lang)
+    try:
+        return text.format_map(_Keep(values)) if values else text
+    except (ValueError, IndexError, AttributeError):  # a broken template in a user catalogue
+        return text
+
+
+def _label(code: int, catalog: Catalog) -> str:
+    entry = catalog.code(code)
+    return f"{code} {entry.reason}" if entry else str(code)
+
+
+def _class_label(cls: str, catalog: Catalog, lang: str) -> str:
+    return f"{cls} {catalog.class_name(cls, lang)}"
+
+
+def _section(title: str, body: str) -> str:
+    return f"### {title}\n\n{body}" if body else ""
+
+
+def _join(*parts: str) -> str:
+    return "\n\n".join(p for p in parts if p)
+
+
+def _bullets(lines: list[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines)
+
+
+# ---------------------------------------------------------------- codes
+
+
+def code_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
+    """The whole entry: hover on a code and `sip-lsp explain 604`."""
+    title = [f"**{entry.code} {entry.reason}**", _class_label(entry.cls, catalog, lang)]
+    if entry.rfc:
+        title.append(entry.rfc)
+    aliases = (f"{words(catalog, 'aliases', lang)}: " + ", ".join(f"“{a}”" for a in entry.aliases)
+               if entry.aliases else "")
+    return _join(
+        SEP.join(title),
+        _status_note(entry, catalog, lang),
+        entry.summary,
+        aliases,
+        _section(words(catalog, "description", lang), entry.description),
+        _section(words(catalog, "when_seen", lang), entry.when_seen),
+        _section(words(catalog, "how_to_fix", lang), entry.how_to_fix),
+        _section(words(catalog, "retry", lang), _retry(entry, catalog)),
+        _section(words(catalog, "headers_required", lang), _headers(entry.headers_required, catalog, lang)),
+        _section(words(catalog, "headers_recommended", lang), _headers(entry.headers_recommended, catalog, lang)),
+        _section(words(catalog, "causes", lang), _bullets(_cause_maps(entry.code, catalog, lang))),
+        _section(words(catalog, "contrast", lang), _bullets(
+            [f"**{_label(c.code, catalog)}** — {c.difference}" for c in entry.contrast])),
+    )
+
+
+def _status_note(entry: CodeEntry, catalog: Catalog, lang: str) -> str:
+    if entry.status == "current":
+        return ""
+    target = entry.replaced_by or entry.code // 100 * 100
+    target_entry = catalog.code(target)
+    reason = target_entry.reason if target_entry else ""
+    return f"> {WARN} " + words(catalog, entry.status, lang, code=target, reason=reason).strip()
+
+
+def _retry(entry: CodeEntry, catalog: Catalog) -> str:
+    retry = catalog.retry_classes.get(entry.retry)
+    return f"**{retry.title}.** {retry.advice}" if retry else ""
+
+
+def _headers(headers: tuple[Header, ...], catalog: Catalog, lang: str) -> str:
+    lines = []
+    for header in headers:
+        line = f"`{header.name}`"
+        if header.rfc:
+            line += f" ({header.rfc})"
+        if header.when:
+            line += " — " + words(catalog, "header_when", lang, when=header.when)
+        lines.append(line)
+    return _bullets(lines)
+
+
+def _cause_maps(code: int, catalog: Catalog, lang: str) -> list[str]:
+    """Q.850 (RFC 3398) and each engine's cause for a received `code`.
+
+    The entry's own fields win; otherwise the cause tables decide, so an entry
+    without cause fields still shows what the engines do with it.
+    """
+    entry = catalog.code(code)
+    lines = []
+    number = entry.q850 if entry and entry.q850 is not None else next(
+        (c.number for c in catalog.causes.values() if code in c.from_sip), None)
+    if number is not None:
+        cause = catalog.causes.get(number)
+        lines.append(f"{words(catalog, 'q850', lang)}: {number}" + (f" {cause.name}" if cause else ""))
+    for name in ENGINES:
+        engine = catalog.engines.get(name)
+        token = getattr(entry, name, None) if entry else None
+        cause = engine.cause(token) if engine and token else None
+        if engine and token is None:
+            cause = engine.cause_for_sip(code)
+            token = cause.name if cause else None
+        if token:
+            lines.append(f"{words(catalog, name, lang)}: `{token}`" + (f" ({cause.number})" if cause else ""))
+    return lines
+
+
+def unregistered_markdown(code: int, catalog: Catalog, lang: str = "en") -> str:
+    """A 3-digit code IANA never registered (499): how clients treat it (RFC 3261 §8.1.3.2)."""
+    cls = f"{code // 100}xx"
+    base = code // 100 * 100
+    base_entry = catalog.code(base)
+    return _join(
+        f"**{code}**{SEP}{_class_label(cls, catalog, lang)}",
+        f"> {WARN} " + words(catalog, "unregistered", lang, code=base,
+                          reason=base_entry.reason if base_entry else ""),
+        _section(words(catalog, "causes", lang), _bullets(_cause_maps(code, catalog, lang))),
+    )
+
+
+def phrase_markdown(phrase: str, code: int, catalog: Catalog, lang: str = "en") -> str:
+    """Hover on a reason phrase: the code that owns it, and a note when that is not `code`."""
+    owner = catalog.phrase_owner(phrase)
+    entry = catalog.code(code)
+    owner_entry = catalog.code(owner) if owner is not None else None
+    if owner_entry is None:
+        if entry is None:
+            return unregistered_markdown(code, catalog, lang)
+        note = words(catalog, "phrase_custom", lang, phrase=phrase, code=code, reason=entry.reason)
+        return _join(note, code_markdown(entry, catalog, lang))
+    if owner == code:
+        return code_markdown(owner_entry, catalog, lang)
+    note = words(catalog, "phrase_other_code", lang, phrase=phrase, owner=owner, owner_reason=owner_entry.reason,
+              code=code, reason=entry.reason if entry else "")
+    return _join(f"> {WARN} {note}", code_markdown(owner_entry, catalog, lang))
+
+
+# ---------------------------------------------------------------- rules
+
+
+def rule_markdown(rule: RuleEntry, catalog: Catalog, lang: str = "en") -> str:
+    """ruff-style rule documentation: what, why, example, instead, fix, reference."""
+    fix = _join(rule.fix, words(catalog, f"fixable_{rule.fixable}", lang))
+    return _join(
+        SEP.join((f"**{rule.id}**", f"`{rule.name}`", rule.severity)),
+        _section(words(catalog, "what_it_does", lang), rule.summary),
+        _section(words(catalog, "why", lang), rule.why),
+        _section(words(catalog, "example", lang), _fence(rule.example)),
+        _section(words(catalog, "instead", lang), _fence(rule.instead)),
+        _section(words(catalog, "fix", lang), fix),
+        _section(words(catalog, "rfc", lang), rule.rfc),
+    )
+
+
+def _fence(code: str) -> str:
+    return f"```\n{code.rstrip()}\n```" if code.strip() else ""
+
+
+# ---------------------------------------------------------------- compare
+
+
+def compare_markdown(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
+    """Two codes side by side: meaning, when seen, how to fix, differences, which to use."""
+    pair = (a, b)
+
+    def each(attr: str) -> str:
+        return _join(*(f"#### {e.code} {e.reason}\n\n{getattr(e, attr)}" for e in pair if getattr(e, attr)))
+
+    meaning = _bullets([f"**{e.code} {e.reason}**{SEP}{_class_label(e.cls, catalog, lang)} — {e.summary}"
+                        for e in pair])
+    versus = words(catalog, "versus", lang)
+    return _join(
+        f"**{a.code} {a.reason}** {versus} **{b.code} {b.reason}**",
+        _section(words(catalog, "meaning", lang), meaning),
+        _section(words(catalog, "when_seen", lang), each("when_seen")),
+        _section(words(catalog, "how_to_fix", lang), each("how_to_fix")),
+        _section(words(catalog, "key_differences", lang), _differences(a, b, catalog, lang)),
+        _section(words(catalog, "when_to_use", lang), _choose(a, b, catalog, lang)),
+    )
+
+
+def _differences(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str) -> str:
+    def retry(e: CodeEntry) -> str:
+        rc = catalog.retry_classes.get(e.retry)
+        return rc.title if rc else e.retry
+
+    def headers(e: CodeEntry) -> str:
+        return ", ".join(f"`{h.name}`" for h in e.headers_required) or words(catalog, "none", lang)
+
+    def status(e: CodeEntry) -> str:
+        return _status_note(e, catalog, lang).removeprefix(f"> {WARN} ") or words(catalog, e.status, lang)
+
+    rows = [
+        ("class", lambda e: _class_label(e.cls, catalog, lang)),
+        ("retry", retry),
+        ("authority", lambda e: words(catalog, f"scope_{e.cls}", lang)),
+        ("headers_required", headers),
+        ("status", status),
+    ]
+    table = [f"| | **{a.code} {a.reason}** | **{b.code} {b.reason}** |", "|---|---|---|"]
+    table += [f"| {words(catalog, key, lang)} | {fn(a)} | {fn(b)} |" for key, fn in rows]
+    notes = [c.difference for e, other in ((a, b), (b, a)) for c in e.contrast if c.code == other.code]
+    return _join("\n".join(table), _bullets(list(dict.fromkeys(notes))))
+
+
+def _choose(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str) -> str:
+    chosen = [c.choose for e, other in ((a, b), (b, a)) for c in e.contrast if c.code == other.code and c.choose]
+    if chosen:
+        return "\n\n".join(dict.fromkeys(chosen))
+    return _bullets([words(catalog, "use_code_when", lang, code=e.code, reason=e.reason, summary=e.summary)
+                     for e in (a, b)])
+
+
+# ---------------------------------------------------------------- code sets
+
+
+def ranges(codes: frozenset[int] | list[int]) -> str:
+    """`300–699` or `303–304, 306–379`: a code set as runs of consecutive codes."""
+    runs: list[list[int]] = []
+    for code in sorted(codes):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return ", ".join(str(lo) if lo == hi else f"{lo}–{hi}" for lo, hi in runs)
+
+
+def codes_markdown(codes: frozenset[int], catalog: Catalog, lang: str = "en", title: str = "",
+                   *, summaries: bool = False) -> str:
+    """Codes grouped by class with phrases; unregistered ones as counted runs; surprises marked."""
+    registered = [c for c in sorted(codes) if c in catalog.codes]
+    head = [f"**{title}**"] if title else []
+    if len(registered) < len(codes):
+        head.append(words(catalog, "range_summary", lang, ranges=ranges(codes), count=len(codes),
+                       registered=len(registered)))
+    unintended = words(catalog, "unintended", lang)
+    groups = []
+    for cls in sorted({c // 100 for c in codes}):
+        name = f"{cls}xx"
+        lines = []
+        for code in (c for c in registered if c // 100 == cls):
+            entry = catalog.codes[code]
+            line = f"`{code}` {entry.reason}" + (f" — {entry.summary}" if summaries else "")
+            lines.append(line + (f" {WARN} {unintended}" if code in FAILOVER_SURPRISES else ""))
+        rest = [c for c in codes if c // 100 == cls and c not in catalog.codes]
+        if rest:
+            base = cls * 100
+            line = f"{ranges(rest)}: " + words(catalog, "unregistered_in_class", lang, count=len(rest), code=base,
+                                            reason=catalog.codes[base].reason if base in catalog.codes else "")
+            lines.append(line + (f" {WARN} {unintended}" if base in FAILOVER_SURPRISES else ""))
+        groups.append(f"#### {_class_label(name, catalog, lang)}\n\n{_bullets(lines)}")
+    return _join("\n\n".join(head), *groups)
+
+
+def status_test_markdown(test: StatusTest, catalog: Catalog, lang: str = "en") -> str:
+    """Hover on a status pattern or comparison: every code it admits, and those beyond the named."""
+    beyond = (test.admits & FINAL_CODES) - test.named if test.named is not None else frozenset()
+    return _join(
+        f"`{test.text}`",
+        codes_markdown(test.admits, catalog, lang, words(catalog, "admits", lang)),
+        codes_markdown(beyond, catalog, lang, words(catalog, "beyond_named", lang)) if beyond else "",
+    )
+
+
+def failover_markdown(site: FailoverSite, catalog: Catalog, lang: str = "en") -> str:
+    """Hover on a failover action: the status codes that can still reach it."""
+    shaped = words(catalog, "shaped_by", lang, count=len(site.shaping_tests)) if site.shaping_tests else ""
+    return _join(
+        f"**`{site.action}`**{SEP}{site.kind.value}",
+        codes_markdown(site.codes, catalog, lang, words(catalog, "reaches", lang)),
+        shaped,
+    )
+
+
+# ---------------------------------------------------------------- engine causes
+
+
+def cause_markdown(engine: Engine, cause: EngineCause, catalog: Catalog, lang: str = "en") -> str:
+    """Hover on a cause name or number: what produces it in this engine and what it sends."""
+    q850 = catalog.causes.get(cause.number)
+    sends = cause.to_sip if cause.to_sip is not None else engine.default_to_sip
+    produced = engine.codes_for_cause(cause.name)
+    return _join(
+        SEP.join((f"**{cause.name}**", words(catalog, "cause_number", lang, number=cause.number),
+                  words(catalog, f"engine_{engine.name}", lang))),
+        cause.summary,
+        f"{words(catalog, 'q850', lang)}: {q850.number} {q850.name}" if q850 else "",
+        _section(words(catalog, "produced_by", lang),
+                 codes_markdown(produced, catalog, lang) if produced else words(catalog, "none", lang)),
+        _section(words(catalog, "sends", lang),
+                 _label(sends, catalog) if sends else words(catalog, "no_mapping", lang)),
+    )
+
+
+def dialstatus_markdown(value: str, catalog: Catalog, lang: str = "en") -> str:
+    """Hover on an Asterisk DIALSTATUS value: its causes and the SIP responses behind them."""
+    engine = catalog.engines.get("asterisk")
+    status = engine.dialstatus.get(value.upper()) if engine else None
+    if status is None:
+        return ""
+    produced = engine.codes_for_dialstatus(status.value)
+    return _join(
+        SEP.join((f"**{words(catalog, 'dialstatus', lang)}={status.value}**", words(catalog, "engine_asterisk", lang))),
+        status.summary,
+        words(catalog, "dialstatus_failed", lang) if status.failed else "",
+        _section(words(catalog, "dialstatus_causes", lang), ", ".join(f"`{c}`" for c in status.causes)),
+        _section(words(catalog, "produced_by", lang), codes_markdown(produced, catalog, lang) if produced else ""),
+    )
+
+
+# ---------------------------------------------------------------- terminal text
+
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
+
+
+def markdown_to_text(md: str) -> str:
+    """The Markdown above as terminal text: headings underlined, tables aligned, no markup."""
+    out: list[str] = []
+    lines = md.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("```"):
+            i += 1
+            while i < len(lines) and not lines[i].startswith("```"):
+                out.append("    " + lines[i])
+                i += 1
+        elif line.startswith("|"):
+            table = []
+            while i < len(lines) and lines[i].startswith("|"):
+                table.append(lines[i])
+                i += 1
+            out.extend(_table(table))
+            continue
+        elif line.startswith("#"):
+            level, title = len(line) - len(line.lstrip("#")), _inline(line.lstrip("#").strip())
+            out += [title, ("=" if level <= 3 else "-") * len(title)]
+        else:
+            out.append(_inline(line.removeprefix("> ")))
+        i += 1
+    return "\n".join(out).strip() + "\n"
+
+
+def _inline(text: str) -> str:
+    """Drops ** and backticks, leaving text inside `code` untouched."""
+    parts = text.split("`")
+    return "".join(p if n % 2 else _STRONG.sub(r"\1", p) for n, p in enumerate(parts))
+
+
+def _table(rows: list[str]) -> list[str]:
+    cells = [[_inline(c.strip()) for c in row.strip().strip("|").split("|")]
+             for row in rows if not set(row) <= set("|-: ")]
+    widths = [max(len(r[n]) for r in cells if n < len(r)) for n in range(max(map(len, cells)))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
