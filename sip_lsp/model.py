@@ -75,6 +75,8 @@ class StatusTest:
     reads_request_status: bool = False
     # Span of the variable to rewrite for SC308 ($rs -> $T_reply_code).
     variable_span: Span | None = None
+    # Span of the regex inside its quotes, for SC306's anchoring fix. None: no fix.
+    pattern_span: Span | None = None
 
 
 class FailoverKind(str, Enum):

@@ -1,0 +1,57 @@
+"""Facts + catalogue + settings -> findings (pure, dialect-free).
+
+`run_rules` runs every rule module, keeps what the settings enable (with their
+severity overrides), drops what inline `sip-lsp: disable=` comments hide, and
+sorts by position. Dialect notes are not rules: `lint()` passes them on as is.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+
+from sip_lsp.catalog import Catalog
+from sip_lsp.config import Settings
+from sip_lsp.model import Analysis, Finding
+from sip_lsp.rules.base import RuleContext
+from sip_lsp.text import LineIndex
+
+# Rule modules, each `check(analysis, ctx) -> Iterable[Finding]`.
+_MODULES = ("codes", "replies", "failover", "status_tests")
+# Modules owned by the dialplan engineers; run when they have landed.
+_OPTIONAL = ("causes", "dispatch")
+
+
+def rule_modules() -> list:
+    modules = [importlib.import_module(f"sip_lsp.rules.{name}") for name in _MODULES]
+    for name in _OPTIONAL:
+        try:
+            modules.append(importlib.import_module(f"sip_lsp.rules.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"sip_lsp.rules.{name}":
+                raise
+    return modules
+
+
+def run_rules(analysis: Analysis, catalog: Catalog, settings: Settings | None = None) -> list[Finding]:
+    settings = settings or Settings()
+    ctx = RuleContext(catalog)
+    lines = LineIndex(analysis.text)
+    out: list[Finding] = []
+    for module in rule_modules():
+        for finding in module.check(analysis, ctx):
+            if not settings.enabled(finding.rule, finding.name):
+                continue
+            if _suppressed(finding, analysis, lines):
+                continue
+            level = settings.severity_for(finding.rule, finding.name)
+            out.append(replace(finding, severity=level) if level else finding)
+    out.sort(key=lambda f: (f.span.path or "", f.span.start, f.span.end, f.rule))
+    return out
+
+
+def _suppressed(finding: Finding, analysis: Analysis, lines: LineIndex) -> bool:
+    """Hidden by a file-wide comment, or one on the finding's start line (this document only)."""
+    sup = analysis.suppressions
+    in_document = finding.span.path in (None, analysis.path)
+    line = lines.position(finding.span.start)[0] if in_document else -1
+    return any(sup.hides(key, line) for key in (finding.rule, finding.name))

@@ -5,9 +5,11 @@ only (never the text) and takes its name, severity and message from the catalogu
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sip_lsp.catalog import Catalog
+from sip_lsp.catalog import _fold as fold_phrase  # the catalogue's own phrase folding
 from sip_lsp.model import Fix, Finding, Related, Span
 
 
@@ -32,3 +34,15 @@ class RuleContext:
         """"604 Does Not Exist Anywhere" — or the bare number for an unregistered code."""
         entry = self.catalog.code(code)
         return f"{code} {entry.reason}" if entry else str(code)
+
+    def code_list(self, codes: Iterable[int], limit: int = 3) -> str:
+        """"600 Busy Everywhere, 603 Decline, …": registered codes first, at most `limit` shown."""
+        ordered = sorted(codes, key=lambda c: (self.catalog.code(c) is None, c))
+        shown = ", ".join(self.code_label(c) for c in ordered[:limit])
+        return shown + (", …" if len(ordered) > limit else "")
+
+    def owns_phrase(self, code: int, phrase: str) -> bool:
+        """True when `phrase` is the code's registered phrase or one of its aliases."""
+        entry = self.catalog.code(code)
+        return entry is not None and any(fold_phrase(p) == fold_phrase(phrase)
+                                         for p in (entry.reason, *entry.aliases))

@@ -1,0 +1,236 @@
+"""`sip-lsp check`: lint files and directories, print findings, optionally fix.
+
+Exit status: 0 clean, 1 findings (0 with --exit-zero), 2 usage or I/O error
+(a missing path, an unreadable file, a broken sip-lsp.toml or catalogue). A
+file that cannot be read gets one line on stderr; the others are still checked.
+"""
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import replace
+from typing import Iterator
+
+from sip_lsp import dialects
+from sip_lsp.catalog import Catalog, CatalogError, load_catalog
+from sip_lsp.config import ConfigError, Settings, find_config, load_config, matches
+from sip_lsp.lint import fix_all, lint
+from sip_lsp.report import FileReport, Locator, display_path
+from sip_lsp.text import decode
+
+# Directories never searched when a directory is given.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
+_SNIFF_BYTES = 8192
+_BOM = b"\xef\xbb\xbf"
+
+
+def run_check(args) -> int:
+    return _Check(args).run()
+
+
+class _Check:
+    def __init__(self, args) -> None:
+        self.args = args
+        self.failed = False
+        self.cli_select = _split(args.select)
+        self.cli_ignore = _split(args.ignore)
+        self._configs: dict[str | None, Settings | None] = {}
+        self._catalogs: dict[tuple[str, ...], Catalog | None] = {}
+        self._seen: set[str] = set()
+        self.locator = Locator(_read_text)
+
+    # ------------------------------------------------------------ driver
+
+    def run(self) -> int:
+        base = self._catalog(())
+        if base is None:
+            return 2
+        unknown = [s for s in (*self.cli_select, *self.cli_ignore)
+                   if not any(matches(s, r.id, r.name) for r in base.rules.values())]
+        if unknown:
+            print(f"sip-lsp: error: unknown rule {unknown[0]!r} in --select/--ignore "
+                  "(use an id like SC301, a prefix like SC3, or a rule name)", file=sys.stderr)
+            return 2
+        reports = [r for path, explicit, root in self._targets() if (r := self._check(path, explicit, root))]
+        catalog = self._catalog(tuple(self.args.catalog)) or base
+        self._write(reports, catalog)
+        if self.failed:
+            return 2
+        found = any(r.findings for r in reports)
+        return 1 if found and not self.args.exit_zero else 0
+
+    def _write(self, reports: list[FileReport], catalog: Catalog) -> None:
+        fmt, out = self.args.format, sys.stdout
+        if fmt == "json":
+            from sip_lsp.report import machine
+            machine.write_json(reports, self.locator, out)
+        elif fmt == "github":
+            from sip_lsp.report import machine
+            machine.write_github(reports, self.locator, out)
+        elif fmt == "sarif":
+            from sip_lsp.report import sarif
+            sarif.write(reports, self.locator, catalog, out)
+        else:
+            from sip_lsp.report import text
+            text.write(reports, self.locator, out, self.args.fix)
+
+    # ------------------------------------------------------------ files
+
+    def _targets(self) -> Iterator[tuple[str, bool, str]]:
+        """(absolute path, named explicitly, include root) for every file to consider."""
+        for given in self.args.paths:
+            path = os.path.abspath(given)
+            if os.path.isdir(path):
+                for top, dirs, files in os.walk(path):
+                    dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+                    for name in sorted(files):
+                        yield from self._once(os.path.join(top, name), False, path)
+            elif os.path.exists(path):
+                yield from self._once(path, True, os.path.dirname(path))
+            else:
+                self._error(given, "no such file or directory")
+
+    def _once(self, path: str, explicit: bool, root: str) -> Iterator[tuple[str, bool, str]]:
+        if path not in self._seen:
+            self._seen.add(path)
+            yield path, explicit, root
+
+    def _check(self, path: str, explicit: bool, root: str) -> FileReport | None:
+        shown = display_path(path)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            self._error(shown, f"cannot read ({exc.strerror or exc})")
+            return None
+        if b"\0" in data[:_SNIFF_BYTES]:
+            if explicit:
+                self._note(shown, "binary file; skipped")
+            return None
+        settings = self._settings(path)
+        catalog = settings and self._catalog((*settings.catalogs, *self.args.catalog))
+        if settings is None or catalog is None:
+            return None
+        text, encoding_note = decode(data)
+        dialect = self.args.dialect or dialects.detect(text, path, settings.dialects)
+        if dialect == "unknown":
+            if explicit:
+                self._note(shown, "not recognised as Kamailio, OpenSIPS, Asterisk or FreeSWITCH "
+                                  "(use --dialect or a [dialects] glob in sip-lsp.toml); skipped")
+            return None
+        if encoding_note:
+            self._note(shown, encoding_note)
+        root = os.path.dirname(settings.source) if settings.source else root
+        lint_args = {"read": _read_text, "root": root, "dialect": dialect}
+        try:
+            result = lint(text, path, settings, catalog, **lint_args)
+        except Exception as exc:  # a dialect bug must not stop the other files
+            self._error(shown, f"internal error while analysing ({type(exc).__name__}: {exc}); please report it")
+            return None
+        if result.too_large:
+            self._note(shown, f"larger than max-file-size ({settings.max_file_size} characters); skipped")
+            return None
+        report = FileReport(path, shown, text, result.findings)
+        for note in result.notes:
+            loc = self.locator.locate(note.span, report)
+            self._note(f"{loc.display}:{loc.line}:{loc.column}", note.message)
+        if self.args.fix and any(fix.safe for f in result.findings for fix in f.fixes):
+            self._fix(report, data, settings, catalog, lint_args)
+        return report
+
+    def _fix(self, report: FileReport, data: bytes, settings: Settings, catalog: Catalog, lint_args: dict) -> None:
+        new_text, applied = fix_all(report.text, report.path, settings, catalog, **lint_args)
+        if not applied or new_text == report.text:
+            return
+        encoding = "utf-8" if decode(data)[1] is None else "latin-1"
+        try:
+            payload = (_BOM if data.startswith(_BOM) else b"") + new_text.encode(encoding)
+            _write_atomic(report.path, data, payload)
+        except _ChangedOnDisk:
+            self._error(report.display, "changed on disk while being checked; not fixed")
+            return
+        except (OSError, UnicodeEncodeError) as exc:
+            self._error(report.display, f"cannot write the fixes ({getattr(exc, 'strerror', None) or exc})")
+            return
+        counts = Counter(f.rule for f, _ in applied)
+        what = ", ".join(f"{rule} x{n}" if n > 1 else rule for rule, n in sorted(counts.items()))
+        print(f"{report.display}: fixed {len(applied)} ({what})", file=sys.stderr)
+        report.text = new_text
+        report.findings = lint(new_text, report.path, settings, catalog, **lint_args).findings
+        report.fixed = len(applied)
+        self.locator = Locator(_read_text)
+
+    # ------------------------------------------------------------ settings
+
+    def _settings(self, path: str) -> Settings | None:
+        source = self.args.config or find_config(path)
+        if source not in self._configs:
+            try:
+                settings = load_config(source) if source else Settings()
+            except ConfigError as exc:
+                self._error("sip-lsp", str(exc))
+                settings = None
+            if settings is not None:
+                if self.cli_select:
+                    settings = replace(settings, select=self.cli_select)
+                settings = replace(settings, ignore=(*settings.ignore, *self.cli_ignore))
+            self._configs[source] = settings
+        return self._configs[source]
+
+    def _catalog(self, files: tuple[str, ...]) -> Catalog | None:
+        if files not in self._catalogs:
+            try:
+                self._catalogs[files] = load_catalog(list(files))
+            except CatalogError as exc:
+                self._error("sip-lsp", f"catalogue {exc}")
+                self._catalogs[files] = None
+        return self._catalogs[files]
+
+    # ------------------------------------------------------------ messages
+
+    def _error(self, where: str, problem: str) -> None:
+        self.failed = True
+        print(f"{where}: error: {problem}", file=sys.stderr)
+
+    def _note(self, where: str, message: str) -> None:
+        print(f"{where}: note: {message}", file=sys.stderr)
+
+
+class _ChangedOnDisk(Exception):
+    pass
+
+
+def _write_atomic(path: str, original: bytes, payload: bytes) -> None:
+    """Replace `path` with `payload` unless it no longer holds `original`; keeps the mode."""
+    with open(path, "rb") as fh:
+        if fh.read() != original:
+            raise _ChangedOnDisk(path)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=".sip-lsp-", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _read_text(path: str) -> str | None:
+    """An included file's text, or None when it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            return decode(fh.read())[0]
+    except OSError:
+        return None
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(s.strip() for s in (value or "").split(",") if s.strip())

@@ -1,0 +1,78 @@
+"""The one call the CLI and the server share: text -> analysis -> findings.
+
+Also applies fixes to a text (`check --fix`, `source.fixAll`): non-overlapping
+safe fixes, re-analysed until nothing more applies.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sip_lsp import dialects
+from sip_lsp.catalog import Catalog
+from sip_lsp.config import Settings
+from sip_lsp.model import Analysis, Finding, Fix, Note
+from sip_lsp.rules import run_rules
+
+# `check --fix` re-analyses after each pass; a fix that keeps producing fixes stops here.
+MAX_FIX_PASSES = 5
+
+
+@dataclass
+class LintResult:
+    analysis: Analysis
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    too_large: bool = False          # over settings.max_file_size: not analysed
+
+
+def lint(text: str, path: str | None, settings: Settings, catalog: Catalog,
+         read: Callable[[str], str | None] | None = None, root: str | None = None,
+         dialect: str | None = None) -> LintResult:
+    """Detect the dialect (unless forced), analyse, run the rules. Never raises on bad input."""
+    if len(text) > settings.max_file_size:
+        return LintResult(Analysis(dialect="unknown", text=text, path=path), too_large=True)
+    dialect = dialect or dialects.detect(text, path, settings.dialects)
+    ctx = dialects.DialectContext(path=path, root=root, catalog=catalog, read=read)
+    analysis = dialects.analyze(text, dialect, ctx)
+    return LintResult(analysis, run_rules(analysis, catalog, settings), list(analysis.notes))
+
+
+def apply_fixes(text: str, fixes: list[Fix], path: str | None = None) -> tuple[str, list[Fix]]:
+    """Apply the fixes whose edits touch only this document and overlap no earlier one."""
+    taken: list[tuple[int, int]] = []
+    chosen: list[Fix] = []
+    for fix in fixes:
+        if not fix.edits or any(e.span.path not in (None, path) for e in fix.edits):
+            continue
+        ranges = [(e.span.start, e.span.end) for e in fix.edits]
+        if any(_overlap(r, t) for r in ranges for t in taken):
+            continue
+        taken += ranges
+        chosen.append(fix)
+    edits = sorted((e for f in chosen for e in f.edits), key=lambda e: (e.span.start, e.span.end), reverse=True)
+    for edit in edits:
+        text = text[:edit.span.start] + edit.new_text + text[edit.span.end:]
+    return text, chosen
+
+
+def fix_all(text: str, path: str | None, settings: Settings, catalog: Catalog,
+            dialect: str | None = None, **lint_args) -> tuple[str, list[tuple[Finding, Fix]]]:
+    """Apply safe fixes until the text is stable; returns the text and what was applied."""
+    applied: list[tuple[Finding, Fix]] = []
+    for _ in range(MAX_FIX_PASSES):
+        result = lint(text, path, settings, catalog, dialect=dialect, **lint_args)
+        candidates = [(f, fix) for f in result.findings
+                      for fix in [next((x for x in f.fixes if x.safe), None)] if fix]
+        new_text, chosen = apply_fixes(text, [fix for _, fix in candidates], path)
+        if not chosen or new_text == text:
+            break
+        applied += [(f, fix) for f, fix in candidates if any(fix is c for c in chosen)]
+        text = new_text
+    return text, applied
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Ranges overlap, or two insertions land at the same offset."""
+    return a[0] < b[1] and b[0] < a[1] or a == b or (a[0] == a[1] and b[0] <= a[0] <= b[1]) \
+        or (b[0] == b[1] and a[0] <= b[0] <= a[1])
