@@ -112,7 +112,10 @@ class Engine:
     default_to_sip: int | None = None
     dialstatus: dict[str, DialStatus] = field(default_factory=dict)
     source: str = ""
+    # Response names the engine accepts in place of a code (PJSIPHangup(BUSY_HERE) -> 486).
+    sip_names: dict[str, int] = field(default_factory=dict)
     _by_token: dict[str, EngineCause] = field(default_factory=dict, repr=False)
+    _codes_by_cause: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for cause in self.causes.values():
@@ -134,8 +137,14 @@ class Engine:
         return self.cause(name) if name else None
 
     def codes_for_cause(self, name: str) -> frozenset[int]:
-        """Every final SIP code (300-699) this engine maps to the cause."""
-        return _codes_for_cause(self, name.upper())
+        """Every final SIP code (300-699) this engine maps to the cause (computed once per cause)."""
+        target = self.cause(name)
+        if target is None:
+            return frozenset()
+        if target.name not in self._codes_by_cause:
+            self._codes_by_cause[target.name] = frozenset(
+                c for c in range(300, 700) if self.cause_for_sip(c) is target)
+        return self._codes_by_cause[target.name]
 
     def codes_for_dialstatus(self, value: str) -> frozenset[int]:
         status = self.dialstatus.get(value.upper())
@@ -149,18 +158,6 @@ class Engine:
         for name in names:
             codes |= self.codes_for_cause(name)
         return frozenset(codes)
-
-
-@lru_cache(maxsize=None)
-def _codes_for_cause_cached(engine_id: int, engine: Engine, name: str) -> frozenset[int]:
-    target = engine.cause(name)
-    if target is None:
-        return frozenset()
-    return frozenset(c for c in range(300, 700) if engine.cause_for_sip(c) is target)
-
-
-def _codes_for_cause(engine: Engine, name: str) -> frozenset[int]:
-    return _codes_for_cause_cached(id(engine), engine, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +358,7 @@ def _build(data: dict) -> Catalog:
                                                d.get("other_causes", False), d.get("failed", False))
                         for d in eng.get("dialstatus", [])},
             source=eng.get("source", ""),
+            sip_names=dict(eng.get("sip_names", {})),
         )
     rules = {r["id"]: RuleEntry(
         id=r["id"], name=r["name"], severity=r["severity"], summary=r["summary"].strip(),
