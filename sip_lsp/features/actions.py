@@ -1,0 +1,82 @@
+"""Code-action edits: suppression comments and the set of safe fixes.
+
+Suppression comments use the dialect's comment leader (`#`, `;`, `<!--`) so
+the dialect reads them back (`sip-lsp: disable=` on the line above a finding,
+`sip-lsp: disable-file=` at the top).
+"""
+from __future__ import annotations
+
+import re
+
+from sip_lsp.model import Analysis, Edit, Finding, Span
+from sip_lsp.text import LineIndex
+
+_DIRECTIVE = re.compile(r"sip-lsp:\s*disable=([\w,\s]+?)\s*(-->)?\s*$")
+_FILE_DIRECTIVE = re.compile(r"sip-lsp:\s*disable-file=([\w,\s]+?)\s*(-->)?\s*$")
+# First lines that must stay first: #!KAMAILIO-style markers and XML declarations.
+_KEEP_FIRST = re.compile(r"\s*(#!(KAMAILIO|OPENSIPS|SER|OPENSER)\b|<\?xml)", re.I)
+
+
+def _comment(leader: str, body: str) -> str:
+    return f"<!-- {body} -->" if leader.startswith("<!--") else f"{leader} {body}"
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text[:4096] else "\n"
+
+
+def disable_on_line(analysis: Analysis, lines: LineIndex, finding: Finding) -> Edit:
+    """Add the rule to a `disable=` comment on the line above (or insert one)."""
+    line, _ = lines.position(finding.span.start)
+    above = lines.line_text(line - 1) if line > 0 else ""
+    m = _DIRECTIVE.search(above) if line > 0 else None
+    if m and not _FILE_DIRECTIVE.search(above):
+        ids = [i.strip() for i in m.group(1).split(",") if i.strip()]
+        if finding.rule not in ids:
+            ids.append(finding.rule)
+        start = lines.starts[line - 1] + m.start(1)
+        return Edit(Span(start, start + len(m.group(1))), ",".join(ids))
+    text = lines.line_text(line)
+    indent = text[: len(text) - len(text.lstrip())]
+    comment = _comment(analysis.comment, f"sip-lsp: disable={finding.rule}")
+    start = lines.starts[line]
+    return Edit(Span(start, start), f"{indent}{comment}{_newline(analysis.text)}")
+
+
+def disable_in_file(analysis: Analysis, lines: LineIndex, rule: str) -> Edit:
+    """Add the rule to the file's `disable-file=` comment (or insert one at the top)."""
+    for n in range(min(lines.line_count, 20)):
+        text = lines.line_text(n)
+        m = _FILE_DIRECTIVE.search(text)
+        if m:
+            ids = [i.strip() for i in m.group(1).split(",") if i.strip()]
+            if rule not in ids:
+                ids.append(rule)
+            start = lines.starts[n] + m.start(1)
+            return Edit(Span(start, start + len(m.group(1))), ",".join(ids))
+    line = 1 if lines.line_count > 1 and _KEEP_FIRST.match(lines.line_text(0)) else 0
+    start = lines.starts[line] if line < lines.line_count else len(analysis.text)
+    comment = _comment(analysis.comment, f"sip-lsp: disable-file={rule}")
+    return Edit(Span(start, start), comment + _newline(analysis.text))
+
+
+def safe_fix_edits(findings: list[Finding]) -> list[Edit]:
+    """The first safe fix of every finding, dropping edits that overlap an earlier one."""
+    chosen: list[Edit] = []
+    for finding in sorted(findings, key=lambda f: f.span.start):
+        fix = next((f for f in finding.fixes if f.safe), None)
+        if fix is None:
+            continue
+        edits = sorted(fix.edits, key=lambda e: (e.span.path or "", e.span.start))
+        if any(_overlaps(e, c) for e in edits for c in chosen):
+            continue
+        chosen.extend(edits)
+    return chosen
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    if a.span.path != b.span.path:
+        return False
+    if a.span.start == a.span.end == b.span.start == b.span.end:
+        return True
+    return a.span.start < b.span.end and b.span.start < a.span.end

@@ -1,0 +1,37 @@
+"""The language server: pygls wiring only (DESIGN §1).
+
+`serve(args)` builds the server, registers one module per feature and runs it
+on stdio or TCP. Everything it says comes from the core (`sip_lsp.features`,
+`sip_lsp.lint`, `sip_lsp.render`); these modules only convert to LSP types.
+"""
+from __future__ import annotations
+
+import logging
+
+
+def build():
+    """A server with every feature registered (tests and benches use this too)."""
+    from sip_lsp.server import (code_actions, completion, configuration, diagnostics, hover, inlay_hints,
+                                navigation, symbols, sync)
+    from sip_lsp.server.server import SipLanguageServer
+
+    server = SipLanguageServer()
+    for feature in (configuration, sync, diagnostics, hover, completion, inlay_hints, symbols, navigation,
+                    code_actions):
+        feature.register(server)
+    return server
+
+
+def serve(args) -> int:
+    """Run until the client says exit; `args.tcp` is "HOST:PORT", `args.log_file` a path."""
+    if getattr(args, "log_file", None):
+        logging.basicConfig(filename=args.log_file, level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    server = build()
+    tcp = getattr(args, "tcp", None)
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0

@@ -1,0 +1,60 @@
+"""Settings from the editor: initializationOptions, workspace/configuration and
+didChangeConfiguration, merged over `sip-lsp.toml`; locale from initialize."""
+from __future__ import annotations
+
+from lsprotocol import types
+
+from sip_lsp.server import diagnostics
+from sip_lsp.server.guard import guarded
+from sip_lsp.server.server import SECTION
+
+LANGS = ("en", "ru")
+
+
+def _lang(locale: str | None) -> str:
+    lang = (locale or "en").replace("_", "-").split("-")[0].lower()
+    return lang if lang in LANGS else "en"
+
+
+def _pulls_configuration(ls) -> bool:
+    ws = ls.client_capabilities.workspace
+    return bool(ws and ws.configuration)
+
+
+async def pull_settings(ls) -> None:
+    """Ask the client for the `sipLsp` section, then re-analyse and re-publish."""
+    result = await ls.workspace_configuration_async(
+        types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)]))
+    settings = result[0] if result else None
+    apply(ls, settings if isinstance(settings, dict) else {})
+
+
+def apply(ls, settings: dict) -> None:
+    ls.set_editor_settings(settings)
+    for doc in ls.documents:
+        ls.forget(doc.uri)
+    diagnostics.refresh(ls)
+
+
+def register(server) -> None:
+    @server.feature(types.INITIALIZE)
+    @guarded()
+    def initialize(ls, params: types.InitializeParams):
+        ls.lang = _lang(params.locale)
+        options = params.initialization_options
+        if isinstance(options, dict):
+            ls.set_editor_settings(options)
+
+    @server.feature(types.INITIALIZED)
+    @guarded()
+    async def initialized(ls, params: types.InitializedParams):
+        if _pulls_configuration(ls):
+            await pull_settings(ls)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @guarded()
+    async def did_change_configuration(ls, params: types.DidChangeConfigurationParams):
+        if _pulls_configuration(ls):
+            await pull_settings(ls)
+        elif isinstance(params.settings, dict):
+            apply(ls, params.settings)

@@ -1,0 +1,268 @@
+"""The server object: open documents, settings, catalogues and cached analyses.
+
+Everything a feature module needs goes through `SipLanguageServer`: `analysed(doc)`
+returns the lint result for the document's current version (cached), and
+`positions_for(path)` converts offsets of any file the analysis mentions.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+from pygls.uris import from_fs_path
+
+from sip_lsp import __version__
+from sip_lsp.server.documents import Document, Documents, Positions
+from sip_lsp.text import LineIndex, decode
+
+log = logging.getLogger("sip_lsp.server")
+
+SECTION = "sipLsp"
+# Included files larger than this are not read (a misdirected include of a dump).
+_MAX_INCLUDE = 32 * 1024 * 1024
+
+
+class SipProtocol(LanguageServerProtocol):
+    """Keeps documents in `Documents` instead of pygls' workspace (see documents.py)."""
+
+    _server: "SipLanguageServer"
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        self._server.documents.open(params.text_document, self.workspace.position_codec)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        doc = self._server.documents.get(params.text_document.uri)
+        if doc is not None:
+            for change in params.content_changes:
+                doc.apply(change)
+            doc.version = params.text_document.version
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        self._server.documents.close(params.text_document.uri)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
+@dataclass
+class Analysed:
+    """One lint result for one version of a document under one settings generation."""
+
+    version: int | None
+    generation: int
+    result: object                   # sip_lsp.lint.LintResult
+    positions: Positions
+    catalog: object
+    settings: object
+    seconds: float = 0.0
+    _index: object = field(default=None, repr=False)
+    _diagnostics: object = field(default=None, repr=False)
+
+    @property
+    def analysis(self):
+        return self.result.analysis
+
+    @property
+    def index(self):
+        """The offset index, built on first use (hover, definition)."""
+        if self._index is None:
+            from sip_lsp.features import SiteIndex
+
+            self._index = SiteIndex(self.result.analysis)
+        return self._index
+
+    @property
+    def result_id(self) -> str:
+        return f"{self.version}.{self.generation}"
+
+
+class SipLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("sip-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         protocol_cls=SipProtocol)
+        self.documents = Documents()
+        self.analyses: dict[str, Analysed] = {}
+        self.lang = "en"
+        self.editor_settings: dict = {}
+        self.generation = 0
+        self._configs: dict[str, object] = {}
+        self._catalogs: dict[tuple, object] = {}
+        self._shown: set[str] = set()
+        self.pending: dict[str, object] = {}  # uri -> asyncio.TimerHandle of a scheduled analysis
+
+    # ------------------------------------------------------------ client facts
+
+    @property
+    def pull_diagnostics(self) -> bool:
+        caps = self.client_capabilities.text_document
+        return caps is not None and caps.diagnostic is not None
+
+    @property
+    def refresh_support(self) -> bool:
+        ws = self.client_capabilities.workspace
+        return bool(ws and ws.diagnostics and ws.diagnostics.refresh_support)
+
+    @property
+    def root(self) -> str | None:
+        try:
+            return self.workspace.root_path
+        except RuntimeError:
+            return None
+
+    @property
+    def codec(self):
+        return self.workspace.position_codec
+
+    # ------------------------------------------------------------ messages
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        log.info(message)
+        try:
+            self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        except Exception:  # the writer may be gone during exit
+            log.exception("cannot log to client")
+
+    def failed(self, what: str, exc: BaseException) -> None:
+        """A handler failed: log it to the client; the server keeps serving."""
+        detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        self.log(f"sip-lsp: {what} failed: {exc!r}\n{detail}", types.MessageType.Error)
+
+    def problem(self, message: str) -> None:
+        """Tell the user once about a bad setting or catalogue."""
+        if message in self._shown:
+            return
+        self._shown.add(message)
+        self.log(message, types.MessageType.Warning)
+        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
+
+    def report_server_error(self, error, source) -> None:  # type: ignore[override]
+        # Log instead of a popup: a user cannot act on a stack trace.
+        self.failed("request", error)
+
+    # ------------------------------------------------------------ settings
+
+    def set_editor_settings(self, settings: object) -> None:
+        if isinstance(settings, dict) and SECTION in settings and isinstance(settings[SECTION], (dict, type(None))):
+            settings = settings[SECTION]
+        self.editor_settings = settings if isinstance(settings, dict) else {}
+        self.generation += 1
+        self._configs.clear()
+        self._shown.clear()
+
+    def settings_for(self, path: str | None):
+        """Settings for a document: sip-lsp.toml (found upwards) under editor settings."""
+        from sip_lsp import config
+
+        directory = os.path.dirname(path) if path else (self.root or "")
+        if directory in self._configs:
+            return self._configs[directory]
+        base = config.Settings()
+        try:
+            found = config.find_config(path) if path else None
+            if found:
+                base = config.load_config(found)
+        except Exception as exc:
+            self.problem(_message(exc))
+        settings = base
+        if self.editor_settings:
+            try:
+                settings = base.merged(self.editor_settings)
+            except Exception as exc:
+                self.problem(_message(exc))
+        for text in getattr(settings, "problems", None) or getattr(settings, "warnings", None) or ():
+            self.problem(str(text))
+        self._configs[directory] = settings
+        return settings
+
+    def catalog_for(self, settings):
+        from sip_lsp.catalog import default_catalog, load_catalog
+
+        files = tuple(getattr(settings, "catalogs", None) or ())
+        if not files:
+            return default_catalog()
+        if files not in self._catalogs:
+            try:
+                self._catalogs[files] = load_catalog(list(files))
+            except Exception as exc:
+                self.problem(_message(exc))
+                self._catalogs[files] = default_catalog()
+        return self._catalogs[files]
+
+    # ------------------------------------------------------------ analysis
+
+    def read(self, path: str) -> str | None:
+        """An included file: the open document first, else the disk."""
+        doc = self.documents.by_path.get(path)
+        if doc is not None:
+            return doc.text
+        try:
+            if os.path.getsize(path) > _MAX_INCLUDE:
+                return None
+            with open(path, "rb") as fh:
+                return decode(fh.read())[0]
+        except (OSError, ValueError):
+            return None
+
+    def analysed(self, doc: Document) -> Analysed:
+        """The lint result for the document's current version (cached by version)."""
+        cached = self.analyses.get(doc.uri)
+        if cached is not None and cached.version == doc.version and cached.generation == self.generation \
+                and cached.positions.lines is doc.lines:
+            return cached
+        from sip_lsp.lint import lint
+
+        settings = self.settings_for(doc.path)
+        catalog = self.catalog_for(settings)
+        lines, started = doc.lines, time.perf_counter()
+        result = lint(lines.text, doc.path, settings, catalog, read=self.read, root=self.root)
+        analysed = Analysed(doc.version, self.generation, result, Positions(lines, doc.codec), catalog, settings,
+                            time.perf_counter() - started)
+        self.analyses[doc.uri] = analysed
+        return analysed
+
+    def dependents(self, path: str | None) -> list[Document]:
+        """Open documents whose last analysis included `path`."""
+        if not path:
+            return []
+        out = []
+        for uri, analysed in list(self.analyses.items()):
+            doc = self.documents.get(uri)
+            if doc is not None and doc.path != path and path in (analysed.analysis.included or ()):
+                out.append(doc)
+        return out
+
+    def forget(self, uri: str) -> None:
+        self.analyses.pop(uri, None)
+
+    # ------------------------------------------------------------ positions
+
+    def uri_for(self, path: str | None, doc: Document) -> str:
+        return doc.uri if path is None or path == doc.path else (from_fs_path(path) or path)
+
+    def positions_for(self, path: str | None, analysed: Analysed, doc: Document) -> Positions | None:
+        """Positions for a span's file: the analysed text, an open document, or the disk."""
+        if path is None or path == doc.path:
+            return analysed.positions
+        other = self.documents.by_path.get(path)
+        if other is not None:
+            return other.positions
+        text = self.read(path)
+        return Positions(LineIndex(text), self.codec) if text is not None else None
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if text.startswith("sip-lsp") else f"sip-lsp: {text}"

@@ -1,0 +1,60 @@
+"""Document symbols (the outline) and workspace symbols over open documents."""
+from __future__ import annotations
+
+from lsprotocol import types
+
+from sip_lsp import features
+from sip_lsp.server.guard import guarded
+
+K = types.SymbolKind
+KINDS = {
+    "request_route": K.Function, "route": K.Function, "failure_route": K.Function,
+    "branch_route": K.Function, "branch_failure_route": K.Function, "onreply_route": K.Function,
+    "reply_route": K.Function, "local_route": K.Function, "error_route": K.Function,
+    "startup_route": K.Function, "event_route": K.Event, "context": K.Namespace, "macro": K.Function,
+    "extension": K.Method, "condition": K.Struct, "priority": K.Field,
+}
+
+
+def _symbol(positions, symbol) -> types.DocumentSymbol:
+    rng = positions.range(symbol.span)
+    name_range = positions.range(symbol.name_span)
+    if not (rng.start.line, rng.start.character) <= (name_range.start.line, name_range.start.character):
+        rng = types.Range(start=name_range.start, end=rng.end)
+    return types.DocumentSymbol(
+        name=symbol.name or symbol.kind, detail=symbol.kind, kind=KINDS.get(symbol.kind, K.Object),
+        range=rng, selection_range=name_range,
+        children=[_symbol(positions, c) for c in symbol.children] or None)
+
+
+def register(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @guarded(list)
+    def document_symbol(ls, params: types.DocumentSymbolParams):
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return []
+        analysed = ls.analysed(doc)
+        return [_symbol(analysed.positions, s) for s in features.document_symbols(analysed.analysis)]
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    @guarded(list)
+    def workspace_symbol(ls, params: types.WorkspaceSymbolParams):
+        query = (params.query or "").lower()
+        out = []
+        for doc in ls.documents:
+            try:
+                analysed = ls.analysed(doc)
+            except Exception as exc:
+                ls.failed(f"analysis of {doc.uri}", exc)
+                continue
+            stack = [(s, None) for s in features.document_symbols(analysed.analysis)]
+            while stack:
+                symbol, parent = stack.pop()
+                if query in (symbol.name or "").lower():
+                    out.append(types.WorkspaceSymbol(
+                        name=symbol.name or symbol.kind, kind=KINDS.get(symbol.kind, K.Object),
+                        container_name=parent,
+                        location=types.Location(uri=doc.uri, range=analysed.positions.range(symbol.name_span))))
+                stack.extend((c, symbol.name) for c in symbol.children)
+        return out

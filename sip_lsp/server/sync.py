@@ -1,0 +1,72 @@
+"""Document lifecycle: analyse on open, change and save; drop on close.
+
+Changes are debounced: a burst of keystrokes costs one analysis of the last
+version. Documents that include the edited file are analysed again too.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+
+from sip_lsp.server import diagnostics
+from sip_lsp.server.guard import guarded
+
+# Seconds to wait for more edits before analysing.
+DEBOUNCE = 0.012
+
+
+def schedule(ls, uri: str, delay: float = DEBOUNCE) -> None:
+    pending = ls.pending
+    handle = pending.pop(uri, None)
+    if handle is not None:
+        handle.cancel()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        run(ls, uri)
+        return
+    pending[uri] = loop.call_later(delay, run, ls, uri)
+
+
+def run(ls, uri: str) -> None:
+    ls.pending.pop(uri, None)
+    doc = ls.documents.get(uri)
+    if doc is None:
+        return
+    try:
+        ls.analysed(doc)
+        if not ls.pull_diagnostics:
+            diagnostics.publish(ls, doc)
+        for other in ls.dependents(doc.path):
+            ls.forget(other.uri)
+            schedule(ls, other.uri)
+    except Exception as exc:
+        ls.failed(f"analysis of {uri}", exc)
+
+
+def register(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @guarded()
+    def did_open(ls, params: types.DidOpenTextDocumentParams):
+        schedule(ls, params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @guarded()
+    def did_change(ls, params: types.DidChangeTextDocumentParams):
+        schedule(ls, params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    @guarded()
+    def did_save(ls, params: types.DidSaveTextDocumentParams):
+        schedule(ls, params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @guarded()
+    def did_close(ls, params: types.DidCloseTextDocumentParams):
+        uri = params.text_document.uri
+        handle = ls.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        ls.forget(uri)
+        diagnostics.clear(ls, uri)
