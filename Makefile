@@ -33,5 +33,14 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	SIP_LSP_FUZZ_CASES=10000 $(PY) -m pytest -q tests/test_fuzz.py
 
+## The VS Code extension as a .vsix under editors/vscode/dist/.
+vsix:
+	cd editors/vscode && npm ci --no-audit --no-fund && npm run package
+
+## Real VS Code (code-server in headless Chromium) against the built .vsix.
+e2e: $(STAMP) vsix
+	editors/vscode/e2e/setup.sh
+	node --test editors/vscode/e2e/
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info
