@@ -7,9 +7,12 @@ no prose. `markdown_to_text` turns the same Markdown into terminal text.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from sip_lsp.catalog import Catalog, CodeEntry, Engine, EngineCause, Header, RuleEntry
-from sip_lsp.model import FINAL_CODES, FailoverSite, StatusTest
+
+if TYPE_CHECKING:  # the model costs ~8 ms to import; `explain` never needs it
+    from sip_lsp.model import FailoverSite, StatusTest
 
 SEP = " · "
 WARN = "⚠"
@@ -284,6 +287,7 @@ def codes_markdown(codes: frozenset[int], catalog: Catalog, lang: str = "en", ti
 
 def status_test_markdown(test: StatusTest, catalog: Catalog, lang: str = "en") -> str:
     """Hover on a status pattern or comparison: every code it admits, and those beyond the named."""
+    from sip_lsp.model import FINAL_CODES
     beyond = (test.admits & FINAL_CODES) - test.named if test.named is not None else frozenset()
     return _join(
         f"`{test.text}`",
