@@ -68,7 +68,7 @@ def _output(md: str, data: dict, fmt: str) -> str:
 
 
 def _subject(subject: str, catalog: Catalog, lang: str) -> CodeEntry | RuleEntry:
-    """A code (604), a rule (SC301, retry-after-global-failure) or a reason phrase (Busy Here)."""
+    """A code (604), a rule (SC301, retry-after-global-failure) or a reason phrase."""
     if subject.strip().isdigit():
         return _code(subject, catalog, lang)
     rule = catalog.rule(subject)
