@@ -1,0 +1,91 @@
+"""AEL (extensions.ael): a tolerant scan, not a parser.
+
+Finds contexts for the outline, the same code and cause sites as
+extensions.conf (Hangup, PJSIPHangup, Busy, Congestion), DIALSTATUS tests in
+`if (...)` and the `case VALUE:` labels of `switch (${DIALSTATUS})`. No
+failover analysis: AEL control flow is not followed.
+"""
+from __future__ import annotations
+
+import re
+
+from sip_lsp.dialects import asterisk
+from sip_lsp.dialects.asterisk_engine import Tables
+from sip_lsp.dialects.asterisk_parse import Step
+from sip_lsp.model import Analysis, Block, CauseSite, Span, StatusTest
+
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?(\*/|\Z)", re.S)
+_CONTEXT = re.compile(r"^[ \t]*(?:abstract\s+|extend\s+)*(context|macro)\s+([\w-]+)", re.M)
+_APP = re.compile(r"\b(Hangup|PJSIPHangup|Busy|Congestion|Dial|Set)\s*\(", re.I)
+_SWITCH = re.compile(r"switch\s*\(\s*\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*\)\s*\{", re.I)
+_CASE = re.compile(r"\bcase\s+([A-Za-z0-9_]+)\s*:")
+
+
+def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
+    clean = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    contexts = list(_CONTEXT.finditer(clean))
+    for n, m in enumerate(contexts):
+        end = contexts[n + 1].start() if n + 1 < len(contexts) else len(text)
+        name = m.group(2) if m.group(1) == "context" else f"macro-{m.group(2)}"
+        analysis.blocks.append(Block(name, "context", Span(m.start(1), end), Span(m.start(2), m.end(2))))
+    starts = [m.start() for m in contexts]
+    for m in _APP.finditer(clean):
+        close = _closing(clean, m.end())
+        context = _context_at(contexts, starts, m.start())
+        step = Step(context, "", 0, None, m.group(1), text[m.end():close], m.end(),
+                    Span(m.start(), min(close + 1, len(text))), Span(m.start(), min(close + 1, len(text))))
+        if m.group(1).lower() != "dial":
+            asterisk.step_facts(step, t, analysis)
+    for m in re.finditer(r"\bif\s*\(", clean):
+        close = _closing(clean, m.end())
+        step = Step(_context_at(contexts, starts, m.start()), "", 0, None, "if", text[m.end():close], m.end(),
+                    Span(m.start(), close), Span(m.start(), close))
+        if t is not None:
+            asterisk.tests(step, t, analysis)
+    if t is not None:
+        for m in _SWITCH.finditer(clean):
+            _switch(clean, m, t, analysis)
+
+
+def _closing(text: str, start: int) -> int:
+    """Offset of the `)` closing the parenthesis opened before `start` (or the line end)."""
+    depth = 1
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        elif ch == "\n" or ch == ";":
+            return i
+    return len(text)
+
+
+def _context_at(contexts: list[re.Match[str]], starts: list[int], offset: int) -> str:
+    from bisect import bisect_right
+
+    i = bisect_right(starts, offset) - 1
+    return contexts[i].group(2) if i >= 0 else ""
+
+
+def _switch(clean: str, m: re.Match[str], t: Tables, analysis: Analysis) -> None:
+    depth, i = 1, m.end()
+    while i < len(clean) and depth:
+        depth += {"{": 1, "}": -1}.get(clean[i], 0)
+        i += 1
+    variable = m.group(1).upper()
+    for case in _CASE.finditer(clean, m.end(), i):
+        value = case.group(1)
+        span = Span(case.start(1), case.end(1))
+        if variable == "DIALSTATUS":
+            cause = value.upper() if value.upper() in t.status_codes else None
+            codes = t.status_codes.get(value.upper(), frozenset())
+        else:
+            found = t.engine.cause(value)
+            cause = found.name if found else None
+            codes = t.cause_codes.get(cause or "", frozenset())
+        analysis.status_tests.append(StatusTest(Span(case.start(), case.end()), "dialstatus",
+                                                f"${{{variable}}} = {value}", codes))
+        analysis.cause_sites.append(CauseSite(span, "asterisk", value, cause, variable, codes))

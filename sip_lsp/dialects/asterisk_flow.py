@@ -1,0 +1,366 @@
+"""Where the dialplan goes after a failed Dial(): failovers and DIALSTATUS dispatch.
+
+After Dial() returns, DIALSTATUS says why it failed (apps/app_dial.c). The
+walk starts after each Dial with every final code that maps to a failed
+DIALSTATUS, follows priorities, labels, Goto/GotoIf, Gosub/Return, Macro and
+`Goto(prefix-${DIALSTATUS},1)` dispatch, narrows the set at DIALSTATUS tests,
+and records the codes that reach the next Dial() (a failover).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sip_lsp.dialects.asterisk_engine import Tables
+from sip_lsp.dialects.asterisk_parse import Ctx, Ext, Parsed, Step, split_top
+from sip_lsp.model import FailoverKind, FailoverSite, Span
+
+# Applications after which this channel's dialplan does not go on.
+_STOP = frozenset({"hangup", "busy", "congestion", "pjsiphangup", "macroexit", "softhangup"})
+_VOICEMAIL = re.compile(r"voice_?mail|(^|[^a-z])vm([^a-z]|$)|vmail", re.I)
+_TEST = re.compile(
+    r'"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?\s*(!=|==|=)\s*"?([A-Za-z0-9_]*)"?'
+    r'|"?([A-Za-z0-9_]+)"?\s*(!=|==|=)\s*"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?')
+DISPATCH = re.compile(r"^\s*([^$]*?)\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*$")
+_MAX_STEPS = 4000
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Test:
+    """One `${DIALSTATUS} = VALUE` comparison inside an expression."""
+
+    variable: str
+    op: str
+    value: str
+    span: Span                       # the whole comparison
+    value_span: Span
+
+
+def find_tests(step: Step) -> list[Test]:
+    out = []
+    for m in _TEST.finditer(step.args):
+        if m.group(1):
+            variable, op, value, vg = m.group(1), m.group(2), m.group(3), 3
+        else:
+            variable, op, value, vg = m.group(6), m.group(5), m.group(4), 4
+        base = step.args_start
+        path = step.span.path
+        out.append(Test(variable, op, value, Span(base + m.start(), base + m.end(), path),
+                        Span(base + m.start(vg), base + m.end(vg), path)))
+    return out
+
+
+def is_dial(step: Step) -> bool:
+    return step.app.lower() == "dial"
+
+
+def dials_voicemail(step: Step) -> bool:
+    """Dial(Local/vm-100@...) reaches voicemail: forwarding, not a failover."""
+    target = split_top(step.args, ",")[0][1]
+    return bool(_VOICEMAIL.search(target))
+
+
+def dial_options(step: Step) -> str:
+    parts = split_top(step.args, ",")
+    return re.sub(r"\([^)]*\)", "", parts[2][1]) if len(parts) > 2 else ""
+
+
+def status_values(t: Tables, dial: Step | None) -> tuple[str, ...]:
+    """DIALSTATUS values the dialplan can continue with after `dial`.
+
+    Failed values always; ANSWER only with option g (go on when the callee
+    hangs up); DONTCALL and TORTURE only with privacy options p/P
+    (apps/app_dial.c). CANCEL and INVALIDARGS end the dialplan.
+    """
+    values = list(t.failed)
+    opts = dial_options(dial) if dial else ""
+    if "g" in opts:
+        values.append("ANSWER")
+    if "p" in opts or "P" in opts:
+        values += ["DONTCALL", "TORTURE"]
+    return tuple(values)
+
+
+def pattern_regex(pattern: str) -> re.Pattern[str] | None:
+    """An Asterisk extension pattern (`_NXX.`, `_f[n]-.`) as a regex."""
+    out, i, body = [], 0, pattern[1:]
+    while i < len(body):
+        ch = body[i]
+        if ch in "xX":
+            out.append("[0-9]")
+        elif ch in "zZ":
+            out.append("[1-9]")
+        elif ch in "nN":
+            out.append("[2-9]")
+        elif ch == ".":
+            out.append(".+")
+        elif ch == "!":
+            out.append(".*")
+        elif ch == "[":
+            end = body.find("]", i)
+            if end < 0:
+                return None
+            inner = body[i + 1:end].replace("\\", "\\\\").replace("^", "\\^")
+            out.append(f"[{inner}]" if inner else "")
+            i = end
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    try:
+        return re.compile("".join(out) + r"\Z")
+    except re.error:
+        return None
+
+
+@dataclass
+class Index:
+    """Lookups over the parsed dialplan, built once per analysis."""
+
+    parsed: Parsed
+    patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = field(default_factory=dict)
+    callers: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
+
+    def find_ext(self, ctx_name: str, name: str, seen: set[str] | None = None) -> Ext | None:
+        """The extension `name` reaches in `ctx_name` (literal, pattern, template, include)."""
+        seen = seen if seen is not None else set()
+        ctx = self.parsed.contexts.get(ctx_name)
+        if ctx is None or ctx_name in seen:
+            return None
+        seen.add(ctx_name)
+        ext = ctx.exts.get(name)
+        if ext is not None:
+            return ext
+        for rx, pext in self._patterns(ctx):
+            if rx.match(name):
+                return pext
+        for other in [*ctx.templates, *(n for n, _ in ctx.includes)]:
+            found = self.find_ext(other, name, seen)
+            if found is not None:
+                return found
+        return None
+
+    def _patterns(self, ctx: Ctx) -> list[tuple[re.Pattern[str], Ext]]:
+        cached = self.patterns.get(ctx.name)
+        if cached is None:
+            cached = []
+            for name, ext in ctx.exts.items():
+                rx = pattern_regex(name) if name.startswith("_") else None
+                if rx is not None:
+                    cached.append((rx, ext))
+            self.patterns[ctx.name] = cached
+        return cached
+
+    def all_exts(self, ctx_name: str, seen: set[str] | None = None) -> list[Ext]:
+        seen = seen if seen is not None else set()
+        ctx = self.parsed.contexts.get(ctx_name)
+        if ctx is None or ctx_name in seen:
+            return []
+        seen.add(ctx_name)
+        out = list(ctx.exts.values())
+        for other in [*ctx.templates, *(n for n, _ in ctx.includes)]:
+            out += self.all_exts(other, seen)
+        return out
+
+
+def target(step: Step, spec: str) -> tuple[str, str, str] | None:
+    """`[[context,]exten,]priority` relative to `step` -> (context, exten, priority)."""
+    parts = [p.strip() for _, p in split_top(spec, ",")]
+    if len(parts) == 1 and "|" in parts[0]:
+        parts = [p.strip() for p in parts[0].split("|")]
+    parts = [p.split("(", 1)[0].strip() if i == len(parts) - 1 else p for i, p in enumerate(parts)]
+    if not parts or not parts[-1]:
+        return None
+    if len(parts) == 1:
+        return step.context, step.exten, parts[0]
+    if len(parts) == 2:
+        return step.context, parts[0], parts[1]
+    return parts[0], parts[1], parts[2]
+
+
+def branch_specs(args: str) -> tuple[str, str, str] | None:
+    """`cond?true:false` -> (cond, true, false); None without `?`."""
+    q = split_top(args, "?")
+    if len(q) < 2:
+        return None
+    cond = q[0][1]
+    rest = args[q[1][0]:]
+    c = split_top(rest, ":")
+    return cond, c[0][1], rest[c[1][0]:] if len(c) > 1 else ""
+
+
+def narrow(t: Tables, tests: list[Test], cond: str, codes: frozenset[int]) -> tuple[frozenset[int], frozenset[int]] | None:
+    """(true, false) code sets for a condition made of DIALSTATUS tests, None if not one."""
+    status = [x for x in tests if x.variable == "DIALSTATUS" and x.value.upper() in t.status_codes]
+    if not status or len(status) != len(tests):
+        return None
+    admits = frozenset().union(*(t.status_codes[x.value.upper()] for x in status))
+    ops = {x.op for x in status}
+    joiner = set(re.sub(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]", "", cond))
+    if ops <= {"=", "=="} and joiner <= {"|"}:
+        return codes & admits, codes - admits
+    if ops == {"!="} and joiner <= {"&"}:
+        return codes - admits, codes & admits
+    return None
+
+
+@dataclass
+class Flow:
+    """Walks the dialplan from every Dial() and collects FailoverSites."""
+
+    tables: Tables
+    index: Index
+    found: dict[tuple[int, int, str | None], dict] = field(default_factory=dict)
+
+    def run(self) -> list[FailoverSite]:
+        self._callers()
+        for ctx in self.index.parsed.contexts.values():
+            for ext in ctx.exts.values():
+                for i, step in enumerate(ext.steps):
+                    if is_dial(step):
+                        self._walk(step, ext, i + 1)
+        sites = []
+        for key, rec in self.found.items():
+            step = rec["step"]
+            sites.append(FailoverSite(
+                span=step.span, action=step.app, kind=FailoverKind.NEXT_DESTINATION,
+                codes=frozenset(rec["codes"]), block=step.context,
+                shaping_tests=tuple(sorted(rec["tests"], key=lambda s: (s.path or "", s.start))),
+                via=rec["via"], cancel_applies=False, engine="asterisk"))
+        return sites
+
+    def _callers(self) -> None:
+        for ctx in self.index.parsed.contexts.values():
+            for ext in ctx.exts.values():
+                for step in ext.steps:
+                    name = step.app.lower()
+                    if name in ("gosub", "gosubif", "macro"):
+                        for dest in self._call_targets(step):
+                            self.index.callers.setdefault(dest[:2], []).append((step, ext.name))
+
+    def _call_targets(self, step: Step) -> list[tuple[str, str, str]]:
+        name = step.app.lower()
+        if name == "macro":
+            macro = split_top(step.args, ",")[0][1].strip()
+            return [(f"macro-{macro}", "s", "1")] if macro else []
+        specs = [step.args] if name == "gosub" else list((branch_specs(step.args) or ("", "", ""))[1:])
+        out = []
+        for spec in specs:
+            dest = target(step, spec) if spec.strip() else None
+            if dest and "${" not in "".join(dest):
+                out.append(dest)
+        return out
+
+    def _walk(self, origin: Step, ext: Ext, start: int) -> None:
+        t = self.tables
+        initial = frozenset().union(*(t.status_codes.get(v, frozenset()) for v in t.failed))
+        work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [(ext, start, initial, (), (), ())]
+        seen: set[tuple] = set()
+        steps = 0
+        while work and steps < _MAX_STEPS:
+            ext, i, codes, tests, via, stack = work.pop()
+            key = (id(ext), i, codes, stack)
+            if not codes or key in seen:
+                continue
+            seen.add(key)
+            steps += 1
+            if i >= len(ext.steps):
+                continue
+            step = ext.steps[i]
+            name = step.app.lower()
+            nxt = (ext, i + 1, codes, tests, via, stack)
+            if name == "dial":
+                if step is not origin:
+                    self._record(step, codes, tests, via)
+                continue
+            if name in _STOP:
+                continue
+            if name in ("return", "stackpop"):
+                if name == "return":
+                    work += self._return(step, codes, tests, via, stack)
+                else:
+                    work.append(nxt)
+                continue
+            if name in ("goto", "gotoif", "gosub", "gosubif", "macro", "execif"):
+                work += self._jump(step, name, ext, i, codes, tests, via, stack)
+                continue
+            work.append(nxt)
+
+    def _return(self, step: Step, codes, tests, via, stack) -> list:
+        if stack:
+            ext, i = stack[-1]
+            return [(ext, i, codes, tests, via, stack[:-1])]
+        out = []
+        for call, ext_name in self.index.callers.get((step.context, step.exten), []):
+            ext = self.index.parsed.contexts[call.context].exts.get(ext_name)
+            if ext is not None and call in ext.steps:
+                out.append((ext, ext.steps.index(call) + 1, codes, tests, via + (call.span,), ()))
+        return out
+
+    def _jump(self, step: Step, name: str, ext: Ext, i: int, codes, tests, via, stack) -> list:
+        out = []
+        after = (ext, i + 1)
+        if name in ("goto", "gosub", "macro"):
+            branches = [(step.args, codes, tests)]
+            if name == "macro":
+                dest = self._call_targets(step)
+                branches = [("", codes, tests)] if not dest else [(f"{dest[0][0]},s,1", codes, tests)]
+        else:
+            parts = branch_specs(step.args)
+            if parts is None:
+                return [(ext, i + 1, codes, tests, via, stack)]
+            cond, yes, no = parts
+            found = find_tests(step)
+            split = narrow(self.tables, [x for x in found if x.span.start - step.args_start < len(cond)], cond, codes)
+            yes_codes, no_codes = split if split else (codes, codes)
+            shaped = tests + tuple(x.span for x in found) if split else tests
+            if name == "execif":
+                app = yes.strip().split("(", 1)[0].strip().lower()
+                if app == "dial":
+                    self._record(step, yes_codes, shaped, via)
+                return [(ext, i + 1, no_codes if app in _STOP or app == "dial" else codes, shaped, via, stack)]
+            branches = [(yes, yes_codes, shaped), (no, no_codes, shaped)]
+        calls = name in ("gosub", "gosubif", "macro")
+        for spec, sub_codes, sub_tests in branches:
+            if not spec.strip():
+                out.append((ext, i + 1, sub_codes, sub_tests, via, stack))
+                continue
+            dest = target(step, spec)
+            if dest is None:
+                continue
+            new_stack = stack + (after,) if calls and len(stack) < _MAX_DEPTH else stack
+            out += self._goto(step, dest, sub_codes, sub_tests, via + (step.span,), new_stack)
+            if calls and len(stack) >= _MAX_DEPTH:
+                out.append((ext, i + 1, sub_codes, sub_tests, via, stack))
+        return out
+
+    def _goto(self, step: Step, dest: tuple[str, str, str], codes, tests, via, stack) -> list:
+        ctx, exten, prio = dest
+        m = DISPATCH.match(exten)
+        if m and m.group(2) == "DIALSTATUS":
+            out = []
+            for value in status_values(self.tables, None):
+                ext = self.index.find_ext(ctx, m.group(1).strip() + value)
+                sub = codes & self.tables.status_codes.get(value, frozenset())
+                if ext is not None and sub:
+                    out += self._enter(ext, prio, sub, tests, via, stack)
+            return out
+        if "${" in ctx or "${" in exten:
+            return []
+        ext = self.index.find_ext(ctx, exten)
+        return self._enter(ext, prio, codes, tests, via, stack) if ext else []
+
+    @staticmethod
+    def _enter(ext: Ext, prio: str, codes, tests, via, stack) -> list:
+        for i, step in enumerate(ext.steps):
+            if (prio.isdigit() and step.prio == int(prio)) or step.label == prio:
+                return [(ext, i, codes, tests, via, stack)]
+        return []
+
+    def _record(self, step: Step, codes: frozenset[int], tests: tuple, via: tuple) -> None:
+        if dials_voicemail(step) or not codes:
+            return
+        key = (step.span.start, step.span.end, step.span.path)
+        rec = self.found.setdefault(key, {"step": step, "codes": set(), "tests": set(), "via": via})
+        rec["codes"] |= codes
+        rec["tests"] |= set(tests)

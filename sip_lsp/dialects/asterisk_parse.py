@@ -1,0 +1,235 @@
+"""extensions.conf -> contexts, extensions and priorities (no judgement).
+
+Tolerant: a line it does not understand is skipped, never fatal. Offsets
+are kept into each file's own text so facts from `#include`d files carry
+their path (Span.path) and facts from the document carry None.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sip_lsp.model import Span
+
+
+@dataclass
+class Step:
+    """One priority: `exten => name,prio,App(args)`."""
+
+    context: str
+    exten: str
+    prio: int
+    label: str | None
+    app: str
+    args: str
+    args_start: int                  # offset of `args` in its file's text
+    span: Span                       # App(args)
+    line_span: Span                  # the whole statement
+
+
+@dataclass
+class Ext:
+    name: str
+    name_span: Span
+    steps: list[Step] = field(default_factory=list)
+    end: int = 0                     # end of its last statement (same file as name_span)
+
+
+@dataclass
+class Ctx:
+    name: str
+    name_span: Span
+    span: Span
+    exts: dict[str, Ext] = field(default_factory=dict)
+    includes: list[tuple[str, Span]] = field(default_factory=list)
+    templates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Parsed:
+    contexts: dict[str, Ctx] = field(default_factory=dict)
+    order: list[Ctx] = field(default_factory=list)       # document contexts, for the outline
+    file_includes: list[tuple[str, Span]] = field(default_factory=list)  # #include "x" (name, span)
+    comments: list[tuple[int, str]] = field(default_factory=list)         # (line, text) of the document
+
+
+_CONTEXT = re.compile(r"\[([^\]\n]+)\]\s*(?:\(([^)\n]*)\))?")
+_KEYWORD = re.compile(r"(exten|same|include)\s*=>?\s*", re.I)
+_DIRECTIVE = re.compile(r"#\s*(include|tryinclude)\s+\"?([^\"\n]+?)\"?\s*$", re.I)
+_PRIO = re.compile(r"\s*(\d+|n|hint|s)(?:\s*\+\s*(\d+))?\s*(?:\(([^)]*)\))?\s*$", re.I)
+_APP = re.compile(r"\s*([A-Za-z_][\w]*)\s*")
+
+
+def strip_comments(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]]:
+    """Split `text` into lines without comments.
+
+    Returns (start offset, line number, content) per line, with `;` comments
+    cut (`\\;` kept), `;-- --;` block comments blanked, and the comments found.
+    """
+    lines: list[tuple[int, int, str]] = []
+    comments: list[tuple[int, str]] = []
+    in_block = False
+    pos = 0
+    for number, raw in enumerate(text.split("\n")):
+        out = []
+        i, n = 0, len(raw)
+        while i < n:
+            if in_block:
+                end = raw.find("--;", i)
+                if end < 0:
+                    comments.append((number, raw[i:]))
+                    out.append(" " * (n - i))
+                    i = n
+                else:
+                    comments.append((number, raw[i:end]))
+                    out.append(" " * (end + 3 - i))
+                    i = end + 3
+                    in_block = False
+                continue
+            ch = raw[i]
+            if ch == "\\" and i + 1 < n and raw[i + 1] == ";":
+                out.append("\\;")
+                i += 2
+            elif ch == ";":
+                if raw.startswith(";--", i):
+                    in_block = True
+                    out.append("   ")
+                    i += 3
+                else:
+                    comments.append((number, raw[i + 1:]))
+                    i = n
+            else:
+                out.append(ch)
+                i += 1
+        lines.append((pos, number, "".join(out).rstrip()))
+        pos += n + 1
+    return lines, comments
+
+
+def split_top(text: str, seps: str) -> list[tuple[int, str]]:
+    """Split at `seps` outside (), ${}, $[] and quotes; (offset, part) pairs."""
+    parts: list[tuple[int, str]] = []
+    depth, quote, start = 0, False, 0
+    for i, ch in enumerate(text):
+        if ch == '"' and (i == 0 or text[i - 1] != "\\"):
+            quote = not quote
+        elif quote:
+            continue
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            parts.append((start, text[start:i]))
+            start = i + 1
+    parts.append((start, text[start:]))
+    return parts
+
+
+def parse_file(text: str, path: str | None, parsed: Parsed, document: bool) -> None:
+    """Add the contexts and priorities of one file to `parsed`."""
+    lines, comments = strip_comments(text)
+    if document:
+        parsed.comments = comments
+    ctx: Ctx | None = None
+    last: Ext | None = None
+    for start, _number, content in lines:
+        stripped = content.lstrip()
+        if not stripped:
+            continue
+        lead = start + len(content) - len(stripped)
+        if stripped.startswith("#"):
+            m = _DIRECTIVE.match(stripped)
+            if m:
+                s = lead + m.start(2)
+                parsed.file_includes.append((m.group(2).strip(), Span(s, s + len(m.group(2).strip()), path)))
+            continue
+        if stripped.startswith("["):
+            m = _CONTEXT.match(stripped)
+            if not m:
+                continue
+            name = m.group(1).strip()
+            name_span = Span(lead + m.start(1), lead + m.end(1), path)
+            ctx = parsed.contexts.get(name)
+            if ctx is None:
+                ctx = Ctx(name, name_span, Span(lead, start + len(content), path))
+                parsed.contexts[name] = ctx
+                if document:
+                    parsed.order.append(ctx)
+            opts = [o.strip() for o in (m.group(2) or "").split(",") if o.strip()]
+            ctx.templates += [o for o in opts if o not in ("!", "+")]
+            last = None
+            continue
+        if ctx is None:
+            continue
+        if ctx.span.path == path:
+            ctx.span = Span(ctx.span.start, max(ctx.span.end, start + len(content)), path)
+        m = _KEYWORD.match(stripped)
+        if not m:
+            continue
+        body_at = lead + m.end()
+        body = content[body_at - start:]
+        keyword = m.group(1).lower()
+        if keyword == "include":
+            name = body.strip()
+            if name:
+                s = body_at + (len(body) - len(body.lstrip()))
+                ctx.includes.append((name, Span(s, s + len(name), path)))
+            continue
+        last = _statement(ctx, last, keyword, body, body_at, Span(lead, start + len(content), path), path)
+
+
+def _statement(ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line: Span,
+               path: str | None) -> Ext | None:
+    """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same)."""
+    parts = split_top(body, ",")
+    if keyword == "exten":
+        if len(parts) < 3:
+            return last
+        off, raw = parts[0]
+        name = raw.strip().split("/", 1)[0].strip()
+        if not name:
+            return last
+        s = at + off + (len(raw) - len(raw.lstrip()))
+        ext = ctx.exts.get(name)
+        if ext is None:
+            ext = Ext(name, Span(s, s + len(name), path))
+            ctx.exts[name] = ext
+        rest = parts[1:]
+    else:
+        if last is None or len(parts) < 2:
+            return last
+        ext, rest = last, parts
+    pm = _PRIO.match(rest[0][1])
+    if not pm:
+        return ext
+    word = pm.group(1).lower()
+    if word == "hint":
+        return ext
+    prev = ext.steps[-1].prio if ext.steps else 0
+    prio = prev + 1 if word in ("n", "s") else int(word)
+    prio += int(pm.group(2) or 0)
+    app_off = rest[1][0]
+    app_text = body[app_off:]
+    am = _APP.match(app_text)
+    if not am:
+        return ext
+    app = am.group(1)
+    after = am.end()
+    if after < len(app_text) and app_text[after] == "(":
+        args = app_text[after + 1:]
+        close = args.rstrip()
+        args = close[:-1] if close.endswith(")") else args
+        args_start = at + app_off + after + 1
+    else:
+        args = app_text[after + 1:] if after < len(app_text) and app_text[after] == "," else ""
+        args_start = at + app_off + after + 1
+    app_start = at + app_off + (len(app_text) - len(app_text.lstrip()))
+    step = Step(ctx.name, ext.name, prio, (pm.group(3) or "").strip() or None, app, args, args_start,
+                Span(app_start, line.end, path), line)
+    ext.steps.append(step)
+    if ext.name_span.path == path:
+        ext.end = max(ext.end, line.end)
+    if ext.steps[-2:-1] and ext.steps[-2].prio > prio:
+        ext.steps.sort(key=lambda st: st.prio)
+    return ext
