@@ -1,0 +1,182 @@
+"""Kamailio / OpenSIPS routing scripts: text -> `Analysis` (facts only).
+
+Pipeline: blank m4/template machinery (preprocessor) -> cut at block headers
+(parser.split) -> parse each chunk, cached by its text, so an edit re-parses
+only the chunk it touches -> follow include_file/import_file inside the
+workspace -> per-block facts (facts) -> status-set flow through failure
+handlers (flow).
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from sip_lsp.dialects.ser import flow, preprocessor
+from sip_lsp.dialects.ser.facts import FAILURE_KINDS, Sink, collect_route, collect_toplevel
+from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
+from sip_lsp.dialects.ser.syntax import Route
+from sip_lsp.model import Analysis, Block, Note, Span, StatusTest, Suppressions
+from sip_lsp.text import decode
+
+_CACHE: dict[str, Parsed] = {}
+_CACHE_MAX = 20000
+_SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s]+)")
+# Note messages are keys for the presentation layer, not prose.
+NOTE_INCLUDE_OUTSIDE_ROOT = "include-outside-root"
+_BRANCH_FAILURE_EVENT = "tm:branch-failure"
+
+
+def analyze(text: str, ctx) -> Analysis:
+    """Facts of a Kamailio/OpenSIPS script; `ctx` is a dialects.DialectContext."""
+    flavor = ctx.flavor or "kamailio"
+    analysis = Analysis(dialect=flavor, text=text, path=ctx.path, comment="#")
+    _Builder(analysis, ctx, flavor).build()
+    return analysis
+
+
+def parsed(chunk: str) -> Parsed:
+    """The parse of one chunk, from the cache when the same text was parsed before."""
+    p = _CACHE.get(chunk)
+    if p is None:
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
+        try:
+            p = parse_chunk(chunk)
+        except RecursionError:  # absurd nesting: give up on this chunk only
+            p = Parsed()
+        _CACHE[chunk] = p
+    return p
+
+
+class _Builder:
+    def __init__(self, analysis: Analysis, ctx, flavor: str) -> None:
+        self.an, self.ctx, self.flavor = analysis, ctx, flavor
+        self.routes: dict[str, list[flow.RouteDef]] = {}
+        self.handlers: list[flow.RouteDef] = []
+        self.tests: list[tuple[StatusTest, bool]] = []
+        doc = ctx.path
+        self.allowed = [os.path.realpath(d) for d in (ctx.root, os.path.dirname(doc) if doc else None) if d]
+        if doc:
+            ctx.seen.add(os.path.realpath(doc))
+
+    def build(self) -> None:
+        docs: list[tuple[str | None, str]] = [(None, self.an.text)]
+        i = 0
+        while i < len(docs):
+            path, text = docs[i]
+            i += 1
+            masked = preprocessor.mask(text, path or self.ctx.path)
+            starts = split(masked)
+            for k, s in enumerate(starts):
+                e = starts[k + 1] if k + 1 < len(starts) else len(masked)
+                chunk = masked[s:e]
+                p = parsed(chunk)
+                self.chunk(p, s, path, chunk)
+                for inc in p.includes:
+                    target = self.include(inc.path, Span(s + inc.start, s + inc.end, path), path)
+                    if target is not None:
+                        docs.append(target)
+        self.run_flow()
+
+    def chunk(self, p: Parsed, base: int, path: str | None, text: str) -> None:
+        an = self.an
+        sink = Sink(base, path, text)
+        for r in p.routes:
+            kind, name, ns, ne = _identity(r)
+            an.blocks.append(Block(name, kind, Span(base + r.start, base + r.end, path),
+                                   Span(base + ns, base + ne, path)))
+            try:
+                collect_route(r, sink)
+            except RecursionError:
+                continue
+            rd = flow.RouteDef(r, base, path, text)
+            if kind == "route" and r.name_start != r.start:
+                self.routes.setdefault(name, []).append(rd)
+            elif kind in FAILURE_KINDS:
+                self.handlers.append(rd)
+        for c in p.calls:
+            collect_toplevel(c, sink)
+        an.code_sites.extend(sink.code_sites)
+        an.references.extend(sink.references)
+        an.knobs.extend(sink.knobs)
+        self.tests.extend(sink.tests)
+        if path is None:
+            for s, e in p.comments:
+                self.suppress(text[s:e], base + s)
+
+    def suppress(self, comment: str, offset: int) -> None:
+        sup: Suppressions = self.an.suppressions
+        for m in _SUPPRESS.finditer(comment):
+            ids = frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip())
+            if m.group(1) == "disable-file":
+                sup.file = sup.file | ids
+            else:
+                line = self.an.text.count("\n", 0, offset)
+                for ln in (line, line + 1):
+                    sup.lines[ln] = sup.lines.get(ln, frozenset()) | ids
+
+    def include(self, name: str, span: Span, including: str | None) -> tuple[str, str] | None:
+        """Resolve an include: inside the workspace, not seen before, readable."""
+        ctx = self.ctx
+        base_file = including or ctx.path
+        if not name:
+            return None
+        if not os.path.isabs(name):
+            if not base_file:
+                return None
+            name = os.path.join(os.path.dirname(base_file), name)
+        full = os.path.realpath(name)
+        if not any(full == d or full.startswith(d.rstrip(os.sep) + os.sep) for d in self.allowed):
+            self.an.notes.append(Note(span, f"{NOTE_INCLUDE_OUTSIDE_ROOT}: {name}"))
+            return None
+        if full in ctx.seen:
+            return None
+        ctx.seen.add(full)
+        text = ctx.read(full) if ctx.read else _read_disk(full)
+        if text is None:
+            return None
+        self.an.included.append(full)
+        return full, text
+
+    def run_flow(self) -> None:
+        an = self.an
+        armed: dict[tuple[str, str], list[Span]] = {}
+        for ref in an.references:
+            if ref.kind in FAILURE_KINDS:
+                armed.setdefault((ref.kind, ref.name), []).append(ref.span)
+        result = flow.FlowResult()
+        for h in self.handlers:
+            kind, name, _, _ = _identity(h.route)
+            try:
+                flow.analyze_handler(h, self.routes, self.flavor, tuple(armed.get((kind, name), ())),
+                                     result)
+            except RecursionError:
+                continue
+        an.failover_sites.extend(result.sites.values())
+        for test, reads_rs in self.tests:
+            possible = result.possible.get((test.span.start, test.span.path))
+            in_failure = test.in_failure_handler or possible is not None
+            reads = reads_rs and in_failure
+            an.status_tests.append(StatusTest(
+                test.span, test.kind, test.text, test.admits, test.named, possible, test.block,
+                in_failure, reads, test.variable_span if reads else None))
+
+
+def _identity(r: Route) -> tuple[str, str, int, int]:
+    """(kind, name, name start, name end); event_route[tm:branch-failure:X] is branch failure X."""
+    kind, name, ns, ne = r.kind, r.name, r.name_start, r.name_end
+    if kind == "event_route" and name.startswith(_BRANCH_FAILURE_EVENT):
+        rest = name[len(_BRANCH_FAILURE_EVENT):]
+        if rest.startswith(":"):
+            ns = ne - len(rest) + 1
+            name = rest[1:]
+        kind = "branch_failure_route"
+    return kind, name, ns, ne
+
+
+def _read_disk(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return decode(fh.read())[0]
+    except OSError:
+        return None

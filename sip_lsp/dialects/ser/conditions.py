@@ -1,0 +1,136 @@
+"""Recognise tests of the response status in conditions and what each admits.
+
+Shared by the fact collector (which records the tests) and the flow analysis
+(which narrows the status set through them).
+"""
+from __future__ import annotations
+
+import operator
+import re
+
+from sip_lsp.dialects.ser import status_regex
+from sip_lsp.dialects.ser.lexer import value_offsets
+from sip_lsp.dialects.ser.syntax import Binary, Call, Lit, Name, Node, Unary, Var
+from sip_lsp.model import ALL_CODES
+
+_CODES = tuple(sorted(ALL_CODES))
+
+# Status variables: $rs (current reply; the request in failure_route), $T_reply_code and
+# $T_rpl($rs) (the winning reply in failure_route), the OpenSER `status` keyword.
+STATUS_VARS = frozenset({"$rs", "$T_reply_code", "$T_rpl($rs)", "$T_rpl($T_reply_code)",
+                         "$T(reply_code)", "$(T_rpl($rs))"})
+REQUEST_STATUS = "$rs"
+_NUMERIC = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+            ">": operator.gt, ">=": operator.ge}
+_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!=", "=~": "=~", "!~": "!~"}
+# t_branch_timeout: the branch timed out, tm makes it a local 408.
+# t_is_canceled (Kamailio) / t_was_cancelled (OpenSIPS): the transaction was cancelled (487).
+_CALL_TESTS = {
+    "t_branch_timeout": ("branch_timeout", frozenset({408})),
+    "t_is_canceled": ("cancelled", frozenset({487})),
+    "t_was_cancelled": ("cancelled", frozenset({487})),
+}
+_CODE3 = re.compile(r"\d{3}")
+
+
+class Test:
+    """One status test as found in the tree (offsets relative to the parsed chunk)."""
+
+    __slots__ = ("kind", "start", "end", "pattern", "admits", "named", "var", "codes")
+
+    def __init__(self, kind: str, start: int, end: int, pattern: str, admits: frozenset[int],
+                 named: frozenset[int] | None, var: Var | None = None,
+                 codes: tuple[tuple[str, int, int], ...] = ()) -> None:
+        self.kind, self.start, self.end, self.pattern = kind, start, end, pattern
+        self.admits, self.named, self.var, self.codes = admits, named, var, codes
+
+
+def status_var(node: Node | None) -> bool:
+    if isinstance(node, Var):
+        return node.text.replace(" ", "") in STATUS_VARS
+    return isinstance(node, Name) and node.text == "status"
+
+
+def status_test(node: Node | None, text: str) -> Test | None:
+    """The status test `node` is, or None (unknown conditions do not narrow)."""
+    if isinstance(node, Call):
+        if node.name in _CALL_TESTS:
+            kind, admits = _CALL_TESTS[node.name]
+            return Test(kind, node.start, node.end, text[node.start:node.end], admits, None)
+        if node.name == "t_check_status" and node.args and isinstance(node.args[0], Lit):
+            return _regex_test("t_check_status", node.args[0], text, negate=False)
+        return None
+    if isinstance(node, Binary) and node.op in _FLIP:
+        left, right, op = node.left, node.right, node.op
+        if status_var(right) and not status_var(left):
+            left, right, op = right, left, _FLIP[op]
+        if not status_var(left):
+            return None
+        value = _literal(right)
+        if value is None:
+            return None
+        var = left if isinstance(left, Var) else None
+        if op in ("=~", "!~"):
+            if not isinstance(right, Lit):
+                return None
+            t = _regex_test("compare", right, text, negate=op == "!~")
+            if t is not None:
+                t.start, t.end, t.pattern, t.var = node.start, node.end, text[node.start:node.end], var
+            return t
+        codes: tuple[tuple[str, int, int], ...] = ()
+        try:
+            n = int(value.strip())
+        except ValueError:
+            admits = frozenset()
+        else:
+            fn = _NUMERIC[op]
+            admits = frozenset(c for c in _CODES if fn(c, n))
+            if op in ("==", "!=") and isinstance(right, Lit) and _CODE3.fullmatch(value):
+                codes = ((value, right.inner_start, right.inner_end),)
+        return Test("compare", node.start, node.end, text[node.start:node.end], admits, None, var, codes)
+    return None
+
+
+def case_test(value: Node | None, text: str) -> Test | None:
+    """`case 486:` under `switch ($T_reply_code)`: a test admitting that one code."""
+    v = _literal(value)
+    if v is None or value is None:
+        return None
+    try:
+        n = int(v.strip())
+    except ValueError:
+        return Test("compare", value.start, value.end, text[value.start:value.end], frozenset(), None)
+    codes = ((v, value.inner_start, value.inner_end),) if isinstance(value, Lit) and _CODE3.fullmatch(v) else ()
+    admits = frozenset({n}) & ALL_CODES
+    return Test("compare", value.start, value.end, text[value.start:value.end], admits, None, None, codes)
+
+
+def _literal(node: Node | None) -> str | None:
+    if isinstance(node, Lit):
+        return node.value
+    if isinstance(node, Unary) and node.op == "-" and isinstance(node.operand, Lit):
+        return "-" + node.operand.value
+    return None
+
+
+def _regex_test(kind: str, lit: Lit, text: str, negate: bool) -> Test | None:
+    pattern = lit.value
+    if "$" in pattern and re.search(r"\$[\w(<{]", pattern):
+        return None  # a pattern built from variables: unknown at analysis time
+    admits = status_regex.admits(pattern)
+    named = status_regex.named(pattern)
+    if admits is None:  # does not compile: the engine rejects it, nothing matches
+        admits, named = frozenset(), frozenset()
+    elif negate:
+        admits = ALL_CODES - admits
+        named = None
+    raw = text[lit.inner_start:lit.inner_end]
+    offsets = value_offsets(raw) if lit.raw[:1] == '"' else None
+    codes = []
+    for code, s, e in status_regex.literal_codes(pattern):
+        if offsets is not None:
+            if e > len(offsets):
+                continue
+            s, e = offsets[s], offsets[e - 1] + 1
+        codes.append((code, lit.inner_start + s, lit.inner_start + e))
+    return Test(kind, lit.inner_start, lit.inner_end, raw, admits, named, None, tuple(codes))

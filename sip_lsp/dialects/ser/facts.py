@@ -1,0 +1,254 @@
+"""Facts that depend on one block alone: replies sent, status tests, references, knobs.
+
+Path-sensitive within the block: a reply knows whether a header append or a
+challenge ran before it on its path (SC201) and whether it sits in the branch
+taken when a local lookup failed (SC202).
+"""
+from __future__ import annotations
+
+import re
+
+from sip_lsp.dialects.ser.conditions import REQUEST_STATUS, Test, case_test, status_test, status_var
+from sip_lsp.dialects.ser.syntax import (
+    Assign, Binary, Call, ExprStmt, If, Jump, Lit, Name, Node, Route, Seq, Switch, Unary, Var, While,
+)
+from sip_lsp.model import CodeSite, Knob, Reference, Role, Span, StatusTest
+
+# First argument is the code, second the reason phrase (tm t_reply, sl sl_send_reply, ...).
+REPLY_FUNCS = frozenset({"sl_send_reply", "send_reply", "t_reply", "sl_reply", "t_send_reply",
+                         "send_reply_mode", "t_reply_with_body", "sl_reply_with_body"})
+# Replies whose code the engine derives itself: no literal to record.
+IMPLICIT_REPLIES = frozenset({"sl_reply_error", "t_reply_error", "send_error"})
+# Calls that add a header to the next reply: append_to_reply, or a challenge function
+# that builds WWW-/Proxy-Authenticate (auth module).
+HEADER_APPENDS = frozenset({"append_to_reply", "www_challenge", "proxy_challenge", "auth_challenge",
+                            "consume_credentials_challenge"})
+# Location/routing lookups whose failure is a local miss.
+LOOKUPS = frozenset({"lookup", "lookup_branches", "lookup_to_dset", "registered", "do_routing",
+                     "ds_select_dst", "ds_select_domain", "ds_select", "alias_db_lookup",
+                     "alias_lookup", "load_gws", "dp_translate", "lcr_route", "route_to_gw",
+                     "enum_query", "lookup_domain", "cr_route", "pdt_translate"})
+REF_KINDS = {"route": "route", "t_on_failure": "failure_route", "t_on_branch": "branch_route",
+             "t_on_reply": "onreply_route", "t_on_branch_failure": "branch_failure_route"}
+_RETURN_CODE = frozenset({"$rc", "$retcode", "$?"})
+FAILURE_KINDS = frozenset({"failure_route", "branch_failure_route"})
+# modparam names whose value lists response codes.
+CODE_LIST_PARAMS = frozenset({"ds_ping_reply_codes", "options_reply_codes", "probing_reply_codes",
+                              "failover_reply_codes"})
+_CODE3 = re.compile(r"\d{3}")
+_LIST_ITEM = re.compile(r"(class\s*=\s*)?(-?\d+)")
+
+
+class Sink:
+    """Facts collected for one chunk, with absolute spans."""
+
+    def __init__(self, base: int, path: str | None, text: str) -> None:
+        self.base, self.path, self.text = base, path, text
+        self.code_sites: list[CodeSite] = []
+        self.tests: list[tuple[StatusTest, bool]] = []   # (test, reads $rs)
+        self.references: list[Reference] = []
+        self.knobs: list[Knob] = []
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.base + start, self.base + end, self.path)
+
+
+def collect_route(route: Route, sink: Sink) -> None:
+    _Walker(sink, route).run()
+
+
+def collect_toplevel(call: Call, sink: Sink) -> None:
+    """modparam(...) settings: knobs and configured code lists."""
+    if call.name != "modparam" or len(call.args) < 3:
+        return
+    param, value = call.args[1], call.args[2]
+    if not isinstance(param, Lit) or not isinstance(value, Lit):
+        return
+    if param.value == "disable_6xx_block":
+        v = value.value.strip()
+        sink.knobs.append(Knob(sink.span(value.inner_start, value.inner_end), "disable_6xx_block",
+                               v, disables_6xx_block=v.lstrip("-").isdigit() and int(v) != 0))
+    elif param.value in CODE_LIST_PARAMS and "\\" not in value.raw:
+        for m in _LIST_ITEM.finditer(value.value):
+            if m.group(1):
+                continue
+            digits = m.group(2)
+            sink.code_sites.append(CodeSite(
+                sink.span(value.inner_start + m.start(2), value.inner_start + m.end(2)), digits,
+                int(digits) if _CODE3.fullmatch(digits) else None, Role.CONFIGURED,
+                function=param.value))
+
+
+class _Walker:
+    def __init__(self, sink: Sink, route: Route) -> None:
+        self.sink, self.route, self.text = sink, route, sink.text
+        self.block = route.name
+        self.failure = route.kind in FAILURE_KINDS
+        self.appended = False
+        self.lookup_vars: set[str] = set()
+        self.after_lookup = False
+
+    def run(self) -> None:
+        self.body(self.route.body, miss=False)
+
+    def body(self, stmts: list[Node], miss: bool) -> bool:
+        """Walk statements; True when they always leave the route (exit, return, drop)."""
+        leaves = False
+        for st in stmts:  # statements after a leave are dead but still hold facts
+            if isinstance(st, Jump):
+                leaves = leaves or st.word != "break"
+            elif self.statement(st, miss):
+                leaves = True
+        return leaves
+
+    def statement(self, st: Node, miss: bool) -> bool:
+        was_lookup = self.after_lookup
+        self.after_lookup = False
+        if isinstance(st, ExprStmt):
+            self.expr(st.expr, miss)
+            if isinstance(st.expr, Call) and st.expr.name in LOOKUPS:
+                self.after_lookup = True
+        elif isinstance(st, If):
+            self.expr(st.cond, miss)
+            miss_then, miss_else = self.lookup_miss(st.cond, was_lookup)
+            saved = self.appended
+            then_leaves = self.body(st.then, miss or miss_then)
+            after_then = self.appended
+            self.appended = saved
+            else_leaves = st.orelse is not None and self.body(st.orelse, miss or miss_else)
+            if then_leaves:
+                return else_leaves
+            self.appended = after_then if else_leaves else self.appended or after_then
+        elif isinstance(st, Switch):
+            self.switch(st, miss, was_lookup)
+        elif isinstance(st, While):
+            self.expr(st.cond, miss)
+            self.body(st.body, miss)
+        elif isinstance(st, Seq):
+            return self.body(st.body, miss)
+        elif isinstance(st, Assign):
+            self.expr(st.value, miss)
+            if isinstance(st.value, Call) and st.value.name in LOOKUPS and isinstance(st.target, Var):
+                self.lookup_vars.add(st.target.text)
+        return False
+
+    def switch(self, st: Switch, miss: bool, was_lookup: bool) -> None:
+        self.expr(st.subject, miss)
+        on_status = status_var(st.subject)
+        on_rc = was_lookup and isinstance(st.subject, Var) and st.subject.text in _RETURN_CODE
+        saved = self.appended
+        merged = saved
+        for case in st.cases:
+            case_miss = miss
+            for v in case.values or ():
+                if on_status:
+                    self.record_test(case_test(v, self.text))
+                if on_rc and _negative(v):
+                    case_miss = True
+            self.appended = saved
+            if not self.body(case.body, case_miss):
+                merged = merged or self.appended
+        self.appended = merged
+
+    def lookup_miss(self, cond: Node | None, was_lookup: bool) -> tuple[bool, bool]:
+        """(then, else) branch is the miss of a lookup: `!lookup()`, `$var(rc) < 0`."""
+        if isinstance(cond, Unary) and cond.op == "!" and isinstance(cond.operand, Call) \
+                and cond.operand.name in LOOKUPS:
+            return True, False
+        if isinstance(cond, Call) and cond.name in LOOKUPS:
+            return False, True
+        if isinstance(cond, Binary) and isinstance(cond.left, Var):
+            name = cond.left.text
+            if name in self.lookup_vars or (was_lookup and name in _RETURN_CODE):
+                lit = cond.right
+                neg = _negative(lit)
+                zero = isinstance(lit, Lit) and lit.value.strip() == "0"
+                if (cond.op == "<" and zero) or (cond.op in ("==", "<=", "<") and neg) \
+                        or (cond.op == "<=" and zero):
+                    return True, False
+        return False, False
+
+    def expr(self, node: Node | None, miss: bool) -> None:
+        if node is None:
+            return
+        test = status_test(node, self.text)
+        if test is not None:
+            self.record_test(test)
+            return
+        if isinstance(node, Binary):
+            self.expr(node.left, miss)
+            self.expr(node.right, miss)
+        elif isinstance(node, Unary):
+            self.expr(node.operand, miss)
+        elif isinstance(node, Call):
+            self.call(node, miss)
+
+    def call(self, call: Call, miss: bool) -> None:
+        name = call.name
+        sink = self.sink
+        for a in call.args:
+            if isinstance(a, Call):
+                self.call(a, miss)
+            elif isinstance(a, Lit) and "$digest_challenge" in a.value:
+                self.appended = True
+        if name in REPLY_FUNCS:
+            self.reply(call, miss)
+        elif name in HEADER_APPENDS:
+            self.appended = True
+        elif name in REF_KINDS and call.args:
+            target = call.args[0]
+            if isinstance(target, Lit) and target.kind == "str" and "$" not in target.value:
+                sink.references.append(Reference(sink.span(target.inner_start, target.inner_end),
+                                                 target.value, REF_KINDS[name]))
+            elif isinstance(target, (Name, Lit)):
+                t = target.text if isinstance(target, Name) else target.value
+                sink.references.append(Reference(sink.span(target.start, target.end), t,
+                                                 REF_KINDS[name]))
+        elif name == "t_set_disable_6xx" and call.args:
+            arg = call.args[0]
+            value = self.text[arg.start:arg.end]
+            lit = arg.value.strip() if isinstance(arg, Lit) else ""
+            sink.knobs.append(Knob(sink.span(call.start, call.end), name, value,
+                                   disables_6xx_block=lit.lstrip("-").isdigit() and int(lit) != 0))
+
+    def reply(self, call: Call, miss: bool) -> None:
+        if not call.args:
+            return
+        arg = call.args[0]
+        if isinstance(arg, Lit):
+            if arg.kind == "str" and re.search(r"\$[\w(<{]", arg.value):
+                return  # the code comes from a variable
+            start, end = arg.inner_start, arg.inner_end
+        elif isinstance(arg, Unary) and arg.op == "-" and isinstance(arg.operand, Lit):
+            start, end = arg.start, arg.end
+        else:
+            return  # variables and #!define names are not diagnosed
+        written = self.text[start:end]
+        phrase = phrase_span = None
+        if len(call.args) > 1 and isinstance(call.args[1], Lit) and call.args[1].kind == "str":
+            p = call.args[1]
+            if "$" not in p.value:
+                phrase, phrase_span = p.value, self.sink.span(p.inner_start, p.inner_end)
+        code = int(written) if _CODE3.fullmatch(written) else None
+        self.sink.code_sites.append(CodeSite(
+            self.sink.span(start, end), written, code, Role.SENT, function=call.name,
+            phrase=phrase, phrase_span=phrase_span, block=self.block,
+            has_header_append=self.appended, after_local_miss=miss, code_required=True))
+
+    def record_test(self, test: Test | None) -> None:
+        if test is None:
+            return
+        sink = self.sink
+        for code, s, e in test.codes:
+            sink.code_sites.append(CodeSite(sink.span(s, e), code, int(code), Role.MATCHED,
+                                            function=test.kind, block=self.block, code_required=False))
+        reads_rs = test.var is not None and test.var.text == REQUEST_STATUS
+        var_span = sink.span(test.var.start, test.var.end) if reads_rs else None
+        sink.tests.append((StatusTest(
+            sink.span(test.start, test.end), test.kind, test.pattern, test.admits, test.named,
+            None, self.block, self.failure, reads_rs and self.failure, var_span), reads_rs))
+
+
+def _negative(node: Node | None) -> bool:
+    return isinstance(node, Unary) and node.op == "-" and isinstance(node.operand, Lit) \
+        and node.operand.value.isdigit() and int(node.operand.value) > 0

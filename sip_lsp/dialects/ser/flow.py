@@ -1,0 +1,300 @@
+"""Status-set analysis of failure handlers: which final codes reach each failover.
+
+In failure_route the status is the winning reply tm picked; a 6xx wins
+(RFC 3261 §16.7 step 6), so the walk starts from every final code 300-699 and
+narrows the set through status tests on if/else and switch, drops it after
+exit/return/drop or a final reply, and follows route(X) calls (recursion-safe).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sip_lsp.dialects.ser.conditions import case_test, status_test, status_var
+from sip_lsp.dialects.ser.facts import REPLY_FUNCS
+from sip_lsp.dialects.ser.syntax import (
+    Assign, Binary, Call, ExprStmt, If, Jump, Lit, Node, Route, Seq, Switch, Unary, Var, While,
+)
+from sip_lsp.model import FINAL_CODES, FailoverKind, FailoverSite, GuardFix, Span
+
+NEXT_DESTINATION = frozenset({"ds_next_dst", "ds_next_domain", "use_next_gw", "next_gw", "lb_next",
+                              "t_next_contacts", "t_next_contact_flow", "next_branches",
+                              "dr_next_gw"})
+NEW_BRANCH = frozenset({"t_relay", "t_relay_to", "t_relay_to_udp", "t_relay_to_tcp", "t_relay_to_tls",
+                        "t_relay_to_sctp", "t_relay_to_avp", "t_forward_nonack", "append_branch",
+                        "t_reuse_branch", "t_replicate"})
+AUTH = frozenset({"uac_auth"})
+REWRITES = frozenset({"rewritehostport", "rewriteuri", "seturi", "sethostport", "rewritehost",
+                      "sethost", "rewriteuser", "setuser", "rewritehostporttrans", "sethostporttrans"})
+TARGET_VARS = ("$du", "$ru", "$rU", "$rd", "$fs")
+_MAX_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class RouteDef:
+    route: Route
+    base: int
+    path: str | None
+    text: str           # the chunk the route was parsed from (offsets are relative to it)
+
+
+@dataclass(frozen=True)
+class State:
+    codes: frozenset[int]
+    authenticated: bool = False
+    rewrites: bool = False
+    shaping: tuple[Span, ...] = ()
+
+
+def _merge(a: State, b: State) -> State:
+    if not a.codes:
+        return b
+    if not b.codes:
+        return a
+    shaping = a.shaping + tuple(s for s in b.shaping if s not in a.shaping)
+    return State(a.codes | b.codes, a.authenticated and b.authenticated, a.rewrites and b.rewrites,
+                 shaping)
+
+
+_EMPTY = State(frozenset())
+
+
+class _Env:
+    __slots__ = ("rd", "via", "stack", "returned", "in_callee")
+
+    def __init__(self, rd: RouteDef, via: tuple[Span, ...], stack: tuple[str, ...], in_callee: bool):
+        self.rd, self.via, self.stack, self.in_callee = rd, via, stack, in_callee
+        self.returned: list[State] = []
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.rd.base + start, self.rd.base + end, self.rd.path)
+
+
+class FlowResult:
+    def __init__(self) -> None:
+        self.sites: dict[tuple, FailoverSite] = {}
+        self.possible: dict[tuple[int, str | None], frozenset[int]] = {}
+
+
+def analyze_handler(handler: RouteDef, routes: dict[str, list[RouteDef]], flavor: str,
+                    armed_by: tuple[Span, ...], result: FlowResult) -> None:
+    """Walk one failure handler from entry, recording failover sites and test sets."""
+    _Flow(handler, routes, flavor, armed_by, result).run()
+
+
+class _Flow:
+    def __init__(self, handler: RouteDef, routes: dict[str, list[RouteDef]], flavor: str,
+                 armed_by: tuple[Span, ...], result: FlowResult) -> None:
+        self.handler, self.routes, self.flavor = handler, routes, flavor
+        self.armed_by, self.result = armed_by, result
+        self.guard = _guard(handler, flavor)
+
+    def run(self) -> None:
+        env = _Env(self.handler, (), (self.handler.route.name,), in_callee=False)
+        self.body(self.handler.route.body, State(FINAL_CODES), env)
+
+    # -- statements ------------------------------------------------------
+    def body(self, stmts: list[Node], st: State, env: _Env) -> tuple[State, bool]:
+        """Walk statements; returns the state flowing on and whether a `break` ended them."""
+        for node in stmts:
+            if not st.codes:
+                return _EMPTY, False
+            if isinstance(node, Jump):
+                if node.word == "break":
+                    return st, True
+                if node.word == "return" and env.in_callee:
+                    env.returned.append(st)
+                return _EMPTY, False
+            st = self.statement(node, st, env)
+        return st, False
+
+    def statement(self, node: Node, st: State, env: _Env) -> State:
+        if isinstance(node, ExprStmt):
+            return self.effect(node.expr, st, env)
+        if isinstance(node, If):
+            t, f = self.narrow(node.cond, st, env)
+            t_out, _ = self.body(node.then, t, env)
+            f_out = self.body(node.orelse, f, env)[0] if node.orelse is not None else f
+            return _merge(t_out, f_out)
+        if isinstance(node, Assign):
+            st = self.effect(node.value, st, env)
+            if isinstance(node.target, Var) and node.target.text in TARGET_VARS:
+                st = State(st.codes, st.authenticated, True, st.shaping)
+            return st
+        if isinstance(node, Switch):
+            return self.switch(node, st, env)
+        if isinstance(node, While):
+            t, f = self.narrow(node.cond, st, env)
+            out, _ = self.body(node.body, t, env)
+            return _merge(f, out)
+        if isinstance(node, Seq):
+            return self.body(node.body, st, env)[0]
+        return st
+
+    def switch(self, node: Switch, st: State, env: _Env) -> State:
+        st = self.effect(node.subject, st, env)
+        on_status = status_var(node.subject)
+        text = env.rd.text
+        out = _EMPTY
+        rest = st.codes
+        fall = _EMPTY
+        has_default = False
+        for case in node.cases:
+            if case.values is None:
+                has_default = True
+                entry = State(rest, st.authenticated, st.rewrites, st.shaping) if on_status else st
+            elif on_status:
+                admits: frozenset[int] = frozenset()
+                for v in case.values:
+                    t = case_test(v, text)
+                    if t is not None:
+                        admits |= t.admits
+                        self._possible(env.span(t.start, t.end), st.codes)
+                rest = rest - admits
+                entry = State(st.codes & admits, st.authenticated, st.rewrites,
+                              st.shaping + (env.span(case.start, case.end),))
+            else:
+                entry = st
+            entry = _merge(fall, entry)
+            if not entry.codes:
+                fall = _EMPTY
+                continue
+            res, broke = self.body(case.body, entry, env)
+            if broke:
+                out = _merge(out, res)
+                fall = _EMPTY
+            else:
+                fall = res
+        out = _merge(out, fall)
+        if not has_default:
+            out = _merge(out, State(rest, st.authenticated, st.rewrites, st.shaping) if on_status else st)
+        return out
+
+    # -- conditions --------------------------------------------------------
+    def narrow(self, cond: Node | None, st: State, env: _Env) -> tuple[State, State]:
+        """(state when true, state when false)."""
+        if cond is None or not st.codes:
+            return st, st
+        test = status_test(cond, env.rd.text)
+        if test is not None:
+            span = env.span(test.start, test.end)
+            self._possible(span, st.codes)
+            t, f = st.codes & test.admits, st.codes - test.admits
+            shaping = st.shaping + (span,) if span not in st.shaping else st.shaping
+            return (State(t, st.authenticated, st.rewrites, shaping),
+                    State(f, st.authenticated, st.rewrites, shaping))
+        if isinstance(cond, Unary) and cond.op == "!":
+            t, f = self.narrow(cond.operand, st, env)
+            return f, t
+        if isinstance(cond, Binary) and cond.op == "&&":
+            ta, fa = self.narrow(cond.left, st, env)
+            tb, fb = self.narrow(cond.right, ta, env)
+            return tb, _merge(fa, fb)
+        if isinstance(cond, Binary) and cond.op == "||":
+            ta, fa = self.narrow(cond.left, st, env)
+            tb, fb = self.narrow(cond.right, fa, env)
+            return _merge(ta, tb), fb
+        st = self.effect(cond, st, env)
+        return st, st
+
+    def _possible(self, span: Span, codes: frozenset[int]) -> None:
+        key = (span.start, span.path)
+        prev = self.result.possible.get(key)
+        self.result.possible[key] = codes if prev is None else prev | codes
+
+    # -- calls ---------------------------------------------------------------
+    def effect(self, node: Node | None, st: State, env: _Env) -> State:
+        """The state after evaluating `node` for its side effects."""
+        if node is None or not st.codes:
+            return st
+        if isinstance(node, Binary):
+            return self.effect(node.right, self.effect(node.left, st, env), env)
+        if isinstance(node, Unary):
+            return self.effect(node.operand, st, env)
+        if not isinstance(node, Call):
+            return st
+        name = node.name
+        if name == "route" and node.args:
+            return self.call_route(node, st, env)
+        if name in NEXT_DESTINATION or name in NEW_BRANCH or name.startswith("t_relay"):
+            kind = FailoverKind.NEXT_DESTINATION if name in NEXT_DESTINATION else FailoverKind.NEW_BRANCH
+            self.record(node, kind, st, env)
+            return st
+        if name in AUTH:
+            return State(st.codes, True, st.rewrites, st.shaping)
+        if name in REWRITES:
+            return State(st.codes, st.authenticated, True, st.shaping)
+        if name in REPLY_FUNCS and _final_reply(node):
+            return _EMPTY
+        return st
+
+    def call_route(self, node: Call, st: State, env: _Env) -> State:
+        target = node.args[0]
+        name = target.value if isinstance(target, Lit) else getattr(target, "text", None)
+        defs = self.routes.get(name or "")
+        if not defs or name in env.stack or len(env.stack) > _MAX_DEPTH:
+            return st
+        out = _EMPTY
+        via = env.via + (env.span(node.start, node.end),)
+        for rd in defs:
+            callee = _Env(rd, via, env.stack + (name,), in_callee=True)
+            res, _ = self.body(rd.route.body, st, callee)
+            for r in callee.returned:
+                res = _merge(res, r)
+            out = _merge(out, res)
+        return out
+
+    def record(self, node: Call, kind: FailoverKind, st: State, env: _Env) -> None:
+        span = env.span(node.start, node.end)
+        key = (span.start, span.path, self.handler.route.name, env.via)
+        prev = self.result.sites.get(key)
+        codes = st.codes if prev is None else prev.codes | st.codes
+        shaping = st.shaping if prev is None else prev.shaping + tuple(
+            s for s in st.shaping if s not in prev.shaping)
+        authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
+        rewrites = st.rewrites if prev is None else prev.rewrites and st.rewrites
+        self.result.sites[key] = FailoverSite(
+            span, node.name, kind, codes, block=self.handler.route.name,
+            authenticated=authenticated, rewrites_target=rewrites, shaping_tests=shaping,
+            armed_by=self.armed_by, via=env.via, guard=self.guard, cancel_applies=True,
+            engine=self.flavor)
+
+
+def _final_reply(call: Call) -> bool:
+    """A reply with a code >= 200 (or one from a variable, assumed final)."""
+    if not call.args:
+        return False
+    arg = call.args[0]
+    if isinstance(arg, Lit):
+        v = arg.value.strip()
+        return not v.isdigit() or int(v) >= 200
+    return True
+
+
+def _guard(rd: RouteDef, flavor: str) -> GuardFix:
+    """Insertion point at the head of the handler and guard texts in the file's indentation."""
+    text, route = rd.text, rd.route
+    brace = route.open
+    nl = text.find("\n", brace)
+    offset = len(text) if nl == -1 else nl + 1
+    indent = ""
+    k = offset
+    while k < len(text):
+        line_end = text.find("\n", k)
+        line_end = len(text) if line_end == -1 else line_end
+        line = text[k:line_end]
+        if line.strip():
+            indent = line[:len(line) - len(line.lstrip())]
+            if line.lstrip().startswith("}"):  # empty handler: one level deeper than `}`
+                indent += "\t"
+            break
+        k = line_end + 1
+    indent = indent or "\t"
+    unit = "\t" if indent.startswith("\t") else indent
+    cancel = "t_was_cancelled()" if flavor == "opensips" else "t_is_canceled()"
+    lead = "" if nl != -1 else "\n"
+
+    def guard(test: str) -> str:
+        return f"{lead}{indent}if ({test}) {{\n{indent}{unit}exit;\n{indent}}}\n"
+
+    return GuardFix(rd.base + offset, {"6xx": guard('t_check_status("6[0-9][0-9]")'),
+                                       "cancel": guard(cancel)}, rd.path)

@@ -1,0 +1,147 @@
+"""Text the engine never sees as routing script: m4 macros and `{{ }}` templates.
+
+Configs are often generated (OpenSIPS ships m4 templates; deployments use
+Jinja). Rather than expanding macros, we blank their machinery with spaces of
+the same length, keeping every branch's script text at its original offset so
+all branches are analysed and spans stay true. Also reads `#!` directives.
+"""
+from __future__ import annotations
+
+import re
+
+# m4 builtins whose whole call is machinery (no script text inside).
+_M4_DROP = {"define", "divert", "changequote", "undefine", "pushdef", "popdef", "include",
+            "sinclude", "syscmd", "esyscmd", "errprint", "m4exit", "undivert", "dnl"}
+# m4 conditionals: their quoted arguments are script text, the rest is machinery.
+_M4_COND = {"ifelse", "ifdef"}
+_M4_WORD = re.compile(r"\b(" + "|".join(sorted(_M4_DROP | _M4_COND)) + r")\b")
+_M4_HINT = re.compile(r"^\s*(divert\(|ifelse\(|ifdef\(`|define\(`|changequote\()", re.M)
+_TEMPLATE = re.compile(r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|\{#[^\n]*?#\}")
+
+
+def looks_like_m4(text: str, path: str | None) -> bool:
+    return bool(path and path.endswith(".m4")) or bool(_M4_HINT.search(text))
+
+
+def mask(text: str, path: str | None = None) -> str:
+    """`text` with m4 machinery and template tags replaced by spaces (same length)."""
+    if "{{" in text or "{%" in text or "{#" in text:
+        text = _TEMPLATE.sub(lambda m: _blank(m.group()), text)
+    if looks_like_m4(text, path):
+        text = _mask_m4(text)
+    return text
+
+
+def _blank(s: str) -> str:
+    return "".join(c if c == "\n" else " " for c in s)
+
+
+def _mask_m4(text: str) -> str:
+    buf = list(text)
+    n = len(text)
+
+    def blank(a: int, b: int) -> None:
+        for k in range(max(a, 0), min(b, n)):
+            if buf[k] != "\n":
+                buf[k] = " "
+
+    def quoted_end(k: int) -> int:
+        """End of the m4 quote opening at k (nesting `...')."""
+        depth = 0
+        while k < n:
+            c = text[k]
+            if c == "`":
+                depth += 1
+            elif c == "'":
+                depth -= 1
+                if depth == 0:
+                    return k + 1
+            k += 1
+        return n
+
+    def call_end(k: int) -> int:
+        """End of the argument list opening at k (quotes and parentheses balanced)."""
+        depth = 0
+        while k < n:
+            c = text[k]
+            if c == "`":
+                k = quoted_end(k)
+                continue
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+                if depth == 0:
+                    return k + 1
+            k += 1
+        return n
+
+    def cond(k: int, end: int) -> None:
+        """Inside ifelse/ifdef args (k after `(`): keep quoted text, blank the rest."""
+        while k < end:
+            c = text[k]
+            if c == "`":
+                q = quoted_end(k)
+                blank(k, k + 1)
+                blank(q - 1, q)
+                region(k + 1, q - 1)
+                k = q
+                continue
+            if c == "(":
+                sub = call_end(k)
+                blank(k, sub)
+                k = sub
+                continue
+            blank(k, k + 1)
+            k += 1
+
+    def region(a: int, b: int) -> None:
+        pos = a
+        while pos < b:
+            m = _M4_WORD.search(text, pos, b)
+            if not m:
+                return
+            word, s, e = m.group(1), m.start(), m.end()
+            if word == "dnl":
+                eol = text.find("\n", e)
+                eol = b if eol == -1 or eol > b else eol + 1
+                blank(s, eol)
+                pos = eol
+            elif e < b and text[e] == "(":
+                end = min(call_end(e), b)
+                if word in _M4_DROP:
+                    blank(s, end)
+                    # a `dnl` right after the call eats the rest of the line
+                else:
+                    blank(s, e + 1)
+                    cond(e + 1, end - 1)
+                    blank(end - 1, end)
+                pos = end
+            else:
+                pos = e
+
+    region(0, n)
+    return "".join(buf)
+
+
+_DIRECTIVE = re.compile(r"(?:#!|!!)\s*([A-Za-z_]+)\s*(.*)", re.S)
+_INCLUDE_ARG = re.compile(r"""\s*(?:"([^"\n]*)"|'([^'\n]*)'|(\S+))""")
+
+
+def directive(text: str) -> tuple[str, str]:
+    """Split a `#!name rest` line into (lowercased name, rest)."""
+    m = _DIRECTIVE.match(text)
+    if not m:
+        return "", ""
+    return m.group(1).lower(), m.group(2)
+
+
+def include_target(rest: str, offset: int) -> tuple[str, int, int] | None:
+    """The path an include names and its span (inside the quotes), relative to `offset`."""
+    m = _INCLUDE_ARG.match(rest)
+    if not m:
+        return None
+    for g in (1, 2, 3):
+        if m.group(g) is not None:
+            return m.group(g), offset + m.start(g), offset + m.end(g)
+    return None
