@@ -79,8 +79,8 @@ def code_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
         _section(words(catalog, "when_seen", lang), entry.when_seen),
         _section(words(catalog, "how_to_fix", lang), entry.how_to_fix),
         _section(words(catalog, "retry", lang), _retry(entry, catalog)),
-        _section(words(catalog, "headers_required", lang), _headers(entry.headers_required, catalog, lang)),
-        _section(words(catalog, "headers_recommended", lang), _headers(entry.headers_recommended, catalog, lang)),
+        _section(words(catalog, "headers_required", lang), _headers(entry.headers_required)),
+        _section(words(catalog, "headers_recommended", lang), _headers(entry.headers_recommended)),
         _section(words(catalog, "causes", lang), _bullets(_cause_maps(entry.code, catalog, lang))),
         _section(words(catalog, "contrast", lang), _bullets(
             [f"**{_label(c.code, catalog)}** — {c.difference}" for c in entry.contrast])),
@@ -101,14 +101,14 @@ def _retry(entry: CodeEntry, catalog: Catalog) -> str:
     return f"**{retry.title}.** {retry.advice}" if retry else ""
 
 
-def _headers(headers: tuple[Header, ...], catalog: Catalog, lang: str) -> str:
+def _headers(headers: tuple[Header, ...]) -> str:
     lines = []
     for header in headers:
         line = f"`{header.name}`"
         if header.rfc:
             line += f" ({header.rfc})"
         if header.when:
-            line += " — " + words(catalog, "header_when", lang, when=header.when)
+            line += f" — {header.when}"
         lines.append(line)
     return _bullets(lines)
 
