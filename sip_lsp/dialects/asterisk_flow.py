@@ -213,6 +213,13 @@ class Flow:
     found: dict[tuple[int, int, str | None], dict] = field(default_factory=dict)
 
     def run(self) -> list[FailoverSite]:
+        """One site per Dial() reached after a failed one.
+
+        authenticated: res_pjsip answers 401/407 itself with the endpoint's
+        outbound_auth, so a challenge that reaches DIALSTATUS was refused.
+        cancel_applies: a caller's CANCEL makes Dial() return -1 and ends
+        the dialplan, so no Dial() runs after it.
+        """
         self._callers()
         for ctx in self.index.parsed.contexts.values():
             for ext in ctx.exts.values():
@@ -226,7 +233,7 @@ class Flow:
                 span=step.span, action=step.app, kind=FailoverKind.NEXT_DESTINATION,
                 codes=frozenset(rec["codes"]), block=step.context,
                 shaping_tests=tuple(sorted(rec["tests"], key=lambda s: (s.path or "", s.start))),
-                via=rec["via"], cancel_applies=False, engine="asterisk"))
+                via=rec["via"], authenticated=True, cancel_applies=False, engine="asterisk"))
         return sites
 
     def _callers(self) -> None:
