@@ -312,13 +312,23 @@ def _merge(data: dict, doc: dict, path: str, user: bool) -> None:
         codes.append(entry)
         if not user:
             data["_codes_index"][code] = True
-    for key in ("causes", "rules"):
+    for key, ident in (("causes", "number"), ("rules", "id"), ("rules", "name")):
         items = data.setdefault(key, [])
-        ident = "number" if key == "causes" else "id"
+        values = [item[ident] for item in doc.get(key, [])]
+        for i, value in enumerate(values):
+            where = f"{key}[{i}] ({ident} {value})"
+            if value in values[:i]:
+                raise CatalogError(path, where, ident, f"duplicate {ident} {value}")
+            if not user and any(x[ident] == value for x in items):
+                raise CatalogError(path, where, ident, f"{ident} {value} is defined twice in the catalogue")
+    for key, ident in (("causes", "number"), ("rules", "id")):
+        items = data[key]
         for item in doc.get(key, []):
             items[:] = [x for x in items if x[ident] != item[ident]]
             items.append(item)
     for name, engine in doc.get("engines", {}).items():
+        if not user and name in data.get("engines", {}):
+            raise CatalogError(path, f"engines.{name}", "", f"engine {name} is defined twice in the catalogue")
         data.setdefault("engines", {})[name] = engine
     for key in ("headings", "classes", "retry_classes"):
         for k, v in doc.get(key, {}).items():

@@ -202,12 +202,24 @@ def test_yaml_syntax_error_is_one_line_with_its_position(tmp_path):
     assert "\n" not in str(info.value)
 
 
-def test_a_built_in_duplicate_is_reported_when_compiling(tmp_path):
+RULE = "{id: SC301, name: retry-after-global-failure, severity: warning, summary: s, message: m}"
+
+
+@pytest.mark.parametrize("first,second,where", [
+    ("codes:\n  - {code: 404, reason: Not Found, summary: s, description: d, retry: do-not-failover}\n",
+     None, r"codes\[0\] \(code 404\), field 'code': code 404 is defined twice"),
+    (f"rules:\n  - {RULE}\n", None, r"rules\[0\] \(id SC301\), field 'id': id SC301 is defined twice"),
+    ("causes:\n  - {number: 17, name: User busy}\n", None, r"causes\[0\] \(number 17\), field 'number'"),
+    ("engines:\n  asterisk: {causes: []}\n", None, r"engines.asterisk: engine asterisk is defined twice"),
+    (f"rules:\n  - {RULE}\n", f"rules:\n  - {RULE.replace('SC301', 'SC399')}\n",
+     r"rules\[0\] \(name retry-after-global-failure\), field 'name'"),
+])
+def test_a_built_in_duplicate_across_files_is_an_error(tmp_path, first, second, where):
+    """Parallel authors each write a file; a second definition must not silently win."""
     source = tmp_path / "catalog"
     (source / "codes").mkdir(parents=True)
     (source / "schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
-    entry = "codes:\n  - {code: 404, reason: Not Found, summary: s, description: d, retry: do-not-failover}\n"
-    (source / "codes" / "a.yaml").write_text(entry, encoding="utf-8")
-    (source / "codes" / "b.yaml").write_text(entry, encoding="utf-8")
-    with pytest.raises(CatalogError, match=r"catalog/codes/b.yaml: codes\[0\] \(code 404\), field 'code'"):
+    (source / "codes" / "a.yaml").write_text(first, encoding="utf-8")
+    (source / "codes" / "b.yaml").write_text(second or first, encoding="utf-8")
+    with pytest.raises(CatalogError, match="catalog/codes/b.yaml: " + where):
         compile_sources(source)
