@@ -181,3 +181,20 @@ def test_python_holds_no_prose(catalog):
     words = [e.reason for e in catalog.codes.values() if len(e.reason) > 6]
     words += [w for w in catalog.headings["en"].values() if len(w) > 8 and not w.isupper()]
     assert [w for w in words if w in sources] == []
+
+
+def test_every_heading_key_the_code_asks_for_exists(catalog):
+    """A key missing from headings.yaml would show users the raw key."""
+    import re
+
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in Path(render.__file__).parent.rglob("*.py"))
+    literal = set(re.findall(r"words\([^,()]+,\s*\"([a-z0-9_]+)\"", sources))
+    families = set(re.findall(r"words\([^,()]+,\s*f\"([a-z0-9]+_)\{", sources))
+    assert {"description", "error_unknown_subject"} <= literal and "action_" in families
+    en = catalog.headings["en"]
+    assert sorted(literal - set(en)) == []
+    assert [f for f in families if not any(k.startswith(f) for k in en)] == []
+    for n in range(1, 7):
+        assert f"scope_{n}xx" in en
+    assert {f"fixable_{v}" for v in ("always", "sometimes", "never")} <= set(en)
+    assert {"current", "deprecated", "reserved", "unregistered"} <= set(en)  # the `status` enum
