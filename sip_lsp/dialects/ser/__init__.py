@@ -12,7 +12,7 @@ import os
 import re
 
 from sip_lsp.dialects.ser import flow, preprocessor
-from sip_lsp.dialects.ser.facts import FAILURE_KINDS, Sink, collect_route, collect_toplevel
+from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
 from sip_lsp.model import Analysis, Block, Note, Span, StatusTest, Suppressions
@@ -20,6 +20,7 @@ from sip_lsp.text import decode
 
 _CACHE: dict[str, Parsed] = {}
 _CACHE_MAX = 20000
+_FACTS: dict[tuple[str, str | None], ChunkFacts] = {}
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s]+)")
 # Note messages are keys for the presentation layer, not prose.
 NOTE_INCLUDE_OUTSIDE_ROOT = "include-outside-root"
@@ -80,26 +81,19 @@ class _Builder:
 
     def chunk(self, p: Parsed, base: int, path: str | None, text: str) -> None:
         an = self.an
-        sink = Sink(base, path, text)
+        facts = _chunk_facts(p, base, path, text)
+        an.blocks.extend(facts.blocks)
+        an.code_sites.extend(facts.code_sites)
+        an.references.extend(facts.references)
+        an.knobs.extend(facts.knobs)
+        self.tests.extend(facts.tests)
         for r in p.routes:
-            kind, name, ns, ne = _identity(r)
-            an.blocks.append(Block(name, kind, Span(base + r.start, base + r.end, path),
-                                   Span(base + ns, base + ne, path)))
-            try:
-                collect_route(r, sink)
-            except RecursionError:
-                continue
+            kind, name, _, _ = _identity(r)
             rd = flow.RouteDef(r, base, path, text)
             if kind == "route" and r.name_start != r.start:
                 self.routes.setdefault(name, []).append(rd)
             elif kind in FAILURE_KINDS:
                 self.handlers.append(rd)
-        for c in p.calls:
-            collect_toplevel(c, sink)
-        an.code_sites.extend(sink.code_sites)
-        an.references.extend(sink.references)
-        an.knobs.extend(sink.knobs)
-        self.tests.extend(sink.tests)
         if path is None:
             for s, e in p.comments:
                 self.suppress(text[s:e], base + s)
@@ -159,7 +153,33 @@ class _Builder:
             reads = reads_rs and in_failure
             an.status_tests.append(StatusTest(
                 test.span, test.kind, test.text, test.admits, test.named, possible, test.block,
-                in_failure, reads, test.variable_span if reads else None))
+                in_failure, reads, test.variable_span if reads else None, test.pattern_span))
+
+
+def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
+    """Local facts of a chunk, cached by its text: an edit elsewhere only shifts them."""
+    key = (text, path)
+    cached = _FACTS.get(key)
+    if cached is not None:
+        if cached.base != base:
+            cached = _FACTS[key] = cached.moved(base)
+        return cached
+    sink = Sink(base, path, text)
+    blocks = []
+    for r in p.routes:
+        kind, name, ns, ne = _identity(r)
+        blocks.append(Block(name, kind, Span(base + r.start, base + r.end, path),
+                            Span(base + ns, base + ne, path)))
+        try:
+            collect_route(r, sink)
+        except RecursionError:
+            continue
+    for c in p.calls:
+        collect_toplevel(c, sink)
+    if len(_FACTS) >= _CACHE_MAX:
+        _FACTS.clear()
+    facts = _FACTS[key] = ChunkFacts(base, blocks, sink)
+    return facts
 
 
 def _identity(r: Route) -> tuple[str, str, int, int]:

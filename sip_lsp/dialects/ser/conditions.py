@@ -36,13 +36,15 @@ _CODE3 = re.compile(r"\d{3}")
 class Test:
     """One status test as found in the tree (offsets relative to the parsed chunk)."""
 
-    __slots__ = ("kind", "start", "end", "pattern", "admits", "named", "var", "codes")
+    __slots__ = ("kind", "start", "end", "pattern", "admits", "named", "var", "codes", "regex")
 
     def __init__(self, kind: str, start: int, end: int, pattern: str, admits: frozenset[int],
                  named: frozenset[int] | None, var: Var | None = None,
-                 codes: tuple[tuple[str, int, int], ...] = ()) -> None:
+                 codes: tuple[tuple[str, int, int], ...] = (),
+                 regex: tuple[int, int] | None = None) -> None:
         self.kind, self.start, self.end, self.pattern = kind, start, end, pattern
         self.admits, self.named, self.var, self.codes = admits, named, var, codes
+        self.regex = regex  # where a regex is written, inside its quotes
 
 
 def status_var(node: Node | None) -> bool:
@@ -74,8 +76,8 @@ def status_test(node: Node | None, text: str) -> Test | None:
             if not isinstance(right, Lit):
                 return None
             t = _regex_test("compare", right, text, negate=op == "!~")
-            if t is not None:
-                t.start, t.end, t.pattern, t.var = node.start, node.end, text[node.start:node.end], var
+            if t is not None:  # the span covers the comparison; `pattern` stays the regex
+                t.start, t.end, t.var = node.start, node.end, var
             return t
         codes: tuple[tuple[str, int, int], ...] = ()
         try:
@@ -133,4 +135,5 @@ def _regex_test(kind: str, lit: Lit, text: str, negate: bool) -> Test | None:
                 continue
             s, e = offsets[s], offsets[e - 1] + 1
         codes.append((code, lit.inner_start + s, lit.inner_start + e))
-    return Test(kind, lit.inner_start, lit.inner_end, raw, admits, named, None, tuple(codes))
+    return Test(kind, lit.inner_start, lit.inner_end, raw, admits, named, None, tuple(codes),
+                (lit.inner_start, lit.inner_end))

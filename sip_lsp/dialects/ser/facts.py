@@ -12,7 +12,7 @@ from sip_lsp.dialects.ser.conditions import REQUEST_STATUS, Test, case_test, sta
 from sip_lsp.dialects.ser.syntax import (
     Assign, Binary, Call, ExprStmt, If, Jump, Lit, Name, Node, Route, Seq, Switch, Unary, Var, While,
 )
-from sip_lsp.model import CodeSite, Knob, Reference, Role, Span, StatusTest
+from sip_lsp.model import Block, CodeSite, Knob, Reference, Role, Span, StatusTest
 
 # First argument is the code, second the reason phrase (tm t_reply, sl sl_send_reply, ...).
 REPLY_FUNCS = frozenset({"sl_send_reply", "send_reply", "t_reply", "sl_reply", "t_send_reply",
@@ -244,11 +244,45 @@ class _Walker:
                                             function=test.kind, block=self.block, code_required=False))
         reads_rs = test.var is not None and test.var.text == REQUEST_STATUS
         var_span = sink.span(test.var.start, test.var.end) if reads_rs else None
+        pattern_span = sink.span(*test.regex) if test.regex else None
         sink.tests.append((StatusTest(
             sink.span(test.start, test.end), test.kind, test.pattern, test.admits, test.named,
-            None, self.block, self.failure, reads_rs and self.failure, var_span), reads_rs))
+            None, self.block, self.failure, reads_rs and self.failure, var_span, pattern_span), reads_rs))
 
 
 def _negative(node: Node | None) -> bool:
     return isinstance(node, Unary) and node.op == "-" and isinstance(node.operand, Lit) \
         and node.operand.value.isdigit() and int(node.operand.value) > 0
+
+
+class ChunkFacts:
+    """Every local fact of one chunk at one base offset; shifted cheaply when the base moves."""
+
+    __slots__ = ("base", "blocks", "code_sites", "references", "knobs", "tests")
+
+    def __init__(self, base: int, blocks: list[Block], sink: Sink) -> None:
+        self.base, self.blocks = base, blocks
+        self.code_sites, self.references = sink.code_sites, sink.references
+        self.knobs, self.tests = sink.knobs, sink.tests
+
+    def moved(self, base: int) -> "ChunkFacts":
+        d = base - self.base
+        out = ChunkFacts.__new__(ChunkFacts)
+        out.base = base
+        out.blocks = [Block(b.name, b.kind, _sh(b.span, d), _sh(b.name_span, d)) for b in self.blocks]
+        out.code_sites = [CodeSite(_sh(c.span, d), c.text, c.code, c.role, c.function, c.phrase,
+                                   _sh(c.phrase_span, d) if c.phrase_span else None, c.block,
+                                   c.has_header_append, c.after_local_miss, c.code_required)
+                          for c in self.code_sites]
+        out.references = [Reference(_sh(r.span, d), r.name, r.kind) for r in self.references]
+        out.knobs = [Knob(_sh(k.span, d), k.name, k.value, k.disables_6xx_block) for k in self.knobs]
+        out.tests = [(StatusTest(_sh(t.span, d), t.kind, t.text, t.admits, t.named, t.possible, t.block,
+                                 t.in_failure_handler, t.reads_request_status,
+                                 _sh(t.variable_span, d) if t.variable_span else None,
+                                 _sh(t.pattern_span, d) if t.pattern_span else None), rs)
+                     for t, rs in self.tests]
+        return out
+
+
+def _sh(span: Span, d: int) -> Span:
+    return Span(span.start + d, span.end + d, span.path)

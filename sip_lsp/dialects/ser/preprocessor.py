@@ -20,7 +20,7 @@ _TEMPLATE = re.compile(r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|\{#[^\n]*?#\}")
 
 
 def looks_like_m4(text: str, path: str | None) -> bool:
-    return bool(path and path.endswith(".m4")) or bool(_M4_HINT.search(text))
+    return bool(path and path.endswith(".m4")) or bool(_M4_HINT.search(text, 0, 20000))
 
 
 def mask(text: str, path: str | None = None) -> str:
