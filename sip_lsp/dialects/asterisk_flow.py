@@ -225,7 +225,7 @@ class Flow:
             for ext in ctx.exts.values():
                 for i, step in enumerate(ext.steps):
                     if is_dial(step):
-                        self._walk(step, ext, i + 1)
+                        self._walk(ext, i + 1)
         sites = []
         for key, rec in self.found.items():
             step = rec["step"]
@@ -258,7 +258,7 @@ class Flow:
                 out.append(dest)
         return out
 
-    def _walk(self, origin: Step, ext: Ext, start: int) -> None:
+    def _walk(self, ext: Ext, start: int) -> None:
         t = self.tables
         initial = frozenset().union(*(t.status_codes.get(v, frozenset()) for v in t.failed))
         work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [(ext, start, initial, (), (), ())]
@@ -277,8 +277,8 @@ class Flow:
             name = step.app.lower()
             nxt = (ext, i + 1, codes, tests, via, stack)
             if name == "dial":
-                if step is not origin:
-                    self._record(step, codes, tests, via)
+                # The origin itself again (a loop, a subroutine called twice) is a retry too.
+                self._record(step, codes, tests, via)
                 continue
             if name in _STOP:
                 continue

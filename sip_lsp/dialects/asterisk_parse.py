@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sip_lsp.model import Span
 
 
-@dataclass
+@dataclass(eq=False)
 class Step:
     """One priority: `exten => name,prio,App(args)`."""
 
@@ -27,7 +27,7 @@ class Step:
     line_span: Span                  # the whole statement
 
 
-@dataclass
+@dataclass(eq=False)
 class Ext:
     name: str
     name_span: Span
@@ -35,7 +35,7 @@ class Ext:
     end: int = 0                     # end of its last statement (same file as name_span)
 
 
-@dataclass
+@dataclass(eq=False)
 class Ctx:
     name: str
     name_span: Span
