@@ -88,7 +88,7 @@ class _Check:
                     dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
                     for name in sorted(files):
                         yield from self._once(os.path.join(top, name), False, path)
-            elif os.path.exists(path):
+            elif os.path.lexists(path):
                 yield from self._once(path, True, os.path.dirname(path))
             else:
                 self._error(given, "no such file or directory")
@@ -158,9 +158,10 @@ class _Check:
         counts = Counter(f.rule for f, _ in applied)
         what = ", ".join(f"{rule} x{n}" if n > 1 else rule for rule, n in sorted(counts.items()))
         print(f"{report.display}: fixed {len(applied)} ({what})", file=sys.stderr)
+        before = len(report.findings)
         report.text = new_text
         report.findings = lint(new_text, report.path, settings, catalog, **lint_args).findings
-        report.fixed = len(applied)
+        report.fixed = max(before - len(report.findings), 0)
         self.locator = Locator(_read_text)
 
     # ------------------------------------------------------------ settings

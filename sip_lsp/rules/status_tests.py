@@ -41,8 +41,16 @@ def _unanchored(test: StatusTest, ctx: RuleContext) -> Finding | None:
     anchored = f"^({test.text})$"
     fixes = ()
     # Anchoring a pattern that names no final code would make a dead test.
-    if test.pattern_span and named & FINAL_CODES:
-        edit = Edit(test.pattern_span, anchored)
+    span = _pattern_span(test)
+    if span and named & FINAL_CODES:
+        edit = Edit(span, anchored)
         fixes = (Fix(ctx.fix_title("SC306", "anchor", anchored=anchored), (edit,), safe=False),)
     return ctx.finding("SC306", test.span, pattern=test.text, extra=ctx.code_list(extra, limit=4),
                        fixes=fixes)
+
+
+def _pattern_span(test: StatusTest):
+    """Where the pattern is written: `pattern_span`, or the test's span when it covers exactly the pattern."""
+    if test.pattern_span:
+        return test.pattern_span
+    return test.span if test.span.end - test.span.start == len(test.text) else None
