@@ -1,0 +1,360 @@
+"""FreeSWITCH XML dialplans: contexts, extensions, conditions, actions -> facts.
+
+mod_dialplan_xml queues the actions of an extension's matching conditions (the
+anti-actions of failing ones) and the session runs them in order. What this
+module extracts, and where FreeSWITCH decides it:
+- `respond <code> [reason]` (mod_dptools -> mod_sofia INDICATE_RESPOND): a
+  sent code; for 401/407 mod_sofia calls sofia_reg_auth_challenge itself.
+- `hangup <cause>` and every token of continue_on_fail, failure_causes,
+  fail_on_single_reject, transfer_on_fail: cause sites (freeswitch_causes).
+- `bridge a|b`: each `|` group after the first is dialled only when the
+  previous one failed with a code fail_on_single_reject lets through.
+- an action after a failed `bridge` runs only for the causes continue_on_fail /
+  failure_causes let through (audio_bridge_function); a later bridge to
+  another target is a failover, a later bridge into voicemail is not.
+- conditions on `${sip_term_status}`, `${originate_disposition}`...: status
+  tests (freeswitch_status).
+A caller's CANCEL hangs up the A leg: switch_ivr_originate stops when the
+caller channel is no longer ready and no later action runs, so cancel
+(SC302) does not apply to these failovers (`cancel_applies=False`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sip_lsp.dialects import freeswitch_causes as fc
+from sip_lsp.dialects import freeswitch_dial as dial
+from sip_lsp.dialects import freeswitch_status as status
+from sip_lsp.dialects import xmlscan
+from sip_lsp.model import (
+    FINAL_CODES, Analysis, Block, CauseSite, CodeSite, FailoverKind, FailoverSite, Knob,
+    Reference, Role, Span, StatusTest,
+)
+from sip_lsp.text import LineIndex
+
+ENGINE = "freeswitch"
+# Variables whose value is a cause list, and how its tokens are matched.
+CAUSE_VARS = {"continue_on_fail": "exact", "failure_causes": "exact",
+              "fail_on_single_reject": "substring", "transfer_on_fail": "exact"}
+KNOB_VARS = frozenset({"hangup_after_bridge", "originate_continue_on_timeout", "hangup_on_single_reject"})
+SETTERS = frozenset({"set", "export", "push", "unshift"})
+# Applications after which nothing later in the extension runs on this call.
+ENDS_CALL = frozenset({"hangup", "transfer", "redirect", "deflect", "reject"})
+_VOICEMAIL = re.compile(r"voicemail", re.I)
+_SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)=([\w,\s-]+)")
+_RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
+
+_TABLES: dict[int, fc.CauseTable] = {}
+
+
+def analyze(text: str, ctx) -> Analysis:
+    """Facts of one FreeSWITCH XML document; never raises on bad input."""
+    analysis = Analysis(dialect=ENGINE, text=text, path=getattr(ctx, "path", None), comment="<!--")
+    doc = xmlscan.scan(text)
+    lines = LineIndex(text)
+    _suppressions(doc, lines, analysis)
+    walker = _Walker(analysis, _table(getattr(ctx, "catalog", None)))
+    for root in doc.roots:
+        analysis.blocks.extend(walker.visit(root, None))
+    return analysis
+
+
+def _table(catalog) -> fc.CauseTable | None:
+    if catalog is None:
+        from sip_lsp.catalog import default_catalog
+
+        catalog = default_catalog()
+    engine = catalog.engines.get(ENGINE)
+    if engine is None:
+        return None
+    table = _TABLES.get(id(engine))
+    if table is None or table.engine is not engine:
+        table = _TABLES[id(engine)] = fc.CauseTable(engine)
+    return table
+
+
+def _suppressions(doc: xmlscan.Document, lines: LineIndex, analysis: Analysis) -> None:
+    sup = analysis.suppressions
+    for comment in doc.comments:
+        for m in _SUPPRESS.finditer(comment.text):
+            ids = frozenset(i.strip() for i in m.group(2).split(",") if i.strip())
+            if m.group(1) == "disable-file":
+                sup.file = sup.file | ids
+                continue
+            line, _ = lines.position(comment.start + 4 + m.start())
+            for n in (line, line + 1):
+                sup.lines[n] = sup.lines.get(n, frozenset()) | ids
+
+
+@dataclass
+class _Value:
+    """A variable's value as set in the dialplan, with where it was written."""
+
+    text: str
+    span: Span
+
+
+@dataclass
+class _Step:
+    """One queued action: its element, app, data and condition branch."""
+
+    el: xmlscan.Element
+    app: str
+    data: xmlscan.Attr | None
+    branch: tuple[tuple[int, bool], ...]
+    block: str
+
+
+@dataclass
+class _Bridge:
+    step: _Step
+    target: str
+    continuing: frozenset[int]
+    shaped_by: tuple[Span, ...]
+
+
+@dataclass
+class _State:
+    vars: dict[str, _Value] = field(default_factory=dict)
+
+
+def _exclusive(a: _Step, b: _Step) -> bool:
+    """True when one runs as an action and the other as an anti-action of one condition."""
+    mine = dict(a.branch)
+    return any(cid in mine and mine[cid] != pol for cid, pol in b.branch)
+
+
+class _Walker:
+    def __init__(self, analysis: Analysis, table: fc.CauseTable | None) -> None:
+        self.a = analysis
+        self.table = table
+
+    # ------------------------------------------------------------- structure
+
+    def visit(self, el: xmlscan.Element, carry: _State | None) -> list[Block]:
+        """Blocks for `el`; extensions outside a context (an <include> file) share `carry`."""
+        if el.name == "context":
+            return [self._context(el)]
+        if el.name == "extension":
+            return [self._extension(el, carry or _State(), None)]
+        carry = carry or _State()
+        return [b for child in el.children for b in self.visit(child, carry)]
+
+    def _block(self, el: xmlscan.Element, kind: str, name: str, children=()) -> Block:
+        attr = el.get("name")
+        name_span = Span(attr.start, attr.end) if attr else Span(el.start + 1, el.name_end)
+        return Block(name or kind, kind, Span(el.start, max(el.end, el.tag_end)), name_span, tuple(children))
+
+    def _context(self, el: xmlscan.Element) -> Block:
+        carry = _State()
+        children = []
+        for child in el.children:
+            if child.name == "extension":
+                children.append(self._extension(child, carry, el.value("name")))
+        return self._block(el, "context", el.value("name"), children)
+
+    def _extension(self, el: xmlscan.Element, carry: _State, context: str | None) -> Block:
+        name = el.value("name") or context or ""
+        state = _State(dict(carry.vars))
+        steps: list[_Step] = []
+        conditions = [self._condition(c, (), name, steps) for c in el.children if c.name == "condition"]
+        self._run(steps, state)
+        if fc.switch_true(el.value("continue")):
+            carry.vars = state.vars
+        return self._block(el, "extension", el.value("name"), conditions)
+
+    def _condition(self, el, branch, block: str, steps: list[_Step]) -> Block:
+        cid = el.start
+        self._status_tests(el, block)
+        children = []
+        for child in el.children:
+            if child.name in ("action", "anti-action"):
+                path = branch + ((cid, child.name == "action"),)
+                steps.append(_Step(child, child.value("application").strip(), child.get("data"), path, block))
+            elif child.name == "condition":
+                children.append(self._condition(child, branch + ((cid, True),), block, steps))
+        label = " ".join(p for p in (el.value("field"), el.value("expression")) if p)
+        return self._block(el, "condition", label or "condition", children)
+
+    # ------------------------------------------------------------- conditions
+
+    def _status_tests(self, el: xmlscan.Element, block: str) -> None:
+        tests = [el] + [c for c in el.children if c.name == "regex"]
+        for t in tests:
+            kind = status.field_kind(t.value("field"))
+            expr = t.get("expression")
+            if kind is None or expr is None:
+                continue
+            span = Span(expr.start, expr.end)
+            if kind[0] == "status":
+                found = status.status_admits(expr.value)
+                if found is not None:
+                    self.a.status_tests.append(StatusTest(
+                        span=span, kind="t_check_status", text=expr.value, admits=found[0], named=found[1],
+                        block=block, pattern_span=span))
+            elif self.table is not None:
+                names = status.cause_names(expr.value, self.table.engine.causes)
+                if names is not None:
+                    codes = self.table.codes_where(lambda n: n in names)
+                    self.a.status_tests.append(StatusTest(
+                        span=span, kind="cause_list", text=expr.value, admits=codes, block=block))
+
+    # ------------------------------------------------------------- actions
+
+    def _run(self, steps: list[_Step], state: _State) -> None:
+        bridges: list[_Bridge] = []
+        for step in steps:
+            app = step.app
+            data = step.data
+            if app in SETTERS or app == "multiset":
+                self._set(step, state)
+            elif app == "unset" and data is not None:
+                state.vars.pop(data.value.strip(), None)
+            elif app == "bridge" and data is not None:
+                bridges = self._bridge(step, state, bridges)
+            elif app == "respond" and data is not None:
+                self._respond(step)
+            elif app == "hangup" and data is not None and data.value.strip():
+                self._cause(data, 0, len(data.value), "hangup", "str2cause", step.block)
+            elif app in ("transfer", "execute_extension") and data is not None:
+                self._references(data)
+            if app in ENDS_CALL or (app == "respond" and _final(step)):
+                bridges = [b for b in bridges if _exclusive(b.step, step)]
+
+    def _set(self, step: _Step, state: _State) -> None:
+        data = step.data
+        if data is None:
+            return
+        text = data.value
+        pieces = [(0, len(text))] if step.app != "multiset" else [
+            (m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        for a, b in pieces:
+            eq = text.find("=", a, b)
+            if eq < 0:
+                continue
+            name = text[a:eq].strip()
+            if name.startswith("nolocal:"):
+                name = name[len("nolocal:"):]
+            va, vb = eq + 1, b
+            value = text[va:vb]
+            span = Span(data.offset(va), data.offset(vb))
+            if name in CAUSE_VARS:
+                self._cause_list(data, va, vb, name, step.block)
+            elif name in KNOB_VARS:
+                self.a.knobs.append(Knob(span, name, value.strip()))
+            if name in CAUSE_VARS or name in KNOB_VARS:
+                state.vars[name] = _Value(value.strip(), span)
+
+    def _cause_list(self, attr: xmlscan.Attr, start: int, end: int, var: str, block: str) -> None:
+        """Cause sites for each token of a cause-list value (booleans are not causes)."""
+        value = attr.value[start:end]
+        head = value.strip().split(" ", 1)[0] if var == "transfer_on_fail" else value
+        if head.strip().lower() in fc.BOOLEAN_WORDS:
+            return
+        offset = start + (value.find(head) if head else 0)
+        for token, a, b in fc.tokens(head):
+            if var == "fail_on_single_reject" and token.startswith("!"):
+                stripped = token[1:].lstrip()
+                token, a = stripped, a + len(token) - len(stripped)
+            if token:
+                self._cause(attr, offset + a, offset + a + len(token), var, CAUSE_VARS[var], block)
+
+    def _cause(self, attr: xmlscan.Attr, start: int, end: int, context: str, how: str, block: str) -> None:
+        token = attr.value[start:end].strip()
+        if not token or token.startswith("$") or self.table is None:
+            return
+        start += attr.value[start:end].find(token)
+        end = start + len(token)
+        lookup = {"exact": self.table.exact, "substring": self.table.substring,
+                  "str2cause": self.table.str2cause}[how]
+        cause = lookup(token)
+        codes = self.table.codes(cause.name) if cause else frozenset()
+        self.a.cause_sites.append(CauseSite(
+            Span(attr.offset(start), attr.offset(end)), ENGINE, token,
+            cause.name if cause else None, context, codes))
+
+    def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
+        attr = step.data
+        ds = dial.parse(attr.value)
+        # Cause lists in {...}/[...] are checked, but only fail_on_single_reject is
+        # read from there: continue_on_fail comes from the caller channel.
+        for v in ds.globals + tuple(v for t in ds.threads for g in t for leg in g for v in leg.vars):
+            if v.name in CAUSE_VARS:
+                self._cause_list(attr, v.start, v.end, v.name, step.block)
+        fosr = ds.var("fail_on_single_reject")
+        if fosr is not None:
+            fosr_value = _Value(fosr.value, Span(attr.offset(fosr.start), attr.offset(fosr.end)))
+        else:
+            fosr_value = state.vars.get("fail_on_single_reject")
+        self._hunt(step, ds, fosr_value)
+        target = attr.value.strip()
+        voicemail = _is_voicemail(ds)
+        live = [b for b in prior if not _exclusive(b.step, step)]
+        if live and not voicemail and all(b.target != target for b in live):
+            last = live[-1]
+            self.a.failover_sites.append(FailoverSite(
+                span=Span(attr.start, attr.end), action="bridge", kind=FailoverKind.NEXT_DESTINATION,
+                codes=last.continuing, block=step.block, shaping_tests=last.shaped_by,
+                cancel_applies=False, engine=ENGINE))
+        if voicemail:
+            return prior
+        cof, fcv = state.vars.get("continue_on_fail"), state.vars.get("failure_causes")
+        continuing = (self.table.continuing(cof.text if cof else None, fcv.text if fcv else None)
+                      if self.table else FINAL_CODES)
+        shaped = tuple(v.span for v in (cof, fcv) if v is not None)
+        return prior + [_Bridge(step, target, continuing, shaped)]
+
+    def _hunt(self, step: _Step, ds: dial.DialString, fosr: _Value | None) -> None:
+        """A failover site for each `|` group after the first."""
+        codes = (self.table.hunt_goes_on(fosr.text if fosr else None) if self.table else FINAL_CODES)
+        shaped = (fosr.span,) if fosr else ()
+        attr = step.data
+        for thread in ds.threads:
+            for group in thread[1:]:
+                if all(_VOICEMAIL.search(leg.text) for leg in group):
+                    continue
+                leg = group[0]
+                self.a.failover_sites.append(FailoverSite(
+                    span=Span(attr.offset(leg.start), attr.offset(leg.end)), action="bridge",
+                    kind=FailoverKind.NEXT_DESTINATION, codes=codes, block=step.block,
+                    shaping_tests=shaped, cancel_applies=False, engine=ENGINE))
+
+    def _respond(self, step: _Step) -> None:
+        attr = step.data
+        m = _RESPOND.match(attr.value)
+        if not m or not m.group(1) or m.group(1).startswith("$"):
+            return
+        word, rest = m.group(1), m.group(2)
+        code = int(word) if word.isdigit() and len(word) == 3 else None
+        phrase = rest or None
+        if code is not None and 300 <= code < 400 and rest and (":" in rest or "@" in rest):
+            phrase = None                # `302 sip:target`: the rest is a contact
+        phrase_span = (Span(attr.offset(m.start(2)), attr.offset(m.end(2))) if phrase else None)
+        self.a.code_sites.append(CodeSite(
+            span=Span(attr.offset(m.start(1)), attr.offset(m.end(1))), text=word, code=code,
+            role=Role.SENT, function="respond", phrase=phrase, phrase_span=phrase_span,
+            block=step.block, has_header_append=code in (401, 407)))
+
+    def _references(self, attr: xmlscan.Attr) -> None:
+        """`transfer [-bleg|-both] <ext> [dialplan] [context]` and execute_extension."""
+        words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", attr.value)]
+        if words and words[0][0] in ("-bleg", "-both", "-aleg"):
+            words = words[1:]
+        if not words or "$" in words[0][0]:
+            return
+        ext, a, b = words[0]
+        self.a.references.append(Reference(Span(attr.offset(a), attr.offset(b)), ext, "extension"))
+        if len(words) >= 3 and "$" not in words[2][0]:
+            ctx, a, b = words[2]
+            self.a.references.append(Reference(Span(attr.offset(a), attr.offset(b)), ctx, "context"))
+
+
+def _final(step: _Step) -> bool:
+    word = step.data.value.split(None, 1)[0] if step.data and step.data.value.split() else ""
+    return word.isdigit() and int(word) >= 300
+
+
+def _is_voicemail(ds: dial.DialString) -> bool:
+    legs = [leg for t in ds.threads for g in t for leg in g]
+    return bool(legs) and all(_VOICEMAIL.search(leg.text) for leg in legs)

@@ -1,0 +1,148 @@
+"""FreeSWITCH cause-list semantics: which SIP failures continue, which stop a hunt.
+
+Every rule here is read from the FreeSWITCH sources and cited where it lives:
+- switch_true (switch_utils.h): yes/on/true/t/enabled/active/allow, or a
+  non-zero number. So `continue_on_fail=603` is simply "true".
+- continue_on_fail / failure_causes (mod_dptools.c audio_bridge_function,
+  switch_channel.c switch_channel_handle_cause): tokens split on ',' and
+  trimmed (switch_separate_string), each compared case-insensitively with the
+  cause name or with its number printed with "%u"; ATTENDED_TRANSFER never
+  continues; with neither variable set only NO_ANSWER, NO_USER_RESPONSE and
+  ORIGINATOR_CANCEL continue.
+- fail_on_single_reject (switch_ivr_originate.c): a leg's cause stops the `|`
+  hunt when its NAME occurs anywhere in the value (switch_stristr(cause_str,
+  value): substring, case-insensitive), negated by a leading '!'. A true value
+  only ends the current `,` group early: the check between `|` groups is
+  skipped when switch_true(value), so the hunt goes on.
+- switch_channel_str2cause (hangup): a leading digit is read with atoi.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sip_lsp.catalog import Engine, EngineCause
+from sip_lsp.model import FINAL_CODES
+
+_TRUE = frozenset({"yes", "on", "true", "t", "enabled", "active", "allow"})
+# Words that are plainly booleans, never meant as causes.
+BOOLEAN_WORDS = _TRUE | frozenset({"no", "off", "false", "f", "disabled", "inactive", "disallow"})
+_NUMBER = re.compile(r"[+-]?[0-9.]*\Z")
+_LEADING_INT = re.compile(r"\s*[+-]?([0-9]*)")
+DEFAULT_CONTINUE = frozenset({"NO_ANSWER", "NO_USER_RESPONSE", "ORIGINATOR_CANCEL"})
+NEVER_CONTINUE = "ATTENDED_TRANSFER"
+
+
+def switch_true(value: str | None) -> bool:
+    if value is None:
+        return False
+    if value.lower() in _TRUE:
+        return True
+    return bool(value) and bool(_NUMBER.match(value)) and _atoi(value) != 0
+
+
+def _atoi(value: str) -> int:
+    digits = _LEADING_INT.match(value).group(1)
+    sign = -1 if value.strip().startswith("-") else 1
+    return sign * int(digits) if digits else 0
+
+
+def tokens(value: str) -> list[tuple[str, int, int]]:
+    """Comma-separated tokens, trimmed, with their (start, end) in `value`."""
+    out = []
+    pos = 0
+    for part in value.split(","):
+        a, b = pos, pos + len(part)
+        while a < b and value[a] in " '":
+            a += 1
+        while b > a and value[b - 1] in " '":
+            b -= 1
+        if a < b:
+            out.append((value[a:b], a, b))
+        pos += len(part) + 1
+    return out
+
+
+@dataclass
+class CauseTable:
+    """An engine's causes with the SIP failure codes that produce each (300-699)."""
+
+    engine: Engine
+    _codes: dict[str, frozenset[int]] = field(default_factory=dict)
+    _names_upper: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, set[int]] = {name: set() for name in self.engine.causes}
+        for code in sorted(FINAL_CODES):
+            cause = self.engine.cause_for_sip(code)
+            if cause is not None:
+                by_name.setdefault(cause.name, set()).add(code)
+        self._codes = {name: frozenset(codes) for name, codes in by_name.items()}
+        self._names_upper = sorted(self.engine.causes, key=len, reverse=True)
+
+    def codes(self, name: str) -> frozenset[int]:
+        return self._codes.get(name, frozenset())
+
+    def codes_where(self, keep) -> frozenset[int]:
+        """Final codes whose cause satisfies `keep(name)`."""
+        out: set[int] = set()
+        for name, codes in self._codes.items():
+            if keep(name):
+                out |= codes
+        return frozenset(out)
+
+    def exact(self, token: str) -> EngineCause | None:
+        """The cause a continue_on_fail/failure_causes token compares equal to."""
+        up = token.upper()
+        cause = self.engine.causes.get(up)
+        if cause is not None:
+            return cause
+        if token.isdigit():
+            return next((c for c in self.engine.causes.values() if str(c.number) == token), None)
+        return None
+
+    def str2cause(self, token: str) -> EngineCause | None:
+        """switch_channel_str2cause: atoi for a leading digit, else the name."""
+        token = token.strip()
+        if token[:1].isdigit():
+            number = _atoi(token)
+            return next((c for c in self.engine.causes.values() if c.number == number), None)
+        return self.engine.causes.get(token.upper())
+
+    def substring(self, token: str) -> EngineCause | None:
+        """The longest cause name occurring inside `token` (fail_on_single_reject)."""
+        up = token.upper()
+        return next((self.engine.causes[n] for n in self._names_upper if n in up), None)
+
+    def continuing(self, continue_on_fail: str | None, failure_causes: str | None) -> frozenset[int]:
+        """Final codes after which the dialplan goes on past a failed bridge."""
+        if continue_on_fail is None and failure_causes is None:
+            return self.codes_where(lambda n: n in DEFAULT_CONTINUE)
+        cof_all = switch_true(continue_on_fail)
+        cof = {t.upper() for t, _, _ in tokens(continue_on_fail or "")}
+        fc = {t.upper() for t, _, _ in tokens(failure_causes)} if failure_causes is not None else None
+
+        def listed(names: set[str], name: str) -> bool:
+            return name in names or str(self.engine.causes[name].number) in names
+
+        def keep(name: str) -> bool:
+            if name == NEVER_CONTINUE:
+                return False
+            if fc is not None and not listed(fc, name):
+                return True
+            return cof_all or listed(cof, name)
+
+        return self.codes_where(keep)
+
+    def hunt_goes_on(self, fail_on_single_reject: str | None) -> frozenset[int]:
+        """Final codes after which a `|` group failover dials the next group."""
+        value = fail_on_single_reject
+        if not value or switch_true(value):
+            return FINAL_CODES
+        negate = value.startswith("!")
+        up = value.upper()
+
+        def goes_on(name: str) -> bool:
+            return (name in up) == negate
+
+        return self.codes_where(goes_on)

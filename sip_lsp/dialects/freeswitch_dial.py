@@ -1,0 +1,143 @@
+"""Bridge dial strings: `{globals}[leg vars]a,b|c:_:d` split with positions.
+
+switch_ivr_originate (src/switch_ivr_originate.c) reads a leading `{...}`
+block as variables for every leg, splits the rest on `|` into groups tried one
+after another (sequential failover) and each group on `,` into legs rung at
+once; `[...]` before a leg holds that leg's variables (commas inside it are
+escaped first), and `:_:` (SWITCH_ENT_ORIGINATE_DELIM) runs whole dial strings
+in parallel threads. The dialplan expands `${...}` before bridge runs, so a
+`|` or `,` inside `${regex(a|b)}` is not a separator; quotes and backslash
+escapes protect separators as switch_separate_string does. Positions are
+indices into the (entity-decoded) string.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_OPEN = {"{": "}", "[": "]", "(": ")", "<": ">"}
+ENTERPRISE = ":_:"
+
+
+@dataclass(frozen=True, slots=True)
+class Var:
+    name: str
+    value: str
+    start: int                       # value start
+    end: int                         # value end
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    text: str                        # the target without its variable blocks
+    start: int
+    end: int
+    vars: tuple[Var, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DialString:
+    globals: tuple[Var, ...]
+    # thread (`:_:` part) -> `|` group -> `,` legs
+    threads: tuple[tuple[tuple[Leg, ...], ...], ...]
+
+    def var(self, name: str) -> Var | None:
+        """The last global variable `name` ({...} or <...> blocks), if any."""
+        found = None
+        for v in self.globals:
+            if v.name == name:
+                found = v
+        return found
+
+
+def split_top(s: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
+    """Ranges of `s[start:end]` between top-level occurrences of `sep`."""
+    out: list[tuple[int, int]] = []
+    closers: list[str] = []
+    quote = ""
+    i = seg = start
+    while i < end:
+        c = s[i]
+        if c == "\\":
+            i += 2
+            continue
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "'\"" and s.find(c, i + 1, end) > 0:
+            quote = c
+        elif c == "$" and s.startswith("{", i + 1):
+            closers.append("}")
+            i += 2
+            continue
+        elif c in _OPEN:
+            closers.append(_OPEN[c])
+        elif closers and c == closers[-1]:
+            closers.pop()
+        elif not closers and s.startswith(sep, i):
+            out.append((seg, i))
+            i += len(sep)
+            seg = i
+            continue
+        i += 1
+    out.append((seg, end))
+    return out
+
+
+def parse_vars(s: str, start: int, end: int) -> list[Var]:
+    """`a=1,b='x,y'` (the inside of a variable block) as variables."""
+    out: list[Var] = []
+    for a, b in split_top(s, start, end, ","):
+        eq = s.find("=", a, b)
+        if eq < 0:
+            continue
+        name = s[a:eq].strip()
+        va, vb = _strip(s, eq + 1, b)
+        if vb - va >= 2 and s[va] == s[vb - 1] and s[va] in "'\"":
+            va, vb = va + 1, vb - 1
+        if name:
+            out.append(Var(name, s[va:vb], va, vb))
+    return out
+
+
+def _strip(s: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and s[a].isspace():
+        a += 1
+    while b > a and s[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _blocks(s: str, a: int, b: int, opener: str) -> tuple[int, list[Var]]:
+    """Leading variable blocks opened by any char in `opener`: (position after, vars)."""
+    found: list[Var] = []
+    a, b = _strip(s, a, b)
+    while a < b and s[a] in opener:
+        close = split_top(s, a + 1, b, _OPEN[s[a]])
+        inner_end = close[0][1]
+        if inner_end >= b:
+            break
+        found.extend(parse_vars(s, a + 1, inner_end))
+        a, b = _strip(s, inner_end + 1, b)
+    return a, found
+
+
+def parse(s: str) -> DialString:
+    """Split a bridge/originate dial string; never raises."""
+    start, globals_ = _blocks(s, 0, len(s), "{<")
+    threads = []
+    for ta, tb in split_top(s, start, len(s), ENTERPRISE):
+        ta, more = _blocks(s, ta, tb, "{<")
+        globals_.extend(more)
+        groups = []
+        for ga, gb in split_top(s, ta, tb, "|"):
+            legs = []
+            for la, lb in split_top(s, ga, gb, ","):
+                la, leg_vars = _blocks(s, la, lb, "[")
+                la, lb = _strip(s, la, lb)
+                if la < lb:
+                    legs.append(Leg(s[la:lb], la, lb, tuple(leg_vars)))
+            if legs:
+                groups.append(tuple(legs))
+        if groups:
+            threads.append(tuple(groups))
+    return DialString(tuple(globals_), tuple(threads))

@@ -1,0 +1,63 @@
+"""Dialplan conditions that test how a bridge failed, as StatusTests.
+
+mod_dialplan_xml matches `expression` as a PCRE search (unanchored) against
+the expanded `field`. Fields holding the SIP status (`sip_term_status`,
+`sip_invite_failure_status`, set by sofia.c from the failure response) admit
+the codes whose 3 digits the regex finds; fields holding a cause name
+(`originate_disposition`, `hangup_cause`, ...; switch_ivr_originate.c and
+switch_channel.c set them with switch_channel_cause2str) admit the codes whose
+FreeSWITCH cause name it finds. Python `re` stands in for PCRE.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from sip_lsp.model import ALL_CODES
+
+STATUS_FIELDS = frozenset({"sip_term_status", "sip_invite_failure_status"})
+CAUSE_FIELDS = frozenset({
+    "originate_disposition", "hangup_cause", "originate_failed_cause",
+    "last_bridge_hangup_cause", "bridge_hangup_cause",
+})
+_FIELD = re.compile(r"\$\{(\w+)\}\Z")
+_CODES = tuple(sorted(ALL_CODES))
+
+
+def field_kind(field: str) -> tuple[str, str] | None:
+    """("status" | "cause", variable) for a field we understand, else None."""
+    m = _FIELD.match(field.strip())
+    if not m:
+        return None
+    name = m.group(1)
+    if name in STATUS_FIELDS:
+        return "status", name
+    if name in CAUSE_FIELDS:
+        return "cause", name
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _compile(expression: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(expression)
+    except (re.error, RecursionError, OverflowError):
+        return None
+
+
+def status_admits(expression: str) -> tuple[frozenset[int], frozenset[int]] | None:
+    """(admitted, named-if-anchored) status codes, or None for a bad regex."""
+    rx = _compile(expression)
+    if rx is None:
+        return None
+    admits = frozenset(c for c in _CODES if rx.search(str(c)))
+    named = frozenset(c for c in admits if rx.fullmatch(str(c)))
+    return admits, named
+
+
+def cause_names(expression: str, names) -> frozenset[str] | None:
+    """The cause names the regex finds, or None for a bad regex."""
+    rx = _compile(expression)
+    if rx is None:
+        return None
+    return frozenset(n for n in names if rx.search(n))

@@ -1,0 +1,252 @@
+"""A tolerant XML scanner with exact positions, for dialplans being edited.
+
+ElementTree gives up on the first error and keeps no offsets; an editor needs
+facts from the whole file while a tag is half typed. This scanner never
+raises: a tag cut short by a new `<` ends there, an unterminated quoted value
+ends at the line before the next tag, a stray `</x>` is ignored, and elements
+left open end with their last child. Attribute values are entity-decoded, and
+`Attr.offset` maps a position in the decoded value back to the raw text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_NAME = re.compile(r"[A-Za-z_:][-\w.:]*")
+_ATTR_NAME = re.compile(r"[^\s=/>\"'<]+")
+_SPACE = re.compile(r"\s*")
+_UNQUOTED = re.compile(r"[^\s>]*")
+_NEXT_TAG_LINE = re.compile(r"\n[ \t\r]*<")
+_ENTITY = re.compile(r"&(#[xX][0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+# Dialplan elements that never hold children (an unclosed one closes itself)
+# and elements that cannot contain themselves (a second one closes the first).
+VOID = frozenset({"action", "anti-action", "X-PRE-PROCESS", "param", "variable", "regex"})
+NO_SELF_NEST = frozenset({"context", "extension", "section", "document", "include"})
+
+
+@dataclass(slots=True)
+class Attr:
+    name: str
+    name_start: int
+    value: str                       # entities decoded
+    start: int                       # raw value start (inside the quotes)
+    end: int                         # raw value end
+    _map: list[int] | None = None    # decoded index -> raw offset, when entities occur
+
+    def offset(self, index: int) -> int:
+        """Raw text offset of position `index` in the decoded value."""
+        index = max(0, min(index, len(self.value)))
+        if self._map is None:
+            return self.start + index
+        return self._map[index]
+
+
+@dataclass(slots=True)
+class Element:
+    name: str
+    start: int                       # the "<"
+    name_end: int
+    tag_end: int                     # just after the start tag (or where it was cut)
+    end: int = 0                     # just after the end tag, or the last child
+    attrs: dict[str, Attr] = field(default_factory=dict)
+    children: list["Element"] = field(default_factory=list)
+    closed: bool = False             # an end tag or "/>" was seen
+
+    def get(self, name: str) -> Attr | None:
+        return self.attrs.get(name)
+
+    def value(self, name: str, default: str = "") -> str:
+        attr = self.attrs.get(name)
+        return attr.value if attr else default
+
+    def iter(self):
+        """This element and every descendant, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.iter()
+
+
+@dataclass(slots=True)
+class Comment:
+    start: int                       # the "<!--"
+    end: int                         # after "-->" (or the end of the text)
+    text: str                        # between the markers
+
+
+@dataclass
+class Document:
+    roots: list[Element] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+    def iter(self):
+        for root in self.roots:
+            yield from root.iter()
+
+
+def decode(raw: str, start: int) -> tuple[str, list[int] | None]:
+    """Entity-decode `raw` (found at `start`); the offset map is None without entities."""
+    if "&" not in raw:
+        return raw, None
+    out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in _ENTITY.finditer(raw):
+        for i in range(pos, m.start()):
+            out.append(raw[i])
+            offsets.append(start + i)
+        out.append(_entity(m.group(1)))
+        offsets.append(start + m.start())
+        pos = m.end()
+    for i in range(pos, len(raw)):
+        out.append(raw[i])
+        offsets.append(start + i)
+    offsets.append(start + len(raw))
+    return "".join(out), offsets
+
+
+def _entity(name: str) -> str:
+    if name[0] != "#":
+        return _NAMED[name]
+    try:
+        code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+        return chr(code) if 0 < code < 0x110000 else "\ufffd"
+    except ValueError:
+        return "\ufffd"
+
+
+def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = NO_SELF_NEST) -> Document:
+    """Every element and comment of `text`; never raises."""
+    doc = Document()
+    stack: list[Element] = []
+    n = len(text)
+    i = 0
+    find = text.find
+    while True:
+        lt = find("<", i)
+        if lt < 0:
+            break
+        if text.startswith("<!--", lt):
+            e = find("-->", lt + 4)
+            end = n if e < 0 else e + 3
+            doc.comments.append(Comment(lt, end, text[lt + 4:e if e >= 0 else n]))
+            i = end
+            continue
+        if text.startswith("<![CDATA[", lt):
+            i = _after(text, "]]>", lt + 9)
+            continue
+        if text.startswith("<?", lt):
+            i = _after(text, "?>", lt + 2)
+            continue
+        if text.startswith("<!", lt):
+            i = _after(text, ">", lt + 2)
+            continue
+        if text.startswith("</", lt):
+            i = _close(text, lt, stack)
+            continue
+        m = _NAME.match(text, lt + 1)
+        if not m:
+            i = lt + 1
+            continue
+        el = Element(m.group(), lt, m.end(), m.end())
+        self_closing = _attributes(text, el)
+        if stack and stack[-1].name in void:
+            _finish(stack.pop())
+        if el.name in no_self_nest and any(o.name == el.name for o in stack):
+            while stack[-1].name != el.name:
+                _finish(stack.pop())
+            _finish(stack.pop())
+        (stack[-1].children if stack else doc.roots).append(el)
+        if self_closing:
+            el.closed = True
+            el.end = el.tag_end
+        else:
+            stack.append(el)
+        i = max(el.tag_end, lt + 1)
+    while stack:
+        _finish(stack.pop())
+    return doc
+
+
+def _after(text: str, marker: str, start: int) -> int:
+    e = text.find(marker, start)
+    return len(text) if e < 0 else e + len(marker)
+
+
+def _finish(el: Element) -> None:
+    """Close an element left open: it ends with its last child (or its start tag)."""
+    last = el.children[-1].end if el.children else el.tag_end
+    el.end = max(el.tag_end, last)
+
+
+def _close(text: str, lt: int, stack: list[Element]) -> int:
+    m = _NAME.match(text, lt + 2)
+    gt = text.find(">", lt + 2)
+    nxt = text.find("<", lt + 2)
+    if gt < 0 or (0 <= nxt < gt):
+        end = nxt if nxt >= 0 else len(text)
+    else:
+        end = gt + 1
+    name = m.group() if m else ""
+    for k in range(len(stack) - 1, -1, -1):
+        if stack[k].name == name:
+            while len(stack) > k + 1:
+                _finish(stack.pop())
+            el = stack.pop()
+            el.end = end
+            el.closed = True
+            break
+    return max(end, lt + 2)
+
+
+def _attributes(text: str, el: Element) -> bool:
+    """Read the attributes of a start tag; set `el.tag_end`; True for `/>`."""
+    n = len(text)
+    pos = el.name_end
+    while True:
+        pos = _SPACE.match(text, pos).end()
+        if pos >= n:
+            el.tag_end = n
+            return False
+        c = text[pos]
+        if c == ">":
+            el.tag_end = pos + 1
+            return False
+        if c == "/" and text.startswith("/>", pos):
+            el.tag_end = pos + 2
+            return True
+        if c == "<":
+            el.tag_end = pos
+            return False
+        am = _ATTR_NAME.match(text, pos)
+        if not am:
+            pos += 1
+            continue
+        name, name_start = am.group(), pos
+        pos = _SPACE.match(text, am.end()).end()
+        if pos < n and text[pos] == "=":
+            pos = _SPACE.match(text, pos + 1).end()
+            start, end, pos = _value(text, pos)
+        else:
+            start = end = am.end()
+        value, mapping = decode(text[start:end], start)
+        el.attrs.setdefault(name, Attr(name, name_start, value, start, end, mapping))
+
+
+def _value(text: str, pos: int) -> tuple[int, int, int]:
+    """(value start, value end, position after the value) at `pos`."""
+    n = len(text)
+    if pos < n and text[pos] in "\"'":
+        quote = text[pos]
+        start = pos + 1
+        close = text.find(quote, start)
+        limit = close if close >= 0 else n
+        cut = _NEXT_TAG_LINE.search(text, start, limit)
+        if cut:
+            return start, cut.start(), cut.start()
+        if close < 0:
+            return start, n, n
+        return start, close, close + 1
+    m = _UNQUOTED.match(text, pos)
+    return pos, m.end(), m.end()
