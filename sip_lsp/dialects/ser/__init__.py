@@ -142,8 +142,8 @@ class _Builder:
         for h in self.handlers:
             kind, name, _, _ = _identity(h.route)
             try:
-                flow.analyze_handler(h, self.routes, self.flavor, tuple(armed.get((kind, name), ())),
-                                     result)
+                flow.analyze_handler(h, name, self.routes, self.flavor,
+                                     tuple(armed.get((kind, name), ())), result)
             except RecursionError:
                 continue
         an.failover_sites.extend(result.sites.values())

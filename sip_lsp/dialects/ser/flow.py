@@ -75,21 +75,21 @@ class FlowResult:
         self.possible: dict[tuple[int, str | None], frozenset[int]] = {}
 
 
-def analyze_handler(handler: RouteDef, routes: dict[str, list[RouteDef]], flavor: str,
+def analyze_handler(handler: RouteDef, name: str, routes: dict[str, list[RouteDef]], flavor: str,
                     armed_by: tuple[Span, ...], result: FlowResult) -> None:
-    """Walk one failure handler from entry, recording failover sites and test sets."""
-    _Flow(handler, routes, flavor, armed_by, result).run()
+    """Walk one failure handler (named `name`) from entry, recording failover sites and test sets."""
+    _Flow(handler, name, routes, flavor, armed_by, result).run()
 
 
 class _Flow:
-    def __init__(self, handler: RouteDef, routes: dict[str, list[RouteDef]], flavor: str,
+    def __init__(self, handler: RouteDef, name: str, routes: dict[str, list[RouteDef]], flavor: str,
                  armed_by: tuple[Span, ...], result: FlowResult) -> None:
-        self.handler, self.routes, self.flavor = handler, routes, flavor
+        self.handler, self.name, self.routes, self.flavor = handler, name, routes, flavor
         self.armed_by, self.result = armed_by, result
         self.guard = _guard(handler, flavor)
 
     def run(self) -> None:
-        env = _Env(self.handler, (), (self.handler.route.name,), in_callee=False)
+        env = _Env(self.handler, (), (), in_callee=False)
         self.body(self.handler.route.body, State(FINAL_CODES), env)
 
     # -- statements ------------------------------------------------------
@@ -245,7 +245,7 @@ class _Flow:
 
     def record(self, node: Call, kind: FailoverKind, st: State, env: _Env) -> None:
         span = env.span(node.start, node.end)
-        key = (span.start, span.path, self.handler.route.name, env.via)
+        key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
         codes = st.codes if prev is None else prev.codes | st.codes
         shaping = st.shaping if prev is None else prev.shaping + tuple(
@@ -253,7 +253,7 @@ class _Flow:
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
         rewrites = st.rewrites if prev is None else prev.rewrites and st.rewrites
         self.result.sites[key] = FailoverSite(
-            span, node.name, kind, codes, block=self.handler.route.name,
+            span, node.name, kind, codes, block=self.name,
             authenticated=authenticated, rewrites_target=rewrites, shaping_tests=shaping,
             armed_by=self.armed_by, via=env.via, guard=self.guard, cancel_applies=True,
             engine=self.flavor)
