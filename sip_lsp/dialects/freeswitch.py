@@ -28,7 +28,7 @@ from sip_lsp.dialects import freeswitch_dial as dial
 from sip_lsp.dialects import freeswitch_status as status
 from sip_lsp.dialects import xmlscan
 from sip_lsp.model import (
-    FINAL_CODES, Analysis, Block, CauseSite, CodeSite, FailoverKind, FailoverSite, Knob,
+    FINAL_CODES, Analysis, Block, CauseSite, CodeSite, FailoverKind, FailoverSite, GuardFix, Knob,
     Reference, Role, Span, StatusTest,
 )
 from sip_lsp.text import LineIndex
@@ -41,6 +41,8 @@ KNOB_VARS = frozenset({"hangup_after_bridge", "originate_continue_on_timeout", "
 SETTERS = frozenset({"set", "export", "push", "unshift"})
 # Applications after which nothing later in the extension runs on this call.
 ENDS_CALL = frozenset({"hangup", "transfer", "redirect", "deflect", "reject"})
+MAX_DEPTH = 64                           # outline nesting kept for conditions
+GLOBAL = frozenset(range(600, 700))      # RFC 3261 §16.7: final everywhere
 _VOICEMAIL = re.compile(r"voicemail", re.I)
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)=([\w,\s-]+)")
 _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
@@ -55,8 +57,7 @@ def analyze(text: str, ctx) -> Analysis:
     lines = LineIndex(text)
     _suppressions(doc, lines, analysis)
     walker = _Walker(analysis, _table(getattr(ctx, "catalog", None)))
-    for root in doc.roots:
-        analysis.blocks.extend(walker.visit(root, None))
+    analysis.blocks.extend(walker.visit(doc.roots))
     return analysis
 
 
@@ -112,6 +113,7 @@ class _Bridge:
     target: str
     continuing: frozenset[int]
     shaped_by: tuple[Span, ...]
+    gateways: bool                   # every leg is a sofia gateway (it answers challenges)
 
 
 @dataclass
@@ -132,14 +134,19 @@ class _Walker:
 
     # ------------------------------------------------------------- structure
 
-    def visit(self, el: xmlscan.Element, carry: _State | None) -> list[Block]:
-        """Blocks for `el`; extensions outside a context (an <include> file) share `carry`."""
-        if el.name == "context":
-            return [self._context(el)]
-        if el.name == "extension":
-            return [self._extension(el, carry or _State(), None)]
-        carry = carry or _State()
-        return [b for child in el.children for b in self.visit(child, carry)]
+    def visit(self, roots: list[xmlscan.Element]) -> list[Block]:
+        """Top-level blocks; extensions outside a context (an <include> file) share state."""
+        out: list[Block] = []
+        stack = [(el, _State()) for el in reversed(roots)]
+        while stack:
+            el, carry = stack.pop()
+            if el.name == "context":
+                out.append(self._context(el))
+            elif el.name == "extension":
+                out.append(self._extension(el, carry, None))
+            else:
+                stack.extend((child, carry) for child in reversed(el.children))
+        return out
 
     def _block(self, el: xmlscan.Element, kind: str, name: str, children=()) -> Block:
         attr = el.get("name")
@@ -158,24 +165,43 @@ class _Walker:
         name = el.value("name") or context or ""
         state = _State(dict(carry.vars))
         steps: list[_Step] = []
-        conditions = [self._condition(c, (), name, steps) for c in el.children if c.name == "condition"]
+        conditions = self._conditions(el, name, steps)
         self._run(steps, state)
         if fc.switch_true(el.value("continue")):
             carry.vars = state.vars
         return self._block(el, "extension", el.value("name"), conditions)
 
-    def _condition(self, el, branch, block: str, steps: list[_Step]) -> Block:
-        cid = el.start
-        self._status_tests(el, block)
-        children = []
-        for child in el.children:
-            if child.name in ("action", "anti-action"):
-                path = branch + ((cid, child.name == "action"),)
-                steps.append(_Step(child, child.value("application").strip(), child.get("data"), path, block))
-            elif child.name == "condition":
-                children.append(self._condition(child, branch + ((cid, True),), block, steps))
-        label = " ".join(p for p in (el.value("field"), el.value("expression")) if p)
-        return self._block(el, "condition", label or "condition", children)
+    def _conditions(self, ext: xmlscan.Element, block: str, steps: list[_Step]) -> list[Block]:
+        """Queue the actions of every (nested) condition in document order; return their blocks.
+
+        Iterative, so a deeply nested file cannot exhaust the stack; blocks nest at
+        most MAX_DEPTH deep (deeper conditions hang off the last level).
+        """
+        out: list[Block] = []
+        frames: list[list] = []
+        for top in ext.children:
+            if top.name != "condition":
+                continue
+            self._status_tests(top, block)
+            frames.append([top, (), 0, []])
+            while frames:
+                frame = frames[-1]
+                el, branch, i, kids = frame
+                if i < len(el.children):
+                    frame[2] += 1
+                    child = el.children[i]
+                    if child.name in ("action", "anti-action"):
+                        path = branch + ((el.start, child.name == "action"),)
+                        steps.append(_Step(child, child.value("application").strip(), child.get("data"), path, block))
+                    elif child.name == "condition":
+                        self._status_tests(child, block)
+                        frames.append([child, branch + ((el.start, True),), 0, []])
+                    continue
+                frames.pop()
+                label = " ".join(p for p in (el.value("field"), el.value("expression")) if p)
+                made = self._block(el, "condition", label or "condition", sorted(kids, key=lambda b: b.span.start))
+                (frames[min(len(frames), MAX_DEPTH) - 1][3] if frames else out).append(made)
+        return out
 
     # ------------------------------------------------------------- conditions
 
@@ -287,7 +313,7 @@ class _Walker:
             fosr_value = _Value(fosr.value, Span(attr.offset(fosr.start), attr.offset(fosr.end)))
         else:
             fosr_value = state.vars.get("fail_on_single_reject")
-        self._hunt(step, ds, fosr_value)
+        self._hunt(step, ds, fosr_value, fosr is not None)
         target = attr.value.strip()
         voicemail = _is_voicemail(ds)
         live = [b for b in prior if not _exclusive(b.step, step)]
@@ -295,30 +321,57 @@ class _Walker:
             last = live[-1]
             self.a.failover_sites.append(FailoverSite(
                 span=Span(attr.start, attr.end), action="bridge", kind=FailoverKind.NEXT_DESTINATION,
-                codes=last.continuing, block=step.block, shaping_tests=last.shaped_by,
-                cancel_applies=False, engine=ENGINE))
+                codes=last.continuing, block=step.block, authenticated=last.gateways,
+                shaping_tests=last.shaped_by, cancel_applies=False, engine=ENGINE))
         if voicemail:
             return prior
         cof, fcv = state.vars.get("continue_on_fail"), state.vars.get("failure_causes")
         continuing = (self.table.continuing(cof.text if cof else None, fcv.text if fcv else None)
                       if self.table else FINAL_CODES)
         shaped = tuple(v.span for v in (cof, fcv) if v is not None)
-        return prior + [_Bridge(step, target, continuing, shaped)]
+        legs = tuple(leg for t in ds.threads for g in t for leg in g)
+        return prior + [_Bridge(step, target, continuing, shaped, _gateways(legs))]
 
-    def _hunt(self, step: _Step, ds: dial.DialString, fosr: _Value | None) -> None:
+    def _hunt(self, step: _Step, ds: dial.DialString, fosr: _Value | None, in_dial: bool) -> None:
         """A failover site for each `|` group after the first."""
         codes = (self.table.hunt_goes_on(fosr.text if fosr else None) if self.table else FINAL_CODES)
         shaped = (fosr.span,) if fosr else ()
+        guard = None if in_dial else self._guard(step, fosr)
         attr = step.data
         for thread in ds.threads:
-            for group in thread[1:]:
+            for before, group in zip(thread, thread[1:]):
                 if all(_VOICEMAIL.search(leg.text) for leg in group):
                     continue
                 leg = group[0]
                 self.a.failover_sites.append(FailoverSite(
                     span=Span(attr.offset(leg.start), attr.offset(leg.end)), action="bridge",
                     kind=FailoverKind.NEXT_DESTINATION, codes=codes, block=step.block,
-                    shaping_tests=shaped, cancel_applies=False, engine=ENGINE))
+                    authenticated=_gateways(before), shaping_tests=shaped, guard=guard,
+                    cancel_applies=False, engine=ENGINE))
+
+    def _guard(self, step: _Step, fosr: _Value | None) -> GuardFix | None:
+        """`set fail_on_single_reject=<causes of every 6xx>` in front of the bridge.
+
+        The causes come from the engine table (600 -> USER_BUSY, 603 -> CALL_REJECTED
+        ...), merged with a list already set; a true or negated value is left alone.
+        """
+        if self.table is None:
+            return None
+        names = [] if fosr is None else [t for t, _, _ in fc.tokens(fosr.text)]
+        if fosr is not None and (fc.switch_true(fosr.text) or fosr.text.startswith("!")):
+            return None
+        for code in sorted(GLOBAL):
+            cause = self.table.engine.cause_for_sip(code)
+            if cause is not None and cause.name not in (n.upper() for n in names):
+                names.append(cause.name)
+        text = self.a.text
+        line_start = text.rfind("\n", 0, step.el.start) + 1
+        indent = text[line_start:step.el.start]
+        newline = "\r\n" if text[max(0, line_start - 2):line_start] == "\r\n" else "\n"
+        if indent.strip():
+            indent, newline = " ", ""
+        action = f'<action application="set" data="fail_on_single_reject={",".join(names)}"/>'
+        return GuardFix(step.el.start, {"6xx": action + newline + indent})
 
     def _respond(self, step: _Step) -> None:
         attr = step.data
@@ -353,6 +406,11 @@ class _Walker:
 def _final(step: _Step) -> bool:
     word = step.data.value.split(None, 1)[0] if step.data and step.data.value.split() else ""
     return word.isdigit() and int(word) >= 300
+
+
+def _gateways(legs) -> bool:
+    """mod_sofia answers a 401/407 with the gateway's credentials (sofia_reg_handle_sip_r_challenge)."""
+    return bool(legs) and all(leg.text.startswith("sofia/gateway/") for leg in legs)
 
 
 def _is_voicemail(ds: dial.DialString) -> bool:

@@ -62,10 +62,12 @@ class Element:
         return attr.value if attr else default
 
     def iter(self):
-        """This element and every descendant, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.iter()
+        """This element and every descendant, in document order (no recursion)."""
+        stack = [self]
+        while stack:
+            el = stack.pop()
+            yield el
+            stack.extend(reversed(el.children))
 
 
 @dataclass(slots=True)
