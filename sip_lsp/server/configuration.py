@@ -2,6 +2,8 @@
 didChangeConfiguration, merged over `sip-lsp.toml`; locale from initialize."""
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
 from sip_lsp.server import diagnostics
@@ -47,14 +49,26 @@ def register(server) -> None:
 
     @server.feature(types.INITIALIZED)
     @guarded()
-    async def initialized(ls, params: types.InitializedParams):
+    def initialized(ls, params: types.InitializedParams):
         if _pulls_configuration(ls):
-            await pull_settings(ls)
+            _fetch(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     @guarded()
-    async def did_change_configuration(ls, params: types.DidChangeConfigurationParams):
+    def did_change_configuration(ls, params: types.DidChangeConfigurationParams):
         if _pulls_configuration(ls):
-            await pull_settings(ls)
+            _fetch(ls)
         elif isinstance(params.settings, dict):
             apply(ls, params.settings)
+
+
+def _fetch(ls) -> None:
+    """Fetch settings in the background; answers that depend on them wait (`ls.settled`)."""
+    async def fetch():
+        try:
+            await pull_settings(ls)
+        except Exception as exc:
+            ls.failed("workspace/configuration", exc)
+
+    ls.config_task = asyncio.ensure_future(fetch())
+    ls.tasks.add(ls.config_task)

@@ -80,13 +80,17 @@ def diagnostics_for(ls, doc, analysed) -> list[types.Diagnostic]:
 
 
 def publish(ls, doc) -> None:
-    """Analyse (if needed) and push the document's diagnostics with its version."""
+    """Analyse (if needed) and push the document's diagnostics, once per version and settings."""
     analysed = ls.analysed(doc)
+    if ls.published.get(doc.uri) == analysed.result_id:
+        return
+    ls.published[doc.uri] = analysed.result_id
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
         uri=doc.uri, version=analysed.version, diagnostics=diagnostics_for(ls, doc, analysed)))
 
 
 def clear(ls, uri: str) -> None:
+    ls.published.pop(uri, None)
     if not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -113,7 +117,8 @@ def register(server) -> None:
                     types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=True,
                                             workspace_diagnostics=True))
     @guarded(_empty_report)
-    def document_diagnostic(ls, params: types.DocumentDiagnosticParams):
+    async def document_diagnostic(ls, params: types.DocumentDiagnosticParams):
+        await ls.settled()
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return _empty_report()
@@ -125,7 +130,8 @@ def register(server) -> None:
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     @guarded(lambda: types.WorkspaceDiagnosticReport(items=[]))
-    def workspace_diagnostic(ls, params: types.WorkspaceDiagnosticParams):
+    async def workspace_diagnostic(ls, params: types.WorkspaceDiagnosticParams):
+        await ls.settled()
         previous = {p.uri: p.value for p in params.previous_result_ids or ()}
         items = []
         for doc in ls.documents:

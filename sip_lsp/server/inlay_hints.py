@@ -17,7 +17,8 @@ def enabled(settings) -> bool:
 def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
     @guarded(list)
-    def inlay_hint(ls, params: types.InlayHintParams):
+    async def inlay_hint(ls, params: types.InlayHintParams):
+        await ls.settled()
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return []

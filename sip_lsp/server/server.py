@@ -6,6 +6,7 @@ returns the lint result for the document's current version (cached), and
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -102,6 +103,18 @@ class SipLanguageServer(LanguageServer):
         self._catalogs: dict[tuple, object] = {}
         self._shown: set[str] = set()
         self.pending: dict[str, object] = {}  # uri -> asyncio.TimerHandle of a scheduled analysis
+        self.published: dict[str, str] = {}   # uri -> result id last pushed
+        self.tasks: _Tasks = _Tasks()
+        self.config_task: asyncio.Future | None = None   # a workspace/configuration round trip
+
+    async def settled(self) -> None:
+        """Wait (briefly) for settings being fetched, so no answer uses stale ones."""
+        task = self.config_task
+        if task is not None and not task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(task), 5)
+            except Exception:  # a client that never answers keeps the old settings
+                pass
 
     # ------------------------------------------------------------ client facts
 
@@ -261,6 +274,14 @@ class SipLanguageServer(LanguageServer):
             return other.positions
         text = self.read(path)
         return Positions(LineIndex(text), self.codec) if text is not None else None
+
+
+class _Tasks(set):
+    """Running background tasks (kept referenced until done)."""
+
+    def add(self, task) -> None:
+        super().add(task)
+        task.add_done_callback(self.discard)
 
 
 def _message(exc: BaseException) -> str:

@@ -21,18 +21,16 @@ def schedule(ls, uri: str, delay: float = DEBOUNCE) -> None:
     handle = pending.pop(uri, None)
     if handle is not None:
         handle.cancel()
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        run(ls, uri)
-        return
-    pending[uri] = loop.call_later(delay, run, ls, uri)
+    loop = asyncio.get_running_loop()
+    pending[uri] = loop.call_later(delay, lambda: ls.tasks.add(asyncio.ensure_future(run(ls, uri))))
 
 
-def run(ls, uri: str) -> None:
+async def run(ls, uri: str) -> None:
+    """Analyse the latest version (after settings arrive) and push unless the client pulls."""
     ls.pending.pop(uri, None)
+    await ls.settled()
     doc = ls.documents.get(uri)
-    if doc is None:
+    if doc is None or uri in ls.pending:
         return
     try:
         ls.analysed(doc)

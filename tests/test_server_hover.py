@@ -1,0 +1,60 @@
+"""Hover: codes, phrases, status tests; headings follow the client's locale."""
+from __future__ import annotations
+
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from fixtures.server.client import SERVER, at, client, initialize_params, open_document  # noqa: F401
+from sip_lsp.catalog import default_catalog
+
+
+async def _hover(client, doc_uri, position):
+    return await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=doc_uri), position=position))
+
+
+async def test_hover_on_604_reads_phrase_and_description(client):
+    doc_uri, text = open_document(client, "failover.cfg")
+    hover = await _hover(client, doc_uri, at(text, '"604"', delta=2))
+    assert hover is not None
+    entry = default_catalog().code(604)
+    assert entry.reason in hover.contents.value
+    assert entry.description.split("\n")[0][:60] in hover.contents.value
+    assert hover.range.start == at(text, '"604"', delta=1)
+    assert hover.contents.kind == types.MarkupKind.Markdown
+
+
+async def test_hover_on_a_status_pattern_lists_the_codes_it_admits(client):
+    doc_uri, text = open_document(client, "failover.cfg")
+    hover = await _hover(client, doc_uri, at(text, "[456]", delta=2))
+    assert hover is not None
+    assert "604" in hover.contents.value or "6xx" in hover.contents.value
+
+
+async def test_hover_on_a_comparison_code(client):
+    doc_uri, text = open_document(client, "failover.cfg")
+    hover = await _hover(client, doc_uri, at(text, "== 486", delta=4))
+    assert hover is not None and "Busy Here" in hover.contents.value
+
+
+async def test_hover_on_nothing_is_empty(client):
+    doc_uri, text = open_document(client, "failover.cfg")
+    assert await _hover(client, doc_uri, at(text, "loadmodule", delta=2)) is None
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=["neovim", "visual_studio_code"])
+async def russian(request, lsp_client: LanguageClient):
+    await lsp_client.initialize_session(initialize_params(request.param, locale="ru"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_russian_headings_with_locale_ru(russian):
+    doc_uri, text = open_document(russian, "failover.cfg")
+    hover = await _hover(russian, doc_uri, at(text, '"604"', delta=2))
+    catalog = default_catalog()
+    assert catalog.heading("description", "ru") != catalog.heading("description", "en")
+    assert catalog.heading("description", "ru") in hover.contents.value
+    assert catalog.heading("description", "en") not in hover.contents.value
