@@ -9,6 +9,7 @@ failovers (asterisk_flow). Every table comes from catalog/engines/asterisk.yaml.
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
 
@@ -29,6 +30,10 @@ _GOTO_APPS = ("goto", "gotoif", "gosub", "gosubif")
 def analyze(text: str, ctx) -> Analysis:
     """Extract facts from an extensions.conf or AEL document; never raises."""
     analysis = Analysis(dialect="asterisk", text=text, path=ctx.path, comment=";")
+    # Analysis allocates many small acyclic objects; cyclic GC passes over a
+    # growing heap would make a 100k-line file superlinear.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         if (ctx.path or "").lower().endswith(".ael"):
             from sip_lsp.dialects import asterisk_ael
@@ -38,6 +43,9 @@ def analyze(text: str, ctx) -> Analysis:
             _analyze_conf(text, ctx, analysis)
     except RecursionError:
         analysis.notes.append(Note(Span(0, 0), "dialplan too deeply nested to analyse"))
+    finally:
+        if collecting:
+            gc.enable()
     _suppressions(text, analysis)
     return analysis
 
@@ -107,8 +115,8 @@ def _blocks(parsed: Parsed) -> list[Block]:
         children = tuple(
             Block(ext.name, "extension", Span(ext.name_span.start, max(ext.end, ext.name_span.end)), ext.name_span)
             for ext in context.exts.values() if ext.name_span.path is None)
-        end = max([context.span.end, *(c.span.end for c in children)])
-        out.append(Block(context.name, "context", Span(context.span.start, end), context.name_span, children))
+        end = max([context.end, *(c.span.end for c in children)])
+        out.append(Block(context.name, "context", Span(context.start, end), context.name_span, children))
     return out
 
 
@@ -122,7 +130,7 @@ def _facts(step: Step, dial: Step | None, t: Tables | None, index: Index, analys
 def step_facts(step: Step, t: Tables | None, analysis: Analysis) -> None:
     """Code, cause and status-test facts of one application call (conf and AEL)."""
     name = step.app.lower()
-    arg0 = split_top(step.args, ",")[0][1] if step.args else ""
+    arg0 = split_top(step.args, ",")[0][1] if name in ("hangup", "pjsiphangup") else ""
     if name == "hangup" and t is not None and arg0.strip() and "${" not in arg0:
         _cause(step, arg0, hangup_cause(t, arg0), "Hangup", t, analysis)
     elif name == "set" and t is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sip_lsp.model import Span
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Step:
     """One priority: `exten => name,prio,App(args)`."""
 
@@ -27,7 +27,7 @@ class Step:
     line_span: Span                  # the whole statement
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Ext:
     name: str
     name_span: Span
@@ -35,11 +35,12 @@ class Ext:
     end: int = 0                     # end of its last statement (same file as name_span)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Ctx:
     name: str
     name_span: Span
-    span: Span
+    start: int                       # its `[` (same file as name_span)
+    end: int                         # end of its last line there
     exts: dict[str, Ext] = field(default_factory=dict)
     includes: list[tuple[str, Span]] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)
@@ -71,46 +72,53 @@ def strip_comments(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[in
     in_block = False
     pos = 0
     for number, raw in enumerate(text.split("\n")):
+        if not in_block and ";" not in raw:
+            lines.append((pos, number, raw.rstrip()))
+            pos += len(raw) + 1
+            continue
         out = []
         i, n = 0, len(raw)
         while i < n:
             if in_block:
                 end = raw.find("--;", i)
-                if end < 0:
-                    comments.append((number, raw[i:]))
-                    out.append(" " * (n - i))
-                    i = n
-                else:
-                    comments.append((number, raw[i:end]))
-                    out.append(" " * (end + 3 - i))
-                    i = end + 3
-                    in_block = False
+                stop = n if end < 0 else end + 3
+                comments.append((number, raw[i:end if end >= 0 else n]))
+                out.append(" " * (stop - i))
+                in_block = end < 0
+                i = stop
                 continue
-            ch = raw[i]
-            if ch == "\\" and i + 1 < n and raw[i + 1] == ";":
-                out.append("\\;")
-                i += 2
-            elif ch == ";":
-                if raw.startswith(";--", i):
-                    in_block = True
-                    out.append("   ")
-                    i += 3
-                else:
-                    comments.append((number, raw[i + 1:]))
-                    i = n
+            semi = raw.find(";", i)
+            while semi > 0 and raw[semi - 1] == "\\":
+                semi = raw.find(";", semi + 1)
+            if semi < 0:
+                out.append(raw[i:])
+                break
+            out.append(raw[i:semi])
+            if raw.startswith(";--", semi):
+                in_block = True
+                out.append("   ")
+                i = semi + 3
             else:
-                out.append(ch)
-                i += 1
+                comments.append((number, raw[semi + 1:]))
+                break
         lines.append((pos, number, "".join(out).rstrip()))
         pos += n + 1
     return lines, comments
 
 
+_SPECIAL: dict[str, re.Pattern[str]] = {}
+
+
 def split_top(text: str, seps: str) -> list[tuple[int, str]]:
     """Split at `seps` outside (), ${}, $[] and quotes; (offset, part) pairs."""
+    rx = _SPECIAL.get(seps)
+    if rx is None:
+        rx = _SPECIAL[seps] = re.compile("[" + re.escape('"()[]{}' + seps) + "]")
     parts: list[tuple[int, str]] = []
     depth, quote, start = 0, False, 0
-    for i, ch in enumerate(text):
+    for m in rx.finditer(text):
+        i = m.start()
+        ch = text[i]
         if ch == '"' and (i == 0 or text[i - 1] != "\\"):
             quote = not quote
         elif quote:
@@ -119,7 +127,7 @@ def split_top(text: str, seps: str) -> list[tuple[int, str]]:
             depth += 1
         elif ch in ")]}":
             depth = max(0, depth - 1)
-        elif ch in seps and depth == 0:
+        elif depth == 0:
             parts.append((start, text[start:i]))
             start = i + 1
     parts.append((start, text[start:]))
@@ -152,7 +160,7 @@ def parse_file(text: str, path: str | None, parsed: Parsed, document: bool) -> N
             name_span = Span(lead + m.start(1), lead + m.end(1), path)
             ctx = parsed.contexts.get(name)
             if ctx is None:
-                ctx = Ctx(name, name_span, Span(lead, start + len(content), path))
+                ctx = Ctx(name, name_span, lead, start + len(content))
                 parsed.contexts[name] = ctx
                 if document:
                     parsed.order.append(ctx)
@@ -162,8 +170,8 @@ def parse_file(text: str, path: str | None, parsed: Parsed, document: bool) -> N
             continue
         if ctx is None:
             continue
-        if ctx.span.path == path:
-            ctx.span = Span(ctx.span.start, max(ctx.span.end, start + len(content)), path)
+        if ctx.name_span.path == path:
+            ctx.end = start + len(content)
         m = _KEYWORD.match(stripped)
         if not m:
             continue
@@ -182,25 +190,24 @@ def parse_file(text: str, path: str | None, parsed: Parsed, document: bool) -> N
 def _statement(ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line: Span,
                path: str | None) -> Ext | None:
     """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same)."""
-    parts = split_top(body, ",")
+    # Names and priorities hold no commas: only the application part needs split_top.
     if keyword == "exten":
-        if len(parts) < 3:
-            return last
-        off, raw = parts[0]
+        raw, _, tail = body.partition(",")
         name = raw.strip().split("/", 1)[0].strip()
-        if not name:
+        if not name or "," not in tail:
             return last
-        s = at + off + (len(raw) - len(raw.lstrip()))
+        s = at + (len(raw) - len(raw.lstrip()))
         ext = ctx.exts.get(name)
         if ext is None:
             ext = Ext(name, Span(s, s + len(name), path))
             ctx.exts[name] = ext
-        rest = parts[1:]
+        head = len(raw) + 1
     else:
-        if last is None or len(parts) < 2:
+        if last is None or "," not in body:
             return last
-        ext, rest = last, parts
-    pm = _PRIO.match(rest[0][1])
+        ext, tail, head = last, body, 0
+    prio_text, _, _ = tail.partition(",")
+    pm = _PRIO.match(prio_text)
     if not pm:
         return ext
     word = pm.group(1).lower()
@@ -209,7 +216,7 @@ def _statement(ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, lin
     prev = ext.steps[-1].prio if ext.steps else 0
     prio = prev + 1 if word in ("n", "s") else int(word)
     prio += int(pm.group(2) or 0)
-    app_off = rest[1][0]
+    app_off = head + len(prio_text) + 1
     app_text = body[app_off:]
     am = _APP.match(app_text)
     if not am:
