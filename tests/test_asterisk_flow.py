@@ -175,3 +175,21 @@ def test_corpus_files_analyse_with_spans_inside(path):
         assert 0 <= fact.span.start <= fact.span.end <= len(text)
     if name.endswith("extensions.conf"):
         assert a.blocks and all(not d.missing and not d.stray for d in a.dispatch_sites)
+
+
+def test_parallel_dial_busy_can_hide_a_604_on_the_other_line():
+    # Dial(A&B): A answers 604 (nochan), B 486 (busy) -> DIALSTATUS=BUSY (app_dial.c wait_for_answer).
+    text = ('[c]\nexten => 1,1,Dial(PJSIP/a&PJSIP/b)\n same => n,GotoIf($["${DIALSTATUS}" = "BUSY"]?again)\n'
+            ' same => n,Hangup()\n same => n(again),Dial(PJSIP/c)\n')
+    [site] = failover(text).values()
+    assert {486, 604, 503} <= site.codes and 480 not in site.codes
+    single = text.replace("PJSIP/a&PJSIP/b", "PJSIP/a")
+    [site] = failover(single).values()
+    assert site.codes == {486, 600}
+
+
+def test_parallel_dial_false_branch_keeps_overlapping_codes():
+    text = ('[c]\nexten => 1,1,Dial(PJSIP/a&PJSIP/b)\n same => n,GotoIf($["${DIALSTATUS}" = "CHANUNAVAIL"]?end)\n'
+            ' same => n,Dial(PJSIP/c)\n same => n(end),Hangup()\n')
+    [site] = failover(text).values()
+    assert 604 in site.codes  # BUSY or CONGESTION or NOANSWER can still hide a 604 on the other line

@@ -191,18 +191,41 @@ def branch_specs(args: str) -> tuple[str, str, str] | None:
     return cond, c[0][1], rest[c[1][0]:] if len(c) > 1 else ""
 
 
-def narrow(t: Tables, tests: list[Test], cond: str, codes: frozenset[int]) -> tuple[frozenset[int], frozenset[int]] | None:
+def status_map(t: Tables, dial: Step) -> dict[str, frozenset[int]]:
+    """DIALSTATUS value -> the callee codes that can be behind it after `dial`.
+
+    With several callees (`A&B`), wait_for_answer reports BUSY if any line was
+    busy, else CONGESTION if any was congested, else CHANUNAVAIL, and NOANSWER
+    when a line counted nothing: the other lines may have failed with any code.
+    """
+    if "&" not in split_top(dial.args, ",")[0][1]:
+        return t.status_codes
+    codes = t.status_codes
+    every = frozenset().union(*(codes.get(v, frozenset()) for v in t.failed))
+    wide = dict(codes)
+    wide["BUSY"] = codes["BUSY"] | codes["CONGESTION"] | codes["CHANUNAVAIL"]
+    wide["CONGESTION"] = codes["CONGESTION"] | codes["CHANUNAVAIL"]
+    wide["NOANSWER"] = every
+    return wide
+
+
+def narrow(smap: dict[str, frozenset[int]], tests: list[Test], cond: str,
+           codes: frozenset[int]) -> tuple[frozenset[int], frozenset[int]] | None:
     """(true, false) code sets for a condition made of DIALSTATUS tests, None if not one."""
-    status = [x for x in tests if x.variable == "DIALSTATUS" and x.value.upper() in t.status_codes]
+    status = [x for x in tests if x.variable == "DIALSTATUS" and x.value.upper() in smap]
     if not status or len(status) != len(tests):
         return None
-    admits = frozenset().union(*(t.status_codes[x.value.upper()] for x in status))
+    named = {x.value.upper() for x in status}
+    # With several callees the values' code sets overlap: the other branch
+    # gets the codes of the values not named, not the complement.
+    inside = frozenset().union(*(smap[v] for v in named))
+    outside = frozenset().union(*(c for v, c in smap.items() if v not in named))
     ops = {x.op for x in status}
     joiner = set(re.sub(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]", "", cond))
     if ops <= {"=", "=="} and joiner <= {"|"}:
-        return codes & admits, codes - admits
+        return codes & inside, codes & outside
     if ops == {"!="} and joiner <= {"&"}:
-        return codes - admits, codes & admits
+        return codes & outside, codes & inside
     return None
 
 
@@ -212,6 +235,7 @@ class Flow:
 
     tables: Tables
     index: Index
+    smap: dict[str, frozenset[int]] = field(default_factory=dict)   # of the Dial being walked
     found: dict[tuple[int, int, str | None], dict] = field(default_factory=dict)
 
     def run(self) -> list[FailoverSite]:
@@ -227,6 +251,7 @@ class Flow:
             for ext in ctx.exts.values():
                 for i, step in enumerate(ext.steps):
                     if is_dial(step):
+                        self.smap = status_map(self.tables, step)
                         self._walk(ext, i + 1)
         sites = []
         for key, rec in self.found.items():
@@ -262,7 +287,7 @@ class Flow:
 
     def _walk(self, ext: Ext, start: int) -> None:
         t = self.tables
-        initial = frozenset().union(*(t.status_codes.get(v, frozenset()) for v in t.failed))
+        initial = frozenset().union(*(self.smap.get(v, frozenset()) for v in t.failed))
         work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [(ext, start, initial, (), (), ())]
         seen: set[tuple] = set()
         steps = 0
@@ -320,7 +345,7 @@ class Flow:
                 return [(ext, i + 1, codes, tests, via, stack)]
             cond, yes, no = parts
             found = find_tests(step)
-            split = narrow(self.tables, [x for x in found if x.span.start - step.args_start < len(cond)], cond, codes)
+            split = narrow(self.smap, [x for x in found if x.span.start - step.args_start < len(cond)], cond, codes)
             yes_codes, no_codes = split if split else (codes, codes)
             shaped = tests + tuple(x.span for x in found) if split else tests
             if name == "execif":
@@ -350,7 +375,7 @@ class Flow:
             out = []
             for value in status_values(self.tables, None):
                 ext = self.index.find_ext(ctx, m.group(1).strip() + value)
-                sub = codes & self.tables.status_codes.get(value, frozenset())
+                sub = codes & self.smap.get(value, frozenset())
                 if ext is not None and sub:
                     out += self._enter(ext, prio, sub, tests, via, stack)
             return out
