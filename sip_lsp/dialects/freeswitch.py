@@ -220,9 +220,9 @@ class _Walker:
                         span=span, kind="t_check_status", text=expr.value, admits=found[0], named=found[1],
                         block=block, pattern_span=span))
             elif self.table is not None:
-                names = status.cause_names(expr.value, self.table.engine.causes)
+                names = status.cause_names(expr.value, tuple(self.table.engine.causes))
                 if names is not None:
-                    codes = self.table.codes_where(lambda n: n in names)
+                    codes = self.table.codes_of(names)
                     self.a.status_tests.append(StatusTest(
                         span=span, kind="cause_list", text=expr.value, admits=codes, block=block))
 
@@ -292,9 +292,7 @@ class _Walker:
             return
         start += attr.value[start:end].find(token)
         end = start + len(token)
-        lookup = {"exact": self.table.exact, "substring": self.table.substring,
-                  "str2cause": self.table.str2cause}[how]
-        cause = lookup(token)
+        cause = getattr(self.table, how)(token)
         codes = self.table.codes(cause.name) if cause else frozenset()
         self.a.cause_sites.append(CauseSite(
             Span(attr.offset(start), attr.offset(end)), ENGINE, token,
@@ -360,12 +358,12 @@ class _Walker:
         names = [] if fosr is None else [t for t, _, _ in fc.tokens(fosr.text)]
         if fosr is not None and (fc.switch_true(fosr.text) or fosr.text.startswith("!")):
             return None
-        for code in sorted(GLOBAL):
-            cause = self.table.engine.cause_for_sip(code)
-            if cause is not None and cause.name not in (n.upper() for n in names):
-                names.append(cause.name)
+        have = {n.upper() for n in names}
+        names += [c for c in self.table.causes_of(GLOBAL) if c not in have]
         text = self.a.text
-        line_start = text.rfind("\n", 0, step.el.start) + 1
+        low = max(0, step.el.start - 256)
+        newline_at = text.rfind("\n", low, step.el.start)
+        line_start = newline_at + 1 if newline_at >= 0 or low == 0 else step.el.start
         indent = text[line_start:step.el.start]
         newline = "\r\n" if text[max(0, line_start - 2):line_start] == "\r\n" else "\n"
         if indent.strip():

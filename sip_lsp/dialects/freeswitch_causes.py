@@ -68,20 +68,37 @@ class CauseTable:
     """An engine's causes with the SIP failure codes that produce each (300-699)."""
 
     engine: Engine
+    cause_of: dict[int, str] = field(default_factory=dict)      # final code -> cause name
     _codes: dict[str, frozenset[int]] = field(default_factory=dict)
     _names_upper: list[str] = field(default_factory=list)
+    _memo: dict[tuple, frozenset[int] | tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         by_name: dict[str, set[int]] = {name: set() for name in self.engine.causes}
         for code in sorted(FINAL_CODES):
             cause = self.engine.cause_for_sip(code)
             if cause is not None:
+                self.cause_of[code] = cause.name
                 by_name.setdefault(cause.name, set()).add(code)
         self._codes = {name: frozenset(codes) for name, codes in by_name.items()}
         self._names_upper = sorted(self.engine.causes, key=len, reverse=True)
 
+    def causes_of(self, codes: frozenset[int]) -> list[str]:
+        """The distinct causes of `codes`, in code order (memoised)."""
+        key = ("causes", codes)
+        if key not in self._memo:
+            self._memo[key] = tuple(dict.fromkeys(self.cause_of[c] for c in sorted(codes) if c in self.cause_of))
+        return list(self._memo[key])
+
     def codes(self, name: str) -> frozenset[int]:
         return self._codes.get(name, frozenset())
+
+    def codes_of(self, names: frozenset[str]) -> frozenset[int]:
+        """Final codes whose cause is one of `names` (memoised)."""
+        key = ("names", names)
+        if key not in self._memo:
+            self._memo[key] = self.codes_where(lambda n: n in names)
+        return self._memo[key]
 
     def codes_where(self, keep) -> frozenset[int]:
         """Final codes whose cause satisfies `keep(name)`."""
@@ -116,6 +133,12 @@ class CauseTable:
 
     def continuing(self, continue_on_fail: str | None, failure_causes: str | None) -> frozenset[int]:
         """Final codes after which the dialplan goes on past a failed bridge."""
+        key = ("continue", continue_on_fail, failure_causes)
+        if key not in self._memo:
+            self._memo[key] = self._continuing(continue_on_fail, failure_causes)
+        return self._memo[key]
+
+    def _continuing(self, continue_on_fail: str | None, failure_causes: str | None) -> frozenset[int]:
         if continue_on_fail is None and failure_causes is None:
             return self.codes_where(lambda n: n in DEFAULT_CONTINUE)
         cof_all = switch_true(continue_on_fail)
@@ -136,6 +159,12 @@ class CauseTable:
 
     def hunt_goes_on(self, fail_on_single_reject: str | None) -> frozenset[int]:
         """Final codes after which a `|` group failover dials the next group."""
+        key = ("hunt", fail_on_single_reject)
+        if key not in self._memo:
+            self._memo[key] = self._hunt_goes_on(fail_on_single_reject)
+        return self._memo[key]
+
+    def _hunt_goes_on(self, fail_on_single_reject: str | None) -> frozenset[int]:
         value = fail_on_single_reject
         if not value or switch_true(value):
             return FINAL_CODES

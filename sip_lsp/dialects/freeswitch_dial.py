@@ -12,6 +12,7 @@ indices into the (entity-decoded) string.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _OPEN = {"{": "}", "[": "]", "(": ")", "<": ">"}
@@ -49,36 +50,35 @@ class DialString:
         return found
 
 
+_SPECIALS: dict[str, re.Pattern[str]] = {}
+
+
 def split_top(s: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
     """Ranges of `s[start:end]` between top-level occurrences of `sep`."""
+    special = _SPECIALS.get(sep)
+    if special is None:
+        special = _SPECIALS[sep] = re.compile(r"\\.|\$\{|[{}\[\]()<>'\"]|" + re.escape(sep), re.S)
     out: list[tuple[int, int]] = []
     closers: list[str] = []
-    quote = ""
-    i = seg = start
-    while i < end:
-        c = s[i]
-        if c == "\\":
-            i += 2
-            continue
-        if quote:
-            if c == quote:
-                quote = ""
-        elif c in "'\"" and s.find(c, i + 1, end) > 0:
-            quote = c
-        elif c == "$" and s.startswith("{", i + 1):
+    seg = pos = start
+    while True:
+        m = special.search(s, pos, end)
+        if m is None:
+            break
+        tok, pos = m.group(), m.end()
+        if tok == sep and not closers:
+            out.append((seg, m.start()))
+            seg = pos
+        elif tok == "${":
             closers.append("}")
-            i += 2
-            continue
-        elif c in _OPEN:
-            closers.append(_OPEN[c])
-        elif closers and c == closers[-1]:
+        elif tok in "'\"" and len(tok) == 1:
+            close = s.find(tok, pos, end)
+            if close >= 0:
+                pos = close + 1
+        elif tok in _OPEN and len(tok) == 1:
+            closers.append(_OPEN[tok])
+        elif closers and tok == closers[-1]:
             closers.pop()
-        elif not closers and s.startswith(sep, i):
-            out.append((seg, i))
-            i += len(sep)
-            seg = i
-            continue
-        i += 1
     out.append((seg, end))
     return out
 

@@ -55,7 +55,8 @@ def status_admits(expression: str) -> tuple[frozenset[int], frozenset[int]] | No
     return admits, named
 
 
-def cause_names(expression: str, names) -> frozenset[str] | None:
+@lru_cache(maxsize=1024)
+def cause_names(expression: str, names: tuple[str, ...]) -> frozenset[str] | None:
     """The cause names the regex finds, or None for a bad regex."""
     rx = _compile(expression)
     if rx is None:

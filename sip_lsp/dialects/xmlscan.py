@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 _NAME = re.compile(r"[A-Za-z_:][-\w.:]*")
+# Fast path: a complete start tag whose values hold no "<" (the common case).
+_TAG = re.compile(r"""<([A-Za-z_:][-\w.:]*)((?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(/?)>""")
+_ATTR = re.compile(r"""([^\s=/>"'<]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")
 _ATTR_NAME = re.compile(r"[^\s=/>\"'<]+")
 _SPACE = re.compile(r"\s*")
 _UNQUOTED = re.compile(r"[^\s>]*")
@@ -147,12 +150,17 @@ def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = 
         if text.startswith("</", lt):
             i = _close(text, lt, stack)
             continue
-        m = _NAME.match(text, lt + 1)
-        if not m:
-            i = lt + 1
-            continue
-        el = Element(m.group(), lt, m.end(), m.end())
-        self_closing = _attributes(text, el)
+        fast = _TAG.match(text, lt)
+        if fast:
+            el = Element(fast.group(1), lt, fast.end(1), fast.end())
+            self_closing = _fast_attributes(text, fast, el)
+        else:
+            m = _NAME.match(text, lt + 1)
+            if not m:
+                i = lt + 1
+                continue
+            el = Element(m.group(), lt, m.end(), m.end())
+            self_closing = _attributes(text, el)
         if stack and stack[-1].name in void:
             _finish(stack.pop())
         if el.name in no_self_nest and any(o.name == el.name for o in stack):
@@ -200,6 +208,22 @@ def _close(text: str, lt: int, stack: list[Element]) -> int:
             el.closed = True
             break
     return max(end, lt + 2)
+
+
+def _fast_attributes(text: str, tag: re.Match, el: Element) -> bool:
+    """Attributes of a start tag the fast pattern matched whole; True for `/>`."""
+    attrs = el.attrs
+    for m in _ATTR.finditer(text, tag.start(2), tag.end(2)):
+        group = 2 if m.start(2) >= 0 else 3
+        start, end = m.start(group), m.end(group)
+        raw = m.group(group)
+        if "&" in raw:
+            value, mapping = decode(raw, start)
+        else:
+            value, mapping = raw, None
+        if m.group(1) not in attrs:
+            attrs[m.group(1)] = Attr(m.group(1), m.start(1), value, start, end, mapping)
+    return tag.group(3) == "/"
 
 
 def _attributes(text: str, el: Element) -> bool:
