@@ -210,3 +210,17 @@ def test_broken_xml_still_yields_facts():
     a = analyze(text, "freeswitch", DialectContext())
     assert [s.codes for s in a.failover_sites] == [{486, 600}]
     assert a.cause_sites[0].cause == "USER_BUSY"
+
+
+def test_values_from_variables_are_not_judged():
+    _, a = fs(act("set", "fail_on_single_reject=${my_causes}") + act("bridge", "user/1|user/2"))
+    assert a.failover_sites[0].codes == frozenset() and a.cause_sites == []
+    _, a = fs(act("set", "continue_on_fail=${cof}") + act("bridge", "user/1") + act("bridge", "user/2"))
+    assert a.failover_sites[0].codes == frozenset()
+
+
+def test_export_nolocal_reaches_only_the_b_leg():
+    _, a = fs(act("export", "nolocal:continue_on_fail=true") + act("bridge", "user/1") + act("bridge", "user/2"))
+    assert a.failover_sites[0].codes == {480, 487}       # the caller channel never got it
+    _, a = fs(act("export", "nolocal:fail_on_single_reject=USER_BUSY") + act("bridge", "user/1|user/2"))
+    assert 486 not in a.failover_sites[0].codes          # the originate reads exported variables

@@ -260,8 +260,8 @@ class _Walker:
             if eq < 0:
                 continue
             name = text[a:eq].strip()
-            if name.startswith("nolocal:"):
-                name = name[len("nolocal:"):]
+            local = not name.startswith("nolocal:")
+            name = name if local else name[len("nolocal:"):]
             va, vb = eq + 1, b
             value = text[va:vb]
             span = Span(data.offset(va), data.offset(vb))
@@ -269,7 +269,9 @@ class _Walker:
                 self._cause_list(data, va, vb, name, step.block)
             elif name in KNOB_VARS:
                 self.a.knobs.append(Knob(span, name, value.strip()))
-            if name in CAUSE_VARS or name in KNOB_VARS:
+            # `export nolocal:` reaches only the B leg: the bridge's originate reads it
+            # (fail_on_single_reject), the caller channel does not (continue_on_fail).
+            if (name in CAUSE_VARS or name in KNOB_VARS) and (local or name == "fail_on_single_reject"):
                 state.vars[name] = _Value(value.strip(), span)
 
     def _cause_list(self, attr: xmlscan.Attr, start: int, end: int, var: str, block: str) -> None:
@@ -324,15 +326,21 @@ class _Walker:
         if voicemail:
             return prior
         cof, fcv = state.vars.get("continue_on_fail"), state.vars.get("failure_causes")
-        continuing = (self.table.continuing(cof.text if cof else None, fcv.text if fcv else None)
-                      if self.table else FINAL_CODES)
+        if any(v is not None and "$" in v.text for v in (cof, fcv)):
+            continuing = frozenset()     # set from a variable: unknown, judge nothing
+        else:
+            continuing = (self.table.continuing(cof.text if cof else None, fcv.text if fcv else None)
+                          if self.table else FINAL_CODES)
         shaped = tuple(v.span for v in (cof, fcv) if v is not None)
         legs = tuple(leg for t in ds.threads for g in t for leg in g)
         return prior + [_Bridge(step, target, continuing, shaped, _gateways(legs))]
 
     def _hunt(self, step: _Step, ds: dial.DialString, fosr: _Value | None, in_dial: bool) -> None:
         """A failover site for each `|` group after the first."""
-        codes = (self.table.hunt_goes_on(fosr.text if fosr else None) if self.table else FINAL_CODES)
+        if fosr is not None and "$" in fosr.text:
+            codes = frozenset()          # set from a variable: unknown, judge nothing
+        else:
+            codes = self.table.hunt_goes_on(fosr.text if fosr else None) if self.table else FINAL_CODES
         shaped = (fosr.span,) if fosr else ()
         guard = None if in_dial else self._guard(step, fosr)
         attr = step.data
