@@ -52,7 +52,8 @@ vim.lsp.buf.code_action({
   apply = true,
   context = { only = { 'quickfix' }, diagnostics = { diag.user_data.lsp } },
   filter = function(action)
-    return action.isPreferred == true
+    local fixes_rule = vim.iter(action.diagnostics or {}):any(function(d) return d.code == rule end)
+    return action.isPreferred == true and fixes_rule
   end,
 })
 result.fixed = vim.wait(15000, function() return #rule_diags() == 0 end, 50)
