@@ -43,3 +43,16 @@ async def test_workspace_symbols_over_open_documents(client):
     doc_uri, _ = open_document(client, "failover.cfg")
     result = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="gw_fail"))
     assert [(s.name, s.location.uri) for s in result] == [("GW_FAILOVER", doc_uri)]
+
+
+async def test_definition_in_an_included_file_prefers_the_open_document(client):
+    doc_uri, text = open_document(client, "main.cfg")
+    params = types.DefinitionParams(text_document=_ident(doc_uri), position=at(text, "route(RELAY)", delta=7))
+    [on_disk] = await client.text_document_definition_async(params)
+    assert on_disk.uri.endswith("/routes.cfg")
+    assert (on_disk.range.start.line, on_disk.range.start.character) == (0, 6)
+    # the included file is open with unsaved edits: its text wins over the disk
+    routes_uri, _ = open_document(client, "routes.cfg", "# moved\n\nroute[RELAY] {\n\tt_relay();\n}\n")
+    [edited] = await client.text_document_definition_async(params)
+    assert edited.uri == routes_uri
+    assert (edited.range.start.line, edited.range.start.character) == (2, 6)

@@ -104,6 +104,7 @@ class SipLanguageServer(LanguageServer):
         self._shown: set[str] = set()
         self.pending: dict[str, object] = {}  # uri -> asyncio.TimerHandle of a scheduled analysis
         self.published: dict[str, str] = {}   # uri -> result id last pushed
+        self.diagnostic_memo: dict[str, tuple] = {}  # uri -> (generation, {Finding: Diagnostic})
         self.tasks: _Tasks = _Tasks()
         self.config_task: asyncio.Future | None = None   # a workspace/configuration round trip
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from sip_lsp.server import diagnostics
 from sip_lsp.server.guard import guarded
@@ -36,23 +37,29 @@ async def run(ls, uri: str) -> None:
         ls.analysed(doc)
         if not ls.pull_diagnostics:
             diagnostics.publish(ls, doc)
-        for other in ls.dependents(doc.path):
-            ls.forget(other.uri)
-            schedule(ls, other.uri)
     except Exception as exc:
         ls.failed(f"analysis of {uri}", exc)
+
+
+def changed(ls, uri: str, delay: float = DEBOUNCE) -> None:
+    """Analyse this document soon, and the open documents that include it."""
+    schedule(ls, uri, delay)
+    doc = ls.documents.get(uri)
+    for other in ls.dependents(doc.path if doc else None):
+        ls.forget(other.uri)
+        schedule(ls, other.uri, delay)
 
 
 def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded()
     def did_open(ls, params: types.DidOpenTextDocumentParams):
-        schedule(ls, params.text_document.uri, 0)
+        changed(ls, params.text_document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded()
     def did_change(ls, params: types.DidChangeTextDocumentParams):
-        schedule(ls, params.text_document.uri)
+        changed(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     @guarded()
@@ -63,6 +70,9 @@ def register(server) -> None:
     @guarded()
     def did_close(ls, params: types.DidCloseTextDocumentParams):
         uri = params.text_document.uri
+        for other in ls.dependents(to_fs_path(uri)):
+            ls.forget(other.uri)
+            schedule(ls, other.uri)
         handle = ls.pending.pop(uri, None)
         if handle is not None:
             handle.cancel()

@@ -1,0 +1,245 @@
+"""Language-server benchmark: a real client over stdio, timings as a table.
+
+    python bench/lsp.py [--lines 10000,100000] [--hovers 300]
+
+Measures: `initialize` answered from a cold start; hover p50/p99 on codes of a
+100k-line Kamailio script against the round trip of a request with an empty
+answer; edit -> publishDiagnostics on 10k and 100k lines; the server's RSS
+with the largest document open.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from queue import Empty, Queue
+
+SERVER = [sys.executable, "-m", "sip_lsp", "serve"]
+CAPS = {"textDocument": {"hover": {"contentFormat": ["markdown"]}, "publishDiagnostics": {"versionSupport": True}},
+        "general": {"positionEncodings": ["utf-16"]}}
+
+# A clean route pair; every 50th pair has the failover bug (SC301 and friends).
+BLOCK = """\
+route[R{n}] {{
+\tif (!ds_select_dst("1", "4")) {{
+\t\tsl_send_reply("404", "Not Found");
+\t\texit;
+\t}}
+\tt_on_failure("F{n}");
+\tt_relay();
+}}
+
+failure_route[F{n}] {{
+\tif (t_is_canceled()) {{
+\t\texit;
+\t}}
+\tif (t_check_status("^(6[0-9][0-9]|401|407)$")) {{
+\t\texit;
+\t}}
+\tif ($T_reply_code == 486) {{
+\t\texit;
+\t}}
+\tif (t_check_status("^[45][0-9][0-9]$")) {{
+\t\tif (ds_next_dst()) {{
+\t\t\tt_relay();
+\t\t}}
+\t}}
+}}
+
+"""
+BUGGY = BLOCK.replace('^(6[0-9][0-9]|401|407)$', '^(401|407)$').replace('^[45][0-9][0-9]$', '[456][0-9][0-9]')
+HEAD = '#!KAMAILIO\nloadmodule "tm.so"\nloadmodule "sl.so"\nloadmodule "dispatcher.so"\n\nrequest_route {\n\troute(R0);\n}\n\n'
+
+
+def script(lines: int) -> str:
+    out, n, count = [HEAD], 0, HEAD.count("\n")
+    per = BLOCK.count("\n")
+    while count + per <= lines:
+        out.append((BUGGY if n % 50 == 49 else BLOCK).format(n=n))
+        count += per
+        n += 1
+    return "".join(out)
+
+
+class Client:
+    """A minimal JSON-RPC client over the server's stdio."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.next_id = 0
+        self.responses: dict[int, Queue] = {}
+        self.notifications: Queue = Queue()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.proc.stdout
+        while True:
+            length = 0
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            msg = json.loads(stream.read(length))
+            if "id" in msg and "method" in msg:          # a request from the server
+                self._send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            elif "id" in msg:
+                self.responses.setdefault(msg["id"], Queue()).put(msg)
+            else:
+                self.notifications.put(msg)
+
+    def _send(self, msg: dict) -> None:
+        body = json.dumps(msg).encode()
+        with self.lock:
+            self.proc.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+            self.proc.stdin.flush()
+
+    def request(self, method: str, params) -> dict:
+        self.next_id += 1
+        ident = self.next_id
+        queue = self.responses.setdefault(ident, Queue())
+        self._send({"jsonrpc": "2.0", "id": ident, "method": method, "params": params})
+        msg = queue.get(timeout=600)
+        del self.responses[ident]
+        return msg
+
+    def notify(self, method: str, params) -> None:
+        self._send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def wait_diagnostics(self, uri: str, version: int) -> dict:
+        while True:
+            msg = self.notifications.get(timeout=600)
+            p = msg.get("params") or {}
+            if msg.get("method") == "textDocument/publishDiagnostics" and p.get("uri") == uri \
+                    and p.get("version") == version:
+                return msg
+
+    def initialize(self) -> None:
+        self.request("initialize", {"processId": os.getpid(), "rootUri": None, "capabilities": CAPS})
+        self.notify("initialized", {})
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", None)
+            self.notify("exit", None)
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+
+    def rss_mb(self) -> float:
+        with open(f"/proc/{self.proc.pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def bench_initialize(runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        client = Client()
+        client.request("initialize", {"processId": os.getpid(), "rootUri": None, "capabilities": CAPS})
+        times.append(time.perf_counter() - start)
+        client.notify("initialized", {})
+        client.close()
+    return statistics.median(times)
+
+
+def open_doc(client: Client, uri: str, text: str) -> float:
+    start = time.perf_counter()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "kamailio", "version": 1,
+                                                             "text": text}})
+    client.wait_diagnostics(uri, 1)
+    return time.perf_counter() - start
+
+
+def bench_edits(client: Client, uri: str, text: str, edits: int = 10) -> list[float]:
+    """Type one character on a line in the middle, wait for that version's diagnostics."""
+    lines = text.split("\n")
+    times = []
+    for i in range(edits):
+        line = len(lines) // 2 + i * 7
+        col = 1
+        start = time.perf_counter()
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": i + 2},
+            "contentChanges": [{"range": {"start": {"line": line, "character": col},
+                                          "end": {"line": line, "character": col}}, "text": " "}]})
+        client.wait_diagnostics(uri, i + 2)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench_hovers(client: Client, uri: str, text: str, count: int) -> tuple[list[float], list[float]]:
+    lines = text.split("\n")
+    targets = [(n, line.index("486") + 1) for n, line in enumerate(lines) if "== 486" in line]
+    rng = random.Random(1)
+    hover, empty = [], []
+    for _ in range(count):
+        n, col = rng.choice(targets)
+        start = time.perf_counter()
+        reply = client.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                      "position": {"line": n, "character": col}})
+        hover.append(time.perf_counter() - start)
+        assert reply.get("result"), reply
+        start = time.perf_counter()
+        client.request("textDocument/hover", {"textDocument": {"uri": "file:///not-open.cfg"},
+                                              "position": {"line": 0, "character": 0}})
+        empty.append(time.perf_counter() - start)
+    return hover, empty
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lines", default="10000,100000")
+    parser.add_argument("--hovers", type=int, default=300)
+    args = parser.parse_args(argv)
+    rows: list[tuple[str, str, str]] = []
+    rows.append(("initialize answered (cold start, median of 5)", ms(bench_initialize()), "< 600 ms"))
+    sizes = [int(s) for s in args.lines.split(",")]
+    client = Client()
+    client.initialize()
+    for size in sizes:
+        text = script(size)
+        uri = f"file:///bench/kamailio-{size}.cfg"
+        rows.append((f"open -> diagnostics, {size:,} lines", ms(open_doc(client, uri, text)), ""))
+        edits = bench_edits(client, uri, text, 10 if size <= 20000 else 3)
+        rows.append((f"edit -> diagnostics p50, {size:,} lines", ms(statistics.median(edits)), "< 150 ms"))
+        rows.append((f"edit -> diagnostics max, {size:,} lines", ms(max(edits)), ""))
+        if size == max(sizes):
+            hover, empty = bench_hovers(client, uri, text, args.hovers)
+            h50, e50 = statistics.median(hover), statistics.median(empty)
+            rows.append((f"hover p50 / p99, {size:,} lines", f"{ms(h50)} / {ms(pct(hover, 99))}", ""))
+            rows.append(("empty-result round trip p50", ms(e50), ""))
+            rows.append(("hover p50 / empty p50", f"{h50 / e50:.2f}x", "< 1.5x"))
+            rows.append((f"server RSS with {size:,} lines open", f"{client.rss_mb():.0f} MB", "< 150 MB"))
+    client.close()
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>20}  target")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>20}  {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
