@@ -115,11 +115,13 @@ class _Check:
         if settings is None or catalog is None:
             return None
         text, encoding_note = decode(data)
-        dialect = self.args.dialect or dialects.detect(text, path, settings.dialects)
+        detected = dialects.detect(text, path, settings.dialects)
+        if detected == "unknown" and not explicit:
+            return None  # a directory's other files: only what looks like a config is checked
+        dialect = self.args.dialect or detected
         if dialect == "unknown":
-            if explicit:
-                self._note(shown, "not recognised as Kamailio, OpenSIPS, Asterisk or FreeSWITCH "
-                                  "(use --dialect or a [dialects] glob in sip-lsp.toml); skipped")
+            self._note(shown, "not recognised as Kamailio, OpenSIPS, Asterisk or FreeSWITCH "
+                              "(use --dialect or a [dialects] glob in sip-lsp.toml); skipped")
             return None
         if encoding_note:
             self._note(shown, encoding_note)
@@ -205,7 +207,11 @@ class _ChangedOnDisk(Exception):
 
 
 def _write_atomic(path: str, original: bytes, payload: bytes) -> None:
-    """Replace `path` with `payload` unless it no longer holds `original`; keeps the mode."""
+    """Replace `path` with `payload` unless it no longer holds `original`; keeps the mode.
+
+    A symlink is followed, so the link stays a link and its target gets the fix.
+    """
+    path = os.path.realpath(path)
     with open(path, "rb") as fh:
         if fh.read() != original:
             raise _ChangedOnDisk(path)

@@ -146,6 +146,8 @@ def test_directory_walk_picks_files_by_content(tmp_path):
     found = findings(str(tmp_path))
     assert {Path(f["path"]).name for f in found} == {"routing.conf"}
     assert check(str(tmp_path)).stderr == ""
+    forced = findings("--dialect", "kamailio", str(tmp_path))   # forcing a dialect picks no more files
+    assert {Path(f["path"]).name for f in forced} == {"routing.conf"}
 
 
 def test_select_and_ignore_flags():
@@ -237,6 +239,15 @@ def test_fix_inserts_guards_until_stable(tmp_path):
     assert result.returncode == 0, result.stdout
     assert 'if (t_check_status("6[0-9][0-9]"))' in path.read_text()
     assert check(str(path)).returncode == 0
+
+
+def test_fix_through_a_symlink_keeps_the_link(tmp_path):
+    target = tmp_path / "real.cfg"
+    target.write_text(FAILOVER)
+    link = tmp_path / "link.cfg"
+    link.symlink_to(target)
+    check("--fix", str(link))
+    assert link.is_symlink() and "6[0-9][0-9]" in target.read_text()
 
 
 def test_fix_leaves_unsafe_fixes_alone(tmp_path):

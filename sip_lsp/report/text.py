@@ -32,9 +32,12 @@ def write(reports: list[FileReport], locator: Locator, out: TextIO, fixing: bool
 
 
 def _summary(total: int, fixable: int, fixed: int, fixing: bool, files: int) -> str:
-    noun = "finding" if total == 1 else "findings"
     if fixing:
-        return f"Found {total + fixed} {noun if total + fixed == 1 else 'findings'} ({fixed} fixed, {total} remaining)."
+        return f"Found {_plural(total + fixed, 'finding')} ({fixed} fixed, {total} remaining)."
     if total == 0:
-        return f"No findings in {files} file{'' if files == 1 else 's'}."
-    return f"Found {total} {noun} ({fixable} fixable with --fix)."
+        return f"No findings in {_plural(files, 'file')}."
+    return f"Found {_plural(total, 'finding')} ({fixable} fixable with --fix)."
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

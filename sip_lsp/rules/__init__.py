@@ -6,30 +6,17 @@ sorts by position. Dialect notes are not rules: `lint()` passes them on as is.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
 
 from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
 from sip_lsp.model import Analysis, Finding
+from sip_lsp.rules import causes, codes, dispatch, failover, replies, status_tests
 from sip_lsp.rules.base import RuleContext
 from sip_lsp.text import LineIndex
 
-# Rule modules, each `check(analysis, ctx) -> Iterable[Finding]`.
-_MODULES = ("codes", "replies", "failover", "status_tests")
-# Modules owned by the dialplan engineers; run when they have landed.
-_OPTIONAL = ("causes", "dispatch")
-
-
-def rule_modules() -> list:
-    modules = [importlib.import_module(f"sip_lsp.rules.{name}") for name in _MODULES]
-    for name in _OPTIONAL:
-        try:
-            modules.append(importlib.import_module(f"sip_lsp.rules.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"sip_lsp.rules.{name}":
-                raise
-    return modules
+# Every rule module: `check(analysis, ctx) -> Iterable[Finding]`.
+RULE_MODULES = (codes, replies, failover, status_tests, causes, dispatch)
 
 
 def run_rules(analysis: Analysis, catalog: Catalog, settings: Settings | None = None) -> list[Finding]:
@@ -37,7 +24,7 @@ def run_rules(analysis: Analysis, catalog: Catalog, settings: Settings | None = 
     ctx = RuleContext(catalog)
     lines = LineIndex(analysis.text)
     out: list[Finding] = []
-    for module in rule_modules():
+    for module in RULE_MODULES:
         for finding in module.check(analysis, ctx):
             if not settings.enabled(finding.rule, finding.name):
                 continue
