@@ -1,0 +1,56 @@
+"""The offset index, hover picking and completion contexts, on plain data."""
+from __future__ import annotations
+
+from sip_lsp.catalog import default_catalog
+from sip_lsp.features import SiteIndex, completions_at, hover_at, inlay_hints
+from sip_lsp.model import Analysis, CodeSite, Role, Span, StatusTest
+
+
+def _analysis() -> Analysis:
+    text = 'if (t_check_status("486|604")) { sl_send_reply("404", "Not Found"); }'
+    pattern = text.index("486|604")
+    sites = [
+        CodeSite(Span(pattern, pattern + 3), "486", 486, Role.MATCHED),
+        CodeSite(Span(pattern + 4, pattern + 7), "604", 604, Role.MATCHED),
+        CodeSite(Span(text.index("404"), text.index("404") + 3), "404", 404, Role.SENT, phrase="Not Found",
+                 phrase_span=Span(text.index("Not Found"), text.index("Not Found") + 9)),
+    ]
+    test = StatusTest(Span(pattern, pattern + 7), "t_check_status", "486|604", frozenset({486, 604}))
+    return Analysis(dialect="kamailio", text=text, code_sites=sites, status_tests=[test])
+
+
+def test_index_picks_the_smallest_fact():
+    analysis = _analysis()
+    index = SiteIndex(analysis)
+    pattern = analysis.text.index("486|604")
+    assert index.at(pattern + 1).kind == "code"
+    assert index.at(pattern + 3).fact.code == 486       # the cursor right after a token still hovers it
+    assert index.at(pattern + 5).fact.code == 604
+    assert index.at(analysis.text.index("Not Found") + 2).kind == "phrase"
+    assert index.at(0) is None
+
+
+def test_hover_markdown_comes_from_the_catalogue():
+    analysis = _analysis()
+    catalog = default_catalog()
+    found = hover_at(analysis, SiteIndex(analysis), analysis.text.index("604") + 1, catalog)
+    assert catalog.code(604).reason in found.markdown
+    assert (found.start, found.end) == (analysis.text.index("604"), analysis.text.index("604") + 3)
+
+
+def test_inlay_hints_only_for_bare_matched_codes():
+    analysis = _analysis()
+    hints = inlay_hints(analysis, default_catalog())
+    assert [h.label for h in hints] == ["Busy Here", "Does Not Exist Anywhere"]
+
+
+def test_completion_contexts():
+    catalog = default_catalog()
+    line = '\tt_reply(4'
+    items = completions_at(line, len(line), 100, "kamailio", catalog)
+    busy = next(i for i in items if i.label == "486")
+    assert busy.insert_text == '486, "Busy Here"' and (busy.start, busy.end) == (100 + len(line) - 1, 100 + len(line))
+    line = 'sl_send_reply("'
+    items = completions_at(line + '", "Busy")', len(line), 0, "kamailio", catalog)
+    assert next(i for i in items if i.label == "486").insert_text == '486"'
+    assert completions_at("xlog(", 5, 0, "kamailio", catalog) == []
