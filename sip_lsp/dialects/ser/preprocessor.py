@@ -16,7 +16,8 @@ _M4_DROP = {"define", "divert", "changequote", "undefine", "pushdef", "popdef", 
 _M4_COND = {"ifelse", "ifdef"}
 _M4_WORD = re.compile(r"\b(" + "|".join(sorted(_M4_DROP | _M4_COND)) + r")\b")
 _M4_HINT = re.compile(r"^\s*(divert\(|ifelse\(|ifdef\(`|define\(`|changequote\()", re.M)
-_TEMPLATE = re.compile(r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|\{#[^\n]*?#\}")
+_TEMPLATE_OPEN = re.compile(r"\{[{%#]")
+_TEMPLATE_CLOSE = {"{": "}}", "%": "%}", "#": "#}"}
 
 
 def looks_like_m4(text: str, path: str | None) -> bool:
@@ -26,14 +27,37 @@ def looks_like_m4(text: str, path: str | None) -> bool:
 def mask(text: str, path: str | None = None) -> str:
     """`text` with m4 machinery and template tags replaced by spaces (same length)."""
     if "{{" in text or "{%" in text or "{#" in text:
-        text = _TEMPLATE.sub(lambda m: _blank(m.group()), text)
+        text = _mask_templates(text)
     if looks_like_m4(text, path):
         text = _mask_m4(text)
     return text
 
 
-def _blank(s: str) -> str:
-    return "".join(c if c == "\n" else " " for c in s)
+def _mask_templates(text: str) -> str:
+    """Blank one-line `{{ }}`, `{% %}`, `{# #}` tags.
+
+    A scan, not a lazy regex: `{{` without a closer on a long line made the
+    regex quadratic. The next closer of each kind is remembered per line.
+    """
+    parts: list[str] = []
+    done = pos = 0
+    line_end = -1
+    closers: dict[str, int] = {}     # kind -> next closer on the current line, or -1
+    while (m := _TEMPLATE_OPEN.search(text, pos)) is not None:
+        i, kind = m.start(), text[m.start() + 1]
+        if i >= line_end:
+            line_end = text.find("\n", i)
+            line_end = len(text) if line_end == -1 else line_end
+            closers = {}
+        close = closers.get(kind)
+        if close is None or close != -1 and close < i + 2:
+            close = closers[kind] = text.find(_TEMPLATE_CLOSE[kind], i + 2, line_end)
+        if close == -1:
+            pos = i + 1
+            continue
+        parts += [text[done:i], " " * (close + 2 - i)]
+        done = pos = close + 2
+    return "".join(parts) + text[done:] if parts else text
 
 
 def _mask_m4(text: str) -> str:
