@@ -1,9 +1,13 @@
 """Editor settings: a change turns a rule off; bad settings are reported and ignored."""
 from __future__ import annotations
 
-from lsprotocol import types
+import asyncio
 
-from fixtures.server.client import client, diagnostics, open_document  # noqa: F401
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from fixtures.server.client import SERVER, client, diagnostics, initialize_params, open_document  # noqa: F401
 from test_server_inlay_hints import TEXT as INLAY_TEXT, hints
 
 
@@ -54,3 +58,25 @@ async def test_inlay_hints_setting_off(client):
     _reconfigure(client, {"inlayHints": False})
     await _after_change(client, doc_uri)
     assert not await hints(client, doc_uri, text)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def refreshing(lsp_client: LanguageClient):
+    params = initialize_params("neovim")
+    params.capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_pulling_clients_with_refresh_support_are_asked_to_pull_again(refreshing):
+    doc_uri, _ = open_document(refreshing, "failover.cfg")
+    await diagnostics(refreshing, doc_uri, 1)
+    before = refreshing.diagnostic_refresh_count
+    _reconfigure(refreshing, {"ignore": ["SC3"]})
+    for _ in range(100):
+        if refreshing.diagnostic_refresh_count > before:
+            break
+        await asyncio.sleep(0.05)
+    assert refreshing.diagnostic_refresh_count > before
+    assert not [d for d in await diagnostics(refreshing, doc_uri) if str(d.code).startswith("SC3")]

@@ -62,3 +62,12 @@ async def test_closing_a_document_drops_it(client):
     symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(
         text_document=types.TextDocumentIdentifier(uri=doc_uri)))
     assert not symbols
+
+
+async def test_dialect_notes_are_information_without_a_code(client):
+    text = '#!KAMAILIO\ninclude_file "/etc/kamailio/other.cfg"\nrequest_route { exit; }\n'
+    doc_uri, _ = open_document(client, "outside.cfg", text)
+    notes = [d for d in await diagnostics(client, doc_uri, 1) if d.code is None]
+    assert [n.severity for n in notes] == [types.DiagnosticSeverity.Information]
+    assert "/etc/kamailio/other.cfg" in notes[0].message
+    assert notes[0].range.start.line == 1
