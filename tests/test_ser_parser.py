@@ -171,6 +171,8 @@ def test_split_cuts_at_block_headers_only():
     "\x00\x01\xff\ufffd route[A] { $ $( $x( ",
     "route[A] {\n" + "if (a) {\n" * 400 + "t_relay();\n",
     "route[A] { " + "(" * 3000 + " }",
+    "switch(",
+    "if (",
 ])
 def test_broken_input_degrades(text):
     an = analyze(text)

@@ -109,9 +109,12 @@ class _Parser:
             elif t.kind == ID and t.text in _INCLUDES:
                 self.include()
             elif t.kind == ID and self.is_op("(", 1):
+                before = self.i
                 expr = self.primary()
                 if isinstance(expr, Call):
                     self.out.calls.append(expr)
+                if self.i == before:
+                    self.i += 1
             else:
                 self.i += 1
 
