@@ -239,13 +239,14 @@ def _dispatch(step: Step, spec: str, span: Span, word: str, dial: Step | None, t
 
 
 def _suppressions(text: str, analysis: Analysis) -> None:
-    """`; sip-lsp: disable=SC301` (this line and the next) and `disable-file=`."""
+    """`; sip-lsp: disable=SC301` (this line and the next) and `disable-file=`; `//` in AEL."""
     if "sip-lsp" not in text:
         return
     lines = LineIndex(text)
     for m in _SUPPRESS.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if ";" not in text[line_start:m.start()]:
+        before = text[line_start:m.start()]
+        if ";" not in before and "//" not in before:
             continue
         ids = frozenset(i.strip().upper() for i in m.group(2).split(",") if i.strip())
         if m.group(1) == "disable-file":

@@ -33,13 +33,13 @@ def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
         close = _closing(clean, m.end())
         context = _context_at(contexts, starts, m.start())
         step = Step(context, "", 0, None, m.group(1), text[m.end():close], m.end(),
-                    Span(m.start(), min(close + 1, len(text))), Span(m.start(), min(close + 1, len(text))))
+                    Span(m.start(), min(close + 1, len(text))))
         if m.group(1).lower() != "dial":
             asterisk.step_facts(step, t, analysis)
     for m in re.finditer(r"\bif\s*\(", clean):
         close = _closing(clean, m.end())
         step = Step(_context_at(contexts, starts, m.start()), "", 0, None, "if", text[m.end():close], m.end(),
-                    Span(m.start(), close), Span(m.start(), close))
+                    Span(m.start(), close))
         if t is not None:
             asterisk.tests(step, t, analysis)
     if t is not None:

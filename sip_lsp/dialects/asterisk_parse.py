@@ -23,8 +23,7 @@ class Step:
     app: str
     args: str
     args_start: int                  # offset of `args` in its file's text
-    span: Span                       # App(args)
-    line_span: Span                  # the whole statement
+    span: Span                       # App(args) up to the end of the statement
 
 
 @dataclass(eq=False, slots=True)
@@ -51,7 +50,6 @@ class Parsed:
     contexts: dict[str, Ctx] = field(default_factory=dict)
     order: list[Ctx] = field(default_factory=list)       # document contexts, for the outline
     file_includes: list[tuple[str, Span]] = field(default_factory=list)  # #include "x" (name, span)
-    comments: list[tuple[int, str]] = field(default_factory=list)         # (line, text) of the document
 
 
 _CONTEXT = re.compile(r"\[([^\]\n]+)\]\s*(?:\(([^)\n]*)\))?")
@@ -61,19 +59,18 @@ _PRIO = re.compile(r"\s*(\d+|n|hint|s)(?:\s*\+\s*(\d+))?\s*(?:\(([^)]*)\))?\s*$"
 _APP = re.compile(r"\s*([A-Za-z_][\w]*)\s*")
 
 
-def strip_comments(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]]:
+def strip_comments(text: str) -> list[tuple[int, str]]:
     """Split `text` into lines without comments.
 
-    Returns (start offset, line number, content) per line, with `;` comments
-    cut (`\\;` kept), `;-- --;` block comments blanked, and the comments found.
+    Returns (start offset, content) per line, with `;` comments cut (`\\;`
+    kept) and `;-- --;` block comments blanked, so offsets stay true.
     """
-    lines: list[tuple[int, int, str]] = []
-    comments: list[tuple[int, str]] = []
+    lines: list[tuple[int, str]] = []
     in_block = False
     pos = 0
-    for number, raw in enumerate(text.split("\n")):
+    for raw in text.split("\n"):
         if not in_block and ";" not in raw:
-            lines.append((pos, number, raw.rstrip()))
+            lines.append((pos, raw.rstrip()))
             pos += len(raw) + 1
             continue
         out = []
@@ -82,7 +79,6 @@ def strip_comments(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[in
             if in_block:
                 end = raw.find("--;", i)
                 stop = n if end < 0 else end + 3
-                comments.append((number, raw[i:end if end >= 0 else n]))
                 out.append(" " * (stop - i))
                 in_block = end < 0
                 i = stop
@@ -99,11 +95,10 @@ def strip_comments(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[in
                 out.append("   ")
                 i = semi + 3
             else:
-                comments.append((number, raw[semi + 1:]))
                 break
-        lines.append((pos, number, "".join(out).rstrip()))
+        lines.append((pos, "".join(out).rstrip()))
         pos += n + 1
-    return lines, comments
+    return lines
 
 
 _SPECIAL: dict[str, re.Pattern[str]] = {}
@@ -136,12 +131,10 @@ def split_top(text: str, seps: str) -> list[tuple[int, str]]:
 
 def parse_file(text: str, path: str | None, parsed: Parsed, document: bool) -> None:
     """Add the contexts and priorities of one file to `parsed`."""
-    lines, comments = strip_comments(text)
-    if document:
-        parsed.comments = comments
+    lines = strip_comments(text)
     ctx: Ctx | None = None
     last: Ext | None = None
-    for start, _number, content in lines:
+    for start, content in lines:
         stripped = content.lstrip()
         if not stripped:
             continue
@@ -233,7 +226,7 @@ def _statement(ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, lin
         args_start = at + app_off + after + 1
     app_start = at + app_off + (len(app_text) - len(app_text.lstrip()))
     step = Step(ctx.name, ext.name, prio, (pm.group(3) or "").strip() or None, app, args, args_start,
-                Span(app_start, line.end, path), line)
+                Span(app_start, line.end, path))
     ext.steps.append(step)
     if ext.name_span.path == path:
         ext.end = max(ext.end, line.end)
