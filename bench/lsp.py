@@ -133,8 +133,9 @@ class Client:
             self.request("shutdown", None)
             self.notify("exit", None)
             self.proc.wait(timeout=10)
-        except Exception:
+        except BaseException:
             self.proc.kill()
+            self.proc.wait()
 
     def rss_mb(self) -> float:
         with open(f"/proc/{self.proc.pid}/status") as fh:
@@ -209,16 +210,36 @@ def bench_hovers(client: Client, uri: str, text: str, count: int) -> tuple[list[
     return hover, empty
 
 
+class _Progress(list):
+    """Rows that also show on stderr as they are measured (a 100k run is slow)."""
+
+    def append(self, row) -> None:
+        print("  ".join(row), file=sys.stderr, flush=True)
+        super().append(row)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", default="10000,100000")
     parser.add_argument("--hovers", type=int, default=300)
     args = parser.parse_args(argv)
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str]] = _Progress()
     rows.append(("initialize answered (cold start, median of 5)", ms(bench_initialize()), "< 600 ms"))
     sizes = [int(s) for s in args.lines.split(",")]
     client = Client()
-    client.initialize()
+    try:
+        client.initialize()
+        measure(client, sizes, args.hovers, rows)
+    finally:
+        client.close()
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>20}  target")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>20}  {target}")
+    return 0
+
+
+def measure(client: Client, sizes: list[int], hovers: int, rows: list) -> None:
     for size in sizes:
         text = script(size)
         uri = f"file:///bench/kamailio-{size}.cfg"
@@ -227,18 +248,12 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((f"edit -> diagnostics p50, {size:,} lines", ms(statistics.median(edits)), "< 150 ms"))
         rows.append((f"edit -> diagnostics max, {size:,} lines", ms(max(edits)), ""))
         if size == max(sizes):
-            hover, empty = bench_hovers(client, uri, text, args.hovers)
+            hover, empty = bench_hovers(client, uri, text, hovers)
             h50, e50 = statistics.median(hover), statistics.median(empty)
             rows.append((f"hover p50 / p99, {size:,} lines", f"{ms(h50)} / {ms(pct(hover, 99))}", ""))
             rows.append(("empty-result round trip p50", ms(e50), ""))
             rows.append(("hover p50 / empty p50", f"{h50 / e50:.2f}x", "< 1.5x"))
             rows.append((f"server RSS with {size:,} lines open", f"{client.rss_mb():.0f} MB", "< 150 MB"))
-    client.close()
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'value':>20}  target")
-    for name, value, target in rows:
-        print(f"{name:<{width}}  {value:>20}  {target}")
-    return 0
 
 
 if __name__ == "__main__":
