@@ -46,10 +46,10 @@ class State:
 
 
 def _merge(a: State, b: State) -> State:
+    if a is b or not b.codes:
+        return a
     if not a.codes:
         return b
-    if not b.codes:
-        return a
     shaping = a.shaping + tuple(s for s in b.shaping if s not in a.shaping)
     return State(a.codes | b.codes, a.authenticated and b.authenticated, a.rewrites and b.rewrites,
                  shaping)
@@ -215,7 +215,7 @@ class _Flow:
         name = node.name
         if name == "route" and node.args:
             return self.call_route(node, st, env)
-        if name in NEXT_DESTINATION or name in NEW_BRANCH or name.startswith("t_relay"):
+        if name in NEXT_DESTINATION or name in NEW_BRANCH or name.startswith("t_relay_to"):
             kind = FailoverKind.NEXT_DESTINATION if name in NEXT_DESTINATION else FailoverKind.NEW_BRANCH
             self.record(node, kind, st, env)
             return st

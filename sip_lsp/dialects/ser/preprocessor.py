@@ -8,6 +8,7 @@ all branches are analysed and spans stay true. Also reads `#!` directives.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # m4 builtins whose whole call is machinery (no script text inside).
 _M4_DROP = {"define", "divert", "changequote", "undefine", "pushdef", "popdef", "include",
@@ -60,6 +61,7 @@ def _mask_templates(text: str) -> str:
     return "".join(parts) + text[done:] if parts else text
 
 
+@lru_cache(maxsize=4)
 def _mask_m4(text: str) -> str:
     buf = list(text)
     n = len(text)
