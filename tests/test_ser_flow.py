@@ -201,3 +201,19 @@ def test_route_defined_in_both_preprocessor_branches_is_followed_twice():
     an = analyze(text)
     assert only(an, "ds_next_dst").codes == FINAL_CODES
     assert [s.codes for s in sites(an, "t_relay") if s.block == "F"] == [FINAL_CODES]
+
+
+def test_only_tests_that_remove_codes_shape_the_set():
+    text = failure('\tif (t_check_status("2[0-9][0-9]")) {\n\t\texit;\n\t}\n'
+                   "\tif (t_is_canceled()) {\n\t\texit;\n\t}\n\tds_next_dst();\n")
+    [shaping] = only(analyze(text), "ds_next_dst").shaping_tests
+    assert at(text, shaping) == "t_is_canceled()"
+
+
+def test_clearing_the_destination_is_not_a_rewrite():
+    text = failure('\tif (t_check_status("486")) {\n\t\t$du = $null;\n\t\tds_next_dst();\n\t}\n')
+    assert not only(analyze(text), "ds_next_dst").rewrites_target
+    text = failure('\tif (t_check_status("486")) {\n\t\t$ru = "sip:vm@example.com";\n\t\tt_relay();\n\t}\n')
+    assert only(analyze(text), "t_relay").rewrites_target
+    text = failure('\tif (t_check_status("486")) {\n\t\trewritehostport("vm.example.com:5060");\n\t\tt_relay();\n\t}\n')
+    assert only(analyze(text), "t_relay").rewrites_target

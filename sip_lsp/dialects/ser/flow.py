@@ -117,7 +117,8 @@ class _Flow:
             return _merge(t_out, f_out)
         if isinstance(node, Assign):
             st = self.effect(node.value, st, env)
-            if isinstance(node.target, Var) and node.target.text in TARGET_VARS:
+            clears = isinstance(node.value, Var) and node.value.text == "$null"
+            if isinstance(node.target, Var) and node.target.text in TARGET_VARS and not clears:
                 st = State(st.codes, st.authenticated, True, st.shaping)
             return st
         if isinstance(node, Switch):
@@ -179,9 +180,7 @@ class _Flow:
             span = env.span(test.start, test.end)
             self._possible(span, st.codes)
             t, f = st.codes & test.admits, st.codes - test.admits
-            shaping = st.shaping + (span,) if span not in st.shaping else st.shaping
-            return (State(t, st.authenticated, st.rewrites, shaping),
-                    State(f, st.authenticated, st.rewrites, shaping))
+            return self._shaped(st, t, span), self._shaped(st, f, span)
         if isinstance(cond, Unary) and cond.op == "!":
             t, f = self.narrow(cond.operand, st, env)
             return f, t
@@ -195,6 +194,14 @@ class _Flow:
             return _merge(ta, tb), fb
         st = self.effect(cond, st, env)
         return st, st
+
+    @staticmethod
+    def _shaped(st: State, codes: frozenset[int], test: Span) -> State:
+        """`st` narrowed to `codes`; the test counts as shaping only when it removed codes."""
+        if len(codes) == len(st.codes):
+            return st
+        shaping = st.shaping if test in st.shaping else st.shaping + (test,)
+        return State(codes, st.authenticated, st.rewrites, shaping)
 
     def _possible(self, span: Span, codes: frozenset[int]) -> None:
         key = (span.start, span.path)
