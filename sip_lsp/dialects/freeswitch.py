@@ -4,7 +4,9 @@ mod_dialplan_xml queues the actions of an extension's matching conditions (the
 anti-actions of failing ones) and the session runs them in order. What this
 module extracts, and where FreeSWITCH decides it:
 - `respond <code> [reason]` (mod_dptools -> mod_sofia INDICATE_RESPOND): a
-  sent code; for 401/407 mod_sofia calls sofia_reg_auth_challenge itself.
+  sent code. A final code hangs the call up with respond_code set, and
+  sofia_on_hangup answers 401/407 through sofia_reg_auth_challenge (realm from
+  sip_challenge_realm), so those carry their challenge header.
 - `hangup <cause>` and every token of continue_on_fail, failure_causes,
   fail_on_single_reject, transfer_on_fail: cause sites (freeswitch_causes).
 - `bridge a|b`: each `|` group after the first is dialled only when the
