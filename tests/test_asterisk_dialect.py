@@ -83,9 +83,10 @@ def test_patterns_match_handlers_case_insensitively_and_with_ranges():
 
 
 def test_hangup_cause_sites_follow_ast_str2cause():
-    text = "[c]\nexten => 1,1,Hangup(TIMEOUT)\nexten => 2,1,Hangup(BUSY)\nexten => 3,1,Hangup(user_busy)\nexten => 4,1,Hangup(34)\nexten => 5,1,Hangup(${CAUSE})\n"
+    text = "[c]\nexten => 1,1,Hangup(TIMEOUT)\nexten => 2,1,Hangup(BUSY)\nexten => 3,1,Hangup(user_busy)\nexten => 4,1,Hangup(34)\nexten => 5,1,Hangup(${CAUSE})\nexten => 6,1,Hangup(AST_CAUSE_USER_BUSY)\n"
     sites = {c.token: c for c in run(text).cause_sites}
-    assert set(sites) == {"TIMEOUT", "BUSY", "user_busy", "34"}
+    assert set(sites) == {"TIMEOUT", "BUSY", "user_busy", "34", "AST_CAUSE_USER_BUSY"}
+    assert sites["AST_CAUSE_USER_BUSY"].cause is None
     assert sites["TIMEOUT"].cause is None and sites["BUSY"].cause is None
     assert sites["user_busy"].cause == "USER_BUSY" and sites["user_busy"].codes == {486, 600}
     assert sites["34"].cause == "NORMAL_CIRCUIT_CONGESTION" and 503 in sites["34"].codes
@@ -188,3 +189,14 @@ def test_bad_input_never_raises_and_spans_stay_inside(text):
         for fact in [*a.code_sites, *a.cause_sites, *a.status_tests, *a.failover_sites, *a.dispatch_sites,
                      *a.references, *a.blocks]:
             assert 0 <= fact.span.start <= fact.span.end <= len(text)
+
+
+def test_next_follows_the_previous_statement_and_same_repeats_it():
+    # pbx_config: n = last priority + 1 across extensions; s = last priority.
+    from sip_lsp.dialects.asterisk_parse import Parsed, parse_file
+    parsed = Parsed()
+    parse_file("[c]\nexten => a,5,NoOp()\nexten => b,n,NoOp()\nexten => b,next(x),NoOp()\nexten => b,s,NoOp()\n",
+               None, parsed, document=True)
+    exts = parsed.contexts["c"].exts
+    assert [st.prio for st in exts["a"].steps] == [5]
+    assert [(st.prio, st.label) for st in exts["b"].steps] == [(6, None), (7, "x"), (7, None)]

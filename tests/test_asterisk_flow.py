@@ -193,3 +193,21 @@ def test_parallel_dial_false_branch_keeps_overlapping_codes():
             ' same => n,Dial(PJSIP/c)\n same => n(end),Hangup()\n')
     [site] = failover(text).values()
     assert 604 in site.codes  # BUSY or CONGESTION or NOANSWER can still hide a 604 on the other line
+
+
+def test_execif_dial_is_a_failover_narrowed_by_its_condition():
+    text = '[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,ExecIf($["${DIALSTATUS}" = "NOANSWER"]?Dial(PJSIP/b))\n'
+    [site] = run(text).failover_sites
+    assert at(text, site.span).startswith("ExecIf(") and 480 in site.codes and 604 not in site.codes
+
+
+def test_if_function_comparisons_are_status_tests():
+    text = '[c]\nexten => 1,1,Set(X=${IF($["${DIALSTATUS}" = "CHANUNAVAIL"]?a:b)})\n'
+    [test] = run(text).status_tests
+    assert 604 in test.admits and 486 not in test.admits
+
+
+def test_loop_back_to_the_same_dial_is_a_retry():
+    text = "[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,Wait(1)\n same => n,Goto(1)\n"
+    [site] = run(text).failover_sites
+    assert at(text, site.span) == "Dial(PJSIP/a)" and 604 in site.codes

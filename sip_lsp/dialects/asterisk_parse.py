@@ -50,12 +50,15 @@ class Parsed:
     contexts: dict[str, Ctx] = field(default_factory=dict)
     order: list[Ctx] = field(default_factory=list)       # document contexts, for the outline
     file_includes: list[tuple[str, Span]] = field(default_factory=list)  # #include "x" (name, span)
+    # `n` is the previous statement's priority + 1 and `s` that priority,
+    # whatever its extension (pbx/pbx_config.c pbx_load_config: lastpri).
+    last_prio: int = 0
 
 
 _CONTEXT = re.compile(r"\[([^\]\n]+)\]\s*(?:\(([^)\n]*)\))?")
 _KEYWORD = re.compile(r"(exten|same|include)\s*=>?\s*", re.I)
 _DIRECTIVE = re.compile(r"#\s*(include|tryinclude)\s+\"?([^\"\n]+?)\"?\s*$", re.I)
-_PRIO = re.compile(r"\s*(\d+|n|hint|s)(?:\s*\+\s*(\d+))?\s*(?:\(([^)]*)\))?\s*$", re.I)
+_PRIO = re.compile(r"\s*(\d+|next|n|same|s|hint)(?:\s*\+\s*(\d+))?\s*(?:\(([^)]*)\))?\s*$", re.I)
 _APP = re.compile(r"\s*([A-Za-z_][\w]*)\s*")
 
 
@@ -177,10 +180,10 @@ def parse_file(text: str, path: str | None, parsed: Parsed, document: bool) -> N
                 s = body_at + (len(body) - len(body.lstrip()))
                 ctx.includes.append((name, Span(s, s + len(name), path)))
             continue
-        last = _statement(ctx, last, keyword, body, body_at, Span(lead, start + len(content), path), path)
+        last = _statement(parsed, ctx, last, keyword, body, body_at, Span(lead, start + len(content), path), path)
 
 
-def _statement(ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line: Span,
+def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line: Span,
                path: str | None) -> Ext | None:
     """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same)."""
     # Names and priorities hold no commas: only the application part needs split_top.
@@ -206,9 +209,14 @@ def _statement(ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, lin
     word = pm.group(1).lower()
     if word == "hint":
         return ext
-    prev = ext.steps[-1].prio if ext.steps else 0
-    prio = prev + 1 if word in ("n", "s") else int(word)
+    if word in ("n", "next"):
+        prio = parsed.last_prio + 1
+    elif word in ("s", "same"):
+        prio = parsed.last_prio
+    else:
+        prio = int(word)
     prio += int(pm.group(2) or 0)
+    parsed.last_prio = prio
     app_off = head + len(prio_text) + 1
     app_text = body[app_off:]
     am = _APP.match(app_text)
