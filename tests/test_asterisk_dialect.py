@@ -200,3 +200,9 @@ def test_next_follows_the_previous_statement_and_same_repeats_it():
     exts = parsed.contexts["c"].exts
     assert [st.prio for st in exts["a"].steps] == [5]
     assert [(st.prio, st.label) for st in exts["b"].steps] == [(6, None), (7, "x"), (7, None)]
+
+
+def test_unnamed_ael_text_is_read_as_ael():
+    text = "context c {\n  s => {\n    Hangup(17);\n  };\n};\n"
+    a = analyze(text, "asterisk", DialectContext())
+    assert [b.name for b in a.blocks] == ["c"] and [c.cause for c in a.cause_sites] == ["USER_BUSY"]

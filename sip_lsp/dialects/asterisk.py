@@ -25,6 +25,8 @@ _SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_, ]
 # unanswered INVITE with these (channels/chan_pjsip.c chan_pjsip_indicate).
 _INDICATED = {"busy": 486, "congestion": 503}
 _GOTO_APPS = ("goto", "gotoif", "gosub", "gosubif")
+_AEL_CONTEXT = re.compile(r"^\s*(context|macro)\s+[\w-]+\s*\{", re.M)
+_CONF_STATEMENT = re.compile(r"^\s*(exten|same)\s*=>?", re.M)
 
 
 def analyze(text: str, ctx) -> Analysis:
@@ -35,7 +37,7 @@ def analyze(text: str, ctx) -> Analysis:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if (ctx.path or "").lower().endswith(".ael"):
+        if _is_ael(text, ctx.path):
             from sip_lsp.dialects import asterisk_ael
 
             asterisk_ael.analyze(text, analysis, tables(ctx.catalog))
@@ -48,6 +50,13 @@ def analyze(text: str, ctx) -> Analysis:
             gc.enable()
     _suppressions(text, analysis)
     return analysis
+
+
+def _is_ael(text: str, path: str | None) -> bool:
+    """extensions.ael by name, or by content when there is no name (`context x {`, no `exten =>`)."""
+    if path:
+        return path.lower().endswith(".ael")
+    return bool(_AEL_CONTEXT.search(text)) and not _CONF_STATEMENT.search(text)
 
 
 def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
