@@ -13,6 +13,7 @@ import gc
 import os
 import re
 
+from sip_lsp.catalog import default_catalog
 from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause, tables
 from sip_lsp.dialects.asterisk_flow import DISPATCH, Flow, Index, find_tests, is_dial, status_values, target
 from sip_lsp.dialects.asterisk_parse import Parsed, Step, parse_file, split_top
@@ -44,12 +45,18 @@ def analyze(text: str, ctx) -> Analysis:
         else:
             _analyze_conf(text, ctx, analysis)
     except RecursionError:
-        analysis.notes.append(Note(Span(0, 0), "dialplan too deeply nested to analyse"))
+        analysis.notes.append(Note(Span(0, 0), _note_text(ctx, "note_too_deep")))
     finally:
         if collecting:
             gc.enable()
     _suppressions(text, analysis)
     return analysis
+
+
+def _note_text(ctx, key: str, **values: str) -> str:
+    """A note's text from the catalogue (catalog/rules-asterisk.yaml `headings`)."""
+    catalog = ctx.catalog or default_catalog()
+    return catalog.heading(key).format(**values)
 
 
 def _is_ael(text: str, path: str | None) -> bool:
@@ -96,7 +103,7 @@ def _includes(parsed: Parsed, ctx, analysis: Analysis) -> None:
         path = os.path.realpath(os.path.join(folder, name))
         if not any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
             if span.path is None:
-                analysis.notes.append(Note(span, f"include outside the workspace not read: {name}"))
+                analysis.notes.append(Note(span, _note_text(ctx, "note_include_outside", name=name)))
             continue
         if path in seen:
             continue
