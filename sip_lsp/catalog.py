@@ -16,12 +16,12 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from collections import namedtuple
 from functools import lru_cache
-from pathlib import Path
 
-DATA_FILE = Path(__file__).with_name("data") / "catalog.json"
-SOURCE_DIR = Path(__file__).resolve().parent.parent / "catalog"
+# Plain strings: pathlib (with urllib and ipaddress) would cost `explain` ~3 ms at start.
+DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "catalog.json")
+SOURCE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "catalog")
 LANGS = ("en", "ru")
 
 
@@ -34,94 +34,110 @@ class CatalogError(Exception):
         super().__init__(f"{file}: {where + ': ' if where else ''}{problem}")
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
-    name: str
-    rfc: str = ""
-    when: str = ""
+# Records are named tuples, not dataclasses: importing dataclasses pulls in
+# inspect and ast, which alone costs `sip-lsp explain` about as much as starting
+# the interpreter (bench/cli_start.py). They are immutable, compare by value and
+# expose their fields as attributes; `as_dict` turns one into JSON-ready data.
 
 
-@dataclass(frozen=True, slots=True)
-class Contrast:
-    code: int
-    difference: str
-    choose: str = ""
+class Header(namedtuple("Header", "name rfc when", defaults=("", ""))):
+    """A header a response must or should carry: name, RFC section, condition."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class CodeEntry:
-    code: int
-    reason: str
-    summary: str
-    description: str
-    retry: str
-    aliases: tuple[str, ...] = ()
-    when_seen: str = ""
-    how_to_fix: str = ""
-    rfc: str = ""
-    status: str = "current"
-    replaced_by: int | None = None
-    headers_required: tuple[Header, ...] = ()
-    headers_recommended: tuple[Header, ...] = ()
-    q850: int | None = None
-    freeswitch: str | None = None
-    asterisk: str | None = None
-    frequency: int = 0
-    contrast: tuple[Contrast, ...] = ()
-    source: str = "built-in"
+class Contrast(namedtuple("Contrast", "code difference choose", defaults=("",))):
+    """A code this one is confused with, the one-line difference, and which to use."""
+
+    __slots__ = ()
+
+
+class CodeEntry(namedtuple("CodeEntry", (
+        "code reason summary description retry aliases when_seen how_to_fix rfc status replaced_by"
+        " headers_required headers_recommended q850 freeswitch asterisk frequency contrast source"),
+        defaults=((), "", "", "", "current", None, (), (), None, None, None, 0, (), "built-in"))):
+    """One response code: IANA phrase, our prose, retry class, headers, cause maps, contrasts."""
+
+    __slots__ = ()
 
     @property
     def cls(self) -> str:
         return f"{self.code // 100}xx"
 
 
-@dataclass(frozen=True, slots=True)
-class Q850Cause:
-    number: int
-    name: str
-    from_sip: tuple[int, ...] = ()
-    to_sip: int | None = None
+class Q850Cause(namedtuple("Q850Cause", "number name from_sip to_sip", defaults=((), None))):
+    """An ISUP cause with its RFC 3398 maps: SIP codes -> cause (from_sip), cause -> SIP (to_sip)."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class EngineCause:
-    name: str
-    number: int
-    aliases: tuple[str, ...] = ()
-    from_sip: tuple[int, ...] = ()
-    to_sip: int | None = None
-    summary: str = ""
+class EngineCause(namedtuple("EngineCause", "name number aliases from_sip to_sip summary",
+                             defaults=((), (), None, ""))):
+    """A cause as an engine names it, with the engine's own SIP maps."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DialStatus:
-    value: str
-    summary: str
-    causes: tuple[str, ...] = ()
-    other_causes: bool = False
-    failed: bool = False
+class DialStatus(namedtuple("DialStatus", "value summary causes other_causes failed",
+                            defaults=((), False, False))):
+    """An Asterisk DIALSTATUS value and the hangup causes that produce it."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
+class RuleEntry(namedtuple("RuleEntry", (
+        "id name severity summary message why example instead fix fixable rfc messages fix_titles"),
+        defaults=("", "", "", "", "never", "", {}, {}))):
+    """A rule's id, name, default severity, docs and message templates."""
+
+    __slots__ = ()
+
+    def text(self, key: str = "", **values: object) -> str:
+        """The message template `key` (default: `message`) filled with values."""
+        template = self.messages.get(key, self.message) if key else self.message
+        return template.format(**values)
+
+
+class RetryClass(namedtuple("RetryClass", "title advice")):
+    """What a client or proxy may do after a response of this retry class."""
+
+    __slots__ = ()
+
+
+def as_dict(value: object) -> object:
+    """A record (and the records inside it) as plain dicts and lists, for JSON."""
+    if hasattr(value, "_asdict"):
+        return {k: as_dict(v) for k, v in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [as_dict(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_dict(v) for k, v in value.items()}
+    return value
+
+
 class Engine:
     """An engine's cause table: names, numbers, and its SIP <-> cause maps."""
 
-    name: str
-    causes: dict[str, EngineCause]
-    default_from_sip: dict[str, str] = field(default_factory=dict)
-    default_to_sip: int | None = None
-    dialstatus: dict[str, DialStatus] = field(default_factory=dict)
-    source: str = ""
-    # Response names the engine accepts in place of a code (PJSIPHangup(BUSY_HERE) -> 486).
-    sip_names: dict[str, int] = field(default_factory=dict)
-    _by_token: dict[str, EngineCause] = field(default_factory=dict, repr=False)
-    _codes_by_cause: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        for cause in self.causes.values():
+    def __init__(self, name: str, causes: dict[str, EngineCause], default_from_sip: dict[str, str] | None = None,
+                 default_to_sip: int | None = None, dialstatus: dict[str, DialStatus] | None = None,
+                 source: str = "", sip_names: dict[str, int] | None = None) -> None:
+        self.name = name
+        self.causes = causes
+        self.default_from_sip = default_from_sip or {}
+        self.default_to_sip = default_to_sip
+        self.dialstatus = dialstatus or {}
+        self.source = source
+        # Response names the engine accepts in place of a code (PJSIPHangup(BUSY_HERE) -> 486).
+        self.sip_names = sip_names or {}
+        self._by_token: dict[str, EngineCause] = {}
+        self._codes_by_cause: dict[str, frozenset[int]] = {}
+        for cause in causes.values():
             self._by_token.setdefault(str(cause.number), cause)
             for token in (cause.name, *cause.aliases):
                 self._by_token[token.upper()] = cause
+
+    def __repr__(self) -> str:
+        return f"Engine({self.name!r}, {len(self.causes)} causes)"
 
     def cause(self, token: str) -> EngineCause | None:
         """A cause by name (case-insensitive, aliases too) or number."""
@@ -160,49 +176,23 @@ class Engine:
         return frozenset(codes)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleEntry:
-    id: str
-    name: str
-    severity: str
-    summary: str
-    message: str
-    why: str = ""
-    example: str = ""
-    instead: str = ""
-    fix: str = ""
-    fixable: str = "never"
-    rfc: str = ""
-    messages: dict[str, str] = field(default_factory=dict)
-    fix_titles: dict[str, str] = field(default_factory=dict)
-
-    def text(self, key: str = "", **values: object) -> str:
-        """The message template `key` (default: `message`) filled with values."""
-        template = self.messages.get(key, self.message) if key else self.message
-        return template.format(**values)
-
-
-@dataclass(frozen=True, slots=True)
-class RetryClass:
-    title: str
-    advice: str
-
-
-@dataclass(frozen=True)
 class Catalog:
-    codes: dict[int, CodeEntry]
-    causes: dict[int, Q850Cause]
-    engines: dict[str, Engine]
-    rules: dict[str, RuleEntry]
-    headings: dict[str, dict[str, str]]
-    classes: dict[str, dict[str, str]]
-    retry_classes: dict[str, RetryClass]
-    _phrases: dict[str, int] = field(default_factory=dict, repr=False)
+    """Everything the user reads, looked up by code, phrase, rule, heading and class."""
 
-    def __post_init__(self) -> None:
-        for entry in sorted(self.codes.values(), key=lambda e: e.code):
+    def __init__(self, codes: dict[int, CodeEntry], causes: dict[int, Q850Cause], engines: dict[str, Engine],
+                 rules: dict[str, RuleEntry], headings: dict[str, dict[str, str]],
+                 classes: dict[str, dict[str, str]], retry_classes: dict[str, RetryClass],
+                 data: dict | None = None) -> None:
+        self.codes, self.causes, self.engines, self.rules = codes, causes, engines, rules
+        self.headings, self.classes, self.retry_classes = headings, classes, retry_classes
+        self._data = data or {}
+        self._phrases: dict[str, int] = {}
+        for entry in sorted(codes.values(), key=lambda e: e.code):
             for phrase in (entry.reason, *entry.aliases):
                 self._phrases.setdefault(_fold(phrase), entry.code)
+
+    def __repr__(self) -> str:
+        return f"Catalog({len(self.codes)} codes, {len(self.rules)} rules)"
 
     def code(self, code: int) -> CodeEntry | None:
         return self.codes.get(code)
@@ -237,7 +227,7 @@ class Catalog:
 
     def to_data(self) -> dict:
         """A deep copy of the merged source data this catalogue was built from."""
-        return json.loads(json.dumps(getattr(self, "_data", {})))
+        return json.loads(json.dumps(self._data))
 
 
 def _fold(phrase: str) -> str:
@@ -250,7 +240,7 @@ def _fold(phrase: str) -> str:
 @lru_cache(maxsize=1)
 def default_catalog() -> Catalog:
     """The built-in catalogue from its compiled form (fast: json only)."""
-    with DATA_FILE.open(encoding="utf-8") as fh:
+    with open(DATA_FILE, encoding="utf-8") as fh:
         data = json.load(fh)
     data.pop("schema", None)
     return _build(data)
@@ -263,7 +253,7 @@ def load_catalog(extra_files: list[str] | tuple[str, ...] = ()) -> Catalog:
 
 
 def schema() -> dict:
-    with DATA_FILE.open(encoding="utf-8") as fh:
+    with open(DATA_FILE, encoding="utf-8") as fh:
         return json.load(fh)["schema"]
 
 
@@ -377,12 +367,10 @@ def _build(data: dict) -> Catalog:
         rfc=r.get("rfc", ""), messages=dict(r.get("messages", {})), fix_titles=dict(r.get("fix_titles", {})),
     ) for r in data.get("rules", [])}
     retry = {k: RetryClass(v["title"], v["advice"].strip()) for k, v in data.get("retry_classes", {}).items()}
-    cat = Catalog(codes=dict(sorted(codes.items())), causes=dict(sorted(causes.items())), engines=engines,
-                  rules=dict(sorted(rules.items())), headings=data.get("headings", {}),
-                  classes=data.get("classes", {}), retry_classes=retry)
-    clean = {k: v for k, v in data.items() if not k.startswith("_")}
-    object.__setattr__(cat, "_data", clean)
-    return cat
+    return Catalog(codes=dict(sorted(codes.items())), causes=dict(sorted(causes.items())), engines=engines,
+                   rules=dict(sorted(rules.items())), headings=data.get("headings", {}),
+                   classes=data.get("classes", {}), retry_classes=retry,
+                   data={k: v for k, v in data.items() if not k.startswith("_")})
 
 
 # ---------------------------------------------------------------- validation
@@ -474,10 +462,13 @@ def _err(errors: list, path: list, problem: str) -> None:
 # ---------------------------------------------------------------- compiling
 
 
-def compile_sources(source_dir: Path = SOURCE_DIR) -> dict:
+def compile_sources(source_dir: str | os.PathLike = SOURCE_DIR) -> dict:
     """Read, validate and merge every YAML file under `source_dir`."""
+    from pathlib import Path
+
     import yaml
 
+    source_dir = Path(source_dir)
     schema_doc = json.loads((source_dir / "schema.json").read_text(encoding="utf-8"))
     data: dict = {}
     for path in sorted(source_dir.rglob("*.yaml")):
@@ -497,10 +488,11 @@ def compile_sources(source_dir: Path = SOURCE_DIR) -> dict:
 
 
 def write_compiled(data: dict) -> None:
-    DATA_FILE.parent.mkdir(exist_ok=True)
+    os.makedirs(os.path.dirname(DATA_FILE), exist_ok=True)
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    tmp = DATA_FILE.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp = DATA_FILE + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
     os.replace(tmp, DATA_FILE)
 
 

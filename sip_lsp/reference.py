@@ -9,10 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
-
 from sip_lsp import render
-from sip_lsp.catalog import Catalog, CatalogError, CodeEntry, RuleEntry, load_catalog
+from sip_lsp.catalog import Catalog, CatalogError, CodeEntry, RuleEntry, as_dict, load_catalog
 
 
 class _Unknown(Exception):
@@ -23,7 +21,7 @@ def run_explain(args: argparse.Namespace) -> int:
     def show(catalog: Catalog) -> str:
         subject = _subject(args.subject, catalog, args.lang)
         if isinstance(subject, RuleEntry):
-            return _output(render.rule_markdown(subject, catalog, args.lang), asdict(subject), args.format)
+            return _output(render.rule_markdown(subject, catalog, args.lang), as_dict(subject), args.format)
         return _output(render.code_markdown(subject, catalog, args.lang), _code_json(subject, catalog), args.format)
 
     return _run(args, show)
@@ -103,7 +101,7 @@ def _class(text: str, catalog: Catalog) -> str:
 
 
 def _code_json(entry: CodeEntry, catalog: Catalog) -> dict:
-    data = asdict(entry)
+    data = as_dict(entry)
     data["class"] = entry.cls
     data["class_name"] = catalog.class_name(entry.cls)
     return data

@@ -9,10 +9,11 @@ import jsonschema
 import pytest
 import yaml
 
-from sip_lsp.catalog import (DATA_FILE, SOURCE_DIR, CatalogError, compile_sources, default_catalog,
-                             load_catalog, validate)
+from sip_lsp.catalog import DATA_FILE, CatalogError, compile_sources, default_catalog, load_catalog, validate
+from sip_lsp.catalog import SOURCE_DIR as SOURCE
 
 FACTS = Path("/work/shared/facts")
+SOURCE_DIR = Path(SOURCE)
 SCHEMA = json.loads((SOURCE_DIR / "schema.json").read_text(encoding="utf-8"))
 YAML_FILES = sorted(SOURCE_DIR.rglob("*.yaml"))
 CONTRAST_PAIRS = [(404, 604), (486, 600), (480, 404), (403, 603), (408, 504),
@@ -36,7 +37,7 @@ def catalog():
 
 
 def test_compiled_catalogue_is_fresh():
-    compiled = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    compiled = json.loads(Path(DATA_FILE).read_text(encoding="utf-8"))
     fresh = json.loads(json.dumps(compile_sources()))
     stale = sorted(k for k in fresh.keys() | compiled.keys() if fresh.get(k) != compiled.get(k))
     assert not stale, f"sip_lsp/data/catalog.json is stale ({', '.join(stale)}): run `make catalog`"
