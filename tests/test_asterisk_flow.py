@@ -211,3 +211,13 @@ def test_loop_back_to_the_same_dial_is_a_retry():
     text = "[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,Wait(1)\n same => n,Goto(1)\n"
     [site] = run(text).failover_sites
     assert at(text, site.span) == "Dial(PJSIP/a)" and 604 in site.codes
+
+
+def test_deep_include_chains_resolve_without_recursion():
+    depth = 3000
+    chain = "".join(f"[c{i}]\ninclude => c{i + 1}\n" for i in range(depth))
+    text = (f"[start]\nexten => 1,1,Dial(PJSIP/a)\n same => n,Goto(c0,t-${{DIALSTATUS}},1)\n{chain}"
+            f"[c{depth}]\nexten => _t-.,1,Dial(PJSIP/b)\n")
+    a = run(text)
+    [site] = a.failover_sites
+    assert at(text, site.span) == "Dial(PJSIP/b)" and a.dispatch_sites[0].missing == ()

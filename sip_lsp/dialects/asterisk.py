@@ -44,8 +44,6 @@ def analyze(text: str, ctx) -> Analysis:
             asterisk_ael.analyze(text, analysis, tables(ctx.catalog))
         else:
             _analyze_conf(text, ctx, analysis)
-    except RecursionError:
-        analysis.notes.append(Note(Span(0, 0), _note_text(ctx, "note_too_deep")))
     finally:
         if collecting:
             gc.enable()

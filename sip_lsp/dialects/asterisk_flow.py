@@ -123,24 +123,29 @@ class Index:
     patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = field(default_factory=dict)
     callers: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
 
-    def find_ext(self, ctx_name: str, name: str, seen: set[str] | None = None) -> Ext | None:
-        """The extension `name` reaches in `ctx_name` (literal, pattern, template, include)."""
-        seen = seen if seen is not None else set()
-        ctx = self.parsed.contexts.get(ctx_name)
-        if ctx is None or ctx_name in seen:
-            return None
-        seen.add(ctx_name)
-        ext = ctx.exts.get(name)
-        if ext is not None:
-            return ext
-        for rx, pext in self._patterns(ctx):
-            if rx.match(name):
-                return pext
-        for other in [*ctx.templates, *(n for n, _ in ctx.includes)]:
-            found = self.find_ext(other, name, seen)
-            if found is not None:
-                return found
+    def find_ext(self, ctx_name: str, name: str) -> Ext | None:
+        """The extension `name` reaches in `ctx_name`: literal, pattern, then templates and includes in order."""
+        for ctx in self._search_order(ctx_name):
+            ext = ctx.exts.get(name)
+            if ext is not None:
+                return ext
+            for rx, pext in self._patterns(ctx):
+                if rx.match(name):
+                    return pext
         return None
+
+    def _search_order(self, ctx_name: str) -> list[Ctx]:
+        """`ctx_name`, then what it inherits and includes, depth first, each once."""
+        out, seen, todo = [], set(), [ctx_name]
+        while todo:
+            name = todo.pop()
+            ctx = self.parsed.contexts.get(name)
+            if ctx is None or name in seen:
+                continue
+            seen.add(name)
+            out.append(ctx)
+            todo += reversed([*ctx.templates, *(n for n, _ in ctx.includes)])
+        return out
 
     def _patterns(self, ctx: Ctx) -> list[tuple[re.Pattern[str], Ext]]:
         cached = self.patterns.get(ctx.name)
@@ -153,17 +158,8 @@ class Index:
             self.patterns[ctx.name] = cached
         return cached
 
-    def all_exts(self, ctx_name: str, seen: set[str] | None = None) -> list[Ext]:
-        seen = seen if seen is not None else set()
-        ctx = self.parsed.contexts.get(ctx_name)
-        if ctx is None or ctx_name in seen:
-            return []
-        seen.add(ctx_name)
-        out = list(ctx.exts.values())
-        for other in [*ctx.templates, *(n for n, _ in ctx.includes)]:
-            out += self.all_exts(other, seen)
-        return out
-
+    def all_exts(self, ctx_name: str) -> list[Ext]:
+        return [ext for ctx in self._search_order(ctx_name) for ext in ctx.exts.values()]
 
 def target(step: Step, spec: str) -> tuple[str, str, str] | None:
     """`[[context,]exten,]priority` relative to `step` -> (context, exten, priority)."""
