@@ -209,3 +209,5 @@ def test_explain_imports_no_lsp_stack_and_no_yaml():
                if line.startswith("import time:")}
     assert "sip_lsp" in modules
     assert not modules & {"pygls", "lsprotocol", "yaml", "cattrs", "attrs"}
+    # Start-up budget (bench/cli_start.py): these cost `explain` as much as the interpreter does.
+    assert not modules & {"dataclasses", "inspect", "typing"}
