@@ -18,7 +18,7 @@ _CODES = tuple(sorted(ALL_CODES))
 # Status variables: $rs (current reply; the request in failure_route), $T_reply_code and
 # $T_rpl($rs) (the winning reply in failure_route), the OpenSER `status` keyword.
 STATUS_VARS = frozenset({"$rs", "$T_reply_code", "$T_rpl($rs)", "$T_rpl($T_reply_code)",
-                         "$T(reply_code)", "$(T_rpl($rs))"})
+                         "$T(reply_code)"})
 REQUEST_STATUS = "$rs"
 _NUMERIC = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
             ">": operator.gt, ">=": operator.ge}

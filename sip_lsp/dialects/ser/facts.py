@@ -15,10 +15,9 @@ from sip_lsp.dialects.ser.syntax import (
 from sip_lsp.model import Block, CodeSite, Knob, Reference, Role, Span, StatusTest
 
 # First argument is the code, second the reason phrase (tm t_reply, sl sl_send_reply, ...).
+# sl_reply_error/t_reply_error derive the code from the last internal error: nothing to record.
 REPLY_FUNCS = frozenset({"sl_send_reply", "send_reply", "t_reply", "sl_reply", "t_send_reply",
                          "send_reply_mode", "t_reply_with_body", "sl_reply_with_body"})
-# Replies whose code the engine derives itself: no literal to record.
-IMPLICIT_REPLIES = frozenset({"sl_reply_error", "t_reply_error", "send_error"})
 # Calls that add a header to the next reply: append_to_reply, or a challenge function
 # that builds WWW-/Proxy-Authenticate (auth module).
 HEADER_APPENDS = frozenset({"append_to_reply", "www_challenge", "proxy_challenge", "auth_challenge",

@@ -27,7 +27,7 @@ ROUTE_KINDS = frozenset({
 })
 # A block header is `<prefix>route[name] {` at the start of a line; searching for the
 # literal "route" first keeps the split a fast C-level scan.
-_HEADER = re.compile(r"route[ \t]*(?:\[[^\]\n]*\]|\([^)\n]*\))?\s*\{")
+_HEADER = re.compile(r"route[ \t]*(?:\[[^\]\n]{0,256}\]|\([^)\n]{0,256}\))?\s*\{")
 _HEADER_PREFIXES = frozenset({
     "", "request_", "failure_", "branch_failure_", "branch_", "onreply_", "reply_", "event_",
     "error_", "local_", "startup_", "timer_", "onsend_",
@@ -45,8 +45,14 @@ def split(text: str) -> list[int]:
     """Chunk start offsets: 0, then the start of each line holding a block header."""
     starts = [0]
     rfind = text.rfind
+    line = scanned = 0
+    judged = -1      # a line whose first header was judged: later ones on it cannot start a chunk
     for m in _HEADER.finditer(text):
-        line = rfind("\n", 0, m.start()) + 1
+        nl = rfind("\n", scanned, m.start())
+        line, scanned = (nl + 1 if nl != -1 else line), m.start()
+        if line == judged:
+            continue
+        judged = line
         if text[line:m.start()].lstrip(" \t") in _HEADER_PREFIXES and line > starts[-1]:
             starts.append(line)
     return starts
@@ -55,14 +61,13 @@ def split(text: str) -> list[int]:
 class Parsed:
     """What one chunk holds; offsets are relative to the chunk."""
 
-    __slots__ = ("routes", "calls", "includes", "comments", "tokens_end")
+    __slots__ = ("routes", "calls", "includes", "comments")
 
     def __init__(self) -> None:
         self.routes: list[Route] = []
         self.calls: list[Call] = []             # top-level calls: modparam(...), loadmodule ...
         self.includes: list[Include] = []
         self.comments: list[tuple[int, int]] = []   # comments mentioning sip-lsp
-        self.tokens_end = 0
 
 
 def parse_chunk(text: str) -> Parsed:

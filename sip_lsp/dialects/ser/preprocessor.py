@@ -30,7 +30,10 @@ def mask(text: str, path: str | None = None) -> str:
     if "{{" in text or "{%" in text or "{#" in text:
         text = _mask_templates(text)
     if looks_like_m4(text, path):
-        text = _mask_m4(text)
+        try:
+            text = _mask_m4(text)
+        except RecursionError:  # absurdly nested m4 quotes: analyse the text unmasked
+            pass
     return text
 
 
