@@ -78,9 +78,10 @@ test("VS Code: squiggle, hover on 604, quick fix from the light bulb", { timeout
   });
   const started = Date.now();
   const timings = {};
+  let page;
   try {
     await waitHealthy(`http://127.0.0.1:${port}/healthz`, 30_000);
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.route("**/*", (route) => {
       const host = new URL(route.request().url()).hostname;
       return host === "127.0.0.1" || host === "localhost" ? route.continue() : route.abort();
@@ -95,19 +96,35 @@ test("VS Code: squiggle, hover on 604, quick fix from the light bulb", { timeout
     await page.waitForSelector(".quick-input-list .monaco-list-row", { timeout: 30_000 });
     await page.keyboard.press("Enter");
     await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30_000 });
-    await page.waitForSelector('.statusbar-item[id*="editor.status.mode"] >> text=Kamailio', { timeout: 30_000 });
+    await page.locator(".statusbar").getByText("Kamailio", { exact: true }).waitFor({ timeout: 30_000 });
 
     const squiggle = page.locator(".monaco-editor .squiggly-warning");
     await squiggle.first().waitFor({ timeout: 60_000 });
     timings.squiggle = Date.now() - started;
 
-    // Hover the 604 in the comment line.
-    const token = page.locator(".view-lines span", { hasText: /^604$|604/ }).first();
-    await token.hover();
+    // Hover the 604 inside the status pattern: find the digits' on-screen box.
+    const box = await page.evaluate(() => {
+      for (const span of document.querySelectorAll(".view-lines span span")) {
+        const text = span.textContent ?? "";
+        const i = text.indexOf("604");
+        const line = span.closest(".view-line")?.textContent ?? "";
+        if (i >= 0 && line.includes("t_check_status") && span.firstChild) {
+          const range = document.createRange();
+          range.setStart(span.firstChild, i + 1);
+          range.setEnd(span.firstChild, i + 2);
+          const r = range.getBoundingClientRect();
+          return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        }
+      }
+      return null;
+    });
+    assert.ok(box, "the 604 in the pattern is on screen");
+    await page.mouse.move(box.x, box.y);
     const hover = page.locator(".monaco-hover .hover-contents, .monaco-hover .rendered-markdown").first();
     await hover.waitFor({ timeout: 30_000 });
-    await page.waitForFunction(() => document.querySelector(".monaco-hover")?.textContent?.includes("Does Not Exist Anywhere"), null, { timeout: 30_000 });
-    const hoverText = await page.locator(".monaco-hover").first().textContent();
+    const shown = () => [...document.querySelectorAll(".monaco-hover")].map((h) => h.textContent).join("\n");
+    await page.waitForFunction((fn) => eval(fn)().includes("Does Not Exist Anywhere"), `(${shown})`, { timeout: 30_000 });
+    const hoverText = await page.evaluate(shown);
     timings.hover = Date.now() - started;
     await page.screenshot({ path: path.join(outDir, "hover.png") });
     assert.match(hoverText, /604/);
@@ -118,9 +135,15 @@ test("VS Code: squiggle, hover on 604, quick fix from the light bulb", { timeout
     await page.locator(".view-lines span", { hasText: "ds_next_dst" }).first().click();
     const before = await page.locator(".monaco-editor .view-lines").first().innerText();
     await page.keyboard.press("Control+.");
-    const item = page.locator(".action-widget .monaco-list-row.action").filter({ hasText: /6xx/ }).first();
+    const item = page.locator(".action-widget").getByText(/on a 6xx/).first();
     await item.waitFor({ timeout: 30_000 });
-    await item.click();
+    // The menu puts a pointer-block over itself; choose with the keyboard like most users do.
+    const focused = page.locator(".action-widget .monaco-list-row.focused");
+    for (let i = 0; i < 12 && !/on a 6xx/.test((await focused.textContent()) ?? ""); i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    assert.match(await focused.textContent(), /on a 6xx/);
+    await page.keyboard.press("Enter");
     await page.waitForFunction((prev) => document.querySelector(".monaco-editor .view-lines")?.innerText !== prev, before, { timeout: 30_000 });
     const after = await page.locator(".monaco-editor .view-lines").first().innerText();
     assert.match(after.replace(/\u00a0/g, " "), /t_check_status\("6\[0-9\]\[0-9\]"\)/);
@@ -129,6 +152,9 @@ test("VS Code: squiggle, hover on 604, quick fix from the light bulb", { timeout
     await page.screenshot({ path: path.join(outDir, "after-fix.png") });
     fs.writeFileSync(path.join(outDir, "timings.json"), JSON.stringify(timings, null, 1));
     console.log(`# timings (ms since code-server start): ${JSON.stringify(timings)}`);
+  } catch (err) {
+    if (page) await page.screenshot({ path: path.join(outDir, "failure.png") }).catch(() => {});
+    throw err;
   } finally {
     await browser.close();
     try { process.kill(-server.pid, "SIGTERM"); } catch {}

@@ -8,9 +8,13 @@ import {
 } from "vscode-languageclient/node";
 
 const LANGUAGES = ["kamailio", "opensips", "asterisk", "freeswitch"];
+// Languages VS Code gives our files by extension (.cfg is "properties", dialplans are "xml");
+// a file is moved to ours only when its content says so: never every .cfg or .xml.
+const SNIFFED = ["properties", "ini", "plaintext", "xml"];
 const INSTALL_HINT = "pip install sip-lsp";
 
 let client: LanguageClient | undefined;
+let starting: Promise<void> | undefined;
 let output: vscode.OutputChannel | undefined;
 
 function serverCommand(): string[] {
@@ -29,6 +33,38 @@ function serverAvailable(cmd: string[]): boolean {
     return false;
   }
   return true;
+}
+
+/** The SIP language a document's first lines show, if any. */
+function sniff(doc: vscode.TextDocument): string | undefined {
+  if (!SNIFFED.includes(doc.languageId)) {
+    return undefined;
+  }
+  const head = doc.getText(new vscode.Range(0, 0, 400, 0));
+  if (doc.languageId === "xml") {
+    return /<extension\b|<action\s+application\s*=/.test(head) ? "freeswitch" : undefined;
+  }
+  if (/^\ufeff?\s*#!OPENSIPS\b/m.test(head)) {
+    return "opensips";
+  }
+  if (/^\ufeff?\s*#!(KAMAILIO|SER)\b/m.test(head)) {
+    return "kamailio";
+  }
+  if (/^\s*loadmodule\s/m.test(head) && /^\s*(request_|failure_|onreply_)?route\s*[[{]/m.test(head)) {
+    return /opensips/i.test(doc.fileName) ? "opensips" : "kamailio";
+  }
+  return undefined;
+}
+
+async function claim(doc: vscode.TextDocument, context: vscode.ExtensionContext): Promise<void> {
+  const language = sniff(doc);
+  if (language) {
+    await vscode.languages.setTextDocumentLanguage(doc, language);
+  }
+  if (!client && LANGUAGES.includes(language ?? doc.languageId)) {
+    starting ??= startClient(context);
+    await starting;
+  }
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
@@ -93,7 +129,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
-  await startClient(context);
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((doc) => claim(doc, context)));
+  for (const doc of vscode.workspace.textDocuments) {
+    await claim(doc, context);
+  }
 }
 
 export async function deactivate(): Promise<void> {
