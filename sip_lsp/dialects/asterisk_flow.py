@@ -16,7 +16,7 @@ from sip_lsp.dialects.asterisk_parse import Ctx, Ext, Parsed, Step, split_top
 from sip_lsp.model import FailoverKind, FailoverSite, Span
 
 # Applications after which this channel's dialplan does not go on.
-_STOP = frozenset({"hangup", "busy", "congestion", "pjsiphangup", "macroexit", "softhangup"})
+_STOP = frozenset({"hangup", "busy", "congestion", "pjsiphangup", "macroexit"})
 _VOICEMAIL = re.compile(r"voice_?mail|(^|[^a-z])vm([^a-z]|$)|vmail", re.I)
 _TEST = re.compile(
     r'"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?\s*(!=|==|=)\s*"?([A-Za-z0-9_]*)"?'
@@ -250,7 +250,7 @@ class Flow:
                         self.smap = status_map(self.tables, step)
                         self._walk(ext, i + 1)
         sites = []
-        for key, rec in self.found.items():
+        for rec in self.found.values():
             step = rec["step"]
             sites.append(FailoverSite(
                 span=step.span, action=step.app, kind=FailoverKind.NEXT_DESTINATION,
@@ -305,11 +305,8 @@ class Flow:
                 continue
             if name in _STOP:
                 continue
-            if name in ("return", "stackpop"):
-                if name == "return":
-                    work += self._return(step, codes, tests, via, stack)
-                else:
-                    work.append(nxt)
+            if name == "return":
+                work += self._return(step, codes, tests, via, stack)
                 continue
             if name in ("goto", "gotoif", "gosub", "gosubif", "macro", "execif"):
                 work += self._jump(step, name, ext, i, codes, tests, via, stack)
