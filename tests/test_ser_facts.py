@@ -182,3 +182,10 @@ def test_opensips_unquoted_ints_and_names():
     assert an.dialect == "opensips"
     [site] = an.code_sites
     assert (site.code, at(text, site.span)) == (404, "404")
+
+
+def test_many_suppressions_map_to_their_lines():
+    text = "".join(f"route[R{i}] {{\n\tt_relay(); # sip-lsp: disable=SC30{i % 5}\n}}\n" for i in range(40))
+    sup = analyze(text).suppressions
+    assert sup.lines[1] == {"SC300"} and sup.lines[2] == {"SC300"}
+    assert sup.lines[3 * 39 + 1] == {"SC304"}

@@ -55,6 +55,7 @@ class _Builder:
         self.routes: dict[str, list[flow.RouteDef]] = {}
         self.handlers: list[flow.RouteDef] = []
         self.tests: list[tuple[StatusTest, bool]] = []
+        self._last_line = (0, 0)
         doc = ctx.path
         self.allowed = [os.path.realpath(d) for d in (ctx.root, os.path.dirname(doc) if doc else None) if d]
         if doc:
@@ -105,9 +106,18 @@ class _Builder:
             if m.group(1) == "disable-file":
                 sup.file = sup.file | ids
             else:
-                line = self.an.text.count("\n", 0, offset)
+                line = self.line_of(offset)
                 for ln in (line, line + 1):
                     sup.lines[ln] = sup.lines.get(ln, frozenset()) | ids
+
+    def line_of(self, offset: int) -> int:
+        """0-based line of `offset`; offsets arrive in increasing order, so counting stays linear."""
+        last_offset, last_line = self._last_line
+        if offset < last_offset:
+            last_offset, last_line = 0, 0
+        line = last_line + self.an.text.count("\n", last_offset, offset)
+        self._last_line = (offset, line)
+        return line
 
     def include(self, name: str, span: Span, including: str | None) -> tuple[str, str] | None:
         """Resolve an include: inside the workspace, not seen before, readable."""
