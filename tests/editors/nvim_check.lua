@@ -28,12 +28,11 @@ result.diagnosed = vim.wait(15000, function() return #rule_diags() > 0 end, 50)
 result.codes = vim.tbl_map(function(d) return d.code end, vim.diagnostic.get(0))
 if not result.diagnosed then return finish() end
 
--- Hover on the first occurrence of the token.
+-- Hover on the last occurrence of the token (the first may sit in a comment).
 for lnum, line in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
   local col = line:find(token, 1, true)
   if col then
     vim.api.nvim_win_set_cursor(0, { lnum, col })
-    break
   end
 end
 local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
