@@ -196,7 +196,7 @@ def test_next_follows_the_previous_statement_and_same_repeats_it():
     from sip_lsp.dialects.asterisk_parse import Parsed, parse_file
     parsed = Parsed()
     parse_file("[c]\nexten => a,5,NoOp()\nexten => b,n,NoOp()\nexten => b,next(x),NoOp()\nexten => b,s,NoOp()\n",
-               None, parsed, document=True)
+               None, parsed)
     exts = parsed.contexts["c"].exts
     assert [st.prio for st in exts["a"].steps] == [5]
     assert [(st.prio, st.label) for st in exts["b"].steps] == [(6, None), (7, "x"), (7, None)]
@@ -206,3 +206,19 @@ def test_unnamed_ael_text_is_read_as_ael():
     text = "context c {\n  s => {\n    Hangup(17);\n  };\n};\n"
     a = analyze(text, "asterisk", DialectContext())
     assert [b.name for b in a.blocks] == ["c"] and [c.cause for c in a.cause_sites] == ["USER_BUSY"]
+
+
+def test_include_is_textual_and_continues_the_current_context(tmp_path):
+    (tmp_path / "exts.conf").write_text("exten => 2,1,Dial(PJSIP/b)\n")
+    main = tmp_path / "extensions.conf"
+    main.write_text('[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,Goto(2,1)\n#include "exts.conf"\n')
+    a = run(main.read_text(), str(main), root=str(tmp_path))
+    [site] = a.failover_sites
+    assert site.span.path == str(tmp_path / "exts.conf")
+
+
+def test_fragment_without_context_still_yields_facts():
+    text = "exten => 1,1,Hangup(TIMEOUT)\n same => n,PJSIPHangup(604)\n"
+    a = run(text, "/ws/extensions-fragment.conf")
+    assert [c.token for c in a.cause_sites] == ["TIMEOUT"] and [s.code for s in a.code_sites] == [604]
+    assert a.blocks == []

@@ -66,8 +66,7 @@ def _is_ael(text: str, path: str | None) -> bool:
 
 def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
     parsed = Parsed()
-    parse_file(text, None, parsed, document=True)
-    _includes(parsed, ctx, analysis)
+    parse_file(text, None, parsed, _includer(ctx, analysis))
     t = tables(ctx.catalog)
     index = Index(parsed)
     analysis.blocks = _blocks(parsed)
@@ -86,31 +85,31 @@ def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
         analysis.failover_sites = Flow(t, index).run()
 
 
-def _includes(parsed: Parsed, ctx, analysis: Analysis) -> None:
-    """Parse `#include`d files inside the workspace; a Note for the others."""
+def _includer(ctx, analysis: Analysis):
+    """Reads `#include`d files inside the workspace, once each; a Note for the others."""
     base = os.path.dirname(ctx.path) if ctx.path else (ctx.root or os.getcwd())
     roots = [os.path.realpath(r) for r in (ctx.root, base) if r]
     seen = ctx.seen
     if ctx.path:
         seen.add(os.path.realpath(ctx.path))
-    done = 0
-    while done < len(parsed.file_includes) and len(seen) < 1000:
-        name, span = parsed.file_includes[done]
-        done += 1
+
+    def include(name: str, span: Span) -> tuple[str, str] | None:
         folder = os.path.dirname(span.path) if span.path else base
         path = os.path.realpath(os.path.join(folder, name))
         if not any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
             if span.path is None:
                 analysis.notes.append(Note(span, _note_text(ctx, "note_include_outside", name=name)))
-            continue
-        if path in seen:
-            continue
+            return None
+        if path in seen or len(seen) >= 1000:
+            return None
         seen.add(path)
         content = _read(ctx, path)
         if content is None:
-            continue
+            return None
         analysis.included.append(path)
-        parse_file(content, path, parsed, document=False)
+        return path, content
+
+    return include
 
 
 def _read(ctx, path: str) -> str | None:

@@ -7,6 +7,7 @@ their path (Span.path) and facts from the document carry None.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sip_lsp.model import Span
@@ -49,7 +50,6 @@ class Ctx:
 class Parsed:
     contexts: dict[str, Ctx] = field(default_factory=dict)
     order: list[Ctx] = field(default_factory=list)       # document contexts, for the outline
-    file_includes: list[tuple[str, Span]] = field(default_factory=list)  # #include "x" (name, span)
     # `n` is the previous statement's priority + 1 and `s` that priority,
     # whatever its extension (pbx/pbx_config.c pbx_load_config: lastpri).
     last_prio: int = 0
@@ -132,21 +132,45 @@ def split_top(text: str, seps: str) -> list[tuple[int, str]]:
     return parts
 
 
-def parse_file(text: str, path: str | None, parsed: Parsed, document: bool) -> None:
-    """Add the contexts and priorities of one file to `parsed`."""
-    lines = strip_comments(text)
+@dataclass
+class _State:
+    """Where the parse stands; shared with `#include`d files, which Asterisk reads inline."""
+
     ctx: Ctx | None = None
     last: Ext | None = None
-    for start, content in lines:
+    depth: int = 0
+
+
+# Reads an `#include`: (name, span) -> (absolute path, text), or None.
+Include = Callable[[str, Span], "tuple[str, str] | None"]
+_MAX_INCLUDE_DEPTH = 32
+
+
+def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | None = None,
+               state: _State | None = None) -> None:
+    """Add the contexts and priorities of one file to `parsed`.
+
+    `#include "file"` is textual in Asterisk: the included lines continue the
+    current context. Statements before any context in the document go to an
+    unnamed context so a fragment meant for inclusion still yields facts.
+    """
+    state = state or _State()
+    if path is None and state.ctx is None:
+        state.ctx = parsed.contexts.setdefault("", Ctx("", Span(0, 0), 0, 0))
+    for start, content in strip_comments(text):
         stripped = content.lstrip()
         if not stripped:
             continue
         lead = start + len(content) - len(stripped)
         if stripped.startswith("#"):
             m = _DIRECTIVE.match(stripped)
-            if m:
-                s = lead + m.start(2)
-                parsed.file_includes.append((m.group(2).strip(), Span(s, s + len(m.group(2).strip()), path)))
+            if m and include is not None and state.depth < _MAX_INCLUDE_DEPTH:
+                name = m.group(2).strip()
+                found = include(name, Span(lead + m.start(2), lead + m.start(2) + len(name), path))
+                if found is not None:
+                    state.depth += 1
+                    parse_file(found[1], found[0], parsed, include, state)
+                    state.depth -= 1
             continue
         if stripped.startswith("["):
             m = _CONTEXT.match(stripped)
@@ -158,12 +182,13 @@ def parse_file(text: str, path: str | None, parsed: Parsed, document: bool) -> N
             if ctx is None:
                 ctx = Ctx(name, name_span, lead, start + len(content))
                 parsed.contexts[name] = ctx
-                if document:
+                if path is None:
                     parsed.order.append(ctx)
             opts = [o.strip() for o in (m.group(2) or "").split(",") if o.strip()]
             ctx.templates += [o for o in opts if o not in ("!", "+")]
-            last = None
+            state.ctx, state.last = ctx, None
             continue
+        ctx = state.ctx
         if ctx is None:
             continue
         if ctx.name_span.path == path:
@@ -180,7 +205,8 @@ def parse_file(text: str, path: str | None, parsed: Parsed, document: bool) -> N
                 s = body_at + (len(body) - len(body.lstrip()))
                 ctx.includes.append((name, Span(s, s + len(name), path)))
             continue
-        last = _statement(parsed, ctx, last, keyword, body, body_at, Span(lead, start + len(content), path), path)
+        state.last = _statement(parsed, ctx, state.last, keyword, body, body_at,
+                                Span(lead, start + len(content), path), path)
 
 
 def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line: Span,
