@@ -10,7 +10,8 @@ import argparse
 import json
 import sys
 from sip_lsp import render
-from sip_lsp.catalog import Catalog, CatalogError, CodeEntry, RuleEntry, as_dict, load_catalog
+from sip_lsp.catalog import (Catalog, CatalogError, CodeEntry, Engine, EngineCause, RuleEntry, as_dict,
+                             load_catalog)
 
 
 class _Unknown(Exception):
@@ -22,7 +23,12 @@ def run_explain(args: argparse.Namespace) -> int:
         subject = _subject(args.subject, catalog, args.lang)
         if isinstance(subject, RuleEntry):
             return _output(render.rule_markdown(subject, catalog, args.lang), as_dict(subject), args.format)
-        return _output(render.code_markdown(subject, catalog, args.lang), _code_json(subject, catalog), args.format)
+        if isinstance(subject, CodeEntry):
+            return _output(render.code_markdown(subject, catalog, args.lang), _code_json(subject, catalog),
+                           args.format)
+        md = "\n\n".join(render.cause_markdown(e, c, catalog, args.lang) for e, c in subject)
+        data = [dict(as_dict(c), engine=e.name, codes=sorted(e.codes_for_cause(c.name))) for e, c in subject]
+        return _output(md, data, args.format)
 
     return _run(args, show)
 
@@ -65,8 +71,8 @@ def _output(md: str, data: dict, fmt: str) -> str:
     return md + "\n" if fmt == "markdown" else render.markdown_to_text(md)
 
 
-def _subject(subject: str, catalog: Catalog, lang: str) -> CodeEntry | RuleEntry:
-    """A code (604), a rule (SC301, retry-after-global-failure) or a reason phrase."""
+def _subject(subject: str, catalog: Catalog, lang: str) -> CodeEntry | RuleEntry | list[tuple[Engine, EngineCause]]:
+    """A code (604), a rule (SC301, retry-after-global-failure), a reason phrase or an engine cause."""
     if subject.strip().isdigit():
         return _code(subject, catalog, lang)
     rule = catalog.rule(subject)
@@ -75,6 +81,9 @@ def _subject(subject: str, catalog: Catalog, lang: str) -> CodeEntry | RuleEntry
     owner = catalog.phrase_owner(subject)
     if owner is not None:
         return catalog.codes[owner]
+    causes = [(e, e.cause(subject)) for e in catalog.engines.values() if e.cause(subject)]
+    if causes:
+        return causes
     raise _Unknown(render.words(catalog, "error_unknown_subject", lang, subject=subject))
 
 

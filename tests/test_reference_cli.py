@@ -79,6 +79,15 @@ def test_explain_a_reason_phrase_finds_its_code():
     assert ok("explain", "busy here").startswith("486 Busy Here ·")
 
 
+def test_explain_an_engine_cause_in_every_engine_that_has_it():
+    out = ok("explain", "user_busy")
+    assert "USER_BUSY · cause 17 · Asterisk" in out and "USER_BUSY · cause 17 · FreeSWITCH" in out
+    assert "486 Busy Here" in out and "600 Busy Everywhere" in out
+    data = json.loads(ok("explain", "NORMAL_TEMPORARY_FAILURE", "--format", "json"))
+    freeswitch = next(d for d in data if d["engine"] == "freeswitch")
+    assert freeswitch["number"] == 41 and {400, 481, 500, 503} <= set(freeswitch["codes"])
+
+
 def test_explain_rule_by_id_and_by_name():
     out = ok("explain", "SC301")
     assert out.splitlines()[0] == "SC301 · retry-after-global-failure · warning"
@@ -144,7 +153,7 @@ def test_codes_of_one_class():
 @pytest.mark.parametrize("args,needle", [
     (("explain", "499"), "499 is not a registered response code (a client handles it as 400 Bad Request)"),
     (("explain", "999"), "999 is not a response code"),
-    (("explain", "SC999"), "no response code, rule or reason phrase 'SC999'"),
+    (("explain", "SC999"), "no response code, rule, reason phrase or cause 'SC999'"),
     (("explain", "frobnicate"), "'frobnicate'"),
     (("compare", "404", "471"), "471 is not a registered response code"),
     (("compare", "404", "four"), "four is not a response code"),
