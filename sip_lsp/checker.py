@@ -19,7 +19,7 @@ from sip_lsp.catalog import Catalog, CatalogError, load_catalog
 from sip_lsp.config import ConfigError, Settings, find_config, load_config, matches
 from sip_lsp.lint import fix_all, lint
 from sip_lsp.report import FileReport, Locator, display_path
-from sip_lsp.text import decode
+from sip_lsp.text import decode, read_bytes
 
 # Directories never searched when a directory is given.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
@@ -100,19 +100,23 @@ class _Check:
 
     def _check(self, path: str, explicit: bool, root: str) -> FileReport | None:
         shown = display_path(path)
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            self._error(shown, f"cannot read ({exc.strerror or exc})")
-            return None
-        if b"\0" in data[:_SNIFF_BYTES]:
-            if explicit:
-                self._note(shown, "binary file; skipped")
-            return None
         settings = self._settings(path)
         catalog = settings and self._catalog((*settings.catalogs, *self.args.catalog))
         if settings is None or catalog is None:
+            return None
+        # A character is at most 4 bytes: more than this is over the limit in any encoding.
+        limit = 4 * settings.max_file_size
+        try:
+            data = read_bytes(path, limit + 1)
+        except OSError as exc:
+            self._error(shown, f"cannot read ({exc.strerror or exc})")
+            return None
+        if data is None or b"\0" in data[:_SNIFF_BYTES]:
+            if explicit:
+                self._note(shown, "not a regular file; skipped" if data is None else "binary file; skipped")
+            return None
+        if len(data) > limit:
+            self._note(shown, f"larger than max-file-size ({settings.max_file_size} characters); skipped")
             return None
         text, encoding_note = decode(data)
         detected = dialects.detect(text, path, settings.dialects)
@@ -233,10 +237,10 @@ def _write_atomic(path: str, original: bytes, payload: bytes) -> None:
 def _read_text(path: str) -> str | None:
     """An included file's text, or None when it cannot be read."""
     try:
-        with open(path, "rb") as fh:
-            return decode(fh.read())[0]
+        data = read_bytes(path)
     except OSError:
         return None
+    return None if data is None else decode(data)[0]
 
 
 def _split(value: str | None) -> tuple[str, ...]:

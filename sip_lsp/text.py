@@ -5,6 +5,8 @@ CRLF files are the same as on LF files.
 """
 from __future__ import annotations
 
+import os
+import stat
 from bisect import bisect_right
 
 
@@ -67,3 +69,16 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         return data.decode("latin-1"), f"not valid UTF-8 (byte {exc.start}); read as latin-1"
+
+
+def read_bytes(path: str, limit: int = -1) -> bytes | None:
+    """A regular file's bytes (at most `limit`); None for a FIFO, device or directory.
+
+    Opened non-blocking: a FIFO in a checked tree or named by an include would
+    otherwise hang the reader. Raises OSError when the file cannot be opened.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return fh.read(limit)
