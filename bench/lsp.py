@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from queue import Empty, Queue
+from queue import Queue
 
 SERVER = [sys.executable, "-m", "sip_lsp", "serve"]
 CAPS = {"textDocument": {"hover": {"contentFormat": ["markdown"]}, "publishDiagnostics": {"versionSupport": True}},

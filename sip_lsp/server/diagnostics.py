@@ -47,7 +47,10 @@ def finding_diagnostic(ls, doc, analysed, finding) -> types.Diagnostic:
                 location=types.Location(uri=ls.uri_for(item.span.path, doc), range=positions.range(item.span)),
                 message=item.message))
     fixes = [d for d in (fix_data(ls, doc, analysed, f) for f in finding.fixes) if d is not None]
+    # A rule's documentation page, when the catalogue names one.
+    url = getattr(analysed.catalog.rules.get(finding.rule), "url", None)
     return types.Diagnostic(
+        code_description=types.CodeDescription(href=url) if url else None,
         range=analysed.positions.range(finding.span),
         severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.rule,
@@ -140,7 +143,7 @@ def register(server) -> None:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return _empty_report()
-        analysed = ls.analysed(doc)
+        analysed = await ls.analysed_async(doc)
         if params.previous_result_id == analysed.result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=analysed.result_id)
         return types.RelatedFullDocumentDiagnosticReport(items=diagnostics_for(ls, doc, analysed),
@@ -154,7 +157,7 @@ def register(server) -> None:
         items = []
         for doc in ls.documents:
             try:
-                analysed = ls.analysed(doc)
+                analysed = await ls.analysed_async(doc)
             except Exception as exc:
                 ls.failed(f"analysis of {doc.uri}", exc)
                 continue

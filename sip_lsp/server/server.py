@@ -11,6 +11,7 @@ import logging
 import os
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from lsprotocol import types
@@ -104,6 +105,8 @@ class SipLanguageServer(LanguageServer):
         self._shown: set[str] = set()
         self.pending: dict[str, object] = {}  # uri -> asyncio.TimerHandle of a scheduled analysis
         self.published: dict[str, str] = {}   # uri -> result id last pushed
+        # One worker: analyses run one at a time, off the event loop.
+        self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sip-lsp-lint")
         self.diagnostic_memo: dict[str, tuple] = {}  # uri -> (generation, {Finding: Diagnostic})
         self.tasks: _Tasks = _Tasks()
         self.config_task: asyncio.Future | None = None   # a workspace/configuration round trip
@@ -230,21 +233,52 @@ class SipLanguageServer(LanguageServer):
         except (OSError, ValueError):
             return None
 
-    def analysed(self, doc: Document) -> Analysed:
-        """The lint result for the document's current version (cached by version)."""
+    def _fresh(self, doc: Document) -> Analysed | None:
         cached = self.analyses.get(doc.uri)
         if cached is not None and cached.version == doc.version and cached.generation == self.generation \
                 and cached.positions.lines is doc.lines:
             return cached
+        return None
+
+    def _lint(self, doc: Document, lines: LineIndex, version: int | None, generation: int) -> Analysed:
         from sip_lsp.lint import lint
 
         settings = self.settings_for(doc.path)
         catalog = self.catalog_for(settings)
-        lines, started = doc.lines, time.perf_counter()
+        started = time.perf_counter()
         result = lint(lines.text, doc.path, settings, catalog, read=self.read, root=self.root)
-        analysed = Analysed(doc.version, self.generation, result, Positions(lines, doc.codec), catalog, settings,
-                            time.perf_counter() - started)
-        self.analyses[doc.uri] = analysed
+        return Analysed(version, generation, result, Positions(lines, doc.codec), catalog, settings,
+                        time.perf_counter() - started)
+
+    def _store(self, doc: Document, analysed: Analysed) -> Analysed:
+        if self.documents.get(doc.uri) is doc:
+            self.analyses[doc.uri] = analysed
+        return analysed
+
+    def analysed(self, doc: Document) -> Analysed:
+        """The lint result for the document's current version (cached by version)."""
+        cached = self._fresh(doc)
+        if cached is not None:
+            return cached
+        return self._store(doc, self._lint(doc, doc.lines, doc.version, self.generation))
+
+    async def analysed_async(self, doc: Document) -> Analysed:
+        """Like `analysed`, but lints in a worker thread so requests keep being answered.
+
+        The result is for the version current when linting started; callers
+        compare `result.version` with `doc.version` to see whether it is stale.
+        """
+        cached = self._fresh(doc)
+        if cached is not None:
+            return cached
+        from sip_lsp.lint import lint  # noqa: F401 - import in this thread, not the worker
+
+        self.catalog_for(self.settings_for(doc.path))  # settle problems here: the worker must not message
+        lines, version, generation = doc.lines, doc.version, self.generation
+        analysed = await asyncio.get_running_loop().run_in_executor(
+            self.linter, self._lint, doc, lines, version, generation)
+        if doc.lines is lines and self.generation == generation:
+            self._store(doc, analysed)
         return analysed
 
     def dependents(self, path: str | None) -> list[Document]:

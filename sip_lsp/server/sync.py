@@ -34,7 +34,9 @@ async def run(ls, uri: str) -> None:
     if doc is None or uri in ls.pending:
         return
     try:
-        ls.analysed(doc)
+        analysed = await ls.analysed_async(doc)
+        if analysed.version != doc.version or uri in ls.pending:
+            return  # edited meanwhile: the run scheduled by that edit publishes
         if not ls.pull_diagnostics:
             diagnostics.publish(ls, doc)
     except Exception as exc:
