@@ -36,7 +36,9 @@ def run_explain(args: argparse.Namespace) -> int:
 def run_compare(args: argparse.Namespace) -> int:
     def show(catalog: Catalog) -> str:
         a, b = (_code(s, catalog, args.lang) for s in (args.first, args.second))
-        data = {"first": _code_json(a, catalog), "second": _code_json(b, catalog)}
+        data = {"first": _code_json(a, catalog), "second": _code_json(b, catalog),
+                "contrast": [dict(as_dict(c), code=e.code, other=o.code)
+                             for e, o in ((a, b), (b, a)) for c in e.contrast if c.code == o.code]}
         return _output(render.compare_markdown(a, b, catalog, args.lang), data, args.format)
 
     return _run(args, show)

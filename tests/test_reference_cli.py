@@ -122,6 +122,8 @@ def test_compare_404_604_in_russian():
 def test_compare_json_has_both_codes():
     data = json.loads(ok("compare", "486", "600", "--format", "json"))
     assert (data["first"]["code"], data["second"]["code"]) == (486, 600)
+    assert {(c["code"], c["other"]) for c in data["contrast"]} == {(486, 600), (600, 486)}
+    assert all(c["difference"] for c in data["contrast"])
 
 
 # ---------------------------------------------------------------- codes
