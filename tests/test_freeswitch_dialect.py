@@ -224,3 +224,10 @@ def test_export_nolocal_reaches_only_the_b_leg():
     assert a.failover_sites[0].codes == {480, 487}       # the caller channel never got it
     _, a = fs(act("export", "nolocal:fail_on_single_reject=USER_BUSY") + act("bridge", "user/1|user/2"))
     assert 486 not in a.failover_sites[0].codes          # the originate reads exported variables
+
+
+def test_error_endpoint_names_a_cause():
+    text, a = fs(act("bridge", "user/1|error/user_busy|error/TIMEOUT"))
+    assert [(c.token, c.cause, c.context) for c in a.cause_sites] == [
+        ("user_busy", "USER_BUSY", "error/"), ("TIMEOUT", None, "error/")]
+    assert spans(text, a.cause_sites) == ["user_busy", "TIMEOUT"]

@@ -310,6 +310,9 @@ class _Walker:
         for v in ds.globals + tuple(v for t in ds.threads for g in t for leg in g for v in leg.vars):
             if v.name in CAUSE_VARS:
                 self._cause_list(attr, v.start, v.end, v.name, step.block)
+        # `error/<cause>` fails the leg with that cause (mod_dptools error_outgoing_channel).
+        for leg in (leg for t in ds.threads for g in t for leg in g if leg.text.startswith("error/")):
+            self._cause(attr, leg.start + len("error/"), leg.end, "error/", "str2cause", step.block)
         fosr = ds.var("fail_on_single_reject")
         if fosr is not None:
             fosr_value = _Value(fosr.value, Span(attr.offset(fosr.start), attr.offset(fosr.end)))
