@@ -222,3 +222,9 @@ def test_fragment_without_context_still_yields_facts():
     a = run(text, "/ws/extensions-fragment.conf")
     assert [c.token for c in a.cause_sites] == ["TIMEOUT"] and [s.code for s in a.code_sites] == [604]
     assert a.blocks == []
+
+
+def test_detects_an_included_fragment_without_context():
+    assert detect("exten => 100,1,Dial(PJSIP/100)\n same => n,Hangup()\n", "/x/internal-exts.conf") == "asterisk"
+    assert detect("exten = _X.,n(dial),Dial(PJSIP/a)\n", "/x/part.conf") == "asterisk"
+    assert detect("port=5060\nexten=5060\n", "/x/some.conf") == "unknown"

@@ -46,6 +46,7 @@ _OPENSIPS_HINT = re.compile(
 _KAMAILIO_HINT = re.compile(r"#!KAMAILIO|#!SER\b|\bkamailio\b|request_route\b|\bkamcmd\b|\$T_reply_code|\bksr\b", re.I)
 _ASTERISK_HINT = re.compile(r"^\s*(exten|same)\s*=>?", re.M | re.I)
 _ASTERISK_CONTEXT = re.compile(r"^\s*\[[^\]\n]+\]", re.M)
+_ASTERISK_FRAGMENT = re.compile(r"^\s*exten\s*=>?\s*[^,\n]+,\s*(\d+|n|hint)\b[^,\n]*,", re.M | re.I)
 _AEL_HINT = re.compile(r"^\s*(context|macro)\s+[\w-]+\s*\{", re.M)
 _FREESWITCH_HINT = re.compile(r"<(extension|condition|action|context)\b|application\s*=", re.I)
 
@@ -73,6 +74,8 @@ def detect(text: str, path: str | None = None, globs: dict[str, str] | None = No
     if _SER_HINT.search(head):
         return _ser_flavor(head, name, path or "")
     if _ASTERISK_HINT.search(head) and _ASTERISK_CONTEXT.search(head):
+        return "asterisk"
+    if _ASTERISK_FRAGMENT.search(head):  # an #include'd list of extensions, no [context]
         return "asterisk"
     if _AEL_HINT.search(head):
         return "asterisk"
