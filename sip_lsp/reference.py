@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
 from sip_lsp import render
 from sip_lsp.catalog import (Catalog, CatalogError, CodeEntry, Engine, EngineCause, RuleEntry, as_dict,
                              load_catalog)
@@ -67,7 +68,7 @@ def _run(args: argparse.Namespace, show) -> int:
     return 0
 
 
-def _output(md: str, data: dict, fmt: str) -> str:
+def _output(md: str, data: object, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     return md + "\n" if fmt == "markdown" else render.markdown_to_text(md)
@@ -91,7 +92,7 @@ def _subject(subject: str, catalog: Catalog, lang: str) -> CodeEntry | RuleEntry
 
 def _code(subject: str, catalog: Catalog, lang: str) -> CodeEntry:
     text = subject.strip()
-    if not (text.isdigit() and len(text) == 3 and 100 <= int(text) <= 699):
+    if not (text.isascii() and text.isdigit() and len(text) == 3 and 100 <= int(text) <= 699):
         raise _Unknown(render.words(catalog, "error_not_a_code", lang, subject=subject))
     code = int(text)
     entry = catalog.code(code)

@@ -160,6 +160,8 @@ def test_codes_of_one_class():
     (("compare", "404", "471"), "471 is not a registered response code"),
     (("compare", "404", "four"), "four is not a response code"),
     (("codes", "--class", "7xx"), "no response class '7xx'"),
+    (("explain", "²²²"), "²²² is not a response code"),
+    (("compare", "６０４", "604"), "６０４ is not a response code"),
 ])
 def test_unknown_subjects_exit_2_with_one_line(args, needle):
     assert needle in fails(*args)
