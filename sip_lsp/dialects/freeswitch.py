@@ -16,6 +16,8 @@ module extracts, and where FreeSWITCH decides it:
   another target is a failover, a later bridge into voicemail is not.
 - conditions on `${sip_term_status}`, `${originate_disposition}`...: status
   tests (freeswitch_status).
+`<X-PRE-PROCESS cmd="include">` is not followed: every included dialplan file
+is a whole `<include>` document, checked on its own when it is opened.
 A caller's CANCEL hangs up the A leg: switch_ivr_originate stops when the
 caller channel is no longer ready and no later action runs, so cancel
 (SC302) does not apply to these failovers (`cancel_applies=False`).
@@ -25,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects import freeswitch_causes as fc
 from sip_lsp.dialects import freeswitch_dial as dial
 from sip_lsp.dialects import freeswitch_status as status
@@ -40,9 +43,9 @@ ENGINE = "freeswitch"
 CAUSE_VARS = {"continue_on_fail": "exact", "failure_causes": "exact",
               "fail_on_single_reject": "substring", "transfer_on_fail": "exact"}
 KNOB_VARS = frozenset({"hangup_after_bridge", "originate_continue_on_timeout", "hangup_on_single_reject"})
-SETTERS = frozenset({"set", "export", "push", "unshift"})
+SETTERS = frozenset({"set", "export"})
 # Applications after which nothing later in the extension runs on this call.
-ENDS_CALL = frozenset({"hangup", "transfer", "redirect", "deflect", "reject"})
+ENDS_CALL = frozenset({"hangup", "transfer", "redirect", "deflect"})
 MAX_DEPTH = 64                           # outline nesting kept for conditions
 GLOBAL = frozenset(range(600, 700))      # RFC 3261 §16.7: final everywhere
 _VOICEMAIL = re.compile(r"voicemail", re.I)
@@ -52,13 +55,13 @@ _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
 _TABLES: dict[int, fc.CauseTable] = {}
 
 
-def analyze(text: str, ctx) -> Analysis:
+def analyze(text: str, ctx: DialectContext) -> Analysis:
     """Facts of one FreeSWITCH XML document; never raises on bad input."""
-    analysis = Analysis(dialect=ENGINE, text=text, path=getattr(ctx, "path", None), comment="<!--")
+    analysis = Analysis(dialect=ENGINE, text=text, path=ctx.path, comment="<!--")
     doc = xmlscan.scan(text)
     lines = LineIndex(text)
     _suppressions(doc, lines, analysis)
-    walker = _Walker(analysis, _table(getattr(ctx, "catalog", None)))
+    walker = _Walker(analysis, _table(ctx.catalog))
     analysis.blocks.extend(walker.visit(doc.roots))
     return analysis
 
