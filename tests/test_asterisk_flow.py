@@ -224,3 +224,17 @@ def test_deep_include_chains_resolve_without_recursion():
     a = run(text)
     [site] = a.failover_sites
     assert at(text, site.span) == "Dial(PJSIP/b)" and a.dispatch_sites[0].missing == ()
+
+
+def test_while_loop_around_a_dial_retries_it():
+    text = ("[c]\nexten => 1,1,Set(i=1)\n same => n,While($[${i} <= 3])\n same => n,Dial(PJSIP/${EXTEN}@t${i})\n"
+            " same => n,Set(i=$[${i} + 1])\n same => n,EndWhile()\n same => n,Hangup()\n")
+    [site] = run(text).failover_sites
+    assert at(text, site.span).startswith("Dial(PJSIP/${EXTEN}@t") and 604 in site.codes
+
+
+def test_while_on_dialstatus_narrows_the_retry():
+    text = ('[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,While($["${DIALSTATUS}" = "CONGESTION"])\n'
+            ' same => n,Dial(PJSIP/b)\n same => n,EndWhile()\n same => n,ExitWhile()\n')
+    sites = run(text).failover_sites
+    assert sites and all(max(s.codes) < 600 for s in sites)

@@ -22,6 +22,7 @@ _TEST = re.compile(
     r'"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?\s*(!=|==|=)\s*"?([A-Za-z0-9_]*)"?'
     r'|"?([A-Za-z0-9_]+)"?\s*(!=|==|=)\s*"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?')
 DISPATCH = re.compile(r"^\s*([^$]*?)\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*$")
+_LOOP = frozenset({"while", "endwhile", "exitwhile", "continuewhile"})
 _MAX_STEPS = 4000
 _MAX_DEPTH = 8
 
@@ -225,6 +226,28 @@ def narrow(smap: dict[str, frozenset[int]], tests: list[Test], cond: str,
     return None
 
 
+def _loop_end(ext: Ext, start: int) -> int | None:
+    """Index of the EndWhile closing the While at `start`."""
+    depth = 0
+    for j in range(start, len(ext.steps)):
+        name = ext.steps[j].app.lower()
+        depth += (name == "while") - (name == "endwhile")
+        if depth == 0:
+            return j
+    return None
+
+
+def _loop_start(ext: Ext, inside: int) -> int | None:
+    """Index of the innermost While enclosing `inside`."""
+    depth = 0
+    for j in range(inside - 1, -1, -1):
+        name = ext.steps[j].app.lower()
+        depth += (name == "endwhile") - (name == "while")
+        if depth < 0:
+            return j
+    return None
+
+
 @dataclass
 class Flow:
     """Walks the dialplan from every Dial() and collects FailoverSites."""
@@ -311,7 +334,28 @@ class Flow:
             if name in ("goto", "gotoif", "gosub", "gosubif", "macro", "execif"):
                 work += self._jump(step, name, ext, i, codes, tests, via, stack)
                 continue
+            if name in _LOOP:
+                work += self._loop(step, name, ext, i, codes, tests, via, stack)
+                continue
             work.append(nxt)
+
+    def _loop(self, step: Step, name: str, ext: Ext, i: int, codes, tests, via, stack) -> list:
+        """While/EndWhile/ExitWhile/ContinueWhile (apps/app_while.c): back to the While, or past EndWhile."""
+        if name == "while":
+            found = find_tests(step)
+            split = narrow(self.smap, found, step.args, codes)
+            body, leave = split if split else (codes, codes)
+            shaped = tests + tuple(x.span for x in found) if split else tests
+            end = _loop_end(ext, i)
+            out = [(ext, i + 1, body, shaped, via, stack)]
+            return out + ([(ext, end + 1, leave, shaped, via, stack)] if end is not None else [])
+        start = _loop_start(ext, i)
+        if start is None:
+            return [(ext, i + 1, codes, tests, via, stack)]
+        if name == "exitwhile":
+            end = _loop_end(ext, start)
+            return [(ext, end + 1, codes, tests, via, stack)] if end is not None else []
+        return [(ext, start, codes, tests, via + (step.span,), stack)]
 
     def _return(self, step: Step, codes, tests, via, stack) -> list:
         if stack:
