@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from collections import Counter
 from dataclasses import replace
 from typing import Iterator
@@ -215,6 +214,8 @@ def _write_atomic(path: str, original: bytes, payload: bytes) -> None:
 
     A symlink is followed, so the link stays a link and its target gets the fix.
     """
+    import tempfile  # ~20 ms of imports (random, shutil) that only --fix needs
+
     path = os.path.realpath(path)
     with open(path, "rb") as fh:
         if fh.read() != original:
