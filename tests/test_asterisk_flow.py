@@ -238,3 +238,10 @@ def test_while_on_dialstatus_narrows_the_retry():
             ' same => n,Dial(PJSIP/b)\n same => n,EndWhile()\n same => n,ExitWhile()\n')
     sites = run(text).failover_sites
     assert sites and all(max(s.codes) < 600 for s in sites)
+
+
+def test_hangupcause_test_narrows_by_cause_number():
+    text = ('[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,GotoIf($[${HANGUPCAUSE} = 34]?next)\n'
+            ' same => n,Hangup()\n same => n(next),Dial(PJSIP/b)\n')
+    [site] = run(text).failover_sites
+    assert 503 in site.codes and max(site.codes) < 600

@@ -206,9 +206,16 @@ def status_map(t: Tables, dial: Step) -> dict[str, frozenset[int]]:
     return wide
 
 
-def narrow(smap: dict[str, frozenset[int]], tests: list[Test], cond: str,
+def narrow(smap: dict[str, frozenset[int]], causes: dict[str, frozenset[int]], tests: list[Test], cond: str,
            codes: frozenset[int]) -> tuple[frozenset[int], frozenset[int]] | None:
-    """(true, false) code sets for a condition made of DIALSTATUS tests, None if not one."""
+    """(true, false) code sets for a condition made of DIALSTATUS tests, None if not one.
+
+    A single `${HANGUPCAUSE} = N` test splits by the codes behind cause N
+    (wait_for_answer copies the callee's hangup cause to the caller).
+    """
+    if len(tests) == 1 and tests[0].variable == "HANGUPCAUSE" and tests[0].value in causes:
+        inside = codes & causes[tests[0].value]
+        return (inside, codes - inside) if tests[0].op != "!=" else (codes - inside, inside)
     status = [x for x in tests if x.variable == "DIALSTATUS" and x.value.upper() in smap]
     if not status or len(status) != len(tests):
         return None
@@ -256,6 +263,11 @@ class Flow:
     index: Index
     smap: dict[str, frozenset[int]] = field(default_factory=dict)   # of the Dial being walked
     found: dict[tuple[int, int, str | None], dict] = field(default_factory=dict)
+    causes: dict[str, frozenset[int]] = field(init=False)     # HANGUPCAUSE number -> codes behind it
+
+    def __post_init__(self) -> None:
+        self.causes = {str(c.number): self.tables.cause_codes.get(c.name, frozenset())
+                       for c in self.tables.engine.causes.values()}
 
     def run(self) -> list[FailoverSite]:
         """One site per Dial() reached after a failed one.
@@ -343,7 +355,7 @@ class Flow:
         """While/EndWhile/ExitWhile/ContinueWhile (apps/app_while.c): back to the While, or past EndWhile."""
         if name == "while":
             found = find_tests(step)
-            split = narrow(self.smap, found, step.args, codes)
+            split = narrow(self.smap, self.causes, found, step.args, codes)
             body, leave = split if split else (codes, codes)
             shaped = tests + tuple(x.span for x in found) if split else tests
             end = _loop_end(ext, i)
@@ -382,7 +394,7 @@ class Flow:
                 return [(ext, i + 1, codes, tests, via, stack)]
             cond, yes, no = parts
             found = find_tests(step)
-            split = narrow(self.smap, [x for x in found if x.span.start - step.args_start < len(cond)], cond, codes)
+            split = narrow(self.smap, self.causes, [x for x in found if x.span.start - step.args_start < len(cond)], cond, codes)
             yes_codes, no_codes = split if split else (codes, codes)
             shaped = tests + tuple(x.span for x in found) if split else tests
             if name == "execif":
