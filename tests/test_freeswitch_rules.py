@@ -4,6 +4,8 @@ from __future__ import annotations
 import pathlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sip_lsp.catalog import default_catalog
 from sip_lsp.dialects import DialectContext, analyze, detect
@@ -105,3 +107,26 @@ def test_vanilla_dialplan_is_clean_and_its_commented_list_is_not():
     assert line in text
     uncommented = text.replace(line, line[4:-4])
     assert [(f.rule, f.message.split("'")[1]) for f in findings(uncommented)] == [("SC309", "TIMEOUT")]
+
+
+_FRAGMENTS = ("<", ">", "/>", "</condition>", "<condition>", '"', "'", "&amp;", "&", "<!--", "-->", "|", ",",
+              "{", "}", "[", "]", "${", "!", "continue_on_fail=", "fail_on_single_reject=", "603", "USER_BUSY",
+              '<action application="bridge" data="a|b"/>', '<action application="respond" data="4', "\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_edited_examples_never_raise_and_keep_spans_inside(data):
+    name = data.draw(st.sampled_from(sorted(EXPECTED)))
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text)))
+        if data.draw(st.booleans()):
+            text = text[:at] + data.draw(st.sampled_from(_FRAGMENTS)) + text[at:]
+        else:
+            text = text[:at] + text[at + data.draw(st.integers(1, 40)):]
+    a = analyze(text, "freeswitch", DialectContext())
+    for f in run_rules(a, default_catalog()):
+        assert 0 <= f.span.start <= f.span.end <= len(text)
+        for fix in f.fixes:
+            assert all(0 <= e.span.start <= e.span.end <= len(text) for e in fix.edits)
