@@ -21,6 +21,8 @@ import time
 from queue import Queue
 
 SERVER = [sys.executable, "-m", "sip_lsp", "serve"]
+# The floor: a pygls server with no features, measured at the same moment (machine load varies).
+BARE = [sys.executable, "-c", "from pygls.lsp.server import LanguageServer; LanguageServer('bare', '0').start_io()"]
 CAPS = {"textDocument": {"hover": {"contentFormat": ["markdown"]}, "publishDiagnostics": {"versionSupport": True}},
         "general": {"positionEncodings": ["utf-16"]}}
 
@@ -70,8 +72,8 @@ def script(lines: int) -> str:
 class Client:
     """A minimal JSON-RPC client over the server's stdio."""
 
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    def __init__(self, command: list[str] = SERVER) -> None:
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.next_id = 0
         self.responses: dict[int, Queue] = {}
         self.notifications: Queue = Queue()
@@ -154,11 +156,11 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def bench_initialize(runs: int = 5) -> float:
+def bench_initialize(runs: int = 5, command: list[str] = SERVER) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        client = Client()
+        client = Client(command)
         client.request("initialize", {"processId": os.getpid(), "rootUri": None, "capabilities": CAPS})
         times.append(time.perf_counter() - start)
         client.notify("initialized", {})
@@ -225,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows: list[tuple[str, str, str]] = _Progress()
     rows.append(("initialize answered (cold start, median of 5)", ms(bench_initialize()), "< 600 ms"))
+    rows.append(("  same, a bare pygls server (the floor)", ms(bench_initialize(command=BARE)), ""))
     sizes = [int(s) for s in args.lines.split(",")]
     client = Client()
     try:

@@ -44,3 +44,11 @@ async def test_garbage_text_and_positions_past_the_end(client):
     hover = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=doc_uri), position=types.Position(line=99, character=99)))
     assert hover is None
+
+
+async def test_shutdown_and_exit_end_the_process_cleanly(client):
+    doc_uri, _ = open_document(client, "failover.cfg")
+    await diagnostics(client, doc_uri, 1)
+    await client.shutdown_session()
+    assert client._server.returncode == 0
+    client.capabilities = None  # already shut down: the fixture's teardown has nothing left to do

@@ -174,7 +174,13 @@ class SipLanguageServer(LanguageServer):
     def set_editor_settings(self, settings: object) -> None:
         if isinstance(settings, dict) and SECTION in settings and isinstance(settings[SECTION], (dict, type(None))):
             settings = settings[SECTION]
-        self.editor_settings = settings if isinstance(settings, dict) else {}
+        settings = dict(settings) if isinstance(settings, dict) else {}
+        catalogs, root = settings.get("catalogs"), self.root
+        if isinstance(catalogs, list) and root:
+            # Editor settings name user catalogues relative to the workspace.
+            settings["catalogs"] = [os.path.join(root, c) if isinstance(c, str) and not os.path.isabs(c) else c
+                                    for c in catalogs]
+        self.editor_settings = settings
         self.generation += 1
         self._configs.clear()
         self._shown.clear()
