@@ -87,7 +87,8 @@ def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
 
 def _includer(ctx, analysis: Analysis):
     """Reads `#include`d files inside the workspace, once each; a Note for the others."""
-    base = os.path.dirname(ctx.path) if ctx.path else (ctx.root or os.getcwd())
+    # No document path and no workspace root: nothing is inside, nothing is read (not even the cwd).
+    base = os.path.dirname(ctx.path) if ctx.path else (ctx.root or "")
     roots = [os.path.realpath(r) for r in (ctx.root, base) if r]
     seen = ctx.seen
     if ctx.path:
