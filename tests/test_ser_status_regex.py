@@ -62,11 +62,11 @@ def test_patterns_that_do_not_compile(bad):
 
 
 def test_literal_codes_and_offsets():
-    assert literal_codes("486|408") == [("486", 0, 3), ("408", 4, 7)]
-    assert literal_codes("^(401)$") == [("401", 2, 5)]
-    assert literal_codes("(408)|(5..)") == [("408", 1, 4)]
-    assert literal_codes("403|[5-6][0-9][0-9]") == [("403", 0, 3)]
-    assert literal_codes("4860") == []
+    assert literal_codes("486|408") == (("486", 0, 3), ("408", 4, 7))
+    assert literal_codes("^(401)$") == (("401", 2, 5),)
+    assert literal_codes("(408)|(5..)") == (("408", 1, 4),)
+    assert literal_codes("403|[5-6][0-9][0-9]") == (("403", 0, 3),)
+    assert literal_codes("4860") == ()
 
 
 def test_t_check_status_fact():

@@ -27,7 +27,7 @@ def looks_like_m4(text: str, path: str | None) -> bool:
 
 def mask(text: str, path: str | None = None) -> str:
     """`text` with m4 machinery and template tags replaced by spaces (same length)."""
-    if "{{" in text or "{%" in text or "{#" in text:
+    if _TEMPLATE_OPEN.search(text):  # one pass instead of three substring scans
         text = _mask_templates(text)
     if looks_like_m4(text, path):
         try:

@@ -124,6 +124,7 @@ def named(ere: str) -> frozenset[int] | None:
 _LITERAL_CODE = re.compile(r"(?:^|(?<=[\^(|]))(\d{3})(?=$|[$)|])")
 
 
-def literal_codes(ere: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=4096)
+def literal_codes(ere: str) -> tuple[tuple[str, int, int], ...]:
     """3-digit alternatives written literally ("486|408", "^(401)$"), with offsets in `ere`."""
-    return [(m.group(1), m.start(1), m.end(1)) for m in _LITERAL_CODE.finditer(ere)]
+    return tuple((m.group(1), m.start(1), m.end(1)) for m in _LITERAL_CODE.finditer(ere))
