@@ -11,8 +11,7 @@ import json
 import sys
 
 from sip_lsp import render
-from sip_lsp.catalog import (Catalog, CatalogError, CodeEntry, Engine, EngineCause, RuleEntry, as_dict,
-                             load_catalog)
+from sip_lsp.catalog import Catalog, CatalogError, CodeEntry, RuleEntry, as_dict, load_catalog
 
 
 class _Unknown(Exception):
@@ -27,9 +26,7 @@ def run_explain(args: argparse.Namespace) -> int:
         if isinstance(subject, CodeEntry):
             return _output(render.code_markdown(subject, catalog, args.lang), _code_json(subject, catalog),
                            args.format)
-        md = "\n\n".join(render.cause_markdown(e, c, catalog, args.lang) for e, c in subject)
-        data = [dict(as_dict(c), engine=e.name, codes=sorted(e.codes_for_cause(c.name))) for e, c in subject]
-        return _output(md, data, args.format)
+        return _output("\n\n".join(md for md, _ in subject), [data for _, data in subject], args.format)
 
     return _run(args, show)
 
@@ -74,8 +71,8 @@ def _output(md: str, data: object, fmt: str) -> str:
     return md + "\n" if fmt == "markdown" else render.markdown_to_text(md)
 
 
-def _subject(subject: str, catalog: Catalog, lang: str) -> CodeEntry | RuleEntry | list[tuple[Engine, EngineCause]]:
-    """A code (604), a rule (SC301, retry-after-global-failure), a reason phrase or an engine cause."""
+def _subject(subject: str, catalog: Catalog, lang: str) -> CodeEntry | RuleEntry | list[tuple[str, dict]]:
+    """A code (604), a rule (SC301, retry-after-global-failure), a reason phrase, or engine topics."""
     if subject.strip().isdigit():
         return _code(subject, catalog, lang)
     rule = catalog.rule(subject)
@@ -84,10 +81,27 @@ def _subject(subject: str, catalog: Catalog, lang: str) -> CodeEntry | RuleEntry
     owner = catalog.phrase_owner(subject)
     if owner is not None:
         return catalog.codes[owner]
-    causes = [(e, e.cause(subject)) for e in catalog.engines.values() if e.cause(subject)]
-    if causes:
-        return causes
+    topics = _engine_topics(subject, catalog, lang)
+    if topics:
+        return topics
     raise _Unknown(render.words(catalog, "error_unknown_subject", lang, subject=subject))
+
+
+def _engine_topics(subject: str, catalog: Catalog, lang: str) -> list[tuple[str, dict]]:
+    """Engine causes and DIALSTATUS values by this name: (Markdown, JSON data) for each engine."""
+    token = subject.strip().upper()
+    topics = []
+    for engine in catalog.engines.values():
+        cause = engine.cause(token)
+        if cause is not None:
+            topics.append((render.cause_markdown(engine, cause, catalog, lang),
+                           dict(as_dict(cause), engine=engine.name, codes=sorted(engine.codes_for_cause(token)))))
+        status = engine.dialstatus.get(token)
+        if status is not None:
+            topics.append((render.dialstatus_markdown(token, catalog, lang),
+                           dict(as_dict(status), engine=engine.name, variable="DIALSTATUS",
+                                codes=sorted(engine.codes_for_dialstatus(token)))))
+    return topics
 
 
 def _code(subject: str, catalog: Catalog, lang: str) -> CodeEntry:

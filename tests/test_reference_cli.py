@@ -88,6 +88,14 @@ def test_explain_an_engine_cause_in_every_engine_that_has_it():
     assert freeswitch["number"] == 41 and {400, 481, 500, 503} <= set(freeswitch["codes"])
 
 
+def test_explain_a_dialstatus_value_and_the_cause_of_the_same_name():
+    out = ok("explain", "busy")
+    assert "USER_BUSY · cause 17 · Asterisk" in out and "DIALSTATUS=BUSY · Asterisk" in out
+    data = json.loads(ok("explain", "CHANUNAVAIL", "--format", "json"))
+    assert [(d["engine"], d["variable"], d["value"]) for d in data] == [("asterisk", "DIALSTATUS", "CHANUNAVAIL")]
+    assert 604 in data[0]["codes"]
+
+
 def test_explain_rule_by_id_and_by_name():
     out = ok("explain", "SC301")
     assert out.splitlines()[0] == "SC301 · retry-after-global-failure · warning"
@@ -155,7 +163,7 @@ def test_codes_of_one_class():
 @pytest.mark.parametrize("args,needle", [
     (("explain", "499"), "499 is not a registered response code (a client handles it as 400 Bad Request)"),
     (("explain", "999"), "999 is not a response code"),
-    (("explain", "SC999"), "no response code, rule, reason phrase or cause 'SC999'"),
+    (("explain", "SC999"), "no response code, rule, reason phrase, cause or DIALSTATUS 'SC999'"),
     (("explain", "frobnicate"), "'frobnicate'"),
     (("compare", "404", "471"), "471 is not a registered response code"),
     (("compare", "404", "four"), "four is not a response code"),
