@@ -54,6 +54,8 @@ class _Check:
                   "(use an id like SC301, a prefix like SC3, or a rule name)", file=sys.stderr)
             return 2
         reports = [r for path, explicit, root in self._targets() if (r := self._check(path, explicit, root))]
+        if not reports and not self.failed:
+            self._note("sip-lsp", "no Kamailio, OpenSIPS, Asterisk or FreeSWITCH files found")
         catalog = self._catalog(tuple(self.args.catalog)) or base
         self._write(reports, catalog)
         if self.failed:

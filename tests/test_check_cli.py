@@ -136,6 +136,13 @@ def test_unknown_dialect_on_explicit_file_is_a_note(tmp_path):
     assert result.stderr.startswith(f"{path}: note: not recognised")
 
 
+def test_directory_without_configs_says_so(tmp_path):
+    (tmp_path / "notes.md").write_text("# notes\n")
+    result = check(str(tmp_path))
+    assert result.returncode == 0
+    assert result.stderr == "sip-lsp: note: no Kamailio, OpenSIPS, Asterisk or FreeSWITCH files found\n"
+
+
 def test_directory_walk_picks_files_by_content(tmp_path):
     (tmp_path / "routing.conf").write_text(FAILOVER)               # any extension: detected by content
     (tmp_path / "README.txt").write_text("hello\n")               # unknown: skipped silently
