@@ -150,10 +150,13 @@ def test_m4_templates_keep_every_branch_at_its_offset():
         assert at(text, c.span) == str(c.code)
 
 
-def test_jinja_tags_are_tolerated():
-    text = 'route[A] {\n\t{% if x %}\n\tsl_send_reply("{{ code }}", "x");\n\tsl_send_reply("404", "y");\n}\n'
+def test_jinja_tags_are_tolerated_and_read_as_variables():
+    text = ('route[A] {\n\t{% if x %}\n\tsl_send_reply("{{ code }}", "x");\n'
+            "\tsl_send_reply({{ code }}, \"x\");\n\tsl_send_reply(\"404\", \"y\");\n}\n"
+            'failure_route[F] {\n\tif (t_check_status("{{ codes }}")) {\n\t\texit;\n\t}\n}\n')
     an = analyze(text)
-    assert [c.code for c in an.code_sites] == [None, 404]
+    assert [c.code for c in an.code_sites] == [404]
+    assert an.status_tests == []
 
 
 def test_split_cuts_at_block_headers_only():

@@ -99,3 +99,9 @@ def test_escaped_string_maps_matched_codes_to_source():
 def test_variable_pattern_is_not_a_test():
     text = failure('\tif (t_check_status("$avp(codes)")) {\n\t\texit;\n\t}\n')
     assert analyze(text).status_tests == []
+
+
+def test_intervals():
+    assert admits("^6[0-9]{2}$") == frozenset(range(600, 700))
+    assert admits("^40{,1}4$") == {404}
+    assert admits("4{}") is None

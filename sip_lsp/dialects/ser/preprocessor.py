@@ -26,7 +26,7 @@ def looks_like_m4(text: str, path: str | None) -> bool:
 
 
 def mask(text: str, path: str | None = None) -> str:
-    """`text` with m4 machinery and template tags replaced by spaces (same length)."""
+    """`text` with m4 machinery and template tags masked (same length, same offsets)."""
     if _TEMPLATE_OPEN.search(text):  # one pass instead of three substring scans
         text = _mask_templates(text)
     if looks_like_m4(text, path):
@@ -38,7 +38,7 @@ def mask(text: str, path: str | None = None) -> str:
 
 
 def _mask_templates(text: str) -> str:
-    """Blank one-line `{{ }}`, `{% %}`, `{# #}` tags.
+    """Blank one-line `{% %}`, `{# #}` tags; turn `{{ }}` into the variable `$_`.
 
     A scan, not a lazy regex: `{{` without a closer on a long line made the
     regex quadratic. The next closer of each kind is remembered per line.
@@ -59,7 +59,9 @@ def _mask_templates(text: str) -> str:
         if close == -1:
             pos = i + 1
             continue
-        parts += [text[done:i], " " * (close + 2 - i)]
+        width = close + 2 - i
+        # an expression tag stands for a value unknown here: make it read as a variable
+        parts += [text[done:i], "$_" + " " * (width - 2) if kind == "{" else " " * width]
         done = pos = close + 2
     return "".join(parts) + text[done:] if parts else text
 

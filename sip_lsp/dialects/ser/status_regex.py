@@ -47,8 +47,8 @@ def to_python(ere: str) -> str:
             out.append(text)
             i = j
         elif c in "{":
-            m = re.match(r"\{(\d+)(,(\d*))?\}", ere[i:])
-            if not m:
+            m = re.match(r"\{(\d*)(,(\d*))?\}", ere[i:])
+            if not m or not (m.group(1) or m.group(3)):  # glibc reads {,n} as {0,n}
                 raise PatternError("bad interval")
             out.append(m.group())
             i += m.end()
