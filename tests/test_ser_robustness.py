@@ -95,7 +95,6 @@ def test_incremental_edits_equal_a_fresh_analysis(edits):
         text = text[:pos] + insert + text[pos + cut:]
         incremental = analyze(text)
     ser._CACHE.clear()
-    ser._FACTS.clear()
     fresh = analyze(text)
     if edits:
         assert snapshot(incremental) == snapshot(fresh)
@@ -113,3 +112,15 @@ def test_an_edit_reparses_only_the_chunk_it_touches(monkeypatch):
     assert len(calls) == 1 and "r25 edited" in calls[0]
     site = [c for c in an.code_sites if c.phrase == "r30"][0]
     assert edited[site.span.start:site.span.end] == "404"
+
+
+def test_cache_stays_within_its_budget():
+    from sip_lsp.dialects.ser.cache import ChunkCache
+
+    cache = ChunkCache(budget=100)
+    for i in range(50):
+        cache.entry(f"route[R{i}] {{ }}\n")["x"] = i
+    assert cache.chars <= 100 and len(cache.entries) < 50
+    assert "route[R49] { }\n" in cache.entries and "route[R0] { }\n" not in cache.entries
+    cache.entry("route[R40] { }\n")  # a hit moves the entry to the young end
+    assert list(cache.entries)[-1] == "route[R40] { }\n"

@@ -12,15 +12,15 @@ import os
 import re
 
 from sip_lsp.dialects.ser import flow, preprocessor
+from sip_lsp.dialects.ser.cache import ChunkCache
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
 from sip_lsp.model import Analysis, Block, Note, Span, StatusTest, Suppressions
 from sip_lsp.text import decode
 
-_CACHE: dict[str, Parsed] = {}
-_CACHE_MAX = 20000
-_FACTS: dict[tuple[str, str | None], ChunkFacts] = {}
+_CACHE = ChunkCache()
+_PARSED = "parsed"     # slot key of a chunk's parse; facts are keyed by the chunk's path
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s]+)")
 # Note messages are keys for the presentation layer, not prose.
 NOTE_INCLUDE_OUTSIDE_ROOT = "include-outside-root"
@@ -37,15 +37,14 @@ def analyze(text: str, ctx) -> Analysis:
 
 def parsed(chunk: str) -> Parsed:
     """The parse of one chunk, from the cache when the same text was parsed before."""
-    p = _CACHE.get(chunk)
+    slot = _CACHE.entry(chunk)
+    p = slot.get(_PARSED)
     if p is None:
-        if len(_CACHE) >= _CACHE_MAX:
-            _CACHE.clear()
         try:
             p = parse_chunk(chunk)
         except RecursionError:  # absurd nesting: give up on this chunk only
             p = Parsed()
-        _CACHE[chunk] = p
+        slot[_PARSED] = p
     return p
 
 
@@ -168,11 +167,11 @@ class _Builder:
 
 def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
     """Local facts of a chunk, cached by its text: an edit elsewhere only shifts them."""
-    key = (text, path)
-    cached = _FACTS.get(key)
+    slot = _CACHE.entry(text)
+    cached = slot.get(path)
     if cached is not None:
         if cached.base != base:
-            cached = _FACTS[key] = cached.moved(base)
+            cached = slot[path] = cached.moved(base)
         return cached
     sink = Sink(base, path, text)
     blocks = []
@@ -186,9 +185,7 @@ def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFact
             continue
     for c in p.calls:
         collect_toplevel(c, sink)
-    if len(_FACTS) >= _CACHE_MAX:
-        _FACTS.clear()
-    facts = _FACTS[key] = ChunkFacts(base, blocks, sink)
+    facts = slot[path] = ChunkFacts(base, blocks, sink)
     return facts
 
 
