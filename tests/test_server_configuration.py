@@ -7,7 +7,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from fixtures.server.client import SERVER, client, diagnostics, initialize_params, open_document  # noqa: F401
+from fixtures.server.client import like_an_editor, SERVER, client, diagnostics, initialize_params, open_document, read  # noqa: F401
 from test_server_inlay_hints import TEXT as INLAY_TEXT, hints
 
 
@@ -58,12 +58,16 @@ async def test_inlay_hints_setting_off(client):
     _reconfigure(client, {"inlayHints": False})
     await _after_change(client, doc_uri)
     assert not await hints(client, doc_uri, text)
+    ws = client.capabilities.workspace
+    if ws.inlay_hint and ws.inlay_hint.refresh_support:
+        assert client.inlay_refreshes > 0
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
 async def refreshing(lsp_client: LanguageClient):
     params = initialize_params("neovim")
     params.capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    like_an_editor(lsp_client)
     await lsp_client.initialize_session(params)
     yield
     await lsp_client.shutdown_session()
@@ -80,3 +84,28 @@ async def test_pulling_clients_with_refresh_support_are_asked_to_pull_again(refr
         await asyncio.sleep(0.05)
     assert refreshing.diagnostic_refresh_count > before
     assert not [d for d in await diagnostics(refreshing, doc_uri) if str(d.code).startswith("SC3")]
+
+
+async def test_editing_sip_lsp_toml_reanalyses(client, tmp_path):
+    script = tmp_path / "proxy.cfg"
+    script.write_text(read("failover.cfg"), encoding="utf-8")
+    doc_uri = script.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=doc_uri, language_id="kamailio", version=1, text=read("failover.cfg"))))
+    assert "SC301" in [d.code for d in await diagnostics(client, doc_uri, 1)]
+    watches = client.capabilities.workspace.did_change_watched_files
+    if watches and watches.dynamic_registration:
+        globs = [w["globPattern"] for r in client.registrations for w in r.register_options["watchers"]]
+        assert globs == ["**/sip-lsp.toml"]
+    config = tmp_path / "sip-lsp.toml"
+    config.write_text('ignore = ["retry-after-global-failure"]\n', encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]))
+    after = await _after_change(client, doc_uri)
+    assert "SC301" not in [d.code for d in after]
+    config.write_text('ignore = "SC3"\nbogus = 1\n', encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]))
+    after = await _after_change(client, doc_uri)
+    assert "SC301" in [d.code for d in after]
+    assert any("bogus" in m.message and "sip-lsp.toml" in m.message for m in client.messages)

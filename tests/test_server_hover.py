@@ -6,7 +6,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from fixtures.server.client import SERVER, at, client, initialize_params, open_document  # noqa: F401
+from fixtures.server.client import like_an_editor, SERVER, at, client, initialize_params, open_document  # noqa: F401
 from sip_lsp.catalog import default_catalog
 
 
@@ -46,6 +46,7 @@ async def test_hover_on_nothing_is_empty(client):
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=["neovim", "visual_studio_code"])
 async def russian(request, lsp_client: LanguageClient):
+    like_an_editor(lsp_client)
     await lsp_client.initialize_session(initialize_params(request.param, locale="ru"))
     yield
     await lsp_client.shutdown_session()

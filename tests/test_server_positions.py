@@ -6,7 +6,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from fixtures.server.client import SERVER, at, client, diagnostics, initialize_params, open_document, read  # noqa: F401
+from fixtures.server.client import like_an_editor, SERVER, at, client, diagnostics, initialize_params, open_document, read  # noqa: F401
 
 ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}
 WIDTH = {"utf-8": 1, "utf-16": 2, "utf-32": 4}
@@ -16,6 +16,7 @@ WIDTH = {"utf-8": 1, "utf-16": 2, "utf-32": 4}
                     params=[("neovim", "utf-8"), ("neovim", "utf-16"), ("visual_studio_code", "utf-32")])
 async def encoded(request, lsp_client: LanguageClient):
     profile, encoding = request.param
+    like_an_editor(lsp_client)
     result = await lsp_client.initialize_session(initialize_params(profile, encodings=[encoding]))
     lsp_client.encoding = result.capabilities.position_encoding or "utf-16"
     yield

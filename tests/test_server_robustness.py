@@ -7,12 +7,13 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from fixtures.server.client import HERE, at, client, diagnostics, initialize_params, open_document  # noqa: F401
+from fixtures.server.client import like_an_editor, HERE, at, client, diagnostics, initialize_params, open_document  # noqa: F401
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, str(HERE / "failing_server.py")]),
                     params=["neovim", "visual_studio_code"])
 async def broken(request, lsp_client: LanguageClient):
+    like_an_editor(lsp_client)
     await lsp_client.initialize_session(initialize_params(request.param))
     yield
     await lsp_client.shutdown_session()

@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from sip_lsp.server import diagnostics
 from sip_lsp.server.guard import guarded
+from sip_lsp.config import CONFIG_NAME
 from sip_lsp.server.server import SECTION
 
 LANGS = ("en", "ru")
@@ -33,9 +34,28 @@ async def pull_settings(ls) -> None:
 
 def apply(ls, settings: dict) -> None:
     ls.set_editor_settings(settings)
+    reanalyse(ls)
+
+
+def reanalyse(ls) -> None:
+    """Settings changed: every answer may differ (diagnostics, inlay hints)."""
     for doc in ls.documents:
         ls.forget(doc.uri)
     diagnostics.refresh(ls)
+    ws = ls.client_capabilities.workspace
+    if ws and ws.inlay_hint and ws.inlay_hint.refresh_support:
+        ls.workspace_inlay_hint_refresh(None)
+
+
+async def watch_config_files(ls) -> None:
+    """Ask the client to report changes to sip-lsp.toml (when it can register watchers)."""
+    ws = ls.client_capabilities.workspace
+    if not (ws and ws.did_change_watched_files and ws.did_change_watched_files.dynamic_registration):
+        return
+    await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
+        id="sip-lsp-config", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_NAME}")]))]))
 
 
 def register(server) -> None:
@@ -52,6 +72,14 @@ def register(server) -> None:
     def initialized(ls, params: types.InitializedParams):
         if _pulls_configuration(ls):
             _fetch(ls)
+        ls.tasks.add(asyncio.ensure_future(_quietly(ls, watch_config_files(ls), "watching sip-lsp.toml")))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded()
+    def did_change_watched_files(ls, params: types.DidChangeWatchedFilesParams):
+        if any(change.uri.endswith(CONFIG_NAME) for change in params.changes):
+            ls.set_editor_settings(ls.editor_settings)  # drops cached sip-lsp.toml and catalogues
+            reanalyse(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     @guarded()
@@ -60,6 +88,14 @@ def register(server) -> None:
             _fetch(ls)
         elif isinstance(params.settings, dict):
             apply(ls, params.settings)
+
+
+async def _quietly(ls, job, what: str) -> None:
+    """An optional round trip: if the client refuses, say so in the log and carry on."""
+    try:
+        await job
+    except Exception as exc:
+        ls.log(f"sip-lsp: {what}: {exc}", types.MessageType.Info)
 
 
 def _fetch(ls) -> None:

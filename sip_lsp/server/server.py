@@ -183,6 +183,7 @@ class SipLanguageServer(LanguageServer):
         self.editor_settings = settings
         self.generation += 1
         self._configs.clear()
+        self._catalogs.clear()
         self._shown.clear()
 
     def settings_for(self, path: str | None):
