@@ -20,13 +20,13 @@ REPLY_FUNCS = frozenset({"sl_send_reply", "send_reply", "t_reply", "sl_reply", "
                          "send_reply_mode", "t_reply_with_body", "sl_reply_with_body"})
 # Calls that add a header to the next reply: append_to_reply, or a challenge function
 # that builds WWW-/Proxy-Authenticate (auth module).
-HEADER_APPENDS = frozenset({"append_to_reply", "www_challenge", "proxy_challenge", "auth_challenge",
-                            "consume_credentials_challenge"})
-# Location/routing lookups whose failure is a local miss.
+HEADER_APPENDS = frozenset({"append_to_reply", "www_challenge", "proxy_challenge", "auth_challenge"})
+# Location/routing lookups whose failure is a local miss (registrar, drouting, dispatcher,
+# alias_db, lcr, dialplan, enum, domain, carrierroute).
 LOOKUPS = frozenset({"lookup", "lookup_branches", "lookup_to_dset", "registered", "do_routing",
-                     "ds_select_dst", "ds_select_domain", "ds_select", "alias_db_lookup",
-                     "alias_lookup", "load_gws", "dp_translate", "lcr_route", "route_to_gw",
-                     "enum_query", "lookup_domain", "cr_route", "pdt_translate"})
+                     "route_to_gw", "ds_select_dst", "ds_select_domain", "ds_select",
+                     "alias_db_lookup", "load_gws", "dp_translate", "enum_query", "lookup_domain",
+                     "cr_route"})
 REF_KINDS = {"route": "route", "t_on_failure": "failure_route", "t_on_branch": "branch_route",
              "t_on_reply": "onreply_route", "t_on_branch_failure": "branch_failure_route"}
 _RETURN_CODE = frozenset({"$rc", "$retcode", "$?"})

@@ -16,12 +16,12 @@ from sip_lsp.dialects.ser.syntax import (
 )
 from sip_lsp.model import FINAL_CODES, FailoverKind, FailoverSite, GuardFix, Span
 
+# dispatcher, drouting, lcr, load_balancer, tm serial forking (Kamailio), core (OpenSIPS).
 NEXT_DESTINATION = frozenset({"ds_next_dst", "ds_next_domain", "use_next_gw", "next_gw", "lb_next",
-                              "t_next_contacts", "t_next_contact_flow", "next_branches",
-                              "dr_next_gw"})
-NEW_BRANCH = frozenset({"t_relay", "t_relay_to", "t_relay_to_udp", "t_relay_to_tcp", "t_relay_to_tls",
-                        "t_relay_to_sctp", "t_relay_to_avp", "t_forward_nonack", "append_branch",
-                        "t_reuse_branch", "t_replicate"})
+                              "t_next_contacts", "t_next_contact_flow", "next_branches"})
+# tm functions allowed in FAILURE_ROUTE that start a new branch (tm.c cmds: t_relay*,
+# t_relay_to_<proto>); core append_branch.
+NEW_BRANCH = frozenset({"t_relay", "t_relay_to", "append_branch", "t_reuse_branch"})
 AUTH = frozenset({"uac_auth"})
 REWRITES = frozenset({"rewritehostport", "rewriteuri", "seturi", "sethostport", "rewritehost",
                       "sethost", "rewriteuser", "setuser", "rewritehostporttrans", "sethostporttrans"})
