@@ -217,3 +217,18 @@ def test_clearing_the_destination_is_not_a_rewrite():
     assert only(analyze(text), "t_relay").rewrites_target
     text = failure('\tif (t_check_status("486")) {\n\t\trewritehostport("vm.example.com:5060");\n\t\tt_relay();\n\t}\n')
     assert only(analyze(text), "t_relay").rewrites_target
+
+
+def test_guard_on_a_one_line_handler_goes_right_after_the_brace():
+    text = 'request_route {\n\tt_on_failure("F");\n}\nfailure_route[F] { ds_next_dst(); }\n'
+    guard = only(analyze(text), "ds_next_dst").guard
+    assert text[guard.offset - 1] == "{"
+    fixed = text[:guard.offset] + guard.texts["6xx"] + text[guard.offset:]
+    assert only(analyze(fixed), "ds_next_dst").codes == FINAL_CODES - SIX
+
+
+def test_guard_keeps_crlf_line_endings():
+    text = failure("\tds_next_dst();\n").replace("\n", "\r\n")
+    guard = only(analyze(text), "ds_next_dst").guard
+    assert text[guard.offset - 3:guard.offset] == "{\r\n"
+    assert guard.texts["cancel"] == "\tif (t_is_canceled()) {\r\n\t\texit;\r\n\t}\r\n"

@@ -282,7 +282,10 @@ def _guard(rd: RouteDef, flavor: str) -> GuardFix:
     text, route = rd.text, rd.route
     brace = route.open
     nl = text.find("\n", brace)
-    offset = len(text) if nl == -1 else nl + 1
+    eol = "\r\n" if nl > 0 and text[nl - 1] == "\r" else "\n"
+    rest = text[brace + 1:len(text) if nl == -1 else nl].strip()
+    inline = nl == -1 or (rest and not rest.startswith(("#", "//", "/*")))
+    offset = brace + 1 if inline else nl + 1
     indent = ""
     k = offset
     while k < len(text):
@@ -298,10 +301,10 @@ def _guard(rd: RouteDef, flavor: str) -> GuardFix:
     indent = indent or "\t"
     unit = "\t" if indent.startswith("\t") else indent
     cancel = "t_was_cancelled()" if flavor == "opensips" else "t_is_canceled()"
-    lead = "" if nl != -1 else "\n"
+    lead = eol if inline else ""
 
     def guard(test: str) -> str:
-        return f"{lead}{indent}if ({test}) {{\n{indent}{unit}exit;\n{indent}}}\n"
+        return f"{lead}{indent}if ({test}) {{{eol}{indent}{unit}exit;{eol}{indent}}}{eol}"
 
     return GuardFix(rd.base + offset, {"6xx": guard('t_check_status("6[0-9][0-9]")'),
                                        "cancel": guard(cancel)}, rd.path)
