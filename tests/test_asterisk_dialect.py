@@ -228,3 +228,9 @@ def test_detects_an_included_fragment_without_context():
     assert detect("exten => 100,1,Dial(PJSIP/100)\n same => n,Hangup()\n", "/x/internal-exts.conf") == "asterisk"
     assert detect("exten = _X.,n(dial),Dial(PJSIP/a)\n", "/x/part.conf") == "asterisk"
     assert detect("port=5060\nexten=5060\n", "/x/some.conf") == "unknown"
+
+
+def test_unusable_include_names_are_skipped(tmp_path):
+    text = '#include "\x00x.conf"\n#include "' + "a" * 5000 + '.conf"\n[c]\nexten => 1,1,Hangup(17)\n'
+    a = run(text, str(tmp_path / "extensions.conf"), root=str(tmp_path))
+    assert [c.cause for c in a.cause_sites] == ["USER_BUSY"] and a.included == []

@@ -96,7 +96,10 @@ def _includer(ctx, analysis: Analysis):
 
     def include(name: str, span: Span) -> tuple[str, str] | None:
         folder = os.path.dirname(span.path) if span.path else base
-        path = os.path.realpath(os.path.join(folder, name))
+        try:
+            path = os.path.realpath(os.path.join(folder, name))
+        except (OSError, ValueError):  # a NUL byte or an unusable name
+            return None
         if not any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
             if span.path is None:
                 analysis.notes.append(Note(span, _note_text(ctx, "note_include_outside", name=name)))
