@@ -245,3 +245,13 @@ def test_hangupcause_test_narrows_by_cause_number():
             ' same => n,Hangup()\n same => n(next),Dial(PJSIP/b)\n')
     [site] = run(text).failover_sites
     assert 503 in site.codes and max(site.codes) < 600
+
+
+def test_tables_follow_the_catalogue_given(tmp_path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("engines:\n  asterisk:\n    causes:\n      - {name: USER_BUSY, number: 17, from_sip: [486, 600, 604]}\n"
+                     "    dialstatus:\n      - {value: BUSY, summary: busy, causes: [USER_BUSY], failed: true}\n")
+    from sip_lsp.catalog import load_catalog
+    custom = tables(load_catalog([str(extra)]))
+    assert 604 in custom.status_codes["BUSY"]
+    assert 604 not in tables(default_catalog()).status_codes["BUSY"]

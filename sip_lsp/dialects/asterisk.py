@@ -90,7 +90,7 @@ def _includer(ctx, analysis: Analysis):
     # No document path and no workspace root: nothing is inside, nothing is read (not even the cwd).
     base = os.path.dirname(ctx.path) if ctx.path else (ctx.root or "")
     roots = [os.path.realpath(r) for r in (ctx.root, base) if r]
-    seen = ctx.seen
+    seen = set(ctx.seen)  # a copy: analysing the same text twice gives the same facts
     if ctx.path:
         seen.add(os.path.realpath(ctx.path))
 

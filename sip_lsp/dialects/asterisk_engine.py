@@ -21,15 +21,18 @@ class Tables:
     by_number: tuple[str, ...]                  # canonical names in table order (ast_str2cause)
 
 
-_CACHE: dict[int, Tables] = {}
+# catalogue id -> (catalogue, tables); holding the catalogue keeps its id from
+# being reused by a newer one. A few entries: user catalogues get reloaded.
+_CACHE: dict[int, tuple[object, Tables]] = {}
+_CACHE_SIZE = 4
 
 
 def tables(catalog: object | None) -> Tables | None:
     """The Asterisk tables of `catalog` (the built-in one when None)."""
     catalog = catalog or default_catalog()
     cached = _CACHE.get(id(catalog))
-    if cached is not None:
-        return cached
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
     engine = getattr(catalog, "engines", {}).get("asterisk")
     if engine is None:
         return None
@@ -53,7 +56,9 @@ def tables(catalog: object | None) -> Tables | None:
         sip_names={k.upper(): v for k, v in raw.get("sip_names", {}).items()},
         by_number=tuple(c.name for c in sorted(engine.causes.values(), key=lambda c: c.number)),
     )
-    _CACHE[id(catalog)] = result
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[id(catalog)] = (catalog, result)
     return result
 
 
