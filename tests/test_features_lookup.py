@@ -54,3 +54,27 @@ def test_completion_contexts():
     items = completions_at(line + '", "Busy")', len(line), 0, "kamailio", catalog)
     assert next(i for i in items if i.label == "486").insert_text == '486"'
     assert completions_at("xlog(", 5, 0, "kamailio", catalog) == []
+
+
+def test_bare_number_hovers_on_a_reply_line_only():
+    text = 'xlog("reply code 486 seen");\n$var(x) = 486;\n'
+    analysis = Analysis(dialect="kamailio", text=text)
+    catalog = default_catalog()
+    found = hover_at(analysis, SiteIndex(analysis), text.index("486") + 1, catalog)
+    assert found is not None and "Busy Here" in found.markdown
+    assert hover_at(analysis, SiteIndex(analysis), text.rindex("486") + 1, catalog) is None
+
+
+def test_asterisk_goto_finds_the_extension_in_the_named_context():
+    from sip_lsp.config import Settings
+    from sip_lsp.features import definition_at
+    from sip_lsp.lint import lint
+
+    text = ("[main]\nexten => s,1,Goto(other,s,1)\n same => n,Goto(s,1)\n\n"
+            "[other]\nexten => s,1,Hangup(17)\n")
+    analysis = lint(text, "/tmp/extensions.conf", Settings(), default_catalog()).analysis
+    index = SiteIndex(analysis)
+    [target] = definition_at(analysis, index, text.index("other,s") + 6)
+    assert target.start == text.index("s,1,Hangup")
+    [local] = definition_at(analysis, index, text.index("Goto(s,1)") + 5)
+    assert local.start == text.index("s,1,Goto")

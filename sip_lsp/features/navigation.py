@@ -56,7 +56,35 @@ def definition_at(analysis: Analysis, index: SiteIndex, offset: int) -> list[Spa
     if hit is None or not isinstance(hit.fact, Reference):
         return []
     ref = hit.fact
-    return [b.name_span for b in _blocks(analysis) if b.name == ref.name and _same(b.kind, ref.kind)]
+    candidates = _blocks(analysis)
+    scope = _scope(analysis, ref)
+    if scope is not None:
+        candidates = _blocks_in(scope)
+    return [b.name_span for b in candidates if b.name == ref.name and _same(b.kind, ref.kind)]
+
+
+def _blocks_in(block: Block):
+    stack = list(block.children)
+    while stack:
+        child = stack.pop()
+        yield child
+        stack.extend(child.children)
+
+
+def _scope(analysis: Analysis, ref: Reference) -> Block | None:
+    """The block a nested name is looked up in: Goto(ctx,exten,1) names ctx just before
+    exten; a bare Goto(exten,1) stays in the enclosing block. None: search everywhere."""
+    if ref.kind != "extension" or ref.span.path is not None:
+        return None
+    text = analysis.text
+    for other in analysis.references:
+        if other.kind == "context" and other.span.path is None and other.span.end <= ref.span.start \
+                and text[other.span.end:ref.span.start].strip() == ",":
+            return next((b for b in analysis.blocks if b.kind == "context" and b.name == other.name), None)
+    for block in analysis.blocks:
+        if block.span.path is None and block.span.start <= ref.span.start < block.span.end:
+            return block
+    return None
 
 
 def references_to(analysis: Analysis, index: SiteIndex, offset: int, include_declaration: bool = True) -> list[Span]:
