@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 from fixtures.ser.kit import analyze, at, failure
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sip_lsp.dialects.ser.status_regex import admits, literal_codes, named, to_python
 from sip_lsp.model import ALL_CODES
@@ -105,3 +107,53 @@ def test_intervals():
     assert admits("^6[0-9]{2}$") == frozenset(range(600, 700))
     assert admits("^40{,1}4$") == {404}
     assert admits("4{}") is None
+
+
+# The engines compile t_check_status patterns with glibc regcomp(REG_EXTENDED): use it as the oracle.
+def _libc():
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    libc = ctypes.CDLL(name)
+    return libc if hasattr(libc, "regcomp") and hasattr(libc, "regexec") else None
+
+
+LIBC = _libc()
+
+
+def posix_admits(pattern):
+    import ctypes
+
+    regex_t = ctypes.create_string_buffer(1024)
+    if LIBC.regcomp(regex_t, pattern.encode(), 1 | 8) != 0:  # REG_EXTENDED | REG_NOSUB
+        return None
+    try:
+        return frozenset(c for c in ALL_CODES if LIBC.regexec(regex_t, str(c).encode(), 0, None, 0) == 0)
+    finally:
+        LIBC.regfree(regex_t)
+
+
+needs_libc = pytest.mark.skipif(LIBC is None, reason="no C library regcomp")
+
+
+@needs_libc
+@pytest.mark.parametrize("pattern", [
+    "6", "[45].*", "^(486|408)$", "[[:digit:]]", r"4\d\d", r"[\d]", "a**", "4{,}", "4{,2}", "4{2,1}",
+    "(4)\\1", "(4)\\2", "\\1(4)", "[]a]", "[^]a]", "^*", "4)", "x|", "()", "[[.4.]]", "[[=4=]]",
+    "4??", "4*+", r"\w", r"\(", "{1}", "4{", "[a-", "(4|)", "[[:alpha:]]",
+])
+def test_translation_agrees_with_glibc(pattern):
+    assert admits(pattern) == posix_admits(pattern)
+
+
+@needs_libc
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["4", "6", "0", "8", "[", "]", "^", "$", "(", ")", "|", "*", "+", "?",
+                                 ".", "{", "}", ",", "1", "2", "-", "[:digit:]", ":", "a"]),
+                min_size=1, max_size=8))
+def test_random_patterns_agree_with_glibc(parts):
+    pattern = "".join(parts)
+    assert admits(pattern) == posix_admits(pattern)

@@ -8,6 +8,7 @@ We translate the ERE to Python `re` and evaluate it on every code 100-699.
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 
 from sip_lsp.model import ALL_CODES
@@ -28,34 +29,61 @@ class PatternError(ValueError):
 
 
 def to_python(ere: str) -> str:
-    """Translate a POSIX ERE into an equivalent Python pattern."""
-    out: list[str] = []
+    """Translate a POSIX ERE into an equivalent Python pattern.
+
+    Output is kept as atoms so that a quantifier on a quantified atom (`a**`,
+    legal in POSIX) becomes `(?:a*)*` rather than a Python error or a
+    possessive/lazy quantifier.
+    """
+    atoms: list[str] = []
+    quantified: list[bool] = []
+    groups: list[int] = []
     i, n = 0, len(ere)
     while i < n:
         c = ere[i]
+        if c in "*+?{":
+            if c == "{":
+                m = _INTERVAL.match(ere, i)
+                if not m or not (m.group(1) or m.group(2)):  # glibc reads {,n} as {0,n}
+                    raise PatternError("bad interval")
+                low, comma, high = m.group(1), m.group(2), m.group(3)
+                q = f"{{{low or 0},{high or ''}}}" if comma else m.group()
+                i = m.end()
+            else:
+                q, i = c, i + 1
+            if not atoms or atoms[-1] in ("(", "|", "^"):
+                raise PatternError("nothing to repeat")
+            atoms[-1] = f"(?:{atoms[-1]}){q}" if quantified[-1] else atoms[-1] + q
+            quantified[-1] = True
+            continue
         if c == "\\":
             if i + 1 >= n:
                 raise PatternError("trailing backslash")
             e = ere[i + 1]
-            if e.isdigit() and e != "0":
-                out.append("\\" + e)
-            else:
-                out.append(_GNU_ESCAPES.get(e, re.escape(e)))
+            # a back-reference, grouped so that digits after it stay literal
+            atom = f"(?:\\{e})" if e.isdigit() and e != "0" else _GNU_ESCAPES.get(e, re.escape(e))
             i += 2
         elif c == "[":
-            j, text = _bracket(ere, i)
-            out.append(text)
-            i = j
-        elif c in "{":
-            m = re.match(r"\{(\d*)(,(\d*))?\}", ere[i:])
-            if not m or not (m.group(1) or m.group(3)):  # glibc reads {,n} as {0,n}
-                raise PatternError("bad interval")
-            out.append(m.group())
-            i += m.end()
-        else:
-            out.append(c)
+            i, atom = _bracket(ere, i)
+        elif c == "(":
+            groups.append(len(atoms))
+            atom, i = "(", i + 1
+        elif c == ")":
+            if groups:
+                k = groups.pop()
+                atom = "".join(atoms[k:]) + ")"
+                del atoms[k:], quantified[k:]
+            else:  # glibc: an unmatched `)` in an ERE is an ordinary character
+                atom = "\\)"
             i += 1
-    return "".join(out)
+        else:
+            atom, i = c, i + 1
+        atoms.append(atom)
+        quantified.append(False)
+    return "".join(atoms)
+
+
+_INTERVAL = re.compile(r"\{(\d*)(,(\d*))?\}")
 
 
 def _bracket(ere: str, i: int) -> tuple[int, str]:
@@ -98,7 +126,9 @@ def _bracket(ere: str, i: int) -> tuple[int, str]:
 def compile_ere(ere: str) -> re.Pattern[str] | None:
     """The Python regex for `ere`, or None when the engine would reject it."""
     try:
-        return re.compile(to_python(ere))
+        with warnings.catch_warnings():  # Python's "possible set difference" hints
+            warnings.simplefilter("ignore")
+            return re.compile(to_python(ere))
     except (PatternError, re.error, RecursionError, OverflowError):
         return None
 
