@@ -27,6 +27,8 @@ def serve(args) -> int:
     if getattr(args, "log_file", None):
         logging.basicConfig(filename=args.log_file, level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # pygls logs every message body at INFO: megabytes per edit of a large file.
+        logging.getLogger("pygls").setLevel(logging.WARNING)
     server = build()
     tcp = getattr(args, "tcp", None)
     if tcp:
