@@ -1,0 +1,83 @@
+"""The language server through a real stdio client (bench/lsp.py's), as suite rows.
+
+Initialize from a cold start (floor: a bare pygls server); one-character edit
+-> publishDiagnostics on 10k and 100k generated Kamailio lines (floor: the
+server's debounce plus a no-op round trip); hover p50/p99 on the 100k-line
+document against an empty-result hover on the same connection; the server's
+RSS (VmRSS) with only the 100k-line document open (floor: RSS after
+initialize).
+
+    .venv/bin/python bench/editor.py
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+import lsp
+from common import pct, print_table, progress, row
+from generate import generate
+
+EDIT_GOALS_MS = {10_000: 30, 100_000: 150}
+EDITS = {10_000: 10, 100_000: 5}
+
+
+def _debounce_ms() -> float:
+    from sip_lsp.server.sync import DEBOUNCE
+
+    return DEBOUNCE * 1e3
+
+
+def measure(hovers: int = 300) -> list[dict]:
+    progress("initialize, cold, 5 runs each of sip-lsp and a bare pygls server")
+    init, bare = lsp.bench_initialize(), lsp.bench_initialize(command=lsp.BARE)
+    rows = [row("LSP initialize answered, cold start (median of 5)", init * 1e3, "ms", "< 600 ms",
+                f"bare pygls {bare * 1e3:.0f} ms", init < 0.6)]
+    client = lsp.Client()
+    try:
+        client.initialize()
+        idle_rss = client.rss_mb()
+        empty = _empty_round_trips(client, 50)
+        floor = _debounce_ms() + statistics.median(empty) * 1e3
+        for size, goal in EDIT_GOALS_MS.items():
+            text = generate("kamailio", size)
+            uri = f"file:///bench/kamailio-{size}.cfg"
+            progress(f"open {size:,} lines, then {EDITS[size]} one-character edits")
+            opened = lsp.open_doc(client, uri, text)
+            rows.append(row(f"LSP open -> diagnostics, {size // 1000}k lines", opened * 1e3, "ms"))
+            edits = lsp.bench_edits(client, uri, text, EDITS[size])
+            p50 = statistics.median(edits) * 1e3
+            rows.append(row(f"LSP edit -> diagnostics p50, {size // 1000}k lines", p50, "ms", f"< {goal} ms",
+                            f"debounce + no-op {floor:.1f} ms", p50 < goal, note=f"max {max(edits) * 1e3:.0f} ms"))
+            if size != max(EDIT_GOALS_MS):
+                client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+                continue
+            progress(f"{hovers} hovers on {size:,} lines, each beside an empty-result request")
+            hover, empty = lsp.bench_hovers(client, uri, text, hovers)
+            h50, e50 = statistics.median(hover), statistics.median(empty)
+            rows.append(row(f"LSP hover p50, {size // 1000}k lines", h50 * 1e3, "ms", f"<= {1.5 * e50 * 1e3:.2f} ms",
+                            f"no-op {e50 * 1e3:.2f} ms", h50 <= 1.5 * e50, note=f"{h50 / e50:.2f}x no-op"))
+            rows.append(row(f"LSP hover p99, {size // 1000}k lines", pct(hover, 99) * 1e3, "ms", "",
+                            f"no-op p99 {pct(empty, 99) * 1e3:.2f} ms"))
+            rss = client.rss_mb()
+            rows.append(row(f"LSP server RSS, {size // 1000}k lines open", rss, "MB", "< 150 MB",
+                            f"idle {idle_rss:.0f} MB", rss < 150))
+    finally:
+        client.close()
+    return rows
+
+
+def _empty_round_trips(client: lsp.Client, count: int) -> list[float]:
+    out = []
+    for _ in range(count):
+        start = time.perf_counter()
+        client.request("textDocument/hover", {"textDocument": {"uri": "file:///not-open.cfg"},
+                                              "position": {"line": 0, "character": 0}})
+        out.append(time.perf_counter() - start)
+    return out
+
+
+if __name__ == "__main__":
+    print_table(measure())
+    sys.exit(0)
