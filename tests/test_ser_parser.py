@@ -187,3 +187,13 @@ def test_half_typed_line_keeps_the_rest_of_the_block():
     text = 'route[A] {\n\tsl_send_reply("40\n\tsl_send_reply("480", "Away");\n}\n'
     codes = [c.text for c in analyze(text).code_sites]
     assert "480" in codes
+
+
+def test_commented_out_route_is_not_a_block():
+    text = ("/*\nroute[OLD] {\n\tsl_send_reply(\"404\", \"x\");\n}\n/* nested */\n"
+            "failure_route[GONE] {\n\tds_next_dst();\n}\n*/\n"
+            "# /* not a block comment start\nroute[NEW] {\n\tsl_send_reply(\"480\", \"y\");\n}\n")
+    an = analyze(text)
+    assert [b.name for b in an.blocks] == ["NEW"]
+    assert [c.code for c in an.code_sites] == [480]
+    assert an.failover_sites == []

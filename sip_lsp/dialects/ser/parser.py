@@ -26,8 +26,9 @@ ROUTE_KINDS = frozenset({
     "startup_route", "timer_route", "onsend_route",
 })
 # A block header is `<prefix>route[name] {` at the start of a line; searching for the
-# literal "route" first keeps the split a fast C-level scan.
-_HEADER = re.compile(r"route[ \t]*(?:\[[^\]\n]{0,256}\]|\([^)\n]{0,256}\))?\s*\{")
+# literal "route" first keeps the split a fast C-level scan. Block comments are
+# tracked (they nest, as in cfg.lex) so a commented-out route is not a block.
+_HEADER = re.compile(r"route[ \t]*(?:\[[^\]\n]*\]|\([^)\n]*\))?\s*\{")
 _HEADER_PREFIXES = frozenset({
     "", "request_", "failure_", "branch_failure_", "branch_", "onreply_", "reply_", "event_",
     "error_", "local_", "startup_", "timer_", "onsend_",
@@ -45,17 +46,35 @@ def split(text: str) -> list[int]:
     """Chunk start offsets: 0, then the start of each line holding a block header."""
     starts = [0]
     rfind = text.rfind
-    line = scanned = 0
-    judged = -1      # a line whose first header was judged: later ones on it cannot start a chunk
+    events = _comment_marks(text)
+    k, depth = 0, 0
     for m in _HEADER.finditer(text):
-        nl = rfind("\n", scanned, m.start())
-        line, scanned = (nl + 1 if nl != -1 else line), m.start()
-        if line == judged:
-            continue
-        judged = line
-        if text[line:m.start()].lstrip(" \t") in _HEADER_PREFIXES and line > starts[-1]:
+        pos = m.start()
+        while k < len(events) and events[k][0] < pos:
+            at, step = events[k]
+            k += 1
+            if step < 0:
+                depth = max(depth - 1, 0)
+            else:
+                prefix = text[rfind("\n", 0, at) + 1:at]
+                if "#" not in prefix and "//" not in prefix:  # not inside a line comment
+                    depth += 1
+        line = rfind("\n", 0, pos) + 1
+        if depth == 0 and text[line:pos].lstrip(" \t") in _HEADER_PREFIXES and line > starts[-1]:
             starts.append(line)
     return starts
+
+
+def _comment_marks(text: str) -> list[tuple[int, int]]:
+    """Offsets of `/*` (+1) and `*/` (-1) in order (str.find: far faster than a regex here)."""
+    marks = []
+    for mark, step in (("/*", 1), ("*/", -1)):
+        i = text.find(mark)
+        while i != -1:
+            marks.append((i, step))
+            i = text.find(mark, i + 2)
+    marks.sort()
+    return marks
 
 
 class Parsed:
