@@ -247,11 +247,10 @@ class SipLanguageServer(LanguageServer):
             return cached
         return None
 
-    def _lint(self, doc: Document, lines: LineIndex, version: int | None, generation: int) -> Analysed:
+    def _lint(self, doc: Document, lines: LineIndex, version: int | None, generation: int, settings,
+              catalog) -> Analysed:
         from sip_lsp.lint import lint
 
-        settings = self.settings_for(doc.path)
-        catalog = self.catalog_for(settings)
         started = time.perf_counter()
         result = lint(lines.text, doc.path, settings, catalog, read=self.read, root=self.root)
         return Analysed(version, generation, result, Positions(lines, doc.codec), catalog, settings,
@@ -267,7 +266,9 @@ class SipLanguageServer(LanguageServer):
         cached = self._fresh(doc)
         if cached is not None:
             return cached
-        return self._store(doc, self._lint(doc, doc.lines, doc.version, self.generation))
+        settings = self.settings_for(doc.path)
+        return self._store(doc, self._lint(doc, doc.lines, doc.version, self.generation, settings,
+                                           self.catalog_for(settings)))
 
     async def analysed_async(self, doc: Document) -> Analysed:
         """Like `analysed`, but lints in a worker thread so requests keep being answered.
@@ -280,10 +281,12 @@ class SipLanguageServer(LanguageServer):
             return cached
         from sip_lsp.lint import lint  # noqa: F401 - import in this thread, not the worker
 
-        self.catalog_for(self.settings_for(doc.path))  # settle problems here: the worker must not message
+        # Settings and catalogue are resolved here: only this thread may message the client.
+        settings = self.settings_for(doc.path)
+        catalog = self.catalog_for(settings)
         lines, version, generation = doc.lines, doc.version, self.generation
         analysed = await asyncio.get_running_loop().run_in_executor(
-            self.linter, self._lint, doc, lines, version, generation)
+            self.linter, self._lint, doc, lines, version, generation, settings, catalog)
         if doc.lines is lines and self.generation == generation:
             self._store(doc, analysed)
         return analysed
