@@ -122,7 +122,7 @@ class _Builder:
         """Resolve an include: inside the workspace, not seen before, readable."""
         ctx = self.ctx
         base_file = including or ctx.path
-        if not name:
+        if not name or "\0" in name:  # a NUL byte: no file has that name (realpath would raise)
             return None
         if not os.path.isabs(name):
             if not base_file:
