@@ -241,7 +241,7 @@ def _read_text(path: str) -> str | None:
     """An included file's text, or None when it cannot be read."""
     try:
         data = read_bytes(path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the name
         return None
     return None if data is None else decode(data)[0]
 
