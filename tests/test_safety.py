@@ -179,3 +179,13 @@ def test_catastrophic_status_regexes_finish(tmp_path):
     assert "Traceback" not in proc.stderr
     assert proc.returncode in (0, 1), proc.stderr
     assert '"rule"' in proc.stdout
+
+
+@pytest.mark.parametrize("text", ['#!KAMAILIO\ninclude_file "\0routes.cfg"\nimport_file "/etc/\0x.cfg"\n',
+                                  '#include "\0extensions_custom.conf"\n#include /etc/\0x.conf\n[c]\nexten => s,1,Hangup(17)\n'],
+                         ids=["ser", "asterisk"])
+def test_include_names_with_nul_bytes(text, tmp_path):
+    """Regression (found by test_fuzz): realpath raised ValueError on a NUL byte in an include name."""
+    result = lint_checked(text, None, str(tmp_path / ("a.cfg" if "KAMAILIO" in text else "extensions.conf")),
+                          root=str(tmp_path))
+    assert result.analysis.dialect in ("kamailio", "asterisk") and result.analysis.included == []
