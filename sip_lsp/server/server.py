@@ -7,6 +7,7 @@ returns the lint result for the document's current version (cached), and
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import time
@@ -27,6 +28,9 @@ from sip_lsp.text import LineIndex, decode
 log = logging.getLogger("sip_lsp.server")
 
 SECTION = "sipLsp"
+# Documents above this many characters freeze the heap after analysis (see _freeze_heap).
+_BIG = 500_000
+_COLLECT_EVERY = 32
 # Included files larger than this are not read (a misdirected include of a dump).
 _MAX_INCLUDE = 32 * 1024 * 1024
 
@@ -103,6 +107,7 @@ class SipLanguageServer(LanguageServer):
         self._configs: dict[str, object] = {}
         self._catalogs: dict[tuple, object] = {}
         self._shown: set[str] = set()
+        self._frozen = 0
         self.pending: dict[str, object] = {}  # uri -> asyncio.TimerHandle of a scheduled analysis
         self.published: dict[str, str] = {}   # uri -> result id last pushed
         # One worker: analyses run one at a time, off the event loop.
@@ -259,7 +264,23 @@ class SipLanguageServer(LanguageServer):
     def _store(self, doc: Document, analysed: Analysed) -> Analysed:
         if self.documents.get(doc.uri) is doc:
             self.analyses[doc.uri] = analysed
+            if len(doc.text) > _BIG:
+                self._freeze_heap()
         return analysed
+
+    def _freeze_heap(self) -> None:
+        """Take the analyses out of the cyclic GC's sight.
+
+        The analysis of a 100k-line file is millions of objects; every full
+        collection during the next lint walks them all (measured: lint 40% slower,
+        plus 0.5 s pauses). Analyses are acyclic, so reference counting still frees
+        them; a periodic full collection catches any cycle that slipped in.
+        """
+        self._frozen += 1
+        if self._frozen % _COLLECT_EVERY == 0:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
 
     def analysed(self, doc: Document) -> Analysed:
         """The lint result for the document's current version (cached by version)."""
