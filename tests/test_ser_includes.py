@@ -72,3 +72,8 @@ def test_include_cycle_is_cut(tmp_path):
 def test_missing_include_is_ignored(tmp_path):
     an = analyze('include_file "nope.cfg"\n', path=str(tmp_path / "k.cfg"), root=str(tmp_path))
     assert an.included == [] and an.notes == []
+
+
+def test_include_path_with_a_nul_byte_is_ignored(tmp_path):
+    an = analyze('include_file "\x00routes.cfg"\nroute[A] {\n}\n', path=str(tmp_path / "k.cfg"), root=str(tmp_path))
+    assert [b.name for b in an.blocks] == ["A"] and an.included == []
