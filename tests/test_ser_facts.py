@@ -189,3 +189,14 @@ def test_many_suppressions_map_to_their_lines():
     sup = analyze(text).suppressions
     assert sup.lines[1] == {"SC300"} and sup.lines[2] == {"SC300"}
     assert sup.lines[3 * 39 + 1] == {"SC304"}
+
+
+def test_digest_challenge_in_a_reply_phrase_counts_as_header_append():
+    text = 'route[A] {\n\tappend_to_reply("%$digest_challenge");\n\tsl_send_reply("401", "Unauthorized");\n}\n'
+    assert [c.has_header_append for c in sent(analyze(text))] == [True]
+
+
+def test_opensips_drouting_miss():
+    text = ('route {\n\tif (!do_routing(0)) {\n\t\tsend_reply(604, "No Route");\n\t\texit;\n\t}\n'
+            '\tsend_reply(200, "OK");\n}\n')
+    assert [(c.code, c.after_local_miss) for c in sent(analyze(text, "opensips"))] == [(604, True), (200, False)]
