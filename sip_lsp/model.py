@@ -113,6 +113,9 @@ class FailoverSite:
     guard: GuardFix | None = None
     # Engines where cancel is impossible to continue from (Asterisk) set this False.
     cancel_applies: bool = True
+    # An earlier failover action ran on every path to this one (`ds_next_dst()` then
+    # `t_relay()`): it is the same retry, judged once at the earlier action.
+    follows_failover: bool = False
     engine: str = ""                 # kamailio | opensips | asterisk | freeswitch
 
 

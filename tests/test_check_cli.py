@@ -91,7 +91,7 @@ def test_text_output_shows_location_source_and_caret():
                                "after 600 Busy Everywhere, 603 Decline, 604 Does Not Exist Anywhere, …")
     assert lines[1] == " 21 |         if (ds_next_dst()) {"
     assert lines[2] == "    |             ^^^^^^^^^^^^^"
-    assert lines[-1] == "Found 2 findings (2 fixable with --fix)."
+    assert lines[-1] == "Found 1 finding (1 fixable with --fix)."
 
 
 def test_exit_zero():

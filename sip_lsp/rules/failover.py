@@ -18,6 +18,8 @@ CHALLENGES = frozenset({401, 407})             # RFC 3261 §22.2-22.3
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     for site in analysis.failover_sites:
+        if site.follows_failover:
+            continue  # the same retry: judged at the action that started it
         if site.codes & GLOBAL_FAILURES:
             yield _global(site, ctx)
         if CANCELLED in site.codes and site.cancel_applies:

@@ -7,7 +7,7 @@ exit/return/drop or a final reply, and follows route(X) calls (recursion-safe).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sip_lsp.dialects.ser.conditions import case_test, status_test, status_var
 from sip_lsp.dialects.ser.facts import REPLY_FUNCS
@@ -43,6 +43,7 @@ class State:
     authenticated: bool = False
     rewrites: bool = False
     shaping: tuple[Span, ...] = ()
+    hunting: bool = False    # a failover action already ran on this path
 
 
 def _merge(a: State, b: State) -> State:
@@ -52,7 +53,7 @@ def _merge(a: State, b: State) -> State:
         return b
     shaping = a.shaping + tuple(s for s in b.shaping if s not in a.shaping)
     return State(a.codes | b.codes, a.authenticated and b.authenticated, a.rewrites and b.rewrites,
-                 shaping)
+                 shaping, a.hunting and b.hunting)
 
 
 _EMPTY = State(frozenset())
@@ -119,7 +120,7 @@ class _Flow:
             st = self.effect(node.value, st, env)
             clears = isinstance(node.value, Var) and node.value.text == "$null"
             if isinstance(node.target, Var) and node.target.text in TARGET_VARS and not clears:
-                st = State(st.codes, st.authenticated, True, st.shaping)
+                st = replace(st, rewrites=True)
             return st
         if isinstance(node, Switch):
             return self.switch(node, st, env)
@@ -142,7 +143,7 @@ class _Flow:
         for case in node.cases:
             if case.values is None:
                 has_default = True
-                entry = State(rest, st.authenticated, st.rewrites, st.shaping) if on_status else st
+                entry = replace(st, codes=rest) if on_status else st
             elif on_status:
                 admits: frozenset[int] = frozenset()
                 for v in case.values:
@@ -151,8 +152,8 @@ class _Flow:
                         admits |= t.admits
                         self._possible(env.span(t.start, t.end), st.codes)
                 rest = rest - admits
-                entry = State(st.codes & admits, st.authenticated, st.rewrites,
-                              st.shaping + (env.span(case.start, case.end),))
+                entry = replace(st, codes=st.codes & admits,
+                                shaping=st.shaping + (env.span(case.start, case.end),))
             else:
                 entry = st
             entry = _merge(fall, entry)
@@ -167,7 +168,7 @@ class _Flow:
                 fall = res
         out = _merge(out, fall)
         if not has_default:
-            out = _merge(out, State(rest, st.authenticated, st.rewrites, st.shaping) if on_status else st)
+            out = _merge(out, replace(st, codes=rest) if on_status else st)
         return out
 
     # -- conditions --------------------------------------------------------
@@ -201,7 +202,7 @@ class _Flow:
         if len(codes) == len(st.codes):
             return st
         shaping = st.shaping if test in st.shaping else st.shaping + (test,)
-        return State(codes, st.authenticated, st.rewrites, shaping)
+        return replace(st, codes=codes, shaping=shaping)
 
     def _possible(self, span: Span, codes: frozenset[int]) -> None:
         key = (span.start, span.path)
@@ -225,11 +226,11 @@ class _Flow:
         if name in NEXT_DESTINATION or name in NEW_BRANCH or name.startswith("t_relay_to"):
             kind = FailoverKind.NEXT_DESTINATION if name in NEXT_DESTINATION else FailoverKind.NEW_BRANCH
             self.record(node, kind, st, env)
-            return st
+            return replace(st, hunting=True)
         if name in AUTH:
-            return State(st.codes, True, st.rewrites, st.shaping)
+            return replace(st, authenticated=True)
         if name in REWRITES:
-            return State(st.codes, st.authenticated, True, st.shaping)
+            return replace(st, rewrites=True)
         if name in REPLY_FUNCS and _final_reply(node):
             return _EMPTY
         return st
@@ -259,11 +260,12 @@ class _Flow:
             s for s in st.shaping if s not in prev.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
         rewrites = st.rewrites if prev is None else prev.rewrites and st.rewrites
+        follows = st.hunting if prev is None else prev.follows_failover and st.hunting
         self.result.sites[key] = FailoverSite(
             span, node.name, kind, codes, block=self.name,
             authenticated=authenticated, rewrites_target=rewrites, shaping_tests=shaping,
             armed_by=self.armed_by, via=env.via, guard=self.guard, cancel_applies=True,
-            engine=self.flavor)
+            engine=self.flavor, follows_failover=follows)
 
 
 def _final_reply(call: Call) -> bool:
