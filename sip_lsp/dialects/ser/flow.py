@@ -27,6 +27,15 @@ REWRITES = frozenset({"rewritehostport", "rewriteuri", "seturi", "sethostport", 
                       "sethost", "rewriteuser", "setuser", "rewritehostporttrans", "sethostporttrans"})
 TARGET_VARS = ("$du", "$ru", "$rU", "$rd", "$fs")
 _MAX_DEPTH = 32
+# Code sets are shared: the few distinct sets a script produces would otherwise be
+# copied into every test and failover site (hundreds of MB on a 100k-line file).
+_SETS: dict[frozenset[int], frozenset[int]] = {}
+
+
+def _shared(codes: frozenset[int]) -> frozenset[int]:
+    if len(_SETS) > 4096:
+        _SETS.clear()
+    return _SETS.setdefault(codes, codes)
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,7 @@ def _merge(a: State, b: State) -> State:
     if not a.codes:
         return b
     shaping = a.shaping + tuple(s for s in b.shaping if s not in a.shaping)
-    return State(a.codes | b.codes, a.authenticated and b.authenticated, a.rewrites and b.rewrites,
+    return State(_shared(a.codes | b.codes), a.authenticated and b.authenticated, a.rewrites and b.rewrites,
                  shaping, a.hunting and b.hunting)
 
 
@@ -151,8 +160,8 @@ class _Flow:
                     if t is not None:
                         admits |= t.admits
                         self._possible(env.span(t.start, t.end), st.codes)
-                rest = rest - admits
-                entry = replace(st, codes=st.codes & admits,
+                rest = _shared(rest - admits)
+                entry = replace(st, codes=_shared(st.codes & admits),
                                 shaping=st.shaping + (env.span(case.start, case.end),))
             else:
                 entry = st
@@ -180,7 +189,7 @@ class _Flow:
         if test is not None:
             span = env.span(test.start, test.end)
             self._possible(span, st.codes)
-            t, f = st.codes & test.admits, st.codes - test.admits
+            t, f = _shared(st.codes & test.admits), _shared(st.codes - test.admits)
             return self._shaped(st, t, span), self._shaped(st, f, span)
         if isinstance(cond, Unary) and cond.op == "!":
             t, f = self.narrow(cond.operand, st, env)
@@ -207,7 +216,7 @@ class _Flow:
     def _possible(self, span: Span, codes: frozenset[int]) -> None:
         key = (span.start, span.path)
         prev = self.result.possible.get(key)
-        self.result.possible[key] = codes if prev is None else prev | codes
+        self.result.possible[key] = codes if prev is None else _shared(prev | codes)
 
     # -- calls ---------------------------------------------------------------
     def effect(self, node: Node | None, st: State, env: _Env) -> State:
@@ -255,7 +264,7 @@ class _Flow:
         span = env.span(node.start, node.end)
         key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
-        codes = st.codes if prev is None else prev.codes | st.codes
+        codes = st.codes if prev is None else _shared(prev.codes | st.codes)
         shaping = st.shaping if prev is None else prev.shaping + tuple(
             s for s in st.shaping if s not in prev.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
