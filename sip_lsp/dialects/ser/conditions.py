@@ -31,6 +31,9 @@ _CALL_TESTS = {
     "t_was_cancelled": ("cancelled", frozenset({487})),
 }
 _CODE3 = re.compile(r"\d{3}")
+# Node -> its test (None included); nodes come from the per-chunk parse cache.
+_TESTS: dict[Node | None, "Test | None"] = {}
+_TESTS_MAX = 200_000
 
 
 class Test:
@@ -54,7 +57,22 @@ def status_var(node: Node | None) -> bool:
 
 
 def status_test(node: Node | None, text: str) -> Test | None:
-    """The status test `node` is, or None (unknown conditions do not narrow)."""
+    """The status test `node` is, or None (unknown conditions do not narrow).
+
+    Memoised per node: parses are cached per chunk, so the fact collector, the
+    flow walk and every later analysis of an unchanged chunk share one answer.
+    """
+    try:
+        return _TESTS[node]
+    except KeyError:
+        pass
+    if len(_TESTS) > _TESTS_MAX:
+        _TESTS.clear()
+    test = _TESTS[node] = _status_test(node, text)
+    return test
+
+
+def _status_test(node: Node | None, text: str) -> Test | None:
     if isinstance(node, Call):
         if node.name in _CALL_TESTS:
             kind, admits = _CALL_TESTS[node.name]
