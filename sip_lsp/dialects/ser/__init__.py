@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 
-from sip_lsp.dialects.ser import flow, preprocessor
+from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.cache import ChunkCache
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
@@ -151,8 +151,8 @@ class _Builder:
         for h in self.handlers:
             kind, name, _, _ = _identity(h.route)
             try:
-                flow.analyze_handler(h, name, self.routes, self.flavor,
-                                     tuple(armed.get((kind, name), ())), result)
+                flow_cache.analyze(h, name, self.routes, self.flavor,
+                                   tuple(armed.get((kind, name), ())), result)
             except RecursionError:
                 continue
         an.failover_sites.extend(result.sites.values())
