@@ -16,24 +16,29 @@ from sip_lsp.model import GuardFix, Span
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
 _CALLS = re.compile(r"\broute\s*\(")
 _MAX = 20000
-# (route node, path, handler name, flavor) -> (base, sites, possible) as last computed.
-_CACHE: dict[tuple, tuple[int, list, list]] = {}
+# (route node, path, handler name, flavor) -> (base, sites, possible) as last computed,
+# or None for a handler that calls routes.
+_CACHE: dict[tuple, tuple[int, list, list] | None] = {}
+_UNSEEN = ()
 
 
 def analyze(h: flow.RouteDef, name: str, routes: dict, flavor: str, armed_by: tuple[Span, ...],
             result: flow.FlowResult) -> None:
     """`flow.analyze_handler`, from the cache when the handler's chunk was seen before."""
     route = h.route
-    if _CALLS.search(h.text, route.open, route.end):
-        flow.analyze_handler(h, name, routes, flavor, armed_by, result)
-        return
     key = (route, h.path, name, flavor)
-    hit = _CACHE.get(key)
-    if hit is None:
-        own = flow.FlowResult()
-        flow.analyze_handler(h, name, routes, flavor, armed_by, own)
+    hit = _CACHE.get(key, _UNSEEN)
+    if hit is _UNSEEN:
         if len(_CACHE) >= _MAX:
             _CACHE.clear()
+        if _CALLS.search(h.text, route.open, route.end):
+            hit = _CACHE[key] = None
+    if hit is None:
+        flow.analyze_handler(h, name, routes, flavor, armed_by, result)
+        return
+    if hit is _UNSEEN:
+        own = flow.FlowResult()
+        flow.analyze_handler(h, name, routes, flavor, armed_by, own)
         hit = _CACHE[key] = (h.base, list(own.sites.values()), list(own.possible.items()))
     elif hit[0] != h.base or any(s.armed_by != armed_by for s in hit[1]):
         hit = _CACHE[key] = _moved(hit, h.base, armed_by)
