@@ -8,7 +8,6 @@ when the token is one (603 -> CALL_REJECTED), or a near spelling.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from sip_lsp.model import Analysis, CauseSite, Edit, Finding, Fix
@@ -43,5 +42,7 @@ def _guess(site: CauseSite, ctx: RuleContext) -> str | None:
     if token.isdigit() and len(token) == 3 and 300 <= int(token) <= 699:
         cause = engine.cause_for_sip(int(token))
         return cause.name if cause else None
+    import difflib  # only for an unknown cause; keeps `check` start-up lean
+
     close = difflib.get_close_matches(token.upper(), list(engine.causes), n=1, cutoff=_CLOSE)
     return close[0] if close else None
