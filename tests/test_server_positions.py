@@ -47,7 +47,6 @@ async def test_crlf_and_tabs_give_the_same_ranges(client):
     doc_uri, _ = open_document(client, "crlf.cfg", text.replace("\n", "\r\n"))
     starts = [d.range.start for d in await diagnostics(client, doc_uri, 1) if d.code == "SC301"]
     assert at(text, "ds_next_dst") in starts
-    assert at(text, "t_relay") in starts
 
 
 async def test_utf16_is_the_default(client):

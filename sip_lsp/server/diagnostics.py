@@ -67,21 +67,12 @@ def diagnostics_for(ls, doc, analysed) -> list[types.Diagnostic]:
     cached = getattr(analysed, "_diagnostics", None)
     if cached is not None:
         return cached
-    # Findings above an edit are equal to the last version's: reuse their conversion.
-    memo = ls.diagnostic_memo.get(doc.uri)
-    if memo is None or memo[0] != analysed.generation:
-        memo = (analysed.generation, {})
-    previous, current = memo[1], {}
+    # No reuse across versions: an equal Finding (same offsets) can sit on another
+    # line or column after an edit above it.
     out = []
     for finding in analysed.result.findings:
         if finding.span.path is None or finding.span.path == doc.path:
-            diagnostic = previous.get(finding)
-            if diagnostic is None:
-                diagnostic = finding_diagnostic(ls, doc, analysed, finding)
-            if _local(finding):
-                current[finding] = diagnostic
-            out.append(diagnostic)
-    ls.diagnostic_memo[doc.uri] = (analysed.generation, current)
+            out.append(finding_diagnostic(ls, doc, analysed, finding))
     notes = getattr(analysed.result, "notes", None)
     if notes is None:
         notes = analysed.analysis.notes
@@ -91,12 +82,6 @@ def diagnostics_for(ls, doc, analysed) -> list[types.Diagnostic]:
                                         severity=types.DiagnosticSeverity.Information, source=SOURCE))
     analysed._diagnostics = out
     return out
-
-
-def _local(finding) -> bool:
-    """Everything the finding points at is in the document itself."""
-    return all(r.span.path is None for r in finding.related) and \
-        all(e.span.path is None for f in finding.fixes for e in f.edits)
 
 
 def publish(ls, doc) -> None:
@@ -111,7 +96,6 @@ def publish(ls, doc) -> None:
 
 def clear(ls, uri: str) -> None:
     ls.published.pop(uri, None)
-    ls.diagnostic_memo.pop(uri, None)
     if not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 

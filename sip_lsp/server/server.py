@@ -10,6 +10,7 @@ import asyncio
 import gc
 import logging
 import os
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -111,8 +112,8 @@ class SipLanguageServer(LanguageServer):
         self.pending: dict[str, object] = {}  # uri -> asyncio.TimerHandle of a scheduled analysis
         self.published: dict[str, str] = {}   # uri -> result id last pushed
         # One worker: analyses run one at a time, off the event loop.
+        self.lint_lock = threading.Lock()
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sip-lsp-lint")
-        self.diagnostic_memo: dict[str, tuple] = {}  # uri -> (generation, {Finding: Diagnostic})
         self.tasks: _Tasks = _Tasks()
         self.config_task: asyncio.Future | None = None   # a workspace/configuration round trip
 
@@ -257,7 +258,9 @@ class SipLanguageServer(LanguageServer):
         from sip_lsp.lint import lint
 
         started = time.perf_counter()
-        result = lint(lines.text, doc.path, settings, catalog, read=self.read, root=self.root)
+        # One lint at a time: the dialects keep module-level caches that are not thread-safe.
+        with self.lint_lock:
+            result = lint(lines.text, doc.path, settings, catalog, read=self.read, root=self.root)
         return Analysed(version, generation, result, Positions(lines, doc.codec), catalog, settings,
                         time.perf_counter() - started)
 
