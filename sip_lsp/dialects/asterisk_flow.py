@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sip_lsp.dialects.asterisk_engine import Tables
 from sip_lsp.dialects.asterisk_parse import Ctx, Ext, Parsed, Step, split_top
@@ -85,6 +86,7 @@ def status_values(t: Tables, dial: Step | None) -> tuple[str, ...]:
     return tuple(values)
 
 
+@lru_cache(maxsize=16384)  # re's own cache holds 512: a large dialplan recompiled every pattern
 def pattern_regex(pattern: str) -> re.Pattern[str] | None:
     """An Asterisk extension pattern (`_NXX.`, `_f[n]-.`) as a regex."""
     out, i, body = [], 0, pattern[1:]
