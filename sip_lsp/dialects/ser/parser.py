@@ -28,7 +28,9 @@ ROUTE_KINDS = frozenset({
 # A block header is `<prefix>route[name] {` at the start of a line; searching for the
 # literal "route" first keeps the split a fast C-level scan. Block comments are
 # tracked (they nest, as in cfg.lex) so a commented-out route is not a block.
-_HEADER = re.compile(r"route[ \t]*(?:\[[^\]\n]*\]|\([^)\n]*\))?\s*\{")
+# Names are bounded so a long line of unclosed `route[` cannot make the scan quadratic.
+_HEADER = re.compile(r"route[ \t]*(?:\[[^\]\n]{0,256}\]|\([^)\n]{0,256}\))?\s*\{")
+_PREFIX_MAX = 64   # longest "<prefix>" plus indentation worth looking at
 _HEADER_PREFIXES = frozenset({
     "", "request_", "failure_", "branch_failure_", "branch_", "onreply_", "reply_", "event_",
     "error_", "local_", "startup_", "timer_", "onsend_",
@@ -59,8 +61,11 @@ def split(text: str) -> list[int]:
                 prefix = text[rfind("\n", 0, at) + 1:at]
                 if "#" not in prefix and "//" not in prefix:  # not inside a line comment
                     depth += 1
-        line = rfind("\n", 0, pos) + 1
-        if depth == 0 and text[line:pos].lstrip(" \t") in _HEADER_PREFIXES and line > starts[-1]:
+        nl = rfind("\n", max(pos - _PREFIX_MAX, 0), pos)
+        if nl == -1 and pos > _PREFIX_MAX:
+            continue  # too far into its line to be a header
+        line = nl + 1
+        if depth == 0 and line > starts[-1] and text[line:pos].lstrip(" \t") in _HEADER_PREFIXES:
             starts.append(line)
     return starts
 
