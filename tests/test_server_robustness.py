@@ -21,12 +21,12 @@ async def broken(request, lsp_client: LanguageClient):
 
 async def test_a_failing_handler_does_not_kill_the_server(broken):
     doc_uri, text = open_document(broken, "failover.cfg")
+    assert "SC301" in [d.code for d in await diagnostics(broken, doc_uri, 1)]
     hover = await broken.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=doc_uri), position=at(text, '"604"', delta=2)))
     assert hover is None
     assert any("hover broke on purpose" in m.message and m.type == types.MessageType.Error
                for m in broken.log_messages)
-    assert "SC301" in [d.code for d in await diagnostics(broken, doc_uri, 1)]
     symbols = await broken.text_document_document_symbol_async(types.DocumentSymbolParams(
         text_document=types.TextDocumentIdentifier(uri=doc_uri)))
     assert symbols
