@@ -260,7 +260,15 @@ class SipLanguageServer(LanguageServer):
         started = time.perf_counter()
         # One lint at a time: the dialects keep module-level caches that are not thread-safe.
         with self.lint_lock:
-            result = lint(lines.text, doc.path, settings, catalog, read=self.read, root=self.root)
+            big = len(lines.text) > _BIG
+            if big:  # freeze what the lint made before collecting again: no pass over it at all
+                gc.disable()
+            try:
+                result = lint(lines.text, doc.path, settings, catalog, read=self.read, root=self.root)
+            finally:
+                if big:
+                    gc.freeze()
+                    gc.enable()
         return Analysed(version, generation, result, Positions(lines, doc.codec), catalog, settings,
                         time.perf_counter() - started)
 
