@@ -8,10 +8,10 @@ script a keystroke then walks only the edited handler (DESIGN §6: cache per blo
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields
 
 from sip_lsp.dialects.ser import flow
-from sip_lsp.model import GuardFix, Span
+from sip_lsp.model import FailoverSite, GuardFix, Span
 
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
 _CALLS = re.compile(r"\broute\s*\(")
@@ -20,6 +20,8 @@ _MAX = 20000
 # or None for a handler that calls routes.
 _CACHE: dict[tuple, tuple[int, list, list] | None] = {}
 _UNSEEN = ()
+_FIELDS = tuple(f.name for f in fields(FailoverSite))
+_set = object.__setattr__
 
 
 def analyze(h: flow.RouteDef, name: str, routes: dict, flavor: str, armed_by: tuple[Span, ...],
@@ -56,7 +58,15 @@ def _moved(hit: tuple[int, list, list], base: int, armed_by: tuple[Span, ...]) -
     def sh(s: Span) -> Span:
         return Span(s.start + d, s.end + d, s.path) if d else s
 
-    sites = [replace(s, span=sh(s.span), shaping_tests=tuple(sh(t) for t in s.shaping_tests), armed_by=armed_by,
-                     guard=GuardFix(s.guard.offset + d, s.guard.texts, s.guard.path) if s.guard else None)
-             for s in hit[1]]
+    sites = []
+    for s in hit[1]:
+        new = object.__new__(FailoverSite)  # dataclasses.replace re-runs __init__: twice the cost
+        for f in _FIELDS:
+            _set(new, f, getattr(s, f))
+        _set(new, "span", sh(s.span))
+        _set(new, "shaping_tests", tuple(sh(t) for t in s.shaping_tests))
+        _set(new, "armed_by", armed_by)
+        if s.guard:
+            _set(new, "guard", GuardFix(s.guard.offset + d, s.guard.texts, s.guard.path))
+        sites.append(new)
     return base, sites, [((start + d, path), codes) for (start, path), codes in hit[2]]
