@@ -24,7 +24,7 @@ from pygls.uris import from_fs_path
 
 from sip_lsp import __version__
 from sip_lsp.server.documents import Document, Documents, Positions
-from sip_lsp.text import LineIndex, decode
+from sip_lsp.text import LineIndex, decode, read_bytes
 
 log = logging.getLogger("sip_lsp.server")
 
@@ -239,12 +239,10 @@ class SipLanguageServer(LanguageServer):
         if doc is not None:
             return doc.text
         try:
-            if os.path.getsize(path) > _MAX_INCLUDE:
-                return None
-            with open(path, "rb") as fh:
-                return decode(fh.read())[0]
+            data = read_bytes(path, _MAX_INCLUDE + 1)   # a FIFO or device reads as None, never blocks
         except (OSError, ValueError):
             return None
+        return None if data is None or len(data) > _MAX_INCLUDE else decode(data)[0]
 
     def _fresh(self, doc: Document) -> Analysed | None:
         cached = self.analyses.get(doc.uri)
