@@ -98,9 +98,9 @@ def _pulls(client) -> bool:
     return client.capabilities.text_document.diagnostic is not None
 
 
-def _expected(client, path, model: Model) -> list[tuple]:
+def _expected(client, path, model: Model, read=None) -> list[tuple]:
     """Diagnostics a fresh lint of the model's text yields, as comparable tuples."""
-    result = lint(model.text, str(path), Settings(), default_catalog(), root=str(client.root))
+    result = lint(model.text, str(path), Settings(), default_catalog(), root=str(client.root), read=read)
     out = [(f.rule, _pos(model.position(f.span.start)), _pos(model.position(f.span.end)), f.message)
            for f in result.findings if f.span.path is None]
     out += [(None, _pos(model.position(n.span.start)), _pos(model.position(n.span.end)), n.message)
@@ -283,4 +283,20 @@ async def test_did_change_storm_ends_in_a_fresh_analysis(client, pytestconfig):
     assert expected, "the edits left too little to compare"
     await _assert_converges(client, uri, expected)
     count_case(pytestconfig, "server requests", 600)
+    _no_server_errors(client)
+
+
+async def test_an_include_of_a_fifo_does_not_hang_the_server(client):
+    """Regression: the server opened an included FIFO for reading and blocked forever."""
+    import os
+
+    os.mkfifo(client.root / "pipe.cfg")
+    text = '#!KAMAILIO\ninclude_file "pipe.cfg"\nrequest_route {\n\tsl_send_reply("202", "Accepted");\n}\n'
+    uri = _open(client, client.root / "main.cfg", text, "kamailio")
+    symbols = await asyncio.wait_for(client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))), 30)
+    assert symbols
+    expected = _expected(client, client.root / "main.cfg", Model(text, client.encoding), read=lambda p: None)
+    assert [e[0] for e in expected] == ["SC103"]
+    await _assert_converges(client, uri, expected)
     _no_server_errors(client)
