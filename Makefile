@@ -31,7 +31,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 fuzz: $(STAMP)
-	SIP_LSP_FUZZ_CASES=10000 $(PY) -m pytest -q tests/test_fuzz.py
+	SIP_LSP_FUZZ_CASES=10000 $(PY) -m pytest -q tests/test_fuzz.py tests/test_server_storm.py
 
 ## The VS Code extension as a .vsix under editors/vscode/dist/.
 vsix:

@@ -189,10 +189,15 @@ class Suppressions:
     file: frozenset[str] = frozenset()
 
     def hides(self, rule: str, line: int) -> bool:
+        """`rule` is an id or a name, matched without regard to case."""
+        rule = rule.upper()
         return _match(rule, self.file) or _match(rule, self.lines.get(line, frozenset()))
 
 
 def _match(rule: str, ids: frozenset[str]) -> bool:
+    if not ids:
+        return False
+    ids = frozenset(i.upper() for i in ids)
     return "ALL" in ids or rule in ids or any(rule.startswith(i) for i in ids if len(i) < 5)
 
 

@@ -82,3 +82,12 @@ def read_bytes(path: str, limit: int = -1) -> bytes | None:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
         return fh.read(limit)
+
+
+def read_text(path: str) -> str | None:
+    """A regular file's decoded text, or None when it cannot be read (includes use this)."""
+    try:
+        data = read_bytes(path)
+    except OSError:
+        return None
+    return None if data is None else decode(data)[0]

@@ -56,7 +56,7 @@ def test_include_outside_root_is_a_note(tmp_path):
     an = analyze(text, path=str(root / "k.cfg"), root=str(root))
     assert an.blocks == [] and an.included == []
     [note] = an.notes
-    assert at(text, note.span) == "../secret.cfg" and note.message.startswith("include-outside-root")
+    assert at(text, note.span) == "../secret.cfg" and note.message == "not read: ../secret.cfg is outside the workspace"
 
 
 def test_include_cycle_is_cut(tmp_path):
@@ -77,3 +77,14 @@ def test_missing_include_is_ignored(tmp_path):
 def test_include_path_with_a_nul_byte_is_ignored(tmp_path):
     an = analyze('include_file "\x00routes.cfg"\nroute[A] {\n}\n', path=str(tmp_path / "k.cfg"), root=str(tmp_path))
     assert [b.name for b in an.blocks] == ["A"] and an.included == []
+
+
+def test_suppression_by_rule_name(tmp_path):
+    from sip_lsp.catalog import default_catalog
+    from sip_lsp.config import Settings
+    from sip_lsp.lint import lint
+
+    text = ("#!KAMAILIO\nfailure_route[F] {\n"
+            "\t# sip-lsp: disable=retry-after-global-failure\n\tds_next_dst();\n}\n")
+    found = {f.rule for f in lint(text, str(tmp_path / "a.cfg"), Settings(), default_catalog()).findings}
+    assert "SC301" not in found and "SC302" in found

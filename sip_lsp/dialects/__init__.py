@@ -92,6 +92,14 @@ def _ser_flavor(head: str, name: str, path: str) -> str:
     return "opensips" if opensips > kamailio else "kamailio"
 
 
+def note_text(ctx: DialectContext, key: str, **values: str) -> str:
+    """A dialect note's text, from the catalogue's headings (dialects hold no prose)."""
+    from sip_lsp.catalog import default_catalog
+
+    catalog = ctx.catalog or default_catalog()
+    return catalog.heading(key).format(**values)
+
+
 def analyze(text: str, dialect: str, ctx: DialectContext | None = None) -> Analysis:
     """Extract facts from `text` with the named dialect; never raises on bad input."""
     ctx = ctx or DialectContext()

@@ -14,12 +14,13 @@ import os
 import re
 
 from sip_lsp.catalog import default_catalog
+from sip_lsp.dialects import note_text
 from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause, tables
 from sip_lsp.dialects.asterisk_flow import DISPATCH, Flow, Index, find_tests, is_dial, status_values, target
 from sip_lsp.dialects.asterisk_parse import Parsed, Step, parse_file, split_top
 from sip_lsp.model import (FINAL_CODES, Analysis, Block, CauseSite, CodeSite, DispatchSite, Note,
                            Reference, Role, Span, StatusTest)
-from sip_lsp.text import LineIndex
+from sip_lsp.text import LineIndex, read_text
 
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_, ]+)")
 # Busy() and Congestion() indicate busy/congestion; chan_pjsip answers an
@@ -49,12 +50,6 @@ def analyze(text: str, ctx) -> Analysis:
             gc.enable()
     _suppressions(text, analysis)
     return analysis
-
-
-def _note_text(ctx, key: str, **values: str) -> str:
-    """A note's text from the catalogue (catalog/rules-asterisk.yaml `headings`)."""
-    catalog = ctx.catalog or default_catalog()
-    return catalog.heading(key).format(**values)
 
 
 def _is_ael(text: str, path: str | None) -> bool:
@@ -102,7 +97,7 @@ def _includer(ctx, analysis: Analysis):
             return None
         if not any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
             if span.path is None:
-                analysis.notes.append(Note(span, _note_text(ctx, "note_include_outside", name=name)))
+                analysis.notes.append(Note(span, note_text(ctx, "note_include_outside", name=name)))
             return None
         if path in seen or len(seen) >= 1000:
             return None
@@ -119,11 +114,7 @@ def _includer(ctx, analysis: Analysis):
 def _read(ctx, path: str) -> str | None:
     if ctx.read is not None:
         return ctx.read(path)
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read()
-    except OSError:
-        return None
+    return read_text(path)
 
 
 def _blocks(parsed: Parsed) -> list[Block]:

@@ -12,19 +12,18 @@ import gc
 import os
 import re
 
+from sip_lsp.dialects import note_text
 from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.cache import ChunkCache
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
 from sip_lsp.model import Analysis, Block, Note, Span, StatusTest, Suppressions
-from sip_lsp.text import decode
+from sip_lsp.text import read_text
 
 _CACHE = ChunkCache()
 _PARSED = "parsed"     # slot key of a chunk's parse; facts are keyed by the chunk's path
-_SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s]+)")
-# Note messages are keys for the presentation layer, not prose.
-NOTE_INCLUDE_OUTSIDE_ROOT = "include-outside-root"
+_SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+)")
 _BRANCH_FAILURE_EVENT = "tm:branch-failure"
 
 
@@ -133,18 +132,19 @@ class _Builder:
         base_file = including or ctx.path
         if not name or "\0" in name:  # a NUL byte: no file has that name (realpath would raise)
             return None
+        written = name
         if not os.path.isabs(name):
             if not base_file:
                 return None
             name = os.path.join(os.path.dirname(base_file), name)
         full = os.path.realpath(name)
         if not any(full == d or full.startswith(d.rstrip(os.sep) + os.sep) for d in self.allowed):
-            self.an.notes.append(Note(span, f"{NOTE_INCLUDE_OUTSIDE_ROOT}: {name}"))
+            self.an.notes.append(Note(span, note_text(ctx, "note_include_outside", name=written)))
             return None
         if full in ctx.seen:
             return None
         ctx.seen.add(full)
-        text = ctx.read(full) if ctx.read else _read_disk(full)
+        text = ctx.read(full) if ctx.read else read_text(full)
         if text is None:
             return None
         self.an.included.append(full)
@@ -208,11 +208,3 @@ def _identity(r: Route) -> tuple[str, str, int, int]:
             name = rest[1:]
         kind = "branch_failure_route"
     return kind, name, ns, ne
-
-
-def _read_disk(path: str) -> str | None:
-    try:
-        with open(path, "rb") as fh:
-            return decode(fh.read())[0]
-    except OSError:
-        return None
