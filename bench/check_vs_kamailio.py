@@ -3,7 +3,7 @@
 - Debian's /etc/kamailio/kamailio.cfg: both commands interleaved, median
   wall-time ratio (goal <= 3x); `apt-get install kamailio` first when run as
   root and it is missing.
-- The corpus (/work/shared/corpus/files): one `sip-lsp check` over every file
+- The corpus (shared/corpus/files beside the repository): one `sip-lsp check` over every file
   against `kamailio -c` summed over the Kamailio files.
 - `sip-lsp explain 604` against `python -c pass` (bench/cli_start.py; goal <= 4x).
 
@@ -22,7 +22,9 @@ import tempfile
 from common import print_table, progress, row, run_child, skipped
 
 CFG = "/etc/kamailio/kamailio.cfg"
-CORPUS = "/work/shared/corpus/files"
+# shared/ lies beside the repository; SIP_LSP_SHARED overrides it.
+CORPUS = os.path.join(os.environ.get("SIP_LSP_SHARED", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                    "..", "..", "shared")), "corpus", "files")
 GOAL_CHECK = 3.0
 SIP_LSP = [os.path.join(os.path.dirname(sys.executable), "sip-lsp")]
 

@@ -1,7 +1,7 @@
 """Shared pieces for the fuzz and hostile-input tests: seeds, mutators, invariants.
 
 Seeds are small hand-written configs in `fixtures/fuzz/` (one per dialect
-family); when `/work/shared/corpus/files` exists its files are read at test
+family); when `shared/corpus/files` (beside the repository) exists its files are read at test
 time as extra seeds (never copied into the repository). Mutations are drawn by
 hypothesis so failures shrink to a short reproducer.
 """
@@ -18,10 +18,11 @@ from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
 from sip_lsp.lint import lint
 from sip_lsp.model import GuardFix, Span
+from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 SEEDS_DIR = HERE / "fixtures" / "fuzz"
-CORPUS_DIR = pathlib.Path("/work/shared/corpus/files")
+CORPUS_DIR = SHARED_CORPUS
 
 # name in fixtures/fuzz -> dialect
 SEED_FILES = {

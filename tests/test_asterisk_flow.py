@@ -11,9 +11,10 @@ from sip_lsp.catalog import default_catalog
 from sip_lsp.dialects import DialectContext, analyze
 from sip_lsp.dialects.asterisk_engine import tables
 from sip_lsp.rules import run_rules
+from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus/files")
+CORPUS = SHARED_CORPUS
 
 
 def run(text: str, path: str = "/ws/extensions.conf"):

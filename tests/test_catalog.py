@@ -12,8 +12,9 @@ import yaml
 from sip_lsp.catalog import (DATA_FILE, LANGS, CatalogError, compile_sources, default_catalog, load_catalog,
                              validate)
 from sip_lsp.catalog import SOURCE_DIR as SOURCE
+from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
-FACTS = Path("/work/shared/facts")
+FACTS = SHARED_FACTS
 SOURCE_DIR = Path(SOURCE)
 SCHEMA = json.loads((SOURCE_DIR / "schema.json").read_text(encoding="utf-8"))
 YAML_FILES = sorted(SOURCE_DIR.rglob("*.yaml"))

@@ -1,7 +1,7 @@
 """Catalogue entries for codes 100-429 agree with the verified facts TSV.
 
 Loads the YAML source files directly (yaml.safe_load) and compares each entry with
-/work/shared/facts/sip-response-codes.tsv: IANA phrase, retry class, RFC 3398 cause,
+shared/facts/sip-response-codes.tsv: IANA phrase, retry class, RFC 3398 cause,
 FreeSWITCH and Asterisk cause names. Skips when the facts directory is absent.
 """
 
@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CODES_DIR = ROOT / "catalog" / "codes"
 FILES = ("1xx.yaml", "2xx.yaml", "3xx.yaml", "4xx-a.yaml")
-FACTS = Path("/work/shared/facts/sip-response-codes.tsv")
+FACTS = SHARED_FACTS / "sip-response-codes.tsv"
 LOW, HIGH = 100, 429
 
 RETRY_CLASSES = {

@@ -1,7 +1,7 @@
 """Catalogue entries for codes 430-699 (4xx-b.yaml, 5xx.yaml, 6xx.yaml).
 
 The YAML is read directly with yaml.safe_load and checked against the schema
-and against the verified facts table in /work/shared/facts (those tests skip
+and against the verified facts table in shared/facts (those tests skip
 when the facts directory is absent).
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog"
@@ -21,7 +22,7 @@ FILES = {
     "5xx.yaml": range(500, 600),
     "6xx.yaml": range(600, 700),
 }
-FACTS = Path("/work/shared/facts/sip-response-codes.tsv")
+FACTS = SHARED_FACTS / "sip-response-codes.tsv"
 PROSE = ("summary", "description", "when_seen", "how_to_fix")
 
 
@@ -43,7 +44,7 @@ BY_CODE = {e["code"]: e for e in ALL}
 @pytest.fixture(scope="module")
 def facts() -> dict[int, list[str]]:
     if not FACTS.exists():
-        pytest.skip("facts table /work/shared/facts is not available")
+        pytest.skip("facts table shared/facts is not available")
     with FACTS.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh, delimiter="\t"))
     header, body = rows[0], rows[1:]

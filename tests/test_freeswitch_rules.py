@@ -12,10 +12,11 @@ from sip_lsp.dialects import DialectContext, analyze, detect
 from sip_lsp.model import CauseSite, Span
 from sip_lsp.rules import run_rules
 from rulekit import run
+from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "freeswitch"
-CORPUS = pathlib.Path("/work/shared/corpus/files")
+CORPUS = SHARED_CORPUS
 
 EXPECTED = {
     "continue-on-fail-user-busy.xml": ["SC301", "SC303"],
@@ -86,7 +87,7 @@ def test_sc301_carries_the_guard_fix_for_a_hunt():
 CORPUS_FILES = sorted(CORPUS.glob("signalwire__freeswitch__*")) if CORPUS.is_dir() else []
 
 
-@pytest.mark.skipif(not CORPUS_FILES, reason="/work/shared corpus not available")
+@pytest.mark.skipif(not CORPUS_FILES, reason="shared/ corpus not available")
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name.split("__", 2)[-1])
 def test_corpus_files_analyse_with_spans_inside(path):
     text = path.read_text(encoding="utf-8")
@@ -98,7 +99,7 @@ def test_corpus_files_analyse_with_spans_inside(path):
     run_rules(a, default_catalog())
 
 
-@pytest.mark.skipif(not CORPUS_FILES, reason="/work/shared corpus not available")
+@pytest.mark.skipif(not CORPUS_FILES, reason="shared/ corpus not available")
 def test_vanilla_dialplan_is_clean_and_its_commented_list_is_not():
     path = CORPUS / "signalwire__freeswitch__conf__vanilla__dialplan__default.xml"
     text = path.read_text(encoding="utf-8")

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
-FACTS = Path("/work/shared/facts/sip-response-codes.tsv")
+FACTS = SHARED_FACTS / "sip-response-codes.tsv"
 
 
 def sip_lsp(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

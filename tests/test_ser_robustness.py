@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from sip_lsp.dialects import detect
 from sip_lsp.dialects import ser
+from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
-CORPUS = "/work/shared/corpus/files"
+CORPUS = str(SHARED_CORPUS)
 FILES = sorted(f for f in os.listdir(CORPUS) if f.startswith(("kamailio__", "OpenSIPS__"))) \
     if os.path.isdir(CORPUS) else []
 
