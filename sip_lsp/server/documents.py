@@ -76,7 +76,8 @@ class Positions:
 class Document:
     """One open document: its text, version and line index."""
 
-    __slots__ = ("uri", "path", "version", "language_id", "lines", "codec")
+    # `stamp` moves when an included file changes: a lint started before that is stale.
+    __slots__ = ("uri", "path", "version", "language_id", "lines", "codec", "stamp")
 
     def __init__(self, item: types.TextDocumentItem, codec: PositionCodec) -> None:
         self.uri = item.uri
@@ -85,6 +86,7 @@ class Document:
         self.language_id = item.language_id
         self.codec = codec
         self.lines = LineIndex(item.text)
+        self.stamp = 0
 
     @property
     def text(self) -> str:

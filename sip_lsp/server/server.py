@@ -314,10 +314,10 @@ class SipLanguageServer(LanguageServer):
         # Settings and catalogue are resolved here: only this thread may message the client.
         settings = self.settings_for(doc.path)
         catalog = self.catalog_for(settings)
-        lines, version, generation = doc.lines, doc.version, self.generation
+        lines, version, generation, stamp = doc.lines, doc.version, self.generation, doc.stamp
         analysed = await asyncio.get_running_loop().run_in_executor(
             self.linter, self._lint, doc, lines, version, generation, settings, catalog)
-        if doc.lines is lines and self.generation == generation:
+        if doc.lines is lines and self.generation == generation and doc.stamp == stamp:
             self._store(doc, analysed)
         return analysed
 
@@ -333,7 +333,11 @@ class SipLanguageServer(LanguageServer):
         return out
 
     def forget(self, uri: str) -> None:
+        """Drop a document's analysis, and any still being made (its includes changed)."""
         self.analyses.pop(uri, None)
+        doc = self.documents.get(uri)
+        if doc is not None:
+            doc.stamp += 1
 
     # ------------------------------------------------------------ positions
 
