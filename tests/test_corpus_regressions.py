@@ -5,8 +5,6 @@ not a copy of it.
 """
 from __future__ import annotations
 
-import pytest
-
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
 from sip_lsp.lint import lint
@@ -43,8 +41,6 @@ failure_route[NEXT_CONTACT] {
 """
 
 
-@pytest.mark.xfail(strict=True, reason="SER flow records t_next_contacts/t_next_contact_flow/next_branches "
-                   "as NEXT_DESTINATION (gateway failover), so SC303 fires on serial forking")
 def test_serial_forking_to_next_contact_is_not_failover_on_busy():
     assert "SC303" not in rules_at(SERIAL_CONTACTS, "t_next_contacts()) {")
 
@@ -72,8 +68,6 @@ failure_route[next] {
 """
 
 
-@pytest.mark.xfail(strict=True, reason="SER flow records t_next_contacts/t_next_contact_flow/next_branches "
-                   "as NEXT_DESTINATION (gateway failover), so SC303 fires on serial forking")
 def test_opensips_next_branches_is_not_failover_on_busy():
     assert "SC303" not in rules_at(SERIAL_BRANCHES_OPENSIPS, "next_branches()) {", dialect="opensips")
 

@@ -16,12 +16,14 @@ from sip_lsp.dialects.ser.syntax import (
 )
 from sip_lsp.model import FINAL_CODES, FailoverKind, FailoverSite, GuardFix, Span
 
-# dispatcher, drouting, lcr, load_balancer, tm serial forking (Kamailio), core (OpenSIPS).
-NEXT_DESTINATION = frozenset({"ds_next_dst", "ds_next_domain", "use_next_gw", "next_gw", "lb_next",
-                              "t_next_contacts", "t_next_contact_flow", "next_branches"})
+# Gateway failover: dispatcher, drouting, lcr, load_balancer.
+NEXT_DESTINATION = frozenset({"ds_next_dst", "ds_next_domain", "use_next_gw", "next_gw", "lb_next"})
 # tm functions allowed in FAILURE_ROUTE that start a new branch (tm.c cmds: t_relay*,
-# t_relay_to_<proto>); core append_branch.
-NEW_BRANCH = frozenset({"t_relay", "t_relay_to", "append_branch", "t_reuse_branch"})
+# t_relay_to_<proto>); core append_branch; serial forking over the callee's own destination
+# set by q value (tm t_next_contacts/t_next_contact_flow, OpenSIPS core next_branches): the
+# next contact of the same AoR, not another gateway, so not SC303's failover on 486.
+NEW_BRANCH = frozenset({"t_relay", "t_relay_to", "append_branch", "t_reuse_branch",
+                        "t_next_contacts", "t_next_contact_flow", "next_branches"})
 AUTH = frozenset({"uac_auth"})
 REWRITES = frozenset({"rewritehostport", "rewriteuri", "seturi", "sethostport", "rewritehost",
                       "sethost", "rewriteuser", "setuser", "rewritehostporttrans", "sethostporttrans"})
