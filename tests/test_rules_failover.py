@@ -79,3 +79,8 @@ def test_6xx_block_disabled():
     [finding] = run(knobs=[knob, off])
     assert finding.rule == "SC305" and finding.span == Span(0, 30)
     assert "disable_6xx_block = 1" in finding.message
+
+
+def test_forwarding_to_a_rewritten_target_after_a_challenge_is_not_a_retry():
+    # Call-forward to voicemail after 401/407: the challenged request is not sent again.
+    assert "SC304" not in ids(run(failover_sites=[site({401, 407}, FailoverKind.NEW_BRANCH, rewrites_target=True)]))

@@ -27,7 +27,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         if BUSY in site.codes and site.kind is FailoverKind.NEXT_DESTINATION and not site.rewrites_target:
             yield ctx.finding("SC303", site.span, action=site.action, code=ctx.code_label(BUSY),
                               related=_related(site, ctx, "SC303", armed=False))
-        if site.codes & CHALLENGES and not site.authenticated:
+        if site.codes & CHALLENGES and not site.authenticated and not site.rewrites_target:
             yield ctx.finding("SC304", site.span, action=site.action,
                               codes=ctx.code_list(site.codes & CHALLENGES),
                               related=_related(site, ctx, "SC304", armed=False))
