@@ -61,7 +61,7 @@ class _Builder:
         self.an, self.ctx, self.flavor = analysis, ctx, flavor
         self.routes: dict[str, list[flow.RouteDef]] = {}
         self.handlers: list[flow.RouteDef] = []
-        self.tests: list[tuple[StatusTest, bool]] = []
+        self.tests: list[tuple[list[tuple[StatusTest, bool]], int]] = []   # (chunk's tests, shift)
         self._last_line = (0, 0)
         doc = ctx.path
         self.allowed = [os.path.realpath(d) for d in (ctx.root, os.path.dirname(doc) if doc else None) if d]
@@ -94,7 +94,7 @@ class _Builder:
         an.code_sites.extend(facts.code_sites)
         an.references.extend(facts.references)
         an.knobs.extend(facts.knobs)
-        self.tests.extend(facts.tests)
+        self.tests.append((facts.tests, facts.shift))
         for r in p.routes:
             kind, name, _, _ = _identity(r)
             rd = flow.RouteDef(r, base, path, text)
@@ -165,13 +165,15 @@ class _Builder:
             except RecursionError:
                 continue
         an.failover_sites.extend(result.sites.values())
-        for test, reads_rs in self.tests:
-            possible = result.possible.get((test.span.start, test.span.path))
-            in_failure = test.in_failure_handler or possible is not None
-            reads = reads_rs and in_failure
-            an.status_tests.append(StatusTest(
-                test.span, test.kind, test.text, test.admits, test.named, possible, test.block,
-                in_failure, reads, test.variable_span if reads else None, test.pattern_span))
+        # A chunk's tests keep the spans they were collected with; each final test
+        # is built once, moved by the chunk's shift (see ChunkFacts).
+        possible_at = result.possible
+        append = an.status_tests.append
+        for tests, d in self.tests:
+            for test, reads_rs in tests:
+                span = test.span
+                possible = possible_at.get((span.start + d, span.path))
+                append(_final_test(test, reads_rs, d, possible))
 
 
 def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
@@ -196,6 +198,21 @@ def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFact
         collect_toplevel(c, sink)
     facts = slot[path] = ChunkFacts(base, blocks, sink)
     return facts
+
+
+def _final_test(test: StatusTest, reads_rs: bool, d: int, possible) -> StatusTest:
+    """A chunk's test moved by `d`, with what the flow found about it."""
+    in_failure = test.in_failure_handler or possible is not None
+    reads = reads_rs and in_failure
+    var, pattern = test.variable_span if reads else None, test.pattern_span
+    if d:
+        span = Span(test.span.start + d, test.span.end + d, test.span.path)
+        var = var and Span(var.start + d, var.end + d, var.path)
+        pattern = pattern and Span(pattern.start + d, pattern.end + d, pattern.path)
+    else:
+        span = test.span
+    return StatusTest(span, test.kind, test.text, test.admits, test.named, possible, test.block,
+                      in_failure, reads, var, pattern)
 
 
 def _identity(r: Route) -> tuple[str, str, int, int]:

@@ -255,14 +255,20 @@ def _negative(node: Node | None) -> bool:
 
 
 class ChunkFacts:
-    """Every local fact of one chunk at one base offset; shifted cheaply when the base moves."""
+    """Every local fact of one chunk at one base offset; shifted cheaply when the base moves.
 
-    __slots__ = ("base", "blocks", "code_sites", "references", "knobs", "tests")
+    `tests` keep the spans of the base they were collected at: `shift` is how far
+    the chunk has moved since. The flow step builds each final StatusTest anyway,
+    so it applies the shift there (one new object per test, not two).
+    """
+
+    __slots__ = ("base", "blocks", "code_sites", "references", "knobs", "tests", "shift")
 
     def __init__(self, base: int, blocks: list[Block], sink: Sink) -> None:
         self.base, self.blocks = base, blocks
         self.code_sites, self.references = sink.code_sites, sink.references
         self.knobs, self.tests = sink.knobs, sink.tests
+        self.shift = 0
 
     def moved(self, base: int) -> "ChunkFacts":
         d = base - self.base
@@ -275,11 +281,7 @@ class ChunkFacts:
                           for c in self.code_sites]
         out.references = [Reference(_sh(r.span, d), r.name, r.kind) for r in self.references]
         out.knobs = [Knob(_sh(k.span, d), k.name, k.value, k.disables_6xx_block) for k in self.knobs]
-        out.tests = [(StatusTest(_sh(t.span, d), t.kind, t.text, t.admits, t.named, t.possible, t.block,
-                                 t.in_failure_handler, t.reads_request_status,
-                                 _sh(t.variable_span, d) if t.variable_span else None,
-                                 _sh(t.pattern_span, d) if t.pattern_span else None), rs)
-                     for t, rs in self.tests]
+        out.tests, out.shift = self.tests, self.shift + d
         return out
 
 
