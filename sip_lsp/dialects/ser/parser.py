@@ -382,33 +382,21 @@ class _Parser:
         return left
 
     def compare(self) -> Node | None:
-        left = self.additive()
-        while left is not None and self._binop() in _COMPARE:
-            op = self._binop()
-            self.i += 1
-            right = self.additive()
-            if right is None:
-                break
-            left = Binary(op, left, right, left.start, right.end)
-        return left
+        return self._left_assoc(self.additive, _COMPARE)
 
     def additive(self) -> Node | None:
-        left = self.term()
-        while left is not None and self._binop() in _ADD:
-            op = self._binop()
-            self.i += 1
-            right = self.term()
-            if right is None:
-                break
-            left = Binary(op, left, right, left.start, right.end)
-        return left
+        return self._left_assoc(self.term, _ADD)
 
     def term(self) -> Node | None:
-        left = self.unary()
-        while left is not None and self._binop() in _MUL:
+        return self._left_assoc(self.unary, _MUL)
+
+    def _left_assoc(self, operand, ops: frozenset[str]) -> Node | None:
+        """`operand (op operand)*` for one precedence level, folded to the left."""
+        left = operand()
+        while left is not None and self._binop() in ops:
             op = self._binop()
             self.i += 1
-            right = self.unary()
+            right = operand()
             if right is None:
                 break
             left = Binary(op, left, right, left.start, right.end)
