@@ -38,6 +38,8 @@ _HEADER_PREFIXES = frozenset({
 _INCLUDES = ("include_file", "import_file")
 # Keyword operators of the cfg grammar (cfg.lex: and, or, eq, ne, ieq, ine).
 _WORD_OPS = {"and": "&&", "or": "||", "eq": "==", "ne": "!=", "ieq": "==", "ine": "!="}
+_OR = frozenset({"||"})
+_AND = frozenset({"&&"})
 _COMPARE = frozenset({"==", "!=", "<", "<=", ">", ">=", "=~", "!~"})
 _ADD = frozenset({"+", "-", "|", "&", "^"})
 _MUL = frozenset({"*", "/", "%"})
@@ -362,24 +364,10 @@ class _Parser:
         return self.or_expr()
 
     def or_expr(self) -> Node | None:
-        left = self.and_expr()
-        while left is not None and self._binop() == "||":
-            self.i += 1
-            right = self.and_expr()
-            if right is None:
-                break
-            left = Binary("||", left, right, left.start, right.end)
-        return left
+        return self._left_assoc(self.and_expr, _OR)
 
     def and_expr(self) -> Node | None:
-        left = self.compare()
-        while left is not None and self._binop() == "&&":
-            self.i += 1
-            right = self.compare()
-            if right is None:
-                break
-            left = Binary("&&", left, right, left.start, right.end)
-        return left
+        return self._left_assoc(self.compare, _AND)
 
     def compare(self) -> Node | None:
         return self._left_assoc(self.additive, _COMPARE)
