@@ -20,54 +20,13 @@ import threading
 import time
 from queue import Queue
 
+from generate import generate  # the suite's configs: one generator for every benchmark
+
 SERVER = [sys.executable, "-m", "sip_lsp", "serve"]
 # The floor: a pygls server with no features, measured at the same moment (machine load varies).
 BARE = [sys.executable, "-c", "from pygls.lsp.server import LanguageServer; LanguageServer('bare', '0').start_io()"]
 CAPS = {"textDocument": {"hover": {"contentFormat": ["markdown"]}, "publishDiagnostics": {"versionSupport": True}},
         "general": {"positionEncodings": ["utf-16"]}}
-
-# A clean route pair; every 50th pair has the failover bug (SC301 and friends).
-BLOCK = """\
-route[R{n}] {{
-\tif (!ds_select_dst("1", "4")) {{
-\t\tsl_send_reply("404", "Not Found");
-\t\texit;
-\t}}
-\tt_on_failure("F{n}");
-\tt_relay();
-}}
-
-failure_route[F{n}] {{
-\tif (t_is_canceled()) {{
-\t\texit;
-\t}}
-\tif (t_check_status("^(6[0-9][0-9]|401|407)$")) {{
-\t\texit;
-\t}}
-\tif ($T_reply_code == 486) {{
-\t\texit;
-\t}}
-\tif (t_check_status("^[45][0-9][0-9]$")) {{
-\t\tif (ds_next_dst()) {{
-\t\t\tt_relay();
-\t\t}}
-\t}}
-}}
-
-"""
-BUGGY = BLOCK.replace('^(6[0-9][0-9]|401|407)$', '^(401|407)$').replace('^[45][0-9][0-9]$', '[456][0-9][0-9]')
-HEAD = '#!KAMAILIO\nloadmodule "tm.so"\nloadmodule "sl.so"\nloadmodule "dispatcher.so"\n\nrequest_route {\n\troute(R0);\n}\n\n'
-
-
-def script(lines: int) -> str:
-    out, n, count = [HEAD], 0, HEAD.count("\n")
-    per = BLOCK.count("\n")
-    while count + per <= lines:
-        out.append((BUGGY if n % 50 == 49 else BLOCK).format(n=n))
-        count += per
-        n += 1
-    return "".join(out)
-
 
 class Client:
     """A minimal JSON-RPC client over the server's stdio."""
@@ -244,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def measure(client: Client, sizes: list[int], hovers: int, rows: list) -> None:
     for size in sizes:
-        text = script(size)
+        text = generate("kamailio", size)
         uri = f"file:///bench/kamailio-{size}.cfg"
         rows.append((f"open -> diagnostics, {size:,} lines", ms(open_doc(client, uri, text)), ""))
         edits = bench_edits(client, uri, text, 10 if size <= 20000 else 3)
