@@ -7,6 +7,8 @@
   against `kamailio -c` summed over the Kamailio files.
 - `sip-lsp explain 604` against `python -c pass` (bench/cli_start.py; goal <= 4x).
 
+sip-lsp runs from its wheel in a fresh venv (bench/installed.py), as a user has it.
+
     .venv/bin/python bench/check_vs_kamailio.py [--runs 15]
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 
+import installed
 from common import print_table, progress, row, run_child, skipped
 
 CFG = "/etc/kamailio/kamailio.cfg"
@@ -26,7 +29,6 @@ CFG = "/etc/kamailio/kamailio.cfg"
 CORPUS = os.path.join(os.environ.get("SIP_LSP_SHARED", os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                                     "..", "..", "shared")), "corpus", "files")
 GOAL_CHECK = 3.0
-SIP_LSP = [os.path.join(os.path.dirname(sys.executable), "sip-lsp")]
 
 
 def kamailio() -> str | None:
@@ -67,6 +69,7 @@ def _ratio_row(measure: str, mine: tuple[float, float], floor: tuple[float, floa
 def measure(runs: int = 15) -> list[dict]:
     rows = []
     binary = kamailio()
+    sip_lsp, python = installed.sip_lsp(), installed.python()
     cwd = tempfile.mkdtemp(prefix="sip-lsp-bench-")
     try:
         if binary is None or not os.path.exists(CFG):
@@ -74,8 +77,8 @@ def measure(runs: int = 15) -> list[dict]:
         else:
             progress(f"sip-lsp check vs kamailio -c on {CFG}, {runs} interleaved runs")
             m = _interleaved({"kamailio": [[binary, "-c", "-f", CFG]],
-                              "sip-lsp": [[*SIP_LSP, "check", "--exit-zero", CFG]],
-                              "python": [[sys.executable, "-c", "pass"]]}, runs, cwd)
+                              "sip-lsp": [[*sip_lsp, "check", "--exit-zero", CFG]],
+                              "python": [[python, "-c", "pass"]]}, runs, cwd)
             r = _ratio_row("check kamailio.cfg / kamailio -c (median wall)", m["sip-lsp"], m["kamailio"],
                            GOAL_CHECK, "kamailio -c")
             # The interpreter alone is the floor under the floor: it says what 3x can leave.
@@ -88,7 +91,7 @@ def measure(runs: int = 15) -> list[dict]:
             ours = [f for f in files if os.path.basename(f).startswith("kamailio__")]
             progress(f"sip-lsp check on {len(files)} corpus files vs kamailio -c on {len(ours)}")
             m = _interleaved({"kamailio": [[binary, "-c", "-f", f] for f in ours],
-                              "sip-lsp": [[*SIP_LSP, "check", "--exit-zero", *files]]}, 3, cwd)
+                              "sip-lsp": [[*sip_lsp, "check", "--exit-zero", *files]]}, 3, cwd)
             rows.append(_ratio_row(f"check {len(files)} corpus files / kamailio -c on {len(ours)}", m["sip-lsp"],
                                    m["kamailio"], GOAL_CHECK, f"kamailio -c x{len(ours)}"))
     finally:
@@ -96,7 +99,7 @@ def measure(runs: int = 15) -> list[dict]:
     progress("sip-lsp explain 604 vs python -c pass")
     import cli_start
 
-    medians = cli_start.measure(max(runs, 20))
+    medians = cli_start.measure(max(runs, 20), python, sip_lsp)
     base, mine = medians["python -c pass"], medians["sip-lsp explain 604"]
     rows.append(row("explain 604 / python -c pass (median wall)", mine / base, "x", f"<= {cli_start.GOAL:g}x",
                     f"python -c pass {base * 1e3:.0f} ms", mine / base <= cli_start.GOAL,

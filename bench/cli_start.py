@@ -1,7 +1,8 @@
 """Start-up cost of the reference CLI: `sip-lsp explain 604` against `python -c pass`.
 
 The goal is at most 4x a bare interpreter (DESIGN §1: explain starts on the
-standard library and the compiled catalogue). Runs are interleaved so drift in
+standard library and the compiled catalogue), both from the wheel installed in
+a fresh venv (bench/installed.py). Runs are interleaved so drift in
 machine load hits both commands alike; the median of each is reported.
 
     .venv/bin/python bench/cli_start.py [--runs 30]
@@ -9,23 +10,14 @@ machine load hits both commands alike; the median of each is reported.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+import installed
 
 GOAL = 4.0
-
-
-def _script() -> list[str]:
-    """The installed console script next to this interpreter, else `python -m sip_lsp`."""
-    script = Path(sys.executable).with_name("sip-lsp")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("sip-lsp")
-    return [found] if found else [sys.executable, "-m", "sip_lsp"]
 
 
 def _wall(cmd: list[str]) -> float:
@@ -34,10 +26,10 @@ def _wall(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def measure(runs: int) -> dict[str, float]:
+def measure(runs: int, python: str, sip_lsp: list[str]) -> dict[str, float]:
     commands = {
-        "python -c pass": [sys.executable, "-c", "pass"],
-        "sip-lsp explain 604": [*_script(), "explain", "604"],
+        "python -c pass": [python, "-c", "pass"],
+        "sip-lsp explain 604": [*sip_lsp, "explain", "604"],
     }
     for cmd in commands.values():  # warm the page cache and .pyc files
         _wall(cmd)
@@ -52,7 +44,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="interleaved runs of each command")
     args = parser.parse_args()
-    medians = measure(max(1, args.runs))
+    medians = measure(max(1, args.runs), installed.python(), installed.sip_lsp())
     base = medians["python -c pass"]
     ratio = medians["sip-lsp explain 604"] / base
     print(f"{'command':<24}{'median ms':>12}{'x python':>10}")
