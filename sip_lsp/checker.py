@@ -10,8 +10,8 @@ import os
 import stat
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Iterator
 
 from sip_lsp import dialects
 from sip_lsp.catalog import Catalog, CatalogError, load_catalog

@@ -26,8 +26,9 @@ CONFIG_NAME = "sip-lsp.toml"
 SEVERITIES = ("error", "warning", "information", "hint")
 _SEVERITY_ALIASES = {"info": "information", "warn": "warning"}
 _DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch")
-# An id ("SC301"), an id prefix ("SC3", "SC"), "ALL", or a rule name.
-_SELECTOR = re.compile(r"^(ALL|SC[0-9]{0,3}|[a-z0-9]+(-[a-z0-9]+)*)$", re.I)
+# An id ("SC301"), an id prefix ("SC3", "SC"), "ALL", or a rule name. A string,
+# compiled on first use (re's cache): most runs have no selectors to check.
+_SELECTOR = r"(?i)^(ALL|SC[0-9]{0,3}|[a-z0-9]+(-[a-z0-9]+)*)$"
 
 
 class ConfigError(Exception):
@@ -156,7 +157,7 @@ def _strings(file: str, key: str, value: object) -> list[str]:
 def _selectors(file: str, key: str, value: object) -> tuple[str, ...]:
     items = _strings(file, key, value)
     for item in items:
-        if not _SELECTOR.match(item):
+        if not re.match(_SELECTOR, item):
             raise ConfigError(file, key, f"{item!r} is not a rule id (SC301), prefix (SC3) or name")
     return tuple(items)
 
@@ -166,7 +167,7 @@ def _severity(file: str, value: object) -> dict[str, str]:
         raise ConfigError(file, "severity", f"expected a table of rule = severity, got {_kind(value)}")
     out = {}
     for selector, level in value.items():
-        if not _SELECTOR.match(selector):
+        if not re.match(_SELECTOR, selector):
             raise ConfigError(file, f"severity.{selector}", "not a rule id, prefix or name")
         level = _SEVERITY_ALIASES.get(level, level) if isinstance(level, str) else level
         if level not in (*SEVERITIES, "off"):
