@@ -11,7 +11,6 @@ import stat
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
 
 from sip_lsp import dialects
 from sip_lsp.catalog import Catalog, CatalogError, load_catalog
@@ -183,8 +182,8 @@ class _Check:
                 settings = None
             if settings is not None:
                 if self.cli_select:
-                    settings = replace(settings, select=self.cli_select)
-                settings = replace(settings, ignore=(*settings.ignore, *self.cli_ignore))
+                    settings = settings._replace(select=self.cli_select)
+                settings = settings._replace(ignore=(*settings.ignore, *self.cli_ignore))
             self._configs[source] = settings
         return self._configs[source]
 
