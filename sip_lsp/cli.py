@@ -106,17 +106,17 @@ _COMMANDS = {
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser; only `command`'s arguments are added (None: every command's).
+    """The parser for `command` alone when it names one, else for every command.
 
-    Each argument costs argparse a help formatter; a run parses one command.
+    argparse builds a help formatter per argument; a run parses one command,
+    and only the top-level help or a mistyped command lists the others.
     """
     parser = _Parser(prog="sip-lsp", description="Language server, linter and reference for SIP response codes.")
     parser.add_argument("--version", action="version", version=f"sip-lsp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, (summary, add_arguments) in _COMMANDS.items():
-        command_parser = sub.add_parser(name, help=summary)
-        if command in (None, name):
-            add_arguments(command_parser)
+    for name in [command] if command in _COMMANDS else _COMMANDS:
+        summary, add_arguments = _COMMANDS[name]
+        add_arguments(sub.add_parser(name, help=summary))
     return parser
 
 
@@ -158,8 +158,8 @@ def run() -> None:
 
 
 def _command_word(argv: list[str]) -> str | None:
-    """The command named in `argv`: top-level options take no value, so the first other word."""
-    return next((a for a in argv if not a.startswith("-")), None)
+    """The command `argv` runs: its first word, as both top-level options (help, version) end the run."""
+    return argv[0] if argv and not argv[0].startswith("-") else None
 
 
 def _run(args: argparse.Namespace) -> int:
