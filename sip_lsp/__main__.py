@@ -1,3 +1,3 @@
-from sip_lsp.cli import main
+from sip_lsp.cli import run
 
-raise SystemExit(main())
+run()

@@ -10,8 +10,7 @@ import os
 import stat
 import sys
 from collections import Counter
-from dataclasses import replace
-from typing import Iterator
+from collections.abc import Iterator
 
 from sip_lsp import dialects
 from sip_lsp.catalog import Catalog, CatalogError, load_catalog
@@ -183,8 +182,8 @@ class _Check:
                 settings = None
             if settings is not None:
                 if self.cli_select:
-                    settings = replace(settings, select=self.cli_select)
-                settings = replace(settings, ignore=(*settings.ignore, *self.cli_ignore))
+                    settings = settings._replace(select=self.cli_select)
+                settings = settings._replace(ignore=(*settings.ignore, *self.cli_ignore))
             self._configs[source] = settings
         return self._configs[source]
 

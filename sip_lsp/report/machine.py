@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
 
 from sip_lsp.model import Finding, Span
 from sip_lsp.report import FileReport, Locator
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the check path need not import typing
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # GitHub has three annotation levels (error, warning, notice).
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "information": "notice", "hint": "notice"}

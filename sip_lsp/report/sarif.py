@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TextIO
 from urllib.parse import quote
 
 from sip_lsp import __version__
 from sip_lsp.catalog import Catalog
 from sip_lsp.model import Finding, Span
 from sip_lsp.report import FileReport, Location, Locator
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the check path need not import typing
+if TYPE_CHECKING:
+    from typing import TextIO
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}

@@ -1,9 +1,11 @@
 """Human output, ruff style: `path:line:col: SC301 message`, the source line, a caret line."""
 from __future__ import annotations
 
-from typing import TextIO
-
 from sip_lsp.report import FileReport, Locator
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the check path need not import typing
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _TAB = "\t"
 
