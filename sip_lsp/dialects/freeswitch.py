@@ -25,10 +25,11 @@ caller channel is no longer ready and no later action runs, so cancel
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects import freeswitch_causes as fc
+from sip_lsp.dialects import freeswitch_chunks
 from sip_lsp.dialects import freeswitch_dial as dial
 from sip_lsp.dialects import freeswitch_status as status
 from sip_lsp.dialects import xmlscan
@@ -53,15 +54,19 @@ _SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)=([\w,\s-]+)")
 _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
 
 _TABLES: dict[int, fc.CauseTable] = {}
+_FACTS = "facts"         # slot key prefix of an extension's facts (see _Walker._reuse)
 
 
 def analyze(text: str, ctx: DialectContext) -> Analysis:
     """Facts of one FreeSWITCH XML document; never raises on bad input."""
     analysis = Analysis(dialect=ENGINE, text=text, path=ctx.path, comment="<!--")
-    doc = xmlscan.scan(text)
-    lines = LineIndex(text)
-    _suppressions(doc, lines, analysis)
-    walker = _Walker(analysis, _table(ctx.catalog))
+    doc, chunks = freeswitch_chunks.split(text)
+    comments = [(c.start, c.text) for c in doc.comments]
+    for chunk in chunks.values():
+        comments += [(chunk.start + c.start, c.text) for c in chunk.scan.comments]
+    comments.sort(key=lambda c: c[0])
+    _suppressions(comments, LineIndex(text), analysis)
+    walker = _Walker(analysis, _table(ctx.catalog), text, chunks=chunks)
     analysis.blocks.extend(walker.visit(doc.roots))
     return analysis
 
@@ -80,15 +85,16 @@ def _table(catalog) -> fc.CauseTable | None:
     return table
 
 
-def _suppressions(doc: xmlscan.Document, lines: LineIndex, analysis: Analysis) -> None:
+def _suppressions(comments: list[tuple[int, str]], lines: LineIndex, analysis: Analysis) -> None:
+    """`sip-lsp: disable=` comments, in document order (start of "<!--", text)."""
     sup = analysis.suppressions
-    for comment in doc.comments:
-        for m in _SUPPRESS.finditer(comment.text):
+    for start, comment in comments:
+        for m in _SUPPRESS.finditer(comment):
             ids = frozenset(i.strip() for i in m.group(2).split(",") if i.strip())
             if m.group(1) == "disable-file":
                 sup.file = sup.file | ids
                 continue
-            line, _ = lines.position(comment.start + 4 + m.start())
+            line, _ = lines.position(start + 4 + m.start())
             for n in (line, line + 1):
                 sup.lines[n] = sup.lines.get(n, frozenset()) | ids
 
@@ -126,6 +132,61 @@ class _State:
     vars: dict[str, _Value] = field(default_factory=dict)
 
 
+class _Facts:
+    """One extension's facts at document offset `base`, kept in its chunk's cache slot.
+
+    Only the spans depend on where the extension is: an edit before it moves
+    them all by the same distance, which `moved` applies without walking again.
+    """
+
+    __slots__ = ("table", "base", "block", "carry", "code_sites", "cause_sites", "failover_sites",
+                 "knobs", "references", "status_tests")
+
+    def __init__(self, table: fc.CauseTable | None, base: int) -> None:
+        self.table, self.base = table, base
+        self.block: Block | None = None
+        self.carry: dict[str, _Value] | None = None    # the vars a continue="true" extension passes on
+        self.code_sites: list[CodeSite] = []
+        self.cause_sites: list[CauseSite] = []
+        self.failover_sites: list[FailoverSite] = []
+        self.knobs: list[Knob] = []
+        self.references: list[Reference] = []
+        self.status_tests: list[StatusTest] = []
+
+    def add_to(self, sink: Analysis | _Facts) -> None:
+        for name in _Facts.__slots__[4:]:
+            getattr(sink, name).extend(getattr(self, name))
+
+    def moved(self, base: int) -> _Facts:
+        d = base - self.base
+        out = _Facts(self.table, base)
+        out.block = _moved_block(self.block, d)
+        if self.carry is not None:
+            out.carry = {k: _Value(v.text, _sh(v.span, d)) for k, v in self.carry.items()}
+        out.code_sites = [CodeSite(_sh(c.span, d), c.text, c.code, c.role, c.function, c.phrase,
+                                   c.phrase_span and _sh(c.phrase_span, d), c.block, c.has_header_append,
+                                   c.after_local_miss, c.code_required) for c in self.code_sites]
+        out.cause_sites = [CauseSite(_sh(c.span, d), c.engine, c.token, c.cause, c.context, c.codes)
+                           for c in self.cause_sites]
+        out.failover_sites = [replace(f, span=_sh(f.span, d), shaping_tests=tuple(_sh(t, d) for t in f.shaping_tests),
+                                      guard=f.guard and GuardFix(f.guard.offset + d, f.guard.texts))
+                              for f in self.failover_sites]
+        out.knobs = [Knob(_sh(k.span, d), k.name, k.value, k.disables_6xx_block) for k in self.knobs]
+        out.references = [Reference(_sh(r.span, d), r.name, r.kind) for r in self.references]
+        out.status_tests = [replace(t, span=_sh(t.span, d), pattern_span=t.pattern_span and _sh(t.pattern_span, d))
+                            for t in self.status_tests]
+        return out
+
+
+def _sh(span: Span, d: int) -> Span:
+    return Span(span.start + d, span.end + d)
+
+
+def _moved_block(block: Block, d: int) -> Block:
+    return Block(block.name, block.kind, _sh(block.span, d), _sh(block.name_span, d),
+                 tuple(_moved_block(b, d) for b in block.children))
+
+
 def _exclusive(a: _Step, b: _Step) -> bool:
     """True when one runs as an action and the other as an anti-action of one condition."""
     mine = dict(a.branch)
@@ -133,9 +194,23 @@ def _exclusive(a: _Step, b: _Step) -> bool:
 
 
 class _Walker:
-    def __init__(self, analysis: Analysis, table: fc.CauseTable | None) -> None:
-        self.a = analysis
+    """Walks a scanned tree into facts; `base` is where the tree's offset 0 lies in `text`."""
+
+    def __init__(self, sink: Analysis | _Facts, table: fc.CauseTable | None, text: str, base: int = 0,
+                 chunks: dict[int, freeswitch_chunks.Chunk] | None = None) -> None:
+        self.a = sink
         self.table = table
+        self.text = text
+        self.base = base
+        self.chunks = chunks or {}
+        self.local = True                # the facts depend on the walked tree only (cacheable)
+
+    def _span(self, start: int, end: int) -> Span:
+        return Span(self.base + start, self.base + end)
+
+    def _at(self, attr: xmlscan.Attr, start: int, end: int) -> Span:
+        """The document span of `attr.value[start:end]`."""
+        return Span(self.base + attr.offset(start), self.base + attr.offset(end))
 
     # ------------------------------------------------------------- structure
 
@@ -155,8 +230,8 @@ class _Walker:
 
     def _block(self, el: xmlscan.Element, kind: str, name: str, children=()) -> Block:
         attr = el.get("name")
-        name_span = Span(attr.start, attr.end) if attr else Span(el.start + 1, el.name_end)
-        return Block(name or kind, kind, Span(el.start, max(el.end, el.tag_end)), name_span, tuple(children))
+        name_span = self._span(attr.start, attr.end) if attr else self._span(el.start + 1, el.name_end)
+        return Block(name or kind, kind, self._span(el.start, max(el.end, el.tag_end)), name_span, tuple(children))
 
     def _context(self, el: xmlscan.Element) -> Block:
         carry = _State()
@@ -167,6 +242,9 @@ class _Walker:
         return self._block(el, "context", el.value("name"), children)
 
     def _extension(self, el: xmlscan.Element, carry: _State, context: str | None) -> Block:
+        chunk = self.chunks.get(el.start)
+        if chunk is not None:
+            return self._reuse(chunk, carry, context)
         name = el.value("name") or context or ""
         state = _State(dict(carry.vars))
         steps: list[_Step] = []
@@ -175,6 +253,27 @@ class _Walker:
         if fc.switch_true(el.value("continue")):
             carry.vars = state.vars
         return self._block(el, "extension", el.value("name"), conditions)
+
+    def _reuse(self, chunk: freeswitch_chunks.Chunk, carry: _State, context: str | None) -> Block:
+        """A cached extension's facts, moved to where it is now (see _Facts)."""
+        base = chunk.start
+        key = (_FACTS, context, id(self.table),
+               tuple((k, v.text, v.span.start - base, v.span.end - base) for k, v in carry.vars.items()))
+        facts = chunk.slot.get(key)
+        if facts is None or facts.table is not self.table:
+            facts = _Facts(self.table, base)
+            walker = _Walker(facts, self.table, self.text, base)
+            state = _State(carry.vars)
+            facts.block = walker._extension(chunk.root, state, context)
+            facts.carry = state.vars if state.vars is not carry.vars else None
+            if walker.local:
+                chunk.slot[key] = facts
+        elif facts.base != base:
+            facts = chunk.slot[key] = facts.moved(base)
+        facts.add_to(self.a)
+        if facts.carry is not None:
+            carry.vars = facts.carry
+        return facts.block
 
     def _conditions(self, ext: xmlscan.Element, block: str, steps: list[_Step]) -> list[Block]:
         """Queue the actions of every (nested) condition in document order; return their blocks.
@@ -217,7 +316,7 @@ class _Walker:
             expr = t.get("expression")
             if kind is None or expr is None:
                 continue
-            span = Span(expr.start, expr.end)
+            span = self._span(expr.start, expr.end)
             if kind[0] == "status":
                 found = status.status_admits(expr.value)
                 if found is not None:
@@ -269,7 +368,7 @@ class _Walker:
             name = name if local else name[len("nolocal:"):]
             va, vb = eq + 1, b
             value = text[va:vb]
-            span = Span(data.offset(va), data.offset(vb))
+            span = self._at(data, va, vb)
             if name in CAUSE_VARS:
                 self._cause_list(data, va, vb, name, step.block)
             elif name in KNOB_VARS:
@@ -302,7 +401,7 @@ class _Walker:
         cause = getattr(self.table, how)(token)
         codes = self.table.codes(cause.name) if cause else frozenset()
         self.a.cause_sites.append(CauseSite(
-            Span(attr.offset(start), attr.offset(end)), ENGINE, token,
+            self._at(attr, start, end), ENGINE, token,
             cause.name if cause else None, context, codes))
 
     def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
@@ -318,7 +417,7 @@ class _Walker:
             self._cause(attr, leg.start + len("error/"), leg.end, "error/", "str2cause", step.block)
         fosr = ds.var("fail_on_single_reject")
         if fosr is not None:
-            fosr_value = _Value(fosr.value, Span(attr.offset(fosr.start), attr.offset(fosr.end)))
+            fosr_value = _Value(fosr.value, self._at(attr, fosr.start, fosr.end))
         else:
             fosr_value = state.vars.get("fail_on_single_reject")
         self._hunt(step, ds, fosr_value, fosr is not None)
@@ -328,7 +427,7 @@ class _Walker:
         if live and not voicemail and all(b.target != target for b in live):
             last = live[-1]
             self.a.failover_sites.append(FailoverSite(
-                span=Span(attr.start, attr.end), action="bridge", kind=FailoverKind.NEXT_DESTINATION,
+                span=self._span(attr.start, attr.end), action="bridge", kind=FailoverKind.NEXT_DESTINATION,
                 codes=last.continuing, block=step.block, authenticated=last.gateways,
                 shaping_tests=last.shaped_by, cancel_applies=False, engine=ENGINE))
         if voicemail:
@@ -358,7 +457,7 @@ class _Walker:
                     continue
                 leg = group[0]
                 self.a.failover_sites.append(FailoverSite(
-                    span=Span(attr.offset(leg.start), attr.offset(leg.end)), action="bridge",
+                    span=self._at(attr, leg.start, leg.end), action="bridge",
                     kind=FailoverKind.NEXT_DESTINATION, codes=codes, block=step.block,
                     authenticated=_gateways(before), shaping_tests=shaped, guard=guard,
                     cancel_applies=False, engine=ENGINE))
@@ -376,16 +475,18 @@ class _Walker:
             return None
         have = {n.upper() for n in names}
         names += [c for c in self.table.causes_of(GLOBAL) if c not in have]
-        text = self.a.text
-        low = max(0, step.el.start - 256)
-        newline_at = text.rfind("\n", low, step.el.start)
-        line_start = newline_at + 1 if newline_at >= 0 or low == 0 else step.el.start
-        indent = text[line_start:step.el.start]
+        text, at = self.text, self.base + step.el.start
+        low = max(0, at - 256)
+        newline_at = text.rfind("\n", low, at)
+        line_start = newline_at + 1 if newline_at >= 0 or low == 0 else at
+        if newline_at < self.base:
+            self.local = False           # the indentation comes from before the extension
+        indent = text[line_start:at]
         newline = "\r\n" if text[max(0, line_start - 2):line_start] == "\r\n" else "\n"
         if indent.strip():
             indent, newline = " ", ""
         action = f'<action application="set" data="fail_on_single_reject={",".join(names)}"/>'
-        return GuardFix(step.el.start, {"6xx": action + newline + indent})
+        return GuardFix(at, {"6xx": action + newline + indent})
 
     def _respond(self, step: _Step) -> None:
         attr = step.data
@@ -397,9 +498,9 @@ class _Walker:
         phrase = rest or None
         if code is not None and 300 <= code < 400 and rest and (":" in rest or "@" in rest):
             phrase = None                # `302 sip:target`: the rest is a contact
-        phrase_span = (Span(attr.offset(m.start(2)), attr.offset(m.end(2))) if phrase else None)
+        phrase_span = (self._at(attr, m.start(2), m.end(2)) if phrase else None)
         self.a.code_sites.append(CodeSite(
-            span=Span(attr.offset(m.start(1)), attr.offset(m.end(1))), text=word, code=code,
+            span=self._at(attr, m.start(1), m.end(1)), text=word, code=code,
             role=Role.SENT, function="respond", phrase=phrase, phrase_span=phrase_span,
             block=step.block, has_header_append=code in (401, 407)))
 
@@ -411,10 +512,10 @@ class _Walker:
         if not words or "$" in words[0][0]:
             return
         ext, a, b = words[0]
-        self.a.references.append(Reference(Span(attr.offset(a), attr.offset(b)), ext, "extension"))
+        self.a.references.append(Reference(self._at(attr, a, b), ext, "extension"))
         if len(words) >= 3 and "$" not in words[2][0]:
             ctx, a, b = words[2]
-            self.a.references.append(Reference(Span(attr.offset(a), attr.offset(b)), ctx, "context"))
+            self.a.references.append(Reference(self._at(attr, a, b), ctx, "context"))
 
 
 def _final(step: _Step) -> bool:

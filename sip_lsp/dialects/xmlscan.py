@@ -84,6 +84,7 @@ class Comment:
 class Document:
     roots: list[Element] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    stray_ends: int = 0              # end tags that closed nothing (ignored)
 
     def iter(self):
         for root in self.roots:
@@ -148,7 +149,8 @@ def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = 
             i = _after(text, ">", lt + 2)
             continue
         if text.startswith("</", lt):
-            i = _close(text, lt, stack)
+            i, matched = _close(text, lt, stack)
+            doc.stray_ends += not matched
             continue
         fast = _TAG.match(text, lt)
         if fast:
@@ -190,7 +192,8 @@ def _finish(el: Element) -> None:
     el.end = max(el.tag_end, last)
 
 
-def _close(text: str, lt: int, stack: list[Element]) -> int:
+def _close(text: str, lt: int, stack: list[Element]) -> tuple[int, bool]:
+    """Close the innermost open element of that name: (position after, whether one was)."""
     m = _NAME.match(text, lt + 2)
     gt = text.find(">", lt + 2)
     nxt = text.find("<", lt + 2)
@@ -206,8 +209,8 @@ def _close(text: str, lt: int, stack: list[Element]) -> int:
             el = stack.pop()
             el.end = end
             el.closed = True
-            break
-    return max(end, lt + 2)
+            return max(end, lt + 2), True
+    return max(end, lt + 2), False
 
 
 def _fast_attributes(text: str, tag: re.Match, el: Element) -> bool:
