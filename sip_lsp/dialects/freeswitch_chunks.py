@@ -26,7 +26,8 @@ from sip_lsp.dialects.ser.cache import ChunkCache
 
 _START = re.compile(r"<extension(?![-\w.:])")
 _END = "</extension>"
-_OPEN = "<extension>"
+_OPEN, _MASK = "<extension", "<extension>"
+_OTHERS = tuple("<" + name for name in sorted(xmlscan.NO_SELF_NEST - {"extension"}))
 _SCAN = "scan"       # slot key of a chunk's own scan (None: not reusable)
 
 CACHE = ChunkCache()
@@ -66,7 +67,7 @@ def split(text: str) -> tuple[xmlscan.Document, dict[int, Chunk]]:
         if slot[_SCAN] is None:
             continue
         chunks[start] = Chunk(start, slot[_SCAN], slot)
-        pieces += (text[pos:start], _OPEN, " " * (end - start - len(_OPEN) - len(_END)), _END)
+        pieces += (text[pos:start], _MASK, " " * (end - start - len(_MASK) - len(_END)), _END)
         pos = end
     if not chunks:
         return xmlscan.scan(text), chunks
@@ -79,12 +80,12 @@ def split(text: str) -> tuple[xmlscan.Document, dict[int, Chunk]]:
 
 def _alone(chunk: str) -> xmlscan.Document | None:
     """The scan of one extension's text, or None when the whole scan could differ."""
+    if chunk.count(_OPEN) > 1 or any(other in chunk for other in _OTHERS):
+        return None                  # (maybe) a nested context or extension: the text decides
     doc = xmlscan.scan(chunk)
     if doc.stray_ends or len(doc.roots) != 1:
         return None
     root = doc.roots[0]
     if root.name != "extension" or not root.closed or root.end != len(chunk):
-        return None
-    if any(el.name in xmlscan.NO_SELF_NEST for kid in root.children for el in kid.iter()):
         return None
     return doc

@@ -45,6 +45,15 @@ class Attr:
             return self.start + index
         return self._map[index]
 
+    def offsets(self, start: int, end: int, base: int = 0) -> tuple[int, int]:
+        """`base` plus the raw offsets of `value[start:end]` (one call on the hot path)."""
+        n = len(self.value)
+        start = 0 if start < 0 else n if start > n else start
+        end = 0 if end < 0 else n if end > n else end
+        if self._map is None:
+            return base + self.start + start, base + self.start + end
+        return base + self._map[start], base + self._map[end]
+
 
 @dataclass(slots=True)
 class Element:
@@ -133,22 +142,22 @@ def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = 
         lt = find("<", i)
         if lt < 0:
             break
-        if text.startswith("<!--", lt):
-            e = find("-->", lt + 4)
-            end = n if e < 0 else e + 3
-            doc.comments.append(Comment(lt, end, text[lt + 4:e if e >= 0 else n]))
-            i = end
+        mark = text[lt + 1:lt + 2]
+        if mark == "!":
+            if text.startswith("<!--", lt):
+                e = find("-->", lt + 4)
+                end = n if e < 0 else e + 3
+                doc.comments.append(Comment(lt, end, text[lt + 4:e if e >= 0 else n]))
+                i = end
+            elif text.startswith("<![CDATA[", lt):
+                i = _after(text, "]]>", lt + 9)
+            else:
+                i = _after(text, ">", lt + 2)
             continue
-        if text.startswith("<![CDATA[", lt):
-            i = _after(text, "]]>", lt + 9)
-            continue
-        if text.startswith("<?", lt):
+        if mark == "?":
             i = _after(text, "?>", lt + 2)
             continue
-        if text.startswith("<!", lt):
-            i = _after(text, ">", lt + 2)
-            continue
-        if text.startswith("</", lt):
+        if mark == "/":
             i, matched = _close(text, lt, stack)
             doc.stray_ends += not matched
             continue
@@ -217,15 +226,19 @@ def _fast_attributes(text: str, tag: re.Match, el: Element) -> bool:
     """Attributes of a start tag the fast pattern matched whole; True for `/>`."""
     attrs = el.attrs
     for m in _ATTR.finditer(text, tag.start(2), tag.end(2)):
-        group = 2 if m.start(2) >= 0 else 3
-        start, end = m.start(group), m.end(group)
-        raw = m.group(group)
+        name, raw, single = m.groups()
+        if name in attrs:
+            continue
+        if raw is None:
+            raw = single
+            start, end = m.span(3)
+        else:
+            start, end = m.span(2)
         if "&" in raw:
             value, mapping = decode(raw, start)
         else:
             value, mapping = raw, None
-        if m.group(1) not in attrs:
-            attrs[m.group(1)] = Attr(m.group(1), m.start(1), value, start, end, mapping)
+        attrs[name] = Attr(name, m.start(1), value, start, end, mapping)
     return tag.group(3) == "/"
 
 
