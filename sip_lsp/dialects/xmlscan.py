@@ -13,9 +13,13 @@ import re
 from dataclasses import dataclass, field
 
 _NAME = re.compile(r"[A-Za-z_:][-\w.:]*")
+_ATTR_SOURCE = r"""([^\s=/>"'<]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')"""
+_ATTR = re.compile(_ATTR_SOURCE)
 # Fast path: a complete start tag whose values hold no "<" (the common case).
-_TAG = re.compile(r"""<([A-Za-z_:][-\w.:]*)((?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(/?)>""")
-_ATTR = re.compile(r"""([^\s=/>"'<]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")
+# Its first two attributes are groups of the match itself (2-4, 5-7): most
+# dialplan elements have no more, and a finditer per element costs as much.
+_TAG = re.compile(r"<([A-Za-z_:][-\w.:]*)" + rf"(?:\s+{_ATTR_SOURCE})?" * 2
+                  + r"""((?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(/?)>""")
 _ATTR_NAME = re.compile(r"[^\s=/>\"'<]+")
 _SPACE = re.compile(r"\s*")
 _UNQUOTED = re.compile(r"[^\s>]*")
@@ -224,22 +228,31 @@ def _close(text: str, lt: int, stack: list[Element]) -> tuple[int, bool]:
 
 def _fast_attributes(text: str, tag: re.Match, el: Element) -> bool:
     """Attributes of a start tag the fast pattern matched whole; True for `/>`."""
+    groups = tag.groups()
     attrs = el.attrs
-    for m in _ATTR.finditer(text, tag.start(2), tag.end(2)):
-        name, raw, single = m.groups()
-        if name in attrs:
-            continue
-        if raw is None:
-            raw = single
-            start, end = m.span(3)
-        else:
-            start, end = m.span(2)
-        if "&" in raw:
-            value, mapping = decode(raw, start)
-        else:
-            value, mapping = raw, None
-        attrs[name] = Attr(name, m.start(1), value, start, end, mapping)
-    return tag.group(3) == "/"
+    for name_group in (2, 5):
+        name = groups[name_group - 1]
+        if name is None:
+            break
+        value_group = name_group + 1 if groups[name_group] is not None else name_group + 2
+        _add(attrs, name, tag.start(name_group), groups[value_group - 1], tag.span(value_group))
+    if groups[7]:
+        for m in _ATTR.finditer(text, tag.start(8), tag.end(8)):
+            value_group = 2 if m.group(2) is not None else 3
+            _add(attrs, m.group(1), m.start(1), m.group(value_group), m.span(value_group))
+    return groups[8] == "/"
+
+
+def _add(attrs: dict[str, Attr], name: str, name_start: int, raw: str, span: tuple[int, int]) -> None:
+    """Record an attribute unless an earlier one has its name (the first wins)."""
+    if name in attrs:
+        return
+    start, end = span
+    if "&" in raw:
+        value, mapping = decode(raw, start)
+    else:
+        value, mapping = raw, None
+    attrs[name] = Attr(name, name_start, value, start, end, mapping)
 
 
 def _attributes(text: str, el: Element) -> bool:
