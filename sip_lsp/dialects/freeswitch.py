@@ -467,11 +467,9 @@ class _Walker:
         """
         if self.table is None:
             return None
-        names = [] if fosr is None else [t for t, _, _ in fc.tokens(fosr.text)]
-        if fosr is not None and (fc.switch_true(fosr.text) or fosr.text.startswith("!")):
+        action = _guard_action(fosr.text if fosr is not None else None, tuple(self.table.causes_of(GLOBAL)))
+        if action is None:
             return None
-        have = {n.upper() for n in names}
-        names += [c for c in self.table.causes_of(GLOBAL) if c not in have]
         text, at = self.text, self.base + step.el.start
         low = max(0, at - 256)
         newline_at = text.rfind("\n", low, at)
@@ -482,23 +480,17 @@ class _Walker:
         newline = "\r\n" if text[max(0, line_start - 2):line_start] == "\r\n" else "\n"
         if indent.strip():
             indent, newline = " ", ""
-        action = f'<action application="set" data="fail_on_single_reject={",".join(names)}"/>'
         return GuardFix(at, {"6xx": action + newline + indent})
 
     def _respond(self, step: _Step) -> None:
         attr = step.data
-        m = _RESPOND.match(attr.value)
-        if not m or not m.group(1) or m.group(1).startswith("$"):
+        parts = _respond_parts(attr.value)
+        if parts is None:
             return
-        word, rest = m.group(1), m.group(2)
-        code = int(word) if word.isdigit() and len(word) == 3 else None
-        phrase = rest or None
-        if code is not None and 300 <= code < 400 and rest and (":" in rest or "@" in rest):
-            phrase = None                # `302 sip:target`: the rest is a contact
-        phrase_span = (self._at(attr, m.start(2), m.end(2)) if phrase else None)
+        word, code, phrase, (a, b), (pa, pb) = parts
         self.a.code_sites.append(CodeSite(
-            span=self._at(attr, m.start(1), m.end(1)), text=word, code=code,
-            role=Role.SENT, function="respond", phrase=phrase, phrase_span=phrase_span,
+            span=self._at(attr, a, b), text=word, code=code, role=Role.SENT, function="respond",
+            phrase=phrase, phrase_span=self._at(attr, pa, pb) if phrase else None,
             block=step.block, has_header_append=code in (401, 407)))
 
     def _references(self, attr: xmlscan.Attr) -> None:
@@ -552,6 +544,32 @@ def _list_tokens(value: str, var: str) -> tuple[tuple[str, int, int], ...]:
         if found is not None:
             out.append((found[0], offset + a + found[1], offset + a + found[2]))
     return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _guard_action(fosr: str | None, global_causes: tuple[str, ...]) -> str | None:
+    """The `set fail_on_single_reject=...` action merging `global_causes` into a list
+    already set (`fosr`); None when a true or negated value is left alone."""
+    names = [] if fosr is None else [t for t, _, _ in fc.tokens(fosr)]
+    if fosr is not None and (fc.switch_true(fosr) or fosr.startswith("!")):
+        return None
+    have = {n.upper() for n in names}
+    names += [c for c in global_causes if c not in have]
+    return f'<action application="set" data="fail_on_single_reject={",".join(names)}"/>'
+
+
+@lru_cache(maxsize=1024)
+def _respond_parts(data: str) -> tuple[str, int | None, str | None, tuple[int, int], tuple[int, int]] | None:
+    """`respond` data as (word, code, phrase, word span, phrase span); None without a literal."""
+    m = _RESPOND.match(data)
+    if not m or not m.group(1) or m.group(1).startswith("$"):
+        return None
+    word, rest = m.group(1), m.group(2)
+    code = int(word) if word.isdigit() and len(word) == 3 else None
+    phrase = rest or None
+    if code is not None and 300 <= code < 400 and rest and (":" in rest or "@" in rest):
+        phrase = None                    # `302 sip:target`: the rest is a contact
+    return word, code, phrase, m.span(1), m.span(2)
 
 
 def _token(text: str) -> tuple[str, int, int] | None:
