@@ -386,20 +386,21 @@ class _Walker:
 
     def _cause_list(self, attr: xmlscan.Attr, start: int, end: int, var: str) -> None:
         """Cause sites for each token of a cause-list value."""
+        if self.table is None:
+            return
+        resolve, how, append = self.table.resolve, CAUSE_VARS[var], self.a.cause_sites.append
         for token, a, b in _list_tokens(attr.value[start:end], var):
-            self._site(attr, start + a, start + b, token, var, CAUSE_VARS[var])
+            cause, codes = resolve(how, token)
+            append(CauseSite(self._at(attr, start + a, start + b), ENGINE, token, cause, var, codes))
 
     def _cause(self, attr: xmlscan.Attr, start: int, end: int, context: str, how: str) -> None:
         """A cause site for the single token in `attr.value[start:end]`, if any."""
         found = _token(attr.value[start:end])
-        if found is not None:
+        if found is not None and self.table is not None:
             token, a, b = found
-            self._site(attr, start + a, start + b, token, context, how)
-
-    def _site(self, attr: xmlscan.Attr, start: int, end: int, token: str, context: str, how: str) -> None:
-        if self.table is not None:
             cause, codes = self.table.resolve(how, token)
-            self.a.cause_sites.append(CauseSite(self._at(attr, start, end), ENGINE, token, cause, context, codes))
+            self.a.cause_sites.append(CauseSite(self._at(attr, start + a, start + b), ENGINE, token, cause,
+                                                context, codes))
 
     def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
         attr = step.data

@@ -51,10 +51,13 @@ class DialString:
 
 
 _SPECIALS: dict[str, re.Pattern[str]] = {}
+_ANY_SPECIAL = re.compile(r"[\\{}\[\]()<>'\"]")     # without these, separators are all top-level
 
 
 def split_top(s: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
     """Ranges of `s[start:end]` between top-level occurrences of `sep`."""
+    if _ANY_SPECIAL.search(s, start, end) is None:
+        return _split_plain(s, start, end, sep)
     special = _SPECIALS.get(sep)
     if special is None:
         special = _SPECIALS[sep] = re.compile(r"\\.|\$\{|[{}\[\]()<>'\"]|" + re.escape(sep), re.S)
@@ -80,6 +83,17 @@ def split_top(s: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
         elif closers and tok == closers[-1]:
             closers.pop()
     out.append((seg, end))
+    return out
+
+
+def _split_plain(s: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    at = s.find(sep, start, end)
+    while at >= 0:
+        out.append((start, at))
+        start = at + len(sep)
+        at = s.find(sep, start, end)
+    out.append((start, end))
     return out
 
 
