@@ -80,10 +80,11 @@ def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
     doc, chunks = freeswitch_chunks.split(text)
     comments = [(c.start, c.text) for c in doc.comments]
     for chunk in chunks.values():
-        comments += [(chunk.start + c.start, c.text) for c in chunk.scan.comments]
+        if chunk.masked:
+            comments += [(chunk.start + at, comment) for at, comment in chunk.comments]
     comments.sort(key=lambda c: c[0])
     _suppressions(comments, LineIndex(text), analysis)
-    walker = _Walker(analysis, _table(ctx.catalog), text, chunks=chunks)
+    walker = _Walker(analysis, _table(ctx.catalog), text, doc=doc, chunks=chunks)
     analysis.blocks.extend(walker.visit(doc.roots))
 
 
@@ -210,16 +211,23 @@ def _exclusive(a: _Step, b: _Step) -> bool:
 
 
 class _Walker:
-    """Walks a scanned tree into facts; `base` is where the tree's offset 0 lies in `text`."""
+    """Walks a scanned tree into facts; `base` is where the tree's offset 0 lies in `text`.
+
+    The document walker hands each extension with a chunk to a walker of its own
+    that fills the chunk's `_Facts`.
+    """
 
     def __init__(self, sink: Analysis | _Facts, table: fc.CauseTable | None, text: str, base: int = 0,
+                 origin: int = 0, doc: xmlscan.Document | None = None,
                  chunks: dict[int, freeswitch_chunks.Chunk] | None = None) -> None:
         self.a = sink
         self.table = table
         self.text = text
         self.base = base
+        self.origin = origin             # where the walked extension starts in `text`
+        self.doc = doc
         self.chunks = chunks or {}
-        self.local = True                # the facts depend on the walked tree only (cacheable)
+        self.local = True                # the facts depend on the extension's text only (cacheable)
 
     def _span(self, start: int, end: int) -> Span:
         return Span(self.base + start, self.base + end)
@@ -260,7 +268,7 @@ class _Walker:
     def _extension(self, el: xmlscan.Element, carry: _State, context: str | None) -> Block:
         chunk = self.chunks.get(el.start)
         if chunk is not None:
-            return self._reuse(chunk, carry, context)
+            return self._chunk(chunk, el, carry, context)
         name = el.value("name") or context or ""
         state = _State(dict(carry.vars))
         steps: list[_Step] = []
@@ -270,22 +278,26 @@ class _Walker:
             carry.vars = state.vars
         return self._block(el, "extension", el.value("name"), conditions)
 
-    def _reuse(self, chunk: freeswitch_chunks.Chunk, carry: _State, context: str | None) -> Block:
-        """A cached extension's facts, moved to where it is now (see _Facts)."""
-        base = chunk.start
+    def _chunk(self, chunk: freeswitch_chunks.Chunk, el: xmlscan.Element, carry: _State,
+               context: str | None) -> Block:
+        """An extension's facts from its chunk's slot, moved to where it is now (see _Facts);
+        else walked (a masked chunk scanned alone first) and kept when the chunk is reusable."""
+        start = chunk.start
         key = (_FACTS, context, id(self.table),
-               tuple((k, v.text, v.span.start - base, v.span.end - base) for k, v in carry.vars.items()))
+               tuple((k, v.text, v.span.start - start, v.span.end - start) for k, v in carry.vars.items()))
         facts = chunk.slot.get(key)
-        if facts is None or facts.table is not self.table:
-            facts = _Facts(self.table, base)
-            walker = _Walker(facts, self.table, self.text, base)
+        if facts is not None and facts.table is self.table:
+            if facts.base != start:
+                facts = chunk.slot[key] = facts.moved(start)
+        else:
+            facts = _Facts(self.table, start)
+            root, base = (chunk.root(), start) if chunk.masked else (el, 0)
+            walker = _Walker(facts, self.table, self.text, base, origin=start)
             state = _State(carry.vars)
-            facts.block = walker._extension(chunk.root, state, context)
+            facts.block = walker._extension(root, state, context)
             facts.carry = state.vars if state.vars is not carry.vars else None
-            if walker.local:
+            if walker.local and (chunk.masked or freeswitch_chunks.reusable(chunk, el, self.doc)):
                 chunk.slot[key] = facts
-        elif facts.base != base:
-            facts = chunk.slot[key] = facts.moved(base)
         facts.add_to(self.a)
         if facts.carry is not None:
             carry.vars = facts.carry
@@ -475,7 +487,7 @@ class _Walker:
         low = max(0, at - 256)
         newline_at = text.rfind("\n", low, at)
         line_start = newline_at + 1 if newline_at >= 0 or low == 0 else at
-        if newline_at < self.base:
+        if newline_at < self.origin:
             self.local = False           # the indentation comes from before the extension
         indent = text[line_start:at]
         newline = "\r\n" if text[max(0, line_start - 2):line_start] == "\r\n" else "\n"

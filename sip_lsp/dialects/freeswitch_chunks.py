@@ -1,23 +1,26 @@
-"""Each `<extension>` scanned once per text: an edit re-scans only its own.
+"""Each `<extension>` analysed once per text: an edit re-walks only its own.
 
 The language server re-analyses the whole dialplan on every keystroke, and a
-keystroke changes one extension. Each extension is scanned alone and cached
-by its text (`ser.cache.ChunkCache`, bounded by characters); the document is
-then scanned with every reusable extension masked as an empty
-`<extension>   </extension>` of the same length, so the skeleton (contexts, comments,
-whatever sits between extensions) costs little and keeps document offsets.
+keystroke changes one extension. Every extension's text (from `<extension` to
+the first `</extension>`) is a chunk with a slot in a cache bounded by
+characters (`ser.cache.ChunkCache`); the dialect keeps the chunk's facts
+there. A chunk seen before and found reusable is masked as an empty
+`<extension>   </extension>` of the same length before the document is
+scanned, so the scan covers only the rest (contexts, comments, new or edited
+extensions) and offsets stay the document's.
 
-An extension is reusable when scanning it alone gives what the whole scan
-gives: one root, closed by the `</extension>` that ends the chunk, no end tag
-that matched nothing (it could close an element outside) and no nested
-context or extension (it would close one outside). Masking is exact when the
-skeleton scan meets every mask as a start tag: text before a mask is the same
-in both scans, and nothing before it (an open comment, quote or CDATA) ran
-into it. Otherwise the text is scanned whole, without reuse.
+A chunk is reusable when its text alone decides its scan, wherever it sits:
+the whole scan closes it with that `</extension>`, no end tag inside matched
+nothing (elsewhere it could close an element outside) and it holds no other
+context, extension, section, document or include start (it could close one
+outside). Masking is exact when the scan meets every mask as a start tag: the
+text before a mask is the same in both scans, and nothing before it (an open
+comment, quote or CDATA) ran into it. Otherwise the text is scanned unmasked.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,32 +28,42 @@ from sip_lsp.dialects import xmlscan
 from sip_lsp.dialects.ser.cache import ChunkCache
 
 _START = re.compile(r"<extension(?![-\w.:])")
-_END = "</extension>"
-_OPEN, _MASK = "<extension", "<extension>"
+_OPEN, _END, _MASK = "<extension", "</extension>", "<extension>"
 _OTHERS = tuple("<" + name for name in sorted(xmlscan.NO_SELF_NEST - {"extension"}))
-_SCAN = "scan"       # slot key of a chunk's own scan (None: not reusable)
+_REUSABLE = "reusable"     # slot key: True / False once known
+_COMMENTS = "comments"     # slot key: a reusable chunk's comments as (offset in it, text)
 
 CACHE = ChunkCache()
 
 
 @dataclass(slots=True)
 class Chunk:
-    """A reusable extension: where it starts, its scan (offsets from `start`) and cache slot."""
+    """One extension's text at `start`, its cache slot, and whether the scan skipped it."""
 
     start: int
-    scan: xmlscan.Document
+    text: str
     slot: dict[Any, Any]
+    masked: bool
 
     @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def comments(self) -> list[tuple[int, str]]:
+        """A reusable chunk's comments: (offset from `start`, text between the markers)."""
+        return self.slot[_COMMENTS]
+
     def root(self) -> xmlscan.Element:
-        return self.scan.roots[0]
+        """The extension scanned alone (offsets from `start`): a masked chunk's tree."""
+        return xmlscan.scan(self.text).roots[0]
 
 
 def split(text: str) -> tuple[xmlscan.Document, dict[int, Chunk]]:
-    """The skeleton scan and the reusable extensions by start offset (see the module doc)."""
+    """The scan of `text` with reusable chunks masked, and every chunk by start offset."""
     chunks: dict[int, Chunk] = {}
     pieces: list[str] = []
-    pos = 0
+    pos = masked = 0
     find = text.find
     for m in _START.finditer(text):
         start = m.start()
@@ -62,30 +75,40 @@ def split(text: str) -> tuple[xmlscan.Document, dict[int, Chunk]]:
         end += len(_END)
         chunk = text[start:end]
         slot = CACHE.entry(chunk)
-        if _SCAN not in slot:
-            slot[_SCAN] = _alone(chunk)
-        if slot[_SCAN] is None:
-            continue
-        chunks[start] = Chunk(start, slot[_SCAN], slot)
-        pieces += (text[pos:start], _MASK, " " * (end - start - len(_MASK) - len(_END)), _END)
+        reuse = slot.get(_REUSABLE) is True
+        chunks[start] = Chunk(start, chunk, slot, reuse)
         pos = end
-    if not chunks:
+        if reuse:
+            pieces += (text[masked:start], _MASK, " " * (end - start - len(_MASK) - len(_END)), _END)
+            masked = end
+    if not pieces:
         return xmlscan.scan(text), chunks
-    pieces.append(text[pos:])
+    pieces.append(text[masked:])
     doc = xmlscan.scan("".join(pieces))
-    if sum(el.start in chunks for el in doc.iter()) != len(chunks):
-        return xmlscan.scan(text), {}
+    met = sum(1 for el in doc.iter() if el.start in chunks and chunks[el.start].masked)
+    if met != sum(c.masked for c in chunks.values()):
+        for c in chunks.values():
+            c.masked = False
+        return xmlscan.scan(text), chunks
     return doc, chunks
 
 
-def _alone(chunk: str) -> xmlscan.Document | None:
-    """The scan of one extension's text, or None when the whole scan could differ."""
-    if chunk.count(_OPEN) > 1 or any(other in chunk for other in _OTHERS):
-        return None                  # (maybe) a nested context or extension: the text decides
-    doc = xmlscan.scan(chunk)
-    if doc.stray_ends or len(doc.roots) != 1:
-        return None
-    root = doc.roots[0]
-    if root.name != "extension" or not root.closed or root.end != len(chunk):
-        return None
-    return doc
+def reusable(chunk: Chunk, el: xmlscan.Element, doc: xmlscan.Document) -> bool:
+    """Whether `el`, scanned in place, is what `chunk.text` scans to anywhere (remembered)."""
+    known = chunk.slot.get(_REUSABLE)
+    if known is None:
+        text = chunk.text
+        strays = doc.stray_ends
+        known = chunk.slot[_REUSABLE] = (
+            el.closed and el.start == chunk.start and el.end == chunk.end
+            and bisect_left(strays, chunk.start) == bisect_left(strays, chunk.end)
+            and text.count(_OPEN) == 1 and not any(other in text for other in _OTHERS))
+        if known:
+            first = bisect_left(doc.comments, chunk.start, key=_start)
+            last = bisect_left(doc.comments, chunk.end, key=_start)
+            chunk.slot[_COMMENTS] = [(c.start - chunk.start, c.text) for c in doc.comments[first:last]]
+    return known
+
+
+def _start(comment: xmlscan.Comment) -> int:
+    return comment.start

@@ -97,7 +97,7 @@ class Comment:
 class Document:
     roots: list[Element] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
-    stray_ends: int = 0              # end tags that closed nothing (ignored)
+    stray_ends: list[int] = field(default_factory=list)   # starts of end tags that closed nothing
 
     def iter(self):
         for root in self.roots:
@@ -163,7 +163,8 @@ def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = 
             continue
         if mark == "/":
             i, matched = _close(text, lt, stack)
-            doc.stray_ends += not matched
+            if not matched:
+                doc.stray_ends.append(lt)
             continue
         fast = _TAG.match(text, lt)
         if fast:
