@@ -459,12 +459,14 @@ class _Walker:
         else:
             codes = self.table.hunt_goes_on(fosr.text if fosr else None) if self.table else FINAL_CODES
         shaped = (fosr.span,) if fosr else ()
-        guard = None if in_dial else self._guard(step, fosr)
+        guard = guarded = None
         attr = step.data
         for thread in ds.threads:
             for before, group in zip(thread, thread[1:]):
                 if all(_VOICEMAIL.search(leg.text) for leg in group):
                     continue
+                if not (in_dial or guarded):
+                    guard, guarded = self._guard(step, fosr), True
                 leg = group[0]
                 self.a.failover_sites.append(FailoverSite(
                     span=self._at(attr, leg.start, leg.end), action="bridge",
