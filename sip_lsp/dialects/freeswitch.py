@@ -124,7 +124,7 @@ class _Value:
     span: Span
 
 
-@dataclass
+@dataclass(slots=True)
 class _Step:
     """One queued action: its element, app, data and condition branch."""
 
@@ -232,10 +232,6 @@ class _Walker:
     def _span(self, start: int, end: int) -> Span:
         return Span(self.base + start, self.base + end)
 
-    def _at(self, attr: xmlscan.Attr, start: int, end: int) -> Span:
-        """The document span of `attr.value[start:end]`."""
-        return Span(*attr.offsets(start, end, self.base))
-
     # ------------------------------------------------------------- structure
 
     def visit(self, roots: list[xmlscan.Element]) -> list[Block]:
@@ -319,15 +315,21 @@ class _Walker:
             while frames:
                 frame = frames[-1]
                 el, branch, i, kids = frame
-                if i < len(el.children):
-                    frame[2] += 1
-                    child = el.children[i]
-                    if child.name in ("action", "anti-action"):
+                children = el.children
+                while i < len(children):
+                    child = children[i]
+                    i += 1
+                    if child.name == "action" or child.name == "anti-action":
                         path = branch + ((el.start, child.name == "action"),)
-                        steps.append(_Step(child, child.value("application").strip(), child.get("data"), path, block))
+                        app = child.attrs.get("application")
+                        app = app.value.strip() if app else ""
+                        steps.append(_Step(child, app, child.attrs.get("data"), path, block))
                     elif child.name == "condition":
                         self._status_tests(child, block)
                         frames.append([child, branch + ((el.start, True),), 0, []])
+                        break
+                frame[2] = i
+                if frames[-1] is not frame:
                     continue
                 frames.pop()
                 label = " ".join(p for p in (el.value("field"), el.value("expression")) if p)
@@ -386,7 +388,7 @@ class _Walker:
             return
         text = data.value
         for name, local, va, vb in _assignments(text, step.app == "multiset"):
-            span = self._at(data, va, vb)
+            span = data.span(va, vb, self.base)
             if name in CAUSE_VARS:
                 self._cause_list(data, va, vb, name)
             else:
@@ -403,7 +405,7 @@ class _Walker:
         resolve, how, append = self.table.resolve, CAUSE_VARS[var], self.a.cause_sites.append
         for token, a, b in _list_tokens(attr.value[start:end], var):
             cause, codes = resolve(how, token)
-            append(CauseSite(self._at(attr, start + a, start + b), ENGINE, token, cause, var, codes))
+            append(CauseSite(attr.span(start + a, start + b, self.base), ENGINE, token, cause, var, codes))
 
     def _cause(self, attr: xmlscan.Attr, start: int, end: int, context: str, how: str) -> None:
         """A cause site for the single token in `attr.value[start:end]`, if any."""
@@ -411,7 +413,7 @@ class _Walker:
         if found is not None and self.table is not None:
             token, a, b = found
             cause, codes = self.table.resolve(how, token)
-            self.a.cause_sites.append(CauseSite(self._at(attr, start + a, start + b), ENGINE, token, cause,
+            self.a.cause_sites.append(CauseSite(attr.span(start + a, start + b, self.base), ENGINE, token, cause,
                                                 context, codes))
 
     def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
@@ -427,7 +429,7 @@ class _Walker:
             self._cause(attr, leg.start + len("error/"), leg.end, "error/", "str2cause")
         fosr = ds.var("fail_on_single_reject")
         if fosr is not None:
-            fosr_value = _Value(fosr.value, self._at(attr, fosr.start, fosr.end))
+            fosr_value = _Value(fosr.value, attr.span(fosr.start, fosr.end, self.base))
         else:
             fosr_value = state.vars.get("fail_on_single_reject")
         self._hunt(step, ds, fosr_value, fosr is not None)
@@ -469,7 +471,7 @@ class _Walker:
                     guard, guarded = self._guard(step, fosr), True
                 leg = group[0]
                 self.a.failover_sites.append(FailoverSite(
-                    span=self._at(attr, leg.start, leg.end), action="bridge",
+                    span=attr.span(leg.start, leg.end, self.base), action="bridge",
                     kind=FailoverKind.NEXT_DESTINATION, codes=codes, block=step.block,
                     authenticated=_gateways(before), shaping_tests=shaped, guard=guard,
                     cancel_applies=False, engine=ENGINE))
@@ -504,8 +506,8 @@ class _Walker:
             return
         word, code, phrase, (a, b), (pa, pb) = parts
         self.a.code_sites.append(CodeSite(
-            span=self._at(attr, a, b), text=word, code=code, role=Role.SENT, function="respond",
-            phrase=phrase, phrase_span=self._at(attr, pa, pb) if phrase else None,
+            span=attr.span(a, b, self.base), text=word, code=code, role=Role.SENT, function="respond",
+            phrase=phrase, phrase_span=attr.span(pa, pb, self.base) if phrase else None,
             block=step.block, has_header_append=code in (401, 407)))
 
     def _references(self, attr: xmlscan.Attr) -> None:
@@ -516,10 +518,10 @@ class _Walker:
         if not words or "$" in words[0][0]:
             return
         ext, a, b = words[0]
-        self.a.references.append(Reference(self._at(attr, a, b), ext, "extension"))
+        self.a.references.append(Reference(attr.span(a, b, self.base), ext, "extension"))
         if len(words) >= 3 and "$" not in words[2][0]:
             ctx, a, b = words[2]
-            self.a.references.append(Reference(self._at(attr, a, b), ctx, "context"))
+            self.a.references.append(Reference(attr.span(a, b, self.base), ctx, "context"))
 
 
 @lru_cache(maxsize=4096)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sip_lsp.model import Span
+
 _NAME = re.compile(r"[A-Za-z_:][-\w.:]*")
 _ATTR_SOURCE = r"""([^\s=/>"'<]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')"""
 _ATTR = re.compile(_ATTR_SOURCE)
@@ -49,14 +51,14 @@ class Attr:
             return self.start + index
         return self._map[index]
 
-    def offsets(self, start: int, end: int, base: int = 0) -> tuple[int, int]:
-        """`base` plus the raw offsets of `value[start:end]` (one call on the hot path)."""
+    def span(self, start: int, end: int, base: int = 0) -> Span:
+        """The raw text span of `value[start:end]`, moved by `base` (one call on the hot path)."""
         n = len(self.value)
         start = 0 if start < 0 else n if start > n else start
         end = 0 if end < 0 else n if end > n else end
         if self._map is None:
-            return base + self.start + start, base + self.start + end
-        return base + self._map[start], base + self._map[end]
+            return Span(base + self.start + start, base + self.start + end)
+        return Span(base + self._map[start], base + self._map[end])
 
 
 @dataclass(slots=True)
