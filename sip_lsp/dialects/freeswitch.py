@@ -126,12 +126,16 @@ class _Value:
 
 @dataclass(slots=True)
 class _Step:
-    """One queued action: its element, app, data and condition branch."""
+    """One queued action: its element, app, data and condition branch.
+
+    The branch is a linked list, innermost first: (condition start, runs as an
+    action, outer branch) or None, so nesting depth d costs O(d), not O(d^2).
+    """
 
     el: xmlscan.Element
     app: str
     data: xmlscan.Attr | None
-    branch: tuple[tuple[int, bool], ...]
+    branch: tuple | None
     block: str
 
 
@@ -206,8 +210,15 @@ def _moved_block(block: Block, d: int) -> Block:
 
 def _exclusive(a: _Step, b: _Step) -> bool:
     """True when one runs as an action and the other as an anti-action of one condition."""
-    mine = dict(a.branch)
-    return any(cid in mine and mine[cid] != pol for cid, pol in b.branch)
+    mine = dict(_pairs(a.branch))
+    return any(cid in mine and mine[cid] != pol for cid, pol in _pairs(b.branch))
+
+
+def _pairs(branch: tuple | None):
+    """(condition start, as an action) for each condition of a branch."""
+    while branch is not None:
+        cid, polarity, branch = branch
+        yield cid, polarity
 
 
 class _Walker:
@@ -311,7 +322,7 @@ class _Walker:
             if top.name != "condition":
                 continue
             self._status_tests(top, block)
-            frames.append([top, (), 0, []])
+            frames.append([top, None, 0, []])
             while frames:
                 frame = frames[-1]
                 el, branch, i, kids = frame
@@ -320,13 +331,13 @@ class _Walker:
                     child = children[i]
                     i += 1
                     if child.name == "action" or child.name == "anti-action":
-                        path = branch + ((el.start, child.name == "action"),)
+                        path = (el.start, child.name == "action", branch)
                         app = child.attrs.get("application")
                         app = app.value.strip() if app else ""
                         steps.append(_Step(child, app, child.attrs.get("data"), path, block))
                     elif child.name == "condition":
                         self._status_tests(child, block)
-                        frames.append([child, branch + ((el.start, True),), 0, []])
+                        frames.append([child, (el.start, True, branch), 0, []])
                         break
                 frame[2] = i
                 if frames[-1] is not frame:
