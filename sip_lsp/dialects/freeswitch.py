@@ -430,14 +430,16 @@ class _Walker:
     def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
         attr = step.data
         ds = dial.parse(attr.value)
+        legs = ds.legs()
         # Cause lists in {...}/[...] are checked, but only fail_on_single_reject is
         # read from there: continue_on_fail comes from the caller channel.
-        for v in ds.globals + tuple(v for t in ds.threads for g in t for leg in g for v in leg.vars):
+        for v in ds.globals + tuple(v for leg in legs for v in leg.vars):
             if v.name in CAUSE_VARS:
                 self._cause_list(attr, v.start, v.end, v.name)
         # `error/<cause>` fails the leg with that cause (mod_dptools error_outgoing_channel).
-        for leg in (leg for t in ds.threads for g in t for leg in g if leg.text.startswith("error/")):
-            self._cause(attr, leg.start + len("error/"), leg.end, "error/", "str2cause")
+        for leg in legs:
+            if leg.text.startswith("error/"):
+                self._cause(attr, leg.start + len("error/"), leg.end, "error/", "str2cause")
         fosr = ds.var("fail_on_single_reject")
         if fosr is not None:
             fosr_value = _Value(fosr.value, attr.span(fosr.start, fosr.end, self.base))
@@ -445,7 +447,7 @@ class _Walker:
             fosr_value = state.vars.get("fail_on_single_reject")
         self._hunt(step, ds, fosr_value, fosr is not None)
         target = attr.value.strip()
-        voicemail = _is_voicemail(ds)
+        voicemail = bool(legs) and all(_VOICEMAIL.search(leg.text) for leg in legs)
         live = [b for b in prior if not _exclusive(b.step, step)]
         if live and not voicemail and all(b.target != target for b in live):
             last = live[-1]
@@ -456,13 +458,12 @@ class _Walker:
         if voicemail:
             return prior
         cof, fcv = state.vars.get("continue_on_fail"), state.vars.get("failure_causes")
-        if any(v is not None and "$" in v.text for v in (cof, fcv)):
+        if (cof is not None and "$" in cof.text) or (fcv is not None and "$" in fcv.text):
             continuing = frozenset()     # set from a variable: unknown, judge nothing
         else:
             continuing = (self.table.continuing(cof.text if cof else None, fcv.text if fcv else None)
                           if self.table else FINAL_CODES)
         shaped = tuple(v.span for v in (cof, fcv) if v is not None)
-        legs = tuple(leg for t in ds.threads for g in t for leg in g)
         return prior + [_Bridge(step, target, continuing, shaped, _gateways(legs))]
 
     def _hunt(self, step: _Step, ds: dial.DialString, fosr: _Value | None, in_dial: bool) -> None:
@@ -617,8 +618,3 @@ def _final(step: _Step) -> bool:
 def _gateways(legs) -> bool:
     """mod_sofia answers a 401/407 with the gateway's credentials (sofia_reg_handle_sip_r_challenge)."""
     return bool(legs) and all(leg.text.startswith("sofia/gateway/") for leg in legs)
-
-
-def _is_voicemail(ds: dial.DialString) -> bool:
-    legs = [leg for t in ds.threads for g in t for leg in g]
-    return bool(legs) and all(_VOICEMAIL.search(leg.text) for leg in legs)

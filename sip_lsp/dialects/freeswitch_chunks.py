@@ -29,7 +29,7 @@ from sip_lsp.dialects.ser.cache import ChunkCache
 
 _START = re.compile(r"<extension(?![-\w.:])")
 _OPEN, _END, _MASK = "<extension", "</extension>", "<extension>"
-_OTHERS = tuple("<" + name for name in sorted(xmlscan.NO_SELF_NEST - {"extension"}))
+_OTHERS = re.compile("<(?:" + "|".join(sorted(xmlscan.NO_SELF_NEST - {"extension"})) + ")")
 _REUSABLE = "reusable"     # slot key: True / False once known
 _COMMENTS = "comments"     # slot key: a reusable chunk's comments as (offset in it, text)
 
@@ -97,17 +97,22 @@ def reusable(chunk: Chunk, el: xmlscan.Element, doc: xmlscan.Document) -> bool:
     """Whether `el`, scanned in place, is what `chunk.text` scans to anywhere (remembered)."""
     known = chunk.slot.get(_REUSABLE)
     if known is None:
-        text = chunk.text
+        text, start, end = chunk.text, chunk.start, chunk.end
         strays = doc.stray_ends
         known = chunk.slot[_REUSABLE] = (
-            el.closed and el.start == chunk.start and el.end == chunk.end
-            and bisect_left(strays, chunk.start) == bisect_left(strays, chunk.end)
-            and text.count(_OPEN) == 1 and not any(other in text for other in _OTHERS))
+            el.closed and el.start == start and el.end == end
+            and not (strays and bisect_left(strays, start) != bisect_left(strays, end))
+            and text.count(_OPEN) == 1 and not _OTHERS.search(text))
         if known:
-            first = bisect_left(doc.comments, chunk.start, key=_start)
-            last = bisect_left(doc.comments, chunk.end, key=_start)
-            chunk.slot[_COMMENTS] = [(c.start - chunk.start, c.text) for c in doc.comments[first:last]]
+            chunk.slot[_COMMENTS] = _comments(doc, start, end) if "<!--" in text else []
     return known
+
+
+def _comments(doc: xmlscan.Document, start: int, end: int) -> list[tuple[int, str]]:
+    """The comments of `doc` in [start, end), as (offset from start, text)."""
+    first = bisect_left(doc.comments, start, key=_start)
+    last = bisect_left(doc.comments, end, key=_start)
+    return [(c.start - start, c.text) for c in doc.comments[first:last]]
 
 
 def _start(comment: xmlscan.Comment) -> int:

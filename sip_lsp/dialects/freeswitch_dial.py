@@ -41,6 +41,10 @@ class DialString:
     # thread (`:_:` part) -> `|` group -> `,` legs
     threads: tuple[tuple[tuple[Leg, ...], ...], ...]
 
+    def legs(self) -> list[Leg]:
+        """Every leg, in order."""
+        return [leg for thread in self.threads for group in thread for leg in group]
+
     def var(self, name: str) -> Var | None:
         """The last global variable `name` ({...} or <...> blocks), if any."""
         found = None
@@ -121,13 +125,20 @@ def _strip(s: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _closer(s: str, start: int, end: int, closer: str) -> int:
+    """Where the block opened before `start` closes (`end` when it does not)."""
+    at = s.find(closer, start, end)
+    if at >= 0 and _ANY_SPECIAL.search(s, start, at) is None:
+        return at                    # nothing nested or quoted before it
+    return split_top(s, start, end, closer)[0][1]
+
+
 def _blocks(s: str, a: int, b: int, opener: str) -> tuple[int, list[Var]]:
     """Leading variable blocks opened by any char in `opener`: (position after, vars)."""
     found: list[Var] = []
     a, b = _strip(s, a, b)
     while a < b and s[a] in opener:
-        close = split_top(s, a + 1, b, _OPEN[s[a]])
-        inner_end = close[0][1]
+        inner_end = _closer(s, a + 1, b, _OPEN[s[a]])
         if inner_end >= b:
             break
         found.extend(parse_vars(s, a + 1, inner_end))

@@ -22,6 +22,7 @@ _ATTR = re.compile(_ATTR_SOURCE)
 # dialplan elements have no more, and a finditer per element costs as much.
 _TAG = re.compile(r"<([A-Za-z_:][-\w.:]*)" + rf"(?:\s+{_ATTR_SOURCE})?" * 2
                   + r"""((?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(/?)>""")
+_END_TAG = re.compile(r"</([A-Za-z_:][-\w.:]*)>")
 _ATTR_NAME = re.compile(r"[^\s=/>\"'<]+")
 _SPACE = re.compile(r"\s*")
 _UNQUOTED = re.compile(r"[^\s>]*")
@@ -164,14 +165,19 @@ def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = 
             i = _after(text, "?>", lt + 2)
             continue
         if mark == "/":
+            end_tag = _END_TAG.match(text, lt)
+            if end_tag and stack and stack[-1].name == end_tag.group(1):
+                el = stack.pop()           # `</name>` closing the innermost element: the common case
+                el.end = i = end_tag.end()
+                el.closed = True
+                continue
             i, matched = _close(text, lt, stack)
             if not matched:
                 doc.stray_ends.append(lt)
             continue
         fast = _TAG.match(text, lt)
         if fast:
-            el = Element(fast.group(1), lt, fast.end(1), fast.end())
-            self_closing = _fast_attributes(text, fast, el)
+            el, self_closing = _fast_element(text, lt, fast)
         else:
             m = _NAME.match(text, lt + 1)
             if not m:
@@ -229,33 +235,29 @@ def _close(text: str, lt: int, stack: list[Element]) -> tuple[int, bool]:
     return max(end, lt + 2), False
 
 
-def _fast_attributes(text: str, tag: re.Match, el: Element) -> bool:
-    """Attributes of a start tag the fast pattern matched whole; True for `/>`."""
-    groups = tag.groups()
-    attrs = el.attrs
-    for name_group in (2, 5):
-        name = groups[name_group - 1]
-        if name is None:
-            break
-        value_group = name_group + 1 if groups[name_group] is not None else name_group + 2
-        _add(attrs, name, tag.start(name_group), groups[value_group - 1], tag.span(value_group))
-    if groups[7]:
-        for m in _ATTR.finditer(text, tag.start(8), tag.end(8)):
-            value_group = 2 if m.group(2) is not None else 3
-            _add(attrs, m.group(1), m.start(1), m.group(value_group), m.span(value_group))
-    return groups[8] == "/"
+def _fast_element(text: str, lt: int, tag: re.Match) -> tuple[Element, bool]:
+    """The element of a start tag the fast pattern matched whole, and whether it is `/>`."""
+    name, first, double1, _, second, double2, _, rest, slash = tag.groups()
+    attrs: dict[str, Attr] = {}
+    if first is not None:
+        group = 3 if double1 is not None else 4
+        attrs[first] = _attr(first, tag.start(2), tag.group(group), *tag.span(group))
+        if second is not None and second not in attrs:
+            group = 6 if double2 is not None else 7
+            attrs[second] = _attr(second, tag.start(5), tag.group(group), *tag.span(group))
+        if rest:
+            for m in _ATTR.finditer(text, tag.start(8), tag.end(8)):
+                if m.group(1) not in attrs:
+                    group = 2 if m.group(2) is not None else 3
+                    attrs[m.group(1)] = _attr(m.group(1), m.start(1), m.group(group), *m.span(group))
+    return Element(name, lt, tag.end(1), tag.end(), 0, attrs), slash == "/"
 
 
-def _add(attrs: dict[str, Attr], name: str, name_start: int, raw: str, span: tuple[int, int]) -> None:
-    """Record an attribute unless an earlier one has its name (the first wins)."""
-    if name in attrs:
-        return
-    start, end = span
+def _attr(name: str, name_start: int, raw: str, start: int, end: int) -> Attr:
     if "&" in raw:
         value, mapping = decode(raw, start)
-    else:
-        value, mapping = raw, None
-    attrs[name] = Attr(name, name_start, value, start, end, mapping)
+        return Attr(name, name_start, value, start, end, mapping)
+    return Attr(name, name_start, raw, start, end)
 
 
 def _attributes(text: str, el: Element) -> bool:
