@@ -57,7 +57,7 @@ _WORD = re.compile(r"\S+")
 _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
 
 _TABLES: dict[int, fc.CauseTable] = {}
-_FACTS = "facts"         # slot key prefix of an extension's facts (see _Walker._reuse)
+_FACTS = "facts"         # slot key prefix of an extension's facts (see _Walker._chunk)
 
 
 def analyze(text: str, ctx: DialectContext) -> Analysis:
@@ -77,6 +77,7 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
 
 
 def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
+    """Scan with known extensions masked (freeswitch_chunks), then walk into facts."""
     doc, chunks = freeswitch_chunks.split(text)
     comments = [(c.start, c.text) for c in doc.comments]
     for chunk in chunks.values():
@@ -153,6 +154,9 @@ class _State:
     vars: dict[str, _Value] = field(default_factory=dict)
 
 
+_FACT_LISTS = ("code_sites", "cause_sites", "failover_sites", "knobs", "references", "status_tests")
+
+
 class _Facts:
     """One extension's facts at document offset `base`, kept in its chunk's cache slot.
 
@@ -160,8 +164,7 @@ class _Facts:
     them all by the same distance, which `moved` applies without walking again.
     """
 
-    __slots__ = ("table", "base", "block", "carry", "code_sites", "cause_sites", "failover_sites",
-                 "knobs", "references", "status_tests")
+    __slots__ = ("table", "base", "block", "carry") + _FACT_LISTS
 
     def __init__(self, table: fc.CauseTable | None, base: int) -> None:
         self.table, self.base = table, base
@@ -175,7 +178,7 @@ class _Facts:
         self.status_tests: list[StatusTest] = []
 
     def add_to(self, sink: Analysis | _Facts) -> None:
-        for name in _Facts.__slots__[4:]:
+        for name in _FACT_LISTS:
             getattr(sink, name).extend(getattr(self, name))
 
     def moved(self, base: int) -> _Facts:
@@ -224,8 +227,8 @@ def _pairs(branch: tuple | None):
 class _Walker:
     """Walks a scanned tree into facts; `base` is where the tree's offset 0 lies in `text`.
 
-    The document walker hands each extension with a chunk to a walker of its own
-    that fills the chunk's `_Facts`.
+    The document's walker hands each extension that has a chunk to a walker of
+    its own, which fills the chunk's `_Facts` (see _chunk).
     """
 
     def __init__(self, sink: Analysis | _Facts, table: fc.CauseTable | None, text: str, base: int = 0,
@@ -287,8 +290,13 @@ class _Walker:
 
     def _chunk(self, chunk: freeswitch_chunks.Chunk, el: xmlscan.Element, carry: _State,
                context: str | None) -> Block:
-        """An extension's facts from its chunk's slot, moved to where it is now (see _Facts);
-        else walked (a masked chunk scanned alone first) and kept when the chunk is reusable."""
+        """An extension's facts from its chunk's slot, moved to where it is now (see _Facts).
+
+        On a miss the extension is walked (a masked one scanned alone first) and
+        its facts kept when they depend on its text only: the same context name,
+        engine table and inherited continue="true" variables (at the same
+        distance) give the same facts.
+        """
         start = chunk.start
         key = (_FACTS, context, id(self.table),
                tuple((k, v.text, v.span.start - start, v.span.end - start) for k, v in carry.vars.items()))
