@@ -53,6 +53,7 @@ MAX_DEPTH = 64                           # outline nesting kept for conditions
 GLOBAL = frozenset(range(600, 700))      # RFC 3261 §16.7: final everywhere
 _VOICEMAIL = re.compile(r"voicemail", re.I)
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)=([\w,\s-]+)")
+_MARK = "sip-lsp:"                       # in every comment _SUPPRESS matches
 _WORD = re.compile(r"\S+")
 _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
 
@@ -79,12 +80,13 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
 def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
     """Scan with known extensions masked (freeswitch_chunks), then walk into facts."""
     doc, chunks = freeswitch_chunks.split(text)
-    comments = [(c.start, c.text) for c in doc.comments]
+    comments = [(c.start, c.text) for c in doc.comments if _MARK in c.text]
     for chunk in chunks.values():
         if chunk.masked:
-            comments += [(chunk.start + at, comment) for at, comment in chunk.comments]
-    comments.sort(key=lambda c: c[0])
-    _suppressions(comments, LineIndex(text), analysis)
+            comments += [(chunk.start + at, comment) for at, comment in chunk.comments if _MARK in comment]
+    if comments:
+        comments.sort(key=lambda c: c[0])
+        _suppressions(comments, LineIndex(text), analysis)
     walker = _Walker(analysis, _table(ctx.catalog), text, doc=doc, chunks=chunks)
     analysis.blocks.extend(walker.visit(doc.roots))
 
