@@ -300,8 +300,9 @@ class _Walker:
         distance) give the same facts.
         """
         start = chunk.start
-        key = (_FACTS, context, id(self.table),
-               tuple((k, v.text, v.span.start - start, v.span.end - start) for k, v in carry.vars.items()))
+        inherited = tuple((k, v.text, v.span.start - start, v.span.end - start)
+                          for k, v in carry.vars.items()) if carry.vars else ()
+        key = (_FACTS, context, id(self.table), inherited)
         facts = chunk.slot.get(key)
         if facts is not None and facts.table is self.table:
             if facts.base != start:
@@ -312,6 +313,7 @@ class _Walker:
             walker = _Walker(facts, self.table, self.text, base, origin=start)
             state = _State(carry.vars)
             facts.block = walker._extension(root, state, context)
+            # _extension replaces state.vars only when the extension passes them on
             facts.carry = state.vars if state.vars is not carry.vars else None
             if walker.local and (chunk.masked or freeswitch_chunks.reusable(chunk, el, self.doc)):
                 chunk.slot[key] = facts
