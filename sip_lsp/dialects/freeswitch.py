@@ -18,6 +18,8 @@ module extracts, and where FreeSWITCH decides it:
   tests (freeswitch_status).
 `<X-PRE-PROCESS cmd="include">` is not followed: every included dialplan file
 is a whole `<include>` document, checked on its own when it is opened.
+Each extension's facts are kept by its text (freeswitch_chunks, _Facts), so a
+keystroke re-scans and re-walks only the extension it changed.
 A caller's CANCEL hangs up the A leg: switch_ivr_originate stops when the
 caller channel is no longer ready and no later action runs, so cancel
 (SC302) does not apply to these failovers (`cancel_applies=False`).
@@ -142,7 +144,7 @@ class _Step:
     block: str
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bridge:
     step: _Step
     target: str
@@ -445,9 +447,13 @@ class _Walker:
         legs = ds.legs()
         # Cause lists in {...}/[...] are checked, but only fail_on_single_reject is
         # read from there: continue_on_fail comes from the caller channel.
-        for v in ds.globals + tuple(v for leg in legs for v in leg.vars):
+        for v in ds.globals:
             if v.name in CAUSE_VARS:
                 self._cause_list(attr, v.start, v.end, v.name)
+        for leg in legs:
+            for v in leg.vars:
+                if v.name in CAUSE_VARS:
+                    self._cause_list(attr, v.start, v.end, v.name)
         # `error/<cause>` fails the leg with that cause (mod_dptools error_outgoing_channel).
         for leg in legs:
             if leg.text.startswith("error/"):
