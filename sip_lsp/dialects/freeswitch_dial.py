@@ -13,30 +13,29 @@ indices into the (entity-decoded) string.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _OPEN = {"{": "}", "[": "]", "(": ")", "<": ">"}
 ENTERPRISE = ":_:"
 
 
-@dataclass(frozen=True, slots=True)
-class Var:
+# Named tuples: immutable values, and a bridge builds several (a frozen
+# dataclass costs twice as much to construct).
+class Var(NamedTuple):
     name: str
     value: str
     start: int                       # value start
     end: int                         # value end
 
 
-@dataclass(frozen=True, slots=True)
-class Leg:
+class Leg(NamedTuple):
     text: str                        # the target without its variable blocks
     start: int
     end: int
     vars: tuple[Var, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DialString:
+class DialString(NamedTuple):
     globals: tuple[Var, ...]
     # thread (`:_:` part) -> `|` group -> `,` legs
     threads: tuple[tuple[tuple[Leg, ...], ...], ...]
