@@ -18,17 +18,22 @@ module extracts, and where FreeSWITCH decides it:
   tests (freeswitch_status).
 `<X-PRE-PROCESS cmd="include">` is not followed: every included dialplan file
 is a whole `<include>` document, checked on its own when it is opened.
+Each extension's facts are kept by its text (freeswitch_chunks, _Facts), so a
+keystroke re-scans and re-walks only the extension it changed.
 A caller's CANCEL hangs up the A leg: switch_ivr_originate stops when the
 caller channel is no longer ready and no later action runs, so cancel
 (SC302) does not apply to these failovers (`cancel_applies=False`).
 """
 from __future__ import annotations
 
+import gc
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects import freeswitch_causes as fc
+from sip_lsp.dialects import freeswitch_chunks
 from sip_lsp.dialects import freeswitch_dial as dial
 from sip_lsp.dialects import freeswitch_status as status
 from sip_lsp.dialects import xmlscan
@@ -50,20 +55,42 @@ MAX_DEPTH = 64                           # outline nesting kept for conditions
 GLOBAL = frozenset(range(600, 700))      # RFC 3261 §16.7: final everywhere
 _VOICEMAIL = re.compile(r"voicemail", re.I)
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)=([\w,\s-]+)")
+_MARK = "sip-lsp:"                       # in every comment _SUPPRESS matches
+_WORD = re.compile(r"\S+")
 _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
 
 _TABLES: dict[int, fc.CauseTable] = {}
+_FACTS = "facts"         # slot key prefix of an extension's facts (see _Walker._chunk)
 
 
 def analyze(text: str, ctx: DialectContext) -> Analysis:
     """Facts of one FreeSWITCH XML document; never raises on bad input."""
     analysis = Analysis(dialect=ENGINE, text=text, path=ctx.path, comment="<!--")
-    doc = xmlscan.scan(text)
-    lines = LineIndex(text)
-    _suppressions(doc, lines, analysis)
-    walker = _Walker(analysis, _table(ctx.catalog))
-    analysis.blocks.extend(walker.visit(doc.roots))
+    # Scans and facts are many small acyclic objects, and the chunk cache keeps
+    # them: cyclic GC passes over that growing heap made 20k lines 1.6x slower
+    # per line than 1k (as in ser and asterisk).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _analyze(text, ctx, analysis)
+    finally:
+        if collecting:
+            gc.enable()
     return analysis
+
+
+def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
+    """Scan with known extensions masked (freeswitch_chunks), then walk into facts."""
+    doc, chunks = freeswitch_chunks.split(text)
+    comments = [(c.start, c.text) for c in doc.comments if _MARK in c.text]
+    for chunk in chunks.values():
+        if chunk.masked:
+            comments += [(chunk.start + at, comment) for at, comment in chunk.comments if _MARK in comment]
+    if comments:
+        comments.sort(key=lambda c: c[0])
+        _suppressions(comments, LineIndex(text), analysis)
+    walker = _Walker(analysis, _table(ctx.catalog), text, doc=doc, chunks=chunks)
+    analysis.blocks.extend(walker.visit(doc.roots))
 
 
 def _table(catalog) -> fc.CauseTable | None:
@@ -80,15 +107,16 @@ def _table(catalog) -> fc.CauseTable | None:
     return table
 
 
-def _suppressions(doc: xmlscan.Document, lines: LineIndex, analysis: Analysis) -> None:
+def _suppressions(comments: list[tuple[int, str]], lines: LineIndex, analysis: Analysis) -> None:
+    """`sip-lsp: disable=` comments, in document order (start of "<!--", text)."""
     sup = analysis.suppressions
-    for comment in doc.comments:
-        for m in _SUPPRESS.finditer(comment.text):
+    for start, comment in comments:
+        for m in _SUPPRESS.finditer(comment):
             ids = frozenset(i.strip() for i in m.group(2).split(",") if i.strip())
             if m.group(1) == "disable-file":
                 sup.file = sup.file | ids
                 continue
-            line, _ = lines.position(comment.start + 4 + m.start())
+            line, _ = lines.position(start + 4 + m.start())
             for n in (line, line + 1):
                 sup.lines[n] = sup.lines.get(n, frozenset()) | ids
 
@@ -101,18 +129,22 @@ class _Value:
     span: Span
 
 
-@dataclass
+@dataclass(slots=True)
 class _Step:
-    """One queued action: its element, app, data and condition branch."""
+    """One queued action: its element, app, data and condition branch.
+
+    The branch is a linked list, innermost first: (condition start, runs as an
+    action, outer branch) or None, so nesting depth d costs O(d), not O(d^2).
+    """
 
     el: xmlscan.Element
     app: str
     data: xmlscan.Attr | None
-    branch: tuple[tuple[int, bool], ...]
+    branch: tuple | None
     block: str
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bridge:
     step: _Step
     target: str
@@ -126,16 +158,97 @@ class _State:
     vars: dict[str, _Value] = field(default_factory=dict)
 
 
+_FACT_LISTS = ("code_sites", "cause_sites", "failover_sites", "knobs", "references", "status_tests")
+
+
+class _Facts:
+    """One extension's facts at document offset `base`, kept in its chunk's cache slot.
+
+    Only the spans depend on where the extension is: an edit before it moves
+    them all by the same distance, which `moved` applies without walking again.
+    """
+
+    __slots__ = ("table", "base", "block", "carry") + _FACT_LISTS
+
+    def __init__(self, table: fc.CauseTable | None, base: int) -> None:
+        self.table, self.base = table, base
+        self.block: Block | None = None
+        self.carry: dict[str, _Value] | None = None    # the vars a continue="true" extension passes on
+        self.code_sites: list[CodeSite] = []
+        self.cause_sites: list[CauseSite] = []
+        self.failover_sites: list[FailoverSite] = []
+        self.knobs: list[Knob] = []
+        self.references: list[Reference] = []
+        self.status_tests: list[StatusTest] = []
+
+    def add_to(self, sink: Analysis | _Facts) -> None:
+        for name in _FACT_LISTS:
+            getattr(sink, name).extend(getattr(self, name))
+
+    def moved(self, base: int) -> _Facts:
+        d = base - self.base
+        out = _Facts(self.table, base)
+        out.block = _moved_block(self.block, d)
+        if self.carry is not None:
+            out.carry = {k: _Value(v.text, _sh(v.span, d)) for k, v in self.carry.items()}
+        out.code_sites = [CodeSite(_sh(c.span, d), c.text, c.code, c.role, c.function, c.phrase,
+                                   c.phrase_span and _sh(c.phrase_span, d), c.block, c.has_header_append,
+                                   c.after_local_miss, c.code_required) for c in self.code_sites]
+        out.cause_sites = [CauseSite(_sh(c.span, d), c.engine, c.token, c.cause, c.context, c.codes)
+                           for c in self.cause_sites]
+        out.failover_sites = [replace(f, span=_sh(f.span, d), shaping_tests=tuple(_sh(t, d) for t in f.shaping_tests),
+                                      guard=f.guard and GuardFix(f.guard.offset + d, f.guard.texts))
+                              for f in self.failover_sites]
+        out.knobs = [Knob(_sh(k.span, d), k.name, k.value, k.disables_6xx_block) for k in self.knobs]
+        out.references = [Reference(_sh(r.span, d), r.name, r.kind) for r in self.references]
+        out.status_tests = [replace(t, span=_sh(t.span, d), pattern_span=t.pattern_span and _sh(t.pattern_span, d))
+                            for t in self.status_tests]
+        return out
+
+
+def _sh(span: Span, d: int) -> Span:
+    return Span(span.start + d, span.end + d)
+
+
+def _moved_block(block: Block, d: int) -> Block:
+    return Block(block.name, block.kind, _sh(block.span, d), _sh(block.name_span, d),
+                 tuple(_moved_block(b, d) for b in block.children))
+
+
 def _exclusive(a: _Step, b: _Step) -> bool:
     """True when one runs as an action and the other as an anti-action of one condition."""
-    mine = dict(a.branch)
-    return any(cid in mine and mine[cid] != pol for cid, pol in b.branch)
+    mine = dict(_pairs(a.branch))
+    return any(cid in mine and mine[cid] != pol for cid, pol in _pairs(b.branch))
+
+
+def _pairs(branch: tuple | None):
+    """(condition start, as an action) for each condition of a branch."""
+    while branch is not None:
+        cid, polarity, branch = branch
+        yield cid, polarity
 
 
 class _Walker:
-    def __init__(self, analysis: Analysis, table: fc.CauseTable | None) -> None:
-        self.a = analysis
+    """Walks a scanned tree into facts; `base` is where the tree's offset 0 lies in `text`.
+
+    The document's walker hands each extension that has a chunk to a walker of
+    its own, which fills the chunk's `_Facts` (see _chunk).
+    """
+
+    def __init__(self, sink: Analysis | _Facts, table: fc.CauseTable | None, text: str, base: int = 0,
+                 origin: int = 0, doc: xmlscan.Document | None = None,
+                 chunks: dict[int, freeswitch_chunks.Chunk] | None = None) -> None:
+        self.a = sink
         self.table = table
+        self.text = text
+        self.base = base
+        self.origin = origin             # where the walked extension starts in `text`
+        self.doc = doc
+        self.chunks = chunks or {}
+        self.local = True                # the facts depend on the extension's text only (cacheable)
+
+    def _span(self, start: int, end: int) -> Span:
+        return Span(self.base + start, self.base + end)
 
     # ------------------------------------------------------------- structure
 
@@ -155,8 +268,8 @@ class _Walker:
 
     def _block(self, el: xmlscan.Element, kind: str, name: str, children=()) -> Block:
         attr = el.get("name")
-        name_span = Span(attr.start, attr.end) if attr else Span(el.start + 1, el.name_end)
-        return Block(name or kind, kind, Span(el.start, max(el.end, el.tag_end)), name_span, tuple(children))
+        name_span = self._span(attr.start, attr.end) if attr else self._span(el.start + 1, el.name_end)
+        return Block(name or kind, kind, self._span(el.start, max(el.end, el.tag_end)), name_span, tuple(children))
 
     def _context(self, el: xmlscan.Element) -> Block:
         carry = _State()
@@ -167,6 +280,9 @@ class _Walker:
         return self._block(el, "context", el.value("name"), children)
 
     def _extension(self, el: xmlscan.Element, carry: _State, context: str | None) -> Block:
+        chunk = self.chunks.get(el.start)
+        if chunk is not None:
+            return self._chunk(chunk, el, carry, context)
         name = el.value("name") or context or ""
         state = _State(dict(carry.vars))
         steps: list[_Step] = []
@@ -175,6 +291,38 @@ class _Walker:
         if fc.switch_true(el.value("continue")):
             carry.vars = state.vars
         return self._block(el, "extension", el.value("name"), conditions)
+
+    def _chunk(self, chunk: freeswitch_chunks.Chunk, el: xmlscan.Element, carry: _State,
+               context: str | None) -> Block:
+        """An extension's facts from its chunk's slot, moved to where it is now (see _Facts).
+
+        On a miss the extension is walked (a masked one scanned alone first) and
+        its facts kept when they depend on its text only: the same context name,
+        engine table and inherited continue="true" variables (at the same
+        distance) give the same facts.
+        """
+        start = chunk.start
+        inherited = tuple((k, v.text, v.span.start - start, v.span.end - start)
+                          for k, v in carry.vars.items()) if carry.vars else ()
+        key = (_FACTS, context, id(self.table), inherited)
+        facts = chunk.slot.get(key)
+        if facts is not None and facts.table is self.table:
+            if facts.base != start:
+                facts = chunk.slot[key] = facts.moved(start)
+        else:
+            facts = _Facts(self.table, start)
+            root, base = (chunk.root(), start) if chunk.masked else (el, 0)
+            walker = _Walker(facts, self.table, self.text, base, origin=start)
+            state = _State(carry.vars)
+            facts.block = walker._extension(root, state, context)
+            # _extension replaces state.vars only when the extension passes them on
+            facts.carry = state.vars if state.vars is not carry.vars else None
+            if walker.local and (chunk.masked or freeswitch_chunks.reusable(chunk, el, self.doc)):
+                chunk.slot[key] = facts
+        facts.add_to(self.a)
+        if facts.carry is not None:
+            carry.vars = facts.carry
+        return facts.block
 
     def _conditions(self, ext: xmlscan.Element, block: str, steps: list[_Step]) -> list[Block]:
         """Queue the actions of every (nested) condition in document order; return their blocks.
@@ -188,19 +336,25 @@ class _Walker:
             if top.name != "condition":
                 continue
             self._status_tests(top, block)
-            frames.append([top, (), 0, []])
+            frames.append([top, None, 0, []])
             while frames:
                 frame = frames[-1]
                 el, branch, i, kids = frame
-                if i < len(el.children):
-                    frame[2] += 1
-                    child = el.children[i]
-                    if child.name in ("action", "anti-action"):
-                        path = branch + ((el.start, child.name == "action"),)
-                        steps.append(_Step(child, child.value("application").strip(), child.get("data"), path, block))
+                children = el.children
+                while i < len(children):
+                    child = children[i]
+                    i += 1
+                    if child.name == "action" or child.name == "anti-action":
+                        path = (el.start, child.name == "action", branch)
+                        app = child.attrs.get("application")
+                        app = app.value.strip() if app else ""
+                        steps.append(_Step(child, app, child.attrs.get("data"), path, block))
                     elif child.name == "condition":
                         self._status_tests(child, block)
-                        frames.append([child, branch + ((el.start, True),), 0, []])
+                        frames.append([child, (el.start, True, branch), 0, []])
+                        break
+                frame[2] = i
+                if frames[-1] is not frame:
                     continue
                 frames.pop()
                 label = " ".join(p for p in (el.value("field"), el.value("expression")) if p)
@@ -217,7 +371,7 @@ class _Walker:
             expr = t.get("expression")
             if kind is None or expr is None:
                 continue
-            span = Span(expr.start, expr.end)
+            span = self._span(expr.start, expr.end)
             if kind[0] == "status":
                 found = status.status_admits(expr.value)
                 if found is not None:
@@ -247,7 +401,7 @@ class _Walker:
             elif app == "respond" and data is not None:
                 self._respond(step)
             elif app == "hangup" and data is not None and data.value.strip():
-                self._cause(data, 0, len(data.value), "hangup", "str2cause", step.block)
+                self._cause(data, 0, len(data.value), "hangup", "str2cause")
             elif app in ("transfer", "execute_extension") and data is not None:
                 self._references(data)
             if app in ENDS_CALL or (app == "respond" and _final(step)):
@@ -258,89 +412,76 @@ class _Walker:
         if data is None:
             return
         text = data.value
-        pieces = [(0, len(text))] if step.app != "multiset" else [
-            (m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-        for a, b in pieces:
-            eq = text.find("=", a, b)
-            if eq < 0:
-                continue
-            name = text[a:eq].strip()
-            local = not name.startswith("nolocal:")
-            name = name if local else name[len("nolocal:"):]
-            va, vb = eq + 1, b
-            value = text[va:vb]
-            span = Span(data.offset(va), data.offset(vb))
+        for name, local, va, vb in _assignments(text, step.app == "multiset"):
+            span = data.span(va, vb, self.base)
             if name in CAUSE_VARS:
-                self._cause_list(data, va, vb, name, step.block)
-            elif name in KNOB_VARS:
-                self.a.knobs.append(Knob(span, name, value.strip()))
+                self._cause_list(data, va, vb, name)
+            else:
+                self.a.knobs.append(Knob(span, name, text[va:vb].strip()))
             # `export nolocal:` reaches only the B leg: the bridge's originate reads it
             # (fail_on_single_reject), the caller channel does not (continue_on_fail).
-            if (name in CAUSE_VARS or name in KNOB_VARS) and (local or name == "fail_on_single_reject"):
-                state.vars[name] = _Value(value.strip(), span)
+            if local or name == "fail_on_single_reject":
+                state.vars[name] = _Value(text[va:vb].strip(), span)
 
-    def _cause_list(self, attr: xmlscan.Attr, start: int, end: int, var: str, block: str) -> None:
-        """Cause sites for each token of a cause-list value (booleans are not causes)."""
-        value = attr.value[start:end]
-        head = value.strip().split(" ", 1)[0] if var == "transfer_on_fail" else value
-        if head.strip().lower() in fc.BOOLEAN_WORDS:
+    def _cause_list(self, attr: xmlscan.Attr, start: int, end: int, var: str) -> None:
+        """Cause sites for each token of a cause-list value."""
+        if self.table is None:
             return
-        offset = start + (value.find(head) if head else 0)
-        for token, a, b in fc.tokens(head):
-            if var == "fail_on_single_reject" and token.startswith("!"):
-                stripped = token[1:].lstrip()
-                token, a = stripped, a + len(token) - len(stripped)
-            if token:
-                self._cause(attr, offset + a, offset + a + len(token), var, CAUSE_VARS[var], block)
+        resolve, how, append = self.table.resolve, CAUSE_VARS[var], self.a.cause_sites.append
+        for token, a, b in _list_tokens(attr.value[start:end], var):
+            cause, codes = resolve(how, token)
+            append(CauseSite(attr.span(start + a, start + b, self.base), ENGINE, token, cause, var, codes))
 
-    def _cause(self, attr: xmlscan.Attr, start: int, end: int, context: str, how: str, block: str) -> None:
-        token = attr.value[start:end].strip()
-        if not token or token.startswith("$") or self.table is None:
-            return
-        start += attr.value[start:end].find(token)
-        end = start + len(token)
-        cause = getattr(self.table, how)(token)
-        codes = self.table.codes(cause.name) if cause else frozenset()
-        self.a.cause_sites.append(CauseSite(
-            Span(attr.offset(start), attr.offset(end)), ENGINE, token,
-            cause.name if cause else None, context, codes))
+    def _cause(self, attr: xmlscan.Attr, start: int, end: int, context: str, how: str) -> None:
+        """A cause site for the single token in `attr.value[start:end]`, if any."""
+        found = _token(attr.value[start:end])
+        if found is not None and self.table is not None:
+            token, a, b = found
+            cause, codes = self.table.resolve(how, token)
+            self.a.cause_sites.append(CauseSite(attr.span(start + a, start + b, self.base), ENGINE, token, cause,
+                                                context, codes))
 
     def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
         attr = step.data
         ds = dial.parse(attr.value)
+        legs = ds.legs()
         # Cause lists in {...}/[...] are checked, but only fail_on_single_reject is
         # read from there: continue_on_fail comes from the caller channel.
-        for v in ds.globals + tuple(v for t in ds.threads for g in t for leg in g for v in leg.vars):
+        for v in ds.globals:
             if v.name in CAUSE_VARS:
-                self._cause_list(attr, v.start, v.end, v.name, step.block)
+                self._cause_list(attr, v.start, v.end, v.name)
+        for leg in legs:
+            for v in leg.vars:
+                if v.name in CAUSE_VARS:
+                    self._cause_list(attr, v.start, v.end, v.name)
         # `error/<cause>` fails the leg with that cause (mod_dptools error_outgoing_channel).
-        for leg in (leg for t in ds.threads for g in t for leg in g if leg.text.startswith("error/")):
-            self._cause(attr, leg.start + len("error/"), leg.end, "error/", "str2cause", step.block)
+        for leg in legs:
+            if leg.text.startswith("error/"):
+                self._cause(attr, leg.start + len("error/"), leg.end, "error/", "str2cause")
         fosr = ds.var("fail_on_single_reject")
         if fosr is not None:
-            fosr_value = _Value(fosr.value, Span(attr.offset(fosr.start), attr.offset(fosr.end)))
+            fosr_value = _Value(fosr.value, attr.span(fosr.start, fosr.end, self.base))
         else:
             fosr_value = state.vars.get("fail_on_single_reject")
         self._hunt(step, ds, fosr_value, fosr is not None)
         target = attr.value.strip()
-        voicemail = _is_voicemail(ds)
+        voicemail = bool(legs) and all(_VOICEMAIL.search(leg.text) for leg in legs)
         live = [b for b in prior if not _exclusive(b.step, step)]
         if live and not voicemail and all(b.target != target for b in live):
             last = live[-1]
             self.a.failover_sites.append(FailoverSite(
-                span=Span(attr.start, attr.end), action="bridge", kind=FailoverKind.NEXT_DESTINATION,
+                span=self._span(attr.start, attr.end), action="bridge", kind=FailoverKind.NEXT_DESTINATION,
                 codes=last.continuing, block=step.block, authenticated=last.gateways,
                 shaping_tests=last.shaped_by, cancel_applies=False, engine=ENGINE))
         if voicemail:
             return prior
         cof, fcv = state.vars.get("continue_on_fail"), state.vars.get("failure_causes")
-        if any(v is not None and "$" in v.text for v in (cof, fcv)):
+        if (cof is not None and "$" in cof.text) or (fcv is not None and "$" in fcv.text):
             continuing = frozenset()     # set from a variable: unknown, judge nothing
         else:
             continuing = (self.table.continuing(cof.text if cof else None, fcv.text if fcv else None)
                           if self.table else FINAL_CODES)
         shaped = tuple(v.span for v in (cof, fcv) if v is not None)
-        legs = tuple(leg for t in ds.threads for g in t for leg in g)
         return prior + [_Bridge(step, target, continuing, shaped, _gateways(legs))]
 
     def _hunt(self, step: _Step, ds: dial.DialString, fosr: _Value | None, in_dial: bool) -> None:
@@ -350,15 +491,17 @@ class _Walker:
         else:
             codes = self.table.hunt_goes_on(fosr.text if fosr else None) if self.table else FINAL_CODES
         shaped = (fosr.span,) if fosr else ()
-        guard = None if in_dial else self._guard(step, fosr)
+        guard = guarded = None
         attr = step.data
         for thread in ds.threads:
             for before, group in zip(thread, thread[1:]):
                 if all(_VOICEMAIL.search(leg.text) for leg in group):
                     continue
+                if not (in_dial or guarded):
+                    guard, guarded = self._guard(step, fosr), True
                 leg = group[0]
                 self.a.failover_sites.append(FailoverSite(
-                    span=Span(attr.offset(leg.start), attr.offset(leg.end)), action="bridge",
+                    span=attr.span(leg.start, leg.end, self.base), action="bridge",
                     kind=FailoverKind.NEXT_DESTINATION, codes=codes, block=step.block,
                     authenticated=_gateways(before), shaping_tests=shaped, guard=guard,
                     cancel_applies=False, engine=ENGINE))
@@ -371,50 +514,118 @@ class _Walker:
         """
         if self.table is None:
             return None
-        names = [] if fosr is None else [t for t, _, _ in fc.tokens(fosr.text)]
-        if fosr is not None and (fc.switch_true(fosr.text) or fosr.text.startswith("!")):
+        action = _guard_action(fosr.text if fosr is not None else None, tuple(self.table.causes_of(GLOBAL)))
+        if action is None:
             return None
-        have = {n.upper() for n in names}
-        names += [c for c in self.table.causes_of(GLOBAL) if c not in have]
-        text = self.a.text
-        low = max(0, step.el.start - 256)
-        newline_at = text.rfind("\n", low, step.el.start)
-        line_start = newline_at + 1 if newline_at >= 0 or low == 0 else step.el.start
-        indent = text[line_start:step.el.start]
+        text, at = self.text, self.base + step.el.start
+        low = max(0, at - 256)
+        newline_at = text.rfind("\n", low, at)
+        line_start = newline_at + 1 if newline_at >= 0 or low == 0 else at
+        if newline_at < self.origin:
+            self.local = False           # the indentation comes from before the extension
+        indent = text[line_start:at]
         newline = "\r\n" if text[max(0, line_start - 2):line_start] == "\r\n" else "\n"
         if indent.strip():
             indent, newline = " ", ""
-        action = f'<action application="set" data="fail_on_single_reject={",".join(names)}"/>'
-        return GuardFix(step.el.start, {"6xx": action + newline + indent})
+        return GuardFix(at, {"6xx": action + newline + indent})
 
     def _respond(self, step: _Step) -> None:
         attr = step.data
-        m = _RESPOND.match(attr.value)
-        if not m or not m.group(1) or m.group(1).startswith("$"):
+        parts = _respond_parts(attr.value)
+        if parts is None:
             return
-        word, rest = m.group(1), m.group(2)
-        code = int(word) if word.isdigit() and len(word) == 3 else None
-        phrase = rest or None
-        if code is not None and 300 <= code < 400 and rest and (":" in rest or "@" in rest):
-            phrase = None                # `302 sip:target`: the rest is a contact
-        phrase_span = (Span(attr.offset(m.start(2)), attr.offset(m.end(2))) if phrase else None)
+        word, code, phrase, (a, b), (pa, pb) = parts
         self.a.code_sites.append(CodeSite(
-            span=Span(attr.offset(m.start(1)), attr.offset(m.end(1))), text=word, code=code,
-            role=Role.SENT, function="respond", phrase=phrase, phrase_span=phrase_span,
+            span=attr.span(a, b, self.base), text=word, code=code, role=Role.SENT, function="respond",
+            phrase=phrase, phrase_span=attr.span(pa, pb, self.base) if phrase else None,
             block=step.block, has_header_append=code in (401, 407)))
 
     def _references(self, attr: xmlscan.Attr) -> None:
         """`transfer [-bleg|-both] <ext> [dialplan] [context]` and execute_extension."""
-        words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", attr.value)]
+        words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(attr.value)]
         if words and words[0][0] in ("-bleg", "-both", "-aleg"):
             words = words[1:]
         if not words or "$" in words[0][0]:
             return
         ext, a, b = words[0]
-        self.a.references.append(Reference(Span(attr.offset(a), attr.offset(b)), ext, "extension"))
+        self.a.references.append(Reference(attr.span(a, b, self.base), ext, "extension"))
         if len(words) >= 3 and "$" not in words[2][0]:
             ctx, a, b = words[2]
-            self.a.references.append(Reference(Span(attr.offset(a), attr.offset(b)), ctx, "context"))
+            self.a.references.append(Reference(attr.span(a, b, self.base), ctx, "context"))
+
+
+@lru_cache(maxsize=4096)
+def _assignments(text: str, multi: bool) -> tuple[tuple[str, bool, int, int], ...]:
+    """(variable, local, value start, value end) of the cause-list and knob variables
+    that set/export (`name=value`) or multiset (`a=1 b=2`) data assigns.
+
+    A pure function of the data: dialplans repeat the same assignments.
+    """
+    pieces = [(m.start(), m.end()) for m in _WORD.finditer(text)] if multi else [(0, len(text))]
+    out = []
+    for a, b in pieces:
+        eq = text.find("=", a, b)
+        if eq < 0:
+            continue
+        name = text[a:eq].strip()
+        local = not name.startswith("nolocal:")
+        name = name if local else name[len("nolocal:"):]
+        if name in CAUSE_VARS or name in KNOB_VARS:
+            out.append((name, local, eq + 1, b))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _list_tokens(value: str, var: str) -> tuple[tuple[str, int, int], ...]:
+    """The cause tokens of a `var` value with their (start, end); booleans are not causes."""
+    head = value.strip().split(" ", 1)[0] if var == "transfer_on_fail" else value
+    if head.strip().lower() in fc.BOOLEAN_WORDS:
+        return ()
+    offset = value.find(head) if head else 0
+    out = []
+    for token, a, _ in fc.tokens(head):
+        if var == "fail_on_single_reject" and token.startswith("!"):
+            stripped = token[1:].lstrip()
+            token, a = stripped, a + len(token) - len(stripped)
+        found = _token(token) if token else None
+        if found is not None:
+            out.append((found[0], offset + a + found[1], offset + a + found[2]))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _guard_action(fosr: str | None, global_causes: tuple[str, ...]) -> str | None:
+    """The `set fail_on_single_reject=...` action merging `global_causes` into a list
+    already set (`fosr`); None when a true or negated value is left alone."""
+    names = [] if fosr is None else [t for t, _, _ in fc.tokens(fosr)]
+    if fosr is not None and (fc.switch_true(fosr) or fosr.startswith("!")):
+        return None
+    have = {n.upper() for n in names}
+    names += [c for c in global_causes if c not in have]
+    return f'<action application="set" data="fail_on_single_reject={",".join(names)}"/>'
+
+
+@lru_cache(maxsize=1024)
+def _respond_parts(data: str) -> tuple[str, int | None, str | None, tuple[int, int], tuple[int, int]] | None:
+    """`respond` data as (word, code, phrase, word span, phrase span); None without a literal."""
+    m = _RESPOND.match(data)
+    if not m or not m.group(1) or m.group(1).startswith("$"):
+        return None
+    word, rest = m.group(1), m.group(2)
+    code = int(word) if word.isdigit() and len(word) == 3 else None
+    phrase = rest or None
+    if code is not None and 300 <= code < 400 and rest and (":" in rest or "@" in rest):
+        phrase = None                    # `302 sip:target`: the rest is a contact
+    return word, code, phrase, m.span(1), m.span(2)
+
+
+def _token(text: str) -> tuple[str, int, int] | None:
+    """`text` stripped, with its (start, end); None when empty or a $variable."""
+    token = text.strip()
+    if not token or token.startswith("$"):
+        return None
+    start = text.find(token)
+    return token, start, start + len(token)
 
 
 def _final(step: _Step) -> bool:
@@ -425,8 +636,3 @@ def _final(step: _Step) -> bool:
 def _gateways(legs) -> bool:
     """mod_sofia answers a 401/407 with the gateway's credentials (sofia_reg_handle_sip_r_challenge)."""
     return bool(legs) and all(leg.text.startswith("sofia/gateway/") for leg in legs)
-
-
-def _is_voicemail(ds: dial.DialString) -> bool:
-    legs = [leg for t in ds.threads for g in t for leg in g]
-    return bool(legs) and all(_VOICEMAIL.search(leg.text) for leg in legs)

@@ -29,6 +29,7 @@ _TRUE = frozenset({"yes", "on", "true", "t", "enabled", "active", "allow"})
 BOOLEAN_WORDS = _TRUE | frozenset({"no", "off", "false", "f", "disabled", "inactive", "disallow"})
 _NUMBER = re.compile(r"[+-]?[0-9.]*\Z")
 _LEADING_INT = re.compile(r"\s*[+-]?([0-9]*)")
+_MEMO_LIMIT = 50_000                     # entries; the memo restarts beyond (token text is user input)
 DEFAULT_CONTINUE = frozenset({"NO_ANSWER", "NO_USER_RESPONSE", "ORIGINATOR_CANCEL"})
 NEVER_CONTINUE = "ATTENDED_TRANSFER"
 
@@ -89,6 +90,18 @@ class CauseTable:
         if key not in self._memo:
             self._memo[key] = tuple(dict.fromkeys(self.cause_of[c] for c in sorted(codes) if c in self.cause_of))
         return list(self._memo[key])
+
+    def resolve(self, how: str, token: str) -> tuple[str | None, frozenset[int]]:
+        """(cause name or None, its codes) for `token` read the `how` way (exact,
+        str2cause, substring), memoised: cause lists repeat across a dialplan."""
+        key = (how, token)
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) > _MEMO_LIMIT:
+                self._memo.clear()
+            cause = getattr(self, how)(token)
+            found = self._memo[key] = (cause.name, self.codes(cause.name)) if cause else (None, frozenset())
+        return found
 
     def codes(self, name: str) -> frozenset[int]:
         return self._codes.get(name, frozenset())

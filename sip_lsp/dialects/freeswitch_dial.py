@@ -13,33 +13,36 @@ indices into the (entity-decoded) string.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _OPEN = {"{": "}", "[": "]", "(": ")", "<": ">"}
 ENTERPRISE = ":_:"
 
 
-@dataclass(frozen=True, slots=True)
-class Var:
+# Named tuples: immutable values, and a bridge builds several (a frozen
+# dataclass costs twice as much to construct).
+class Var(NamedTuple):
     name: str
     value: str
     start: int                       # value start
     end: int                         # value end
 
 
-@dataclass(frozen=True, slots=True)
-class Leg:
+class Leg(NamedTuple):
     text: str                        # the target without its variable blocks
     start: int
     end: int
     vars: tuple[Var, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DialString:
+class DialString(NamedTuple):
     globals: tuple[Var, ...]
     # thread (`:_:` part) -> `|` group -> `,` legs
     threads: tuple[tuple[tuple[Leg, ...], ...], ...]
+
+    def legs(self) -> list[Leg]:
+        """Every leg, in order."""
+        return [leg for thread in self.threads for group in thread for leg in group]
 
     def var(self, name: str) -> Var | None:
         """The last global variable `name` ({...} or <...> blocks), if any."""
@@ -51,10 +54,13 @@ class DialString:
 
 
 _SPECIALS: dict[str, re.Pattern[str]] = {}
+_ANY_SPECIAL = re.compile(r"[\\{}\[\]()<>'\"]")     # without these, separators are all top-level
 
 
 def split_top(s: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
     """Ranges of `s[start:end]` between top-level occurrences of `sep`."""
+    if _ANY_SPECIAL.search(s, start, end) is None:
+        return _split_plain(s, start, end, sep)
     special = _SPECIALS.get(sep)
     if special is None:
         special = _SPECIALS[sep] = re.compile(r"\\.|\$\{|[{}\[\]()<>'\"]|" + re.escape(sep), re.S)
@@ -83,6 +89,17 @@ def split_top(s: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
     return out
 
 
+def _split_plain(s: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    at = s.find(sep, start, end)
+    while at >= 0:
+        out.append((start, at))
+        start = at + len(sep)
+        at = s.find(sep, start, end)
+    out.append((start, end))
+    return out
+
+
 def parse_vars(s: str, start: int, end: int) -> list[Var]:
     """`a=1,b='x,y'` (the inside of a variable block) as variables."""
     out: list[Var] = []
@@ -107,13 +124,20 @@ def _strip(s: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _closer(s: str, start: int, end: int, closer: str) -> int:
+    """Where the block opened before `start` closes (`end` when it does not)."""
+    at = s.find(closer, start, end)
+    if at >= 0 and _ANY_SPECIAL.search(s, start, at) is None:
+        return at                    # nothing nested or quoted before it
+    return split_top(s, start, end, closer)[0][1]
+
+
 def _blocks(s: str, a: int, b: int, opener: str) -> tuple[int, list[Var]]:
     """Leading variable blocks opened by any char in `opener`: (position after, vars)."""
     found: list[Var] = []
     a, b = _strip(s, a, b)
     while a < b and s[a] in opener:
-        close = split_top(s, a + 1, b, _OPEN[s[a]])
-        inner_end = close[0][1]
+        inner_end = _closer(s, a + 1, b, _OPEN[s[a]])
         if inner_end >= b:
             break
         found.extend(parse_vars(s, a + 1, inner_end))
@@ -124,6 +148,8 @@ def _blocks(s: str, a: int, b: int, opener: str) -> tuple[int, list[Var]]:
 def parse(s: str) -> DialString:
     """Split a bridge/originate dial string; never raises."""
     start, globals_ = _blocks(s, 0, len(s), "{<")
+    if _ANY_SPECIAL.search(s, start) is None:
+        return DialString(tuple(globals_), _plain_threads(s, start))
     threads = []
     for ta, tb in split_top(s, start, len(s), ENTERPRISE):
         ta, more = _blocks(s, ta, tb, "{<")
@@ -141,3 +167,21 @@ def parse(s: str) -> DialString:
         if groups:
             threads.append(tuple(groups))
     return DialString(tuple(globals_), tuple(threads))
+
+
+def _plain_threads(s: str, start: int) -> tuple[tuple[tuple[Leg, ...], ...], ...]:
+    """`parse` after the leading blocks when no bracket or quote is left (the common case)."""
+    threads = []
+    for thread in _split_plain(s, start, len(s), ENTERPRISE):
+        groups = []
+        for ga, gb in _split_plain(s, *thread, "|"):
+            legs = []
+            for leg in _split_plain(s, ga, gb, ","):
+                la, lb = _strip(s, *leg)
+                if la < lb:
+                    legs.append(Leg(s[la:lb], la, lb))
+            if legs:
+                groups.append(tuple(legs))
+        if groups:
+            threads.append(tuple(groups))
+    return tuple(threads)

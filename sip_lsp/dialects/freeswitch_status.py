@@ -26,6 +26,8 @@ _CODES = tuple(sorted(ALL_CODES))
 
 def field_kind(field: str) -> tuple[str, str] | None:
     """("status" | "cause", variable) for a field we understand, else None."""
+    if "${" not in field:
+        return None                  # most fields: destination_number, caller_id_number ...
     m = _FIELD.match(field.strip())
     if not m:
         return None

@@ -12,10 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sip_lsp.model import Span
+
 _NAME = re.compile(r"[A-Za-z_:][-\w.:]*")
+_ATTR_SOURCE = r"""([^\s=/>"'<]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')"""
+_ATTR = re.compile(_ATTR_SOURCE)
 # Fast path: a complete start tag whose values hold no "<" (the common case).
-_TAG = re.compile(r"""<([A-Za-z_:][-\w.:]*)((?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(/?)>""")
-_ATTR = re.compile(r"""([^\s=/>"'<]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")
+# Its first two attributes are groups of the match itself (2-4, 5-7): most
+# dialplan elements have no more, and a finditer per element costs as much.
+_TAG = re.compile(r"<([A-Za-z_:][-\w.:]*)" + rf"(?:\s+{_ATTR_SOURCE})?" * 2
+                  + r"""((?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(/?)>""")
+_END_TAG = re.compile(r"</([A-Za-z_:][-\w.:]*)>")
 _ATTR_NAME = re.compile(r"[^\s=/>\"'<]+")
 _SPACE = re.compile(r"\s*")
 _UNQUOTED = re.compile(r"[^\s>]*")
@@ -44,6 +51,15 @@ class Attr:
         if self._map is None:
             return self.start + index
         return self._map[index]
+
+    def span(self, start: int, end: int, base: int = 0) -> Span:
+        """The raw text span of `value[start:end]`, moved by `base` (one call on the hot path)."""
+        n = len(self.value)
+        start = 0 if start < 0 else n if start > n else start
+        end = 0 if end < 0 else n if end > n else end
+        if self._map is None:
+            return Span(base + self.start + start, base + self.start + end)
+        return Span(base + self._map[start], base + self._map[end])
 
 
 @dataclass(slots=True)
@@ -84,6 +100,7 @@ class Comment:
 class Document:
     roots: list[Element] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    stray_ends: list[int] = field(default_factory=list)   # starts of end tags that closed nothing
 
     def iter(self):
         for root in self.roots:
@@ -132,28 +149,35 @@ def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = 
         lt = find("<", i)
         if lt < 0:
             break
-        if text.startswith("<!--", lt):
-            e = find("-->", lt + 4)
-            end = n if e < 0 else e + 3
-            doc.comments.append(Comment(lt, end, text[lt + 4:e if e >= 0 else n]))
-            i = end
+        mark = text[lt + 1:lt + 2]
+        if mark == "!":
+            if text.startswith("<!--", lt):
+                e = find("-->", lt + 4)
+                end = n if e < 0 else e + 3
+                doc.comments.append(Comment(lt, end, text[lt + 4:e if e >= 0 else n]))
+                i = end
+            elif text.startswith("<![CDATA[", lt):
+                i = _after(text, "]]>", lt + 9)
+            else:
+                i = _after(text, ">", lt + 2)
             continue
-        if text.startswith("<![CDATA[", lt):
-            i = _after(text, "]]>", lt + 9)
-            continue
-        if text.startswith("<?", lt):
+        if mark == "?":
             i = _after(text, "?>", lt + 2)
             continue
-        if text.startswith("<!", lt):
-            i = _after(text, ">", lt + 2)
-            continue
-        if text.startswith("</", lt):
-            i = _close(text, lt, stack)
+        if mark == "/":
+            end_tag = _END_TAG.match(text, lt)
+            if end_tag and stack and stack[-1].name == end_tag.group(1):
+                el = stack.pop()           # `</name>` closing the innermost element: the common case
+                el.end = i = end_tag.end()
+                el.closed = True
+                continue
+            i, matched = _close(text, lt, stack)
+            if not matched:
+                doc.stray_ends.append(lt)
             continue
         fast = _TAG.match(text, lt)
         if fast:
-            el = Element(fast.group(1), lt, fast.end(1), fast.end())
-            self_closing = _fast_attributes(text, fast, el)
+            el, self_closing = _fast_element(text, lt, fast)
         else:
             m = _NAME.match(text, lt + 1)
             if not m:
@@ -190,7 +214,8 @@ def _finish(el: Element) -> None:
     el.end = max(el.tag_end, last)
 
 
-def _close(text: str, lt: int, stack: list[Element]) -> int:
+def _close(text: str, lt: int, stack: list[Element]) -> tuple[int, bool]:
+    """Close the innermost open element of that name: (position after, whether one was)."""
     m = _NAME.match(text, lt + 2)
     gt = text.find(">", lt + 2)
     nxt = text.find("<", lt + 2)
@@ -206,24 +231,33 @@ def _close(text: str, lt: int, stack: list[Element]) -> int:
             el = stack.pop()
             el.end = end
             el.closed = True
-            break
-    return max(end, lt + 2)
+            return max(end, lt + 2), True
+    return max(end, lt + 2), False
 
 
-def _fast_attributes(text: str, tag: re.Match, el: Element) -> bool:
-    """Attributes of a start tag the fast pattern matched whole; True for `/>`."""
-    attrs = el.attrs
-    for m in _ATTR.finditer(text, tag.start(2), tag.end(2)):
-        group = 2 if m.start(2) >= 0 else 3
-        start, end = m.start(group), m.end(group)
-        raw = m.group(group)
-        if "&" in raw:
-            value, mapping = decode(raw, start)
-        else:
-            value, mapping = raw, None
-        if m.group(1) not in attrs:
-            attrs[m.group(1)] = Attr(m.group(1), m.start(1), value, start, end, mapping)
-    return tag.group(3) == "/"
+def _fast_element(text: str, lt: int, tag: re.Match) -> tuple[Element, bool]:
+    """The element of a start tag the fast pattern matched whole, and whether it is `/>`."""
+    name, first, double1, _, second, double2, _, rest, slash = tag.groups()
+    attrs: dict[str, Attr] = {}
+    if first is not None:
+        group = 3 if double1 is not None else 4
+        attrs[first] = _attr(first, tag.start(2), tag.group(group), *tag.span(group))
+        if second is not None and second not in attrs:
+            group = 6 if double2 is not None else 7
+            attrs[second] = _attr(second, tag.start(5), tag.group(group), *tag.span(group))
+        if rest:
+            for m in _ATTR.finditer(text, tag.start(8), tag.end(8)):
+                if m.group(1) not in attrs:
+                    group = 2 if m.group(2) is not None else 3
+                    attrs[m.group(1)] = _attr(m.group(1), m.start(1), m.group(group), *m.span(group))
+    return Element(name, lt, tag.end(1), tag.end(), 0, attrs), slash == "/"
+
+
+def _attr(name: str, name_start: int, raw: str, start: int, end: int) -> Attr:
+    if "&" in raw:
+        value, mapping = decode(raw, start)
+        return Attr(name, name_start, value, start, end, mapping)
+    return Attr(name, name_start, raw, start, end)
 
 
 def _attributes(text: str, el: Element) -> bool:
