@@ -18,7 +18,7 @@ from sip_lsp.dialects.ser.cache import ChunkCache
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Analysis, Block, Note, Span, StatusTest, Suppressions
+from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span, Suppressions, shifted
 from sip_lsp.text import read_text
 
 _CACHE = ChunkCache()
@@ -30,7 +30,7 @@ _BRANCH_FAILURE_EVENT = "tm:branch-failure"
 def analyze(text: str, ctx) -> Analysis:
     """Facts of a Kamailio/OpenSIPS script; `ctx` is a dialects.DialectContext."""
     flavor = ctx.flavor or "kamailio"
-    analysis = Analysis(dialect=flavor, text=text, path=ctx.path, comment="#")
+    analysis = PartedAnalysis(dialect=flavor, text=text, path=ctx.path, comment="#")
     # The facts are many small acyclic objects: cyclic GC passes over the growing
     # heap made 100k lines 1.5-2.5x slower per line than 10k (as in asterisk.py).
     collecting = gc.isenabled()
@@ -61,7 +61,7 @@ class _Builder:
         self.an, self.ctx, self.flavor = analysis, ctx, flavor
         self.routes: dict[str, list[flow.RouteDef]] = {}
         self.handlers: list[flow.RouteDef] = []
-        self.tests: list[tuple[list[tuple[StatusTest, bool]], int]] = []   # (chunk's tests, shift)
+        self.chunks: list[tuple[ChunkFacts, int]] = []   # (chunk's facts, shift since collected)
         self._last_line = (0, 0)
         doc = ctx.path
         self.allowed = [os.path.realpath(d) for d in (ctx.root, os.path.dirname(doc) if doc else None) if d]
@@ -88,20 +88,13 @@ class _Builder:
         self.run_flow()
 
     def chunk(self, p: Parsed, base: int, path: str | None, text: str) -> None:
-        an = self.an
         facts = _chunk_facts(p, base, path, text)
-        an.blocks.extend(facts.blocks)
-        an.code_sites.extend(facts.code_sites)
-        an.references.extend(facts.references)
-        an.knobs.extend(facts.knobs)
-        self.tests.append((facts.tests, facts.shift))
-        for r in p.routes:
-            kind, name, _, _ = _identity(r)
-            rd = flow.RouteDef(r, base, path, text)
+        self.chunks.append((facts, base - facts.base))
+        for kind, name, r in facts.routes:
             if kind == "route" and r.name_start != r.start:
-                self.routes.setdefault(name, []).append(rd)
+                self.routes.setdefault(name, []).append(flow.RouteDef(r, base, path, text))
             elif kind in FAILURE_KINDS:
-                self.handlers.append(rd)
+                self.handlers.append(flow.RouteDef(r, base, path, text))
         if path is None:
             for s, e in p.comments:
                 self.suppress(text[s:e], base + s)
@@ -151,29 +144,26 @@ class _Builder:
         return full, text
 
     def run_flow(self) -> None:
-        an = self.an
+        """Walk the failure handlers, then place every chunk's facts completed by the walk."""
         armed: dict[tuple[str, str], list[Span]] = {}
-        for ref in an.references:
-            if ref.kind in FAILURE_KINDS:
-                armed.setdefault((ref.kind, ref.name), []).append(ref.span)
-        result = flow.FlowResult()
+        for facts, d in self.chunks:
+            for ref in facts.references:
+                if ref.kind in FAILURE_KINDS:
+                    armed.setdefault((ref.kind, ref.name), []).append(shifted(ref.span, d) if d else ref.span)
+        possible: flow_cache.Possible = {}
+        handled = []
         for h in self.handlers:
             kind, name, _, _ = _identity(h.route)
             try:
-                flow_cache.analyze(h, name, self.routes, self.flavor,
-                                   tuple(armed.get((kind, name), ())), result)
+                handled.append(flow_cache.analyze(h, name, self.routes, self.flavor,
+                                                  tuple(armed.get((kind, name), ())), possible))
             except RecursionError:
                 continue
-        an.failover_sites.extend(result.sites.values())
-        # A chunk's tests keep the spans they were collected with; each final test
-        # is built once, moved by the chunk's shift (see ChunkFacts).
-        possible_at = result.possible
-        append = an.status_tests.append
-        for tests, d in self.tests:
-            for test, reads_rs in tests:
-                span = test.span
-                possible = possible_at.get((span.start + d, span.path))
-                append(_final_test(test, reads_rs, d, possible))
+        parts = self.an.parts
+        for facts, d in self.chunks:
+            tests = tuple(possible.get((t.span.start + d, t.span.path)) for t, _ in facts.tests)
+            parts.append((facts.facts(self.flavor, tests), d))
+        parts += [(f, d) for f, d in handled if f.failover_sites]
 
 
 def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
@@ -181,13 +171,12 @@ def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFact
     slot = _CACHE.entry(text)
     cached = slot.get(path)
     if cached is not None:
-        if cached.base != base:
-            cached = slot[path] = cached.moved(base)
         return cached
     sink = Sink(base, path, text)
-    blocks = []
+    blocks, routes = [], []
     for r in p.routes:
         kind, name, ns, ne = _identity(r)
+        routes.append((kind, name, r))
         blocks.append(Block(name, kind, Span(base + r.start, base + r.end, path),
                             Span(base + ns, base + ne, path)))
         try:
@@ -196,23 +185,8 @@ def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFact
             continue
     for c in p.calls:
         collect_toplevel(c, sink)
-    facts = slot[path] = ChunkFacts(base, blocks, sink)
+    facts = slot[path] = ChunkFacts(base, blocks, routes, sink)
     return facts
-
-
-def _final_test(test: StatusTest, reads_rs: bool, d: int, possible) -> StatusTest:
-    """A chunk's test moved by `d`, with what the flow found about it."""
-    in_failure = test.in_failure_handler or possible is not None
-    reads = reads_rs and in_failure
-    var, pattern = test.variable_span if reads else None, test.pattern_span
-    if d:
-        span = Span(test.span.start + d, test.span.end + d, test.span.path)
-        var = var and Span(var.start + d, var.end + d, var.path)
-        pattern = pattern and Span(pattern.start + d, pattern.end + d, pattern.path)
-    else:
-        span = test.span
-    return StatusTest(span, test.kind, test.text, test.admits, test.named, possible, test.block,
-                      in_failure, reads, var, pattern)
 
 
 def _identity(r: Route) -> tuple[str, str, int, int]:

@@ -1,9 +1,11 @@
 """Flow results per failure handler, reused while the handler's chunk is unchanged.
 
 A handler that calls no route(X) depends only on its own parse (cached per
-chunk text) and the flavor, so after an edit elsewhere its failover sites and
-test sets are the last ones shifted by how far the chunk moved. On a 100k-line
-script a keystroke then walks only the edited handler (DESIGN §6: cache per block).
+chunk text), the flavor and the t_on_failure sites that arm it, so after an
+edit elsewhere its failover sites are the last ones placed with a shift (see
+model.PartedAnalysis): nothing is copied, and their findings stay cached. On a
+100k-line script a keystroke then walks only the edited handler (DESIGN §6:
+cache per block).
 """
 from __future__ import annotations
 
@@ -11,22 +13,33 @@ import re
 from dataclasses import fields
 
 from sip_lsp.dialects.ser import flow
-from sip_lsp.model import FailoverSite, GuardFix, Span
+from sip_lsp.model import Facts, FailoverSite, Span, shifted
 
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
 _CALLS = re.compile(r"\broute\s*\(")
 _MAX = 20000
-# (route node, path, handler name, flavor) -> (base, sites, possible) as last computed,
-# or None for a handler that calls routes.
-_CACHE: dict[tuple, tuple[int, list, list] | None] = {}
+# (route node, path, handler name, flavor) -> _Walked as last computed, or None for a
+# handler that calls routes.
+_CACHE: dict[tuple, "_Walked | None"] = {}
 _UNSEEN = ()
 _FIELDS = tuple(f.name for f in fields(FailoverSite))
 _set = object.__setattr__
 
+Possible = dict[tuple[int, str | None], frozenset[int]]
+
+
+class _Walked:
+    """One walk of a handler at `base`: its sites as Facts, test sets by offset, the arming sites."""
+
+    __slots__ = ("base", "facts", "possible", "armed_by")
+
+    def __init__(self, base: int, facts: Facts, possible: list, armed_by: tuple[Span, ...]) -> None:
+        self.base, self.facts, self.possible, self.armed_by = base, facts, possible, armed_by
+
 
 def analyze(h: flow.RouteDef, name: str, routes: dict, flavor: str, armed_by: tuple[Span, ...],
-            result: flow.FlowResult) -> None:
-    """`flow.analyze_handler`, from the cache when the handler's chunk was seen before."""
+            possible: Possible) -> tuple[Facts, int]:
+    """The handler's failover sites placed as (Facts, shift); merges its test sets into `possible`."""
     route = h.route
     key = (route, h.path, name, flavor)
     hit = _CACHE.get(key, _UNSEEN)
@@ -35,38 +48,39 @@ def analyze(h: flow.RouteDef, name: str, routes: dict, flavor: str, armed_by: tu
             _CACHE.clear()
         if _CALLS.search(h.text, route.open, route.end):
             hit = _CACHE[key] = None
-    if hit is None:
-        flow.analyze_handler(h, name, routes, flavor, armed_by, result)
-        return
-    if hit is _UNSEEN:
-        own = flow.FlowResult()
-        flow.analyze_handler(h, name, routes, flavor, armed_by, own)
-        hit = _CACHE[key] = (h.base, list(own.sites.values()), list(own.possible.items()))
-    elif hit[0] != h.base or any(s.armed_by != armed_by for s in hit[1]):
-        hit = _CACHE[key] = _moved(hit, h.base, armed_by)
-    _, sites, possible = hit
-    for site in sites:
-        result.sites[(site.span.start, site.span.path, name, site.via)] = site
-    for k, codes in possible:
-        prev = result.possible.get(k)
-        result.possible[k] = codes if prev is None else prev | codes
+    if hit is None or hit is _UNSEEN:
+        walked = _walk(h, name, routes, flavor, armed_by)
+        if hit is _UNSEEN:
+            _CACHE[key] = walked
+        d = 0
+    else:
+        walked, d = hit, h.base - hit.base
+        if armed_by != shifted(walked.armed_by, d):
+            walked = _CACHE[key] = _rearmed(walked, h.base, armed_by)
+            d = 0
+    for (start, path), codes in walked.possible:
+        k = (start + d, path)
+        prev = possible.get(k)
+        possible[k] = codes if prev is None else prev | codes
+    return walked.facts, d
 
 
-def _moved(hit: tuple[int, list, list], base: int, armed_by: tuple[Span, ...]) -> tuple[int, list, list]:
-    d = base - hit[0]
+def _walk(h: flow.RouteDef, name: str, routes: dict, flavor: str, armed_by: tuple[Span, ...]) -> _Walked:
+    own = flow.FlowResult()
+    flow.analyze_handler(h, name, routes, flavor, armed_by, own)
+    return _Walked(h.base, Facts(flavor, failover_sites=list(own.sites.values())), list(own.possible.items()),
+                   armed_by)
 
-    def sh(s: Span) -> Span:
-        return Span(s.start + d, s.end + d, s.path) if d else s
 
+def _rearmed(walked: _Walked, base: int, armed_by: tuple[Span, ...]) -> _Walked:
+    """The walk moved to `base` and armed by other sites (an arming t_on_failure moved on its own)."""
+    d = base - walked.base
     sites = []
-    for s in hit[1]:
+    for s in walked.facts.failover_sites:
         new = object.__new__(FailoverSite)  # dataclasses.replace re-runs __init__: twice the cost
         for f in _FIELDS:
-            _set(new, f, getattr(s, f))
-        _set(new, "span", sh(s.span))
-        _set(new, "shaping_tests", tuple(sh(t) for t in s.shaping_tests))
+            _set(new, f, shifted(getattr(s, f), d))
         _set(new, "armed_by", armed_by)
-        if s.guard:
-            _set(new, "guard", GuardFix(s.guard.offset + d, s.guard.texts, s.guard.path))
         sites.append(new)
-    return base, sites, [((start + d, path), codes) for (start, path), codes in hit[2]]
+    possible = [((start + d, path), codes) for (start, path), codes in walked.possible]
+    return _Walked(base, Facts(walked.facts.dialect, failover_sites=sites), possible, armed_by)
