@@ -18,11 +18,12 @@ from sip_lsp.dialects.ser.cache import ChunkCache
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span, Suppressions, shifted
+from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span, Suppressions
 from sip_lsp.text import read_text
 
 _CACHE = ChunkCache()
-_PARSED = "parsed"     # slot key of a chunk's parse; facts are keyed by the chunk's path
+# Slot keys of a chunk's parse, suppression comments and route definitions; facts are keyed by path.
+_PARSED, _SUPPRESSIONS, _ROUTE_DEFS = "parsed", "suppressions", "route defs"
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+)")
 _BRANCH_FAILURE_EVENT = "tm:branch-failure"
 
@@ -45,7 +46,10 @@ def analyze(text: str, ctx) -> Analysis:
 
 def parsed(chunk: str) -> Parsed:
     """The parse of one chunk, from the cache when the same text was parsed before."""
-    slot = _CACHE.entry(chunk)
+    return _parsed(_CACHE.entry(chunk), chunk)
+
+
+def _parsed(slot: dict, chunk: str) -> Parsed:
     p = slot.get(_PARSED)
     if p is None:
         try:
@@ -79,36 +83,35 @@ class _Builder:
             for k, s in enumerate(starts):
                 e = starts[k + 1] if k + 1 < len(starts) else len(masked)
                 chunk = masked[s:e]
-                p = parsed(chunk)
-                self.chunk(p, s, path, chunk)
+                slot = _CACHE.entry(chunk)
+                p = _parsed(slot, chunk)
+                self.chunk(slot, p, s, path, chunk)
                 for inc in p.includes:
                     target = self.include(inc.path, Span(s + inc.start, s + inc.end, path), path)
                     if target is not None:
                         docs.append(target)
         self.run_flow()
 
-    def chunk(self, p: Parsed, base: int, path: str | None, text: str) -> None:
-        facts = _chunk_facts(p, base, path, text)
+    def chunk(self, slot: dict, p: Parsed, base: int, path: str | None, text: str) -> None:
+        facts = _chunk_facts(slot, p, base, path, text)
         self.chunks.append((facts, base - facts.base))
-        for kind, name, r in facts.routes:
-            if kind == "route" and r.name_start != r.start:
-                self.routes.setdefault(name, []).append(flow.RouteDef(r, base, path, text))
-            elif kind in FAILURE_KINDS:
-                self.handlers.append(flow.RouteDef(r, base, path, text))
-        if path is None:
-            for s, e in p.comments:
-                self.suppress(text[s:e], base + s)
-
-    def suppress(self, comment: str, offset: int) -> None:
-        sup: Suppressions = self.an.suppressions
-        for m in _SUPPRESS.finditer(comment):
-            ids = frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip())
-            if m.group(1) == "disable-file":
-                sup.file = sup.file | ids
+        for kind, name, rd in _route_defs(slot, facts, base, path, text):
+            if kind == "route":
+                self.routes.setdefault(name, []).append(rd)
             else:
-                line = self.line_of(offset)
-                for ln in (line, line + 1):
-                    sup.lines[ln] = sup.lines.get(ln, frozenset()) | ids
+                self.handlers.append(rd)
+        if path is None:
+            for offset, whole_file, ids in _suppressions(slot, p, text):
+                self.suppress(base + offset, whole_file, ids)
+
+    def suppress(self, offset: int, whole_file: bool, ids: frozenset[str]) -> None:
+        sup: Suppressions = self.an.suppressions
+        if whole_file:
+            sup.file = sup.file | ids
+        else:
+            line = self.line_of(offset)
+            for ln in (line, line + 1):
+                sup.lines[ln] = sup.lines.get(ln, frozenset()) | ids
 
     def line_of(self, offset: int) -> int:
         """0-based line of `offset`; offsets arrive in increasing order, so counting stays linear."""
@@ -145,11 +148,11 @@ class _Builder:
 
     def run_flow(self) -> None:
         """Walk the failure handlers, then place every chunk's facts completed by the walk."""
-        armed: dict[tuple[str, str], list[Span]] = {}
+        armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
         for facts, d in self.chunks:
             for ref in facts.references:
                 if ref.kind in FAILURE_KINDS:
-                    armed.setdefault((ref.kind, ref.name), []).append(shifted(ref.span, d) if d else ref.span)
+                    armed.setdefault((ref.kind, ref.name), []).append((ref.span, d))
         possible: flow_cache.Possible = {}
         handled = []
         for h in self.handlers:
@@ -166,9 +169,8 @@ class _Builder:
         parts += [(f, d) for f, d in handled if f.failover_sites]
 
 
-def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
+def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
     """Local facts of a chunk, cached by its text: an edit elsewhere only shifts them."""
-    slot = _CACHE.entry(text)
     cached = slot.get(path)
     if cached is not None:
         return cached
@@ -187,6 +189,30 @@ def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFact
         collect_toplevel(c, sink)
     facts = slot[path] = ChunkFacts(base, blocks, routes, sink)
     return facts
+
+
+def _route_defs(slot: dict, facts: ChunkFacts, base: int, path: str | None,
+                text: str) -> list[tuple[str, str, flow.RouteDef]]:
+    """The chunk's named routes and failure handlers for the flow, kept while the chunk stays at `base`."""
+    key = (_ROUTE_DEFS, path)
+    hit = slot.get(key)
+    if hit is None or hit[0] != base:
+        defs = [(kind, name, flow.RouteDef(r, base, path, text)) for kind, name, r in facts.routes
+                if kind in FAILURE_KINDS or (kind == "route" and r.name_start != r.start)]
+        hit = slot[key] = (base, defs)
+    return hit[1]
+
+
+def _suppressions(slot: dict, p: Parsed, text: str) -> list[tuple[int, bool, frozenset[str]]]:
+    """The chunk's `sip-lsp: disable` comments: (offset in the chunk, whole file, rule ids)."""
+    found = slot.get(_SUPPRESSIONS)
+    if found is None:
+        found = slot[_SUPPRESSIONS] = []
+        for s, e in p.comments:
+            for m in _SUPPRESS.finditer(text, s, e):
+                ids = frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip())
+                found.append((s, m.group(1) == "disable-file", ids))
+    return found
 
 
 def _identity(r: Route) -> tuple[str, str, int, int]:

@@ -26,18 +26,30 @@ _FIELDS = tuple(f.name for f in fields(FailoverSite))
 _set = object.__setattr__
 
 Possible = dict[tuple[int, str | None], frozenset[int]]
+# The t_on_failure sites arming a handler: (span as collected, how far its chunk moved since).
+Arming = tuple[tuple[Span, int], ...]
 
 
 class _Walked:
-    """One walk of a handler at `base`: its sites as Facts, test sets by offset, the arming sites."""
+    """One walk of a handler at `base`: its sites as Facts, test sets by offset, the arming sites.
 
-    __slots__ = ("base", "facts", "possible", "armed_by")
+    `arming` holds each arming span with its shift minus `base`: equal for an
+    arming site that moved together with the handler, with no span made to compare.
+    """
 
-    def __init__(self, base: int, facts: Facts, possible: list, armed_by: tuple[Span, ...]) -> None:
-        self.base, self.facts, self.possible, self.armed_by = base, facts, possible, armed_by
+    __slots__ = ("base", "facts", "possible", "arming")
+
+    def __init__(self, base: int, facts: Facts, possible: list, arming: Arming) -> None:
+        self.base, self.facts, self.possible = base, facts, possible
+        self.arming = tuple((span, d - base) for span, d in arming)
+
+    def armed_alike(self, arming: Arming, base: int) -> bool:
+        mine = self.arming
+        return len(mine) == len(arming) and all(
+            span is m_span and d - base == m_d for (span, d), (m_span, m_d) in zip(arming, mine))
 
 
-def analyze(h: flow.RouteDef, name: str, routes: dict, flavor: str, armed_by: tuple[Span, ...],
+def analyze(h: flow.RouteDef, name: str, routes: dict, flavor: str, arming: Arming,
             possible: Possible) -> tuple[Facts, int]:
     """The handler's failover sites placed as (Facts, shift); merges its test sets into `possible`."""
     route = h.route
@@ -49,14 +61,14 @@ def analyze(h: flow.RouteDef, name: str, routes: dict, flavor: str, armed_by: tu
         if _CALLS.search(h.text, route.open, route.end):
             hit = _CACHE[key] = None
     if hit is None or hit is _UNSEEN:
-        walked = _walk(h, name, routes, flavor, armed_by)
+        walked = _walk(h, name, routes, flavor, arming)
         if hit is _UNSEEN:
             _CACHE[key] = walked
         d = 0
     else:
         walked, d = hit, h.base - hit.base
-        if armed_by != shifted(walked.armed_by, d):
-            walked = _CACHE[key] = _rearmed(walked, h.base, armed_by)
+        if not walked.armed_alike(arming, h.base):
+            walked = _CACHE[key] = _rearmed(walked, h.base, arming)
             d = 0
     for (start, path), codes in walked.possible:
         k = (start + d, path)
@@ -65,16 +77,21 @@ def analyze(h: flow.RouteDef, name: str, routes: dict, flavor: str, armed_by: tu
     return walked.facts, d
 
 
-def _walk(h: flow.RouteDef, name: str, routes: dict, flavor: str, armed_by: tuple[Span, ...]) -> _Walked:
+def _walk(h: flow.RouteDef, name: str, routes: dict, flavor: str, arming: Arming) -> _Walked:
     own = flow.FlowResult()
-    flow.analyze_handler(h, name, routes, flavor, armed_by, own)
+    flow.analyze_handler(h, name, routes, flavor, _armed_by(arming), own)
     return _Walked(h.base, Facts(flavor, failover_sites=list(own.sites.values())), list(own.possible.items()),
-                   armed_by)
+                   arming)
 
 
-def _rearmed(walked: _Walked, base: int, armed_by: tuple[Span, ...]) -> _Walked:
+def _armed_by(arming: Arming) -> tuple[Span, ...]:
+    return tuple(shifted(span, d) if d else span for span, d in arming)
+
+
+def _rearmed(walked: _Walked, base: int, arming: Arming) -> _Walked:
     """The walk moved to `base` and armed by other sites (an arming t_on_failure moved on its own)."""
     d = base - walked.base
+    armed_by = _armed_by(arming)
     sites = []
     for s in walked.facts.failover_sites:
         new = object.__new__(FailoverSite)  # dataclasses.replace re-runs __init__: twice the cost
@@ -83,4 +100,4 @@ def _rearmed(walked: _Walked, base: int, armed_by: tuple[Span, ...]) -> _Walked:
         _set(new, "armed_by", armed_by)
         sites.append(new)
     possible = [((start + d, path), codes) for (start, path), codes in walked.possible]
-    return _Walked(base, Facts(walked.facts.dialect, failover_sites=sites), possible, armed_by)
+    return _Walked(base, Facts(walked.facts.dialect, failover_sites=sites), possible, arming)
