@@ -232,13 +232,13 @@ FACT_LISTS = ("blocks", "code_sites", "status_tests", "failover_sites", "knobs",
               "dispatch_sites", "references")
 
 
-@dataclass(eq=False, slots=True, weakref_slot=True)
+@dataclass(eq=False, slots=True)
 class Facts:
     """The facts of one piece of a document (a block), made once and read at any offset.
 
     A dialect that caches facts per block keeps one `Facts` per block and places
     it with a shift (see `PartedAnalysis`); rules read the same attributes as on
-    an Analysis and cache their findings per `Facts` (see rules.run_rules).
+    an Analysis and keep their findings for it in `judged` (see rules.run_rules).
     """
 
     dialect: str
@@ -250,6 +250,7 @@ class Facts:
     cause_sites: Sequence[CauseSite] = ()
     dispatch_sites: Sequence[DispatchSite] = ()
     references: Sequence[Reference] = ()
+    judged: tuple | None = field(default=None, repr=False)   # (catalogue, findings) of the rules
 
 
 class PartedAnalysis(Analysis):

@@ -6,11 +6,10 @@ sorts by position. Dialect notes are not rules: `lint()` passes them on as is.
 
 Every rule judges one fact at a time, so an analysis made of `parts` (see
 model.PartedAnalysis) is judged part by part, and a part's findings are kept
-with its Facts: after an edit only the parts that changed are judged again.
+in its Facts: after an edit only the parts that changed are judged again.
 """
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -23,8 +22,6 @@ from sip_lsp.text import LineIndex
 
 # Every rule module: `check(analysis, ctx) -> Iterable[Finding]`.
 RULE_MODULES = (codes, replies, failover, status_tests, causes, dispatch)
-# id(Facts) -> (weak reference to it, catalogue, its findings); an entry leaves with its Facts.
-_JUDGED: dict[int, tuple[weakref.ref, Catalog, tuple[Finding, ...]]] = {}
 
 
 def run_rules(analysis: Analysis, catalog: Catalog, settings: Settings | None = None) -> list[Finding]:
@@ -65,10 +62,9 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 
 def _judged(facts: Facts, ctx: RuleContext) -> tuple[Finding, ...]:
     """The findings of one part at the offsets its facts were made at, judged once per catalogue."""
-    key = id(facts)
-    hit = _JUDGED.get(key)
-    if hit is not None and hit[0]() is facts and hit[1] is ctx.catalog:
-        return hit[2]
+    hit = facts.judged
+    if hit is not None and hit[0] is ctx.catalog:
+        return hit[1]
     found = tuple(f for module in RULE_MODULES for f in module.check(facts, ctx))
-    _JUDGED[key] = (weakref.ref(facts, lambda _, key=key: _JUDGED.pop(key, None)), ctx.catalog, found)
+    facts.judged = (ctx.catalog, found)
     return found

@@ -22,8 +22,8 @@ from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span, Suppressi
 from sip_lsp.text import read_text
 
 _CACHE = ChunkCache()
-# Slot keys of a chunk's parse, suppression comments and route definitions; facts are keyed by path.
-_PARSED, _SUPPRESSIONS, _ROUTE_DEFS = "parsed", "suppressions", "route defs"
+# Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
+_PARSED, _SUPPRESSIONS = "parsed", "suppressions"
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+)")
 _BRANCH_FAILURE_EVENT = "tm:branch-failure"
 
@@ -63,9 +63,9 @@ def _parsed(slot: dict, chunk: str) -> Parsed:
 class _Builder:
     def __init__(self, analysis: Analysis, ctx, flavor: str) -> None:
         self.an, self.ctx, self.flavor = analysis, ctx, flavor
-        self.routes: dict[str, list[flow.RouteDef]] = {}
-        self.handlers: list[flow.RouteDef] = []
-        self.chunks: list[tuple[ChunkFacts, int]] = []   # (chunk's facts, shift since collected)
+        # (chunk's facts, shift since collected, base, path, chunk text)
+        self.chunks: list[tuple[ChunkFacts, int, int, str | None, str]] = []
+        self._routes: dict[str, list[flow.RouteDef]] | None = None
         self._last_line = (0, 0)
         doc = ctx.path
         self.allowed = [os.path.realpath(d) for d in (ctx.root, os.path.dirname(doc) if doc else None) if d]
@@ -94,12 +94,7 @@ class _Builder:
 
     def chunk(self, slot: dict, p: Parsed, base: int, path: str | None, text: str) -> None:
         facts = _chunk_facts(slot, p, base, path, text)
-        self.chunks.append((facts, base - facts.base))
-        for kind, name, rd in _route_defs(slot, facts, base, path, text):
-            if kind == "route":
-                self.routes.setdefault(name, []).append(rd)
-            else:
-                self.handlers.append(rd)
+        self.chunks.append((facts, base - facts.base, base, path, text))
         if path is None:
             for offset, whole_file, ids in _suppressions(slot, p, text):
                 self.suppress(base + offset, whole_file, ids)
@@ -149,24 +144,35 @@ class _Builder:
     def run_flow(self) -> None:
         """Walk the failure handlers, then place every chunk's facts completed by the walk."""
         armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
-        for facts, d in self.chunks:
+        for facts, d, *_ in self.chunks:
             for ref in facts.references:
                 if ref.kind in FAILURE_KINDS:
                     armed.setdefault((ref.kind, ref.name), []).append((ref.span, d))
         possible: flow_cache.Possible = {}
         handled = []
-        for h in self.handlers:
-            kind, name, _, _ = _identity(h.route)
-            try:
-                handled.append(flow_cache.analyze(h, name, self.routes, self.flavor,
-                                                  tuple(armed.get((kind, name), ())), possible))
-            except RecursionError:
-                continue
+        for facts, _, base, path, text in self.chunks:
+            for kind, name, r in facts.routes:
+                if kind in FAILURE_KINDS:
+                    try:
+                        handled.append(flow_cache.analyze((r, base, path, text), name, self.routes, self.flavor,
+                                                          tuple(armed.get((kind, name), ())), possible))
+                    except RecursionError:
+                        continue
         parts = self.an.parts
-        for facts, d in self.chunks:
+        for facts, d, *_ in self.chunks:
             tests = tuple(possible.get((t.span.start + d, t.span.path)) for t, _ in facts.tests)
             parts.append((facts.facts(self.flavor, tests), d))
         parts += [(f, d) for f, d in handled if f.failover_sites]
+
+    def routes(self) -> dict[str, list[flow.RouteDef]]:
+        """Named routes by name, made on the first walk of a handler (most come from the cache)."""
+        if self._routes is None:
+            self._routes = {}
+            for facts, _, base, path, text in self.chunks:
+                for kind, name, r in facts.routes:
+                    if kind == "route" and r.name_start != r.start:
+                        self._routes.setdefault(name, []).append(flow.RouteDef(r, base, path, text))
+        return self._routes
 
 
 def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
@@ -191,27 +197,14 @@ def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) 
     return facts
 
 
-def _route_defs(slot: dict, facts: ChunkFacts, base: int, path: str | None,
-                text: str) -> list[tuple[str, str, flow.RouteDef]]:
-    """The chunk's named routes and failure handlers for the flow, kept while the chunk stays at `base`."""
-    key = (_ROUTE_DEFS, path)
-    hit = slot.get(key)
-    if hit is None or hit[0] != base:
-        defs = [(kind, name, flow.RouteDef(r, base, path, text)) for kind, name, r in facts.routes
-                if kind in FAILURE_KINDS or (kind == "route" and r.name_start != r.start)]
-        hit = slot[key] = (base, defs)
-    return hit[1]
-
-
-def _suppressions(slot: dict, p: Parsed, text: str) -> list[tuple[int, bool, frozenset[str]]]:
+def _suppressions(slot: dict, p: Parsed, text: str) -> tuple[tuple[int, bool, frozenset[str]], ...]:
     """The chunk's `sip-lsp: disable` comments: (offset in the chunk, whole file, rule ids)."""
     found = slot.get(_SUPPRESSIONS)
     if found is None:
-        found = slot[_SUPPRESSIONS] = []
-        for s, e in p.comments:
-            for m in _SUPPRESS.finditer(text, s, e):
-                ids = frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip())
-                found.append((s, m.group(1) == "disable-file", ids))
+        found = slot[_SUPPRESSIONS] = tuple(
+            (s, m.group(1) == "disable-file",
+             frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip()))
+            for s, e in p.comments for m in _SUPPRESS.finditer(text, s, e))
     return found
 
 

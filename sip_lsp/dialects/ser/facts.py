@@ -276,13 +276,13 @@ class ChunkFacts:
 
     def facts(self, dialect: str, possible: tuple[frozenset[int] | None, ...]) -> Facts:
         """The chunk's Facts with test i completed by `possible[i]` (the codes the flow says reach it)."""
-        by = (dialect, possible)
-        if self.completed is None or self.completed_by != by:
+        done = self.completed
+        if done is None or done.dialect != dialect or self.completed_by != possible:
             tests = [self._complete(t, reads, p) for (t, reads), p in zip(self.tests, possible)]
-            self.completed = Facts(dialect, self.blocks, self.code_sites, tests, knobs=self.knobs,
-                                   references=self.references)
-            self.completed_by = by
-        return self.completed
+            done = self.completed = Facts(dialect, self.blocks, self.code_sites, tests, knobs=self.knobs,
+                                          references=self.references)
+            self.completed_by = possible
+        return done
 
     @staticmethod
     def _complete(test: StatusTest, reads_rs: bool, possible: frozenset[int] | None) -> StatusTest:

@@ -10,9 +10,11 @@ cache per block).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import fields
 
 from sip_lsp.dialects.ser import flow
+from sip_lsp.dialects.ser.syntax import Route
 from sip_lsp.model import Facts, FailoverSite, Span, shifted
 
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
@@ -26,6 +28,8 @@ _FIELDS = tuple(f.name for f in fields(FailoverSite))
 _set = object.__setattr__
 
 Possible = dict[tuple[int, str | None], frozenset[int]]
+# A failure handler where it stands: (route, its chunk's base, path, chunk text), as in flow.RouteDef.
+Handler = tuple[Route, int, str | None, str]
 # The t_on_failure sites arming a handler: (span as collected, how far its chunk moved since).
 Arming = tuple[tuple[Span, int], ...]
 
@@ -49,26 +53,29 @@ class _Walked:
             span is m_span and d - base == m_d for (span, d), (m_span, m_d) in zip(arming, mine))
 
 
-def analyze(h: flow.RouteDef, name: str, routes: dict, flavor: str, arming: Arming,
+def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, arming: Arming,
             possible: Possible) -> tuple[Facts, int]:
-    """The handler's failover sites placed as (Facts, shift); merges its test sets into `possible`."""
-    route = h.route
-    key = (route, h.path, name, flavor)
+    """The handler's failover sites placed as (Facts, shift); merges its test sets into `possible`.
+
+    `routes()` gives the named routes, called only when the handler is walked.
+    """
+    route, base, path, text = h
+    key = (route, path, name, flavor)
     hit = _CACHE.get(key, _UNSEEN)
     if hit is _UNSEEN:
         if len(_CACHE) >= _MAX:
             _CACHE.clear()
-        if _CALLS.search(h.text, route.open, route.end):
+        if _CALLS.search(text, route.open, route.end):
             hit = _CACHE[key] = None
     if hit is None or hit is _UNSEEN:
-        walked = _walk(h, name, routes, flavor, arming)
+        walked = _walk(flow.RouteDef(*h), name, routes(), flavor, arming)
         if hit is _UNSEEN:
             _CACHE[key] = walked
         d = 0
     else:
-        walked, d = hit, h.base - hit.base
-        if not walked.armed_alike(arming, h.base):
-            walked = _CACHE[key] = _rearmed(walked, h.base, arming)
+        walked, d = hit, base - hit.base
+        if not walked.armed_alike(arming, base):
+            walked = _CACHE[key] = _rearmed(walked, base, arming)
             d = 0
     for (start, path), codes in walked.possible:
         k = (start + d, path)
