@@ -238,7 +238,7 @@ class Facts:
 
     A dialect that caches facts per block keeps one `Facts` per block and places
     it with a shift (see `PartedAnalysis`); rules read the same attributes as on
-    an Analysis and keep their findings for it in `judged` (see rules.run_rules).
+    an Analysis and keep their findings in `judged` (see rules.run_rules).
     """
 
     dialect: str
@@ -250,7 +250,10 @@ class Facts:
     cause_sites: Sequence[CauseSite] = ()
     dispatch_sites: Sequence[DispatchSite] = ()
     references: Sequence[Reference] = ()
-    judged: tuple | None = field(default=None, repr=False)   # (catalogue, findings) of the rules
+    # The rules' findings and the catalogue they were judged with (two slots: judging
+    # a fresh document allocates nothing but findings, so no GC pass starts mid-lint).
+    judged: tuple = field(default=(), repr=False)
+    judged_by: object = field(default=None, repr=False)
 
 
 class PartedAnalysis(Analysis):

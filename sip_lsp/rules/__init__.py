@@ -62,9 +62,7 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 
 def _judged(facts: Facts, ctx: RuleContext) -> tuple[Finding, ...]:
     """The findings of one part at the offsets its facts were made at, judged once per catalogue."""
-    hit = facts.judged
-    if hit is not None and hit[0] is ctx.catalog:
-        return hit[1]
-    found = tuple(f for module in RULE_MODULES for f in module.check(facts, ctx))
-    facts.judged = (ctx.catalog, found)
-    return found
+    if facts.judged_by is not ctx.catalog:
+        facts.judged = tuple(f for module in RULE_MODULES for f in module.check(facts, ctx))
+        facts.judged_by = ctx.catalog
+    return facts.judged
