@@ -142,27 +142,33 @@ class _Builder:
         return full, text
 
     def run_flow(self) -> None:
-        """Walk the failure handlers, then place every chunk's facts completed by the walk."""
+        """Walk the failure handlers, then place every chunk's facts completed by the walks."""
         armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
-        for facts, d, *_ in self.chunks:
+        for facts, d, _, _, _ in self.chunks:
             for ref in facts.references:
                 if ref.kind in FAILURE_KINDS:
                     armed.setdefault((ref.kind, ref.name), []).append((ref.span, d))
-        possible: flow_cache.Possible = {}
-        handled = []
+        far: flow_cache.Possible = {}   # test sets of walks that followed route(X), by document offset
+        walks: list[tuple[flow_cache.Walk, ...]] = []   # per chunk, the walks of its handlers
+        placed = []
         for facts, _, base, path, text in self.chunks:
+            mine = ()
             for kind, name, r in facts.routes:
                 if kind in FAILURE_KINDS:
                     try:
-                        handled.append(flow_cache.analyze((r, base, path, text), name, self.routes, self.flavor,
-                                                          tuple(armed.get((kind, name), ())), possible))
+                        walk, d = flow_cache.analyze((r, base, path, text), name, self.routes, self.flavor,
+                                                     tuple(armed.get((kind, name), ())), far)
                     except RecursionError:
                         continue
+                    mine += (walk,)
+                    if walk.facts.failover_sites:
+                        placed.append((walk.facts, d))
+            walks.append(mine)
         parts = self.an.parts
-        for facts, d, *_ in self.chunks:
-            tests = tuple(possible.get((t.span.start + d, t.span.path)) for t, _ in facts.tests)
-            parts.append((facts.facts(self.flavor, tests), d))
-        parts += [(f, d) for f, d in handled if f.failover_sites]
+        for (facts, d, _, _, _), mine in zip(self.chunks, walks):
+            extra = tuple(far.get((t.span.start + d, t.span.path)) for t, _ in facts.tests) if far else None
+            parts.append((facts.facts(self.flavor, (mine, extra), lambda: _test_sets(facts, mine, extra)), d))
+        parts += placed
 
     def routes(self) -> dict[str, list[flow.RouteDef]]:
         """Named routes by name, made on the first walk of a handler (most come from the cache)."""
@@ -206,6 +212,21 @@ def _suppressions(slot: dict, p: Parsed, text: str) -> tuple[tuple[int, bool, fr
              frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip()))
             for s, e in p.comments for m in _SUPPRESS.finditer(text, s, e))
     return found
+
+
+def _test_sets(facts: ChunkFacts, walks: tuple[flow_cache.Walk, ...],
+               extra: tuple[frozenset[int] | None, ...] | None) -> tuple[frozenset[int] | None, ...]:
+    """For each test of the chunk, the codes the walks found can reach it (None: no walk reached it)."""
+    out = []
+    for i, (test, _) in enumerate(facts.tests):
+        codes = extra[i] if extra else None
+        offset = test.span.start - facts.base
+        for walk in walks:
+            found = walk.possible.get(offset)
+            if found is not None:
+                codes = found if codes is None else codes | found
+        out.append(codes)
+    return tuple(out)
 
 
 def _identity(r: Route) -> tuple[str, str, int, int]:

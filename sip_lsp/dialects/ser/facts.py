@@ -7,6 +7,7 @@ taken when a local lookup failed (SC202).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sip_lsp.dialects.ser.conditions import REQUEST_STATUS, Test, case_test, status_test, status_var
 from sip_lsp.dialects.ser.syntax import (
@@ -274,14 +275,18 @@ class ChunkFacts:
         self.completed: Facts | None = None
         self.completed_by: tuple = ()
 
-    def facts(self, dialect: str, possible: tuple[frozenset[int] | None, ...]) -> Facts:
-        """The chunk's Facts with test i completed by `possible[i]` (the codes the flow says reach it)."""
+    def facts(self, dialect: str, by: tuple, test_sets: Callable[[], tuple[frozenset[int] | None, ...]]) -> Facts:
+        """The chunk's Facts with test i completed by `test_sets()[i]`, the codes that reach it.
+
+        `by` names the flow results the sets come from: while it is the same, so
+        are the Facts, and `test_sets` is not called.
+        """
         done = self.completed
-        if done is None or done.dialect != dialect or self.completed_by != possible:
-            tests = [self._complete(t, reads, p) for (t, reads), p in zip(self.tests, possible)]
+        if done is None or done.dialect != dialect or self.completed_by != by:
+            tests = [self._complete(t, reads, p) for (t, reads), p in zip(self.tests, test_sets())]
             done = self.completed = Facts(dialect, self.blocks, self.code_sites, tests, knobs=self.knobs,
                                           references=self.references)
-            self.completed_by = possible
+            self.completed_by = by
         return done
 
     @staticmethod

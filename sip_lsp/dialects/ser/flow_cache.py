@@ -20,9 +20,9 @@ from sip_lsp.model import Facts, FailoverSite, Span, shifted
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
 _CALLS = re.compile(r"\broute\s*\(")
 _MAX = 20000
-# (route node, path, handler name, flavor) -> _Walked as last computed, or None for a
+# (route node, path, handler name, flavor) -> Walk as last computed, or None for a
 # handler that calls routes.
-_CACHE: dict[tuple, "_Walked | None"] = {}
+_CACHE: dict[tuple, "Walk | None"] = {}
 _UNSEEN = ()
 _FIELDS = tuple(f.name for f in fields(FailoverSite))
 _set = object.__setattr__
@@ -34,16 +34,19 @@ Handler = tuple[Route, int, str | None, str]
 Arming = tuple[tuple[Span, int], ...]
 
 
-class _Walked:
-    """One walk of a handler at `base`: its sites as Facts, test sets by offset, the arming sites.
+class Walk:
+    """One walk of a handler from its chunk at `base`: failover sites as Facts, and test sets.
 
-    `arming` holds each arming span with its shift minus `base`: equal for an
-    arming site that moved together with the handler, with no span made to compare.
+    A cached walk stays inside the handler, so `possible` holds its test sets by
+    offset in the chunk ({test start - base: codes}); a walk that follows route(X)
+    leaves them in the document-wide map instead. `arming` holds each arming
+    span with its shift minus `base`: equal for an arming site that moved
+    together with the handler, with no span made to compare.
     """
 
     __slots__ = ("base", "facts", "possible", "arming")
 
-    def __init__(self, base: int, facts: Facts, possible: list, arming: Arming) -> None:
+    def __init__(self, base: int, facts: Facts, possible: dict[int, frozenset[int]], arming: Arming) -> None:
         self.base, self.facts, self.possible = base, facts, possible
         self.arming = tuple((span, d - base) for span, d in arming)
 
@@ -54,8 +57,8 @@ class _Walked:
 
 
 def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, arming: Arming,
-            possible: Possible) -> tuple[Facts, int]:
-    """The handler's failover sites placed as (Facts, shift); merges its test sets into `possible`.
+            far: Possible) -> tuple[Walk, int]:
+    """The handler's walk and how far it moved since; a walk into other routes merges into `far`.
 
     `routes()` gives the named routes, called only when the handler is walked.
     """
@@ -67,44 +70,41 @@ def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, armi
             _CACHE.clear()
         if _CALLS.search(text, route.open, route.end):
             hit = _CACHE[key] = None
-    if hit is None or hit is _UNSEEN:
-        walked = _walk(flow.RouteDef(*h), name, routes(), flavor, arming)
-        if hit is _UNSEEN:
-            _CACHE[key] = walked
-        d = 0
-    else:
-        walked, d = hit, base - hit.base
-        if not walked.armed_alike(arming, base):
-            walked = _CACHE[key] = _rearmed(walked, base, arming)
-            d = 0
-    for (start, path), codes in walked.possible:
-        k = (start + d, path)
-        prev = possible.get(k)
-        possible[k] = codes if prev is None else prev | codes
-    return walked.facts, d
+    if hit is None:
+        facts, possible = _walk(flow.RouteDef(*h), name, routes(), flavor, arming)
+        for k, codes in possible.items():
+            prev = far.get(k)
+            far[k] = codes if prev is None else prev | codes
+        return Walk(base, facts, {}, arming), 0
+    if hit is _UNSEEN:
+        facts, possible = _walk(flow.RouteDef(*h), name, routes(), flavor, arming)
+        hit = _CACHE[key] = Walk(base, facts, {start - base: codes for (start, _), codes in possible.items()},
+                                 arming)
+    elif not hit.armed_alike(arming, base):
+        hit = _CACHE[key] = _rearmed(hit, base, arming)
+    return hit, base - hit.base
 
 
-def _walk(h: flow.RouteDef, name: str, routes: dict, flavor: str, arming: Arming) -> _Walked:
+def _walk(h: flow.RouteDef, name: str, routes: dict, flavor: str, arming: Arming) -> tuple[Facts, Possible]:
+    """flow.analyze_handler's failover sites as Facts, and its test sets by document offset."""
     own = flow.FlowResult()
     flow.analyze_handler(h, name, routes, flavor, _armed_by(arming), own)
-    return _Walked(h.base, Facts(flavor, failover_sites=list(own.sites.values())), list(own.possible.items()),
-                   arming)
+    return Facts(flavor, failover_sites=list(own.sites.values())), own.possible
 
 
 def _armed_by(arming: Arming) -> tuple[Span, ...]:
     return tuple(shifted(span, d) if d else span for span, d in arming)
 
 
-def _rearmed(walked: _Walked, base: int, arming: Arming) -> _Walked:
+def _rearmed(walk: Walk, base: int, arming: Arming) -> Walk:
     """The walk moved to `base` and armed by other sites (an arming t_on_failure moved on its own)."""
-    d = base - walked.base
+    d = base - walk.base
     armed_by = _armed_by(arming)
     sites = []
-    for s in walked.facts.failover_sites:
+    for s in walk.facts.failover_sites:
         new = object.__new__(FailoverSite)  # dataclasses.replace re-runs __init__: twice the cost
         for f in _FIELDS:
             _set(new, f, shifted(getattr(s, f), d))
         _set(new, "armed_by", armed_by)
         sites.append(new)
-    possible = [((start + d, path), codes) for (start, path), codes in walked.possible]
-    return _Walked(base, Facts(walked.facts.dialect, failover_sites=sites), possible, arming)
+    return Walk(base, Facts(walk.facts.dialect, failover_sites=sites), walk.possible, arming)
