@@ -281,15 +281,31 @@ class PartedAnalysis(Analysis):
 
 def shifted(value, d: int):
     """`value` (a span, fact, finding or a tuple of them) with every offset in it `d` later."""
-    if isinstance(value, Span):
+    cls = type(value)
+    if cls is Span:
         return Span(value.start + d, value.end + d, value.path)
-    if isinstance(value, tuple):
-        return tuple(shifted(v, d) for v in value)
-    if isinstance(value, GuardFix):
-        return GuardFix(value.offset + d, value.texts, value.path)
-    if is_dataclass(value) and not isinstance(value, type):
-        return type(value)(*(shifted(getattr(value, f.name), d) for f in fields(value)))
-    return value
+    plan = _PLANS.get(cls)
+    if plan is None:
+        if value is None or not is_dataclass(cls):
+            return tuple(shifted(v, d) for v in value) if cls is tuple else value
+        if cls is GuardFix:
+            return GuardFix(value.offset + d, value.texts, value.path)
+        plan = _PLANS[cls] = tuple((f.name, f.type not in _NO_OFFSETS) for f in fields(cls))
+    args = []
+    for name, moves in plan:
+        v = getattr(value, name)
+        if moves and v is not None:
+            v = Span(v.start + d, v.end + d, v.path) if type(v) is Span else shifted(v, d)
+        args.append(v)
+    return cls(*args)
+
+
+# Field types that hold no offset: `shifted` copies them as they are.
+_NO_OFFSETS = frozenset({"str", "str | None", "int", "int | None", "bool", "Role", "FailoverKind",
+                         "frozenset[int]", "frozenset[int] | None", "frozenset[str]", "dict[str, str]",
+                         "tuple[str, ...]"})
+# Dataclass -> (field name, may hold offsets) for each field, in order.
+_PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
