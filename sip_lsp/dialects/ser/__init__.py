@@ -145,9 +145,12 @@ class _Builder:
         """Walk the failure handlers, then place every chunk's facts completed by the walks."""
         armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
         for facts, d, _, _, _ in self.chunks:
-            for ref in facts.references:
-                if ref.kind in FAILURE_KINDS:
-                    armed.setdefault((ref.kind, ref.name), []).append((ref.span, d))
+            for key, span in facts.arming:
+                sites = armed.get(key)
+                if sites is None:
+                    armed[key] = [(span, d)]
+                else:
+                    sites.append((span, d))
         far: flow_cache.Possible = {}   # test sets of walks that followed route(X), by document offset
         walks: list[tuple[flow_cache.Walk, ...]] = []   # per chunk, the walks of its handlers
         placed = []

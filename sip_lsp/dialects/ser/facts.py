@@ -265,12 +265,14 @@ class ChunkFacts:
     so an unchanged chunk hands the same Facts (and cached findings) over again.
     """
 
-    __slots__ = ("base", "blocks", "routes", "code_sites", "references", "knobs", "tests", "completed",
+    __slots__ = ("base", "blocks", "routes", "code_sites", "references", "arming", "knobs", "tests", "completed",
                  "completed_by")
 
     def __init__(self, base: int, blocks: list[Block], routes: list[tuple[str, str, Route]], sink: Sink) -> None:
         self.base, self.blocks, self.routes = base, blocks, routes   # routes: (kind, name, route)
         self.code_sites, self.references = sink.code_sites, sink.references
+        # ((handler kind, name), span) of each t_on_failure-like reference, for the flow step.
+        self.arming = tuple(((r.kind, r.name), r.span) for r in sink.references if r.kind in FAILURE_KINDS)
         self.knobs, self.tests = sink.knobs, sink.tests
         self.completed: Facts | None = None
         self.completed_by: tuple = ()

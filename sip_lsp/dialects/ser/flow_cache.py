@@ -52,8 +52,12 @@ class Walk:
 
     def armed_alike(self, arming: Arming, base: int) -> bool:
         mine = self.arming
-        return len(mine) == len(arming) and all(
-            span is m_span and d - base == m_d for (span, d), (m_span, m_d) in zip(arming, mine))
+        if len(mine) != len(arming):
+            return False
+        for (span, d), (m_span, m_d) in zip(arming, mine):
+            if span is not m_span or d - base != m_d:
+                return False
+        return True
 
 
 def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, arming: Arming,
