@@ -5,6 +5,10 @@ Pipeline: blank m4/template machinery (preprocessor) -> cut at block headers
 only the chunk it touches -> follow include_file/import_file inside the
 workspace -> per-block facts (facts) -> status-set flow through failure
 handlers (flow).
+
+The result is a model.PartedAnalysis: each chunk's facts are placed with how
+far the chunk moved since they were collected, so an edit copies no fact of
+the chunks it only moves, and the rules' findings for them stay cached.
 """
 from __future__ import annotations
 
