@@ -9,7 +9,7 @@ a fact that lives in an included file.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
 from typing import ClassVar
@@ -225,6 +225,16 @@ class Analysis:
     included: list[str] = field(default_factory=list)
     # Set by dialects that cache facts per block: see `PartedAnalysis`.
     parts: ClassVar[Sequence[tuple["Facts", int]]] = ()
+
+    def placed(self, name: str) -> Iterator[tuple[object, int]]:
+        """(fact, shift) for each fact of the list `name`: its spans sit `shift` characters early.
+
+        Reads the parts as they are, for a consumer that needs a few facts at
+        document offsets without a shifted copy of every one (see PartedAnalysis).
+        """
+        if not self.parts:
+            return ((x, 0) for x in getattr(self, name))
+        return ((x, d) for facts, d in self.parts for x in getattr(facts, name))
 
 
 # The Analysis lists a dialect may hand over in `Facts` parts instead.
