@@ -9,8 +9,10 @@ a fact that lives in an included file.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
+from typing import ClassVar
 
 # Final response codes a failure handler can see: every 3-digit code 300-699,
 # registered or not (an unregistered one is handled as its class's x00).
@@ -221,6 +223,99 @@ class Analysis:
     # The comment leader used for suppression comments ("#", ";", "<!--").
     comment: str = "#"
     included: list[str] = field(default_factory=list)
+    # Set by dialects that cache facts per block: see `PartedAnalysis`.
+    parts: ClassVar[Sequence[tuple["Facts", int]]] = ()
+
+    def placed(self, name: str) -> Iterator[tuple[object, int]]:
+        """(fact, shift) for each fact of the list `name`: its spans sit `shift` characters early.
+
+        Reads the parts as they are, for a consumer that needs a few facts at
+        document offsets without a shifted copy of every one (see PartedAnalysis).
+        """
+        if not self.parts:
+            return ((x, 0) for x in getattr(self, name))
+        return ((x, d) for facts, d in self.parts for x in getattr(facts, name))
+
+
+# The Analysis lists a dialect may hand over in `Facts` parts instead.
+FACT_LISTS = ("blocks", "code_sites", "status_tests", "failover_sites", "knobs", "cause_sites",
+              "dispatch_sites", "references")
+
+
+@dataclass(eq=False, slots=True)
+class Facts:
+    """The facts of one piece of a document (a block), made once and read at any offset.
+
+    A dialect that caches facts per block keeps one `Facts` per block and places
+    it with a shift (see `PartedAnalysis`); rules read the same attributes as on
+    an Analysis and keep their findings in `judged` (see rules.run_rules).
+    """
+
+    dialect: str
+    blocks: Sequence[Block] = ()
+    code_sites: Sequence[CodeSite] = ()
+    status_tests: Sequence[StatusTest] = ()
+    failover_sites: Sequence[FailoverSite] = ()
+    knobs: Sequence[Knob] = ()
+    cause_sites: Sequence[CauseSite] = ()
+    dispatch_sites: Sequence[DispatchSite] = ()
+    references: Sequence[Reference] = ()
+    # The rules' findings and the catalogue they were judged with (two slots: judging
+    # a fresh document allocates nothing but findings, so no GC pass starts mid-lint).
+    judged: tuple = field(default=(), repr=False)
+    judged_by: object = field(default=None, repr=False)
+
+
+class PartedAnalysis(Analysis):
+    """An Analysis made of `parts`: (Facts, shift) pairs whose spans sit `shift` characters early.
+
+    After an edit most blocks only move: their Facts are reused with a new shift
+    instead of being copied. The fact lists (`code_sites` ...) are joined and
+    shifted on first read, so a consumer that reads them sees a plain Analysis.
+    """
+
+    def __init__(self, dialect: str, text: str, path: str | None = None, comment: str = "#") -> None:
+        self.dialect, self.text, self.path, self.comment = dialect, text, path, comment
+        self.notes: list[Note] = []
+        self.suppressions = Suppressions()
+        self.included: list[str] = []
+        self.parts: list[tuple[Facts, int]] = []
+
+    def __getattr__(self, name: str):
+        if name not in FACT_LISTS:
+            raise AttributeError(name)
+        joined = [x if d == 0 else shifted(x, d) for facts, d in self.parts for x in getattr(facts, name)]
+        setattr(self, name, joined)
+        return joined
+
+
+def shifted(value, d: int):
+    """`value` (a span, fact, finding or a tuple of them) with every offset in it `d` later."""
+    cls = type(value)
+    if cls is Span:
+        return Span(value.start + d, value.end + d, value.path)
+    plan = _PLANS.get(cls)
+    if plan is None:
+        if value is None or not is_dataclass(cls):
+            return tuple(shifted(v, d) for v in value) if cls is tuple else value
+        if cls is GuardFix:
+            return GuardFix(value.offset + d, value.texts, value.path)
+        plan = _PLANS[cls] = tuple((f.name, f.type not in _NO_OFFSETS) for f in fields(cls))
+    args = []
+    for name, moves in plan:
+        v = getattr(value, name)
+        if moves and v is not None:
+            v = Span(v.start + d, v.end + d, v.path) if type(v) is Span else shifted(v, d)
+        args.append(v)
+    return cls(*args)
+
+
+# Field types that hold no offset: `shifted` copies them as they are.
+_NO_OFFSETS = frozenset({"str", "str | None", "int", "int | None", "bool", "Role", "FailoverKind",
+                         "frozenset[int]", "frozenset[int] | None", "frozenset[str]", "dict[str, str]",
+                         "tuple[str, ...]"})
+# Dataclass -> (field name, may hold offsets) for each field, in order.
+_PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)

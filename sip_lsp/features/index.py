@@ -6,20 +6,32 @@ analysis is indexed by span start and looked up with bisect instead of scanned.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 
-from sip_lsp.model import Analysis
+from sip_lsp.model import Analysis, shifted
 
 # Spans longer than this are kept apart and scanned linearly (there are few).
 _LONG = 512
 
 
-@dataclass(frozen=True, slots=True)
 class Hit:
-    kind: str          # code | phrase | status_test | failover | cause | reference | block
-    start: int
-    end: int
-    fact: object
+    """A fact under the cursor, at document offsets.
+
+    The index reads an analysis's parts as they are (see model.PartedAnalysis):
+    `fact` is shifted to the document's offsets on first read, for the one hit used.
+    """
+
+    __slots__ = ("kind", "start", "end", "_fact", "_shift")
+
+    def __init__(self, kind: str, start: int, end: int, fact: object, shift: int = 0) -> None:
+        self.kind = kind   # code | phrase | status_test | failover | cause | reference | block
+        self.start, self.end = start, end
+        self._fact, self._shift = fact, shift
+
+    @property
+    def fact(self) -> object:
+        if self._shift:
+            self._fact, self._shift = shifted(self._fact, self._shift), 0
+        return self._fact
 
 
 class SiteIndex:
@@ -30,23 +42,20 @@ class SiteIndex:
     def __init__(self, analysis: Analysis) -> None:
         hits: list[Hit] = []
 
-        def add(kind: str, span, fact: object) -> None:
+        def add(kind: str, span, fact: object, d: int) -> None:
             if span is not None and span.path is None and span.end >= span.start:
-                hits.append(Hit(kind, span.start, span.end, fact))
+                hits.append(Hit(kind, span.start + d, span.end + d, fact, d))
 
-        for site in analysis.code_sites:
-            add("code", site.span, site)
-            add("phrase", site.phrase_span, site)
-        for test in analysis.status_tests:
-            add("status_test", test.span, test)
-        for failover in analysis.failover_sites:
-            add("failover", failover.span, failover)
-        for cause in analysis.cause_sites:
-            add("cause", cause.span, cause)
-        for ref in analysis.references:
-            add("reference", ref.span, ref)
-        for block in _walk(analysis.blocks):
-            add("block", block.name_span, block)
+        for site, d in analysis.placed("code_sites"):
+            add("code", site.span, site, d)
+            add("phrase", site.phrase_span, site, d)
+        for kind, name in (("status_test", "status_tests"), ("failover", "failover_sites"),
+                           ("cause", "cause_sites"), ("reference", "references")):
+            for fact, d in analysis.placed(name):
+                add(kind, fact.span, fact, d)
+        for block, d in analysis.placed("blocks"):
+            for b in _walk((block,)):
+                add("block", b.name_span, b, d)
         short = sorted((h for h in hits if h.end - h.start <= _LONG), key=lambda h: h.start)
         self.hits = short
         self.starts = [h.start for h in short]

@@ -17,15 +17,15 @@ def inlay_hints(analysis: Analysis, catalog: Catalog, start: int = 0, end: int |
     """Hints for matched or configured codes without a phrase, inside [start, end]."""
     end = len(analysis.text) if end is None else end
     hints = []
-    for site in analysis.code_sites:
+    for site, d in analysis.placed("code_sites"):
         if site.span.path is not None or site.code is None or site.phrase is not None:
             continue
         if site.role not in (Role.MATCHED, Role.CONFIGURED):
             continue
-        if not start <= site.span.end <= end:
+        if not start <= site.span.end + d <= end:
             continue
         entry = catalog.code(site.code)
         if entry is not None:
-            hints.append(InlayHint(site.span.end, entry.reason))
+            hints.append(InlayHint(site.span.end + d, entry.reason))
     hints.sort(key=lambda h: h.offset)
     return hints

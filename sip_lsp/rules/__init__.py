@@ -3,14 +3,19 @@
 `run_rules` runs every rule module, keeps what the settings enable (with their
 severity overrides), drops what inline `sip-lsp: disable=` comments hide, and
 sorts by position. Dialect notes are not rules: `lint()` passes them on as is.
+
+Every rule judges one fact at a time, so an analysis made of `parts` (see
+model.PartedAnalysis) is judged part by part, and a part's findings are kept
+in its Facts: after an edit only the parts that changed are judged again.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
-from sip_lsp.model import Analysis, Finding
+from sip_lsp.model import Analysis, Facts, Finding, shifted
 from sip_lsp.rules import causes, codes, dispatch, failover, replies, status_tests
 from sip_lsp.rules.base import RuleContext
 from sip_lsp.text import LineIndex
@@ -25,14 +30,13 @@ def run_rules(analysis: Analysis, catalog: Catalog, settings: Settings | None = 
     # Lines matter only for line suppressions; indexing a 100k-line text costs ~10 ms.
     lines = LineIndex(analysis.text) if analysis.suppressions.lines else None
     out: list[Finding] = []
-    for module in RULE_MODULES:
-        for finding in module.check(analysis, ctx):
-            if not settings.enabled(finding.rule, finding.name):
-                continue
-            if _suppressed(finding, analysis, lines):
-                continue
-            level = settings.severity_for(finding.rule, finding.name)
-            out.append(replace(finding, severity=level) if level else finding)
+    for finding in _findings(analysis, ctx):
+        if not settings.enabled(finding.rule, finding.name):
+            continue
+        if _suppressed(finding, analysis, lines):
+            continue
+        level = settings.severity_for(finding.rule, finding.name)
+        out.append(replace(finding, severity=level) if level else finding)
     out.sort(key=lambda f: (f.span.path or "", f.span.start, f.span.end, f.rule))
     return out
 
@@ -43,3 +47,22 @@ def _suppressed(finding: Finding, analysis: Analysis, lines: LineIndex | None) -
     in_document = finding.span.path in (None, analysis.path)
     line = lines.position(finding.span.start)[0] if in_document and lines is not None else -1
     return any(sup.hides(key, line) for key in (finding.rule, finding.name))
+
+
+def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    """Every rule's findings, before settings and suppressions apply."""
+    if not analysis.parts:
+        for module in RULE_MODULES:
+            yield from module.check(analysis, ctx)
+        return
+    for facts, d in analysis.parts:
+        for finding in _judged(facts, ctx):
+            yield shifted(finding, d) if d else finding
+
+
+def _judged(facts: Facts, ctx: RuleContext) -> tuple[Finding, ...]:
+    """The findings of one part at the offsets its facts were made at, judged once per catalogue."""
+    if facts.judged_by is not ctx.catalog:
+        facts.judged = tuple(f for module in RULE_MODULES for f in module.check(facts, ctx))
+        facts.judged_by = ctx.catalog
+    return facts.judged

@@ -5,6 +5,10 @@ Pipeline: blank m4/template machinery (preprocessor) -> cut at block headers
 only the chunk it touches -> follow include_file/import_file inside the
 workspace -> per-block facts (facts) -> status-set flow through failure
 handlers (flow).
+
+The result is a model.PartedAnalysis: each chunk's facts are placed with how
+far the chunk moved since they were collected, so an edit copies no fact of
+the chunks it only moves, and the rules' findings for them stay cached.
 """
 from __future__ import annotations
 
@@ -18,11 +22,12 @@ from sip_lsp.dialects.ser.cache import ChunkCache
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Analysis, Block, Note, Span, StatusTest, Suppressions
+from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span, Suppressions
 from sip_lsp.text import read_text
 
 _CACHE = ChunkCache()
-_PARSED = "parsed"     # slot key of a chunk's parse; facts are keyed by the chunk's path
+# Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
+_PARSED, _SUPPRESSIONS = "parsed", "suppressions"
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+)")
 _BRANCH_FAILURE_EVENT = "tm:branch-failure"
 
@@ -30,7 +35,7 @@ _BRANCH_FAILURE_EVENT = "tm:branch-failure"
 def analyze(text: str, ctx) -> Analysis:
     """Facts of a Kamailio/OpenSIPS script; `ctx` is a dialects.DialectContext."""
     flavor = ctx.flavor or "kamailio"
-    analysis = Analysis(dialect=flavor, text=text, path=ctx.path, comment="#")
+    analysis = PartedAnalysis(dialect=flavor, text=text, path=ctx.path, comment="#")
     # The facts are many small acyclic objects: cyclic GC passes over the growing
     # heap made 100k lines 1.5-2.5x slower per line than 10k (as in asterisk.py).
     collecting = gc.isenabled()
@@ -45,7 +50,10 @@ def analyze(text: str, ctx) -> Analysis:
 
 def parsed(chunk: str) -> Parsed:
     """The parse of one chunk, from the cache when the same text was parsed before."""
-    slot = _CACHE.entry(chunk)
+    return _parsed(_CACHE.entry(chunk), chunk)
+
+
+def _parsed(slot: dict, chunk: str) -> Parsed:
     p = slot.get(_PARSED)
     if p is None:
         try:
@@ -59,9 +67,9 @@ def parsed(chunk: str) -> Parsed:
 class _Builder:
     def __init__(self, analysis: Analysis, ctx, flavor: str) -> None:
         self.an, self.ctx, self.flavor = analysis, ctx, flavor
-        self.routes: dict[str, list[flow.RouteDef]] = {}
-        self.handlers: list[flow.RouteDef] = []
-        self.tests: list[tuple[list[tuple[StatusTest, bool]], int]] = []   # (chunk's tests, shift)
+        # (chunk's facts, shift since collected, base, path, chunk text)
+        self.chunks: list[tuple[ChunkFacts, int, int, str | None, str]] = []
+        self._routes: dict[str, list[flow.RouteDef]] | None = None
         self._last_line = (0, 0)
         doc = ctx.path
         self.allowed = [os.path.realpath(d) for d in (ctx.root, os.path.dirname(doc) if doc else None) if d]
@@ -79,43 +87,30 @@ class _Builder:
             for k, s in enumerate(starts):
                 e = starts[k + 1] if k + 1 < len(starts) else len(masked)
                 chunk = masked[s:e]
-                p = parsed(chunk)
-                self.chunk(p, s, path, chunk)
+                slot = _CACHE.entry(chunk)
+                p = _parsed(slot, chunk)
+                self.chunk(slot, p, s, path, chunk)
                 for inc in p.includes:
                     target = self.include(inc.path, Span(s + inc.start, s + inc.end, path), path)
                     if target is not None:
                         docs.append(target)
         self.run_flow()
 
-    def chunk(self, p: Parsed, base: int, path: str | None, text: str) -> None:
-        an = self.an
-        facts = _chunk_facts(p, base, path, text)
-        an.blocks.extend(facts.blocks)
-        an.code_sites.extend(facts.code_sites)
-        an.references.extend(facts.references)
-        an.knobs.extend(facts.knobs)
-        self.tests.append((facts.tests, facts.shift))
-        for r in p.routes:
-            kind, name, _, _ = _identity(r)
-            rd = flow.RouteDef(r, base, path, text)
-            if kind == "route" and r.name_start != r.start:
-                self.routes.setdefault(name, []).append(rd)
-            elif kind in FAILURE_KINDS:
-                self.handlers.append(rd)
+    def chunk(self, slot: dict, p: Parsed, base: int, path: str | None, text: str) -> None:
+        facts = _chunk_facts(slot, p, base, path, text)
+        self.chunks.append((facts, base - facts.base, base, path, text))
         if path is None:
-            for s, e in p.comments:
-                self.suppress(text[s:e], base + s)
+            for offset, whole_file, ids in _suppressions(slot, p, text):
+                self.suppress(base + offset, whole_file, ids)
 
-    def suppress(self, comment: str, offset: int) -> None:
+    def suppress(self, offset: int, whole_file: bool, ids: frozenset[str]) -> None:
         sup: Suppressions = self.an.suppressions
-        for m in _SUPPRESS.finditer(comment):
-            ids = frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip())
-            if m.group(1) == "disable-file":
-                sup.file = sup.file | ids
-            else:
-                line = self.line_of(offset)
-                for ln in (line, line + 1):
-                    sup.lines[ln] = sup.lines.get(ln, frozenset()) | ids
+        if whole_file:
+            sup.file = sup.file | ids
+        else:
+            line = self.line_of(offset)
+            for ln in (line, line + 1):
+                sup.lines[ln] = sup.lines.get(ln, frozenset()) | ids
 
     def line_of(self, offset: int) -> int:
         """0-based line of `offset`; offsets arrive in increasing order, so counting stays linear."""
@@ -151,43 +146,58 @@ class _Builder:
         return full, text
 
     def run_flow(self) -> None:
-        an = self.an
-        armed: dict[tuple[str, str], list[Span]] = {}
-        for ref in an.references:
-            if ref.kind in FAILURE_KINDS:
-                armed.setdefault((ref.kind, ref.name), []).append(ref.span)
-        result = flow.FlowResult()
-        for h in self.handlers:
-            kind, name, _, _ = _identity(h.route)
-            try:
-                flow_cache.analyze(h, name, self.routes, self.flavor,
-                                   tuple(armed.get((kind, name), ())), result)
-            except RecursionError:
-                continue
-        an.failover_sites.extend(result.sites.values())
-        # A chunk's tests keep the spans they were collected with; each final test
-        # is built once, moved by the chunk's shift (see ChunkFacts).
-        possible_at = result.possible
-        append = an.status_tests.append
-        for tests, d in self.tests:
-            for test, reads_rs in tests:
-                span = test.span
-                possible = possible_at.get((span.start + d, span.path))
-                append(_final_test(test, reads_rs, d, possible))
+        """Walk the failure handlers, then place every chunk's facts completed by the walks."""
+        armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
+        for facts, d, _, _, _ in self.chunks:
+            for key, span in facts.arming:
+                sites = armed.get(key)
+                if sites is None:
+                    armed[key] = [(span, d)]
+                else:
+                    sites.append((span, d))
+        far: flow_cache.Possible = {}   # test sets of walks that followed route(X), by document offset
+        walks: list[tuple[flow_cache.Walk, ...]] = []   # per chunk, the walks of its handlers
+        placed = []
+        for facts, _, base, path, text in self.chunks:
+            mine = ()
+            for kind, name, r in facts.routes:
+                if kind in FAILURE_KINDS:
+                    try:
+                        walk, d = flow_cache.analyze((r, base, path, text), name, self.routes, self.flavor,
+                                                     tuple(armed.get((kind, name), ())), far)
+                    except RecursionError:
+                        continue
+                    mine += (walk,)
+                    if walk.facts.failover_sites:
+                        placed.append((walk.facts, d))
+            walks.append(mine)
+        parts = self.an.parts
+        for (facts, d, _, _, _), mine in zip(self.chunks, walks):
+            extra = tuple(far.get((t.span.start + d, t.span.path)) for t, _ in facts.tests) if far else None
+            parts.append((facts.facts(self.flavor, (mine, extra), lambda: _test_sets(facts, mine, extra)), d))
+        parts += placed
+
+    def routes(self) -> dict[str, list[flow.RouteDef]]:
+        """Named routes by name, made on the first walk of a handler (most come from the cache)."""
+        if self._routes is None:
+            self._routes = {}
+            for facts, _, base, path, text in self.chunks:
+                for kind, name, r in facts.routes:
+                    if kind == "route" and r.name_start != r.start:
+                        self._routes.setdefault(name, []).append(flow.RouteDef(r, base, path, text))
+        return self._routes
 
 
-def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
+def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
     """Local facts of a chunk, cached by its text: an edit elsewhere only shifts them."""
-    slot = _CACHE.entry(text)
     cached = slot.get(path)
     if cached is not None:
-        if cached.base != base:
-            cached = slot[path] = cached.moved(base)
         return cached
     sink = Sink(base, path, text)
-    blocks = []
+    blocks, routes = [], []
     for r in p.routes:
         kind, name, ns, ne = _identity(r)
+        routes.append((kind, name, r))
         blocks.append(Block(name, kind, Span(base + r.start, base + r.end, path),
                             Span(base + ns, base + ne, path)))
         try:
@@ -196,23 +206,34 @@ def _chunk_facts(p: Parsed, base: int, path: str | None, text: str) -> ChunkFact
             continue
     for c in p.calls:
         collect_toplevel(c, sink)
-    facts = slot[path] = ChunkFacts(base, blocks, sink)
+    facts = slot[path] = ChunkFacts(base, blocks, routes, sink)
     return facts
 
 
-def _final_test(test: StatusTest, reads_rs: bool, d: int, possible) -> StatusTest:
-    """A chunk's test moved by `d`, with what the flow found about it."""
-    in_failure = test.in_failure_handler or possible is not None
-    reads = reads_rs and in_failure
-    var, pattern = test.variable_span if reads else None, test.pattern_span
-    if d:
-        span = Span(test.span.start + d, test.span.end + d, test.span.path)
-        var = var and Span(var.start + d, var.end + d, var.path)
-        pattern = pattern and Span(pattern.start + d, pattern.end + d, pattern.path)
-    else:
-        span = test.span
-    return StatusTest(span, test.kind, test.text, test.admits, test.named, possible, test.block,
-                      in_failure, reads, var, pattern)
+def _suppressions(slot: dict, p: Parsed, text: str) -> tuple[tuple[int, bool, frozenset[str]], ...]:
+    """The chunk's `sip-lsp: disable` comments: (offset in the chunk, whole file, rule ids)."""
+    found = slot.get(_SUPPRESSIONS)
+    if found is None:
+        found = slot[_SUPPRESSIONS] = tuple(
+            (s, m.group(1) == "disable-file",
+             frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip()))
+            for s, e in p.comments for m in _SUPPRESS.finditer(text, s, e))
+    return found
+
+
+def _test_sets(facts: ChunkFacts, walks: tuple[flow_cache.Walk, ...],
+               extra: tuple[frozenset[int] | None, ...] | None) -> tuple[frozenset[int] | None, ...]:
+    """For each test of the chunk, the codes the walks found can reach it (None: no walk reached it)."""
+    out = []
+    for i, (test, _) in enumerate(facts.tests):
+        codes = extra[i] if extra else None
+        offset = test.span.start - facts.base
+        for walk in walks:
+            found = walk.possible.get(offset)
+            if found is not None:
+                codes = found if codes is None else codes | found
+        out.append(codes)
+    return tuple(out)
 
 
 def _identity(r: Route) -> tuple[str, str, int, int]:

@@ -7,12 +7,13 @@ taken when a local lookup failed (SC202).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sip_lsp.dialects.ser.conditions import REQUEST_STATUS, Test, case_test, status_test, status_var
 from sip_lsp.dialects.ser.syntax import (
     Assign, Binary, Call, ExprStmt, If, Jump, Lit, Name, Node, Route, Seq, Switch, Unary, Var, While,
 )
-from sip_lsp.model import Block, CodeSite, Knob, Reference, Role, Span, StatusTest
+from sip_lsp.model import Block, CodeSite, Facts, Knob, Reference, Role, Span, StatusTest
 
 # First argument is the code, second the reason phrase (tm t_reply, sl sl_send_reply, ...).
 # sl_reply_error/t_reply_error derive the code from the last internal error: nothing to record.
@@ -255,35 +256,45 @@ def _negative(node: Node | None) -> bool:
 
 
 class ChunkFacts:
-    """Every local fact of one chunk at one base offset; shifted cheaply when the base moves.
+    """Every local fact of one chunk, with the spans of the base it was collected at.
 
-    `tests` keep the spans of the base they were collected at: `shift` is how far
-    the chunk has moved since. The flow step builds each final StatusTest anyway,
-    so it applies the shift there (one new object per test, not two).
+    An edit elsewhere only moves the chunk: the analysis places these facts with
+    a shift (model.PartedAnalysis) instead of copying them. The flow step
+    completes the status tests (`possible`, reads of $rs in a failure handler);
+    `completed` keeps the last completion and `completed_by` what it came from,
+    so an unchanged chunk hands the same Facts (and cached findings) over again.
     """
 
-    __slots__ = ("base", "blocks", "code_sites", "references", "knobs", "tests", "shift")
+    __slots__ = ("base", "blocks", "routes", "code_sites", "references", "arming", "knobs", "tests", "completed",
+                 "completed_by")
 
-    def __init__(self, base: int, blocks: list[Block], sink: Sink) -> None:
-        self.base, self.blocks = base, blocks
+    def __init__(self, base: int, blocks: list[Block], routes: list[tuple[str, str, Route]], sink: Sink) -> None:
+        self.base, self.blocks, self.routes = base, blocks, routes   # routes: (kind, name, route)
         self.code_sites, self.references = sink.code_sites, sink.references
+        # ((handler kind, name), span) of each t_on_failure-like reference, for the flow step.
+        self.arming = tuple(((r.kind, r.name), r.span) for r in sink.references if r.kind in FAILURE_KINDS)
         self.knobs, self.tests = sink.knobs, sink.tests
-        self.shift = 0
+        self.completed: Facts | None = None
+        self.completed_by: tuple = ()
 
-    def moved(self, base: int) -> "ChunkFacts":
-        d = base - self.base
-        out = ChunkFacts.__new__(ChunkFacts)
-        out.base = base
-        out.blocks = [Block(b.name, b.kind, _sh(b.span, d), _sh(b.name_span, d)) for b in self.blocks]
-        out.code_sites = [CodeSite(_sh(c.span, d), c.text, c.code, c.role, c.function, c.phrase,
-                                   _sh(c.phrase_span, d) if c.phrase_span else None, c.block,
-                                   c.has_header_append, c.after_local_miss, c.code_required)
-                          for c in self.code_sites]
-        out.references = [Reference(_sh(r.span, d), r.name, r.kind) for r in self.references]
-        out.knobs = [Knob(_sh(k.span, d), k.name, k.value, k.disables_6xx_block) for k in self.knobs]
-        out.tests, out.shift = self.tests, self.shift + d
-        return out
+    def facts(self, dialect: str, by: tuple, test_sets: Callable[[], tuple[frozenset[int] | None, ...]]) -> Facts:
+        """The chunk's Facts with test i completed by `test_sets()[i]`, the codes that reach it.
 
+        `by` names the flow results the sets come from: while it is the same, so
+        are the Facts, and `test_sets` is not called.
+        """
+        done = self.completed
+        if done is None or done.dialect != dialect or self.completed_by != by:
+            tests = [self._complete(t, reads, p) for (t, reads), p in zip(self.tests, test_sets())]
+            done = self.completed = Facts(dialect, self.blocks, self.code_sites, tests, knobs=self.knobs,
+                                          references=self.references)
+            self.completed_by = by
+        return done
 
-def _sh(span: Span, d: int) -> Span:
-    return Span(span.start + d, span.end + d, span.path)
+    @staticmethod
+    def _complete(test: StatusTest, reads_rs: bool, possible: frozenset[int] | None) -> StatusTest:
+        """A chunk's test with what the flow found about it."""
+        in_failure = test.in_failure_handler or possible is not None
+        reads = reads_rs and in_failure
+        return StatusTest(test.span, test.kind, test.text, test.admits, test.named, possible, test.block,
+                          in_failure, reads, test.variable_span if reads else None, test.pattern_span)

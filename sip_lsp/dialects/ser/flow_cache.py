@@ -1,72 +1,114 @@
 """Flow results per failure handler, reused while the handler's chunk is unchanged.
 
 A handler that calls no route(X) depends only on its own parse (cached per
-chunk text) and the flavor, so after an edit elsewhere its failover sites and
-test sets are the last ones shifted by how far the chunk moved. On a 100k-line
-script a keystroke then walks only the edited handler (DESIGN §6: cache per block).
+chunk text), the flavor and the t_on_failure sites that arm it, so after an
+edit elsewhere its failover sites are the last ones placed with a shift (see
+model.PartedAnalysis): nothing is copied, and their findings stay cached. On a
+100k-line script a keystroke then walks only the edited handler (DESIGN §6:
+cache per block).
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import fields
 
 from sip_lsp.dialects.ser import flow
-from sip_lsp.model import FailoverSite, GuardFix, Span
+from sip_lsp.dialects.ser.syntax import Route
+from sip_lsp.model import Facts, FailoverSite, Span, shifted
 
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
 _CALLS = re.compile(r"\broute\s*\(")
 _MAX = 20000
-# (route node, path, handler name, flavor) -> (base, sites, possible) as last computed,
-# or None for a handler that calls routes.
-_CACHE: dict[tuple, tuple[int, list, list] | None] = {}
+# (route node, path, handler name, flavor) -> Walk as last computed, or None for a
+# handler that calls routes.
+_CACHE: dict[tuple, "Walk | None"] = {}
 _UNSEEN = ()
 _FIELDS = tuple(f.name for f in fields(FailoverSite))
 _set = object.__setattr__
 
+Possible = dict[tuple[int, str | None], frozenset[int]]
+# A failure handler where it stands: (route, its chunk's base, path, chunk text), as in flow.RouteDef.
+Handler = tuple[Route, int, str | None, str]
+# The t_on_failure sites arming a handler: (span as collected, how far its chunk moved since).
+Arming = tuple[tuple[Span, int], ...]
 
-def analyze(h: flow.RouteDef, name: str, routes: dict, flavor: str, armed_by: tuple[Span, ...],
-            result: flow.FlowResult) -> None:
-    """`flow.analyze_handler`, from the cache when the handler's chunk was seen before."""
-    route = h.route
-    key = (route, h.path, name, flavor)
+
+class Walk:
+    """One walk of a handler from its chunk at `base`: failover sites as Facts, and test sets.
+
+    A cached walk stays inside the handler, so `possible` holds its test sets by
+    offset in the chunk ({test start - base: codes}); a walk that follows route(X)
+    leaves them in the document-wide map instead. `arming` holds each arming
+    span with its shift minus `base`: equal for an arming site that moved
+    together with the handler, with no span made to compare.
+    """
+
+    __slots__ = ("base", "facts", "possible", "arming")
+
+    def __init__(self, base: int, facts: Facts, possible: dict[int, frozenset[int]], arming: Arming) -> None:
+        self.base, self.facts, self.possible = base, facts, possible
+        self.arming = tuple((span, d - base) for span, d in arming)
+
+    def armed_alike(self, arming: Arming, base: int) -> bool:
+        mine = self.arming
+        if len(mine) != len(arming):
+            return False
+        for (span, d), (m_span, m_d) in zip(arming, mine):
+            if span is not m_span or d - base != m_d:
+                return False
+        return True
+
+
+def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, arming: Arming,
+            far: Possible) -> tuple[Walk, int]:
+    """The handler's walk and how far it moved since; a walk into other routes merges into `far`.
+
+    `routes()` gives the named routes, called only when the handler is walked.
+    """
+    route, base, path, text = h
+    key = (route, path, name, flavor)
     hit = _CACHE.get(key, _UNSEEN)
     if hit is _UNSEEN:
         if len(_CACHE) >= _MAX:
             _CACHE.clear()
-        if _CALLS.search(h.text, route.open, route.end):
+        if _CALLS.search(text, route.open, route.end):
             hit = _CACHE[key] = None
     if hit is None:
-        flow.analyze_handler(h, name, routes, flavor, armed_by, result)
-        return
+        facts, possible = _walk(flow.RouteDef(*h), name, routes(), flavor, arming)
+        for k, codes in possible.items():
+            prev = far.get(k)
+            far[k] = codes if prev is None else prev | codes
+        return Walk(base, facts, {}, arming), 0
     if hit is _UNSEEN:
-        own = flow.FlowResult()
-        flow.analyze_handler(h, name, routes, flavor, armed_by, own)
-        hit = _CACHE[key] = (h.base, list(own.sites.values()), list(own.possible.items()))
-    elif hit[0] != h.base or any(s.armed_by != armed_by for s in hit[1]):
-        hit = _CACHE[key] = _moved(hit, h.base, armed_by)
-    _, sites, possible = hit
-    for site in sites:
-        result.sites[(site.span.start, site.span.path, name, site.via)] = site
-    for k, codes in possible:
-        prev = result.possible.get(k)
-        result.possible[k] = codes if prev is None else prev | codes
+        facts, possible = _walk(flow.RouteDef(*h), name, routes(), flavor, arming)
+        hit = _CACHE[key] = Walk(base, facts, {start - base: codes for (start, _), codes in possible.items()},
+                                 arming)
+    elif not hit.armed_alike(arming, base):
+        hit = _CACHE[key] = _rearmed(hit, base, arming)
+    return hit, base - hit.base
 
 
-def _moved(hit: tuple[int, list, list], base: int, armed_by: tuple[Span, ...]) -> tuple[int, list, list]:
-    d = base - hit[0]
+def _walk(h: flow.RouteDef, name: str, routes: dict, flavor: str, arming: Arming) -> tuple[Facts, Possible]:
+    """flow.analyze_handler's failover sites as Facts, and its test sets by document offset."""
+    own = flow.FlowResult()
+    flow.analyze_handler(h, name, routes, flavor, _armed_by(arming), own)
+    return Facts(flavor, failover_sites=list(own.sites.values())), own.possible
 
-    def sh(s: Span) -> Span:
-        return Span(s.start + d, s.end + d, s.path) if d else s
 
+def _armed_by(arming: Arming) -> tuple[Span, ...]:
+    return tuple(shifted(span, d) if d else span for span, d in arming)
+
+
+def _rearmed(walk: Walk, base: int, arming: Arming) -> Walk:
+    """The walk moved to `base` and armed by other sites (an arming t_on_failure moved on its own)."""
+    d = base - walk.base
+    armed_by = _armed_by(arming)
     sites = []
-    for s in hit[1]:
+    for s in walk.facts.failover_sites:
         new = object.__new__(FailoverSite)  # dataclasses.replace re-runs __init__: twice the cost
         for f in _FIELDS:
-            _set(new, f, getattr(s, f))
-        _set(new, "span", sh(s.span))
-        _set(new, "shaping_tests", tuple(sh(t) for t in s.shaping_tests))
+            _set(new, f, shifted(getattr(s, f), d))
         _set(new, "armed_by", armed_by)
-        if s.guard:
-            _set(new, "guard", GuardFix(s.guard.offset + d, s.guard.texts, s.guard.path))
         sites.append(new)
-    return base, sites, [((start + d, path), codes) for (start, path), codes in hit[2]]
+    return Walk(base, Facts(walk.facts.dialect, failover_sites=sites), walk.possible, arming)
