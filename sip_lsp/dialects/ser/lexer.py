@@ -4,30 +4,52 @@ Follows the engines' lexer (kamailio src/core/cfg.lex): `#` and `//` line
 comments, nesting `/* */` comments, `#!`/`!!` preprocessor lines, "..." strings
 with C-like escapes and raw '...' strings. Anything unknown becomes a one-char
 "junk" token, so a half-typed line never stops the parse.
+
+Speed: one `findall` cuts a whole chunk into (whitespace, lexeme) pairs in C,
+and offsets come from summing their lengths, so Python only looks at the few
+lexemes a regex cannot settle alone (comments, `#!` lines, bracketed
+pseudo-variables); when one of those ends elsewhere than the regex thought,
+the scan resumes there. Tokens are parallel lists (texts, starts, ends): the
+parser reads them without building an object per token.
 """
 from __future__ import annotations
 
 import re
+from itertools import accumulate, chain, compress, count
+from typing import NamedTuple
 
 # Token kinds.
 ID, NUM, STR, PV, OP, JUNK = "id", "num", "str", "pv", "op", "junk"
 
-_MASTER = re.compile(
-    r"""
-    (?P<ws>[ \t\r\n\f\v]+)
-  | (?P<cstart>/\*)
-  | (?P<pp>(?:\#!|!!)[A-Za-z_])
-  | (?P<line>\#[^\n]*|//[^\n]*)
-  | (?P<dq>"(?:[^"\\\n]|\\.|\\\n)*(?:"|$))
-  | (?P<sq>'[^'\n]*(?:'|$))
-  | (?P<pv>\$)
-  | (?P<num>0[xX][0-9a-fA-F]+|\d+)
-  | (?P<id>[A-Za-z_][\w.]*)
-  | (?P<op>==|!=|=~|!~|<=|>=|&&|\|\||\+=|[-+*/%<>=!&|^~(){}\[\];,:.@?])
+_NAME = r"(?:[A-Za-z_][\w.]*+|[<>]|\$)"           # after `$`, as _PV_NAME
+# Group 1: whitespace; group 2: a token the regex settles (most frequent first);
+# group 3: a lexeme Python settles (comments, `#!` lines, `$` followed by brackets,
+# junk characters); \Z: trailing whitespace.
+_LEXEME = re.compile(
+    rf"""
+    ([ \t\r\n\f\v]*+)
+    (?:
+      ( [(){{}};,] | == | != | =~ | !~ | <= | >= | && | \|\| | \+=
+      | [-+*%<>=&|^~\[\]:.@?] | /(?![*/]) | !(?!![A-Za-z_])
+      | [A-Za-z_][\w.]*
+      | "(?:[^"\\\n]|\\.|\\\n)*(?:"|$)
+      | '[^'\n]*(?:'|$)
+      | \${_NAME}(?![(\[]) | \$(?![({{A-Za-z_<>$])
+      | 0[xX][0-9a-fA-F]+ | \d+
+      )
+    | ( /\*(?:[^*/]|\*(?!/)|/(?!\*))*\*/ | /\*      # block comment (nesting checked in Python)
+      | (?:\#!|!!)[A-Za-z_][^\n]*                   # #! line: a directive at line start
+      | \#[^\n]* | //[^\n]*
+      | \$(?:{_NAME})?(?:\((?:[^()\n]|\([^()\n]*\))*\)?|\{{[^{{}}\n]*\}}?)?(?:\[[^\]\n]*\]?)?
+      | (?s:.)                                      # junk
+      )
+    | \Z
+    )
     """,
     re.X | re.M,
 )
-
+ID_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_OP_CHARS = frozenset("-+*/%<>=!&|^~(){}[];,:.@?")
 _PV_NAME = re.compile(r"[A-Za-z_][\w.]*|[<>]|\$")
 _CLOSE = {"(": ")", "{": "}", "[": "]", "<": ">"}
 
@@ -36,29 +58,62 @@ _ESCAPES = {"n": "\n", "r": "\r", "a": "\a", "t": "\t", '"': '"', "\\": "\\"}
 _ESC_RE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{2,3}|\n|.)", re.S)
 
 
-class Token:
-    __slots__ = ("kind", "start", "end", "text", "value")
+class Token(NamedTuple):
+    """One token, as `Lexed.tokens` lists them (tests, debugging)."""
 
-    def __init__(self, kind: str, start: int, end: int, text: str, value: str | None = None) -> None:
-        self.kind = kind
-        self.start = start
-        self.end = end
-        self.text = text
-        self.value = text if value is None else value
-
-    def __repr__(self) -> str:  # debugging aid in test failures
-        return f"Token({self.kind},{self.start},{self.text!r})"
+    kind: str
+    start: int
+    end: int
+    text: str
+    value: str
 
 
 class Lexed:
-    """Tokens plus the comments and preprocessor lines found beside them."""
+    """Tokens as parallel lists, plus the comments and preprocessor lines found beside them."""
 
-    __slots__ = ("tokens", "comments", "directives")
+    __slots__ = ("text", "texts", "starts", "ends", "comments", "directives")
 
-    def __init__(self) -> None:
-        self.tokens: list[Token] = []
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.texts: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
         self.comments: list[tuple[int, int]] = []     # spans of comment text
         self.directives: list[tuple[int, int]] = []   # spans of #! lines
+
+    @property
+    def tokens(self) -> list[Token]:
+        out = []
+        for t, s, e in zip(self.texts, self.starts, self.ends):
+            kind = kind_of(self.text, t, e)
+            out.append(Token(kind, s, e, t, string_value(t) if kind == STR else t))
+        return out
+
+
+def kind_of(text: str, token: str, end: int) -> str:
+    """The kind of the token `token` ending at `end` in `text`: its first character tells.
+
+    A lone `"` is a string cut by the end of its line, or junk where a string
+    never closes before a final backslash (the cfg lexer rejects it).
+    """
+    c = token[0]
+    if c in ID_START:
+        return ID
+    if c == "'" or c == '"' and (token != '"' or text[end:end + 1] in ("\n", "")):
+        return STR
+    if c == "$":
+        return PV
+    if c.isdecimal():
+        return NUM
+    return OP if c in _OP_CHARS else JUNK
+
+
+def string_value(raw: str) -> str:
+    """The value of a string token: escapes applied in "...", none in '...'."""
+    if raw[0] == "'":
+        return raw[1:-1] if len(raw) > 1 and raw[-1] == "'" else raw[1:]
+    closed = len(raw) > 1 and raw[-1] == '"' and not _escaped_close(raw)
+    return unescape(raw[1:-1] if closed else raw[1:])
 
 
 def unescape(body: str) -> str:
@@ -137,55 +192,65 @@ def _balanced(text: str, j: int) -> int:
 
 def lex(text: str) -> Lexed:
     """Tokenize `text`; never raises, every token lies inside the text."""
-    out = Lexed()
-    toks = out.tokens
-    append = toks.append
-    n = len(text)
-    pos = 0
-    match = _MASTER.match
+    out = Lexed(text)
+    pos, n = 0, len(text)
     while pos < n:
-        m = match(text, pos)
-        if m is None:
-            append(Token(JUNK, pos, pos + 1, text[pos]))
-            pos += 1
-            continue
-        kind = m.lastgroup
-        end = m.end()
-        if kind == "ws":
-            pass
-        elif kind == "id":
-            append(Token(ID, pos, end, m.group()))
-        elif kind == "op":
-            append(Token(OP, pos, end, m.group()))
-        elif kind == "dq":
-            raw = m.group()
-            closed = len(raw) > 1 and raw.endswith('"') and not _escaped_close(raw)
-            body = raw[1:-1] if closed else raw[1:]
-            append(Token(STR, pos, end, raw, unescape(body)))
-        elif kind == "sq":
-            raw = m.group()
-            closed = len(raw) > 1 and raw.endswith("'")
-            append(Token(STR, pos, end, raw, raw[1:-1] if closed else raw[1:]))
-        elif kind == "num":
-            append(Token(NUM, pos, end, m.group()))
-        elif kind == "pv":
-            end = _pv_end(text, pos)
-            append(Token(PV, pos, end, text[pos:end]))
-        elif kind == "line":
-            out.comments.append((pos, end))
-        elif kind == "pp":
-            if _line_start(text, pos):
-                end = _directive_end(text, pos)
-                out.directives.append((pos, end))
-            else:  # `#!` inside a line is a plain comment
-                end = text.find("\n", pos)
-                end = n if end == -1 else end
-                out.comments.append((pos, end))
-        elif kind == "cstart":
-            end = _comment_end(text, pos)
-            out.comments.append((pos, end))
-        pos = end
+        pos = _scan(text, pos, out)
     return out
+
+
+def _scan(text: str, pos: int, out: Lexed) -> int:
+    """Lex from `pos` on; stop after a lexeme that ends elsewhere than the regex said.
+
+    Returns where to go on (the end of the text when all went through).
+    """
+    found = _LEXEME.findall(text, pos)
+    while found and not found[-1][1] and not found[-1][2]:
+        found.pop()  # the trailing whitespace
+    if not found:
+        return len(text)
+    offsets = list(accumulate(map(len, chain.from_iterable(found)), initial=pos))
+    starts, ends = offsets[1::3], offsets[3::3]
+    _, texts, special = zip(*found)
+    texts = list(texts)
+    resume, stop, drop = len(text), len(found), []
+    for k in compress(count(), special):
+        s = starts[k]
+        lexeme = special[k]
+        end = _settle(text, lexeme, s, out)
+        if lexeme[0] in "#/!":
+            drop.append(k)
+        else:  # a pseudo-variable or junk: a token
+            texts[k] = text[s:end]
+        if end != ends[k]:
+            ends[k], resume, stop = end, end, k + 1
+            break
+    keep = 0
+    for k in [*drop, stop]:
+        out.texts += texts[keep:k]
+        out.starts += starts[keep:k]
+        out.ends += ends[keep:k]
+        keep = k + 1
+    return resume
+
+
+def _settle(text: str, lexeme: str, pos: int, out: Lexed) -> int:
+    """The true end of a lexeme the regex cannot settle; records comments and directives."""
+    c = lexeme[0]
+    if c == "$":
+        return _pv_end(text, pos)
+    if c not in "#/!":  # junk
+        return pos + 1
+    if lexeme.startswith("/*"):
+        end = _comment_end(text, pos)
+        out.comments.append((pos, end))
+    elif lexeme[1:2] == "!" and lexeme[2:3] in ID_START and _line_start(text, pos):  # `#!x` / `!!x`
+        end = _directive_end(text, pos)
+        out.directives.append((pos, end))
+    else:  # `#`, `//`, or `#!` inside a line: a comment to the end of the line
+        end = pos + len(lexeme)
+        out.comments.append((pos, end))
+    return end
 
 
 def _escaped_close(raw: str) -> bool:
