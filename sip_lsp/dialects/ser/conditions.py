@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import operator
 import re
+from functools import lru_cache
 
 from sip_lsp.dialects.ser import status_regex
 from sip_lsp.dialects.ser.lexer import value_offsets
@@ -103,12 +104,18 @@ def _status_test(node: Node | None, text: str) -> Test | None:
         except ValueError:
             admits = frozenset()
         else:
-            fn = _NUMERIC[op]
-            admits = frozenset(c for c in _CODES if fn(c, n))
+            admits = _numeric_admits(op, n)
             if op in ("==", "!=") and isinstance(right, Lit) and _CODE3.fullmatch(value):
                 codes = ((value, right.inner_start, right.inner_end),)
         return Test("compare", node.start, node.end, text[node.start:node.end], admits, None, var, codes)
     return None
+
+
+@lru_cache(maxsize=1024)
+def _numeric_admits(op: str, n: int) -> frozenset[int]:
+    """The codes `code <op> n` admits; one shared set per comparison written."""
+    fn = _NUMERIC[op]
+    return frozenset(c for c in _CODES if fn(c, n))
 
 
 def case_test(value: Node | None, text: str) -> Test | None:
