@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from sip_lsp.dialects.ser import status_regex
 from sip_lsp.dialects.ser.lexer import value_offsets
-from sip_lsp.dialects.ser.syntax import Binary, Call, Lit, Name, Node, Unary, Var
+from sip_lsp.dialects.ser.syntax import UNSEEN, Binary, Call, Lit, Name, Node, Unary, Var
 from sip_lsp.model import ALL_CODES
 
 _CODES = tuple(sorted(ALL_CODES))
@@ -32,9 +32,6 @@ _CALL_TESTS = {
     "t_was_cancelled": ("cancelled", frozenset({487})),
 }
 _CODE3 = re.compile(r"\d{3}")
-# Node -> its test (None included); nodes come from the per-chunk parse cache.
-_TESTS: dict[Node | None, "Test | None"] = {}
-_TESTS_MAX = 200_000
 
 
 class Test:
@@ -60,16 +57,15 @@ def status_var(node: Node | None) -> bool:
 def status_test(node: Node | None, text: str) -> Test | None:
     """The status test `node` is, or None (unknown conditions do not narrow).
 
-    Memoised per node: parses are cached per chunk, so the fact collector, the
+    Kept on the node: parses are cached per chunk, so the fact collector, the
     flow walk and every later analysis of an unchanged chunk share one answer.
     """
-    try:
-        return _TESTS[node]
-    except KeyError:
-        pass
-    if len(_TESTS) > _TESTS_MAX:
-        _TESTS.clear()
-    test = _TESTS[node] = _status_test(node, text)
+    kind = type(node)
+    if kind is not Call and kind is not Binary:  # only calls and comparisons test
+        return None
+    test = node.test
+    if test is UNSEEN:
+        test = node.test = _status_test(node, text)
     return test
 
 

@@ -40,6 +40,35 @@ def _shared(codes: frozenset[int]) -> frozenset[int]:
     return _SETS.setdefault(codes, codes)
 
 
+# Set algebra on shared sets, remembered: a script narrows the same few sets by the
+# same few tests over and over, and each & or - on 400 codes costs ~5 us.
+_SPLITS: dict[tuple[frozenset[int], frozenset[int]], tuple[frozenset[int], frozenset[int]]] = {}
+_UNIONS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
+
+
+def _split(codes: frozenset[int], admits: frozenset[int]) -> tuple[frozenset[int], frozenset[int]]:
+    """(the codes a test admits, the rest)."""
+    key = (codes, admits)
+    hit = _SPLITS.get(key)
+    if hit is None:
+        if len(_SPLITS) > 4096:
+            _SPLITS.clear()
+        hit = _SPLITS[key] = (_shared(codes & admits), _shared(codes - admits))
+    return hit
+
+
+def _union(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
+    if a is b:
+        return a
+    key = (a, b)
+    hit = _UNIONS.get(key)
+    if hit is None:
+        if len(_UNIONS) > 4096:
+            _UNIONS.clear()
+        hit = _UNIONS[key] = _shared(a | b)
+    return hit
+
+
 @dataclass(frozen=True)
 class RouteDef:
     route: Route
@@ -78,7 +107,7 @@ def _merge(a: State, b: State) -> State:
     if not a.codes:
         return b
     shaping = a.shaping + tuple(s for s in b.shaping if s not in a.shaping)
-    return State(_shared(a.codes | b.codes), a.authenticated and b.authenticated, a.rewrites and b.rewrites,
+    return State(_union(a.codes, b.codes), a.authenticated and b.authenticated, a.rewrites and b.rewrites,
                  shaping, a.hunting and b.hunting)
 
 
@@ -177,8 +206,8 @@ class _Flow:
                     if t is not None:
                         admits |= t.admits
                         self._possible(env.span(t.start, t.end), st.codes)
-                rest = _shared(rest - admits)
-                entry = st.narrowed(_shared(st.codes & admits), st.shaping + (env.span(case.start, case.end),))
+                rest = _split(rest, admits)[1]
+                entry = st.narrowed(_split(st.codes, admits)[0], st.shaping + (env.span(case.start, case.end),))
             else:
                 entry = st
             entry = _merge(fall, entry)
@@ -205,7 +234,7 @@ class _Flow:
         if test is not None:
             span = env.span(test.start, test.end)
             self._possible(span, st.codes)
-            t, f = _shared(st.codes & test.admits), _shared(st.codes - test.admits)
+            t, f = _split(st.codes, test.admits)
             return self._shaped(st, t, span), self._shaped(st, f, span)
         if isinstance(cond, Unary) and cond.op == "!":
             t, f = self.narrow(cond.operand, st, env)
@@ -232,7 +261,7 @@ class _Flow:
     def _possible(self, span: Span, codes: frozenset[int]) -> None:
         key = (span.start, span.path)
         prev = self.result.possible.get(key)
-        self.result.possible[key] = codes if prev is None else _shared(prev | codes)
+        self.result.possible[key] = codes if prev is None else _union(prev, codes)
 
     # -- calls ---------------------------------------------------------------
     def effect(self, node: Node | None, st: State, env: _Env) -> State:
@@ -280,7 +309,7 @@ class _Flow:
         span = env.span(node.start, node.end)
         key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
-        codes = st.codes if prev is None else _shared(prev.codes | st.codes)
+        codes = st.codes if prev is None else _union(prev.codes, st.codes)
         shaping = st.shaping if prev is None else prev.shaping + tuple(
             s for s in st.shaping if s not in prev.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
