@@ -15,39 +15,36 @@ parser reads them without building an object per token.
 from __future__ import annotations
 
 import re
-from itertools import accumulate, chain, compress, count
+from itertools import accumulate
+from operator import itemgetter
 from typing import NamedTuple
 
 # Token kinds.
 ID, NUM, STR, PV, OP, JUNK = "id", "num", "str", "pv", "op", "junk"
 
 _NAME = r"(?:[A-Za-z_][\w.]*+|[<>]|\$)"           # after `$`, as _PV_NAME
-# Group 1: whitespace; group 2: a token the regex settles (most frequent first);
-# group 3: a lexeme Python settles (comments, `#!` lines, `$` followed by brackets,
-# junk characters); \Z: trailing whitespace.
+# One lexeme, most frequent kinds first; `split` leaves the whitespace between
+# them. Comments, `#!` lines and `$` followed by brackets are settled in Python
+# (see _special); anything else unknown is a one-char junk token.
 _LEXEME = re.compile(
-    rf"""
-    ([ \t\r\n\f\v]*+)
-    (?:
-      ( [(){{}};,] | == | != | =~ | !~ | <= | >= | && | \|\| | \+=
-      | [-+*%<>=&|^~\[\]:.@?] | /(?![*/]) | !(?!![A-Za-z_])
-      | [A-Za-z_][\w.]*
-      | "(?:[^"\\\n]|\\.|\\\n)*(?:"|$)
-      | '[^'\n]*(?:'|$)
-      | \${_NAME}(?![(\[]) | \$(?![({{A-Za-z_<>$])
-      | 0[xX][0-9a-fA-F]+ | \d+
-      )
-    | ( /\*(?:[^*/]|\*(?!/)|/(?!\*))*\*/ | /\*      # block comment (nesting checked in Python)
-      | (?:\#!|!!)[A-Za-z_][^\n]*                   # #! line: a directive at line start
-      | \#[^\n]* | //[^\n]*
-      | \$(?:{_NAME})?(?:\((?:[^()\n]|\([^()\n]*\))*\)?|\{{[^{{}}\n]*\}}?)?(?:\[[^\]\n]*\]?)?
-      | (?s:.)                                      # junk
-      )
-    | \Z
-    )
-    """,
+    rf"""(
+      [(){{}};,] | [A-Za-z_][\w.]*
+    | == | != | =~ | !~ | <= | >= | && | \|\| | \+=
+    | [-+*%<>=&|^~\[\]:.@?] | /(?![*/]) | !(?!![A-Za-z_])
+    | "[^"\\\n]*(?:\\(?s:.)[^"\\\n]*)*(?:"|$)     # escapes: any char after a backslash
+    | '[^'\n]*(?:'|$)
+    | \${_NAME}(?![(\[]) | \$(?![({{A-Za-z_<>$])
+    | 0[xX][0-9a-fA-F]+ | \d+
+    | /\*(?:[^*/]|\*(?!/)|/(?!\*))*\*/ | /\*        # block comment (nesting checked in Python)
+    | (?:\#!|!!)[A-Za-z_][^\n]*                     # #! line: a directive at line start
+    | \#[^\n]* | //[^\n]*
+    | \$(?:{_NAME})?(?:\((?:[^()\n]|\([^()\n]*\))*\)?|\{{[^{{}}\n]*\}}?)?(?:\[[^\]\n]*\]?)?
+    | [^ \t\r\n\f\v]                                # junk
+    )""",
     re.X | re.M,
 )
+# First characters of the lexemes that may need Python (see _special).
+_MAYBE_SPECIAL = re.compile(r"[#/!$]")
 ID_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _OP_CHARS = frozenset("-+*/%<>=!&|^~(){}[];,:.@?")
 _PV_NAME = re.compile(r"[A-Za-z_][\w.]*|[<>]|\$")
@@ -110,6 +107,8 @@ def kind_of(text: str, token: str, end: int) -> str:
 
 def string_value(raw: str) -> str:
     """The value of a string token: escapes applied in "...", none in '...'."""
+    if len(raw) > 1 and raw[-1] == raw[0] and "\\" not in raw:  # closed, no escapes: most strings
+        return raw[1:-1]
     if raw[0] == "'":
         return raw[1:-1] if len(raw) > 1 and raw[-1] == "'" else raw[1:]
     closed = len(raw) > 1 and raw[-1] == '"' and not _escaped_close(raw)
@@ -204,24 +203,23 @@ def _scan(text: str, pos: int, out: Lexed) -> int:
 
     Returns where to go on (the end of the text when all went through).
     """
-    found = _LEXEME.findall(text, pos)
-    while found and not found[-1][1] and not found[-1][2]:
-        found.pop()  # the trailing whitespace
-    if not found:
-        return len(text)
-    offsets = list(accumulate(map(len, chain.from_iterable(found)), initial=pos))
-    starts, ends = offsets[1::3], offsets[3::3]
-    _, texts, special = zip(*found)
-    texts = list(texts)
-    resume, stop, drop = len(text), len(found), []
-    for k in compress(count(), special):
+    parts = _LEXEME.split(text[pos:] if pos else text)   # gap, lexeme, gap, ..., gap
+    offsets = list(accumulate(map(len, parts), initial=pos))
+    texts = parts[1::2]
+    count = len(texts)
+    starts, ends = offsets[1:2 * count:2], offsets[2:2 * count + 1:2]
+    resume, stop, drop = len(text), count, []
+    for m in _MAYBE_SPECIAL.finditer("".join(map(itemgetter(0), texts))):
+        k = m.start()
+        lexeme = texts[k]
+        if not _special(lexeme):
+            continue
         s = starts[k]
-        lexeme = special[k]
         end = _settle(text, lexeme, s, out)
-        if lexeme[0] in "#/!":
-            drop.append(k)
-        else:  # a pseudo-variable or junk: a token
+        if lexeme[0] == "$":
             texts[k] = text[s:end]
+        else:
+            drop.append(k)
         if end != ends[k]:
             ends[k], resume, stop = end, end, k + 1
             break
@@ -234,13 +232,20 @@ def _scan(text: str, pos: int, out: Lexed) -> int:
     return resume
 
 
+def _special(lexeme: str) -> bool:
+    """A comment, a `#!`/`!!` line or a bracketed pseudo-variable (not `/`, `!`, `!=`, `$x`)."""
+    c = lexeme[0]
+    if c == "#":
+        return True
+    if c == "$":
+        return "(" in lexeme or "[" in lexeme or "{" in lexeme
+    return len(lexeme) > (1 if c == "/" else 2)
+
+
 def _settle(text: str, lexeme: str, pos: int, out: Lexed) -> int:
     """The true end of a lexeme the regex cannot settle; records comments and directives."""
-    c = lexeme[0]
-    if c == "$":
+    if lexeme[0] == "$":
         return _pv_end(text, pos)
-    if c not in "#/!":  # junk
-        return pos + 1
     if lexeme.startswith("/*"):
         end = _comment_end(text, pos)
         out.comments.append((pos, end))

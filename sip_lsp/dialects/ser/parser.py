@@ -389,9 +389,9 @@ class _Parser:
         power p, only operators up to p continue the expression; when the operand
         after it is missing, the operator is dropped and only looser ones continue.
         """
-        left = self.unary()
-        cap = _TIGHTEST
         texts = self.texts
+        left = self.unary() if texts[self.i] in _UNARY else self.primary()
+        cap = _TIGHTEST
         while left is not None:
             b = _BINARY.get(texts[self.i])
             if b is None:
