@@ -32,6 +32,7 @@ _CALL_TESTS = {
     "t_was_cancelled": ("cancelled", frozenset({487})),
 }
 _CODE3 = re.compile(r"\d{3}")
+_VARIABLE = re.compile(r"\$[\w(<{]")
 
 
 class Test:
@@ -46,6 +47,11 @@ class Test:
         self.kind, self.start, self.end, self.pattern = kind, start, end, pattern
         self.admits, self.named, self.var, self.codes = admits, named, var, codes
         self.regex = regex  # where a regex is written, inside its quotes
+
+
+def has_variable(s: str) -> bool:
+    """`s` interpolates a pseudo-variable ($x, $(x), $<x>, ${x}): its value is unknown here."""
+    return "$" in s and _VARIABLE.search(s) is not None
 
 
 def status_var(node: Node | None) -> bool:
@@ -138,7 +144,7 @@ def _literal(node: Node | None) -> str | None:
 
 def _regex_test(kind: str, lit: Lit, text: str, negate: bool) -> Test | None:
     pattern = lit.value
-    if "$" in pattern and re.search(r"\$[\w(<{]", pattern):
+    if has_variable(pattern):
         return None  # a pattern built from variables: unknown at analysis time
     admits = status_regex.admits(pattern)
     named = status_regex.named(pattern)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-from sip_lsp.dialects.ser.conditions import REQUEST_STATUS, Test, case_test, status_test, status_var
+from sip_lsp.dialects.ser.conditions import (
+    REQUEST_STATUS, Test, case_test, has_variable, status_test, status_var,
+)
 from sip_lsp.dialects.ser.syntax import (
     Assign, Binary, Call, ExprStmt, If, Jump, Lit, Name, Node, Route, Seq, Switch, Unary, Var, While,
 )
@@ -215,7 +217,7 @@ class _Walker:
             return
         arg = call.args[0]
         if isinstance(arg, Lit):
-            if arg.kind == "str" and re.search(r"\$[\w(<{]", arg.value):
+            if arg.kind == "str" and has_variable(arg.value):
                 return  # the code comes from a variable
             start, end = arg.inner_start, arg.inner_end
         elif isinstance(arg, Unary) and arg.op == "-" and isinstance(arg.operand, Lit):

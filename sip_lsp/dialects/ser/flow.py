@@ -164,26 +164,27 @@ class _Flow:
         return st, False
 
     def statement(self, node: Node, st: State, env: _Env) -> State:
-        if isinstance(node, ExprStmt):
+        kind = type(node)  # syntax nodes are never subclassed: one identity test per kind
+        if kind is ExprStmt:
             return self.effect(node.expr, st, env)
-        if isinstance(node, If):
+        if kind is If:
             t, f = self.narrow(node.cond, st, env)
             t_out, _ = self.body(node.then, t, env)
             f_out = self.body(node.orelse, f, env)[0] if node.orelse is not None else f
             return _merge(t_out, f_out)
-        if isinstance(node, Assign):
+        if kind is Assign:
             st = self.effect(node.value, st, env)
             clears = isinstance(node.value, Var) and node.value.text == "$null"
             if isinstance(node.target, Var) and node.target.text in TARGET_VARS and not clears:
                 st = st.marked(rewrites=True)
             return st
-        if isinstance(node, Switch):
+        if kind is Switch:
             return self.switch(node, st, env)
-        if isinstance(node, While):
+        if kind is While:
             t, f = self.narrow(node.cond, st, env)
             out, _ = self.body(node.body, t, env)
             return _merge(f, out)
-        if isinstance(node, Seq):
+        if kind is Seq:
             return self.body(node.body, st, env)[0]
         return st
 

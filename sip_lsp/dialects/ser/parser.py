@@ -50,9 +50,11 @@ _TIGHTEST = 6
 _NOT_OPERANDS = frozenset({"and", "or", "eq", "ne", "ieq", "ine",
                            "if", "else", "switch", "while", "case", "default"})
 _UNARY = frozenset({"!", "-", "~", "not"})
+_NOT_CALLS = _NOT_OPERANDS | _UNARY
 _ASSIGN = frozenset({"=", "+=", ":="})
 _STATEMENT_END = frozenset({"{", "}", ";"})
 _CASE_END = frozenset({"}", "case", "default"})
+_ARGUMENT_END = frozenset({",", ")"})
 # Past the last token the parser reads "" (no token is empty); _route_ahead looks 40 ahead.
 _PAD = [""] * 48
 _JUMPS = frozenset({"exit", "return", "drop", "break"})
@@ -112,9 +114,8 @@ def parse_chunk(text: str) -> Parsed:
     """Parse one chunk; never raises."""
     lexed = lex(text)
     out = Parsed()
-    for s, e in lexed.comments:
-        if "sip-lsp" in text[s:e]:
-            out.comments.append((s, e))
+    if "sip-lsp" in text:
+        out.comments = [(s, e) for s, e in lexed.comments if "sip-lsp" in text[s:e]]
     for s, e in lexed.directives:
         name, rest = preprocessor.directive(text[s:e])
         if name in _INCLUDES:
@@ -265,9 +266,15 @@ class _Parser:
             if t == "else" or t == "case" or t == "default":
                 self.i += 1
                 return None
-        expr = self.expr()
-        if expr is None:
-            return None
+        if texts[i + 1] == "(" and t[0] in ID_START and t not in _NOT_CALLS:  # f(...): what expr() gives
+            self.i += 1
+            expr = self.call(i)
+            if texts[self.i] in _BINARY:
+                expr = self.climb(expr, 1)
+        else:
+            expr = self.expr()
+            if expr is None:
+                return None
         op = texts[self.i]
         if op in _ASSIGN:
             self.i += 1
@@ -383,22 +390,29 @@ class _Parser:
 
     # -- expressions -----------------------------------------------------
     def expr(self, min_bp: int = 1) -> Node | None:
-        """Operands joined by binary operators binding at least `min_bp`, folded to the left.
+        """An operand, then binary operators binding at least `min_bp` (most operands have none)."""
+        texts = self.texts
+        left = self.unary() if texts[self.i] in _UNARY else self.primary()
+        if left is None or texts[self.i] not in _BINARY:
+            return left
+        return self.climb(left, min_bp)
+
+    def climb(self, left: Node, min_bp: int) -> Node:
+        """`left` joined with what follows by operators binding at least `min_bp`, to the left.
 
         Matches one recursive-descent level per precedence: after an operator at
         power p, only operators up to p continue the expression; when the operand
         after it is missing, the operator is dropped and only looser ones continue.
         """
-        texts = self.texts
-        left = self.unary() if texts[self.i] in _UNARY else self.primary()
         cap = _TIGHTEST
-        while left is not None:
+        texts = self.texts
+        while True:
             b = _BINARY.get(texts[self.i])
             if b is None:
-                break
+                return left
             op, bp = b
             if bp < min_bp or bp >= cap:
-                break
+                return left
             self.i += 1
             right = self.expr(bp + 1)
             if right is None:
@@ -406,7 +420,6 @@ class _Parser:
                 continue
             left = Binary(op, left, right, left.start, right.end)
             cap = bp + 1
-        return left
 
     def unary(self) -> Node | None:
         i = self.i
@@ -456,16 +469,20 @@ class _Parser:
         self.i += 1
         args: list[Node] = []
         while self.i < self.n:
-            t = texts[self.i]
+            i = self.i
+            t = texts[i]
             if t == ")" or t in _STATEMENT_END:
                 break
-            before = self.i
-            a = self.expr()
-            if a is not None:
-                args.append(a)
+            if texts[i + 1] in _ARGUMENT_END and self._is_string(i):  # most arguments: what expr() gives
+                args.append(Lit("str", string_value(t), t, self.starts[i], self.ends[i]))
+                self.i += 1
+            else:
+                a = self.expr()
+                if a is not None:
+                    args.append(a)
             if texts[self.i] == ",":
                 self.i += 1
-            elif self.i == before:
+            elif self.i == i:
                 self.i += 1
         end = self._close(")")
         return Call(texts[name], self.starts[name], self.ends[name], args, end)
