@@ -8,6 +8,7 @@ exit/return/drop or a final reply, and follows route(X) calls (recursion-safe).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from sip_lsp.dialects.ser.conditions import case_test, status_test, status_var
 from sip_lsp.dialects.ser.facts import REPLY_FUNCS
@@ -101,12 +102,24 @@ class State:
                      self.shaping, self.hunting or hunting)
 
 
+# What Span equality compares, read in C: the generated Span.__eq__ ran ~700 times per lint.
+_SPAN_KEY = attrgetter("start", "end", "path")
+
+
+def _joined(a: tuple[Span, ...], b: tuple[Span, ...]) -> tuple[Span, ...]:
+    """`a`, then the spans of `b` it does not hold."""
+    if a is b or not b:
+        return a
+    held = set(map(_SPAN_KEY, a))
+    return a + tuple(s for s in b if _SPAN_KEY(s) not in held)
+
+
 def _merge(a: State, b: State) -> State:
     if a is b or not b.codes:
         return a
     if not a.codes:
         return b
-    shaping = a.shaping + tuple(s for s in b.shaping if s not in a.shaping)
+    shaping = _joined(a.shaping, b.shaping)
     return State(_union(a.codes, b.codes), a.authenticated and b.authenticated, a.rewrites and b.rewrites,
                  shaping, a.hunting and b.hunting)
 
@@ -256,7 +269,7 @@ class _Flow:
         """`st` narrowed to `codes`; the test counts as shaping only when it removed codes."""
         if len(codes) == len(st.codes):
             return st
-        shaping = st.shaping if test in st.shaping else st.shaping + (test,)
+        shaping = st.shaping if _SPAN_KEY(test) in map(_SPAN_KEY, st.shaping) else st.shaping + (test,)
         return st.narrowed(codes, shaping)
 
     def _possible(self, span: Span, codes: frozenset[int]) -> None:
@@ -311,8 +324,7 @@ class _Flow:
         key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
         codes = st.codes if prev is None else _union(prev.codes, st.codes)
-        shaping = st.shaping if prev is None else prev.shaping + tuple(
-            s for s in st.shaping if s not in prev.shaping)
+        shaping = st.shaping if prev is None else _joined(prev.shaping, st.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
         rewrites = st.rewrites if prev is None else prev.rewrites and st.rewrites
         follows = st.hunting if prev is None else prev.follows_failover and st.hunting
