@@ -5,12 +5,13 @@ comments, nesting `/* */` comments, `#!`/`!!` preprocessor lines, "..." strings
 with C-like escapes and raw '...' strings. Anything unknown becomes a one-char
 "junk" token, so a half-typed line never stops the parse.
 
-Speed: one `findall` cuts a whole chunk into (whitespace, lexeme) pairs in C,
+Speed: one regex `split` cuts a whole chunk into whitespace and lexemes in C,
 and offsets come from summing their lengths, so Python only looks at the few
 lexemes a regex cannot settle alone (comments, `#!` lines, bracketed
 pseudo-variables); when one of those ends elsewhere than the regex thought,
 the scan resumes there. Tokens are parallel lists (texts, starts, ends): the
-parser reads them without building an object per token.
+parser reads them without building an object per token, and a token's kind
+follows from its text (kind_of).
 """
 from __future__ import annotations
 
@@ -88,21 +89,24 @@ class Lexed:
 
 
 def kind_of(text: str, token: str, end: int) -> str:
-    """The kind of the token `token` ending at `end` in `text`: its first character tells.
-
-    A lone `"` is a string cut by the end of its line, or junk where a string
-    never closes before a final backslash (the cfg lexer rejects it).
-    """
+    """The kind of the token `token` ending at `end` in `text`: its first character tells."""
     c = token[0]
     if c in ID_START:
         return ID
-    if c == "'" or c == '"' and (token != '"' or text[end:end + 1] in ("\n", "")):
+    if is_string(text, token, end):
         return STR
     if c == "$":
         return PV
     if c.isdecimal():
         return NUM
     return OP if c in _OP_CHARS else JUNK
+
+
+def is_string(text: str, token: str, end: int) -> bool:
+    """A string token; a lone `"` is one only where its line ends (else junk: the string
+    never closes before a final backslash, which the cfg lexer rejects)."""
+    c = token[0]
+    return c == "'" or c == '"' and (token != '"' or text[end:end + 1] in ("\n", ""))
 
 
 def string_value(raw: str) -> str:

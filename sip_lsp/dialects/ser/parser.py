@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from sip_lsp.dialects.ser import preprocessor
-from sip_lsp.dialects.ser.lexer import ID_START, Lexed, lex, string_value
+from sip_lsp.dialects.ser.lexer import ID_START, Lexed, is_string, lex, string_value
 from sip_lsp.dialects.ser.syntax import (
     Assign, Binary, Call, Case, ExprStmt, If, Include, Jump, Lit, Name, Node, Route, Seq,
     Switch, Unary, Var, While,
@@ -216,12 +216,7 @@ class _Parser:
             self.i += 1
 
     def _is_string(self, i: int) -> bool:
-        """Token i is a string (a lone `"` is junk unless its line ends there: lexer.kind_of)."""
-        t = self.texts[i]
-        if t[0] == "'":
-            return True
-        end = self.ends[i]
-        return t[0] == '"' and (t != '"' or self.text[end:end + 1] in ("\n", ""))
+        return is_string(self.text, self.texts[i], self.ends[i])
 
     # -- statements ------------------------------------------------------
     def statements(self) -> list[Node]:
