@@ -31,6 +31,7 @@ _CALL_TESTS = {
     "t_is_canceled": ("cancelled", frozenset({487})),
     "t_was_cancelled": ("cancelled", frozenset({487})),
 }
+_TEST_CALLS = frozenset({*_CALL_TESTS, "t_check_status"})
 _CODE3 = re.compile(r"\d{3}")
 _VARIABLE = re.compile(r"\$[\w(<{]")
 
@@ -66,8 +67,11 @@ def status_test(node: Node | None, text: str) -> Test | None:
     Kept on the node: parses are cached per chunk, so the fact collector, the
     flow walk and every later analysis of an unchanged chunk share one answer.
     """
-    kind = type(node)
-    if kind is not Call and kind is not Binary:  # only calls and comparisons test
+    kind = type(node)  # only some calls and comparisons test: the rest answer at once
+    if kind is Call:
+        if node.name not in _TEST_CALLS:
+            return None
+    elif kind is not Binary or node.op not in _FLIP:
         return None
     test = node.test
     if test is UNSEEN:

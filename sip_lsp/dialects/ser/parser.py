@@ -58,6 +58,7 @@ _ARGUMENT_END = frozenset({",", ")"})
 # Past the last token the parser reads "" (no token is empty); _route_ahead looks 40 ahead.
 _PAD = [""] * 48
 _JUMPS = frozenset({"exit", "return", "drop", "break"})
+_STATEMENT_WORDS = frozenset({"if", "switch", "while", "else", "case", "default", *_JUMPS, *_INCLUDES})
 
 
 def split(text: str) -> list[int]:
@@ -243,7 +244,7 @@ class _Parser:
             body = self.statements()
             end = self._close("}")
             return Seq(body, self.starts[i], end)
-        if t[0] in ID_START:
+        if t in _STATEMENT_WORDS:
             if t == "if":
                 return self.if_stmt()
             if t == "switch":
