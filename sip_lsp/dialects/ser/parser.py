@@ -118,6 +118,8 @@ def parse_chunk(text: str) -> Parsed:
     if "sip-lsp" in text:
         out.comments = [(s, e) for s, e in lexed.comments if "sip-lsp" in text[s:e]]
     for s, e in lexed.directives:
+        if not text[s + 2:s + 14].lower().startswith(_INCLUDES):  # the name follows `#!` (lexer)
+            continue
         name, rest = preprocessor.directive(text[s:e])
         if name in _INCLUDES:
             target = preprocessor.include_target(rest, e - len(rest))
