@@ -16,6 +16,7 @@ follows from its text (kind_of).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple
@@ -23,29 +24,31 @@ from typing import NamedTuple
 # Token kinds.
 ID, NUM, STR, PV, OP, JUNK = "id", "num", "str", "pv", "op", "junk"
 
-_NAME = r"(?:[A-Za-z_][\w.]*+|[<>]|\$)"           # after `$`, as _PV_NAME
 # One lexeme, most frequent kinds first; `split` leaves the whitespace between
 # them. Comments, `#!` lines and `$` followed by brackets are settled in Python
-# (see _special); anything else unknown is a one-char junk token.
-_LEXEME = re.compile(
-    rf"""(
-      [(){{}};,] | [A-Za-z_][\w.]*
+# (see _special); anything else unknown is a one-char junk token. DIRECTIVE:
+# a `#!` line, whole for a split, only its start for the one-at-a-time fallback.
+_LEXEME_PATTERN = r"""(
+      [(){};,] | [A-Za-z_][\w.]*
     | == | != | =~ | !~ | <= | >= | && | \|\| | \+=
     | [-+*%<>=&|^~\[\]:.@?] | /(?![*/]) | !(?!![A-Za-z_])
     | "[^"\\\n]*(?:\\(?s:.)[^"\\\n]*)*(?:"|$)     # escapes: any char after a backslash
     | '[^'\n]*(?:'|$)
-    | \${_NAME}(?![(\[]) | \$(?![({{A-Za-z_<>$])
+    | \$NAME(?![(\[]) | \$(?![({A-Za-z_<>$])
     | 0[xX][0-9a-fA-F]+ | \d+
     | /\*(?:[^*/]|\*(?!/)|/(?!\*))*\*/ | /\*        # block comment (nesting checked in Python)
-    | (?:\#!|!!)[A-Za-z_][^\n]*                     # #! line: a directive at line start
+    | DIRECTIVE
     | \#[^\n]* | //[^\n]*
-    | \$(?:{_NAME})?(?:\((?:[^()\n]|\([^()\n]*\))*\)?|\{{[^{{}}\n]*\}}?)?(?:\[[^\]\n]*\]?)?
+    | \$(?:NAME)?(?:\((?:[^()\n]|\([^()\n]*\))*\)?|\{[^{}\n]*\}?)?(?:\[[^\]\n]*\]?)?
     | [^ \t\r\n\f\v]                                # junk
-    )""",
-    re.X | re.M,
-)
+    )""".replace("NAME", r"(?:[A-Za-z_][\w.]*+|[<>]|\$)")     # after `$`, as _PV_NAME
+# A directive at line start goes on after a backslash-newline (_directive_end).
+_DIRECTIVE_LINE = r"(?:\#!|!!)[A-Za-z_][^\n]*(?:(?<=\\)\n[^\n]*|(?<=\\\r)\n[^\n]*)*"
+_LEXEME = re.compile(_LEXEME_PATTERN.replace("DIRECTIVE", _DIRECTIVE_LINE), re.X | re.M)
 # First characters of the lexemes that may need Python (see _special).
 _MAYBE_SPECIAL = re.compile(r"[#/!$]")
+# Splits of one text that a lexeme may cut short before lexing goes one lexeme at a time.
+_MAX_SPLITS = 8
 ID_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _OP_CHARS = frozenset("-+*/%<>=!&|^~(){}[];,:.@?")
 _PV_NAME = re.compile(r"[A-Za-z_][\w.]*|[<>]|\$")
@@ -197,8 +200,11 @@ def lex(text: str) -> Lexed:
     """Tokenize `text`; never raises, every token lies inside the text."""
     out = Lexed(text)
     pos, n = 0, len(text)
-    while pos < n:
+    for _ in range(_MAX_SPLITS):
         pos = _scan(text, pos, out)
+        if pos >= n:
+            return out
+    _scan_each(text, pos, out)
     return out
 
 
@@ -236,6 +242,35 @@ def _scan(text: str, pos: int, out: Lexed) -> int:
     return resume
 
 
+def _scan_each(text: str, pos: int, out: Lexed) -> None:
+    """Lex from `pos` one match per lexeme: linear however many lexemes defeat the
+    regex (each costs _scan a new split of the rest), as hostile input can make them."""
+    n = len(text)
+    match = _one_lexeme().match
+    while pos < n:
+        m = match(text, pos)
+        if m is None:  # only whitespace left
+            return
+        lexeme = m.group(1)
+        s, pos = m.span(1)
+        if _special(lexeme):
+            pos = _settle(text, lexeme, s, out)
+            if lexeme[0] != "$":
+                continue
+            lexeme = text[s:pos]
+        out.texts.append(lexeme)
+        out.starts.append(s)
+        out.ends.append(pos)
+
+
+@lru_cache(maxsize=1)
+def _one_lexeme() -> re.Pattern[str]:
+    """Whitespace, then one lexeme; a `#!` line only by its start (_settle finds its end),
+    so no match runs past the line a lexeme ends on."""
+    return re.compile(r"[ \t\r\n\f\v]*+" + _LEXEME_PATTERN.replace("DIRECTIVE", r"(?:\#!|!!)[A-Za-z_]"),
+                      re.X | re.M)
+
+
 def _special(lexeme: str) -> bool:
     """A comment, a `#!`/`!!` line or a bracketed pseudo-variable (not `/`, `!`, `!=`, `$x`)."""
     c = lexeme[0]
@@ -243,7 +278,9 @@ def _special(lexeme: str) -> bool:
         return True
     if c == "$":
         return "(" in lexeme or "[" in lexeme or "{" in lexeme
-    return len(lexeme) > (1 if c == "/" else 2)
+    if c == "/":
+        return len(lexeme) > 1
+    return c == "!" and len(lexeme) > 2
 
 
 def _settle(text: str, lexeme: str, pos: int, out: Lexed) -> int:
@@ -257,7 +294,8 @@ def _settle(text: str, lexeme: str, pos: int, out: Lexed) -> int:
         end = _directive_end(text, pos)
         out.directives.append((pos, end))
     else:  # `#`, `//`, or `#!` inside a line: a comment to the end of the line
-        end = pos + len(lexeme)
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
         out.comments.append((pos, end))
     return end
 
