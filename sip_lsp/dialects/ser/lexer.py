@@ -84,6 +84,7 @@ class Lexed:
 
     @property
     def tokens(self) -> list[Token]:
+        """The tokens as objects (tests, debugging; the parser reads the lists)."""
         out = []
         for t, s, e in zip(self.texts, self.starts, self.ends):
             kind = kind_of(self.text, t, e)
@@ -266,7 +267,7 @@ def _scan_each(text: str, pos: int, out: Lexed) -> None:
 @lru_cache(maxsize=1)
 def _one_lexeme() -> re.Pattern[str]:
     """Whitespace, then one lexeme; a `#!` line only by its start (_settle finds its end),
-    so no match runs past the line a lexeme ends on."""
+    so no match reads past the end of the lexeme it stands for."""
     return re.compile(r"[ \t\r\n\f\v]*+" + _LEXEME_PATTERN.replace("DIRECTIVE", r"(?:\#!|!!)[A-Za-z_]"),
                       re.X | re.M)
 
