@@ -7,7 +7,6 @@ exit/return/drop or a final reply, and follows route(X) calls (recursion-safe).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from operator import attrgetter
 
 from sip_lsp.dialects.ser.conditions import case_test, status_test, status_var
@@ -70,12 +69,13 @@ def _union(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
     return hit
 
 
-@dataclass(frozen=True)
 class RouteDef:
-    route: Route
-    base: int
-    path: str | None
-    text: str           # the chunk the route was parsed from (offsets are relative to it)
+    """A route where it was found: its chunk's text (offsets are relative to it) and base."""
+
+    __slots__ = ("route", "base", "path", "text")
+
+    def __init__(self, route: Route, base: int, path: str | None, text: str) -> None:
+        self.route, self.base, self.path, self.text = route, base, path, text
 
 
 class State:
