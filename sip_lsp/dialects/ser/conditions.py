@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import operator
 import re
+from functools import lru_cache
 
 from sip_lsp.dialects.ser import status_regex
 from sip_lsp.dialects.ser.lexer import value_offsets
-from sip_lsp.dialects.ser.syntax import Binary, Call, Lit, Name, Node, Unary, Var
+from sip_lsp.dialects.ser.syntax import UNSEEN, Binary, Call, Lit, Name, Node, Unary, Var
 from sip_lsp.model import ALL_CODES
 
 _CODES = tuple(sorted(ALL_CODES))
@@ -30,10 +31,9 @@ _CALL_TESTS = {
     "t_is_canceled": ("cancelled", frozenset({487})),
     "t_was_cancelled": ("cancelled", frozenset({487})),
 }
+_TEST_CALLS = frozenset({*_CALL_TESTS, "t_check_status"})
 _CODE3 = re.compile(r"\d{3}")
-# Node -> its test (None included); nodes come from the per-chunk parse cache.
-_TESTS: dict[Node | None, "Test | None"] = {}
-_TESTS_MAX = 200_000
+_VARIABLE = re.compile(r"\$[\w(<{]")
 
 
 class Test:
@@ -50,6 +50,11 @@ class Test:
         self.regex = regex  # where a regex is written, inside its quotes
 
 
+def has_variable(s: str) -> bool:
+    """`s` interpolates a pseudo-variable ($x, $(x), $<x>, ${x}): its value is unknown here."""
+    return "$" in s and _VARIABLE.search(s) is not None
+
+
 def status_var(node: Node | None) -> bool:
     if isinstance(node, Var):
         return node.text.replace(" ", "") in STATUS_VARS
@@ -59,16 +64,18 @@ def status_var(node: Node | None) -> bool:
 def status_test(node: Node | None, text: str) -> Test | None:
     """The status test `node` is, or None (unknown conditions do not narrow).
 
-    Memoised per node: parses are cached per chunk, so the fact collector, the
+    Kept on the node: parses are cached per chunk, so the fact collector, the
     flow walk and every later analysis of an unchanged chunk share one answer.
     """
-    try:
-        return _TESTS[node]
-    except KeyError:
-        pass
-    if len(_TESTS) > _TESTS_MAX:
-        _TESTS.clear()
-    test = _TESTS[node] = _status_test(node, text)
+    kind = type(node)  # only some calls and comparisons test: the rest answer at once
+    if kind is Call:
+        if node.name not in _TEST_CALLS:
+            return None
+    elif kind is not Binary or node.op not in _FLIP:
+        return None
+    test = node.test
+    if test is UNSEEN:
+        test = node.test = _status_test(node, text)
     return test
 
 
@@ -103,12 +110,18 @@ def _status_test(node: Node | None, text: str) -> Test | None:
         except ValueError:
             admits = frozenset()
         else:
-            fn = _NUMERIC[op]
-            admits = frozenset(c for c in _CODES if fn(c, n))
+            admits = _numeric_admits(op, n)
             if op in ("==", "!=") and isinstance(right, Lit) and _CODE3.fullmatch(value):
                 codes = ((value, right.inner_start, right.inner_end),)
         return Test("compare", node.start, node.end, text[node.start:node.end], admits, None, var, codes)
     return None
+
+
+@lru_cache(maxsize=1024)
+def _numeric_admits(op: str, n: int) -> frozenset[int]:
+    """The codes `code <op> n` admits; one shared set per comparison written."""
+    fn = _NUMERIC[op]
+    return frozenset(c for c in _CODES if fn(c, n))
 
 
 def case_test(value: Node | None, text: str) -> Test | None:
@@ -135,7 +148,7 @@ def _literal(node: Node | None) -> str | None:
 
 def _regex_test(kind: str, lit: Lit, text: str, negate: bool) -> Test | None:
     pattern = lit.value
-    if "$" in pattern and re.search(r"\$[\w(<{]", pattern):
+    if has_variable(pattern):
         return None  # a pattern built from variables: unknown at analysis time
     admits = status_regex.admits(pattern)
     named = status_regex.named(pattern)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from sip_lsp.dialects.ser.conditions import REQUEST_STATUS, Test, case_test, status_test, status_var
+from sip_lsp.dialects.ser.conditions import (
+    REQUEST_STATUS, Test, case_test, has_variable, status_test, status_var,
+)
 from sip_lsp.dialects.ser.syntax import (
     Assign, Binary, Call, ExprStmt, If, Jump, Lit, Name, Node, Route, Seq, Switch, Unary, Var, While,
 )
@@ -95,7 +97,7 @@ class _Walker:
         """Walk statements; True when they always leave the route (exit, return, drop)."""
         leaves = False
         for st in stmts:  # statements after a leave are dead but still hold facts
-            if isinstance(st, Jump):
+            if type(st) is Jump:
                 leaves = leaves or st.word != "break"
             elif self.statement(st, miss):
                 leaves = True
@@ -104,11 +106,12 @@ class _Walker:
     def statement(self, st: Node, miss: bool) -> bool:
         was_lookup = self.after_lookup
         self.after_lookup = False
-        if isinstance(st, ExprStmt):
+        kind = type(st)  # syntax nodes are never subclassed: one identity test per kind
+        if kind is ExprStmt:
             self.expr(st.expr, miss)
-            if isinstance(st.expr, Call) and st.expr.name in LOOKUPS:
+            if type(st.expr) is Call and st.expr.name in LOOKUPS:
                 self.after_lookup = True
-        elif isinstance(st, If):
+        elif kind is If:
             self.expr(st.cond, miss)
             miss_then, miss_else = self.lookup_miss(st.cond, was_lookup)
             saved = self.appended
@@ -119,17 +122,17 @@ class _Walker:
             if then_leaves:
                 return else_leaves
             self.appended = after_then if else_leaves else self.appended or after_then
-        elif isinstance(st, Switch):
-            self.switch(st, miss, was_lookup)
-        elif isinstance(st, While):
-            self.expr(st.cond, miss)
-            self.body(st.body, miss)
-        elif isinstance(st, Seq):
-            return self.body(st.body, miss)
-        elif isinstance(st, Assign):
+        elif kind is Assign:
             self.expr(st.value, miss)
             if isinstance(st.value, Call) and st.value.name in LOOKUPS and isinstance(st.target, Var):
                 self.lookup_vars.add(st.target.text)
+        elif kind is Switch:
+            self.switch(st, miss, was_lookup)
+        elif kind is While:
+            self.expr(st.cond, miss)
+            self.body(st.body, miss)
+        elif kind is Seq:
+            return self.body(st.body, miss)
         return False
 
     def switch(self, st: Switch, miss: bool, was_lookup: bool) -> None:
@@ -169,19 +172,18 @@ class _Walker:
         return False, False
 
     def expr(self, node: Node | None, miss: bool) -> None:
-        if node is None:
-            return
-        test = status_test(node, self.text)
-        if test is not None:
-            self.record_test(test)
-            return
-        if isinstance(node, Binary):
-            self.expr(node.left, miss)
-            self.expr(node.right, miss)
-        elif isinstance(node, Unary):
+        kind = type(node)
+        if kind is Binary or kind is Call:  # only these can be status tests
+            test = status_test(node, self.text)
+            if test is not None:
+                self.record_test(test)
+            elif kind is Call:
+                self.call(node, miss)
+            else:
+                self.expr(node.left, miss)
+                self.expr(node.right, miss)
+        elif kind is Unary:
             self.expr(node.operand, miss)
-        elif isinstance(node, Call):
-            self.call(node, miss)
 
     def call(self, call: Call, miss: bool) -> None:
         name = call.name
@@ -216,7 +218,7 @@ class _Walker:
             return
         arg = call.args[0]
         if isinstance(arg, Lit):
-            if arg.kind == "str" and re.search(r"\$[\w(<{]", arg.value):
+            if arg.kind == "str" and has_variable(arg.value):
                 return  # the code comes from a variable
             start, end = arg.inner_start, arg.inner_end
         elif isinstance(arg, Unary) and arg.op == "-" and isinstance(arg.operand, Lit):

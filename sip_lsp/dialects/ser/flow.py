@@ -7,7 +7,7 @@ exit/return/drop or a final reply, and follows route(X) calls (recursion-safe).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from sip_lsp.dialects.ser.conditions import case_test, status_test, status_var
 from sip_lsp.dialects.ser.facts import REPLY_FUNCS
@@ -40,21 +40,78 @@ def _shared(codes: frozenset[int]) -> frozenset[int]:
     return _SETS.setdefault(codes, codes)
 
 
-@dataclass(frozen=True)
+# Set algebra on shared sets, remembered: a script narrows the same few sets by the
+# same few tests over and over, and each & or - on 400 codes costs ~5 us.
+_SPLITS: dict[tuple[frozenset[int], frozenset[int]], tuple[frozenset[int], frozenset[int]]] = {}
+_UNIONS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
+
+
+def _split(codes: frozenset[int], admits: frozenset[int]) -> tuple[frozenset[int], frozenset[int]]:
+    """(the codes a test admits, the rest)."""
+    key = (codes, admits)
+    hit = _SPLITS.get(key)
+    if hit is None:
+        if len(_SPLITS) > 4096:
+            _SPLITS.clear()
+        hit = _SPLITS[key] = (_shared(codes & admits), _shared(codes - admits))
+    return hit
+
+
+def _union(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
+    if a is b:
+        return a
+    key = (a, b)
+    hit = _UNIONS.get(key)
+    if hit is None:
+        if len(_UNIONS) > 4096:
+            _UNIONS.clear()
+        hit = _UNIONS[key] = _shared(a | b)
+    return hit
+
+
 class RouteDef:
-    route: Route
-    base: int
-    path: str | None
-    text: str           # the chunk the route was parsed from (offsets are relative to it)
+    """A route where it was found: its chunk's text (offsets are relative to it) and base."""
+
+    __slots__ = ("route", "base", "path", "text")
+
+    def __init__(self, route: Route, base: int, path: str | None, text: str) -> None:
+        self.route, self.base, self.path, self.text = route, base, path, text
 
 
-@dataclass(frozen=True)
 class State:
-    codes: frozenset[int]
-    authenticated: bool = False
-    rewrites: bool = False
-    shaping: tuple[Span, ...] = ()
-    hunting: bool = False    # a failover action already ran on this path
+    """What holds on one path: the codes still possible and what ran before.
+
+    Never changed once built (paths share states); a plain slotted class, as a
+    new state is made at every narrowing and dataclasses.replace cost 3x more.
+    """
+
+    __slots__ = ("codes", "authenticated", "rewrites", "shaping", "hunting")
+
+    def __init__(self, codes: frozenset[int], authenticated: bool = False, rewrites: bool = False,
+                 shaping: tuple[Span, ...] = (), hunting: bool = False) -> None:
+        self.codes, self.authenticated, self.rewrites = codes, authenticated, rewrites
+        self.shaping = shaping
+        self.hunting = hunting    # a failover action already ran on this path
+
+    def narrowed(self, codes: frozenset[int], shaping: tuple[Span, ...]) -> State:
+        return State(codes, self.authenticated, self.rewrites, shaping, self.hunting)
+
+    def marked(self, authenticated: bool = False, rewrites: bool = False, hunting: bool = False) -> State:
+        """This state after an action that authenticates, rewrites the target or hunts."""
+        return State(self.codes, self.authenticated or authenticated, self.rewrites or rewrites,
+                     self.shaping, self.hunting or hunting)
+
+
+# What Span equality compares, read in C: the generated Span.__eq__ ran ~700 times per lint.
+_SPAN_KEY = attrgetter("start", "end", "path")
+
+
+def _joined(a: tuple[Span, ...], b: tuple[Span, ...]) -> tuple[Span, ...]:
+    """`a`, then the spans of `b` it does not hold."""
+    if a is b or not b:
+        return a
+    held = set(map(_SPAN_KEY, a))
+    return a + tuple(s for s in b if _SPAN_KEY(s) not in held)
 
 
 def _merge(a: State, b: State) -> State:
@@ -62,8 +119,8 @@ def _merge(a: State, b: State) -> State:
         return a
     if not a.codes:
         return b
-    shaping = a.shaping + tuple(s for s in b.shaping if s not in a.shaping)
-    return State(_shared(a.codes | b.codes), a.authenticated and b.authenticated, a.rewrites and b.rewrites,
+    shaping = _joined(a.shaping, b.shaping)
+    return State(_union(a.codes, b.codes), a.authenticated and b.authenticated, a.rewrites and b.rewrites,
                  shaping, a.hunting and b.hunting)
 
 
@@ -120,26 +177,27 @@ class _Flow:
         return st, False
 
     def statement(self, node: Node, st: State, env: _Env) -> State:
-        if isinstance(node, ExprStmt):
+        kind = type(node)  # syntax nodes are never subclassed: one identity test per kind
+        if kind is ExprStmt:
             return self.effect(node.expr, st, env)
-        if isinstance(node, If):
+        if kind is If:
             t, f = self.narrow(node.cond, st, env)
             t_out, _ = self.body(node.then, t, env)
             f_out = self.body(node.orelse, f, env)[0] if node.orelse is not None else f
             return _merge(t_out, f_out)
-        if isinstance(node, Assign):
+        if kind is Assign:
             st = self.effect(node.value, st, env)
             clears = isinstance(node.value, Var) and node.value.text == "$null"
             if isinstance(node.target, Var) and node.target.text in TARGET_VARS and not clears:
-                st = replace(st, rewrites=True)
+                st = st.marked(rewrites=True)
             return st
-        if isinstance(node, Switch):
+        if kind is Switch:
             return self.switch(node, st, env)
-        if isinstance(node, While):
+        if kind is While:
             t, f = self.narrow(node.cond, st, env)
             out, _ = self.body(node.body, t, env)
             return _merge(f, out)
-        if isinstance(node, Seq):
+        if kind is Seq:
             return self.body(node.body, st, env)[0]
         return st
 
@@ -154,7 +212,7 @@ class _Flow:
         for case in node.cases:
             if case.values is None:
                 has_default = True
-                entry = replace(st, codes=rest) if on_status else st
+                entry = st.narrowed(rest, st.shaping) if on_status else st
             elif on_status:
                 admits: frozenset[int] = frozenset()
                 for v in case.values:
@@ -162,9 +220,8 @@ class _Flow:
                     if t is not None:
                         admits |= t.admits
                         self._possible(env.span(t.start, t.end), st.codes)
-                rest = _shared(rest - admits)
-                entry = replace(st, codes=_shared(st.codes & admits),
-                                shaping=st.shaping + (env.span(case.start, case.end),))
+                rest = _split(rest, admits)[1]
+                entry = st.narrowed(_split(st.codes, admits)[0], st.shaping + (env.span(case.start, case.end),))
             else:
                 entry = st
             entry = _merge(fall, entry)
@@ -179,7 +236,7 @@ class _Flow:
                 fall = res
         out = _merge(out, fall)
         if not has_default:
-            out = _merge(out, replace(st, codes=rest) if on_status else st)
+            out = _merge(out, st.narrowed(rest, st.shaping) if on_status else st)
         return out
 
     # -- conditions --------------------------------------------------------
@@ -191,7 +248,7 @@ class _Flow:
         if test is not None:
             span = env.span(test.start, test.end)
             self._possible(span, st.codes)
-            t, f = _shared(st.codes & test.admits), _shared(st.codes - test.admits)
+            t, f = _split(st.codes, test.admits)
             return self._shaped(st, t, span), self._shaped(st, f, span)
         if isinstance(cond, Unary) and cond.op == "!":
             t, f = self.narrow(cond.operand, st, env)
@@ -212,13 +269,13 @@ class _Flow:
         """`st` narrowed to `codes`; the test counts as shaping only when it removed codes."""
         if len(codes) == len(st.codes):
             return st
-        shaping = st.shaping if test in st.shaping else st.shaping + (test,)
-        return replace(st, codes=codes, shaping=shaping)
+        shaping = st.shaping if _SPAN_KEY(test) in map(_SPAN_KEY, st.shaping) else st.shaping + (test,)
+        return st.narrowed(codes, shaping)
 
     def _possible(self, span: Span, codes: frozenset[int]) -> None:
         key = (span.start, span.path)
         prev = self.result.possible.get(key)
-        self.result.possible[key] = codes if prev is None else _shared(prev | codes)
+        self.result.possible[key] = codes if prev is None else _union(prev, codes)
 
     # -- calls ---------------------------------------------------------------
     def effect(self, node: Node | None, st: State, env: _Env) -> State:
@@ -237,11 +294,11 @@ class _Flow:
         if name in NEXT_DESTINATION or name in NEW_BRANCH or name.startswith("t_relay_to"):
             kind = FailoverKind.NEXT_DESTINATION if name in NEXT_DESTINATION else FailoverKind.NEW_BRANCH
             self.record(node, kind, st, env)
-            return replace(st, hunting=True)
+            return st.marked(hunting=True)
         if name in AUTH:
-            return replace(st, authenticated=True)
+            return st.marked(authenticated=True)
         if name in REWRITES:
-            return replace(st, rewrites=True)
+            return st.marked(rewrites=True)
         if name in REPLY_FUNCS and _final_reply(node):
             return _EMPTY
         return st
@@ -266,9 +323,8 @@ class _Flow:
         span = env.span(node.start, node.end)
         key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
-        codes = st.codes if prev is None else _shared(prev.codes | st.codes)
-        shaping = st.shaping if prev is None else prev.shaping + tuple(
-            s for s in st.shaping if s not in prev.shaping)
+        codes = st.codes if prev is None else _union(prev.codes, st.codes)
+        shaping = st.shaping if prev is None else _joined(prev.shaping, st.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
         rewrites = st.rewrites if prev is None else prev.rewrites and st.rewrites
         follows = st.hunting if prev is None else prev.follows_failover and st.hunting

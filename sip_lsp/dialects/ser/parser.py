@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from sip_lsp.dialects.ser import preprocessor
-from sip_lsp.dialects.ser.lexer import ID, NUM, OP, PV, STR, Token, lex
+from sip_lsp.dialects.ser.lexer import ID_START, Lexed, is_string, lex, string_value
 from sip_lsp.dialects.ser.syntax import (
     Assign, Binary, Call, Case, ExprStmt, If, Include, Jump, Lit, Name, Node, Route, Seq,
     Switch, Unary, Var, While,
@@ -36,14 +36,29 @@ _HEADER_PREFIXES = frozenset({
     "error_", "local_", "startup_", "timer_", "onsend_",
 })
 _INCLUDES = ("include_file", "import_file")
-# Keyword operators of the cfg grammar (cfg.lex: and, or, eq, ne, ieq, ine).
-_WORD_OPS = {"and": "&&", "or": "||", "eq": "==", "ne": "!=", "ieq": "==", "ine": "!="}
-_OR = frozenset({"||"})
-_AND = frozenset({"&&"})
-_COMPARE = frozenset({"==", "!=", "<", "<=", ">", ">=", "=~", "!~"})
-_ADD = frozenset({"+", "-", "|", "&", "^"})
-_MUL = frozenset({"*", "/", "%"})
+# Binary operators: text -> (operator, binding power); `||` binds loosest, `*` tightest.
+# Keyword operators of the cfg grammar (cfg.lex: and, or, eq, ne, ieq, ine) read as symbols.
+_BINARY = {
+    "||": ("||", 1), "or": ("||", 1), "&&": ("&&", 2), "and": ("&&", 2),
+    **{op: (op, 3) for op in ("==", "!=", "<", "<=", ">", ">=", "=~", "!~")},
+    "eq": ("==", 3), "ne": ("!=", 3), "ieq": ("==", 3), "ine": ("!=", 3),
+    **{op: (op, 4) for op in ("+", "-", "|", "&", "^")},
+    **{op: (op, 5) for op in ("*", "/", "%")},
+}
+_TIGHTEST = 6
+# Words that never start an operand.
+_NOT_OPERANDS = frozenset({"and", "or", "eq", "ne", "ieq", "ine",
+                           "if", "else", "switch", "while", "case", "default"})
+_UNARY = frozenset({"!", "-", "~", "not"})
+_NOT_CALLS = _NOT_OPERANDS | _UNARY
+_ASSIGN = frozenset({"=", "+=", ":="})
+_STATEMENT_END = frozenset({"{", "}", ";"})
+_CASE_END = frozenset({"}", "case", "default"})
+_ARGUMENT_END = frozenset({",", ")"})
+# Past the last token the parser reads "" (no token is empty); _route_ahead looks 40 ahead.
+_PAD = [""] * 48
 _JUMPS = frozenset({"exit", "return", "drop", "break"})
+_STATEMENT_WORDS = frozenset({"if", "switch", "while", "else", "case", "default", *_JUMPS, *_INCLUDES})
 
 
 def split(text: str) -> list[int]:
@@ -100,50 +115,49 @@ def parse_chunk(text: str) -> Parsed:
     """Parse one chunk; never raises."""
     lexed = lex(text)
     out = Parsed()
-    for s, e in lexed.comments:
-        if "sip-lsp" in text[s:e]:
-            out.comments.append((s, e))
+    if "sip-lsp" in text:
+        out.comments = [(s, e) for s, e in lexed.comments if "sip-lsp" in text[s:e]]
     for s, e in lexed.directives:
+        if not text[s + 2:s + 14].lower().startswith(_INCLUDES):  # the name follows `#!` (lexer)
+            continue
         name, rest = preprocessor.directive(text[s:e])
         if name in _INCLUDES:
             target = preprocessor.include_target(rest, e - len(rest))
             if target:
                 out.includes.append(Include(target[0], target[1], target[2]))
-    _Parser(text, lexed.tokens, out).top()
+    _Parser(text, lexed, out).top()
     return out
 
 
 class _Parser:
-    __slots__ = ("text", "toks", "i", "n", "out")
+    """Recursive descent over the token lists; operators by precedence climbing.
 
-    def __init__(self, text: str, toks: list[Token], out: Parsed) -> None:
-        self.text, self.toks, self.i, self.n, self.out = text, toks, 0, len(toks), out
+    Token kinds are read from the text itself (see lexer.kind_of): an operator
+    token is the only one whose text is that operator, a word starts with a
+    letter, so most checks are one string comparison.
+    """
 
-    # -- token helpers -------------------------------------------------
-    def peek(self, k: int = 0) -> Token | None:
-        j = self.i + k
-        return self.toks[j] if j < self.n else None
+    __slots__ = ("text", "texts", "starts", "ends", "i", "n", "out")
 
-    def is_op(self, text: str, k: int = 0) -> bool:
-        t = self.peek(k)
-        return t is not None and t.kind == OP and t.text == text
-
-    def is_word(self, word: str) -> bool:
-        t = self.peek()
-        return t is not None and t.kind == ID and t.text == word
+    def __init__(self, text: str, lexed: Lexed, out: Parsed) -> None:
+        self.text, self.out = text, out
+        self.texts = lexed.texts + _PAD
+        self.starts, self.ends = lexed.starts, lexed.ends
+        self.i, self.n = 0, len(lexed.texts)
 
     def last_end(self) -> int:
-        return self.toks[self.i - 1].end if self.i else 0
+        return self.ends[self.i - 1] if self.i else 0
 
     # -- top level -----------------------------------------------------
     def top(self) -> None:
+        texts = self.texts
         while self.i < self.n:
-            t = self.toks[self.i]
-            if t.kind == ID and t.text in ROUTE_KINDS and self._route_ahead():
+            t = texts[self.i]
+            if t in ROUTE_KINDS and self._route_ahead():
                 self.out.routes.append(self.route())
-            elif t.kind == ID and t.text in _INCLUDES:
+            elif t in _INCLUDES:
                 self.include()
-            elif t.kind == ID and self.is_op("(", 1):
+            elif t[0] in ID_START and texts[self.i + 1] == "(":
                 before = self.i
                 expr = self.primary()
                 if isinstance(expr, Call):
@@ -154,56 +168,64 @@ class _Parser:
                 self.i += 1
 
     def _route_ahead(self) -> bool:
-        if self.is_op("{", 1):
+        texts, i = self.texts, self.i
+        nxt = texts[i + 1]
+        if nxt == "{":
             return True
-        if self.is_op("[", 1) or self.is_op("(", 1):
-            close = "]" if self.is_op("[", 1) else ")"
-            for k in range(2, 40):
-                t = self.peek(k)
-                if t is None or t.kind == OP and t.text in ";{}":
+        if nxt == "[" or nxt == "(":
+            close = "]" if nxt == "[" else ")"
+            for k in range(i + 2, i + 40):
+                t = texts[k]
+                if not t or t in _STATEMENT_END:
                     return False
-                if t.kind == OP and t.text == close:
-                    return self.is_op("{", k + 1)
+                if t == close:
+                    return texts[k + 1] == "{"
         return False
 
     def route(self) -> Route:
-        kw = self.toks[self.i]
+        texts, starts, ends = self.texts, self.starts, self.ends
+        kw = self.i
         self.i += 1
-        name, ns, ne = kw.text, kw.start, kw.end
-        if self.is_op("[") or self.is_op("("):
-            close = "]" if self.is_op("[") else ")"
-            lb = self.toks[self.i]
-            while self.i < self.n and not self.is_op(close):
+        name, ns, ne = texts[kw], starts[kw], ends[kw]
+        t = texts[self.i]
+        if t == "[" or t == "(":
+            close = "]" if t == "[" else ")"
+            lb = self.i
+            while self.i < self.n and texts[self.i] != close:
                 self.i += 1
-            rb = self.peek()
-            inner_end = rb.start if rb else lb.end
-            raw = self.text[lb.end:inner_end]
+            inner_end = starts[self.i] if self.i < self.n else ends[lb]
+            raw = self.text[ends[lb]:inner_end]
             stripped = raw.strip()
-            ns = lb.end + (len(raw) - len(raw.lstrip()))
+            ns = ends[lb] + (len(raw) - len(raw.lstrip()))
             ne = ns + len(stripped)
             if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
                 stripped, ns, ne = stripped[1:-1], ns + 1, ne - 1
             name = stripped
             self.i += 1
-        open_ = self.toks[self.i].start
+        open_ = starts[self.i]
         self.i += 1
         body = self.statements()
-        end = self.toks[self.i].end if self.i < self.n else self.last_end()
+        end = ends[self.i] if self.i < self.n else self.last_end()
         self.i += 1
-        return Route(kw.text, name, ns, ne, open_, body, kw.start, max(end, open_ + 1))
+        return Route(texts[kw], name, ns, ne, open_, body, starts[kw], max(end, open_ + 1))
 
     def include(self) -> None:
         self.i += 1
-        t = self.peek()
-        if t is not None and t.kind == STR:
-            lit = Lit("str", t.value, t.text, t.start, t.end)
-            self.out.includes.append(Include(t.value, lit.inner_start, lit.inner_end))
+        i = self.i
+        if i < self.n and self._is_string(i):
+            t = self.texts[i]
+            lit = Lit("str", string_value(t), t, self.starts[i], self.ends[i])
+            self.out.includes.append(Include(lit.value, lit.inner_start, lit.inner_end))
             self.i += 1
+
+    def _is_string(self, i: int) -> bool:
+        return is_string(self.text, self.texts[i], self.ends[i])
 
     # -- statements ------------------------------------------------------
     def statements(self) -> list[Node]:
         body: list[Node] = []
-        while self.i < self.n and not self.is_op("}"):
+        texts = self.texts
+        while self.i < self.n and texts[self.i] != "}":
             before = self.i
             st = self.statement()
             if st is not None:
@@ -213,46 +235,46 @@ class _Parser:
         return body
 
     def statement(self) -> Node | None:
-        t = self.toks[self.i]
-        if t.kind == OP:
-            if t.text == ";":
-                self.i += 1
-                return None
-            if t.text == "{":
-                self.i += 1
-                body = self.statements()
-                end = self._close("}")
-                return Seq(body, t.start, end)
-        if t.kind == ID:
-            word = t.text
-            if word == "if":
+        texts = self.texts
+        i = self.i
+        t = texts[i]
+        if t == ";":
+            self.i += 1
+            return None
+        if t == "{":
+            self.i += 1
+            body = self.statements()
+            end = self._close("}")
+            return Seq(body, self.starts[i], end)
+        if t in _STATEMENT_WORDS:
+            if t == "if":
                 return self.if_stmt()
-            if word == "switch":
+            if t == "switch":
                 return self.switch_stmt()
-            if word == "while":
+            if t == "while":
                 self.i += 1
                 cond = self.condition()
                 body = self.block_or_statement()
-                return While(cond, body, t.start, self.last_end())
-            if word in _JUMPS and not self.is_op("=", 1):
-                self.i += 1
-                if word in ("return", "exit") and not self.is_op(";") and not self.is_op("}"):
-                    nxt = self.peek()
-                    if nxt is not None and (nxt.kind in (NUM, PV) or nxt.text in ("(", "-")):
-                        self.expr()
-                self._semicolon()
-                return Jump(word, t.start, t.end)
-            if word in _INCLUDES:
+                return While(cond, body, self.starts[i], self.last_end())
+            if t in _JUMPS and texts[i + 1] != "=":
+                return self.jump()
+            if t in _INCLUDES:
                 self.include()
                 return None
-            if word in ("else", "case", "default"):
+            if t == "else" or t == "case" or t == "default":
                 self.i += 1
                 return None
-        expr = self.expr()
-        if expr is None:
-            return None
-        if self.peek() is not None and self.peek().kind == OP and self.peek().text in ("=", "+=", ":="):
-            op = self.toks[self.i].text
+        if texts[i + 1] == "(" and t[0] in ID_START and t not in _NOT_CALLS:  # f(...): what expr() gives
+            self.i += 1
+            expr = self.call(i)
+            if texts[self.i] in _BINARY:
+                expr = self.climb(expr, 1)
+        else:
+            expr = self.expr()
+            if expr is None:
+                return None
+        op = texts[self.i]
+        if op in _ASSIGN:
             self.i += 1
             value = self.expr()
             end = value.end if value is not None else self.last_end()
@@ -263,184 +285,202 @@ class _Parser:
             expr = Call(expr.text, expr.start, expr.end, [], expr.end)
         return ExprStmt(expr)
 
+    def jump(self) -> Jump:
+        """exit, return, drop, break; `return`/`exit` may carry a value."""
+        i = self.i
+        word = self.texts[i]
+        self.i += 1
+        if (word == "return" or word == "exit") and self.i < self.n:
+            nxt = self.texts[self.i]
+            if nxt == "(" or nxt == "-" or nxt[0] == "$" or nxt[0].isdecimal():
+                self.expr()
+        self._semicolon()
+        return Jump(word, self.starts[i], self.ends[i])
+
     def _semicolon(self) -> None:
-        if self.is_op(";"):
+        if self.texts[self.i] == ";":
             self.i += 1
 
     def _close(self, text: str) -> int:
-        if self.is_op(text):
+        if self.texts[self.i] == text:
             self.i += 1
-            return self.toks[self.i - 1].end
+            return self.ends[self.i - 1]
         return self.last_end()
 
     def condition(self) -> Node | None:
-        if self.is_op("("):
-            self.i += 1
-            inner = self.expr()
-            # tolerate junk before the closing parenthesis
-            depth = 0
-            while self.i < self.n:
-                t = self.toks[self.i]
-                if t.kind == OP and t.text in ("{", "}", ";") and depth == 0:
+        texts = self.texts
+        if texts[self.i] != "(":
+            return self.expr()
+        self.i += 1
+        inner = self.expr()
+        # tolerate junk before the closing parenthesis
+        depth = 0
+        while self.i < self.n:
+            t = texts[self.i]
+            if depth == 0 and t in _STATEMENT_END:
+                break
+            if t == "(":
+                depth += 1
+            elif t == ")":
+                if depth == 0:
+                    self.i += 1
                     break
-                if t.kind == OP and t.text == "(":
-                    depth += 1
-                elif t.kind == OP and t.text == ")":
-                    if depth == 0:
-                        self.i += 1
-                        break
-                    depth -= 1
-                self.i += 1
-            return inner
-        return self.expr()
+                depth -= 1
+            self.i += 1
+        return inner
 
     def block_or_statement(self) -> list[Node]:
-        if self.is_op("{"):
+        t = self.texts[self.i]
+        if t == "{":
             self.i += 1
             body = self.statements()
             self._close("}")
             return body
-        if self.i >= self.n or self.is_op("}"):
+        if self.i >= self.n or t == "}":
             return []
         st = self.statement()
         return [st] if st is not None else []
 
     def if_stmt(self) -> If:
-        start = self.toks[self.i].start
+        start = self.starts[self.i]
         self.i += 1
         cond = self.condition()
         then = self.block_or_statement()
         orelse = None
-        if self.is_word("else"):
+        if self.texts[self.i] == "else":
             self.i += 1
             orelse = self.block_or_statement()
         return If(cond, then, orelse, start, self.last_end())
 
     def switch_stmt(self) -> Switch:
-        start = self.toks[self.i].start
+        texts = self.texts
+        start = self.starts[self.i]
         self.i += 1
         subject = self.condition()
         cases: list[Case] = []
-        if not self.is_op("{"):
+        if texts[self.i] != "{":
             return Switch(subject, cases, start, self.last_end())
         self.i += 1
-        while self.i < self.n and not self.is_op("}"):
-            t = self.toks[self.i]
-            if t.kind == ID and t.text in ("case", "default"):
+        while self.i < self.n and texts[self.i] != "}":
+            k = self.i
+            t = texts[k]
+            if t != "case" and t != "default":
                 self.i += 1
-                values = None
-                if t.text == "case":
-                    v = self.expr()
-                    values = [v] if v is not None else []
-                if self.is_op(":"):
+                continue
+            self.i += 1
+            values = None
+            if t == "case":
+                v = self.expr()
+                values = [v] if v is not None else []
+            if texts[self.i] == ":":
+                self.i += 1
+            body: list[Node] = []
+            while self.i < self.n and texts[self.i] not in _CASE_END:
+                before = self.i
+                st = self.statement()
+                if st is not None:
+                    body.append(st)
+                if self.i == before:
                     self.i += 1
-                body: list[Node] = []
-                while self.i < self.n and not self.is_op("}") and not (
-                        self.peek().kind == ID and self.peek().text in ("case", "default")):
-                    before = self.i
-                    st = self.statement()
-                    if st is not None:
-                        body.append(st)
-                    if self.i == before:
-                        self.i += 1
-                cases.append(Case(values, body, t.start, self.last_end()))
-            else:
-                self.i += 1
+            cases.append(Case(values, body, self.starts[k], self.last_end()))
         end = self._close("}")
         return Switch(subject, cases, start, end)
 
     # -- expressions -----------------------------------------------------
-    def _binop(self) -> str | None:
-        t = self.peek()
-        if t is None:
-            return None
-        if t.kind == OP:
-            return t.text
-        if t.kind == ID and t.text in _WORD_OPS:
-            return _WORD_OPS[t.text]
-        return None
+    def expr(self, min_bp: int = 1) -> Node | None:
+        """An operand, then binary operators binding at least `min_bp` (most operands have none)."""
+        texts = self.texts
+        left = self.unary() if texts[self.i] in _UNARY else self.primary()
+        if left is None or texts[self.i] not in _BINARY:
+            return left
+        return self.climb(left, min_bp)
 
-    def expr(self) -> Node | None:
-        return self.or_expr()
+    def climb(self, left: Node, min_bp: int) -> Node:
+        """`left` joined with what follows by operators binding at least `min_bp`, to the left.
 
-    def or_expr(self) -> Node | None:
-        return self._left_assoc(self.and_expr, _OR)
-
-    def and_expr(self) -> Node | None:
-        return self._left_assoc(self.compare, _AND)
-
-    def compare(self) -> Node | None:
-        return self._left_assoc(self.additive, _COMPARE)
-
-    def additive(self) -> Node | None:
-        return self._left_assoc(self.term, _ADD)
-
-    def term(self) -> Node | None:
-        return self._left_assoc(self.unary, _MUL)
-
-    def _left_assoc(self, operand, ops: frozenset[str]) -> Node | None:
-        """`operand (op operand)*` for one precedence level, folded to the left."""
-        left = operand()
-        while left is not None and self._binop() in ops:
-            op = self._binop()
+        Matches one recursive-descent level per precedence: after an operator at
+        power p, only operators up to p continue the expression; when the operand
+        after it is missing, the operator is dropped and only looser ones continue.
+        """
+        cap = _TIGHTEST
+        texts = self.texts
+        while True:
+            b = _BINARY.get(texts[self.i])
+            if b is None:
+                return left
+            op, bp = b
+            if bp < min_bp or bp >= cap:
+                return left
             self.i += 1
-            right = operand()
+            right = self.expr(bp + 1)
             if right is None:
-                break
+                cap = bp
+                continue
             left = Binary(op, left, right, left.start, right.end)
-        return left
+            cap = bp + 1
 
     def unary(self) -> Node | None:
-        t = self.peek()
-        if t is not None and t.kind == OP and t.text in ("!", "-", "~"):
+        i = self.i
+        t = self.texts[i]
+        if t in _UNARY:
             self.i += 1
             operand = self.unary()
             if operand is None:
                 return None
-            return Unary(t.text, operand, t.start, operand.end)
-        if t is not None and t.kind == ID and t.text == "not":
-            self.i += 1
-            operand = self.unary()
-            return Unary("!", operand, t.start, operand.end) if operand is not None else None
+            return Unary("!" if t == "not" else t, operand, self.starts[i], operand.end)
         return self.primary()
 
     def primary(self) -> Node | None:
-        t = self.peek()
-        if t is None:
+        i = self.i
+        if i >= self.n:
             return None
-        if t.kind == STR:
+        t = self.texts[i]
+        c = t[0]
+        if c in ID_START:
+            if t in _NOT_OPERANDS:
+                return None
             self.i += 1
-            return Lit("str", t.value, t.text, t.start, t.end)
-        if t.kind == NUM:
+            if self.texts[self.i] == "(":
+                return self.call(i)
+            return Name(t, self.starts[i], self.ends[i])
+        if c == '"' or c == "'":
+            if not self._is_string(i):
+                return None
             self.i += 1
-            return Lit("num", t.text, t.text, t.start, t.end)
-        if t.kind == PV:
+            return Lit("str", string_value(t), t, self.starts[i], self.ends[i])
+        if c == "$":
             self.i += 1
-            return Var(t.text, t.start, t.end)
-        if t.kind == OP and t.text == "(":
+            return Var(t, self.starts[i], self.ends[i])
+        if t == "(":
             self.i += 1
             inner = self.expr()
             self._close(")")
             return inner
-        if t.kind == ID:
-            if t.text in _WORD_OPS or t.text in ("if", "else", "switch", "while", "case", "default"):
-                return None
+        if c.isdecimal():
             self.i += 1
-            if self.is_op("("):
-                self.i += 1
-                args: list[Node] = []
-                while self.i < self.n and not self.is_op(")"):
-                    if self.is_op("{") or self.is_op("}") or self.is_op(";"):
-                        break
-                    before = self.i
-                    a = self.expr()
-                    if a is not None:
-                        args.append(a)
-                    if self.is_op(","):
-                        self.i += 1
-                    elif self.i == before:
-                        self.i += 1
-                end = self._close(")")
-                return Call(t.text, t.start, t.end, args, end)
-            return Name(t.text, t.start, t.end)
+            return Lit("num", t, t, self.starts[i], self.ends[i])
         return None
+
+    def call(self, name: int) -> Call:
+        """`name(args)`, with self.i at the `(`; stops at a statement boundary."""
+        texts = self.texts
+        self.i += 1
+        args: list[Node] = []
+        while self.i < self.n:
+            i = self.i
+            t = texts[i]
+            if t == ")" or t in _STATEMENT_END:
+                break
+            if texts[i + 1] in _ARGUMENT_END and self._is_string(i):  # most arguments: what expr() gives
+                args.append(Lit("str", string_value(t), t, self.starts[i], self.ends[i]))
+                self.i += 1
+            else:
+                a = self.expr()
+                if a is not None:
+                    args.append(a)
+            if texts[self.i] == ",":
+                self.i += 1
+            elif self.i == i:
+                self.i += 1
+        end = self._close(")")
+        return Call(texts[name], self.starts[name], self.ends[name], args, end)

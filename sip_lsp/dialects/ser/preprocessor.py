@@ -16,13 +16,32 @@ _M4_DROP = {"define", "divert", "changequote", "undefine", "pushdef", "popdef", 
 # m4 conditionals: their quoted arguments are script text, the rest is machinery.
 _M4_COND = {"ifelse", "ifdef"}
 _M4_WORD = re.compile(r"\b(" + "|".join(sorted(_M4_DROP | _M4_COND)) + r")\b")
-_M4_HINT = re.compile(r"^\s*(divert\(|ifelse\(|ifdef\(`|define\(`|changequote\()", re.M)
+# m4 machinery at the start of a line (after whitespace) gives a template away; found
+# with str.find, then the line checked (a `^\s*(...)` regex was tried at every offset).
+_M4_HINTS = ("divert(", "ifelse(", "ifdef(`", "define(`", "changequote(")
+_M4_HINT_SPAN = 20000
 _TEMPLATE_OPEN = re.compile(r"\{[{%#]")
 _TEMPLATE_CLOSE = {"{": "}}", "%": "%}", "#": "#}"}
 
 
 def looks_like_m4(text: str, path: str | None) -> bool:
-    return bool(path and path.endswith(".m4")) or bool(_M4_HINT.search(text, 0, 20000))
+    if path and path.endswith(".m4"):
+        return True
+    return any(_starts_a_line(text, word) for word in _M4_HINTS)
+
+
+def _starts_a_line(text: str, word: str) -> bool:
+    """`word` begins a line (after whitespace) within the first _M4_HINT_SPAN characters."""
+    at = text.find(word, 0, _M4_HINT_SPAN)
+    while at != -1:
+        line = text.rfind("\n", 0, at) + 1
+        if line == at or text[line:at].isspace():
+            return True
+        eol = text.find("\n", at)  # the rest of this line cannot start with it either
+        if eol == -1:
+            return False
+        at = text.find(word, eol, _M4_HINT_SPAN)
+    return False
 
 
 def mask(text: str, path: str | None = None) -> str:

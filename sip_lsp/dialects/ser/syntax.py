@@ -6,6 +6,10 @@ class Node:
     __slots__ = ("start", "end")
 
 
+# `test` of a Call or Binary before conditions.status_test has looked at it.
+UNSEEN = object()
+
+
 class Lit(Node):
     """A string or number literal; `inner` is the span between the quotes."""
 
@@ -39,10 +43,11 @@ class Name(Node):
 
 
 class Call(Node):
-    __slots__ = ("name", "name_end", "args")
+    __slots__ = ("name", "name_end", "args", "test")
 
     def __init__(self, name: str, start: int, name_end: int, args: list[Node], end: int) -> None:
         self.name, self.start, self.name_end, self.args, self.end = name, start, name_end, args, end
+        self.test = UNSEEN  # the status test this call is (conditions.status_test), or None
 
 
 class Unary(Node):
@@ -53,10 +58,11 @@ class Unary(Node):
 
 
 class Binary(Node):
-    __slots__ = ("op", "left", "right")
+    __slots__ = ("op", "left", "right", "test")
 
     def __init__(self, op: str, left: Node, right: Node, start: int, end: int) -> None:
         self.op, self.left, self.right, self.start, self.end = op, left, right, start, end
+        self.test = UNSEEN  # the status test this comparison is (conditions.status_test), or None
 
 
 class ExprStmt(Node):
