@@ -53,6 +53,9 @@ class Parsed:
     # `n` is the previous statement's priority + 1 and `s` that priority,
     # whatever its extension (pbx/pbx_config.c pbx_load_config: lastpri).
     last_prio: int = 0
+    # Whether the first priority parsed was `n` or `s`: then the parse depends on
+    # the `last_prio` it started with (None: no priority yet).
+    inherits: bool | None = None
 
 
 _CONTEXT = re.compile(r"\[([^\]\n]+)\]\s*(?:\(([^)\n]*)\))?")
@@ -132,6 +135,33 @@ def split_top(text: str, seps: str) -> list[tuple[int, str]]:
     return parts
 
 
+# A line opening with `[`; group 1 when it is plainly a header (no `;` before its `]`).
+_HEADER = re.compile(r"^[^\S\n]*\[(?:[^\]\n;]+(\]))?", re.M)
+_INCLUDE = re.compile(r"#\s*(include|tryinclude)", re.I)
+
+
+def context_starts(text: str) -> list[int] | None:
+    """Offsets of the lines that open a context, where a parse can start afresh.
+
+    None when the text cannot be cut there: a `;--` block comment may hide a
+    header, and an `#include` may open contexts the lines after it continue.
+    """
+    if ";--" in text or _INCLUDE.search(text):
+        return None
+    starts = []
+    for m in _HEADER.finditer(text):
+        if m.group(1) or _is_header(text, m.start()):
+            starts.append(m.start())
+    return starts
+
+
+def _is_header(text: str, start: int) -> bool:
+    """The line at `start` opens a context once its comment is cut (as parse_file reads it)."""
+    end = text.find("\n", start)
+    line = text[start:end if end >= 0 else len(text)]
+    return bool(_CONTEXT.match(strip_comments(line)[0][1].lstrip()))
+
+
 @dataclass
 class _State:
     """Where the parse stands; shared with `#include`d files, which Asterisk reads inline."""
@@ -147,8 +177,8 @@ _MAX_INCLUDE_DEPTH = 32
 
 
 def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | None = None,
-               state: _State | None = None) -> None:
-    """Add the contexts and priorities of one file to `parsed`.
+               state: _State | None = None, offset: int = 0) -> None:
+    """Add the contexts and priorities of one file to `parsed` (offsets + `offset`).
 
     `#include "file"` is textual in Asterisk: the included lines continue the
     current context. Statements before any context in the document go to an
@@ -158,6 +188,7 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
     if path is None and state.ctx is None:
         state.ctx = parsed.contexts.setdefault("", Ctx("", Span(0, 0), 0, 0))
     for start, content in strip_comments(text):
+        start += offset
         stripped = content.lstrip()
         if not stripped:
             continue
@@ -242,6 +273,8 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: s
     else:
         prio = int(word)
     prio += int(pm.group(2) or 0)
+    if parsed.inherits is None:
+        parsed.inherits = word in ("n", "next", "s", "same")
     parsed.last_prio = prio
     app_off = head + len(prio_text) + 1
     app_text = body[app_off:]

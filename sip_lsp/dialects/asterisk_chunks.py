@@ -1,0 +1,126 @@
+"""extensions.conf cut at its contexts, each piece analysed once per text.
+
+The server re-analyses on every keystroke. A context's parse and local facts
+depend on its text only (and on the priority `n` continues from), so they are
+cached by that text and shifted when the context moves. What crosses contexts
+(DIALSTATUS dispatch, the walks after a failed Dial) is kept per piece with
+the contexts and callers it read, and redone only when one of those changed.
+"""
+from __future__ import annotations
+
+import zlib
+
+from sip_lsp.dialects.asterisk_engine import Tables
+from sip_lsp.dialects.asterisk_facts import Dispatch, Local, dispatch, local_facts
+from sip_lsp.dialects.asterisk_flow import Flow, Index, Record
+from sip_lsp.dialects.asterisk_parse import Ctx, Include, Parsed, context_starts, parse_file
+from sip_lsp.dialects.ser.cache import ChunkCache
+
+_CACHE = ChunkCache()
+GROUP = 8
+
+
+class Cross:
+    """A piece's results that read other contexts, with what they read."""
+
+    __slots__ = ("tables", "reads", "caller_reads", "dispatches", "records")
+
+    def __init__(self, t: Tables, index: Index, dispatches: list[Dispatch], records: list[Record]) -> None:
+        self.tables, self.dispatches, self.records = t, dispatches, records
+        self.reads, self.caller_reads = dict(index.reads), dict(index.caller_reads)
+
+    def valid(self, t: Tables, index: Index) -> bool:
+        """Still true: same tables, and every context and caller list read is the same."""
+        contexts, callers = index.contexts, index.callers
+        return (self.tables is t and all(contexts.get(n) is c for n, c in self.reads.items())
+                and all(tuple(callers.get(k, ())) == v for k, v in self.caller_reads.items()))
+
+
+class Piece:
+    """One context's text (or the whole document): its parse and facts at the offset first seen.
+
+    Steps and facts keep the offsets of that `origin`; facts are moved when
+    the piece is met elsewhere, the tagged spans of the flow when placed.
+    """
+
+    __slots__ = ("origin", "parsed", "entry", "tables", "local", "placed", "cross")
+
+    def __init__(self, text: str, origin: int, entry: int, t: Tables | None,
+                 include: Include | None = None) -> None:
+        self.origin, self.entry, self.tables = origin, entry, t
+        self.parsed = Parsed(last_prio=entry)
+        parse_file(text, None, self.parsed, include, offset=origin)
+        self.local = local_facts(self.parsed, text, origin, t)
+        self.placed: tuple[int, Local] = (origin, self.local)
+        self.cross: Cross | None = None
+
+    def fits(self, entry: int, t: Tables | None) -> bool:
+        return self.tables is t and (not self.parsed.inherits or self.entry == entry)
+
+    def exit_prio(self, entry: int) -> int:
+        """The priority `n` continues from after this piece."""
+        return entry if self.parsed.inherits is None else self.parsed.last_prio
+
+    def at(self, base: int) -> Local:
+        """The local facts placed at `base`; the last placement is kept (the pieces after an edit move)."""
+        placed = self.placed
+        if placed[0] != base:
+            placed = self.placed = (base, self.local.moved(base - self.origin))
+        return placed[1]
+
+    def crossing(self, t: Tables, index: Index, flow: Flow) -> Cross:
+        """Dispatch sites and failover records of this piece, reused while what they read is unchanged."""
+        cross = self.cross
+        if cross is not None and cross.valid(t, index):
+            return cross
+        index.reads, index.caller_reads = {}, {}
+        found = (dispatch(p, t, index) for p in self.local.pending)
+        dispatches = [d for d in found if d is not None]
+        records = flow.walks(self.parsed.contexts.values())
+        cross = self.cross = Cross(t, index, dispatches, records)
+        return cross
+
+
+def pieces(text: str, t: Tables | None) -> list[tuple[int, Piece]] | None:
+    """(offset, piece) per context of `text`; None when it cannot be cut or names a context twice."""
+    starts = context_starts(text)
+    if starts is None:
+        return None
+    starts = [s for s in starts if _cuts(text, s)]
+    bounds = [0, *starts, len(text)] if not starts or starts[0] else [*starts, len(text)]
+    out: list[tuple[int, Piece]] = []
+    names: set[str] = set()
+    prio = 0
+    for k in range(len(bounds) - 1):
+        s = bounds[k]
+        chunk = text[s:bounds[k + 1]]
+        slot = _CACHE.entry(chunk)
+        piece = slot.get("piece")
+        if piece is None or not piece.fits(prio, t):
+            piece = slot["piece"] = Piece(chunk, s, prio, t)
+        named = [name for name in piece.parsed.contexts if name]
+        # A piece after the first starts at a header: its unnamed context stays empty unless a `[ ]` reopens it.
+        if (k and _used(piece.parsed.contexts[""])) or not names.isdisjoint(named):
+            return None
+        names.update(named)
+        prio = piece.exit_prio(prio)
+        out.append((s, piece))
+    return out
+
+
+def whole(text: str, t: Tables | None, include: Include) -> Piece:
+    """The document as one piece, `#include`s read inline (never cached: included files change)."""
+    return Piece(text, 0, 0, t, include)
+
+
+def _cuts(text: str, start: int) -> bool:
+    """Whether a piece starts at the header at `start`: about one header in GROUP, chosen by its text.
+
+    A piece per context would make the per-piece bookkeeping dominate a
+    re-analysis; choosing by content keeps the cuts where they were after an edit.
+    """
+    return zlib.crc32(text[start:start + 64].split("\n", 1)[0].encode()) % GROUP == 0
+
+
+def _used(ctx: Ctx) -> bool:
+    return bool(ctx.exts or ctx.includes or ctx.templates)
