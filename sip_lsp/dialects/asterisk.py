@@ -14,13 +14,14 @@ from __future__ import annotations
 import gc
 import os
 import re
+from functools import partial
 
 from sip_lsp.dialects import asterisk_chunks, note_text
 from sip_lsp.dialects.asterisk_engine import tables
-from sip_lsp.dialects.asterisk_facts import Dispatch
-from sip_lsp.dialects.asterisk_flow import Flow, Index, Record, Tagged, failover_sites
+from sip_lsp.dialects.asterisk_chunks import place
+from sip_lsp.dialects.asterisk_flow import Flow, Index, Record, failover_sites
 from sip_lsp.dialects.asterisk_parse import Ctx, Step
-from sip_lsp.model import Analysis, DispatchSite, Note, Span
+from sip_lsp.model import Analysis, FailoverSite, Note, Span
 from sip_lsp.text import LineIndex, read_text
 
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_, ]+)")
@@ -69,15 +70,10 @@ def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
         for key, step, ext_name in piece.local.calls:
             callers.setdefault(key, []).append((step, ext_name))
 
-    def place(tagged: Tagged) -> Span:
-        """A span in the document, from one where its context's piece was parsed."""
-        name, span = tagged
-        d = moved.get(name, 0)
-        return Span(span.start + d, span.end + d, span.path) if d else span
-
     index = Index(contexts, callers)
     flow = Flow(t, index) if t is not None else None
     records: list[Record] = []
+    sites: list[FailoverSite] = []
     for base, piece in placed:
         local = piece.at(base)
         analysis.blocks += local.blocks
@@ -87,15 +83,14 @@ def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
         analysis.references += local.references
         if t is not None and flow is not None:
             cross = piece.crossing(t, index, flow)
-            analysis.dispatch_sites += [_dispatch_site(d, place) for d in cross.dispatches]
+            dispatches, placed_sites = cross.sites(moved)
+            analysis.dispatch_sites += dispatches
             records += cross.records
+            sites += placed_sites
     if flow is not None:
-        analysis.failover_sites = failover_sites(records, place)
-
-
-def _dispatch_site(d: Dispatch, place) -> DispatchSite:
-    span, prefix, missing, stray = d
-    return DispatchSite(place(span), prefix, "DIALSTATUS", missing, tuple((n, place(s)) for n, s in stray))
+        # A Dial() reached by walks from several places gets one site that merges them.
+        merged = len({record[0] for record in records}) < len(records)
+        analysis.failover_sites = failover_sites(records, partial(place, moved=moved)) if merged else sites
 
 
 def _includer(ctx, analysis: Analysis):

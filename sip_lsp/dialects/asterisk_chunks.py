@@ -9,31 +9,63 @@ the contexts and callers it read, and redone only when one of those changed.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
+from functools import partial
 
 from sip_lsp.dialects.asterisk_engine import Tables
 from sip_lsp.dialects.asterisk_facts import Dispatch, Local, dispatch, local_facts
-from sip_lsp.dialects.asterisk_flow import Flow, Index, Record
+from sip_lsp.dialects.asterisk_flow import Flow, Index, Record, Tagged, failover_site
 from sip_lsp.dialects.asterisk_parse import Ctx, Include, Parsed, context_starts, parse_file
 from sip_lsp.dialects.ser.cache import ChunkCache
+from sip_lsp.model import DispatchSite, FailoverSite, Span
 
 _CACHE = ChunkCache()
 GROUP = 8
 
 
 class Cross:
-    """A piece's results that read other contexts, with what they read."""
+    """A piece's results that read other contexts, with what they read.
 
-    __slots__ = ("tables", "reads", "caller_reads", "dispatches", "records")
+    Its spans are tagged with their context (asterisk_flow.Tagged); the sites
+    placed for the last set of moves of those contexts are kept.
+    """
+
+    __slots__ = ("tables", "reads", "caller_reads", "dispatches", "records", "names", "placed")
 
     def __init__(self, t: Tables, index: Index, dispatches: list[Dispatch], records: list[Record]) -> None:
         self.tables, self.dispatches, self.records = t, dispatches, records
         self.reads, self.caller_reads = dict(index.reads), dict(index.caller_reads)
+        tags = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
+        tags += [tag for step, _, tests, via in records for tag in ((step.context, step.span), *tests, *via)]
+        self.names = tuple({name for name, _ in tags})
+        self.placed: tuple[tuple[int, ...], list[DispatchSite], list[FailoverSite]] | None = None
 
     def valid(self, t: Tables, index: Index) -> bool:
         """Still true: same tables, and every context and caller list read is the same."""
         contexts, callers = index.contexts, index.callers
         return (self.tables is t and all(contexts.get(n) is c for n, c in self.reads.items())
                 and all(tuple(callers.get(k, ())) == v for k, v in self.caller_reads.items()))
+
+    def sites(self, moved: dict[str, int]) -> tuple[list[DispatchSite], list[FailoverSite]]:
+        """Dispatch sites, and a failover site per record, placed where their contexts moved."""
+        key = tuple(moved.get(name, 0) for name in self.names)
+        if self.placed is None or self.placed[0] != key:
+            at = partial(place, moved=moved)
+            dispatches = [_dispatch_site(d, at) for d in self.dispatches]
+            self.placed = (key, dispatches, [failover_site(r, at) for r in self.records])
+        return self.placed[1], self.placed[2]
+
+
+def place(tagged: Tagged, moved: dict[str, int]) -> Span:
+    """A span in the document, from one where its context's piece was parsed."""
+    name, span = tagged
+    d = moved.get(name, 0)
+    return Span(span.start + d, span.end + d, span.path) if d else span
+
+
+def _dispatch_site(d: Dispatch, place: Callable[[Tagged], Span]) -> DispatchSite:
+    span, prefix, missing, stray = d
+    return DispatchSite(place(span), prefix, "DIALSTATUS", missing, tuple((n, place(s)) for n, s in stray))
 
 
 class Piece:

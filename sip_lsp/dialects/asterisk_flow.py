@@ -325,14 +325,18 @@ def failover_sites(records: Iterable[Record], place: Callable[[Tagged], Span]) -
         else:
             rec[1].update(codes)
             rec[2].update(tests)
-    sites = []
-    for step, (via, codes, tests) in found.items():
-        shaping = sorted(map(place, tests), key=lambda s: (s.path or "", s.start))
-        sites.append(FailoverSite(
-            span=place((step.context, step.span)), action=step.app, kind=FailoverKind.NEXT_DESTINATION,
-            codes=frozenset(codes), block=step.context, shaping_tests=tuple(shaping),
-            via=tuple(map(place, via)), authenticated=True, cancel_applies=False, engine="asterisk"))
-    return sites
+    return [failover_site((step, frozenset(codes), tuple(tests), via), place)
+            for step, (via, codes, tests) in found.items()]
+
+
+def failover_site(record: Record, place: Callable[[Tagged], Span]) -> FailoverSite:
+    """The site of one Dial() from all that reached it (merged into one record)."""
+    step, codes, tests, via = record
+    shaping = sorted(map(place, set(tests)), key=lambda s: (s.path or "", s.start))
+    return FailoverSite(
+        span=place((step.context, step.span)), action=step.app, kind=FailoverKind.NEXT_DESTINATION,
+        codes=codes, block=step.context, shaping_tests=tuple(shaping), via=tuple(map(place, via)),
+        authenticated=True, cancel_applies=False, engine="asterisk")
 
 
 @dataclass

@@ -136,7 +136,10 @@ def split_top(text: str, seps: str) -> list[tuple[int, str]]:
 
 
 # A line opening with `[`; group 1 when it is plainly a header (no `;` before its `]`).
-_HEADER = re.compile(r"^[^\S\n]*\[(?:[^\]\n;]+(\]))?", re.M)
+# The second form starts with a literal newline, which the regex engine scans for fast.
+_HEADER = r"[^\S\n]*\[(?:[^\]\n;]+(\]))?"
+_FIRST_HEADER = re.compile(_HEADER)
+_NEXT_HEADER = re.compile("\n" + _HEADER)
 _INCLUDE = re.compile(r"#\s*(include|tryinclude)", re.I)
 
 
@@ -148,10 +151,11 @@ def context_starts(text: str) -> list[int] | None:
     """
     if ";--" in text or _INCLUDE.search(text):
         return None
-    starts = []
-    for m in _HEADER.finditer(text):
-        if m.group(1) or _is_header(text, m.start()):
-            starts.append(m.start())
+    first = _FIRST_HEADER.match(text)
+    starts = [0] if first and (first.group(1) or _is_header(text, 0)) else []
+    for m in _NEXT_HEADER.finditer(text):
+        if m.group(1) or _is_header(text, m.start() + 1):
+            starts.append(m.start() + 1)
     return starts
 
 
