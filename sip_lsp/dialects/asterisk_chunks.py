@@ -105,7 +105,7 @@ class Piece:
         cross = self.cross
         if cross is not None and cross.valid(t, index):
             return cross
-        index.reads, index.caller_reads = {}, {}
+        index.record()
         found = (dispatch(p, t, index) for p in self.local.pending)
         dispatches = [d for d in found if d is not None]
         records = flow.walks(self.parsed.contexts.values())
@@ -118,7 +118,7 @@ def pieces(text: str, t: Tables | None) -> list[tuple[int, Piece]] | None:
     starts = context_starts(text)
     if starts is None:
         return None
-    starts = [s for s in starts if _cuts(text, s)]
+    starts = [s for s, header in starts if _cuts(header)]
     bounds = [0, *starts, len(text)] if not starts or starts[0] else [*starts, len(text)]
     out: list[tuple[int, Piece]] = []
     names: set[str] = set()
@@ -145,13 +145,13 @@ def whole(text: str, t: Tables | None, include: Include) -> Piece:
     return Piece(text, 0, 0, t, include)
 
 
-def _cuts(text: str, start: int) -> bool:
-    """Whether a piece starts at the header at `start`: about one header in GROUP, chosen by its text.
+def _cuts(header: str) -> bool:
+    """Whether a piece starts at this header: about one header in GROUP, chosen by its text.
 
     A piece per context would make the per-piece bookkeeping dominate a
     re-analysis; choosing by content keeps the cuts where they were after an edit.
     """
-    return zlib.crc32(text[start:start + 64].split("\n", 1)[0].encode()) % GROUP == 0
+    return zlib.crc32(header.encode()) % GROUP == 0
 
 
 def _used(ctx: Ctx) -> bool:

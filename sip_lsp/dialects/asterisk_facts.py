@@ -45,18 +45,23 @@ class Local:
         self.calls: list = []            # asterisk_flow.call_edges
 
     def moved(self, d: int) -> Local:
-        """The same facts `d` characters further (the parse-level lists are shared)."""
+        """The same facts `d` characters further (the parse-level lists are shared).
+
+        Spans are built inline: after an edit this runs for every fact below it.
+        """
         out = Local(self.text, self.origin + d)
         out.pending, out.calls = self.pending, self.calls
         out.blocks = [_block(b, d) for b in self.blocks]
-        out.code_sites = [CodeSite(_sh(c.span, d), c.text, c.code, c.role, c.function, c.phrase,
-                                   c.phrase_span and _sh(c.phrase_span, d), c.block, c.has_header_append,
-                                   c.after_local_miss, c.code_required) for c in self.code_sites]
-        out.cause_sites = [CauseSite(_sh(c.span, d), c.engine, c.token, c.cause, c.context, c.codes)
-                           for c in self.cause_sites]
-        out.status_tests = [StatusTest(_sh(s.span, d), s.kind, s.text, s.admits, s.named, s.possible, s.block)
-                            for s in self.status_tests]
-        out.references = [Reference(_sh(r.span, d), r.name, r.kind) for r in self.references]
+        out.code_sites = [CodeSite(Span(c.span.start + d, c.span.end + d, c.span.path), c.text, c.code, c.role,
+                                   c.function, c.phrase, c.phrase_span and _sh(c.phrase_span, d), c.block,
+                                   c.has_header_append, c.after_local_miss, c.code_required)
+                          for c in self.code_sites]
+        out.cause_sites = [CauseSite(Span(c.span.start + d, c.span.end + d, c.span.path), c.engine, c.token, c.cause,
+                                     c.context, c.codes) for c in self.cause_sites]
+        out.status_tests = [StatusTest(Span(t.span.start + d, t.span.end + d, t.span.path), t.kind, t.text, t.admits,
+                                       t.named, t.possible, t.block) for t in self.status_tests]
+        out.references = [Reference(Span(r.span.start + d, r.span.end + d, r.span.path), r.name, r.kind)
+                          for r in self.references]
         return out
 
 
@@ -65,7 +70,10 @@ def _sh(span: Span, d: int) -> Span:
 
 
 def _block(b: Block, d: int) -> Block:
-    return Block(b.name, b.kind, _sh(b.span, d), _sh(b.name_span, d), tuple(_block(c, d) for c in b.children))
+    children = tuple([_block(c, d) for c in b.children]) if b.children else ()
+    span, name = b.span, b.name_span
+    return Block(b.name, b.kind, Span(span.start + d, span.end + d, span.path),
+                 Span(name.start + d, name.end + d, name.path), children)
 
 
 def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Local:

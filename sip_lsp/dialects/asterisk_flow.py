@@ -87,10 +87,29 @@ def status_values(t: Tables, dial: Step | None) -> tuple[str, ...]:
     return tuple(values)
 
 
+_WILD = re.compile(r"[xXzZnN.!\[]")
+
+
+class _Prefix:
+    """`_literal.` (one character or more after it) or `_literal!` (any): a prefix test, no regex to compile."""
+
+    __slots__ = ("prefix", "least")
+
+    def __init__(self, prefix: str, least: int) -> None:
+        self.prefix, self.least = prefix, least
+
+    def match(self, name: str) -> bool:
+        return name.startswith(self.prefix) and len(name) >= self.least and "\n" not in name
+
+
 @lru_cache(maxsize=16384)  # re's own cache holds 512: a large dialplan recompiled every pattern
-def pattern_regex(pattern: str) -> re.Pattern[str] | None:
-    """An Asterisk extension pattern (`_NXX.`, `_f[n]-.`) as a regex."""
-    out, i, body = [], 0, pattern[1:]
+def pattern_regex(pattern: str) -> re.Pattern[str] | _Prefix | None:
+    """An Asterisk extension pattern (`_NXX.`, `_f[n]-.`) as a regex (or a prefix test when that is all it is)."""
+    body = pattern[1:]
+    wild = _WILD.search(body)
+    if wild is not None and wild.start() == len(body) - 1 and body[-1] in ".!":
+        return _Prefix(body[:-1], len(body) if body[-1] == "." else len(body) - 1)
+    out, i = [], 0
     while i < len(body):
         ch = body[i]
         if ch in "xX":
@@ -132,6 +151,11 @@ class Index:
     patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = field(default_factory=dict)
     reads: dict[str, Ctx | None] = field(default_factory=dict)
     caller_reads: dict[tuple[str, str], tuple[tuple[Step, str], ...]] = field(default_factory=dict)
+    orders: dict[str, list[Ctx]] = field(default_factory=dict)     # search orders met since `record`
+
+    def record(self) -> None:
+        """Start recording afresh: the reads of one piece's results (search orders read again too)."""
+        self.reads, self.caller_reads, self.orders = {}, {}, {}
 
     def context(self, name: str) -> Ctx | None:
         ctx = self.reads[name] = self.contexts.get(name)
@@ -155,6 +179,12 @@ class Index:
 
     def _search_order(self, ctx_name: str) -> list[Ctx]:
         """`ctx_name`, then what it inherits and includes, depth first, each once."""
+        out = self.orders.get(ctx_name)
+        if out is None:
+            out = self.orders[ctx_name] = self._search(ctx_name)
+        return out
+
+    def _search(self, ctx_name: str) -> list[Ctx]:
         out, seen, todo = [], set(), [ctx_name]
         while todo:
             name = todo.pop()

@@ -143,8 +143,8 @@ _NEXT_HEADER = re.compile("\n" + _HEADER)
 _INCLUDE = re.compile(r"#\s*(include|tryinclude)", re.I)
 
 
-def context_starts(text: str) -> list[int] | None:
-    """Offsets of the lines that open a context, where a parse can start afresh.
+def context_starts(text: str) -> list[tuple[int, str]] | None:
+    """(offset, header text) of the lines that open a context, where a parse can start afresh.
 
     None when the text cannot be cut there: a `;--` block comment may hide a
     header, and an `#include` may open contexts the lines after it continue.
@@ -152,10 +152,10 @@ def context_starts(text: str) -> list[int] | None:
     if ";--" in text or _INCLUDE.search(text):
         return None
     first = _FIRST_HEADER.match(text)
-    starts = [0] if first and (first.group(1) or _is_header(text, 0)) else []
+    starts = [(0, first.group())] if first and (first.group(1) or _is_header(text, 0)) else []
     for m in _NEXT_HEADER.finditer(text):
         if m.group(1) or _is_header(text, m.start() + 1):
-            starts.append(m.start() + 1)
+            starts.append((m.start() + 1, m.group()))
     return starts
 
 
