@@ -67,8 +67,8 @@ def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
         for name, context in piece.parsed.contexts.items():
             if name or not k:
                 contexts[name], moved[name] = context, base - piece.origin
-        for key, step, ext_name in piece.local.calls:
-            callers.setdefault(key, []).append((step, ext_name))
+        for key, call in piece.local.calls:
+            callers.setdefault(key, []).append(call)
 
     index = Index(contexts, callers)
     flow = Flow(t, index) if t is not None else None

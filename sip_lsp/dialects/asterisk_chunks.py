@@ -20,7 +20,7 @@ from sip_lsp.dialects.ser.cache import ChunkCache
 from sip_lsp.model import DispatchSite, FailoverSite, Span
 
 _CACHE = ChunkCache()
-GROUP = 8
+GROUP = 16
 
 
 class Cross:
@@ -65,7 +65,7 @@ def place(tagged: Tagged, moved: dict[str, int]) -> Span:
 
 def _dispatch_site(d: Dispatch, place: Callable[[Tagged], Span]) -> DispatchSite:
     span, prefix, missing, stray = d
-    return DispatchSite(place(span), prefix, "DIALSTATUS", missing, tuple((n, place(s)) for n, s in stray))
+    return DispatchSite(place(span), prefix, "DIALSTATUS", missing, tuple([(n, place(s)) for n, s in stray]))
 
 
 class Piece:

@@ -314,14 +314,14 @@ Tagged = tuple[str, Span]
 Record = tuple[Step, frozenset[int], tuple[Tagged, ...], tuple[Tagged, ...]]
 
 
-def call_edges(contexts: Iterable[Ctx]) -> list[tuple[tuple[str, str], Step, str]]:
-    """Every Gosub/Macro call in `contexts`: ((context, extension) called, the call, its extension)."""
+def call_edges(contexts: Iterable[Ctx]) -> list[tuple[tuple[str, str], tuple[Step, str]]]:
+    """Every Gosub/Macro call in `contexts`: ((context, extension) called, (the call, its extension))."""
     out = []
     for ctx in contexts:
         for ext in ctx.exts.values():
             for step in ext.steps:
                 if step.app.lower() in ("gosub", "gosubif", "macro"):
-                    out += [(dest[:2], step, ext.name) for dest in call_targets(step)]
+                    out += [(dest[:2], (step, ext.name)) for dest in call_targets(step)]
     return out
 
 
@@ -362,11 +362,15 @@ def failover_sites(records: Iterable[Record], place: Callable[[Tagged], Span]) -
 def failover_site(record: Record, place: Callable[[Tagged], Span]) -> FailoverSite:
     """The site of one Dial() from all that reached it (merged into one record)."""
     step, codes, tests, via = record
-    shaping = sorted(map(place, set(tests)), key=lambda s: (s.path or "", s.start))
+    shaping = sorted(map(place, set(tests)), key=_in_files) if tests else ()
     return FailoverSite(
         span=place((step.context, step.span)), action=step.app, kind=FailoverKind.NEXT_DESTINATION,
         codes=codes, block=step.context, shaping_tests=tuple(shaping), via=tuple(map(place, via)),
         authenticated=True, cancel_applies=False, engine="asterisk")
+
+
+def _in_files(span: Span) -> tuple[str, int]:
+    return span.path or "", span.start
 
 
 @dataclass

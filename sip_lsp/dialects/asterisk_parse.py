@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sip_lsp.model import Span
 
@@ -110,7 +111,8 @@ def strip_comments(text: str) -> list[tuple[int, str]]:
 _SPECIAL: dict[str, re.Pattern[str]] = {}
 
 
-def split_top(text: str, seps: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=8192)  # the same arguments recur across a dialplan and are split by facts and flow alike
+def split_top(text: str, seps: str) -> tuple[tuple[int, str], ...]:
     """Split at `seps` outside (), ${}, $[] and quotes; (offset, part) pairs."""
     rx = _SPECIAL.get(seps)
     if rx is None:
@@ -132,7 +134,7 @@ def split_top(text: str, seps: str) -> list[tuple[int, str]]:
             parts.append((start, text[start:i]))
             start = i + 1
     parts.append((start, text[start:]))
-    return parts
+    return tuple(parts)
 
 
 # A line opening with `[`; group 1 when it is plainly a header (no `;` before its `]`).
@@ -153,10 +155,8 @@ def context_starts(text: str) -> list[tuple[int, str]] | None:
         return None
     first = _FIRST_HEADER.match(text)
     starts = [(0, first.group())] if first and (first.group(1) or _is_header(text, 0)) else []
-    for m in _NEXT_HEADER.finditer(text):
-        if m.group(1) or _is_header(text, m.start() + 1):
-            starts.append((m.start() + 1, m.group()))
-    return starts
+    return starts + [(m.start() + 1, m.group()) for m in _NEXT_HEADER.finditer(text)
+                     if m.group(1) or _is_header(text, m.start() + 1)]
 
 
 def _is_header(text: str, start: int) -> bool:
