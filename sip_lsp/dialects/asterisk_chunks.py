@@ -118,7 +118,8 @@ def pieces(text: str, t: Tables | None) -> list[tuple[int, Piece]] | None:
     starts = context_starts(text)
     if starts is None:
         return None
-    starts = [s for s, header in starts if _cuts(header)]
+    group = _group(len(starts))
+    starts = [s for s, header in starts if group == 1 or _cuts(header, group)]
     bounds = [0, *starts, len(text)] if not starts or starts[0] else [*starts, len(text)]
     out: list[tuple[int, Piece]] = []
     names: set[str] = set()
@@ -145,13 +146,18 @@ def whole(text: str, t: Tables | None, include: Include) -> Piece:
     return Piece(text, 0, 0, t, include)
 
 
-def _cuts(header: str) -> bool:
-    """Whether a piece starts at this header: about one header in GROUP, chosen by its text.
+def _group(headers: int) -> int:
+    """About how many contexts go in one piece: one in a small file, up to GROUP in a large one.
 
-    A piece per context would make the per-piece bookkeeping dominate a
-    re-analysis; choosing by content keeps the cuts where they were after an edit.
+    Per piece, a re-analysis pays some bookkeeping; per context in the edited
+    piece, a parse. Powers of two, so a larger group's cuts are a smaller one's.
     """
-    return zlib.crc32(header.encode()) % GROUP == 0
+    return min(GROUP, 1 << max(0, (headers // 256).bit_length() - 1))
+
+
+def _cuts(header: str, group: int) -> bool:
+    """Whether a piece starts at this header: about one in `group`, chosen by its text (stays put after an edit)."""
+    return zlib.crc32(header.encode()) % group == 0
 
 
 def _used(ctx: Ctx) -> bool:
