@@ -119,7 +119,7 @@ def pieces(text: str, t: Tables | None) -> list[tuple[int, Piece]] | None:
     if starts is None:
         return None
     group = _group(len(starts))
-    starts = [s for s, header in starts if group == 1 or _cuts(header, group)]
+    starts = [s for s, header in starts if _cuts(header, group)]
     bounds = [0, *starts, len(text)] if not starts or starts[0] else [*starts, len(text)]
     out: list[tuple[int, Piece]] = []
     names: set[str] = set()
@@ -147,12 +147,15 @@ def whole(text: str, t: Tables | None, include: Include) -> Piece:
 
 
 def _group(headers: int) -> int:
-    """About how many contexts go in one piece: one in a small file, up to GROUP in a large one.
+    """About how many contexts go in one piece: 4 in a small file, up to GROUP in a large one.
 
-    Per piece, a re-analysis pays some bookkeeping; per context in the edited
-    piece, a parse. Powers of two, so a larger group's cuts are a smaller one's.
+    A re-analysis pays some bookkeeping per piece and a parse of the edited
+    piece. Powers of two, so a larger group's cuts are among a smaller one's.
     """
-    return min(GROUP, 1 << max(0, (headers // 256).bit_length() - 1))
+    group = 4
+    while group < GROUP and group * 64 <= headers:
+        group *= 2
+    return group
 
 
 def _cuts(header: str, group: int) -> bool:
