@@ -20,7 +20,7 @@ from sip_lsp.dialects.ser.cache import ChunkCache
 from sip_lsp.model import DispatchSite, FailoverSite, Span
 
 _CACHE = ChunkCache()
-GROUP = 16
+GROUP = 32
 
 
 class Cross:
@@ -34,7 +34,7 @@ class Cross:
 
     def __init__(self, t: Tables, index: Index, dispatches: list[Dispatch], records: list[Record]) -> None:
         self.tables, self.dispatches, self.records = t, dispatches, records
-        self.reads, self.caller_reads = dict(index.reads), dict(index.caller_reads)
+        self.reads, self.caller_reads = index.reads, index.caller_reads     # Index.record starts new ones
         tags = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
         tags += [tag for step, _, tests, via in records for tag in ((step.context, step.span), *tests, *via)]
         self.names = tuple({name for name, _ in tags})
@@ -44,7 +44,7 @@ class Cross:
         """Still true: same tables, and every context and caller list read is the same."""
         contexts, callers = index.contexts, index.callers
         return (self.tables is t and all(contexts.get(n) is c for n, c in self.reads.items())
-                and all(tuple(callers.get(k, ())) == v for k, v in self.caller_reads.items()))
+                and all(callers.get(k, []) == v for k, v in self.caller_reads.items()))
 
     def sites(self, moved: dict[str, int]) -> tuple[list[DispatchSite], list[FailoverSite]]:
         """Dispatch sites, and a failover site per record, placed where their contexts moved."""

@@ -150,7 +150,7 @@ class Index:
     callers: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
     patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = field(default_factory=dict)
     reads: dict[str, Ctx | None] = field(default_factory=dict)
-    caller_reads: dict[tuple[str, str], tuple[tuple[Step, str], ...]] = field(default_factory=dict)
+    caller_reads: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
     orders: dict[str, list[Ctx]] = field(default_factory=dict)     # search orders met since `record`
 
     def record(self) -> None:
@@ -161,9 +161,9 @@ class Index:
         ctx = self.reads[name] = self.contexts.get(name)
         return ctx
 
-    def callers_of(self, key: tuple[str, str]) -> tuple[tuple[Step, str], ...]:
+    def callers_of(self, key: tuple[str, str]) -> list[tuple[Step, str]]:
         """The Gosub/Macro calls into (context, extension), with the extension each sits in."""
-        found = self.caller_reads[key] = tuple(self.callers.get(key, ()))
+        found = self.caller_reads[key] = list(self.callers.get(key, ()))
         return found
 
     def find_ext(self, ctx_name: str, name: str) -> Ext | None:
