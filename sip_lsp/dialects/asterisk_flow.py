@@ -24,6 +24,7 @@ _TEST = re.compile(
     r'"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?\s*(!=|==|=)\s*"?([A-Za-z0-9_]*)"?'
     r'|"?([A-Za-z0-9_]+)"?\s*(!=|==|=)\s*"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?')
 DISPATCH = re.compile(r"^\s*([^$]*?)\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*$")
+_NOT_JOINER = re.compile(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]")   # all but the && / || of a condition
 _LOOP = frozenset({"while", "endwhile", "exitwhile", "continuewhile"})
 _MAX_STEPS = 4000
 _MAX_DEPTH = 8
@@ -40,9 +41,16 @@ class Test:
     value_span: Span
 
 
-def find_tests(step: Step) -> list[Test]:
+def find_tests(step: Step) -> tuple[Test, ...]:
+    """The DIALSTATUS/HANGUPCAUSE comparisons in `step`'s arguments (kept on the step: facts and flow ask)."""
+    if step.tests is None:
+        step.tests = _find_tests(step)
+    return step.tests
+
+
+def _find_tests(step: Step) -> tuple[Test, ...]:
     if "DIALSTATUS" not in step.args and "HANGUPCAUSE" not in step.args:
-        return []
+        return ()
     out = []
     for m in _TEST.finditer(step.args):
         if m.group(1):
@@ -53,7 +61,7 @@ def find_tests(step: Step) -> list[Test]:
         path = step.span.path
         out.append(Test(variable, op, value, Span(base + m.start(), base + m.end(), path),
                         Span(base + m.start(vg), base + m.end(vg), path)))
-    return out
+    return tuple(out)
 
 
 def is_dial(step: Step) -> bool:
@@ -152,10 +160,11 @@ class Index:
     reads: dict[str, Ctx | None] = field(default_factory=dict)
     caller_reads: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
     orders: dict[str, list[Ctx]] = field(default_factory=dict)     # search orders met since `record`
+    found: dict[tuple[str, str], Ext | None] = field(default_factory=dict)   # lookups since `record`
 
     def record(self) -> None:
-        """Start recording afresh: the reads of one piece's results (search orders read again too)."""
-        self.reads, self.caller_reads, self.orders = {}, {}, {}
+        """Start recording afresh: the reads of one piece's results (lookups are read again too)."""
+        self.reads, self.caller_reads, self.orders, self.found = {}, {}, {}, {}
 
     def context(self, name: str) -> Ctx | None:
         ctx = self.reads[name] = self.contexts.get(name)
@@ -168,6 +177,12 @@ class Index:
 
     def find_ext(self, ctx_name: str, name: str) -> Ext | None:
         """The extension `name` reaches in `ctx_name`: literal, pattern, then templates and includes in order."""
+        key = (ctx_name, name)
+        if key not in self.found:
+            self.found[key] = self._find_ext(ctx_name, name)
+        return self.found[key]
+
+    def _find_ext(self, ctx_name: str, name: str) -> Ext | None:
         for ctx in self._search_order(ctx_name):
             ext = ctx.exts.get(name)
             if ext is not None:
@@ -277,7 +292,7 @@ def narrow(smap: dict[str, frozenset[int]], causes: dict[str, frozenset[int]], t
     inside = frozenset().union(*(smap[v] for v in named))
     outside = frozenset().union(*(c for v, c in smap.items() if v not in named))
     ops = {x.op for x in status}
-    joiner = set(re.sub(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]", "", cond))
+    joiner = set(_NOT_JOINER.sub("", cond))
     if ops <= {"=", "=="} and joiner <= {"|"}:
         return codes & inside, codes & outside
     if ops == {"!="} and joiner <= {"&"}:
@@ -399,8 +414,7 @@ class Flow:
         return self.records
 
     def _walk(self, ext: Ext, start: int) -> None:
-        t = self.tables
-        initial = frozenset().union(*(self.smap.get(v, frozenset()) for v in t.failed))
+        initial = frozenset().union(*(self.smap.get(v, frozenset()) for v in self.tables.failed))
         work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [(ext, start, initial, (), (), ())]
         seen: set[tuple] = set()
         steps = 0

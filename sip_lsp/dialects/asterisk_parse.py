@@ -26,6 +26,7 @@ class Step:
     args: str
     args_start: int                  # offset of `args` in its file's text
     span: Span                       # App(args) up to the end of the statement
+    tests: tuple | None = None       # its DIALSTATUS comparisons, once asked (asterisk_flow.find_tests)
 
 
 @dataclass(eq=False, slots=True)
