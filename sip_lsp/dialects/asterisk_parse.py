@@ -241,13 +241,12 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
                 s = body_at + (len(body) - len(body.lstrip()))
                 ctx.includes.append((name, Span(s, s + len(name), path)))
             continue
-        state.last = _statement(parsed, ctx, state.last, keyword, body, body_at,
-                                Span(lead, start + len(content), path), path)
+        state.last = _statement(parsed, ctx, state.last, keyword, body, body_at, start + len(content), path)
 
 
-def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line: Span,
+def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line_end: int,
                path: str | None) -> Ext | None:
-    """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same)."""
+    """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same); `at`: offset of `body`."""
     # Names and priorities hold no commas: only the application part needs split_top.
     if keyword == "exten":
         raw, _, tail = body.partition(",")
@@ -298,10 +297,10 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: s
         args_start = at + app_off + after + 1
     app_start = at + app_off + (len(app_text) - len(app_text.lstrip()))
     step = Step(ctx.name, ext.name, prio, (pm.group(3) or "").strip() or None, app, args, args_start,
-                Span(app_start, line.end, path))
+                Span(app_start, line_end, path))
     ext.steps.append(step)
     if ext.name_span.path == path:
-        ext.end = max(ext.end, line.end)
+        ext.end = max(ext.end, line_end)
     if ext.steps[-2:-1] and ext.steps[-2].prio > prio:
         ext.steps.sort(key=lambda st: st.prio)
     return ext
