@@ -75,15 +75,14 @@ class Piece:
     the piece is met elsewhere, the tagged spans of the flow when placed.
     """
 
-    __slots__ = ("origin", "parsed", "entry", "tables", "local", "placed", "cross")
+    __slots__ = ("origin", "parsed", "entry", "tables", "local", "cross")
 
     def __init__(self, text: str, origin: int, entry: int, t: Tables | None,
                  include: Include | None = None) -> None:
         self.origin, self.entry, self.tables = origin, entry, t
         self.parsed = Parsed(last_prio=entry)
         parse_file(text, None, self.parsed, include, offset=origin)
-        self.local = local_facts(self.parsed, text, origin, t)
-        self.placed: tuple[int, Local] = (origin, self.local)
+        self.local = local_facts(self.parsed, text, origin, t)      # at the last place asked for
         self.cross: Cross | None = None
 
     def fits(self, entry: int, t: Tables | None) -> bool:
@@ -94,11 +93,11 @@ class Piece:
         return entry if self.parsed.inherits is None else self.parsed.last_prio
 
     def at(self, base: int) -> Local:
-        """The local facts placed at `base`; the last placement is kept (the pieces after an edit move)."""
-        placed = self.placed
-        if placed[0] != base:
-            placed = self.placed = (base, self.local.moved(base - self.origin))
-        return placed[1]
+        """The local facts placed at `base`, which are kept (the pieces after an edit move)."""
+        local = self.local
+        if local.origin != base:
+            local = self.local = local.moved(base - local.origin)
+        return local
 
     def crossing(self, t: Tables, index: Index, flow: Flow) -> Cross:
         """Dispatch sites and failover records of this piece, reused while what they read is unchanged."""
