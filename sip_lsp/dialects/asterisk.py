@@ -59,7 +59,11 @@ def _is_ael(text: str, path: str | None) -> bool:
 
 def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
     t = tables(ctx.catalog)
-    placed = asterisk_chunks.pieces(text, t) or [(0, asterisk_chunks.whole(text, t, _includer(ctx, analysis)))]
+    placed = asterisk_chunks.pieces(text, t, _includer(ctx, analysis))
+    if placed is None:
+        analysis.notes.clear()          # what the cut-short attempt noted and read is read again
+        analysis.included.clear()
+        placed = [(0, asterisk_chunks.whole(text, t, _includer(ctx, analysis)))]
     contexts: dict[str, Ctx] = {}
     moved: dict[str, int] = {}      # context name -> how far its piece moved since parsed
     callers: dict[tuple[str, str], list[tuple[Step, str]]] = {}

@@ -8,6 +8,7 @@ the contexts and callers it read, and redone only when one of those changed.
 """
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Callable
 from functools import partial
@@ -21,6 +22,7 @@ from sip_lsp.model import DispatchSite, FailoverSite, Span
 
 _CACHE = ChunkCache()
 GROUP = 32
+_INCLUDE = re.compile(r"#\s*(include|tryinclude)", re.I)
 
 
 class Cross:
@@ -112,8 +114,13 @@ class Piece:
         return cross
 
 
-def pieces(text: str, t: Tables | None) -> list[tuple[int, Piece]] | None:
-    """(offset, piece) per context of `text`; None when it cannot be cut or names a context twice."""
+def pieces(text: str, t: Tables | None, include: Include) -> list[tuple[int, Piece]] | None:
+    """(offset, piece) per group of contexts of `text`; None when it cannot be cut or names a context twice.
+
+    A piece with an `#include` is parsed afresh each time (the file may have
+    changed); the lines after it continue the context it leaves open, as in
+    one parse, up to the next header.
+    """
     starts = context_starts(text)
     if starts is None:
         return None
@@ -126,10 +133,13 @@ def pieces(text: str, t: Tables | None) -> list[tuple[int, Piece]] | None:
     for k in range(len(bounds) - 1):
         s = bounds[k]
         chunk = text[s:bounds[k + 1]]
-        slot = _CACHE.entry(chunk)
-        piece = slot.get("piece")
-        if piece is None or not piece.fits(prio, t):
-            piece = slot["piece"] = Piece(chunk, s, prio, t)
+        if _INCLUDE.search(chunk):
+            piece = Piece(chunk, s, prio, t, include)
+        else:
+            slot = _CACHE.entry(chunk)
+            piece = slot.get("piece")
+            if piece is None or not piece.fits(prio, t):
+                piece = slot["piece"] = Piece(chunk, s, prio, t)
         named = [name for name in piece.parsed.contexts if name]
         # A piece after the first starts at a header: its unnamed context stays empty unless a `[ ]` reopens it.
         if (k and _used(piece.parsed.contexts[""])) or not names.isdisjoint(named):

@@ -143,16 +143,14 @@ def split_top(text: str, seps: str) -> tuple[tuple[int, str], ...]:
 _HEADER = r"[^\S\n]*\[(?:[^\]\n;]+(\]))?"
 _FIRST_HEADER = re.compile(_HEADER)
 _NEXT_HEADER = re.compile("\n" + _HEADER)
-_INCLUDE = re.compile(r"#\s*(include|tryinclude)", re.I)
 
 
 def context_starts(text: str) -> list[tuple[int, str]] | None:
     """(offset, header text) of the lines that open a context, where a parse can start afresh.
 
-    None when the text cannot be cut there: a `;--` block comment may hide a
-    header, and an `#include` may open contexts the lines after it continue.
+    None when the text cannot be cut there: a `;--` block comment may hide a header.
     """
-    if ";--" in text or _INCLUDE.search(text):
+    if ";--" in text:
         return None
     first = _FIRST_HEADER.match(text)
     starts = [(0, first.group())] if first and (first.group(1) or _is_header(text, 0)) else []
