@@ -64,17 +64,7 @@ def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
         analysis.notes.clear()          # what the cut-short attempt noted and read is read again
         analysis.included.clear()
         placed = [(0, asterisk_chunks.whole(text, t, _includer(ctx, analysis)))]
-    contexts: dict[str, Ctx] = {}
-    moved: dict[str, int] = {}      # context name -> how far its piece moved since parsed
-    callers: dict[tuple[str, str], list[tuple[Step, str]]] = {}
-    for k, (base, piece) in enumerate(placed):
-        for name, context in piece.parsed.contexts.items():
-            if name or not k:
-                contexts[name], moved[name] = context, base - piece.origin
-        for key, call in piece.local.calls:
-            callers.setdefault(key, []).append(call)
-
-    index = Index(contexts, callers)
+    index, moved = _index(placed)
     flow = Flow(t, index) if t is not None else None
     records: list[Record] = []
     sites: list[FailoverSite] = []
@@ -85,8 +75,8 @@ def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
         analysis.cause_sites += local.cause_sites
         analysis.status_tests += local.status_tests
         analysis.references += local.references
-        if t is not None and flow is not None:
-            cross = piece.crossing(t, index, flow)
+        if flow is not None:
+            cross = piece.crossing(index, flow)
             dispatches, placed_sites = cross.sites(moved)
             analysis.dispatch_sites += dispatches
             records += cross.records
@@ -95,6 +85,20 @@ def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
         # A Dial() reached by walks from several places gets one site that merges them.
         merged = len({record[0] for record in records}) < len(records)
         analysis.failover_sites = failover_sites(records, partial(place, moved=moved)) if merged else sites
+
+
+def _index(placed: list[tuple[int, asterisk_chunks.Piece]]) -> tuple[Index, dict[str, int]]:
+    """The contexts and Gosub callers of all pieces, and how far each context moved since parsed."""
+    contexts: dict[str, Ctx] = {}
+    moved: dict[str, int] = {}
+    callers: dict[tuple[str, str], list[tuple[Step, str]]] = {}
+    for k, (base, piece) in enumerate(placed):
+        for name, context in piece.parsed.contexts.items():
+            if name or not k:           # the unnamed context is the first piece's
+                contexts[name], moved[name] = context, base - piece.origin
+        for key, call in piece.local.calls:
+            callers.setdefault(key, []).append(call)
+    return Index(contexts, callers), moved
 
 
 def _includer(ctx, analysis: Analysis):

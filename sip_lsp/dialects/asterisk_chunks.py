@@ -101,8 +101,9 @@ class Piece:
             local = self.local = local.moved(base - local.origin)
         return local
 
-    def crossing(self, t: Tables, index: Index, flow: Flow) -> Cross:
+    def crossing(self, index: Index, flow: Flow) -> Cross:
         """Dispatch sites and failover records of this piece, reused while what they read is unchanged."""
+        t = flow.tables
         cross = self.cross
         if cross is not None and cross.valid(t, index):
             return cross
