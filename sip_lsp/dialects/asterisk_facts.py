@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 
 from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause
-from sip_lsp.dialects.asterisk_flow import DISPATCH, Index, Tagged, call_edges, find_tests, is_dial, \
-    status_values, target
+from sip_lsp.dialects.asterisk_flow import DISPATCH, Index, Tagged, call_edges, find_tests, status_values, target
 from sip_lsp.dialects.asterisk_parse import Parsed, Step, split_top
 from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Reference, Role, Span, StatusTest
 
@@ -88,11 +87,11 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
         for ext in context.exts.values():
             dial: Step | None = None
             for step in ext.steps:
-                if is_dial(step):
+                name = step.app.lower()
+                if name == "dial":
                     dial = step
                 if step.span.path is None:
                     step_facts(step, t, out, origin)
-                    name = step.app.lower()
                     if name in _GOTO_APPS or name == "macro":
                         _references(step, name, dial, t, out)
     return out
