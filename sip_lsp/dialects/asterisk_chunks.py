@@ -71,10 +71,10 @@ def _dispatch_site(d: Dispatch, place: Callable[[Tagged], Span]) -> DispatchSite
 
 
 class Piece:
-    """One context's text (or the whole document): its parse and facts at the offset first seen.
+    """A run of contexts (or the whole document): its parse at the offset first seen, and its facts.
 
-    Steps and facts keep the offsets of that `origin`; facts are moved when
-    the piece is met elsewhere, the tagged spans of the flow when placed.
+    Steps keep the offsets of that `origin`: the local facts are moved when the
+    piece is met elsewhere, the flow's tagged spans when its sites are placed.
     """
 
     __slots__ = ("origin", "parsed", "entry", "tables", "local", "cross")
