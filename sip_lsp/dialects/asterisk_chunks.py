@@ -51,11 +51,12 @@ class Cross:
     def sites(self, moved: dict[str, int]) -> tuple[list[DispatchSite], list[FailoverSite]]:
         """Dispatch sites, and a failover site per record, placed where their contexts moved."""
         key = tuple(moved.get(name, 0) for name in self.names)
-        if self.placed is None or self.placed[0] != key:
+        placed = self.placed
+        if placed is None or placed[0] != key:
             at = partial(place, moved=moved)
             dispatches = [_dispatch_site(d, at) for d in self.dispatches]
-            self.placed = (key, dispatches, [failover_site(r, at) for r in self.records])
-        return self.placed[1], self.placed[2]
+            placed = self.placed = (key, dispatches, [failover_site(r, at) for r in self.records])
+        return placed[1], placed[2]
 
 
 def place(tagged: Tagged, moved: dict[str, int]) -> Span:
