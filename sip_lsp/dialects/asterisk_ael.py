@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sip_lsp.dialects import asterisk
+from sip_lsp.dialects import asterisk_facts
 from sip_lsp.dialects.asterisk_engine import Tables
 from sip_lsp.dialects.asterisk_parse import Step
 from sip_lsp.model import Analysis, Block, CauseSite, Span, StatusTest
@@ -35,13 +35,13 @@ def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
         step = Step(context, "", 0, None, m.group(1), text[m.end():close], m.end(),
                     Span(m.start(), min(close + 1, len(text))))
         if m.group(1).lower() != "dial":
-            asterisk.step_facts(step, t, analysis)
+            asterisk_facts.step_facts(step, t, analysis)
     for m in re.finditer(r"\bif\s*\(", clean):
         close = _closing(clean, m.end())
         step = Step(_context_at(contexts, starts, m.start()), "", 0, None, "if", text[m.end():close], m.end(),
                     Span(m.start(), close))
         if t is not None:
-            asterisk.tests(step, t, analysis)
+            asterisk_facts.tests(step, t, analysis)
     if t is not None:
         for m in _SWITCH.finditer(clean):
             _switch(clean, m, t, analysis)

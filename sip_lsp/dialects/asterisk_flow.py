@@ -9,11 +9,12 @@ and records the codes that reach the next Dial() (a failover).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sip_lsp.dialects.asterisk_engine import Tables
-from sip_lsp.dialects.asterisk_parse import Ctx, Ext, Parsed, Step, split_top
+from sip_lsp.dialects.asterisk_parse import Ctx, Ext, Step, split_top
 from sip_lsp.model import FailoverKind, FailoverSite, Span
 
 # Applications after which this channel's dialplan does not go on.
@@ -23,6 +24,7 @@ _TEST = re.compile(
     r'"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?\s*(!=|==|=)\s*"?([A-Za-z0-9_]*)"?'
     r'|"?([A-Za-z0-9_]+)"?\s*(!=|==|=)\s*"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?')
 DISPATCH = re.compile(r"^\s*([^$]*?)\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*$")
+_NOT_JOINER = re.compile(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]")   # all but the && / || of a condition
 _LOOP = frozenset({"while", "endwhile", "exitwhile", "continuewhile"})
 _MAX_STEPS = 4000
 _MAX_DEPTH = 8
@@ -39,9 +41,16 @@ class Test:
     value_span: Span
 
 
-def find_tests(step: Step) -> list[Test]:
+def find_tests(step: Step) -> tuple[Test, ...]:
+    """The DIALSTATUS/HANGUPCAUSE comparisons in `step`'s arguments (kept on the step: facts and flow ask)."""
+    if step.tests is None:
+        step.tests = _find_tests(step)
+    return step.tests
+
+
+def _find_tests(step: Step) -> tuple[Test, ...]:
     if "DIALSTATUS" not in step.args and "HANGUPCAUSE" not in step.args:
-        return []
+        return ()
     out = []
     for m in _TEST.finditer(step.args):
         if m.group(1):
@@ -52,7 +61,7 @@ def find_tests(step: Step) -> list[Test]:
         path = step.span.path
         out.append(Test(variable, op, value, Span(base + m.start(), base + m.end(), path),
                         Span(base + m.start(vg), base + m.end(vg), path)))
-    return out
+    return tuple(out)
 
 
 def is_dial(step: Step) -> bool:
@@ -86,10 +95,29 @@ def status_values(t: Tables, dial: Step | None) -> tuple[str, ...]:
     return tuple(values)
 
 
+_WILD = re.compile(r"[xXzZnN.!\[]")
+
+
+class _Prefix:
+    """`_literal.` (one character or more after it) or `_literal!` (any): a prefix test, no regex to compile."""
+
+    __slots__ = ("prefix", "least")
+
+    def __init__(self, prefix: str, least: int) -> None:
+        self.prefix, self.least = prefix, least
+
+    def match(self, name: str) -> bool:
+        return name.startswith(self.prefix) and len(name) >= self.least and "\n" not in name
+
+
 @lru_cache(maxsize=16384)  # re's own cache holds 512: a large dialplan recompiled every pattern
-def pattern_regex(pattern: str) -> re.Pattern[str] | None:
-    """An Asterisk extension pattern (`_NXX.`, `_f[n]-.`) as a regex."""
-    out, i, body = [], 0, pattern[1:]
+def pattern_regex(pattern: str) -> re.Pattern[str] | _Prefix | None:
+    """An Asterisk extension pattern (`_NXX.`, `_f[n]-.`) as a regex (or a prefix test when that is all it is)."""
+    body = pattern[1:]
+    wild = _WILD.search(body)
+    if wild is not None and wild.start() == len(body) - 1 and body[-1] in ".!":
+        return _Prefix(body[:-1], len(body) if body[-1] == "." else len(body) - 1)
+    out, i = [], 0
     while i < len(body):
         ch = body[i]
         if ch in "xX":
@@ -120,14 +148,41 @@ def pattern_regex(pattern: str) -> re.Pattern[str] | None:
 
 @dataclass
 class Index:
-    """Lookups over the parsed dialplan, built once per analysis."""
+    """Lookups over the dialplan's contexts, built once per analysis.
 
-    parsed: Parsed
-    patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = field(default_factory=dict)
+    Records what it was asked (`reads`, `caller_reads`): a result computed
+    through it stays valid while those contexts and callers are the same objects.
+    """
+
+    contexts: dict[str, Ctx]
     callers: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
+    patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = field(default_factory=dict)
+    reads: dict[str, Ctx | None] = field(default_factory=dict)
+    caller_reads: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
+    orders: dict[str, list[Ctx]] = field(default_factory=dict)     # search orders met since `record`
+    found: dict[tuple[str, str], Ext | None] = field(default_factory=dict)   # lookups since `record`
+
+    def record(self) -> None:
+        """Start recording afresh: the reads of one piece's results (lookups are read again too)."""
+        self.reads, self.caller_reads, self.orders, self.found = {}, {}, {}, {}
+
+    def context(self, name: str) -> Ctx | None:
+        ctx = self.reads[name] = self.contexts.get(name)
+        return ctx
+
+    def callers_of(self, key: tuple[str, str]) -> list[tuple[Step, str]]:
+        """The Gosub/Macro calls into (context, extension), with the extension each sits in."""
+        found = self.caller_reads[key] = list(self.callers.get(key, ()))
+        return found
 
     def find_ext(self, ctx_name: str, name: str) -> Ext | None:
         """The extension `name` reaches in `ctx_name`: literal, pattern, then templates and includes in order."""
+        key = (ctx_name, name)
+        if key not in self.found:
+            self.found[key] = self._find_ext(ctx_name, name)
+        return self.found[key]
+
+    def _find_ext(self, ctx_name: str, name: str) -> Ext | None:
         for ctx in self._search_order(ctx_name):
             ext = ctx.exts.get(name)
             if ext is not None:
@@ -139,11 +194,19 @@ class Index:
 
     def _search_order(self, ctx_name: str) -> list[Ctx]:
         """`ctx_name`, then what it inherits and includes, depth first, each once."""
+        out = self.orders.get(ctx_name)
+        if out is None:
+            out = self.orders[ctx_name] = self._search(ctx_name)
+        return out
+
+    def _search(self, ctx_name: str) -> list[Ctx]:
         out, seen, todo = [], set(), [ctx_name]
         while todo:
             name = todo.pop()
-            ctx = self.parsed.contexts.get(name)
-            if ctx is None or name in seen:
+            if name in seen:
+                continue
+            ctx = self.context(name)
+            if ctx is None:
                 continue
             seen.add(name)
             out.append(ctx)
@@ -161,8 +224,10 @@ class Index:
             self.patterns[ctx.name] = cached
         return cached
 
-    def all_exts(self, ctx_name: str) -> list[Ext]:
-        return [ext for ctx in self._search_order(ctx_name) for ext in ctx.exts.values()]
+    def all_exts(self, ctx_name: str) -> list[tuple[str, Ext]]:
+        """Every extension `ctx_name` reaches, with the context it is written in."""
+        return [(ctx.name, ext) for ctx in self._search_order(ctx_name) for ext in ctx.exts.values()]
+
 
 def target(step: Step, spec: str) -> tuple[str, str, str] | None:
     """`[[context,]exten,]priority` relative to `step` -> (context, exten, priority)."""
@@ -227,7 +292,7 @@ def narrow(smap: dict[str, frozenset[int]], causes: dict[str, frozenset[int]], t
     inside = frozenset().union(*(smap[v] for v in named))
     outside = frozenset().union(*(c for v, c in smap.items() if v not in named))
     ops = {x.op for x in status}
-    joiner = set(re.sub(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]", "", cond))
+    joiner = set(_NOT_JOINER.sub("", cond))
     if ops <= {"=", "=="} and joiner <= {"|"}:
         return codes & inside, codes & outside
     if ops == {"!="} and joiner <= {"&"}:
@@ -257,70 +322,99 @@ def _loop_start(ext: Ext, inside: int) -> int | None:
     return None
 
 
+# A span with the name of the context whose text it lies in: contexts may move
+# between analyses (see asterisk_chunks), the span is placed when a fact is built.
+Tagged = tuple[str, Span]
+# One Dial() reached after a failed one: (dial, codes, shaping tests, via).
+Record = tuple[Step, frozenset[int], tuple[Tagged, ...], tuple[Tagged, ...]]
+
+
+def call_edges(contexts: Iterable[Ctx]) -> list[tuple[tuple[str, str], tuple[Step, str]]]:
+    """Every Gosub/Macro call in `contexts`: ((context, extension) called, (the call, its extension))."""
+    out = []
+    for ctx in contexts:
+        for ext in ctx.exts.values():
+            for step in ext.steps:
+                if step.app.lower() in ("gosub", "gosubif", "macro"):
+                    out += [(dest[:2], (step, ext.name)) for dest in call_targets(step)]
+    return out
+
+
+def call_targets(step: Step) -> list[tuple[str, str, str]]:
+    name = step.app.lower()
+    if name == "macro":
+        macro = split_top(step.args, ",")[0][1].strip()
+        return [(f"macro-{macro}", "s", "1")] if macro else []
+    specs = [step.args] if name == "gosub" else list((branch_specs(step.args) or ("", "", ""))[1:])
+    out = []
+    for spec in specs:
+        dest = target(step, spec) if spec.strip() else None
+        if dest and "${" not in "".join(dest):
+            out.append(dest)
+    return out
+
+
+def failover_sites(records: Iterable[Record], place: Callable[[Tagged], Span]) -> list[FailoverSite]:
+    """One site per Dial() reached after a failed one, merging what every walk found there.
+
+    authenticated: res_pjsip answers 401/407 itself with the endpoint's
+    outbound_auth, so a challenge that reaches DIALSTATUS was refused.
+    cancel_applies: a caller's CANCEL makes Dial() return -1 and ends
+    the dialplan, so no Dial() runs after it.
+    """
+    found: dict[Step, tuple[tuple[Tagged, ...], set[int], set[Tagged]]] = {}
+    for step, codes, tests, via in records:
+        rec = found.get(step)
+        if rec is None:
+            found[step] = (via, set(codes), set(tests))
+        else:
+            rec[1].update(codes)
+            rec[2].update(tests)
+    return [failover_site((step, frozenset(codes), tuple(tests), via), place)
+            for step, (via, codes, tests) in found.items()]
+
+
+def failover_site(record: Record, place: Callable[[Tagged], Span]) -> FailoverSite:
+    """The site of one Dial() from all that reached it (merged into one record)."""
+    step, codes, tests, via = record
+    shaping = sorted(map(place, set(tests)), key=_in_files) if tests else ()
+    return FailoverSite(
+        span=place((step.context, step.span)), action=step.app, kind=FailoverKind.NEXT_DESTINATION,
+        codes=codes, block=step.context, shaping_tests=tuple(shaping), via=tuple(map(place, via)),
+        authenticated=True, cancel_applies=False, engine="asterisk")
+
+
+def _in_files(span: Span) -> tuple[str, int]:
+    return span.path or "", span.start
+
+
 @dataclass
 class Flow:
-    """Walks the dialplan from every Dial() and collects FailoverSites."""
+    """Walks the dialplan from each Dial() and records the Dial() calls reached after a failure."""
 
     tables: Tables
     index: Index
     smap: dict[str, frozenset[int]] = field(default_factory=dict)   # of the Dial being walked
-    found: dict[tuple[int, int, str | None], dict] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
     causes: dict[str, frozenset[int]] = field(init=False)     # HANGUPCAUSE number -> codes behind it
 
     def __post_init__(self) -> None:
         self.causes = {str(c.number): self.tables.cause_codes.get(c.name, frozenset())
                        for c in self.tables.engine.causes.values()}
 
-    def run(self) -> list[FailoverSite]:
-        """One site per Dial() reached after a failed one.
-
-        authenticated: res_pjsip answers 401/407 itself with the endpoint's
-        outbound_auth, so a challenge that reaches DIALSTATUS was refused.
-        cancel_applies: a caller's CANCEL makes Dial() return -1 and ends
-        the dialplan, so no Dial() runs after it.
-        """
-        self._callers()
-        for ctx in self.index.parsed.contexts.values():
+    def walks(self, contexts: Iterable[Ctx]) -> list[Record]:
+        """What the walks from every Dial() in `contexts` reach, in walk order."""
+        self.records = []
+        for ctx in contexts:
             for ext in ctx.exts.values():
                 for i, step in enumerate(ext.steps):
                     if is_dial(step):
                         self.smap = status_map(self.tables, step)
                         self._walk(ext, i + 1)
-        sites = []
-        for rec in self.found.values():
-            step = rec["step"]
-            sites.append(FailoverSite(
-                span=step.span, action=step.app, kind=FailoverKind.NEXT_DESTINATION,
-                codes=frozenset(rec["codes"]), block=step.context,
-                shaping_tests=tuple(sorted(rec["tests"], key=lambda s: (s.path or "", s.start))),
-                via=rec["via"], authenticated=True, cancel_applies=False, engine="asterisk"))
-        return sites
-
-    def _callers(self) -> None:
-        for ctx in self.index.parsed.contexts.values():
-            for ext in ctx.exts.values():
-                for step in ext.steps:
-                    name = step.app.lower()
-                    if name in ("gosub", "gosubif", "macro"):
-                        for dest in self._call_targets(step):
-                            self.index.callers.setdefault(dest[:2], []).append((step, ext.name))
-
-    def _call_targets(self, step: Step) -> list[tuple[str, str, str]]:
-        name = step.app.lower()
-        if name == "macro":
-            macro = split_top(step.args, ",")[0][1].strip()
-            return [(f"macro-{macro}", "s", "1")] if macro else []
-        specs = [step.args] if name == "gosub" else list((branch_specs(step.args) or ("", "", ""))[1:])
-        out = []
-        for spec in specs:
-            dest = target(step, spec) if spec.strip() else None
-            if dest and "${" not in "".join(dest):
-                out.append(dest)
-        return out
+        return self.records
 
     def _walk(self, ext: Ext, start: int) -> None:
-        t = self.tables
-        initial = frozenset().union(*(self.smap.get(v, frozenset()) for v in t.failed))
+        initial = frozenset().union(*(self.smap.get(v, frozenset()) for v in self.tables.failed))
         work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [(ext, start, initial, (), (), ())]
         seen: set[tuple] = set()
         steps = 0
@@ -359,7 +453,7 @@ class Flow:
             found = find_tests(step)
             split = narrow(self.smap, self.causes, found, step.args, codes)
             body, leave = split if split else (codes, codes)
-            shaped = tests + tuple(x.span for x in found) if split else tests
+            shaped = tests + tuple((step.context, x.span) for x in found) if split else tests
             end = _loop_end(ext, i)
             out = [(ext, i + 1, body, shaped, via, stack)]
             return out + ([(ext, end + 1, leave, shaped, via, stack)] if end is not None else [])
@@ -369,17 +463,18 @@ class Flow:
         if name == "exitwhile":
             end = _loop_end(ext, start)
             return [(ext, end + 1, codes, tests, via, stack)] if end is not None else []
-        return [(ext, start, codes, tests, via + (step.span,), stack)]
+        return [(ext, start, codes, tests, via + ((step.context, step.span),), stack)]
 
     def _return(self, step: Step, codes, tests, via, stack) -> list:
         if stack:
             ext, i = stack[-1]
             return [(ext, i, codes, tests, via, stack[:-1])]
         out = []
-        for call, ext_name in self.index.callers.get((step.context, step.exten), []):
-            ext = self.index.parsed.contexts[call.context].exts.get(ext_name)
+        for call, ext_name in self.index.callers_of((step.context, step.exten)):
+            ctx = self.index.context(call.context)
+            ext = ctx.exts.get(ext_name) if ctx is not None else None
             if ext is not None and call in ext.steps:
-                out.append((ext, ext.steps.index(call) + 1, codes, tests, via + (call.span,), ()))
+                out.append((ext, ext.steps.index(call) + 1, codes, tests, via + ((call.context, call.span),), ()))
         return out
 
     def _jump(self, step: Step, name: str, ext: Ext, i: int, codes, tests, via, stack) -> list:
@@ -388,7 +483,7 @@ class Flow:
         if name in ("goto", "gosub", "macro"):
             branches = [(step.args, codes, tests)]
             if name == "macro":
-                dest = self._call_targets(step)
+                dest = call_targets(step)
                 branches = [("", codes, tests)] if not dest else [(f"{dest[0][0]},s,1", codes, tests)]
         else:
             parts = branch_specs(step.args)
@@ -398,7 +493,7 @@ class Flow:
             found = find_tests(step)
             split = narrow(self.smap, self.causes, [x for x in found if x.span.start - step.args_start < len(cond)], cond, codes)
             yes_codes, no_codes = split if split else (codes, codes)
-            shaped = tests + tuple(x.span for x in found) if split else tests
+            shaped = tests + tuple((step.context, x.span) for x in found) if split else tests
             if name == "execif":
                 app = yes.strip().split("(", 1)[0].strip().lower()
                 if app == "dial":
@@ -414,7 +509,7 @@ class Flow:
             if dest is None:
                 continue
             new_stack = stack + (after,) if calls and len(stack) < _MAX_DEPTH else stack
-            out += self._goto(step, dest, sub_codes, sub_tests, via + (step.span,), new_stack)
+            out += self._goto(step, dest, sub_codes, sub_tests, via + ((step.context, step.span),), new_stack)
             if calls and len(stack) >= _MAX_DEPTH:
                 out.append((ext, i + 1, sub_codes, sub_tests, via, stack))
         return out
@@ -443,9 +538,5 @@ class Flow:
         return []
 
     def _record(self, step: Step, codes: frozenset[int], tests: tuple, via: tuple) -> None:
-        if dials_voicemail(step) or not codes:
-            return
-        key = (step.span.start, step.span.end, step.span.path)
-        rec = self.found.setdefault(key, {"step": step, "codes": set(), "tests": set(), "via": via})
-        rec["codes"] |= codes
-        rec["tests"] |= set(tests)
+        if codes and not dials_voicemail(step):
+            self.records.append((step, codes, tests, via))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sip_lsp.model import Span
 
@@ -25,6 +26,7 @@ class Step:
     args: str
     args_start: int                  # offset of `args` in its file's text
     span: Span                       # App(args) up to the end of the statement
+    tests: tuple | None = None       # its DIALSTATUS comparisons, once asked (asterisk_flow.find_tests)
 
 
 @dataclass(eq=False, slots=True)
@@ -53,6 +55,9 @@ class Parsed:
     # `n` is the previous statement's priority + 1 and `s` that priority,
     # whatever its extension (pbx/pbx_config.c pbx_load_config: lastpri).
     last_prio: int = 0
+    # Whether the first priority parsed was `n` or `s`: then the parse depends on
+    # the `last_prio` it started with (None: no priority yet).
+    inherits: bool | None = None
 
 
 _CONTEXT = re.compile(r"\[([^\]\n]+)\]\s*(?:\(([^)\n]*)\))?")
@@ -107,7 +112,8 @@ def strip_comments(text: str) -> list[tuple[int, str]]:
 _SPECIAL: dict[str, re.Pattern[str]] = {}
 
 
-def split_top(text: str, seps: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=8192)  # the same arguments recur across a dialplan and are split by facts and flow alike
+def split_top(text: str, seps: str) -> tuple[tuple[int, str], ...]:
     """Split at `seps` outside (), ${}, $[] and quotes; (offset, part) pairs."""
     rx = _SPECIAL.get(seps)
     if rx is None:
@@ -129,7 +135,34 @@ def split_top(text: str, seps: str) -> list[tuple[int, str]]:
             parts.append((start, text[start:i]))
             start = i + 1
     parts.append((start, text[start:]))
-    return parts
+    return tuple(parts)
+
+
+# A line opening with `[`; group 1 when it is plainly a header (no `;` before its `]`).
+# The second form starts with a literal newline, which the regex engine scans for fast.
+_HEADER = r"[^\S\n]*\[(?:[^\]\n;]+(\]))?"
+_FIRST_HEADER = re.compile(_HEADER)
+_NEXT_HEADER = re.compile("\n" + _HEADER)
+
+
+def context_starts(text: str) -> list[tuple[int, str]] | None:
+    """(offset, header text) of the lines that open a context, where a parse can start afresh.
+
+    None when the text cannot be cut there: a `;--` block comment may hide a header.
+    """
+    if ";--" in text:
+        return None
+    first = _FIRST_HEADER.match(text)
+    starts = [(0, first.group())] if first and (first.group(1) or _is_header(text, 0)) else []
+    return starts + [(m.start() + 1, m.group()) for m in _NEXT_HEADER.finditer(text)
+                     if m.group(1) or _is_header(text, m.start() + 1)]
+
+
+def _is_header(text: str, start: int) -> bool:
+    """The line at `start` opens a context once its comment is cut (as parse_file reads it)."""
+    end = text.find("\n", start)
+    line = text[start:end if end >= 0 else len(text)]
+    return bool(_CONTEXT.match(strip_comments(line)[0][1].lstrip()))
 
 
 @dataclass
@@ -147,8 +180,8 @@ _MAX_INCLUDE_DEPTH = 32
 
 
 def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | None = None,
-               state: _State | None = None) -> None:
-    """Add the contexts and priorities of one file to `parsed`.
+               state: _State | None = None, offset: int = 0) -> None:
+    """Add the contexts and priorities of one file to `parsed` (offsets + `offset`).
 
     `#include "file"` is textual in Asterisk: the included lines continue the
     current context. Statements before any context in the document go to an
@@ -158,6 +191,7 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
     if path is None and state.ctx is None:
         state.ctx = parsed.contexts.setdefault("", Ctx("", Span(0, 0), 0, 0))
     for start, content in strip_comments(text):
+        start += offset
         stripped = content.lstrip()
         if not stripped:
             continue
@@ -205,13 +239,12 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
                 s = body_at + (len(body) - len(body.lstrip()))
                 ctx.includes.append((name, Span(s, s + len(name), path)))
             continue
-        state.last = _statement(parsed, ctx, state.last, keyword, body, body_at,
-                                Span(lead, start + len(content), path), path)
+        state.last = _statement(parsed, ctx, state.last, keyword, body, body_at, start + len(content), path)
 
 
-def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line: Span,
+def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line_end: int,
                path: str | None) -> Ext | None:
-    """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same)."""
+    """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same); `at`: offset of `body`."""
     # Names and priorities hold no commas: only the application part needs split_top.
     if keyword == "exten":
         raw, _, tail = body.partition(",")
@@ -242,6 +275,8 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: s
     else:
         prio = int(word)
     prio += int(pm.group(2) or 0)
+    if parsed.inherits is None:
+        parsed.inherits = word in ("n", "next", "s", "same")
     parsed.last_prio = prio
     app_off = head + len(prio_text) + 1
     app_text = body[app_off:]
@@ -260,10 +295,10 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: s
         args_start = at + app_off + after + 1
     app_start = at + app_off + (len(app_text) - len(app_text.lstrip()))
     step = Step(ctx.name, ext.name, prio, (pm.group(3) or "").strip() or None, app, args, args_start,
-                Span(app_start, line.end, path))
+                Span(app_start, line_end, path))
     ext.steps.append(step)
     if ext.name_span.path == path:
-        ext.end = max(ext.end, line.end)
+        ext.end = max(ext.end, line_end)
     if ext.steps[-2:-1] and ext.steps[-2].prio > prio:
         ext.steps.sort(key=lambda st: st.prio)
     return ext

@@ -1,0 +1,178 @@
+"""extensions.conf cut at its contexts, each piece analysed once per text.
+
+The server re-analyses on every keystroke. A context's parse and local facts
+depend on its text only (and on the priority `n` continues from), so they are
+cached by that text and shifted when the context moves. What crosses contexts
+(DIALSTATUS dispatch, the walks after a failed Dial) is kept per piece with
+the contexts and callers it read, and redone only when one of those changed.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Callable
+from functools import partial
+
+from sip_lsp.dialects.asterisk_engine import Tables
+from sip_lsp.dialects.asterisk_facts import Dispatch, Local, dispatch, local_facts
+from sip_lsp.dialects.asterisk_flow import Flow, Index, Record, Tagged, failover_site
+from sip_lsp.dialects.asterisk_parse import Ctx, Include, Parsed, context_starts, parse_file
+from sip_lsp.dialects.ser.cache import ChunkCache
+from sip_lsp.model import DispatchSite, FailoverSite, Span
+
+_CACHE = ChunkCache()
+GROUP = 32
+_INCLUDE = re.compile(r"#\s*(include|tryinclude)", re.I)
+
+
+class Cross:
+    """A piece's results that read other contexts, with what they read.
+
+    Its spans are tagged with their context (asterisk_flow.Tagged); the sites
+    placed for the last set of moves of those contexts are kept.
+    """
+
+    __slots__ = ("tables", "reads", "caller_reads", "dispatches", "records", "names", "placed")
+
+    def __init__(self, t: Tables, index: Index, dispatches: list[Dispatch], records: list[Record]) -> None:
+        self.tables, self.dispatches, self.records = t, dispatches, records
+        self.reads, self.caller_reads = index.reads, index.caller_reads     # Index.record starts new ones
+        tags = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
+        tags += [tag for step, _, tests, via in records for tag in ((step.context, step.span), *tests, *via)]
+        self.names = tuple({name for name, _ in tags})
+        self.placed: tuple[tuple[int, ...], list[DispatchSite], list[FailoverSite]] | None = None
+
+    def valid(self, t: Tables, index: Index) -> bool:
+        """Still true: same tables, and every context and caller list read is the same."""
+        contexts, callers = index.contexts, index.callers
+        return (self.tables is t and all(contexts.get(n) is c for n, c in self.reads.items())
+                and all(callers.get(k, []) == v for k, v in self.caller_reads.items()))
+
+    def sites(self, moved: dict[str, int]) -> tuple[list[DispatchSite], list[FailoverSite]]:
+        """Dispatch sites, and a failover site per record, placed where their contexts moved."""
+        key = tuple(moved.get(name, 0) for name in self.names)
+        placed = self.placed
+        if placed is None or placed[0] != key:
+            at = partial(place, moved=moved)
+            dispatches = [_dispatch_site(d, at) for d in self.dispatches]
+            placed = self.placed = (key, dispatches, [failover_site(r, at) for r in self.records])
+        return placed[1], placed[2]
+
+
+def place(tagged: Tagged, moved: dict[str, int]) -> Span:
+    """A span in the document, from one where its context's piece was parsed."""
+    name, span = tagged
+    d = moved.get(name, 0)
+    return Span(span.start + d, span.end + d, span.path) if d else span
+
+
+def _dispatch_site(d: Dispatch, place: Callable[[Tagged], Span]) -> DispatchSite:
+    span, prefix, missing, stray = d
+    return DispatchSite(place(span), prefix, "DIALSTATUS", missing, tuple([(n, place(s)) for n, s in stray]))
+
+
+class Piece:
+    """A run of contexts (or the whole document): its parse at the offset first seen, and its facts.
+
+    Steps keep the offsets of that `origin`: the local facts are moved when the
+    piece is met elsewhere, the flow's tagged spans when its sites are placed.
+    """
+
+    __slots__ = ("origin", "parsed", "entry", "tables", "local", "cross")
+
+    def __init__(self, text: str, origin: int, entry: int, t: Tables | None,
+                 include: Include | None = None) -> None:
+        self.origin, self.entry, self.tables = origin, entry, t
+        self.parsed = Parsed(last_prio=entry)
+        parse_file(text, None, self.parsed, include, offset=origin)
+        self.local = local_facts(self.parsed, text, origin, t)      # at the last place asked for
+        self.cross: Cross | None = None
+
+    def fits(self, entry: int, t: Tables | None) -> bool:
+        return self.tables is t and (not self.parsed.inherits or self.entry == entry)
+
+    def exit_prio(self, entry: int) -> int:
+        """The priority `n` continues from after this piece."""
+        return entry if self.parsed.inherits is None else self.parsed.last_prio
+
+    def at(self, base: int) -> Local:
+        """The local facts placed at `base`, which are kept (the pieces after an edit move)."""
+        local = self.local
+        if local.origin != base:
+            local = self.local = local.moved(base - local.origin)
+        return local
+
+    def crossing(self, index: Index, flow: Flow) -> Cross:
+        """Dispatch sites and failover records of this piece, reused while what they read is unchanged."""
+        t = flow.tables
+        cross = self.cross
+        if cross is not None and cross.valid(t, index):
+            return cross
+        index.record()
+        found = (dispatch(p, t, index) for p in self.local.pending)
+        dispatches = [d for d in found if d is not None]
+        records = flow.walks(self.parsed.contexts.values())
+        cross = self.cross = Cross(t, index, dispatches, records)
+        return cross
+
+
+def pieces(text: str, t: Tables | None, include: Include) -> list[tuple[int, Piece]] | None:
+    """(offset, piece) per group of contexts of `text`; None when it cannot be cut or names a context twice.
+
+    A piece with an `#include` is parsed afresh each time (the file may have
+    changed); the lines after it continue the context it leaves open, as in
+    one parse, up to the next header.
+    """
+    starts = context_starts(text)
+    if starts is None:
+        return None
+    group = _group(len(starts))
+    starts = [s for s, header in starts if _cuts(header, group)]
+    bounds = [0, *starts, len(text)] if not starts or starts[0] else [*starts, len(text)]
+    out: list[tuple[int, Piece]] = []
+    names: set[str] = set()
+    prio = 0
+    for k in range(len(bounds) - 1):
+        s = bounds[k]
+        chunk = text[s:bounds[k + 1]]
+        if _INCLUDE.search(chunk):
+            piece = Piece(chunk, s, prio, t, include)
+        else:
+            slot = _CACHE.entry(chunk)
+            piece = slot.get("piece")
+            if piece is None or not piece.fits(prio, t):
+                piece = slot["piece"] = Piece(chunk, s, prio, t)
+        named = [name for name in piece.parsed.contexts if name]
+        # A piece after the first starts at a header: its unnamed context stays empty unless a `[ ]` reopens it.
+        if (k and _used(piece.parsed.contexts[""])) or not names.isdisjoint(named):
+            return None
+        names.update(named)
+        prio = piece.exit_prio(prio)
+        out.append((s, piece))
+    return out
+
+
+def whole(text: str, t: Tables | None, include: Include) -> Piece:
+    """The document as one piece, `#include`s read inline (never cached: included files change)."""
+    return Piece(text, 0, 0, t, include)
+
+
+def _group(headers: int) -> int:
+    """About how many contexts go in one piece: 4 in a small file, up to GROUP in a large one.
+
+    A re-analysis pays some bookkeeping per piece and a parse of the edited
+    piece. Powers of two, so a larger group's cuts are among a smaller one's.
+    """
+    group = 4
+    while group < GROUP and group * 64 <= headers:
+        group *= 2
+    return group
+
+
+def _cuts(header: str, group: int) -> bool:
+    """Whether a piece starts at this header: about one in `group`, chosen by its text (stays put after an edit)."""
+    return zlib.crc32(header.encode()) % group == 0
+
+
+def _used(ctx: Ctx) -> bool:
+    return bool(ctx.exts or ctx.includes or ctx.templates)

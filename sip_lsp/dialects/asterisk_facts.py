@@ -1,0 +1,220 @@
+"""What each Asterisk application call says about SIP codes: local facts, then dispatch.
+
+Hangup(cause) and Set(PRI_CAUSE=n) are cause sites, PJSIPHangup(code|name),
+Busy() and Congestion() sent codes, DIALSTATUS/HANGUPCAUSE comparisons status
+tests, Goto/Gosub/Macro targets references. A context's local facts depend on
+its text only (`Local`, shifted when the context moves); a
+Goto(prefix-${DIALSTATUS},1) dispatch needs the target context (`dispatch`).
+"""
+from __future__ import annotations
+
+import re
+
+from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause
+from sip_lsp.dialects.asterisk_flow import DISPATCH, Index, Tagged, call_edges, find_tests, status_values, target
+from sip_lsp.dialects.asterisk_parse import Parsed, Step, split_top
+from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Reference, Role, Span, StatusTest
+
+# Busy() and Congestion() indicate busy/congestion; chan_pjsip answers an
+# unanswered INVITE with these (channels/chan_pjsip.c chan_pjsip_indicate).
+_INDICATED = {"busy": 486, "congestion": 503}
+_GOTO_APPS = ("goto", "gotoif", "gosub", "gosubif")
+_PRI_CAUSE = re.compile(r"\s*PRI_CAUSE\s*=\s*(\d+)\s*$")
+
+# Goto(prefix-${...},1) seen locally: (the Goto, its target spec, the extension's span, its text, the Dial before).
+Pending = tuple[Step, str, Span, str, "Step | None"]
+# A dispatch site with tagged spans: (span, prefix, missing values, stray handlers).
+Dispatch = tuple[Tagged, str, tuple[str, ...], tuple[tuple[str, Tagged], ...]]
+
+
+class Local:
+    """The facts of one parsed text that need nothing outside it, at one base offset."""
+
+    __slots__ = ("text", "origin", "blocks", "code_sites", "cause_sites", "status_tests", "references", "pending",
+                 "calls")
+
+    def __init__(self, text: str, origin: int) -> None:
+        self.text, self.origin = text, origin     # offsets are `origin` + offsets in `text`
+        self.blocks: list[Block] = []
+        self.code_sites: list[CodeSite] = []
+        self.cause_sites: list[CauseSite] = []
+        self.status_tests: list[StatusTest] = []
+        self.references: list[Reference] = []
+        self.pending: list[Pending] = []
+        self.calls: list = []            # asterisk_flow.call_edges
+
+    def moved(self, d: int) -> Local:
+        """The same facts `d` characters further (the parse-level lists are shared).
+
+        Spans are built inline: after an edit this runs for every fact below it.
+        """
+        out = Local(self.text, self.origin + d)
+        out.pending, out.calls = self.pending, self.calls
+        out.blocks = [_block(b, d) for b in self.blocks]
+        out.code_sites = [CodeSite(Span(c.span.start + d, c.span.end + d, c.span.path), c.text, c.code, c.role,
+                                   c.function, c.phrase, c.phrase_span and _sh(c.phrase_span, d), c.block,
+                                   c.has_header_append, c.after_local_miss, c.code_required)
+                          for c in self.code_sites]
+        out.cause_sites = [CauseSite(Span(c.span.start + d, c.span.end + d, c.span.path), c.engine, c.token, c.cause,
+                                     c.context, c.codes) for c in self.cause_sites]
+        out.status_tests = [StatusTest(Span(t.span.start + d, t.span.end + d, t.span.path), t.kind, t.text, t.admits,
+                                       t.named, t.possible, t.block) for t in self.status_tests]
+        out.references = [Reference(Span(r.span.start + d, r.span.end + d, r.span.path), r.name, r.kind)
+                          for r in self.references]
+        return out
+
+
+def _sh(span: Span, d: int) -> Span:
+    return Span(span.start + d, span.end + d, span.path)
+
+
+def _block(b: Block, d: int) -> Block:
+    children = tuple([_block(c, d) for c in b.children]) if b.children else ()
+    span, name = b.span, b.name_span
+    return Block(b.name, b.kind, Span(span.start + d, span.end + d, span.path),
+                 Span(name.start + d, name.end + d, name.path), children)
+
+
+def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Local:
+    """Outline, codes, causes, tests, references and pending dispatches of `parsed` (from `text` at `origin`)."""
+    out = Local(text, origin)
+    out.blocks = _blocks(parsed)
+    out.calls = call_edges(parsed.contexts.values())
+    for context in parsed.contexts.values():
+        for name, span in context.includes:
+            if span.path is None:
+                out.references.append(Reference(span, name, "context"))
+        for ext in context.exts.values():
+            dial: Step | None = None
+            for step in ext.steps:
+                name = step.app.lower()
+                if name == "dial":
+                    dial = step
+                if step.span.path is None:
+                    step_facts(step, t, out, origin)
+                    if name in _GOTO_APPS or name == "macro":
+                        _references(step, name, dial, t, out)
+    return out
+
+
+def _blocks(parsed: Parsed) -> list[Block]:
+    out = []
+    for context in parsed.order:
+        children = tuple(
+            Block(ext.name, "extension", Span(ext.name_span.start, max(ext.end, ext.name_span.end)), ext.name_span)
+            for ext in context.exts.values() if ext.name_span.path is None)
+        end = max([context.end, *(c.span.end for c in children)])
+        out.append(Block(context.name, "context", Span(context.start, end), context.name_span, children))
+    return out
+
+
+def step_facts(step: Step, t: Tables | None, sink, origin: int = 0) -> None:
+    """Code, cause and status-test facts of one application call (conf and AEL) into `sink`.
+
+    `sink` has the fact lists and the `text` the step's offsets point into, less `origin`.
+    """
+    name = step.app.lower()
+    arg0 = split_top(step.args, ",")[0][1] if name in ("hangup", "pjsiphangup") else ""
+    if name == "hangup" and t is not None and arg0.strip() and "${" not in arg0:
+        _cause(step, arg0, hangup_cause(t, arg0), "Hangup", t, sink)
+    elif name == "set" and t is not None:
+        m = _PRI_CAUSE.match(step.args)
+        if m:
+            cause = t.engine.cause(m.group(1))
+            _cause(step, m.group(1), cause.name if cause else None, "PRI_CAUSE", t, sink, offset=m.start(1))
+    elif name == "pjsiphangup" and arg0.strip() and "${" not in arg0:
+        _pjsip_hangup(step, arg0, t, sink)
+    elif name in _INDICATED:
+        code = _INDICATED[name]
+        span = Span(step.span.start, step.span.start + len(step.app))
+        sink.code_sites.append(CodeSite(span, str(code), code, Role.SENT, function=step.app,
+                                        block=step.context, code_required=False))
+    if t is not None:
+        tests(step, t, sink, origin)
+
+
+def _cause(step: Step, token: str, cause: str | None, context: str, t: Tables, sink,
+           offset: int | None = None) -> None:
+    lead = len(token) - len(token.lstrip())
+    start = step.args_start + (offset if offset is not None else lead)
+    word = token.strip()
+    sink.cause_sites.append(CauseSite(Span(start, start + len(word)), "asterisk", word, cause, context,
+                                      t.cause_codes.get(cause or "", frozenset())))
+
+
+def _pjsip_hangup(step: Step, arg: str, t: Tables | None, sink) -> None:
+    """PJSIPHangup(486) or PJSIPHangup(BUSY_HERE): res/res_pjsip.c ast_sip_str2rc."""
+    word = arg.strip()
+    start = step.args_start + len(arg) - len(arg.lstrip())
+    if word.isdigit():
+        code: int | None = int(word) if len(word) == 3 else None
+    else:
+        key = word.upper()
+        key = key[len("PJSIP_SC_"):] if key.startswith("PJSIP_SC_") else key
+        code = t.sip_names.get(key) if t else None
+    sink.code_sites.append(CodeSite(Span(start, start + len(word)), word, code, Role.SENT,
+                                    function=step.app, block=step.context))
+
+
+def tests(step: Step, t: Tables, sink, origin: int = 0) -> None:
+    for test in find_tests(step):
+        value = test.value.upper()
+        if test.variable == "DIALSTATUS":
+            known = value in t.status_codes
+            cause, codes = (value if known else None), t.status_codes.get(value, frozenset())
+        else:
+            found = t.engine.cause(value) if value else None
+            cause = found.name if found else None
+            codes = t.cause_codes.get(cause or "", frozenset())
+        admits = codes if test.op != "!=" else FINAL_CODES - codes
+        text = sink.text[test.span.start - origin:test.span.end - origin] if test.span.path is None else test.value
+        sink.status_tests.append(StatusTest(test.span, "dialstatus", text, admits, block=step.context))
+        sink.cause_sites.append(CauseSite(test.value_span, "asterisk", test.value, cause, test.variable, codes))
+
+
+def _references(step: Step, name: str, dial: Step | None, t: Tables | None, out: Local) -> None:
+    parts = split_top(step.args, ",")
+    if name == "macro":
+        off, macro = parts[0]
+        word = macro.strip()
+        if word and "${" not in word:
+            s = step.args_start + off + len(macro) - len(macro.lstrip())
+            out.references.append(Reference(Span(s, s + len(word)), f"macro-{word}", "context"))
+        return
+    specs = [(0, step.args)]
+    if name in ("gotoif", "gosubif"):
+        q = split_top(step.args, "?")
+        if len(q) < 2:
+            return
+        rest_at = q[1][0]
+        specs = [(rest_at + off, part) for off, part in split_top(step.args[rest_at:], ":")]
+    for base, spec in specs:
+        fields = split_top(spec, ",")
+        if len(fields) < 2:
+            continue
+        kinds = ("extension",) if len(fields) == 2 else ("context", "extension")
+        for (off, raw), kind in zip(fields[:len(kinds)], kinds):
+            word = raw.strip()
+            s = step.args_start + base + off + len(raw) - len(raw.lstrip())
+            span = Span(s, s + len(word))
+            if word and "${" not in word:
+                out.references.append(Reference(span, word, kind))
+            elif kind == "extension" and t is not None:
+                out.pending.append((step, spec, span, word, dial))
+
+
+def dispatch(pending: Pending, t: Tables, index: Index) -> Dispatch | None:
+    """Goto(prefix-${DIALSTATUS},1): which values have no handler, which handlers no value."""
+    step, spec, span, word, dial = pending
+    m = DISPATCH.match(word)
+    dest = target(step, spec)
+    if not m or m.group(2) != "DIALSTATUS" or dest is None or "${" in dest[0]:
+        return None
+    prefix = m.group(1).strip()
+    missing = tuple(v for v in status_values(t, dial) if index.find_ext(dest[0], prefix + v) is None)
+    stray = []
+    for ctx_name, ext in index.all_exts(dest[0]):
+        if ext.name.startswith(prefix) and not ext.name.startswith("_") and prefix:
+            if ext.name[len(prefix):] not in t.status_codes:
+                stray.append((ext.name, (ctx_name, ext.name_span)))
+    return (step.context, span), prefix, missing, tuple(stray)
