@@ -127,9 +127,9 @@ def bench_initialize(runs: int = 5, command: list[str] = SERVER) -> float:
     return statistics.median(times)
 
 
-def open_doc(client: Client, uri: str, text: str) -> float:
+def open_doc(client: Client, uri: str, text: str, language: str = "kamailio") -> float:
     start = time.perf_counter()
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "kamailio", "version": 1,
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": language, "version": 1,
                                                              "text": text}})
     client.wait_diagnostics(uri, 1)
     return time.perf_counter() - start
