@@ -11,6 +11,7 @@ from typing import Callable
 from sip_lsp import dialects
 from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
+from sip_lsp.gcpause import without_gc
 from sip_lsp.model import Analysis, Finding, Fix, Note
 from sip_lsp.rules import run_rules
 
@@ -34,6 +35,10 @@ def lint(text: str, path: str | None, settings: Settings, catalog: Catalog,
         return LintResult(Analysis(dialect="unknown", text=text, path=path), too_large=True)
     dialect = dialect or dialects.detect(text, path, settings.dialects)
     ctx = dialects.DialectContext(path=path, root=root, catalog=catalog, read=read)
+    return without_gc(_lint, text, dialect, ctx, catalog, settings)
+
+
+def _lint(text: str, dialect: str, ctx, catalog: Catalog, settings: Settings) -> LintResult:
     analysis = dialects.analyze(text, dialect, ctx)
     return LintResult(analysis, run_rules(analysis, catalog, settings), list(analysis.notes))
 

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable
 
+from sip_lsp.gcpause import without_gc
 from sip_lsp.model import Analysis
 
 DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch")
@@ -108,7 +109,10 @@ def note_text(ctx: DialectContext, key: str, **values: str) -> str:
 
 def analyze(text: str, dialect: str, ctx: DialectContext | None = None) -> Analysis:
     """Extract facts from `text` with the named dialect; never raises on bad input."""
-    ctx = ctx or DialectContext()
+    return without_gc(_analyze, text, dialect, ctx or DialectContext())
+
+
+def _analyze(text: str, dialect: str, ctx: DialectContext) -> Analysis:
     if dialect in ("kamailio", "opensips"):
         from sip_lsp.dialects import ser
 

@@ -12,7 +12,6 @@ the chunks it only moves, and the rules' findings for them stay cached.
 """
 from __future__ import annotations
 
-import gc
 import os
 import re
 
@@ -36,15 +35,7 @@ def analyze(text: str, ctx) -> Analysis:
     """Facts of a Kamailio/OpenSIPS script; `ctx` is a dialects.DialectContext."""
     flavor = ctx.flavor or "kamailio"
     analysis = PartedAnalysis(dialect=flavor, text=text, path=ctx.path, comment="#")
-    # The facts are many small acyclic objects: cyclic GC passes over the growing
-    # heap made 100k lines 1.5-2.5x slower per line than 10k (as in asterisk.py).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        _Builder(analysis, ctx, flavor).build()
-    finally:
-        if collecting:
-            gc.enable()
+    _Builder(analysis, ctx, flavor).build()
     return analysis
 
 
