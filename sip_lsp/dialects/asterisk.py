@@ -8,6 +8,11 @@ tests, Goto(prefix-${DIALSTATUS},1) as dispatch sites, and the Dial() calls
 reachable after a failed Dial() as failovers (asterisk_flow). Each context is
 analysed once per text (asterisk_chunks). Every table comes from
 catalog/engines/asterisk.yaml.
+
+An extensions.conf gives a model.PartedAnalysis: each piece's facts, and the
+sites that read other contexts, are placed with how far they moved since
+they were made, so an edit copies no fact of the pieces it only moves and
+the rules' findings for them stay cached.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from sip_lsp.dialects.asterisk_engine import tables
 from sip_lsp.dialects.asterisk_chunks import place
 from sip_lsp.dialects.asterisk_flow import Flow, Index, Record, failover_sites
 from sip_lsp.dialects.asterisk_parse import Ctx, Step
-from sip_lsp.model import Analysis, FailoverSite, Note, Span
+from sip_lsp.model import Analysis, Facts, Note, PartedAnalysis, Span
 from sip_lsp.text import LineIndex, read_text
 
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_, ]+)")
@@ -31,13 +36,15 @@ _CONF_STATEMENT = re.compile(r"^\s*(exten|same)\s*=>?", re.M)
 
 def analyze(text: str, ctx) -> Analysis:
     """Extract facts from an extensions.conf or AEL document; never raises."""
-    analysis = Analysis(dialect="asterisk", text=text, path=ctx.path, comment=";")
+    ael = _is_ael(text, ctx.path)
+    analysis = (Analysis(dialect="asterisk", text=text, path=ctx.path, comment=";") if ael
+                else PartedAnalysis("asterisk", text, ctx.path, comment=";"))
     # Analysis allocates many small acyclic objects; cyclic GC passes over a
     # growing heap would make a 100k-line file superlinear.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if _is_ael(text, ctx.path):
+        if ael:
             from sip_lsp.dialects import asterisk_ael
 
             asterisk_ael.analyze(text, analysis, tables(ctx.catalog))
@@ -57,7 +64,7 @@ def _is_ael(text: str, path: str | None) -> bool:
     return bool(_AEL_CONTEXT.search(text)) and not _CONF_STATEMENT.search(text)
 
 
-def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
+def _analyze_conf(text: str, ctx, analysis: PartedAnalysis) -> None:
     t = tables(ctx.catalog)
     placed = asterisk_chunks.pieces(text, t, _includer(ctx, analysis))
     if placed is None:
@@ -67,24 +74,19 @@ def _analyze_conf(text: str, ctx, analysis: Analysis) -> None:
     index, moved = _index(placed)
     flow = Flow(t, index) if t is not None else None
     records: list[Record] = []
-    sites: list[FailoverSite] = []
+    crossed: list[tuple[Facts, Facts, int]] = []
     for base, piece in placed:
-        local = piece.at(base)
-        analysis.blocks += local.blocks
-        analysis.code_sites += local.code_sites
-        analysis.cause_sites += local.cause_sites
-        analysis.status_tests += local.status_tests
-        analysis.references += local.references
+        analysis.parts.append((piece.facts, base - piece.origin))
         if flow is not None:
             cross = piece.crossing(index, flow)
-            dispatches, placed_sites = cross.sites(moved)
-            analysis.dispatch_sites += dispatches
             records += cross.records
-            sites += placed_sites
-    if flow is not None:
-        # A Dial() reached by walks from several places gets one site that merges them.
-        merged = len({record[0] for record in records}) < len(records)
-        analysis.failover_sites = failover_sites(records, partial(place, moved=moved)) if merged else sites
+            crossed.append(cross.part(moved))
+    # A Dial() reached by walks from several places gets one site that merges them.
+    merged = len({record[0] for record in records}) < len(records)
+    analysis.parts += [(alone if merged else both, d) for both, alone, d in crossed]
+    if merged:
+        sites = failover_sites(records, partial(place, moved=moved))
+        analysis.parts.append((Facts("asterisk", failover_sites=sites), 0))
 
 
 def _index(placed: list[tuple[int, asterisk_chunks.Piece]]) -> tuple[Index, dict[str, int]]:

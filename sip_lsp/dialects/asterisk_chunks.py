@@ -14,11 +14,11 @@ from collections.abc import Callable
 from functools import partial
 
 from sip_lsp.dialects.asterisk_engine import Tables
-from sip_lsp.dialects.asterisk_facts import Dispatch, Local, dispatch, local_facts
+from sip_lsp.dialects.asterisk_facts import Dispatch, dispatch, local_facts
 from sip_lsp.dialects.asterisk_flow import Flow, Index, Record, Tagged, failover_site
 from sip_lsp.dialects.asterisk_parse import Ctx, Include, Parsed, context_starts, parse_file
 from sip_lsp.dialects.ser.cache import ChunkCache
-from sip_lsp.model import DispatchSite, FailoverSite, Span
+from sip_lsp.model import DispatchSite, Facts, Span
 
 _CACHE = ChunkCache()
 GROUP = 32
@@ -29,7 +29,7 @@ class Cross:
     """A piece's results that read other contexts, with what they read.
 
     Its spans are tagged with their context (asterisk_flow.Tagged); the sites
-    placed for the last set of moves of those contexts are kept.
+    placed for the last set of moves of those contexts are kept as `Facts`.
     """
 
     __slots__ = ("tables", "reads", "caller_reads", "dispatches", "records", "names", "placed")
@@ -40,7 +40,8 @@ class Cross:
         tags = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
         tags += [tag for step, _, tests, via in records for tag in ((step.context, step.span), *tests, *via)]
         self.names = tuple({name for name, _ in tags})
-        self.placed: tuple[tuple[int, ...], list[DispatchSite], list[FailoverSite]] | None = None
+        # (distances between the contexts named, where the first was, both Facts) when last placed
+        self.placed: tuple[tuple[int, ...], int, Facts, Facts] | None = None
 
     def valid(self, t: Tables, index: Index) -> bool:
         """Still true: same tables, and every context and caller list read is the same."""
@@ -48,15 +49,23 @@ class Cross:
         return (self.tables is t and all(contexts.get(n) is c for n, c in self.reads.items())
                 and all(callers.get(k, []) == v for k, v in self.caller_reads.items()))
 
-    def sites(self, moved: dict[str, int]) -> tuple[list[DispatchSite], list[FailoverSite]]:
-        """Dispatch sites, and a failover site per record, placed where their contexts moved."""
-        key = tuple(moved.get(name, 0) for name in self.names)
+    def part(self, moved: dict[str, int]) -> tuple[Facts, Facts, int]:
+        """The sites as a part (dispatch and failover; dispatch alone) and its shift.
+
+        They are placed again only when the contexts they name moved apart;
+        moved together, the same Facts (and their findings) are shifted.
+        """
+        key = [moved.get(name, 0) for name in self.names]
+        base = key[0] if key else 0
+        apart = tuple([k - base for k in key])
         placed = self.placed
-        if placed is None or placed[0] != key:
+        if placed is None or placed[0] != apart:
             at = partial(place, moved=moved)
             dispatches = [_dispatch_site(d, at) for d in self.dispatches]
-            placed = self.placed = (key, dispatches, [failover_site(r, at) for r in self.records])
-        return placed[1], placed[2]
+            sites = [failover_site(r, at) for r in self.records]
+            both = Facts("asterisk", dispatch_sites=dispatches, failover_sites=sites)
+            placed = self.placed = (apart, base, both, Facts("asterisk", dispatch_sites=dispatches))
+        return placed[2], placed[3], base - placed[1]
 
 
 def place(tagged: Tagged, moved: dict[str, int]) -> Span:
@@ -74,18 +83,19 @@ def _dispatch_site(d: Dispatch, place: Callable[[Tagged], Span]) -> DispatchSite
 class Piece:
     """A run of contexts (or the whole document): its parse at the offset first seen, and its facts.
 
-    Steps keep the offsets of that `origin`: the local facts are moved when the
-    piece is met elsewhere, the flow's tagged spans when its sites are placed.
+    Steps and facts keep the offsets of that `origin`: the local facts are
+    shifted when the piece is met elsewhere, the flow's tagged spans placed.
     """
 
-    __slots__ = ("origin", "parsed", "entry", "tables", "local", "cross")
+    __slots__ = ("origin", "parsed", "entry", "tables", "local", "facts", "cross")
 
     def __init__(self, text: str, origin: int, entry: int, t: Tables | None,
                  include: Include | None = None) -> None:
         self.origin, self.entry, self.tables = origin, entry, t
         self.parsed = Parsed(last_prio=entry)
         parse_file(text, None, self.parsed, include, offset=origin)
-        self.local = local_facts(self.parsed, text, origin, t)      # at the last place asked for
+        self.local = local_facts(self.parsed, text, origin, t)
+        self.facts = self.local.facts()     # placed at base - origin: a piece that moved is not copied
         self.cross: Cross | None = None
 
     def fits(self, entry: int, t: Tables | None) -> bool:
@@ -94,13 +104,6 @@ class Piece:
     def exit_prio(self, entry: int) -> int:
         """The priority `n` continues from after this piece."""
         return entry if self.parsed.inherits is None else self.parsed.last_prio
-
-    def at(self, base: int) -> Local:
-        """The local facts placed at `base`, which are kept (the pieces after an edit move)."""
-        local = self.local
-        if local.origin != base:
-            local = self.local = local.moved(base - local.origin)
-        return local
 
     def crossing(self, index: Index, flow: Flow) -> Cross:
         """Dispatch sites and failover records of this piece, reused while what they read is unchanged."""

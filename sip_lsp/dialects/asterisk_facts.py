@@ -3,7 +3,7 @@
 Hangup(cause) and Set(PRI_CAUSE=n) are cause sites, PJSIPHangup(code|name),
 Busy() and Congestion() sent codes, DIALSTATUS/HANGUPCAUSE comparisons status
 tests, Goto/Gosub/Macro targets references. A context's local facts depend on
-its text only (`Local`, shifted when the context moves); a
+its text only (`Local`, placed with a shift when the context moves); a
 Goto(prefix-${DIALSTATUS},1) dispatch needs the target context (`dispatch`).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause
 from sip_lsp.dialects.asterisk_flow import DISPATCH, Index, Tagged, call_edges, find_tests, status_values, target
 from sip_lsp.dialects.asterisk_parse import Parsed, Step, split_top
-from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Reference, Role, Span, StatusTest
+from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Reference, Role, Span, StatusTest
 
 # Busy() and Congestion() indicate busy/congestion; chan_pjsip answers an
 # unanswered INVITE with these (channels/chan_pjsip.c chan_pjsip_indicate).
@@ -43,36 +43,10 @@ class Local:
         self.pending: list[Pending] = []
         self.calls: list = []            # asterisk_flow.call_edges
 
-    def moved(self, d: int) -> Local:
-        """The same facts `d` characters further (the parse-level lists are shared).
-
-        Spans are built inline: after an edit this runs for every fact below it.
-        """
-        out = Local(self.text, self.origin + d)
-        out.pending, out.calls = self.pending, self.calls
-        out.blocks = [_block(b, d) for b in self.blocks]
-        out.code_sites = [CodeSite(Span(c.span.start + d, c.span.end + d, c.span.path), c.text, c.code, c.role,
-                                   c.function, c.phrase, c.phrase_span and _sh(c.phrase_span, d), c.block,
-                                   c.has_header_append, c.after_local_miss, c.code_required)
-                          for c in self.code_sites]
-        out.cause_sites = [CauseSite(Span(c.span.start + d, c.span.end + d, c.span.path), c.engine, c.token, c.cause,
-                                     c.context, c.codes) for c in self.cause_sites]
-        out.status_tests = [StatusTest(Span(t.span.start + d, t.span.end + d, t.span.path), t.kind, t.text, t.admits,
-                                       t.named, t.possible, t.block) for t in self.status_tests]
-        out.references = [Reference(Span(r.span.start + d, r.span.end + d, r.span.path), r.name, r.kind)
-                          for r in self.references]
-        return out
-
-
-def _sh(span: Span, d: int) -> Span:
-    return Span(span.start + d, span.end + d, span.path)
-
-
-def _block(b: Block, d: int) -> Block:
-    children = tuple([_block(c, d) for c in b.children]) if b.children else ()
-    span, name = b.span, b.name_span
-    return Block(b.name, b.kind, Span(span.start + d, span.end + d, span.path),
-                 Span(name.start + d, name.end + d, name.path), children)
+    def facts(self) -> Facts:
+        """The facts the rules judge, at `origin`: placed with a shift wherever the text moves."""
+        return Facts("asterisk", blocks=self.blocks, code_sites=self.code_sites, status_tests=self.status_tests,
+                     cause_sites=self.cause_sites, references=self.references)
 
 
 def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Local:
