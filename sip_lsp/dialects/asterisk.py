@@ -16,7 +16,6 @@ the rules' findings for them stay cached.
 """
 from __future__ import annotations
 
-import gc
 import os
 import re
 from functools import partial
@@ -39,20 +38,12 @@ def analyze(text: str, ctx) -> Analysis:
     ael = _is_ael(text, ctx.path)
     analysis = (Analysis(dialect="asterisk", text=text, path=ctx.path, comment=";") if ael
                 else PartedAnalysis("asterisk", text, ctx.path, comment=";"))
-    # Analysis allocates many small acyclic objects; cyclic GC passes over a
-    # growing heap would make a 100k-line file superlinear.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        if ael:
-            from sip_lsp.dialects import asterisk_ael
+    if ael:
+        from sip_lsp.dialects import asterisk_ael
 
-            asterisk_ael.analyze(text, analysis, tables(ctx.catalog))
-        else:
-            _analyze_conf(text, ctx, analysis)
-    finally:
-        if collecting:
-            gc.enable()
+        asterisk_ael.analyze(text, analysis, tables(ctx.catalog))
+    else:
+        _analyze_conf(text, ctx, analysis)
     _suppressions(text, analysis)
     return analysis
 
