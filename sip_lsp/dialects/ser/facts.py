@@ -295,8 +295,10 @@ class ChunkFacts:
 
     @staticmethod
     def _complete(test: StatusTest, reads_rs: bool, possible: frozenset[int] | None) -> StatusTest:
-        """A chunk's test with what the flow found about it."""
+        """A chunk's test with what the flow found about it (itself when the flow found nothing new)."""
         in_failure = test.in_failure_handler or possible is not None
         reads = reads_rs and in_failure
+        if possible is None and (reads or test.variable_span is None):
+            return test
         return StatusTest(test.span, test.kind, test.text, test.admits, test.named, possible, test.block,
                           in_failure, reads, test.variable_span if reads else None, test.pattern_span)

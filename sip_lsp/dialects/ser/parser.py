@@ -463,7 +463,7 @@ class _Parser:
 
     def call(self, name: int) -> Call:
         """`name(args)`, with self.i at the `(`; stops at a statement boundary."""
-        texts = self.texts
+        texts, starts, ends = self.texts, self.starts, self.ends
         self.i += 1
         args: list[Node] = []
         while self.i < self.n:
@@ -471,8 +471,10 @@ class _Parser:
             t = texts[i]
             if t == ")" or t in _STATEMENT_END:
                 break
-            if texts[i + 1] in _ARGUMENT_END and self._is_string(i):  # most arguments: what expr() gives
-                args.append(Lit("str", string_value(t), t, self.starts[i], self.ends[i]))
+            c = t[0]
+            if (c == '"' or c == "'") and texts[i + 1] in _ARGUMENT_END and t[-1] == c and len(t) > 1 \
+                    and "\\" not in t:  # most arguments: a closed string, no escapes (what expr() gives)
+                args.append(Lit("str", t[1:-1], t, starts[i], ends[i]))
                 self.i += 1
             else:
                 a = self.expr()
@@ -483,4 +485,4 @@ class _Parser:
             elif self.i == i:
                 self.i += 1
         end = self._close(")")
-        return Call(texts[name], self.starts[name], self.ends[name], args, end)
+        return Call(texts[name], starts[name], ends[name], args, end)
