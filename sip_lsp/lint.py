@@ -5,26 +5,29 @@ safe fixes, re-analysed until nothing more applies.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from sip_lsp import dialects
 from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
 from sip_lsp.gcpause import without_gc
-from sip_lsp.model import Analysis, Finding, Fix, Note
+from sip_lsp.model import Analysis, Finding, Fix, Note, Record
 from sip_lsp.rules import run_rules
 
 # `check --fix` re-analyses after each pass; a fix that keeps producing fixes stops here.
 MAX_FIX_PASSES = 5
 
 
-@dataclass
-class LintResult:
-    analysis: Analysis
-    findings: list[Finding] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    too_large: bool = False          # over settings.max_file_size: not analysed
+class LintResult(Record):
+    __slots__ = ("analysis", "findings", "notes", "too_large")
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __init__(self, analysis: Analysis, findings: list[Finding] | None = None, notes: list[Note] | None = None,
+                 too_large: bool = False) -> None:  # over settings.max_file_size: not analysed
+        self.analysis = analysis
+        self.findings = [] if findings is None else findings
+        self.notes = [] if notes is None else notes
+        self.too_large = too_large
 
 
 def lint(text: str, path: str | None, settings: Settings, catalog: Catalog,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
 from sip_lsp.lint import lint
-from sip_lsp.model import GuardFix, Span
+from sip_lsp.model import GuardFix, Record, Span
 from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
@@ -147,11 +147,15 @@ def byte_mutant(draw, base: str) -> bytes:
 
 
 def spans_in(obj, where: str = "analysis"):
-    """Every (where, Span) reachable from a dataclass tree (findings, sites, blocks ...)."""
+    """Every (where, Span) reachable from a tree of model Records or dataclasses (findings, sites ...)."""
     if isinstance(obj, Span):
         yield where, obj
     elif isinstance(obj, GuardFix):
         yield f"{where}.offset", Span(obj.offset, obj.offset, obj.path)
+    elif isinstance(obj, Record):
+        for name in obj._fields:
+            if name != "text":
+                yield from spans_in(getattr(obj, name), f"{where}.{name}")
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
             if f.name != "text":
@@ -169,13 +173,16 @@ def check_result(text: str, analysis, findings, catalog=None) -> None:
     catalog = catalog or default_catalog()
     n = len(text)
     assert analysis.text == text
+    seen = 0
     for where, span in spans_in([analysis, findings], "result"):
+        seen += 1
         assert isinstance(span.start, int) and isinstance(span.end, int), (where, span)
         if span.path is None:
             assert 0 <= span.start <= span.end <= n, f"{where}: {span} outside 0..{n}"
         else:
             assert 0 <= span.start <= span.end, f"{where}: {span}"
             assert span.path in analysis.included, f"{where}: {span.path} was never included"
+    assert seen >= len(findings), "every finding has a span: the walk above missed some"
     for finding in findings:
         assert finding.rule in catalog.rules, f"unknown rule id {finding.rule!r}"
         assert finding.severity in ("error", "warning", "information", "hint"), finding

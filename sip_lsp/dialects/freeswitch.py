@@ -27,7 +27,7 @@ caller channel is no longer ready and no later action runs, so cancel
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sip_lsp.dialects import DialectContext
@@ -38,7 +38,7 @@ from sip_lsp.dialects import freeswitch_status as status
 from sip_lsp.dialects import xmlscan
 from sip_lsp.model import (
     FINAL_CODES, Analysis, Block, CauseSite, CodeSite, FailoverKind, FailoverSite, GuardFix, Knob,
-    Reference, Role, Span, StatusTest,
+    Reference, Role, Span, StatusTest, replace,
 )
 from sip_lsp.text import LineIndex
 

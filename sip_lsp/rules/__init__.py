@@ -11,11 +11,10 @@ in its Facts: after an edit only the parts that changed are judged again.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
-from sip_lsp.model import Analysis, Facts, Finding, shifted
+from sip_lsp.model import Analysis, Facts, Finding, replace, shifted
 from sip_lsp.rules import causes, codes, dispatch, failover, replies, status_tests
 from sip_lsp.rules.base import RuleContext
 from sip_lsp.text import LineIndex

@@ -6,16 +6,17 @@ only (never the text) and takes its name, severity and message from the catalogu
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sip_lsp.catalog import Catalog
 from sip_lsp.catalog import _fold as fold_phrase  # the catalogue's own phrase folding
-from sip_lsp.model import Fix, Finding, Related, Span
+from sip_lsp.model import Finding, Fix, Record, Related, Span
 
 
-@dataclass(frozen=True)
-class RuleContext:
-    catalog: Catalog
+class RuleContext(Record):
+    __slots__ = ("catalog",)
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
 
     def finding(self, rule_id: str, span: Span, key: str = "", *, related: tuple[Related, ...] = (),
                 fixes: tuple[Fix, ...] = (), tags: tuple[str, ...] = (), **values: object) -> Finding:

@@ -8,7 +8,6 @@ the session runs. A lock keeps the server's worker thread and requests safe.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 # About 12 bytes of parse tree and facts per character of script: ~100 MB.
 CHAR_BUDGET = 8_000_000
@@ -18,10 +17,10 @@ class ChunkCache:
     def __init__(self, budget: int = CHAR_BUDGET) -> None:
         self.budget = budget
         self.chars = 0
-        self.entries: dict[str, dict[Any, Any]] = {}
+        self.entries: dict[str, dict] = {}
         self.lock = threading.Lock()
 
-    def entry(self, chunk: str) -> dict[Any, Any]:
+    def entry(self, chunk: str) -> dict:
         """The slot dict for `chunk` (created empty), marked most recently used."""
         with self.lock:
             slot = self.entries.pop(chunk, None)

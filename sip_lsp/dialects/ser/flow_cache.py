@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import fields
 
 from sip_lsp.dialects.ser import flow
 from sip_lsp.dialects.ser.syntax import Route
@@ -24,7 +23,7 @@ _MAX = 20000
 # handler that calls routes.
 _CACHE: dict[tuple, "Walk | None"] = {}
 _UNSEEN = ()
-_FIELDS = tuple(f.name for f in fields(FailoverSite))
+_FIELDS = FailoverSite._fields
 _set = object.__setattr__
 
 Possible = dict[tuple[int, str | None], frozenset[int]]
@@ -106,7 +105,7 @@ def _rearmed(walk: Walk, base: int, arming: Arming) -> Walk:
     armed_by = _armed_by(arming)
     sites = []
     for s in walk.facts.failover_sites:
-        new = object.__new__(FailoverSite)  # dataclasses.replace re-runs __init__: twice the cost
+        new = object.__new__(FailoverSite)  # model.replace re-runs __init__: twice the cost
         for f in _FIELDS:
             _set(new, f, shifted(getattr(s, f), d))
         _set(new, "armed_by", armed_by)

@@ -16,10 +16,10 @@ follows from its text (kind_of).
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
-from typing import NamedTuple
 
 # Token kinds.
 ID, NUM, STR, PV, OP, JUNK = "id", "num", "str", "pv", "op", "junk"
@@ -59,14 +59,10 @@ _ESCAPES = {"n": "\n", "r": "\r", "a": "\a", "t": "\t", '"': '"', "\\": "\\"}
 _ESC_RE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{2,3}|\n|.)", re.S)
 
 
-class Token(NamedTuple):
+class Token(namedtuple("Token", "kind start end text value")):
     """One token, as `Lexed.tokens` lists them (tests, debugging)."""
 
-    kind: str
-    start: int
-    end: int
-    text: str
-    value: str
+    __slots__ = ()
 
 
 class Lexed:
