@@ -189,10 +189,12 @@ class _Walker:
         name = call.name
         sink = self.sink
         for a in call.args:
-            if isinstance(a, Call):
+            kind = type(a)
+            if kind is Lit:
+                if "$digest_challenge" in a.value:
+                    self.appended = True
+            elif kind is Call:
                 self.call(a, miss)
-            elif isinstance(a, Lit) and "$digest_challenge" in a.value:
-                self.appended = True
         if name in REPLY_FUNCS:
             self.reply(call, miss)
         elif name in HEADER_APPENDS:
