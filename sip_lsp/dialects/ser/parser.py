@@ -464,10 +464,9 @@ class _Parser:
     def call(self, name: int) -> Call:
         """`name(args)`, with self.i at the `(`; stops at a statement boundary."""
         texts, starts, ends = self.texts, self.starts, self.ends
-        self.i += 1
+        i, n = self.i + 1, self.n
         args: list[Node] = []
-        while self.i < self.n:
-            i = self.i
+        while i < n:
             t = texts[i]
             if t == ")" or t in _STATEMENT_END:
                 break
@@ -475,14 +474,18 @@ class _Parser:
             if (c == '"' or c == "'") and texts[i + 1] in _ARGUMENT_END and t[-1] == c and len(t) > 1 \
                     and "\\" not in t:  # most arguments: a closed string, no escapes (what expr() gives)
                 args.append(Lit("str", t[1:-1], t, starts[i], ends[i]))
-                self.i += 1
+                i += 1
             else:
+                self.i = i
                 a = self.expr()
                 if a is not None:
                     args.append(a)
-            if texts[self.i] == ",":
-                self.i += 1
-            elif self.i == i:
-                self.i += 1
+                if self.i == i:  # not an operand: skip the token
+                    i += 1
+                    continue
+                i = self.i
+            if texts[i] == ",":
+                i += 1
+        self.i = i
         end = self._close(")")
         return Call(texts[name], starts[name], ends[name], args, end)
