@@ -280,7 +280,8 @@ class _Parser:
             end = value.end if value is not None else self.last_end()
             self._semicolon()
             return Assign(expr, op, value, expr.start, end)
-        self._semicolon()
+        if op == ";":
+            self.i += 1
         if isinstance(expr, Name):  # a module function called without parentheses
             expr = Call(expr.text, expr.start, expr.end, [], expr.end)
         return ExprStmt(expr)
@@ -486,6 +487,10 @@ class _Parser:
                 i = self.i
             if texts[i] == ",":
                 i += 1
+        if texts[i] == ")":  # _close(")") with the local index (a call's name precedes: i > 0)
+            end = ends[i]
+            i += 1
+        else:
+            end = ends[i - 1]
         self.i = i
-        end = self._close(")")
         return Call(texts[name], starts[name], ends[name], args, end)
