@@ -288,14 +288,16 @@ class _Parser:
 
     def jump(self) -> Jump:
         """exit, return, drop, break; `return`/`exit` may carry a value."""
+        texts = self.texts
         i = self.i
-        word = self.texts[i]
+        word = texts[i]
         self.i += 1
         if (word == "return" or word == "exit") and self.i < self.n:
-            nxt = self.texts[self.i]
+            nxt = texts[self.i]
             if nxt == "(" or nxt == "-" or nxt[0] == "$" or nxt[0].isdecimal():
                 self.expr()
-        self._semicolon()
+        if texts[self.i] == ";":
+            self.i += 1
         return Jump(word, self.starts[i], self.ends[i])
 
     def _semicolon(self) -> None:
@@ -335,7 +337,8 @@ class _Parser:
         if t == "{":
             self.i += 1
             body = self.statements()
-            self._close("}")
+            if self.texts[self.i] == "}":
+                self.i += 1
             return body
         if self.i >= self.n or t == "}":
             return []
@@ -351,7 +354,7 @@ class _Parser:
         if self.texts[self.i] == "else":
             self.i += 1
             orelse = self.block_or_statement()
-        return If(cond, then, orelse, start, self.last_end())
+        return If(cond, then, orelse, start, self.ends[self.i - 1])  # last_end(): `if` was read
 
     def switch_stmt(self) -> Switch:
         texts = self.texts
