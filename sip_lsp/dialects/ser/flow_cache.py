@@ -71,7 +71,8 @@ def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, armi
     if hit is _UNSEEN:
         if len(_CACHE) >= _MAX:
             _CACHE.clear()
-        if _CALLS.search(text, route.open, route.end):
+        # str.find first: the pattern has no literal prefix, so search tries every offset.
+        if text.find("route", route.open, route.end) != -1 and _CALLS.search(text, route.open, route.end):
             hit = _CACHE[key] = None
     if hit is None:
         facts, possible = _walk(flow.RouteDef(*h), name, routes(), flavor, arming)
