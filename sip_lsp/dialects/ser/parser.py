@@ -53,6 +53,7 @@ _UNARY = frozenset({"!", "-", "~", "not"})
 _NOT_CALLS = _NOT_OPERANDS | _UNARY
 _ASSIGN = frozenset({"=", "+=", ":="})
 _STATEMENT_END = frozenset({"{", "}", ";"})
+_BLOCK_END = frozenset({"}"})
 _CASE_END = frozenset({"}", "case", "default"})
 _ARGUMENT_END = frozenset({",", ")"})
 # Past the last token the parser reads "" (no token is empty); _route_ahead looks 40 ahead.
@@ -222,10 +223,11 @@ class _Parser:
         return is_string(self.text, self.texts[i], self.ends[i])
 
     # -- statements ------------------------------------------------------
-    def statements(self) -> list[Node]:
+    def statements(self, ends: frozenset[str] = _BLOCK_END) -> list[Node]:
+        """Statements up to one of `ends` (a block's `}`, or a switch case's next label)."""
         body: list[Node] = []
         texts = self.texts
-        while self.i < self.n and texts[self.i] != "}":
+        while self.i < self.n and texts[self.i] not in ends:
             before = self.i
             st = self.statement()
             if st is not None:
@@ -378,14 +380,7 @@ class _Parser:
                 values = [v] if v is not None else []
             if texts[self.i] == ":":
                 self.i += 1
-            body: list[Node] = []
-            while self.i < self.n and texts[self.i] not in _CASE_END:
-                before = self.i
-                st = self.statement()
-                if st is not None:
-                    body.append(st)
-                if self.i == before:
-                    self.i += 1
+            body = self.statements(_CASE_END)
             cases.append(Case(values, body, self.starts[k], self.last_end()))
         end = self._close("}")
         return Switch(subject, cases, start, end)
