@@ -116,7 +116,7 @@ def test_an_edit_reparses_only_the_chunk_it_touches(monkeypatch):
 
 
 def test_cache_stays_within_its_budget():
-    from sip_lsp.dialects.ser.cache import ChunkCache
+    from sip_lsp.dialects.chunk_cache import ChunkCache
 
     cache = ChunkCache(budget=100)
     for i in range(50):

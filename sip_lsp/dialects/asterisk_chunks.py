@@ -17,7 +17,7 @@ from sip_lsp.dialects.asterisk_engine import Tables
 from sip_lsp.dialects.asterisk_facts import Dispatch, dispatch, local_facts
 from sip_lsp.dialects.asterisk_flow import Flow, Index, Record, Tagged, failover_site
 from sip_lsp.dialects.asterisk_parse import Ctx, Include, Parsed, context_starts, parse_file
-from sip_lsp.dialects.ser.cache import ChunkCache
+from sip_lsp.dialects.chunk_cache import ChunkCache
 from sip_lsp.model import DispatchSite, Facts, Span
 
 _CACHE = ChunkCache()

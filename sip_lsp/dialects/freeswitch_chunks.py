@@ -3,7 +3,7 @@
 The language server re-analyses the whole dialplan on every keystroke, and a
 keystroke changes one extension. Every extension's text (from `<extension` to
 the first `</extension>`) is a chunk with a slot in a cache bounded by
-characters (`ser.cache.ChunkCache`); the dialect keeps the chunk's facts
+characters (`chunk_cache.ChunkCache`); the dialect keeps the chunk's facts
 there. A chunk seen before and found reusable is masked as an empty
 `<extension>   </extension>` of the same length before the document is
 scanned, so the scan covers only the rest (contexts, comments, new or edited
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sip_lsp.dialects import xmlscan
-from sip_lsp.dialects.ser.cache import ChunkCache
+from sip_lsp.dialects.chunk_cache import ChunkCache
 
 _START = re.compile(r"<extension(?![-\w.:])")
 _OPEN, _END, _MASK = "<extension", "</extension>", "<extension>"

@@ -4,6 +4,7 @@ The server re-analyses on every keystroke; each edit leaves one stale chunk
 behind. Entries live in least-recently-used order and the oldest go once the
 cached chunks exceed a character budget, so memory stays bounded however long
 the session runs. A lock keeps the server's worker thread and requests safe.
+Each dialect (ser, asterisk_chunks, freeswitch_chunks) keeps its own cache.
 """
 from __future__ import annotations
 
