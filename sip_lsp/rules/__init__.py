@@ -19,7 +19,7 @@ from sip_lsp.rules import causes, codes, dispatch, failover, replies, status_tes
 from sip_lsp.rules.base import RuleContext
 from sip_lsp.text import LineIndex
 
-# Every rule module: `check(analysis, ctx) -> Iterable[Finding]`.
+# Every rule module: `check(analysis, ctx) -> Iterable[Finding]`, and `READS`, the fact lists it reads.
 RULE_MODULES = (codes, replies, failover, status_tests, causes, dispatch)
 
 
@@ -62,6 +62,12 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 def _judged(facts: Facts, ctx: RuleContext) -> tuple[Finding, ...]:
     """The findings of one part at the offsets its facts were made at, judged once per catalogue."""
     if facts.judged_by is not ctx.catalog:
-        facts.judged = tuple(f for module in RULE_MODULES for f in module.check(facts, ctx))
+        found: list[Finding] = []
+        for module in RULE_MODULES:
+            for name in module.READS:
+                if getattr(facts, name):
+                    found += module.check(facts, ctx)
+                    break
+        facts.judged = tuple(found)
         facts.judged_by = ctx.catalog
     return facts.judged

@@ -13,10 +13,13 @@ from sip_lsp.model import Finding, Fix, Record, Related, Span
 
 
 class RuleContext(Record):
-    __slots__ = ("catalog",)
+    __slots__ = ("catalog", "_owners")
+    _fields = ("catalog",)
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        # phrase -> owning code: a script sends the same few phrases hundreds of times.
+        self._owners: dict[str, int | None] = {}
 
     def finding(self, rule_id: str, span: Span, key: str = "", *, related: tuple[Related, ...] = (),
                 fixes: tuple[Fix, ...] = (), tags: tuple[str, ...] = (), **values: object) -> Finding:
@@ -41,6 +44,14 @@ class RuleContext(Record):
         ordered = sorted(codes, key=lambda c: (self.catalog.code(c) is None, c))
         shown = ", ".join(self.code_label(c) for c in ordered[:limit])
         return shown + (", …" if len(ordered) > limit else "")
+
+    def phrase_owner(self, phrase: str) -> int | None:
+        """The catalogue's `phrase_owner`, folded once per distinct phrase."""
+        owners = self._owners
+        if phrase in owners:
+            return owners[phrase]
+        owner = owners[phrase] = self.catalog.phrase_owner(phrase)
+        return owner
 
     def owns_phrase(self, code: int, phrase: str) -> bool:
         """True when `phrase` is the code's registered phrase or one of its aliases."""

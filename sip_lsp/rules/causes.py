@@ -17,6 +17,10 @@ RULE = "SC309"
 _CLOSE = 0.85       # difflib ratio for a typo-level near spelling
 
 
+# The fact lists `check` reads: a part with none of them is not judged.
+READS = ("cause_sites",)
+
+
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     for site in analysis.cause_sites:
         if site.cause is None:

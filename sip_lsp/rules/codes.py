@@ -15,6 +15,10 @@ _CODE_ROLES = (Role.SENT, Role.CONFIGURED)
 _UNKNOWN_PROVISIONAL = 183
 
 
+# The fact lists `check` reads: a part with none of them is not judged.
+READS = ("code_sites",)
+
+
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     for site in analysis.code_sites:
         if site.role not in _CODE_ROLES:
@@ -32,7 +36,9 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         if entry.status == "deprecated" and entry.replaced_by:
             yield _deprecated(site, ctx, entry.replaced_by)
         elif site.phrase:
-            yield from _phrase_mismatch(site, ctx)
+            finding = _phrase_mismatch(site, ctx)
+            if finding:
+                yield finding
 
 
 def _unknown(site: CodeSite, ctx: RuleContext) -> Finding:
@@ -53,15 +59,15 @@ def _deprecated(site: CodeSite, ctx: RuleContext, replacement: int) -> Finding:
                        fixes=(fix,), tags=("deprecated",))
 
 
-def _phrase_mismatch(site: CodeSite, ctx: RuleContext) -> Iterator[Finding]:
+def _phrase_mismatch(site: CodeSite, ctx: RuleContext) -> Finding | None:
     code, phrase = site.code or 0, site.phrase or ""
-    owner = ctx.catalog.phrase_owner(phrase)
+    owner = ctx.phrase_owner(phrase)
     if owner is None or owner == code or ctx.owns_phrase(code, phrase):
-        return
+        return None
     reason = ctx.catalog.codes[code].reason
     span = site.phrase_span or site.span
     fixes = ()
     if site.phrase_span:
         fixes = (Fix(ctx.fix_title("SC104", "phrase", reason=reason), (Edit(site.phrase_span, reason),)),)
-    yield ctx.finding("SC104", span, phrase=phrase, owner=ctx.code_label(owner),
+    return ctx.finding("SC104", span, phrase=phrase, owner=ctx.code_label(owner),
                       label=ctx.code_label(code), fixes=fixes)

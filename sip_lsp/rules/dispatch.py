@@ -11,6 +11,10 @@ from sip_lsp.model import Analysis, Finding, Related
 from sip_lsp.rules.base import RuleContext
 
 
+# The fact lists `check` reads: a part with none of them is not judged.
+READS = ("dispatch_sites",)
+
+
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     for site in analysis.dispatch_sites:
         if site.missing:

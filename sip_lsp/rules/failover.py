@@ -16,18 +16,22 @@ BUSY = 486                                     # RFC 3261 §21.4.24
 CHALLENGES = frozenset({401, 407})             # RFC 3261 §22.2-22.3
 
 
+# The fact lists `check` reads: a part with none of them is not judged.
+READS = ("failover_sites", "knobs")
+
+
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     for site in analysis.failover_sites:
         if site.follows_failover:
             continue  # the same retry: judged at the action that started it
-        if site.codes & GLOBAL_FAILURES:
+        if not GLOBAL_FAILURES.isdisjoint(site.codes):
             yield _global(site, ctx)
         if CANCELLED in site.codes and site.cancel_applies:
             yield _cancel(site, ctx)
         if BUSY in site.codes and site.kind is FailoverKind.NEXT_DESTINATION and not site.rewrites_target:
             yield ctx.finding("SC303", site.span, action=site.action, code=ctx.code_label(BUSY),
                               related=_related(site, ctx, "SC303", armed=False))
-        if site.codes & CHALLENGES and not site.authenticated and not site.rewrites_target:
+        if not site.authenticated and not site.rewrites_target and not CHALLENGES.isdisjoint(site.codes):
             yield ctx.finding("SC304", site.span, action=site.action,
                               codes=ctx.code_list(site.codes & CHALLENGES),
                               related=_related(site, ctx, "SC304", armed=False))

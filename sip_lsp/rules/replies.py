@@ -19,6 +19,10 @@ _SER = ("kamailio", "opensips")
 _LOCAL_MISS = (404, 480)
 
 
+# The fact lists `check` reads: a part with none of them is not judged.
+READS = ("code_sites",)
+
+
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     for site in analysis.code_sites:
         if site.role is not Role.SENT or site.code is None:

@@ -11,13 +11,17 @@ from sip_lsp.rules.base import RuleContext
 REPLY_CODE_VARIABLE = "$T_reply_code"
 
 
+# The fact lists `check` reads: a part with none of them is not judged.
+READS = ("status_tests",)
+
+
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     for test in analysis.status_tests:
         if test.named is not None:
             finding = _unanchored(test, ctx)
             if finding:
                 yield finding
-        if test.possible is not None and not test.admits & test.possible:
+        if test.possible is not None and test.admits.isdisjoint(test.possible):
             key = "" if test.admits else "empty"
             yield ctx.finding("SC307", test.span, key, text=test.text, admits=ctx.code_list(test.admits),
                               tags=("unnecessary",))
@@ -33,6 +37,8 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 def _unanchored(test: StatusTest, ctx: RuleContext) -> Finding | None:
     """SC306: final codes the unanchored search admits beyond those named."""
     named = test.named or frozenset()
+    if test.admits <= named:  # most patterns admit only what they name: no set to build
+        return None
     extra = (test.admits - named) & FINAL_CODES
     if test.possible is not None:
         extra &= test.possible
