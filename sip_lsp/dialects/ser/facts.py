@@ -155,12 +155,12 @@ class _Walker:
 
     def lookup_miss(self, cond: Node | None, was_lookup: bool) -> tuple[bool, bool]:
         """(then, else) branch is the miss of a lookup: `!lookup()`, `$var(rc) < 0`."""
-        if isinstance(cond, Unary) and cond.op == "!" and isinstance(cond.operand, Call) \
-                and cond.operand.name in LOOKUPS:
+        kind = type(cond)
+        if kind is Unary and cond.op == "!" and type(cond.operand) is Call and cond.operand.name in LOOKUPS:
             return True, False
-        if isinstance(cond, Call) and cond.name in LOOKUPS:
+        if kind is Call and cond.name in LOOKUPS:
             return False, True
-        if isinstance(cond, Binary) and isinstance(cond.left, Var):
+        if kind is Binary and type(cond.left) is Var:
             name = cond.left.text
             if name in self.lookup_vars or (was_lookup and name in _RETURN_CODE):
                 lit = cond.right

@@ -167,7 +167,7 @@ class _Flow:
         for node in stmts:
             if not st.codes:
                 return _EMPTY, False
-            if isinstance(node, Jump):
+            if type(node) is Jump:
                 if node.word == "break":
                     return st, True
                 if node.word == "return" and env.in_callee:
@@ -250,14 +250,15 @@ class _Flow:
             self._possible(span, st.codes)
             t, f = _split(st.codes, test.admits)
             return self._shaped(st, t, span), self._shaped(st, f, span)
-        if isinstance(cond, Unary) and cond.op == "!":
+        kind = type(cond)
+        if kind is Unary and cond.op == "!":
             t, f = self.narrow(cond.operand, st, env)
             return f, t
-        if isinstance(cond, Binary) and cond.op == "&&":
+        if kind is Binary and cond.op == "&&":
             ta, fa = self.narrow(cond.left, st, env)
             tb, fb = self.narrow(cond.right, ta, env)
             return tb, _merge(fa, fb)
-        if isinstance(cond, Binary) and cond.op == "||":
+        if kind is Binary and cond.op == "||":
             ta, fa = self.narrow(cond.left, st, env)
             tb, fb = self.narrow(cond.right, fa, env)
             return _merge(ta, tb), fb
@@ -282,11 +283,12 @@ class _Flow:
         """The state after evaluating `node` for its side effects."""
         if node is None or not st.codes:
             return st
-        if isinstance(node, Binary):
+        kind = type(node)  # syntax nodes are never subclassed
+        if kind is Binary:
             return self.effect(node.right, self.effect(node.left, st, env), env)
-        if isinstance(node, Unary):
+        if kind is Unary:
             return self.effect(node.operand, st, env)
-        if not isinstance(node, Call):
+        if kind is not Call:
             return st
         name = node.name
         if name == "route" and node.args:
