@@ -169,7 +169,7 @@ class _Builder:
         parts += placed
 
     def routes(self) -> dict[str, list[flow.RouteDef]]:
-        """Named routes by name, made on the first walk of a handler (most come from the cache)."""
+        """Named routes by name, made when a walk first follows route(X) (most handlers call none)."""
         if self._routes is None:
             self._routes = {}
             for facts, _, base, path, text in self.chunks:

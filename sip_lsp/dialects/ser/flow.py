@@ -7,6 +7,7 @@ exit/return/drop or a final reply, and follows route(X) calls (recursion-safe).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from operator import attrgetter
 
 from sip_lsp.dialects.ser.conditions import case_test, status_test, status_var
@@ -144,14 +145,17 @@ class FlowResult:
         self.possible: dict[tuple[int, str | None], frozenset[int]] = {}
 
 
-def analyze_handler(handler: RouteDef, name: str, routes: dict[str, list[RouteDef]], flavor: str,
+def analyze_handler(handler: RouteDef, name: str, routes: Callable[[], dict[str, list[RouteDef]]], flavor: str,
                     armed_by: tuple[Span, ...], result: FlowResult) -> None:
-    """Walk one failure handler (named `name`) from entry, recording failover sites and test sets."""
+    """Walk one failure handler (named `name`) from entry, recording failover sites and test sets.
+
+    `routes()` gives the named routes, called only at a route(X) call: most handlers make none.
+    """
     _Flow(handler, name, routes, flavor, armed_by, result).run()
 
 
 class _Flow:
-    def __init__(self, handler: RouteDef, name: str, routes: dict[str, list[RouteDef]], flavor: str,
+    def __init__(self, handler: RouteDef, name: str, routes: Callable[[], dict[str, list[RouteDef]]], flavor: str,
                  armed_by: tuple[Span, ...], result: FlowResult) -> None:
         self.handler, self.name, self.routes, self.flavor = handler, name, routes, flavor
         self.armed_by, self.result = armed_by, result
@@ -308,7 +312,7 @@ class _Flow:
     def call_route(self, node: Call, st: State, env: _Env) -> State:
         target = node.args[0]
         name = target.value if isinstance(target, Lit) else getattr(target, "text", None)
-        defs = self.routes.get(name or "")
+        defs = self.routes().get(name or "")
         if not defs or name in env.stack or len(env.stack) > _MAX_DEPTH:
             return st
         out = _EMPTY

@@ -63,7 +63,7 @@ def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, armi
             far: Possible) -> tuple[Walk, int]:
     """The handler's walk and how far it moved since; a walk into other routes merges into `far`.
 
-    `routes()` gives the named routes, called only when the handler is walked.
+    `routes()` gives the named routes, called only when the walk meets a route(X) call.
     """
     route, base, path, text = h
     key = (route, path, name, flavor)
@@ -75,13 +75,13 @@ def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, armi
         if text.find("route", route.open, route.end) != -1 and _CALLS.search(text, route.open, route.end):
             hit = _CACHE[key] = None
     if hit is None:
-        facts, possible = _walk(flow.RouteDef(*h), name, routes(), flavor, arming)
+        facts, possible = _walk(flow.RouteDef(*h), name, routes, flavor, arming)
         for k, codes in possible.items():
             prev = far.get(k)
             far[k] = codes if prev is None else prev | codes
         return Walk(base, facts, {}, arming), 0
     if hit is _UNSEEN:
-        facts, possible = _walk(flow.RouteDef(*h), name, routes(), flavor, arming)
+        facts, possible = _walk(flow.RouteDef(*h), name, routes, flavor, arming)
         hit = _CACHE[key] = Walk(base, facts, {start - base: codes for (start, _), codes in possible.items()},
                                  arming)
     elif not hit.armed_alike(arming, base):
@@ -89,7 +89,8 @@ def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, armi
     return hit, base - hit.base
 
 
-def _walk(h: flow.RouteDef, name: str, routes: dict, flavor: str, arming: Arming) -> tuple[Facts, Possible]:
+def _walk(h: flow.RouteDef, name: str, routes: Callable[[], dict], flavor: str,
+          arming: Arming) -> tuple[Facts, Possible]:
     """flow.analyze_handler's failover sites as Facts, and its test sets by document offset."""
     own = flow.FlowResult()
     flow.analyze_handler(h, name, routes, flavor, _armed_by(arming), own)
