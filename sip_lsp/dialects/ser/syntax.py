@@ -3,6 +3,8 @@ from __future__ import annotations
 
 
 class Node:
+    """Subclasses assign one field per statement: unpacking a tuple of 4+ costs a third more."""
+
     __slots__ = ("start", "end")
 
 
@@ -16,7 +18,11 @@ class Lit(Node):
     __slots__ = ("kind", "value", "raw", "inner_start", "inner_end")
 
     def __init__(self, kind: str, value: str, raw: str, start: int, end: int) -> None:
-        self.kind, self.value, self.raw, self.start, self.end = kind, value, raw, start, end
+        self.kind = kind
+        self.value = value
+        self.raw = raw
+        self.start = start
+        self.end = end
         if kind == "str":
             closed = len(raw) > 1 and raw[-1] == raw[0]
             self.inner_start, self.inner_end = start + 1, end - 1 if closed else end
@@ -46,7 +52,11 @@ class Call(Node):
     __slots__ = ("name", "name_end", "args", "test")
 
     def __init__(self, name: str, start: int, name_end: int, args: list[Node], end: int) -> None:
-        self.name, self.start, self.name_end, self.args, self.end = name, start, name_end, args, end
+        self.name = name
+        self.start = start
+        self.name_end = name_end
+        self.args = args
+        self.end = end
         self.test = UNSEEN  # the status test this call is (conditions.status_test), or None
 
 
@@ -54,14 +64,21 @@ class Unary(Node):
     __slots__ = ("op", "operand")
 
     def __init__(self, op: str, operand: Node, start: int, end: int) -> None:
-        self.op, self.operand, self.start, self.end = op, operand, start, end
+        self.op = op
+        self.operand = operand
+        self.start = start
+        self.end = end
 
 
 class Binary(Node):
     __slots__ = ("op", "left", "right", "test")
 
     def __init__(self, op: str, left: Node, right: Node, start: int, end: int) -> None:
-        self.op, self.left, self.right, self.start, self.end = op, left, right, start, end
+        self.op = op
+        self.left = left
+        self.right = right
+        self.start = start
+        self.end = end
         self.test = UNSEEN  # the status test this comparison is (conditions.status_test), or None
 
 
@@ -76,7 +93,11 @@ class Assign(Node):
     __slots__ = ("target", "op", "value")
 
     def __init__(self, target: Node, op: str, value: Node | None, start: int, end: int) -> None:
-        self.target, self.op, self.value, self.start, self.end = target, op, value, start, end
+        self.target = target
+        self.op = op
+        self.value = value
+        self.start = start
+        self.end = end
 
 
 class If(Node):
@@ -84,14 +105,21 @@ class If(Node):
 
     def __init__(self, cond: Node | None, then: list[Node], orelse: list[Node] | None,
                  start: int, end: int) -> None:
-        self.cond, self.then, self.orelse, self.start, self.end = cond, then, orelse, start, end
+        self.cond = cond
+        self.then = then
+        self.orelse = orelse
+        self.start = start
+        self.end = end
 
 
 class While(Node):
     __slots__ = ("cond", "body")
 
     def __init__(self, cond: Node | None, body: list[Node], start: int, end: int) -> None:
-        self.cond, self.body, self.start, self.end = cond, body, start, end
+        self.cond = cond
+        self.body = body
+        self.start = start
+        self.end = end
 
 
 class Case(Node):
@@ -100,14 +128,20 @@ class Case(Node):
     __slots__ = ("values", "body")
 
     def __init__(self, values: list[Node] | None, body: list[Node], start: int, end: int) -> None:
-        self.values, self.body, self.start, self.end = values, body, start, end
+        self.values = values
+        self.body = body
+        self.start = start
+        self.end = end
 
 
 class Switch(Node):
     __slots__ = ("subject", "cases")
 
     def __init__(self, subject: Node | None, cases: list[Case], start: int, end: int) -> None:
-        self.subject, self.cases, self.start, self.end = subject, cases, start, end
+        self.subject = subject
+        self.cases = cases
+        self.start = start
+        self.end = end
 
 
 class Jump(Node):
@@ -135,8 +169,14 @@ class Route(Node):
 
     def __init__(self, kind: str, name: str, name_start: int, name_end: int, open_: int,
                  body: list[Node], start: int, end: int) -> None:
-        self.kind, self.name, self.name_start, self.name_end = kind, name, name_start, name_end
-        self.open, self.body, self.start, self.end = open_, body, start, end
+        self.kind = kind
+        self.name = name
+        self.name_start = name_start
+        self.name_end = name_end
+        self.open = open_
+        self.body = body
+        self.start = start
+        self.end = end
 
 
 class Include(Node):
