@@ -45,8 +45,14 @@ class Test:
                  named: frozenset[int] | None, var: Var | None = None,
                  codes: tuple[tuple[str, int, int], ...] = (),
                  regex: tuple[int, int] | None = None) -> None:
-        self.kind, self.start, self.end, self.pattern = kind, start, end, pattern
-        self.admits, self.named, self.var, self.codes = admits, named, var, codes
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.pattern = pattern
+        self.admits = admits
+        self.named = named
+        self.var = var
+        self.codes = codes
         self.regex = regex  # where a regex is written, inside its quotes
 
 

@@ -76,7 +76,10 @@ class RouteDef:
     __slots__ = ("route", "base", "path", "text")
 
     def __init__(self, route: Route, base: int, path: str | None, text: str) -> None:
-        self.route, self.base, self.path, self.text = route, base, path, text
+        self.route = route
+        self.base = base
+        self.path = path
+        self.text = text
 
 
 class State:
@@ -132,7 +135,10 @@ class _Env:
     __slots__ = ("rd", "via", "stack", "returned", "in_callee")
 
     def __init__(self, rd: RouteDef, via: tuple[Span, ...], stack: tuple[str, ...], in_callee: bool):
-        self.rd, self.via, self.stack, self.in_callee = rd, via, stack, in_callee
+        self.rd = rd
+        self.via = via
+        self.stack = stack
+        self.in_callee = in_callee
         self.returned: list[State] = []
 
     def span(self, start: int, end: int) -> Span:
@@ -157,7 +163,10 @@ def analyze_handler(handler: RouteDef, name: str, routes: Callable[[], dict[str,
 class _Flow:
     def __init__(self, handler: RouteDef, name: str, routes: Callable[[], dict[str, list[RouteDef]]], flavor: str,
                  armed_by: tuple[Span, ...], result: FlowResult) -> None:
-        self.handler, self.name, self.routes, self.flavor = handler, name, routes, flavor
+        self.handler = handler
+        self.name = name
+        self.routes = routes
+        self.flavor = flavor
         self.armed_by, self.result = armed_by, result
         self.guard = _guard(handler, flavor)
 
