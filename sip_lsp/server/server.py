@@ -110,6 +110,9 @@ class SipLanguageServer(LanguageServer):
         self._shown: set[str] = set()
         self._frozen = 0
         self.pending: dict[str, object] = {}  # uri -> asyncio.TimerHandle of a scheduled analysis
+        # Text changes (open, edit, close) counted, and the count at each path's last one.
+        self.text_changes = 0
+        self.changed_at: dict[str, int] = {}
         self.published: dict[str, str] = {}   # uri -> result id last pushed
         # One worker: analyses run one at a time, off the event loop.
         self.lint_lock = threading.Lock()
@@ -315,11 +318,28 @@ class SipLanguageServer(LanguageServer):
         settings = self.settings_for(doc.path)
         catalog = self.catalog_for(settings)
         lines, version, generation, stamp = doc.lines, doc.version, self.generation, doc.stamp
+        since = self.text_changes
         analysed = await asyncio.get_running_loop().run_in_executor(
             self.linter, self._lint, doc, lines, version, generation, settings, catalog)
-        if doc.lines is lines and self.generation == generation and doc.stamp == stamp:
+        if doc.lines is lines and self.generation == generation and doc.stamp == stamp \
+                and not self._read_changed(analysed, since):
             self._store(doc, analysed)
         return analysed
+
+    def text_changed(self, path: str | None) -> None:
+        """A document's text changed (opened, edited, closed): lints that read it are stale."""
+        self.text_changes += 1
+        if path:
+            self.changed_at[path] = self.text_changes
+
+    def _read_changed(self, analysed: Analysed, since: int) -> bool:
+        """Whether a file this lint included changed while it ran.
+
+        `dependents` finds only stored analyses: a lint still running when an
+        included file was opened or edited would otherwise be stored with the old text.
+        """
+        changed_at = self.changed_at
+        return any(changed_at.get(path, 0) > since for path in analysed.analysis.included)
 
     def dependents(self, path: str | None) -> list[Document]:
         """Open documents whose last analysis included `path`."""

@@ -47,6 +47,7 @@ def changed(ls, uri: str, delay: float = DEBOUNCE) -> None:
     """Analyse this document soon, and the open documents that include it."""
     schedule(ls, uri, delay)
     doc = ls.documents.get(uri)
+    ls.text_changed(doc.path if doc else None)
     for other in ls.dependents(doc.path if doc else None):
         ls.forget(other.uri)
         schedule(ls, other.uri, delay)
@@ -72,6 +73,7 @@ def register(server) -> None:
     @guarded()
     def did_close(ls, params: types.DidCloseTextDocumentParams):
         uri = params.text_document.uri
+        ls.text_changed(to_fs_path(uri))
         for other in ls.dependents(to_fs_path(uri)):
             ls.forget(other.uri)
             schedule(ls, other.uri)
