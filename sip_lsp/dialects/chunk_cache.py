@@ -8,7 +8,7 @@ Each dialect (ser, asterisk_chunks, freeswitch_chunks) keeps its own cache.
 """
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock  # threading.Lock itself, without importing threading (~0.5 ms)
 
 # About 12 bytes of parse tree and facts per character of script: ~100 MB.
 CHAR_BUDGET = 8_000_000
@@ -19,7 +19,7 @@ class ChunkCache:
         self.budget = budget
         self.chars = 0
         self.entries: dict[str, dict] = {}
-        self.lock = threading.Lock()
+        self.lock = allocate_lock()
 
     def entry(self, chunk: str) -> dict:
         """The slot dict for `chunk` (created empty), marked most recently used."""
