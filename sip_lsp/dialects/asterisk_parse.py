@@ -61,7 +61,10 @@ class Parsed:
 
 
 _CONTEXT = re.compile(r"\[([^\]\n]+)\]\s*(?:\(([^)\n]*)\))?")
-_KEYWORD = re.compile(r"(exten|same|include)\s*=>?\s*", re.I)
+_KEYWORD = re.compile(r"(?:(exten)|(same)|(include))\s*=>?\s*", re.I)
+# After the keyword: (name,) priority, then the application name (group 4) after blanks (group 3).
+_EXTEN_BODY = re.compile(r"([^,]*),([^,]*),(\s*)(?:([A-Za-z_]\w*)\s*)?")
+_SAME_BODY = re.compile(r"()([^,]*),(\s*)(?:([A-Za-z_]\w*)\s*)?")
 _DIRECTIVE = re.compile(r"#\s*(include|tryinclude)\s+\"?([^\"\n]+?)\"?\s*$", re.I)
 _PRIO = re.compile(r"\s*(\d+|next|n|same|s|hint)(?:\s*\+\s*(\d+))?\s*(?:\(([^)]*)\))?\s*$", re.I)
 _APP = re.compile(r"\s*([A-Za-z_][\w]*)\s*")
@@ -230,41 +233,78 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
         m = _KEYWORD.match(stripped)
         if not m:
             continue
-        body_at = lead + m.end()
-        body = content[body_at - start:]
-        keyword = m.group(1).lower()
-        if keyword == "include":
+        if m.lastindex == 3:
+            body = stripped[m.end():]
             name = body.strip()
             if name:
-                s = body_at + (len(body) - len(body.lstrip()))
+                s = lead + m.end() + len(body) - len(body.lstrip())
                 ctx.includes.append((name, Span(s, s + len(name), path)))
             continue
-        state.last = _statement(parsed, ctx, state.last, keyword, body, body_at, start + len(content), path)
+        state.last = _statement(parsed, ctx, state.last, m, stripped, lead, start + len(content), path)
 
 
-def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line_end: int,
-               path: str | None) -> Ext | None:
-    """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same); `at`: offset of `body`."""
-    # Names and priorities hold no commas: only the application part needs split_top.
-    if keyword == "exten":
-        raw, _, tail = body.partition(",")
-        name = raw.strip().split("/", 1)[0].strip()
-        if not name or "," not in tail:
+def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: re.Match[str], line: str, lead: int,
+               line_end: int, path: str | None) -> Ext | None:
+    """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same) after `keyword` in `line` (at `lead`)."""
+    # Names and priorities hold no commas: one match cuts them and finds the application.
+    if keyword.lastindex == 1:
+        m = _EXTEN_BODY.match(line, keyword.end())
+        if m is None:
             return last
-        s = at + (len(raw) - len(raw.lstrip()))
+        raw = m.group(1)
+        name = raw.strip().split("/", 1)[0].strip()
+        if not name:
+            return last
         ext = ctx.exts.get(name)
         if ext is None:
-            ext = Ext(name, Span(s, s + len(name), path))
-            ctx.exts[name] = ext
-        head = len(raw) + 1
+            s = lead + m.start(1) + len(raw) - len(raw.lstrip())
+            ext = ctx.exts[name] = Ext(name, Span(s, s + len(name), path))
     else:
-        if last is None or "," not in body:
+        m = _SAME_BODY.match(line, keyword.end())
+        if m is None or last is None:
             return last
-        ext, tail, head = last, body, 0
-    prio_text, _, _ = tail.partition(",")
-    pm = _PRIO.match(prio_text)
-    if not pm:
+        ext = last
+    found = _prio(m.group(2))
+    if found is None:
         return ext
+    word, plus, label = found
+    if word == "n":
+        prio = parsed.last_prio + 1 + plus
+    elif word == "s":
+        prio = parsed.last_prio + plus
+    else:
+        prio = word + plus
+    if parsed.inherits is None:
+        parsed.inherits = word in ("n", "s")
+    parsed.last_prio = prio
+    app = m.group(4)
+    if app is None:
+        return ext
+    after = m.end()
+    if line[after:after + 1] == "(":
+        args = line[after + 1:-1] if line.endswith(")") else line[after + 1:]
+    else:
+        args = line[after + 1:] if line[after:after + 1] == "," else ""
+    step = Step(ctx.name, ext.name, prio, label, app, args, lead + after + 1, Span(lead + m.end(3), line_end, path))
+    ext.steps.append(step)
+    if ext.name_span.path == path:
+        ext.end = max(ext.end, line_end)
+    if ext.steps[-2:-1] and ext.steps[-2].prio > prio:
+        ext.steps.sort(key=lambda st: st.prio)
+    return ext
+
+
+@lru_cache(maxsize=1024)
+def _prio(text: str) -> tuple[int | str, int, str | None] | None:
+    """`1`, `n`, `s+2`, `n(label)` -> (number, or "n"/"s" for next/same, increment, label); None for hints and junk."""
+    pm = _PRIO.match(text)
+    if not pm:
+        return None
+    word = pm.group(1).lower()
+    if word == "hint":
+        return None
+    word = {"next": "n", "same": "s"}.get(word, word)
+    return (word if word in ("n", "s") else int(word)), int(pm.group(2) or 0), (pm.group(3) or "").strip() or None
     word = pm.group(1).lower()
     if word == "hint":
         return ext
