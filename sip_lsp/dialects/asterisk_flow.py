@@ -64,10 +64,6 @@ def _find_tests(step: Step) -> tuple[Test, ...]:
     return tuple(out)
 
 
-def is_dial(step: Step) -> bool:
-    return step.app.lower() == "dial"
-
-
 def dials_voicemail(step: Step) -> bool:
     """Dial(Local/vm-100@...) reaches voicemail: forwarding, not a failover."""
     target = split_top(step.args, ",")[0][1]
@@ -231,10 +227,7 @@ class Index:
 
 def target(step: Step, spec: str) -> tuple[str, str, str] | None:
     """`[[context,]exten,]priority` relative to `step` -> (context, exten, priority)."""
-    parts = [p.strip() for _, p in split_top(spec, ",")]
-    if len(parts) == 1 and "|" in parts[0]:
-        parts = [p.strip() for p in parts[0].split("|")]
-    parts = [p.split("(", 1)[0].strip() if i == len(parts) - 1 else p for i, p in enumerate(parts)]
+    parts = _spec_parts(spec)
     if not parts or not parts[-1]:
         return None
     if len(parts) == 1:
@@ -242,6 +235,15 @@ def target(step: Step, spec: str) -> tuple[str, str, str] | None:
     if len(parts) == 2:
         return step.context, parts[0], parts[1]
     return parts[0], parts[1], parts[2]
+
+
+@lru_cache(maxsize=4096)  # the same Goto specs recur in every walk that passes them
+def _spec_parts(spec: str) -> tuple[str, ...]:
+    """The fields of `[[context,]exten,]priority`, stripped, the priority without its `(args)`."""
+    parts = [p.strip() for _, p in split_top(spec, ",")]
+    if len(parts) == 1 and "|" in parts[0]:
+        parts = [p.strip() for p in parts[0].split("|")]
+    return tuple([p.split("(", 1)[0].strip() if i == len(parts) - 1 else p for i, p in enumerate(parts)])
 
 
 def branch_specs(args: str) -> tuple[str, str, str] | None:
@@ -255,14 +257,14 @@ def branch_specs(args: str) -> tuple[str, str, str] | None:
     return cond, c[0][1], rest[c[1][0]:] if len(c) > 1 else ""
 
 
-def status_map(t: Tables, dial: Step) -> dict[str, frozenset[int]]:
-    """DIALSTATUS value -> the callee codes that can be behind it after `dial`.
+def status_map(t: Tables, several: bool) -> dict[str, frozenset[int]]:
+    """DIALSTATUS value -> the callee codes that can be behind it after a Dial of one or `several` callees.
 
     With several callees (`A&B`), wait_for_answer reports BUSY if any line was
     busy, else CONGESTION if any was congested, else CHANUNAVAIL, and NOANSWER
     when a line counted nothing: the other lines may have failed with any code.
     """
-    if "&" not in split_top(dial.args, ",")[0][1]:
+    if not several:
         return t.status_codes
     codes = t.status_codes
     every = frozenset().union(*(codes.get(v, frozenset()) for v in t.failed))
@@ -273,7 +275,29 @@ def status_map(t: Tables, dial: Step) -> dict[str, frozenset[int]]:
     return wide
 
 
-def narrow(smap: dict[str, frozenset[int]], causes: dict[str, frozenset[int]], tests: list[Test], cond: str,
+class Status:
+    """A DIALSTATUS map and the unions the walks take of it, each computed once per Flow."""
+
+    __slots__ = ("codes", "failed", "_sides")
+
+    def __init__(self, codes: dict[str, frozenset[int]], failed: tuple[str, ...]) -> None:
+        self.codes = codes
+        self.failed = frozenset().union(*(codes.get(v, frozenset()) for v in failed))   # where a walk starts
+        self._sides: dict[frozenset[str], tuple[frozenset[int], frozenset[int]]] = {}
+
+    def sides(self, named: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
+        """(codes behind the values `named`, codes behind the others)."""
+        found = self._sides.get(named)
+        if found is None:
+            # With several callees the values' code sets overlap: the other branch
+            # gets the codes of the values not named, not the complement.
+            inside = frozenset().union(*(self.codes[v] for v in named))
+            outside = frozenset().union(*(c for v, c in self.codes.items() if v not in named))
+            found = self._sides[named] = (inside, outside)
+        return found
+
+
+def narrow(status: Status, causes: dict[str, frozenset[int]], tests: list[Test], cond: str,
            codes: frozenset[int]) -> tuple[frozenset[int], frozenset[int]] | None:
     """(true, false) code sets for a condition made of DIALSTATUS tests, None if not one.
 
@@ -283,21 +307,23 @@ def narrow(smap: dict[str, frozenset[int]], causes: dict[str, frozenset[int]], t
     if len(tests) == 1 and tests[0].variable == "HANGUPCAUSE" and tests[0].value in causes:
         inside = codes & causes[tests[0].value]
         return (inside, codes - inside) if tests[0].op != "!=" else (codes - inside, inside)
-    status = [x for x in tests if x.variable == "DIALSTATUS" and x.value.upper() in smap]
-    if not status or len(status) != len(tests):
+    status_tests = [x for x in tests if x.variable == "DIALSTATUS" and x.value.upper() in status.codes]
+    if not status_tests or len(status_tests) != len(tests):
         return None
-    named = {x.value.upper() for x in status}
-    # With several callees the values' code sets overlap: the other branch
-    # gets the codes of the values not named, not the complement.
-    inside = frozenset().union(*(smap[v] for v in named))
-    outside = frozenset().union(*(c for v, c in smap.items() if v not in named))
-    ops = {x.op for x in status}
-    joiner = set(_NOT_JOINER.sub("", cond))
+    inside, outside = status.sides(frozenset({x.value.upper() for x in status_tests}))
+    ops = {x.op for x in status_tests}
+    joiner = _joiner(cond)
     if ops <= {"=", "=="} and joiner <= {"|"}:
         return codes & inside, codes & outside
     if ops == {"!="} and joiner <= {"&"}:
         return codes & outside, codes & inside
     return None
+
+
+@lru_cache(maxsize=4096)  # a condition is narrowed once per walk through it
+def _joiner(cond: str) -> frozenset[str]:
+    """The characters joining a condition's tests (`&`, `|`, or anything unexpected)."""
+    return frozenset(_NOT_JOINER.sub("", cond))
 
 
 def _loop_end(ext: Ext, start: int) -> int | None:
@@ -388,19 +414,18 @@ def _in_files(span: Span) -> tuple[str, int]:
     return span.path or "", span.start
 
 
-@dataclass
 class Flow:
     """Walks the dialplan from each Dial() and records the Dial() calls reached after a failure."""
 
-    tables: Tables
-    index: Index
-    smap: dict[str, frozenset[int]] = field(default_factory=dict)   # of the Dial being walked
-    records: list[Record] = field(default_factory=list)
-    causes: dict[str, frozenset[int]] = field(init=False)     # HANGUPCAUSE number -> codes behind it
+    __slots__ = ("tables", "index", "status", "records", "causes", "_statuses")
 
-    def __post_init__(self) -> None:
-        self.causes = {str(c.number): self.tables.cause_codes.get(c.name, frozenset())
-                       for c in self.tables.engine.causes.values()}
+    def __init__(self, tables: Tables, index: Index) -> None:
+        self.tables, self.index = tables, index
+        self.status: Status | None = None       # of the Dial being walked
+        self.records: list[Record] = []
+        # HANGUPCAUSE number -> codes behind it
+        self.causes = {str(c.number): tables.cause_codes.get(c.name, frozenset()) for c in tables.engine.causes.values()}
+        self._statuses: dict[bool, Status] = {}  # by whether the Dial has several callees
 
     def walks(self, contexts: Iterable[Ctx]) -> list[Record]:
         """What the walks from every Dial() in `contexts` reach, in walk order."""
@@ -408,14 +433,20 @@ class Flow:
         for ctx in contexts:
             for ext in ctx.exts.values():
                 for i, step in enumerate(ext.steps):
-                    if is_dial(step):
-                        self.smap = status_map(self.tables, step)
+                    if step.app.lower() == "dial":
+                        self.status = self._status(step)
                         self._walk(ext, i + 1)
         return self.records
 
+    def _status(self, dial: Step) -> Status:
+        several = "&" in split_top(dial.args, ",")[0][1]
+        status = self._statuses.get(several)
+        if status is None:
+            status = self._statuses[several] = Status(status_map(self.tables, several), self.tables.failed)
+        return status
+
     def _walk(self, ext: Ext, start: int) -> None:
-        initial = frozenset().union(*(self.smap.get(v, frozenset()) for v in self.tables.failed))
-        work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [(ext, start, initial, (), (), ())]
+        work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [(ext, start, self.status.failed, (), (), ())]
         seen: set[tuple] = set()
         steps = 0
         while work and steps < _MAX_STEPS:
@@ -451,7 +482,7 @@ class Flow:
         """While/EndWhile/ExitWhile/ContinueWhile (apps/app_while.c): back to the While, or past EndWhile."""
         if name == "while":
             found = find_tests(step)
-            split = narrow(self.smap, self.causes, found, step.args, codes)
+            split = narrow(self.status, self.causes, found, step.args, codes)
             body, leave = split if split else (codes, codes)
             shaped = tests + tuple((step.context, x.span) for x in found) if split else tests
             end = _loop_end(ext, i)
@@ -491,7 +522,7 @@ class Flow:
                 return [(ext, i + 1, codes, tests, via, stack)]
             cond, yes, no = parts
             found = find_tests(step)
-            split = narrow(self.smap, self.causes, [x for x in found if x.span.start - step.args_start < len(cond)], cond, codes)
+            split = narrow(self.status, self.causes, [x for x in found if x.span.start - step.args_start < len(cond)], cond, codes)
             yes_codes, no_codes = split if split else (codes, codes)
             shaped = tests + tuple((step.context, x.span) for x in found) if split else tests
             if name == "execif":
@@ -521,7 +552,7 @@ class Flow:
             out = []
             for value in status_values(self.tables, None):
                 ext = self.index.find_ext(ctx, m.group(1).strip() + value)
-                sub = codes & self.smap.get(value, frozenset())
+                sub = codes & self.status.codes.get(value, frozenset())
                 if ext is not None and sub:
                     out += self._enter(ext, prio, sub, tests, via, stack)
             return out
