@@ -423,8 +423,8 @@ class Flow:
         self.tables, self.index = tables, index
         self.status: Status | None = None       # of the Dial being walked
         self.records: list[Record] = []
-        # HANGUPCAUSE number -> codes behind it
-        self.causes = {str(c.number): tables.cause_codes.get(c.name, frozenset()) for c in tables.engine.causes.values()}
+        self.causes = {str(c.number): tables.cause_codes.get(c.name, frozenset())   # HANGUPCAUSE -> codes behind it
+                       for c in tables.engine.causes.values()}
         self._statuses: dict[bool, Status] = {}  # by whether the Dial has several callees
 
     def walks(self, contexts: Iterable[Ctx]) -> list[Record]:
@@ -446,7 +446,8 @@ class Flow:
         return status
 
     def _walk(self, ext: Ext, start: int) -> None:
-        work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [(ext, start, self.status.failed, (), (), ())]
+        work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [
+            (ext, start, self.status.failed, (), (), ())]
         seen: set[tuple] = set()
         steps = 0
         while work and steps < _MAX_STEPS:
