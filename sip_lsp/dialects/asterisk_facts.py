@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause
-from sip_lsp.dialects.asterisk_flow import DISPATCH, Index, Tagged, call_edges, find_tests, status_values, target
+from sip_lsp.dialects.asterisk_flow import (DISPATCH, Index, Tagged, call_edges, find_tests, mentions_status, status_values,
+                                            target)
 from sip_lsp.dialects.asterisk_parse import Parsed, Step, split_top
 from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Reference, Role, Span, StatusTest
 
@@ -19,6 +20,7 @@ from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Refere
 # unanswered INVITE with these (channels/chan_pjsip.c chan_pjsip_indicate).
 _INDICATED = {"busy": 486, "congestion": 503}
 _GOTO_APPS = ("goto", "gotoif", "gosub", "gosubif")
+_FACT_APPS = frozenset({"hangup", "set", "pjsiphangup", *_INDICATED})     # the others only hold status tests
 _PRI_CAUSE = re.compile(r"\s*PRI_CAUSE\s*=\s*(\d+)\s*$")
 
 # Goto(prefix-${...},1) seen locally: (the Goto, its target spec, the extension's span, its text, the Dial before).
@@ -88,6 +90,8 @@ def step_facts(step: Step, t: Tables | None, sink, origin: int = 0) -> None:
     `sink` has the fact lists and the `text` the step's offsets point into, less `origin`.
     """
     name = step.app.lower()
+    if name not in _FACT_APPS and not mentions_status(step.args):
+        return
     arg0 = split_top(step.args, ",")[0][1] if name in ("hangup", "pjsiphangup") else ""
     if name == "hangup" and t is not None and arg0.strip() and "${" not in arg0:
         _cause(step, arg0, hangup_cause(t, arg0), "Hangup", t, sink)

@@ -281,16 +281,18 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: re.Match[str
     if app is None:
         return ext
     after = m.end()
-    if line[after:after + 1] == "(":
+    opener = line[after:after + 1]
+    if opener == "(":
         args = line[after + 1:-1] if line.endswith(")") else line[after + 1:]
     else:
-        args = line[after + 1:] if line[after:after + 1] == "," else ""
-    step = Step(ctx.name, ext.name, prio, label, app, args, lead + after + 1, Span(lead + m.end(3), line_end, path))
-    ext.steps.append(step)
-    if ext.name_span.path == path:
-        ext.end = max(ext.end, line_end)
-    if ext.steps[-2:-1] and ext.steps[-2].prio > prio:
-        ext.steps.sort(key=lambda st: st.prio)
+        args = line[after + 1:] if opener == "," else ""
+    steps = ext.steps
+    steps.append(Step(ctx.name, ext.name, prio, label, app, args, lead + after + 1,
+                      Span(lead + m.end(3), line_end, path)))
+    if line_end > ext.end and ext.name_span.path == path:
+        ext.end = line_end
+    if len(steps) > 1 and steps[-2].prio > prio:
+        steps.sort(key=lambda st: st.prio)
     return ext
 
 
