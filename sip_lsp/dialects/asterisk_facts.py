@@ -107,7 +107,7 @@ def step_facts(step: Step, t: Tables | None, sink, origin: int = 0) -> None:
         span = Span(step.span.start, step.span.start + len(step.app))
         sink.code_sites.append(CodeSite(span, str(code), code, Role.SENT, function=step.app,
                                         block=step.context, code_required=False))
-    if t is not None:
+    if t is not None and mentions_status(step.args):
         tests(step, t, sink, origin)
 
 

@@ -61,13 +61,12 @@ class Parsed:
 
 
 _CONTEXT = re.compile(r"\[([^\]\n]+)\]\s*(?:\(([^)\n]*)\))?")
-_KEYWORD = re.compile(r"(?:(exten)|(same)|(include))\s*=>?\s*", re.I)
-# After the keyword: (name,) priority, then the application name (group 4) after blanks (group 3).
-_EXTEN_BODY = re.compile(r"([^,]*),([^,]*),(\s*)(?:([A-Za-z_]\w*)\s*)?")
-_SAME_BODY = re.compile(r"()([^,]*),(\s*)(?:([A-Za-z_]\w*)\s*)?")
+# `exten => name,prio,App(args)` or `same => prio,App(args)`: names and priorities hold no
+# commas. Groups: the name (None for same), the priority, blanks, the application name.
+_STATEMENT = re.compile(r"(?:(?i:exten)\s*=>?\s*([^,]*),|(?i:same)\s*=>?\s*)([^,]*),(\s*)(?:([A-Za-z_]\w*)\s*)?")
+_INCLUDE_LINE = re.compile(r"include\s*=>?\s*", re.I)
 _DIRECTIVE = re.compile(r"#\s*(include|tryinclude)\s+\"?([^\"\n]+?)\"?\s*$", re.I)
 _PRIO = re.compile(r"\s*(\d+|next|n|same|s|hint)(?:\s*\+\s*(\d+))?\s*(?:\(([^)]*)\))?\s*$", re.I)
-_APP = re.compile(r"\s*([A-Za-z_][\w]*)\s*")
 
 
 def strip_comments(text: str) -> list[tuple[int, str]]:
@@ -230,28 +229,28 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
             continue
         if ctx.name_span.path == path:
             ctx.end = start + len(content)
-        m = _KEYWORD.match(stripped)
-        if not m:
+        m = _STATEMENT.match(stripped)
+        if m is not None:
+            state.last = _statement(parsed, ctx, state.last, m, stripped, lead, start + len(content), path)
             continue
-        if m.lastindex == 3:
+        m = _INCLUDE_LINE.match(stripped)
+        if m is not None:
             body = stripped[m.end():]
             name = body.strip()
             if name:
                 s = lead + m.end() + len(body) - len(body.lstrip())
                 ctx.includes.append((name, Span(s, s + len(name), path)))
-            continue
-        state.last = _statement(parsed, ctx, state.last, m, stripped, lead, start + len(content), path)
 
 
-def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: re.Match[str], line: str, lead: int,
+def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, m: re.Match[str], line: str, lead: int,
                line_end: int, path: str | None) -> Ext | None:
-    """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same) after `keyword` in `line` (at `lead`)."""
-    # Names and priorities hold no commas: one match cuts them and finds the application.
-    if keyword.lastindex == 1:
-        m = _EXTEN_BODY.match(line, keyword.end())
-        if m is None:
+    """Add the priority `m` (a _STATEMENT match in `line`, at offset `lead`) read; the extension it is in."""
+    raw = m.group(1)
+    if raw is None:                  # same => prio,App(args)
+        if last is None:
             return last
-        raw = m.group(1)
+        ext = last
+    else:
         name = raw.strip().split("/", 1)[0].strip()
         if not name:
             return last
@@ -259,11 +258,6 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: re.Match[str
         if ext is None:
             s = lead + m.start(1) + len(raw) - len(raw.lstrip())
             ext = ctx.exts[name] = Ext(name, Span(s, s + len(name), path))
-    else:
-        m = _SAME_BODY.match(line, keyword.end())
-        if m is None or last is None:
-            return last
-        ext = last
     found = _prio(m.group(2))
     if found is None:
         return ext
@@ -307,40 +301,3 @@ def _prio(text: str) -> tuple[int | str, int, str | None] | None:
         return None
     word = {"next": "n", "same": "s"}.get(word, word)
     return (word if word in ("n", "s") else int(word)), int(pm.group(2) or 0), (pm.group(3) or "").strip() or None
-    word = pm.group(1).lower()
-    if word == "hint":
-        return ext
-    if word in ("n", "next"):
-        prio = parsed.last_prio + 1
-    elif word in ("s", "same"):
-        prio = parsed.last_prio
-    else:
-        prio = int(word)
-    prio += int(pm.group(2) or 0)
-    if parsed.inherits is None:
-        parsed.inherits = word in ("n", "next", "s", "same")
-    parsed.last_prio = prio
-    app_off = head + len(prio_text) + 1
-    app_text = body[app_off:]
-    am = _APP.match(app_text)
-    if not am:
-        return ext
-    app = am.group(1)
-    after = am.end()
-    if after < len(app_text) and app_text[after] == "(":
-        args = app_text[after + 1:]
-        close = args.rstrip()
-        args = close[:-1] if close.endswith(")") else args
-        args_start = at + app_off + after + 1
-    else:
-        args = app_text[after + 1:] if after < len(app_text) and app_text[after] == "," else ""
-        args_start = at + app_off + after + 1
-    app_start = at + app_off + (len(app_text) - len(app_text.lstrip()))
-    step = Step(ctx.name, ext.name, prio, (pm.group(3) or "").strip() or None, app, args, args_start,
-                Span(app_start, line_end, path))
-    ext.steps.append(step)
-    if ext.name_span.path == path:
-        ext.end = max(ext.end, line_end)
-    if ext.steps[-2:-1] and ext.steps[-2].prio > prio:
-        ext.steps.sort(key=lambda st: st.prio)
-    return ext
