@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from sip_lsp.dialects.asterisk_engine import Tables
 from sip_lsp.dialects.asterisk_parse import Ctx, Ext, Step, split_top
@@ -30,9 +30,8 @@ _MAX_STEPS = 4000
 _MAX_DEPTH = 8
 
 
-@dataclass(frozen=True)
-class Test:
-    """One `${DIALSTATUS} = VALUE` comparison inside an expression."""
+class Test(NamedTuple):
+    """One `${DIALSTATUS} = VALUE` comparison inside an expression (a tuple: made for every test found)."""
 
     variable: str
     op: str
@@ -147,7 +146,6 @@ def pattern_regex(pattern: str) -> re.Pattern[str] | _Prefix | None:
         return None
 
 
-@dataclass
 class Index:
     """Lookups over the dialplan's contexts, built once per analysis.
 
@@ -155,13 +153,15 @@ class Index:
     through it stays valid while those contexts and callers are the same objects.
     """
 
-    contexts: dict[str, Ctx]
-    callers: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
-    patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = field(default_factory=dict)
-    reads: dict[str, Ctx | None] = field(default_factory=dict)
-    caller_reads: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
-    orders: dict[str, list[Ctx]] = field(default_factory=dict)     # search orders met since `record`
-    found: dict[tuple[str, str], Ext | None] = field(default_factory=dict)   # lookups since `record`
+    __slots__ = ("contexts", "callers", "patterns", "reads", "caller_reads", "orders", "found")
+
+    def __init__(self, contexts: dict[str, Ctx], callers: dict[tuple[str, str], list[tuple[Step, str]]]) -> None:
+        self.contexts, self.callers = contexts, callers
+        self.patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = {}
+        self.reads: dict[str, Ctx | None] = {}
+        self.caller_reads: dict[tuple[str, str], list[tuple[Step, str]]] = {}
+        self.orders: dict[str, list[Ctx]] = {}                  # search orders met since `record`
+        self.found: dict[tuple[str, str], Ext | None] = {}      # lookups since `record`
 
     def record(self) -> None:
         """Start recording afresh: the reads of one piece's results (lookups are read again too)."""
