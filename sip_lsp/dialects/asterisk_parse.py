@@ -193,12 +193,13 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
     if path is None and state.ctx is None:
         state.ctx = parsed.contexts.setdefault("", Ctx("", Span(0, 0), 0, 0))
     for start, content in strip_comments(text):
-        start += offset
         stripped = content.lstrip()
         if not stripped:
             continue
-        lead = start + len(content) - len(stripped)
-        if stripped.startswith("#"):
+        end = start + offset + len(content)
+        lead = end - len(stripped)
+        first = stripped[0]
+        if first == "#":
             m = _DIRECTIVE.match(stripped)
             if m and include is not None and state.depth < _MAX_INCLUDE_DEPTH:
                 name = m.group(2).strip()
@@ -208,7 +209,7 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
                     parse_file(found[1], found[0], parsed, include, state)
                     state.depth -= 1
             continue
-        if stripped.startswith("["):
+        if first == "[":
             m = _CONTEXT.match(stripped)
             if not m:
                 continue
@@ -216,7 +217,7 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
             name_span = Span(lead + m.start(1), lead + m.end(1), path)
             ctx = parsed.contexts.get(name)
             if ctx is None:
-                ctx = Ctx(name, name_span, lead, start + len(content))
+                ctx = Ctx(name, name_span, lead, end)
                 parsed.contexts[name] = ctx
                 if path is None:
                     parsed.order.append(ctx)
@@ -228,10 +229,10 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
         if ctx is None:
             continue
         if ctx.name_span.path == path:
-            ctx.end = start + len(content)
+            ctx.end = end
         m = _STATEMENT.match(stripped)
         if m is not None:
-            state.last = _statement(parsed, ctx, state.last, m, stripped, lead, start + len(content), path)
+            state.last = _statement(parsed, ctx, state.last, m, stripped, lead, end, path)
             continue
         m = _INCLUDE_LINE.match(stripped)
         if m is not None:
