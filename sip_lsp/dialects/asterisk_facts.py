@@ -20,6 +20,7 @@ from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Refere
 # unanswered INVITE with these (channels/chan_pjsip.c chan_pjsip_indicate).
 _INDICATED = {"busy": 486, "congestion": 503}
 _GOTO_APPS = ("goto", "gotoif", "gosub", "gosubif")
+_CALL_APPS = ("gosub", "gosubif", "macro")
 _FACT_APPS = frozenset({"hangup", "set", "pjsiphangup", *_INDICATED})     # the others only hold status tests
 _PRI_CAUSE = re.compile(r"\s*PRI_CAUSE\s*=\s*(\d+)\s*$")
 
@@ -43,7 +44,7 @@ class Local:
         self.status_tests: list[StatusTest] = []
         self.references: list[Reference] = []
         self.pending: list[Pending] = []
-        self.calls: list = []            # asterisk_flow.call_edges
+        self.calls: list = []            # asterisk_flow.call_edges of every Gosub/Macro
 
     def facts(self) -> Facts:
         """The facts the rules judge, at `origin`: placed with a shift wherever the text moves."""
@@ -55,7 +56,6 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
     """Outline, codes, causes, tests, references and pending dispatches of `parsed` (from `text` at `origin`)."""
     out = Local(text, origin)
     out.blocks = _blocks(parsed)
-    out.calls = call_edges(parsed.contexts.values())
     for context in parsed.contexts.values():
         for name, span in context.includes:
             if span.path is None:
@@ -66,6 +66,8 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
                 name = step.app.lower()
                 if name == "dial":
                     dial = step
+                elif name in _CALL_APPS:
+                    out.calls += call_edges(step, ext.name)
                 if step.span.path is None:
                     step_facts(step, t, out, origin)
                     if name in _GOTO_APPS or name == "macro":

@@ -360,15 +360,9 @@ Tagged = tuple[str, Span]
 Record = tuple[Step, frozenset[int], tuple[Tagged, ...], tuple[Tagged, ...]]
 
 
-def call_edges(contexts: Iterable[Ctx]) -> list[tuple[tuple[str, str], tuple[Step, str]]]:
-    """Every Gosub/Macro call in `contexts`: ((context, extension) called, (the call, its extension))."""
-    out = []
-    for ctx in contexts:
-        for ext in ctx.exts.values():
-            for step in ext.steps:
-                if step.app.lower() in ("gosub", "gosubif", "macro"):
-                    out += [(dest[:2], (step, ext.name)) for dest in call_targets(step)]
-    return out
+def call_edges(step: Step, ext_name: str) -> list[tuple[tuple[str, str], tuple[Step, str]]]:
+    """A Gosub/Macro call's edges: ((context, extension) called, (the call, the extension it sits in))."""
+    return [(dest[:2], (step, ext_name)) for dest in call_targets(step)]
 
 
 def call_targets(step: Step) -> list[tuple[str, str, str]]:
