@@ -547,13 +547,14 @@ class Flow:
 
     def _goto(self, step: Step, dest: tuple[str, str, str], codes, tests, via, stack) -> list:
         ctx, exten, prio = dest
-        m = DISPATCH.match(exten)
+        m = DISPATCH.match(exten) if "${" in exten else None
         if m and m.group(2) == "DIALSTATUS":
             out = []
-            for value in status_values(self.tables, None):
-                ext = self.index.find_ext(ctx, m.group(1).strip() + value)
+            prefix = m.group(1).strip()
+            for value in self.tables.failed:     # status_values without a Dial's options
                 sub = codes & self.status.codes.get(value, frozenset())
-                if ext is not None and sub:
+                ext = self.index.find_ext(ctx, prefix + value) if sub else None
+                if ext is not None:
                     out += self._enter(ext, prio, sub, tests, via, stack)
             return out
         if "${" in ctx or "${" in exten:
@@ -563,8 +564,9 @@ class Flow:
 
     @staticmethod
     def _enter(ext: Ext, prio: str, codes, tests, via, stack) -> list:
+        number = int(prio) if ext.steps and prio.isdigit() else None
         for i, step in enumerate(ext.steps):
-            if (prio.isdigit() and step.prio == int(prio)) or step.label == prio:
+            if step.prio == number or step.label == prio:
                 return [(ext, i, codes, tests, via, stack)]
         return []
 
