@@ -13,7 +13,7 @@ import re
 from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause
 from sip_lsp.dialects.asterisk_flow import (DISPATCH, Index, Tagged, call_edges, find_tests, mentions_status, status_values,
                                             target)
-from sip_lsp.dialects.asterisk_parse import Parsed, Step, split_top
+from sip_lsp.dialects.asterisk_parse import Ext, Parsed, Step, split_top
 from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Reference, Role, Span, StatusTest
 
 # Busy() and Congestion() indicate busy/congestion; chan_pjsip answers an
@@ -34,7 +34,7 @@ class Local:
     """The facts of one parsed text that need nothing outside it, at one base offset."""
 
     __slots__ = ("text", "origin", "blocks", "code_sites", "cause_sites", "status_tests", "references", "pending",
-                 "calls")
+                 "calls", "dials")
 
     def __init__(self, text: str, origin: int) -> None:
         self.text, self.origin = text, origin     # offsets are `origin` + offsets in `text`
@@ -45,6 +45,7 @@ class Local:
         self.references: list[Reference] = []
         self.pending: list[Pending] = []
         self.calls: list = []            # asterisk_flow.call_edges of every Gosub/Macro
+        self.dials: list[tuple[Ext, int]] = []      # every Dial(), where the flow's walks start
 
     def facts(self) -> Facts:
         """The facts the rules judge, at `origin`: placed with a shift wherever the text moves."""
@@ -62,10 +63,11 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
                 out.references.append(Reference(span, name, "context"))
         for ext in context.exts.values():
             dial: Step | None = None
-            for step in ext.steps:
+            for i, step in enumerate(ext.steps):
                 name = step.app.lower()
                 if name == "dial":
                     dial = step
+                    out.dials.append((ext, i))
                 elif name in _CALL_APPS:
                     out.calls += call_edges(step, ext.name)
                 if step.span.path is None:

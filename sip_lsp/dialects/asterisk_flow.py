@@ -426,15 +426,12 @@ class Flow:
                        for c in tables.engine.causes.values()}
         self._statuses: dict[bool, Status] = {}  # by whether the Dial has several callees
 
-    def walks(self, contexts: Iterable[Ctx]) -> list[Record]:
-        """What the walks from every Dial() in `contexts` reach, in walk order."""
+    def walks(self, dials: Iterable[tuple[Ext, int]]) -> list[Record]:
+        """What the walks from each Dial() (its extension and index there) reach, in walk order."""
         self.records = []
-        for ctx in contexts:
-            for ext in ctx.exts.values():
-                for i, step in enumerate(ext.steps):
-                    if step.app.lower() == "dial":
-                        self.status = self._status(step)
-                        self._walk(ext, i + 1)
+        for ext, i in dials:
+            self.status = self._status(ext.steps[i])
+            self._walk(ext, i + 1)
         return self.records
 
     def _status(self, dial: Step) -> Status:
