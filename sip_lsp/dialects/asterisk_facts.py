@@ -21,7 +21,8 @@ from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Refere
 _INDICATED = {"busy": 486, "congestion": 503}
 _GOTO_APPS = ("goto", "gotoif", "gosub", "gosubif")
 _CALL_APPS = ("gosub", "gosubif", "macro")
-_FACT_APPS = frozenset({"hangup", "set", "pjsiphangup", *_INDICATED})     # the others only hold status tests
+# The applications step_facts reads: any other step matters only when it names a status.
+_FACT_APPS = frozenset({"hangup", "set", "pjsiphangup", *_INDICATED})
 _PRI_CAUSE = re.compile(r"\s*PRI_CAUSE\s*=\s*(\d+)\s*$")
 
 # Goto(prefix-${...},1) seen locally: (the Goto, its target spec, the extension's span, its text, the Dial before).
@@ -71,7 +72,8 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
                 elif name in _CALL_APPS:
                     out.calls += call_edges(step, ext.name)
                 if step.span.path is None:
-                    step_facts(step, t, out, origin)
+                    if name in _FACT_APPS or mentions_status(step.args):
+                        step_facts(step, t, out, origin)
                     if name in _GOTO_APPS or name == "macro":
                         _references(step, name, dial, t, out)
     return out
@@ -94,8 +96,6 @@ def step_facts(step: Step, t: Tables | None, sink, origin: int = 0) -> None:
     `sink` has the fact lists and the `text` the step's offsets point into, less `origin`.
     """
     name = step.app.lower()
-    if name not in _FACT_APPS and not mentions_status(step.args):
-        return
     arg0 = split_top(step.args, ",")[0][1] if name in ("hangup", "pjsiphangup") else ""
     if name == "hangup" and t is not None and arg0.strip() and "${" not in arg0:
         _cause(step, arg0, hangup_cause(t, arg0), "Hangup", t, sink)
