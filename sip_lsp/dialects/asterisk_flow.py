@@ -25,6 +25,7 @@ _TEST = re.compile(
     r'|"?([A-Za-z0-9_]+)"?\s*(!=|==|=)\s*"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?')
 DISPATCH = re.compile(r"^\s*([^$]*?)\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*$")
 _NOT_JOINER = re.compile(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]")   # all but the && / || of a condition
+_OPTION_ARGS = re.compile(r"\([^)]*\)")     # the (args) of Dial options like U(sub) or M(macro)
 _LOOP = frozenset({"while", "endwhile", "exitwhile", "continuewhile"})
 _MAX_STEPS = 4000
 _MAX_DEPTH = 8
@@ -76,7 +77,7 @@ def dials_voicemail(step: Step) -> bool:
 
 def dial_options(step: Step) -> str:
     parts = split_top(step.args, ",")
-    return re.sub(r"\([^)]*\)", "", parts[2][1]) if len(parts) > 2 else ""
+    return _OPTION_ARGS.sub("", parts[2][1]) if len(parts) > 2 else ""
 
 
 def status_values(t: Tables, dial: Step | None) -> tuple[str, ...]:
