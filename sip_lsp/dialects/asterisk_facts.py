@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause
-from sip_lsp.dialects.asterisk_flow import (DISPATCH, Index, Tagged, call_edges, find_tests, mentions_status, status_values,
-                                            target)
+from sip_lsp.dialects.asterisk_flow import (DISPATCH, Index, Tagged, call_edges, find_tests, mentions_status,
+                                            status_values, target)
 from sip_lsp.dialects.asterisk_parse import Ext, Parsed, Step, split_top
 from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Reference, Role, Span, StatusTest
 

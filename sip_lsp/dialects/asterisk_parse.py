@@ -230,9 +230,9 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
             continue
         if ctx.name_span.path == path:
             ctx.end = end
-        m = _STATEMENT.match(stripped)
-        if m is not None:
-            state.last = _statement(parsed, ctx, state.last, m, stripped, lead, end, path)
+        cut = _cut(stripped)
+        if cut is not None:
+            state.last = _statement(parsed, ctx, state.last, cut, lead, end, path)
             continue
         m = _INCLUDE_LINE.match(stripped)
         if m is not None:
@@ -243,23 +243,21 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
                 ctx.includes.append((name, Span(s, s + len(name), path)))
 
 
-def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, m: re.Match[str], line: str, lead: int,
-               line_end: int, path: str | None) -> Ext | None:
-    """Add the priority `m` (a _STATEMENT match in `line`, at offset `lead`) read; the extension it is in."""
-    raw = m.group(1)
-    if raw is None:                  # same => prio,App(args)
+def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, cut: tuple, lead: int, line_end: int,
+               path: str | None) -> Ext | None:
+    """Add the priority of a statement line (`cut` by _cut, the line at offset `lead`); the extension it is in."""
+    name, name_at, found, app, args, args_at, app_at = cut
+    if name is None:                 # same => prio,App(args)
         if last is None:
             return last
         ext = last
     else:
-        name = raw.strip().split("/", 1)[0].strip()
         if not name:
             return last
         ext = ctx.exts.get(name)
         if ext is None:
-            s = lead + m.start(1) + len(raw) - len(raw.lstrip())
+            s = lead + name_at
             ext = ctx.exts[name] = Ext(name, Span(s, s + len(name), path))
-    found = _prio(m.group(2))
     if found is None:
         return ext
     word, plus, label = found
@@ -272,18 +270,10 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, m: re.Match[str], lin
     if parsed.inherits is None:
         parsed.inherits = word in ("n", "s")
     parsed.last_prio = prio
-    app = m.group(4)
     if app is None:
         return ext
-    after = m.end()
-    opener = line[after:after + 1]
-    if opener == "(":
-        args = line[after + 1:-1] if line.endswith(")") else line[after + 1:]
-    else:
-        args = line[after + 1:] if opener == "," else ""
     steps = ext.steps
-    steps.append(Step(ctx.name, ext.name, prio, label, app, args, lead + after + 1,
-                      Span(lead + m.end(3), line_end, path)))
+    steps.append(Step(ctx.name, ext.name, prio, label, app, args, lead + args_at, Span(lead + app_at, line_end, path)))
     if line_end > ext.end and ext.name_span.path == path:
         ext.end = line_end
     if len(steps) > 1 and steps[-2].prio > prio:
@@ -291,7 +281,28 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, m: re.Match[str], lin
     return ext
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=8192)  # a dialplan repeats its lines (`same => n,Hangup()`) in context after context
+def _cut(line: str) -> tuple | None:
+    """A statement line's parts, offsets into `line`: (extension name or None for `same`, its offset,
+    _prio of the priority, application or None, its arguments, their offset, the application's offset).
+    None when the line is no `exten =>`/`same =>` statement."""
+    m = _STATEMENT.match(line)
+    if m is None:
+        return None
+    raw = m.group(1)
+    name = name_at = None
+    if raw is not None:
+        name = raw.strip().split("/", 1)[0].strip()
+        name_at = m.start(1) + len(raw) - len(raw.lstrip())
+    app, args, after = m.group(4), "", m.end()
+    opener = line[after:after + 1]
+    if opener == "(":
+        args = line[after + 1:-1] if line.endswith(")") else line[after + 1:]
+    elif opener == ",":
+        args = line[after + 1:]
+    return name, name_at, _prio(m.group(2)), app, args, after + 1, m.end(3)
+
+
 def _prio(text: str) -> tuple[int | str, int, str | None] | None:
     """`1`, `n`, `s+2`, `n(label)` -> (number, or "n"/"s" for next/same, increment, label); None for hints and junk."""
     pm = _PRIO.match(text)
