@@ -520,7 +520,8 @@ class Flow:
                 return [(ext, i + 1, codes, tests, via, stack)]
             cond, yes, no = parts
             found = find_tests(step)
-            split = narrow(self.status, self.causes, [x for x in found if x.span.start - step.args_start < len(cond)], cond, codes)
+            in_cond = [x for x in found if x.span.start - step.args_start < len(cond)]
+            split = narrow(self.status, self.causes, in_cond, cond, codes)
             yes_codes, no_codes = split if split else (codes, codes)
             shaped = tests + tuple((step.context, x.span) for x in found) if split else tests
             if name == "execif":
