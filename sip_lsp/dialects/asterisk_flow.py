@@ -26,6 +26,7 @@ _TEST = re.compile(
 DISPATCH = re.compile(r"^\s*([^$]*?)\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*$")
 _NOT_JOINER = re.compile(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]")   # all but the && / || of a condition
 _OPTION_ARGS = re.compile(r"\([^)]*\)")     # the (args) of Dial options like U(sub) or M(macro)
+_JUMPS = frozenset({"goto", "gotoif", "gosub", "gosubif", "macro", "execif"})
 _LOOP = frozenset({"while", "endwhile", "exitwhile", "continuewhile"})
 _MAX_STEPS = 4000
 _MAX_DEPTH = 8
@@ -458,7 +459,6 @@ class Flow:
                 continue
             step = ext.steps[i]
             name = step.app.lower()
-            nxt = (ext, i + 1, codes, tests, via, stack)
             if name == "dial":
                 # The origin itself again (a loop, a subroutine called twice) is a retry too.
                 self._record(step, codes, tests, via)
@@ -468,13 +468,13 @@ class Flow:
             if name == "return":
                 work += self._return(step, codes, tests, via, stack)
                 continue
-            if name in ("goto", "gotoif", "gosub", "gosubif", "macro", "execif"):
+            if name in _JUMPS:
                 work += self._jump(step, name, ext, i, codes, tests, via, stack)
                 continue
             if name in _LOOP:
                 work += self._loop(step, name, ext, i, codes, tests, via, stack)
                 continue
-            work.append(nxt)
+            work.append((ext, i + 1, codes, tests, via, stack))
 
     def _loop(self, step: Step, name: str, ext: Ext, i: int, codes, tests, via, stack) -> list:
         """While/EndWhile/ExitWhile/ContinueWhile (apps/app_while.c): back to the While, or past EndWhile."""
