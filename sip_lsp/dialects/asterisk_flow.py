@@ -57,16 +57,22 @@ def mentions_status(args: str) -> bool:
 def _find_tests(step: Step) -> tuple[Test, ...]:
     if not mentions_status(step.args):
         return ()
+    base, path = step.args_start, step.span.path
+    return tuple([Test(variable, op, value, Span(base + start, base + end, path),
+                       Span(base + value_start, base + value_end, path))
+                  for variable, op, value, start, end, value_start, value_end in _tests_in(step.args)])
+
+
+@lru_cache(maxsize=4096)  # the same conditions recur from context to context
+def _tests_in(args: str) -> tuple[tuple[str, str, str, int, int, int, int], ...]:
+    """(variable, op, value, start, end, value start, value end) per comparison in `args`."""
     out = []
-    for m in _TEST.finditer(step.args):
+    for m in _TEST.finditer(args):
         if m.group(1):
             variable, op, value, vg = m.group(1), m.group(2), m.group(3), 3
         else:
             variable, op, value, vg = m.group(6), m.group(5), m.group(4), 4
-        base = step.args_start
-        path = step.span.path
-        out.append(Test(variable, op, value, Span(base + m.start(), base + m.end(), path),
-                        Span(base + m.start(vg), base + m.end(vg), path)))
+        out.append((variable, op, value, m.start(), m.end(), m.start(vg), m.end(vg)))
     return tuple(out)
 
 
