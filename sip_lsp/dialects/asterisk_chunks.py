@@ -114,7 +114,7 @@ class Piece:
         index.record()
         found = (dispatch(p, t, index) for p in self.local.pending)
         dispatches = [d for d in found if d is not None]
-        records = flow.walks(self.parsed.contexts.values())
+        records = flow.walks(self.local.dials)
         cross = self.cross = Cross(t, index, dispatches, records)
         return cross
 

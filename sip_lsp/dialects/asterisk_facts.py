@@ -11,14 +11,18 @@ from __future__ import annotations
 import re
 
 from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause
-from sip_lsp.dialects.asterisk_flow import DISPATCH, Index, Tagged, call_edges, find_tests, status_values, target
-from sip_lsp.dialects.asterisk_parse import Parsed, Step, split_top
+from sip_lsp.dialects.asterisk_flow import (DISPATCH, Index, Tagged, call_edges, find_tests, mentions_status,
+                                            status_values, target)
+from sip_lsp.dialects.asterisk_parse import Ext, Parsed, Step, split_top
 from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Reference, Role, Span, StatusTest
 
 # Busy() and Congestion() indicate busy/congestion; chan_pjsip answers an
 # unanswered INVITE with these (channels/chan_pjsip.c chan_pjsip_indicate).
 _INDICATED = {"busy": 486, "congestion": 503}
 _GOTO_APPS = ("goto", "gotoif", "gosub", "gosubif")
+_CALL_APPS = ("gosub", "gosubif", "macro")
+# The applications step_facts reads: any other step matters only when it names a status.
+_FACT_APPS = frozenset({"hangup", "set", "pjsiphangup", *_INDICATED})
 _PRI_CAUSE = re.compile(r"\s*PRI_CAUSE\s*=\s*(\d+)\s*$")
 
 # Goto(prefix-${...},1) seen locally: (the Goto, its target spec, the extension's span, its text, the Dial before).
@@ -31,7 +35,7 @@ class Local:
     """The facts of one parsed text that need nothing outside it, at one base offset."""
 
     __slots__ = ("text", "origin", "blocks", "code_sites", "cause_sites", "status_tests", "references", "pending",
-                 "calls")
+                 "calls", "dials")
 
     def __init__(self, text: str, origin: int) -> None:
         self.text, self.origin = text, origin     # offsets are `origin` + offsets in `text`
@@ -41,7 +45,8 @@ class Local:
         self.status_tests: list[StatusTest] = []
         self.references: list[Reference] = []
         self.pending: list[Pending] = []
-        self.calls: list = []            # asterisk_flow.call_edges
+        self.calls: list = []            # asterisk_flow.call_edges of every Gosub/Macro
+        self.dials: list[tuple[Ext, int]] = []      # every Dial(), where the flow's walks start
 
     def facts(self) -> Facts:
         """The facts the rules judge, at `origin`: placed with a shift wherever the text moves."""
@@ -53,19 +58,22 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
     """Outline, codes, causes, tests, references and pending dispatches of `parsed` (from `text` at `origin`)."""
     out = Local(text, origin)
     out.blocks = _blocks(parsed)
-    out.calls = call_edges(parsed.contexts.values())
     for context in parsed.contexts.values():
         for name, span in context.includes:
             if span.path is None:
                 out.references.append(Reference(span, name, "context"))
         for ext in context.exts.values():
             dial: Step | None = None
-            for step in ext.steps:
+            for i, step in enumerate(ext.steps):
                 name = step.app.lower()
                 if name == "dial":
                     dial = step
+                    out.dials.append((ext, i))
+                elif name in _CALL_APPS:
+                    out.calls += call_edges(step, ext.name)
                 if step.span.path is None:
-                    step_facts(step, t, out, origin)
+                    if name in _FACT_APPS or mentions_status(step.args):
+                        step_facts(step, t, out, origin)
                     if name in _GOTO_APPS or name == "macro":
                         _references(step, name, dial, t, out)
     return out
@@ -103,7 +111,7 @@ def step_facts(step: Step, t: Tables | None, sink, origin: int = 0) -> None:
         span = Span(step.span.start, step.span.start + len(step.app))
         sink.code_sites.append(CodeSite(span, str(code), code, Role.SENT, function=step.app,
                                         block=step.context, code_required=False))
-    if t is not None:
+    if t is not None and mentions_status(step.args):
         tests(step, t, sink, origin)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from sip_lsp.dialects.asterisk_engine import Tables
 from sip_lsp.dialects.asterisk_parse import Ctx, Ext, Step, split_top
@@ -25,14 +25,15 @@ _TEST = re.compile(
     r'|"?([A-Za-z0-9_]+)"?\s*(!=|==|=)\s*"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?')
 DISPATCH = re.compile(r"^\s*([^$]*?)\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*$")
 _NOT_JOINER = re.compile(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]")   # all but the && / || of a condition
+_OPTION_ARGS = re.compile(r"\([^)]*\)")     # the (args) of Dial options like U(sub) or M(macro)
+_JUMPS = frozenset({"goto", "gotoif", "gosub", "gosubif", "macro", "execif"})
 _LOOP = frozenset({"while", "endwhile", "exitwhile", "continuewhile"})
 _MAX_STEPS = 4000
 _MAX_DEPTH = 8
 
 
-@dataclass(frozen=True)
-class Test:
-    """One `${DIALSTATUS} = VALUE` comparison inside an expression."""
+class Test(NamedTuple):
+    """One `${DIALSTATUS} = VALUE` comparison inside an expression (a tuple: made for every test found)."""
 
     variable: str
     op: str
@@ -48,24 +49,31 @@ def find_tests(step: Step) -> tuple[Test, ...]:
     return step.tests
 
 
+def mentions_status(args: str) -> bool:
+    """Whether `args` may hold a DIALSTATUS/HANGUPCAUSE test (most arguments do not: no regex for them)."""
+    return "DIALSTATUS" in args or "HANGUPCAUSE" in args
+
+
 def _find_tests(step: Step) -> tuple[Test, ...]:
-    if "DIALSTATUS" not in step.args and "HANGUPCAUSE" not in step.args:
+    if not mentions_status(step.args):
         return ()
+    base, path = step.args_start, step.span.path
+    return tuple([Test(variable, op, value, Span(base + start, base + end, path),
+                       Span(base + value_start, base + value_end, path))
+                  for variable, op, value, start, end, value_start, value_end in _tests_in(step.args)])
+
+
+@lru_cache(maxsize=4096)  # the same conditions recur from context to context
+def _tests_in(args: str) -> tuple[tuple[str, str, str, int, int, int, int], ...]:
+    """(variable, op, value, start, end, value start, value end) per comparison in `args`."""
     out = []
-    for m in _TEST.finditer(step.args):
+    for m in _TEST.finditer(args):
         if m.group(1):
             variable, op, value, vg = m.group(1), m.group(2), m.group(3), 3
         else:
             variable, op, value, vg = m.group(6), m.group(5), m.group(4), 4
-        base = step.args_start
-        path = step.span.path
-        out.append(Test(variable, op, value, Span(base + m.start(), base + m.end(), path),
-                        Span(base + m.start(vg), base + m.end(vg), path)))
+        out.append((variable, op, value, m.start(), m.end(), m.start(vg), m.end(vg)))
     return tuple(out)
-
-
-def is_dial(step: Step) -> bool:
-    return step.app.lower() == "dial"
 
 
 def dials_voicemail(step: Step) -> bool:
@@ -76,7 +84,7 @@ def dials_voicemail(step: Step) -> bool:
 
 def dial_options(step: Step) -> str:
     parts = split_top(step.args, ",")
-    return re.sub(r"\([^)]*\)", "", parts[2][1]) if len(parts) > 2 else ""
+    return _OPTION_ARGS.sub("", parts[2][1]) if len(parts) > 2 else ""
 
 
 def status_values(t: Tables, dial: Step | None) -> tuple[str, ...]:
@@ -146,7 +154,6 @@ def pattern_regex(pattern: str) -> re.Pattern[str] | _Prefix | None:
         return None
 
 
-@dataclass
 class Index:
     """Lookups over the dialplan's contexts, built once per analysis.
 
@@ -154,13 +161,15 @@ class Index:
     through it stays valid while those contexts and callers are the same objects.
     """
 
-    contexts: dict[str, Ctx]
-    callers: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
-    patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = field(default_factory=dict)
-    reads: dict[str, Ctx | None] = field(default_factory=dict)
-    caller_reads: dict[tuple[str, str], list[tuple[Step, str]]] = field(default_factory=dict)
-    orders: dict[str, list[Ctx]] = field(default_factory=dict)     # search orders met since `record`
-    found: dict[tuple[str, str], Ext | None] = field(default_factory=dict)   # lookups since `record`
+    __slots__ = ("contexts", "callers", "patterns", "reads", "caller_reads", "orders", "found")
+
+    def __init__(self, contexts: dict[str, Ctx], callers: dict[tuple[str, str], list[tuple[Step, str]]]) -> None:
+        self.contexts, self.callers = contexts, callers
+        self.patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = {}
+        self.reads: dict[str, Ctx | None] = {}
+        self.caller_reads: dict[tuple[str, str], list[tuple[Step, str]]] = {}
+        self.orders: dict[str, list[Ctx]] = {}                  # search orders met since `record`
+        self.found: dict[tuple[str, str], Ext | None] = {}      # lookups since `record`
 
     def record(self) -> None:
         """Start recording afresh: the reads of one piece's results (lookups are read again too)."""
@@ -231,10 +240,7 @@ class Index:
 
 def target(step: Step, spec: str) -> tuple[str, str, str] | None:
     """`[[context,]exten,]priority` relative to `step` -> (context, exten, priority)."""
-    parts = [p.strip() for _, p in split_top(spec, ",")]
-    if len(parts) == 1 and "|" in parts[0]:
-        parts = [p.strip() for p in parts[0].split("|")]
-    parts = [p.split("(", 1)[0].strip() if i == len(parts) - 1 else p for i, p in enumerate(parts)]
+    parts = _spec_parts(spec)
     if not parts or not parts[-1]:
         return None
     if len(parts) == 1:
@@ -242,6 +248,15 @@ def target(step: Step, spec: str) -> tuple[str, str, str] | None:
     if len(parts) == 2:
         return step.context, parts[0], parts[1]
     return parts[0], parts[1], parts[2]
+
+
+@lru_cache(maxsize=4096)  # the same Goto specs recur in every walk that passes them
+def _spec_parts(spec: str) -> tuple[str, ...]:
+    """The fields of `[[context,]exten,]priority`, stripped, the priority without its `(args)`."""
+    parts = [p.strip() for _, p in split_top(spec, ",")]
+    if len(parts) == 1 and "|" in parts[0]:
+        parts = [p.strip() for p in parts[0].split("|")]
+    return tuple([p.split("(", 1)[0].strip() if i == len(parts) - 1 else p for i, p in enumerate(parts)])
 
 
 def branch_specs(args: str) -> tuple[str, str, str] | None:
@@ -255,14 +270,14 @@ def branch_specs(args: str) -> tuple[str, str, str] | None:
     return cond, c[0][1], rest[c[1][0]:] if len(c) > 1 else ""
 
 
-def status_map(t: Tables, dial: Step) -> dict[str, frozenset[int]]:
-    """DIALSTATUS value -> the callee codes that can be behind it after `dial`.
+def status_map(t: Tables, several: bool) -> dict[str, frozenset[int]]:
+    """DIALSTATUS value -> the callee codes that can be behind it after a Dial of one or `several` callees.
 
     With several callees (`A&B`), wait_for_answer reports BUSY if any line was
     busy, else CONGESTION if any was congested, else CHANUNAVAIL, and NOANSWER
     when a line counted nothing: the other lines may have failed with any code.
     """
-    if "&" not in split_top(dial.args, ",")[0][1]:
+    if not several:
         return t.status_codes
     codes = t.status_codes
     every = frozenset().union(*(codes.get(v, frozenset()) for v in t.failed))
@@ -273,7 +288,29 @@ def status_map(t: Tables, dial: Step) -> dict[str, frozenset[int]]:
     return wide
 
 
-def narrow(smap: dict[str, frozenset[int]], causes: dict[str, frozenset[int]], tests: list[Test], cond: str,
+class Status:
+    """A DIALSTATUS map and the unions the walks take of it, each computed once per Flow."""
+
+    __slots__ = ("codes", "failed", "_sides")
+
+    def __init__(self, codes: dict[str, frozenset[int]], failed: tuple[str, ...]) -> None:
+        self.codes = codes
+        self.failed = frozenset().union(*(codes.get(v, frozenset()) for v in failed))   # where a walk starts
+        self._sides: dict[frozenset[str], tuple[frozenset[int], frozenset[int]]] = {}
+
+    def sides(self, named: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
+        """(codes behind the values `named`, codes behind the others)."""
+        found = self._sides.get(named)
+        if found is None:
+            # With several callees the values' code sets overlap: the other branch
+            # gets the codes of the values not named, not the complement.
+            inside = frozenset().union(*(self.codes[v] for v in named))
+            outside = frozenset().union(*(c for v, c in self.codes.items() if v not in named))
+            found = self._sides[named] = (inside, outside)
+        return found
+
+
+def narrow(status: Status, causes: dict[str, frozenset[int]], tests: list[Test], cond: str,
            codes: frozenset[int]) -> tuple[frozenset[int], frozenset[int]] | None:
     """(true, false) code sets for a condition made of DIALSTATUS tests, None if not one.
 
@@ -283,21 +320,23 @@ def narrow(smap: dict[str, frozenset[int]], causes: dict[str, frozenset[int]], t
     if len(tests) == 1 and tests[0].variable == "HANGUPCAUSE" and tests[0].value in causes:
         inside = codes & causes[tests[0].value]
         return (inside, codes - inside) if tests[0].op != "!=" else (codes - inside, inside)
-    status = [x for x in tests if x.variable == "DIALSTATUS" and x.value.upper() in smap]
-    if not status or len(status) != len(tests):
+    status_tests = [x for x in tests if x.variable == "DIALSTATUS" and x.value.upper() in status.codes]
+    if not status_tests or len(status_tests) != len(tests):
         return None
-    named = {x.value.upper() for x in status}
-    # With several callees the values' code sets overlap: the other branch
-    # gets the codes of the values not named, not the complement.
-    inside = frozenset().union(*(smap[v] for v in named))
-    outside = frozenset().union(*(c for v, c in smap.items() if v not in named))
-    ops = {x.op for x in status}
-    joiner = set(_NOT_JOINER.sub("", cond))
+    inside, outside = status.sides(frozenset({x.value.upper() for x in status_tests}))
+    ops = {x.op for x in status_tests}
+    joiner = _joiner(cond)
     if ops <= {"=", "=="} and joiner <= {"|"}:
         return codes & inside, codes & outside
     if ops == {"!="} and joiner <= {"&"}:
         return codes & outside, codes & inside
     return None
+
+
+@lru_cache(maxsize=4096)  # a condition is narrowed once per walk through it
+def _joiner(cond: str) -> frozenset[str]:
+    """The characters joining a condition's tests (`&`, `|`, or anything unexpected)."""
+    return frozenset(_NOT_JOINER.sub("", cond))
 
 
 def _loop_end(ext: Ext, start: int) -> int | None:
@@ -329,15 +368,9 @@ Tagged = tuple[str, Span]
 Record = tuple[Step, frozenset[int], tuple[Tagged, ...], tuple[Tagged, ...]]
 
 
-def call_edges(contexts: Iterable[Ctx]) -> list[tuple[tuple[str, str], tuple[Step, str]]]:
-    """Every Gosub/Macro call in `contexts`: ((context, extension) called, (the call, its extension))."""
-    out = []
-    for ctx in contexts:
-        for ext in ctx.exts.values():
-            for step in ext.steps:
-                if step.app.lower() in ("gosub", "gosubif", "macro"):
-                    out += [(dest[:2], (step, ext.name)) for dest in call_targets(step)]
-    return out
+def call_edges(step: Step, ext_name: str) -> list[tuple[tuple[str, str], tuple[Step, str]]]:
+    """A Gosub/Macro call's edges: ((context, extension) called, (the call, the extension it sits in))."""
+    return [(dest[:2], (step, ext_name)) for dest in call_targets(step)]
 
 
 def call_targets(step: Step) -> list[tuple[str, str, str]]:
@@ -388,34 +421,37 @@ def _in_files(span: Span) -> tuple[str, int]:
     return span.path or "", span.start
 
 
-@dataclass
 class Flow:
     """Walks the dialplan from each Dial() and records the Dial() calls reached after a failure."""
 
-    tables: Tables
-    index: Index
-    smap: dict[str, frozenset[int]] = field(default_factory=dict)   # of the Dial being walked
-    records: list[Record] = field(default_factory=list)
-    causes: dict[str, frozenset[int]] = field(init=False)     # HANGUPCAUSE number -> codes behind it
+    __slots__ = ("tables", "index", "status", "records", "causes", "_statuses")
 
-    def __post_init__(self) -> None:
-        self.causes = {str(c.number): self.tables.cause_codes.get(c.name, frozenset())
-                       for c in self.tables.engine.causes.values()}
+    def __init__(self, tables: Tables, index: Index) -> None:
+        self.tables, self.index = tables, index
+        self.status: Status | None = None       # of the Dial being walked
+        self.records: list[Record] = []
+        self.causes = {str(c.number): tables.cause_codes.get(c.name, frozenset())   # HANGUPCAUSE -> codes behind it
+                       for c in tables.engine.causes.values()}
+        self._statuses: dict[bool, Status] = {}  # by whether the Dial has several callees
 
-    def walks(self, contexts: Iterable[Ctx]) -> list[Record]:
-        """What the walks from every Dial() in `contexts` reach, in walk order."""
+    def walks(self, dials: Iterable[tuple[Ext, int]]) -> list[Record]:
+        """What the walks from each Dial() (its extension and index there) reach, in walk order."""
         self.records = []
-        for ctx in contexts:
-            for ext in ctx.exts.values():
-                for i, step in enumerate(ext.steps):
-                    if is_dial(step):
-                        self.smap = status_map(self.tables, step)
-                        self._walk(ext, i + 1)
+        for ext, i in dials:
+            self.status = self._status(ext.steps[i])
+            self._walk(ext, i + 1)
         return self.records
 
+    def _status(self, dial: Step) -> Status:
+        several = "&" in split_top(dial.args, ",")[0][1]
+        status = self._statuses.get(several)
+        if status is None:
+            status = self._statuses[several] = Status(status_map(self.tables, several), self.tables.failed)
+        return status
+
     def _walk(self, ext: Ext, start: int) -> None:
-        initial = frozenset().union(*(self.smap.get(v, frozenset()) for v in self.tables.failed))
-        work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [(ext, start, initial, (), (), ())]
+        work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [
+            (ext, start, self.status.failed, (), (), ())]
         seen: set[tuple] = set()
         steps = 0
         while work and steps < _MAX_STEPS:
@@ -429,7 +465,6 @@ class Flow:
                 continue
             step = ext.steps[i]
             name = step.app.lower()
-            nxt = (ext, i + 1, codes, tests, via, stack)
             if name == "dial":
                 # The origin itself again (a loop, a subroutine called twice) is a retry too.
                 self._record(step, codes, tests, via)
@@ -439,19 +474,19 @@ class Flow:
             if name == "return":
                 work += self._return(step, codes, tests, via, stack)
                 continue
-            if name in ("goto", "gotoif", "gosub", "gosubif", "macro", "execif"):
+            if name in _JUMPS:
                 work += self._jump(step, name, ext, i, codes, tests, via, stack)
                 continue
             if name in _LOOP:
                 work += self._loop(step, name, ext, i, codes, tests, via, stack)
                 continue
-            work.append(nxt)
+            work.append((ext, i + 1, codes, tests, via, stack))
 
     def _loop(self, step: Step, name: str, ext: Ext, i: int, codes, tests, via, stack) -> list:
         """While/EndWhile/ExitWhile/ContinueWhile (apps/app_while.c): back to the While, or past EndWhile."""
         if name == "while":
             found = find_tests(step)
-            split = narrow(self.smap, self.causes, found, step.args, codes)
+            split = narrow(self.status, self.causes, found, step.args, codes)
             body, leave = split if split else (codes, codes)
             shaped = tests + tuple((step.context, x.span) for x in found) if split else tests
             end = _loop_end(ext, i)
@@ -491,7 +526,8 @@ class Flow:
                 return [(ext, i + 1, codes, tests, via, stack)]
             cond, yes, no = parts
             found = find_tests(step)
-            split = narrow(self.smap, self.causes, [x for x in found if x.span.start - step.args_start < len(cond)], cond, codes)
+            in_cond = [x for x in found if x.span.start - step.args_start < len(cond)]
+            split = narrow(self.status, self.causes, in_cond, cond, codes)
             yes_codes, no_codes = split if split else (codes, codes)
             shaped = tests + tuple((step.context, x.span) for x in found) if split else tests
             if name == "execif":
@@ -516,13 +552,14 @@ class Flow:
 
     def _goto(self, step: Step, dest: tuple[str, str, str], codes, tests, via, stack) -> list:
         ctx, exten, prio = dest
-        m = DISPATCH.match(exten)
+        m = DISPATCH.match(exten) if "${" in exten else None
         if m and m.group(2) == "DIALSTATUS":
             out = []
-            for value in status_values(self.tables, None):
-                ext = self.index.find_ext(ctx, m.group(1).strip() + value)
-                sub = codes & self.smap.get(value, frozenset())
-                if ext is not None and sub:
+            prefix = m.group(1).strip()
+            for value in self.tables.failed:     # status_values without a Dial's options
+                sub = codes & self.status.codes.get(value, frozenset())
+                ext = self.index.find_ext(ctx, prefix + value) if sub else None
+                if ext is not None:
                     out += self._enter(ext, prio, sub, tests, via, stack)
             return out
         if "${" in ctx or "${" in exten:
@@ -532,8 +569,9 @@ class Flow:
 
     @staticmethod
     def _enter(ext: Ext, prio: str, codes, tests, via, stack) -> list:
+        number = int(prio) if ext.steps and prio.isdigit() else None
         for i, step in enumerate(ext.steps):
-            if (prio.isdigit() and step.prio == int(prio)) or step.label == prio:
+            if step.prio == number or step.label == prio:
                 return [(ext, i, codes, tests, via, stack)]
         return []
 

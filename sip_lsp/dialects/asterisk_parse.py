@@ -61,10 +61,12 @@ class Parsed:
 
 
 _CONTEXT = re.compile(r"\[([^\]\n]+)\]\s*(?:\(([^)\n]*)\))?")
-_KEYWORD = re.compile(r"(exten|same|include)\s*=>?\s*", re.I)
+# `exten => name,prio,App(args)` or `same => prio,App(args)`: names and priorities hold no
+# commas. Groups: the name (None for same), the priority, blanks, the application name.
+_STATEMENT = re.compile(r"(?:(?i:exten)\s*=>?\s*([^,]*),|(?i:same)\s*=>?\s*)([^,]*),(\s*)(?:([A-Za-z_]\w*)\s*)?")
+_INCLUDE_LINE = re.compile(r"include\s*=>?\s*", re.I)
 _DIRECTIVE = re.compile(r"#\s*(include|tryinclude)\s+\"?([^\"\n]+?)\"?\s*$", re.I)
 _PRIO = re.compile(r"\s*(\d+|next|n|same|s|hint)(?:\s*\+\s*(\d+))?\s*(?:\(([^)]*)\))?\s*$", re.I)
-_APP = re.compile(r"\s*([A-Za-z_][\w]*)\s*")
 
 
 def strip_comments(text: str) -> list[tuple[int, str]]:
@@ -191,12 +193,13 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
     if path is None and state.ctx is None:
         state.ctx = parsed.contexts.setdefault("", Ctx("", Span(0, 0), 0, 0))
     for start, content in strip_comments(text):
-        start += offset
         stripped = content.lstrip()
         if not stripped:
             continue
-        lead = start + len(content) - len(stripped)
-        if stripped.startswith("#"):
+        end = start + offset + len(content)
+        lead = end - len(stripped)
+        first = stripped[0]
+        if first == "#":
             m = _DIRECTIVE.match(stripped)
             if m and include is not None and state.depth < _MAX_INCLUDE_DEPTH:
                 name = m.group(2).strip()
@@ -206,7 +209,7 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
                     parse_file(found[1], found[0], parsed, include, state)
                     state.depth -= 1
             continue
-        if stripped.startswith("["):
+        if first == "[":
             m = _CONTEXT.match(stripped)
             if not m:
                 continue
@@ -214,7 +217,7 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
             name_span = Span(lead + m.start(1), lead + m.end(1), path)
             ctx = parsed.contexts.get(name)
             if ctx is None:
-                ctx = Ctx(name, name_span, lead, start + len(content))
+                ctx = Ctx(name, name_span, lead, end)
                 parsed.contexts[name] = ctx
                 if path is None:
                     parsed.order.append(ctx)
@@ -226,79 +229,87 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
         if ctx is None:
             continue
         if ctx.name_span.path == path:
-            ctx.end = start + len(content)
-        m = _KEYWORD.match(stripped)
-        if not m:
+            ctx.end = end
+        cut = _cut(stripped)
+        if cut is not None:
+            state.last = _statement(parsed, ctx, state.last, cut, lead, end, path)
             continue
-        body_at = lead + m.end()
-        body = content[body_at - start:]
-        keyword = m.group(1).lower()
-        if keyword == "include":
+        m = _INCLUDE_LINE.match(stripped)
+        if m is not None:
+            body = stripped[m.end():]
             name = body.strip()
             if name:
-                s = body_at + (len(body) - len(body.lstrip()))
+                s = lead + m.end() + len(body) - len(body.lstrip())
                 ctx.includes.append((name, Span(s, s + len(name), path)))
-            continue
-        state.last = _statement(parsed, ctx, state.last, keyword, body, body_at, start + len(content), path)
 
 
-def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, keyword: str, body: str, at: int, line_end: int,
+def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, cut: tuple, lead: int, line_end: int,
                path: str | None) -> Ext | None:
-    """Parse `name,prio,App(args)` (exten) or `prio,App(args)` (same); `at`: offset of `body`."""
-    # Names and priorities hold no commas: only the application part needs split_top.
-    if keyword == "exten":
-        raw, _, tail = body.partition(",")
-        name = raw.strip().split("/", 1)[0].strip()
-        if not name or "," not in tail:
+    """Add the priority of a statement line (`cut` by _cut, the line at offset `lead`); the extension it is in."""
+    name, name_at, found, app, args, args_at, app_at = cut
+    if name is None:                 # same => prio,App(args)
+        if last is None:
             return last
-        s = at + (len(raw) - len(raw.lstrip()))
+        ext = last
+    else:
+        if not name:
+            return last
         ext = ctx.exts.get(name)
         if ext is None:
-            ext = Ext(name, Span(s, s + len(name), path))
-            ctx.exts[name] = ext
-        head = len(raw) + 1
-    else:
-        if last is None or "," not in body:
-            return last
-        ext, tail, head = last, body, 0
-    prio_text, _, _ = tail.partition(",")
-    pm = _PRIO.match(prio_text)
-    if not pm:
+            s = lead + name_at
+            ext = ctx.exts[name] = Ext(name, Span(s, s + len(name), path))
+    if found is None:
         return ext
+    word, plus, label = found
+    if word == "n":
+        prio = parsed.last_prio + 1 + plus
+    elif word == "s":
+        prio = parsed.last_prio + plus
+    else:
+        prio = word + plus
+    if parsed.inherits is None:
+        parsed.inherits = word in ("n", "s")
+    parsed.last_prio = prio
+    if app is None:
+        return ext
+    steps = ext.steps
+    steps.append(Step(ctx.name, ext.name, prio, label, app, args, lead + args_at, Span(lead + app_at, line_end, path)))
+    if line_end > ext.end and ext.name_span.path == path:
+        ext.end = line_end
+    if len(steps) > 1 and steps[-2].prio > prio:
+        steps.sort(key=lambda st: st.prio)
+    return ext
+
+
+@lru_cache(maxsize=8192)  # a dialplan repeats its lines (`same => n,Hangup()`) in context after context
+def _cut(line: str) -> tuple | None:
+    """A statement line's parts, offsets into `line`: (extension name or None for `same`, its offset,
+    _prio of the priority, application or None, its arguments, their offset, the application's offset).
+    None when the line is no `exten =>`/`same =>` statement."""
+    m = _STATEMENT.match(line)
+    if m is None:
+        return None
+    raw = m.group(1)
+    name = name_at = None
+    if raw is not None:
+        name = raw.strip().split("/", 1)[0].strip()
+        name_at = m.start(1) + len(raw) - len(raw.lstrip())
+    app, args, after = m.group(4), "", m.end()
+    opener = line[after:after + 1]
+    if opener == "(":
+        args = line[after + 1:-1] if line.endswith(")") else line[after + 1:]
+    elif opener == ",":
+        args = line[after + 1:]
+    return name, name_at, _prio(m.group(2)), app, args, after + 1, m.end(3)
+
+
+def _prio(text: str) -> tuple[int | str, int, str | None] | None:
+    """`1`, `n`, `s+2`, `n(label)` -> (number, or "n"/"s" for next/same, increment, label); None for hints and junk."""
+    pm = _PRIO.match(text)
+    if not pm:
+        return None
     word = pm.group(1).lower()
     if word == "hint":
-        return ext
-    if word in ("n", "next"):
-        prio = parsed.last_prio + 1
-    elif word in ("s", "same"):
-        prio = parsed.last_prio
-    else:
-        prio = int(word)
-    prio += int(pm.group(2) or 0)
-    if parsed.inherits is None:
-        parsed.inherits = word in ("n", "next", "s", "same")
-    parsed.last_prio = prio
-    app_off = head + len(prio_text) + 1
-    app_text = body[app_off:]
-    am = _APP.match(app_text)
-    if not am:
-        return ext
-    app = am.group(1)
-    after = am.end()
-    if after < len(app_text) and app_text[after] == "(":
-        args = app_text[after + 1:]
-        close = args.rstrip()
-        args = close[:-1] if close.endswith(")") else args
-        args_start = at + app_off + after + 1
-    else:
-        args = app_text[after + 1:] if after < len(app_text) and app_text[after] == "," else ""
-        args_start = at + app_off + after + 1
-    app_start = at + app_off + (len(app_text) - len(app_text.lstrip()))
-    step = Step(ctx.name, ext.name, prio, (pm.group(3) or "").strip() or None, app, args, args_start,
-                Span(app_start, line_end, path))
-    ext.steps.append(step)
-    if ext.name_span.path == path:
-        ext.end = max(ext.end, line_end)
-    if ext.steps[-2:-1] and ext.steps[-2].prio > prio:
-        ext.steps.sort(key=lambda st: st.prio)
-    return ext
+        return None
+    word = {"next": "n", "same": "s"}.get(word, word)
+    return (word if word in ("n", "s") else int(word)), int(pm.group(2) or 0), (pm.group(3) or "").strip() or None
