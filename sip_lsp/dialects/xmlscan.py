@@ -55,6 +55,9 @@ class Attr:
     def span(self, start: int, end: int, base: int = 0) -> Span:
         """The raw text span of `value[start:end]`, moved by `base` (one call on the hot path)."""
         n = len(self.value)
+        if self._map is None and 0 <= start <= n and 0 <= end <= n:
+            base += self.start           # the common case: in range, no entities
+            return Span(base + start, base + end)
         start = 0 if start < 0 else n if start > n else start
         end = 0 if end < 0 else n if end > n else end
         if self._map is None:
@@ -237,14 +240,18 @@ def _close(text: str, lt: int, stack: list[Element]) -> tuple[int, bool]:
 
 def _fast_element(text: str, lt: int, tag: re.Match) -> tuple[Element, bool]:
     """The element of a start tag the fast pattern matched whole, and whether it is `/>`."""
-    name, first, double1, _, second, double2, _, rest, slash = tag.groups()
+    name, first, double1, single1, second, double2, single2, rest, slash = tag.groups()
     attrs: dict[str, Attr] = {}
     if first is not None:
-        group = 3 if double1 is not None else 4
-        attrs[first] = _attr(first, tag.start(2), tag.group(group), *tag.span(group))
+        raw, group = (double1, 3) if double1 is not None else (single1, 4)
+        start = tag.start(group)
+        attrs[first] = (_attr(first, tag.start(2), raw, start, tag.end(group)) if "&" in raw
+                        else Attr(first, tag.start(2), raw, start, start + len(raw)))
         if second is not None and second not in attrs:
-            group = 6 if double2 is not None else 7
-            attrs[second] = _attr(second, tag.start(5), tag.group(group), *tag.span(group))
+            raw, group = (double2, 6) if double2 is not None else (single2, 7)
+            start = tag.start(group)
+            attrs[second] = (_attr(second, tag.start(5), raw, start, tag.end(group)) if "&" in raw
+                             else Attr(second, tag.start(5), raw, start, start + len(raw)))
         if rest:
             for m in _ATTR.finditer(text, tag.start(8), tag.end(8)):
                 if m.group(1) not in attrs:
