@@ -418,9 +418,12 @@ class _Walker:
         if self.table is None:
             return
         resolve, how, append = self.table.resolve, CAUSE_VARS[var], self.a.cause_sites.append
+        plain = attr.plain_start()
+        at = None if plain is None else self.base + plain + start
         for token, a, b in _list_tokens(attr.value[start:end], var):
             cause, codes = resolve(how, token)
-            append(CauseSite(attr.span(start + a, start + b, self.base), ENGINE, token, cause, var, codes))
+            span = attr.span(start + a, start + b, self.base) if at is None else Span(at + a, at + b)
+            append(CauseSite(span, ENGINE, token, cause, var, codes))
 
     def _cause(self, attr: xmlscan.Attr, start: int, end: int, context: str, how: str) -> None:
         """A cause site for the single token in `attr.value[start:end]`, if any."""
@@ -526,9 +529,8 @@ class _Walker:
             return
         word, code, phrase, (a, b), (pa, pb) = parts
         self.a.code_sites.append(CodeSite(
-            span=attr.span(a, b, self.base), text=word, code=code, role=Role.SENT, function="respond",
-            phrase=phrase, phrase_span=attr.span(pa, pb, self.base) if phrase else None,
-            block=step.block, has_header_append=code in (401, 407)))
+            attr.span(a, b, self.base), word, code, Role.SENT, "respond",
+            phrase, attr.span(pa, pb, self.base) if phrase else None, step.block, code in (401, 407)))
 
     def _references(self, attr: xmlscan.Attr) -> None:
         """`transfer [-bleg|-both] <ext> [dialplan] [context]` and execute_extension."""

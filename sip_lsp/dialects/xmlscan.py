@@ -10,7 +10,6 @@ left open end with their last child. Attribute values are entity-decoded, and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from sip_lsp.model import Span
 
@@ -36,14 +35,19 @@ VOID = frozenset({"action", "anti-action", "X-PRE-PROCESS", "param", "variable",
 NO_SELF_NEST = frozenset({"context", "extension", "section", "document", "include"})
 
 
-@dataclass(slots=True)
 class Attr:
-    name: str
-    name_start: int
-    value: str                       # entities decoded
-    start: int                       # raw value start (inside the quotes)
-    end: int                         # raw value end
-    _map: list[int] | None = None    # decoded index -> raw offset, when entities occur
+    """One attribute; a plain slotted class, as the scanner makes one per attribute."""
+
+    __slots__ = ("name", "name_start", "value", "start", "end", "_map")
+
+    def __init__(self, name: str, name_start: int, value: str, start: int, end: int,
+                 mapping: list[int] | None = None) -> None:
+        self.name = name
+        self.name_start = name_start
+        self.value = value               # entities decoded
+        self.start = start               # raw value start (inside the quotes)
+        self.end = end                   # raw value end
+        self._map = mapping              # decoded index -> raw offset, when entities occur
 
     def offset(self, index: int) -> int:
         """Raw text offset of position `index` in the decoded value."""
@@ -51,6 +55,10 @@ class Attr:
         if self._map is None:
             return self.start + index
         return self._map[index]
+
+    def plain_start(self) -> int | None:
+        """Raw offset of decoded index 0 when no entity occurs (index + it is raw); else None."""
+        return self.start if self._map is None else None
 
     def span(self, start: int, end: int, base: int = 0) -> Span:
         """The raw text span of `value[start:end]`, moved by `base` (one call on the hot path)."""
@@ -65,16 +73,21 @@ class Attr:
         return Span(base + self._map[start], base + self._map[end])
 
 
-@dataclass(slots=True)
 class Element:
-    name: str
-    start: int                       # the "<"
-    name_end: int
-    tag_end: int                     # just after the start tag (or where it was cut)
-    end: int = 0                     # just after the end tag, or the last child
-    attrs: dict[str, Attr] = field(default_factory=dict)
-    children: list["Element"] = field(default_factory=list)
-    closed: bool = False             # an end tag or "/>" was seen
+    """One element; a plain slotted class, as the scanner makes one per tag."""
+
+    __slots__ = ("name", "start", "name_end", "tag_end", "end", "attrs", "children", "closed")
+
+    def __init__(self, name: str, start: int, name_end: int, tag_end: int,
+                 attrs: dict[str, Attr] | None = None) -> None:
+        self.name = name
+        self.start = start               # the "<"
+        self.name_end = name_end
+        self.tag_end = tag_end           # just after the start tag (or where it was cut)
+        self.end = 0                     # just after the end tag, or the last child
+        self.attrs = {} if attrs is None else attrs
+        self.children: list[Element] = []
+        self.closed = False              # an end tag or "/>" was seen
 
     def get(self, name: str) -> Attr | None:
         return self.attrs.get(name)
@@ -92,18 +105,22 @@ class Element:
             stack.extend(reversed(el.children))
 
 
-@dataclass(slots=True)
 class Comment:
-    start: int                       # the "<!--"
-    end: int                         # after "-->" (or the end of the text)
-    text: str                        # between the markers
+    __slots__ = ("start", "end", "text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start               # the "<!--"
+        self.end = end                   # after "-->" (or the end of the text)
+        self.text = text                 # between the markers
 
 
-@dataclass
 class Document:
-    roots: list[Element] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)
-    stray_ends: list[int] = field(default_factory=list)   # starts of end tags that closed nothing
+    __slots__ = ("roots", "comments", "stray_ends")
+
+    def __init__(self) -> None:
+        self.roots: list[Element] = []
+        self.comments: list[Comment] = []
+        self.stray_ends: list[int] = []  # starts of end tags that closed nothing
 
     def iter(self):
         for root in self.roots:
@@ -144,6 +161,7 @@ def _entity(name: str) -> str:
 def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = NO_SELF_NEST) -> Document:
     """Every element and comment of `text`; never raises."""
     doc = Document()
+    roots = doc.roots
     stack: list[Element] = []
     n = len(text)
     i = 0
@@ -188,13 +206,14 @@ def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = 
                 continue
             el = Element(m.group(), lt, m.end(), m.end())
             self_closing = _attributes(text, el)
+        name = el.name
         if stack and stack[-1].name in void:
             _finish(stack.pop())
-        if el.name in no_self_nest and any(o.name == el.name for o in stack):
-            while stack[-1].name != el.name:
+        if name in no_self_nest and any(o.name == name for o in stack):
+            while stack[-1].name != name:
                 _finish(stack.pop())
             _finish(stack.pop())
-        (stack[-1].children if stack else doc.roots).append(el)
+        (stack[-1].children if stack else roots).append(el)
         if self_closing:
             el.closed = True
             el.end = el.tag_end
@@ -257,7 +276,7 @@ def _fast_element(text: str, lt: int, tag: re.Match) -> tuple[Element, bool]:
                 if m.group(1) not in attrs:
                     group = 2 if m.group(2) is not None else 3
                     attrs[m.group(1)] = _attr(m.group(1), m.start(1), m.group(group), *m.span(group))
-    return Element(name, lt, tag.end(1), tag.end(), 0, attrs), slash == "/"
+    return Element(name, lt, tag.end(1), tag.end(), attrs), slash == "/"
 
 
 def _attr(name: str, name_start: int, raw: str, start: int, end: int) -> Attr:
