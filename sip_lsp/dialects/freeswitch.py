@@ -334,12 +334,13 @@ class _Walker:
                 while i < len(children):
                     child = children[i]
                     i += 1
-                    if child.name == "action" or child.name == "anti-action":
-                        path = (el.start, child.name == "action", branch)
-                        app = child.attrs.get("application")
+                    kind = child.name
+                    if kind == "action" or kind == "anti-action":
+                        attrs = child.attrs
+                        app = attrs.get("application")
                         app = app.value.strip() if app else ""
-                        steps.append(_Step(child, app, child.attrs.get("data"), path, block))
-                    elif child.name == "condition":
+                        steps.append(_Step(child, app, attrs.get("data"), (el.start, kind == "action", branch), block))
+                    elif kind == "condition":
                         self._status_tests(child, block)
                         frames.append([child, (el.start, True, branch), 0, []])
                         break
@@ -621,8 +622,8 @@ def _token(text: str) -> tuple[str, int, int] | None:
 
 
 def _final(step: _Step) -> bool:
-    word = step.data.value.split(None, 1)[0] if step.data and step.data.value.split() else ""
-    return word.isdigit() and int(word) >= 300
+    words = step.data.value.split(None, 1) if step.data else ()
+    return bool(words) and words[0].isdigit() and int(words[0]) >= 300
 
 
 def _gateways(legs) -> bool:
