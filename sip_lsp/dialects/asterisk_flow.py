@@ -187,9 +187,10 @@ class Index:
     def find_ext(self, ctx_name: str, name: str) -> Ext | None:
         """The extension `name` reaches in `ctx_name`: literal, pattern, then templates and includes in order."""
         key = (ctx_name, name)
-        if key not in self.found:
-            self.found[key] = self._find_ext(ctx_name, name)
-        return self.found[key]
+        found = self.found.get(key, self)       # `self`: not looked up yet (None is a result)
+        if found is self:
+            found = self.found[key] = self._find_ext(ctx_name, name)
+        return found
 
     def _find_ext(self, ctx_name: str, name: str) -> Ext | None:
         for ctx in self._search_order(ctx_name):
