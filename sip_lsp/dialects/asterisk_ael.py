@@ -32,13 +32,13 @@ def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
     for m in _APP.finditer(clean):
         close = _closing(clean, m.end())
         context = _context_at(contexts, starts, m.start())
-        step = Step(context, "", 0, None, m.group(1), text[m.end():close], m.end(),
+        step = Step(context, "", 0, None, m.group(1), m.group(1).lower(), text[m.end():close], m.end(),
                     Span(m.start(), min(close + 1, len(text))))
-        if m.group(1).lower() != "dial":
+        if step.name != "dial":
             asterisk_facts.step_facts(step, t, analysis)
     for m in re.finditer(r"\bif\s*\(", clean):
         close = _closing(clean, m.end())
-        step = Step(_context_at(contexts, starts, m.start()), "", 0, None, "if", text[m.end():close], m.end(),
+        step = Step(_context_at(contexts, starts, m.start()), "", 0, None, "if", "if", text[m.end():close], m.end(),
                     Span(m.start(), close))
         if t is not None:
             asterisk_facts.tests(step, t, analysis)

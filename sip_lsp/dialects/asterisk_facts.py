@@ -65,7 +65,7 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
         for ext in context.exts.values():
             dial: Step | None = None
             for i, step in enumerate(ext.steps):
-                name = step.app.lower()
+                name = step.name
                 if name == "dial":
                     dial = step
                     out.dials.append((ext, i))
@@ -95,7 +95,7 @@ def step_facts(step: Step, t: Tables | None, sink, origin: int = 0) -> None:
 
     `sink` has the fact lists and the `text` the step's offsets point into, less `origin`.
     """
-    name = step.app.lower()
+    name = step.name
     arg0 = split_top(step.args, ",")[0][1] if name in ("hangup", "pjsiphangup") else ""
     if name == "hangup" and t is not None and arg0.strip() and "${" not in arg0:
         _cause(step, arg0, hangup_cause(t, arg0), "Hangup", t, sink)

@@ -187,9 +187,10 @@ class Index:
     def find_ext(self, ctx_name: str, name: str) -> Ext | None:
         """The extension `name` reaches in `ctx_name`: literal, pattern, then templates and includes in order."""
         key = (ctx_name, name)
-        if key not in self.found:
-            self.found[key] = self._find_ext(ctx_name, name)
-        return self.found[key]
+        found = self.found.get(key, self)       # `self`: not looked up yet (None is a result)
+        if found is self:
+            found = self.found[key] = self._find_ext(ctx_name, name)
+        return found
 
     def _find_ext(self, ctx_name: str, name: str) -> Ext | None:
         for ctx in self._search_order(ctx_name):
@@ -343,7 +344,7 @@ def _loop_end(ext: Ext, start: int) -> int | None:
     """Index of the EndWhile closing the While at `start`."""
     depth = 0
     for j in range(start, len(ext.steps)):
-        name = ext.steps[j].app.lower()
+        name = ext.steps[j].name
         depth += (name == "while") - (name == "endwhile")
         if depth == 0:
             return j
@@ -354,7 +355,7 @@ def _loop_start(ext: Ext, inside: int) -> int | None:
     """Index of the innermost While enclosing `inside`."""
     depth = 0
     for j in range(inside - 1, -1, -1):
-        name = ext.steps[j].app.lower()
+        name = ext.steps[j].name
         depth += (name == "endwhile") - (name == "while")
         if depth < 0:
             return j
@@ -374,7 +375,7 @@ def call_edges(step: Step, ext_name: str) -> list[tuple[tuple[str, str], tuple[S
 
 
 def call_targets(step: Step) -> list[tuple[str, str, str]]:
-    name = step.app.lower()
+    name = step.name
     if name == "macro":
         macro = split_top(step.args, ",")[0][1].strip()
         return [(f"macro-{macro}", "s", "1")] if macro else []
@@ -464,7 +465,7 @@ class Flow:
             if i >= len(ext.steps):
                 continue
             step = ext.steps[i]
-            name = step.app.lower()
+            name = step.name
             if name == "dial":
                 # The origin itself again (a loop, a subroutine called twice) is a retry too.
                 self._record(step, codes, tests, via)

@@ -23,6 +23,7 @@ class Step:
     prio: int
     label: str | None
     app: str
+    name: str                        # `app` lowercased, as facts and flow compare it
     args: str
     args_start: int                  # offset of `args` in its file's text
     span: Span                       # App(args) up to the end of the statement
@@ -246,7 +247,7 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
 def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, cut: tuple, lead: int, line_end: int,
                path: str | None) -> Ext | None:
     """Add the priority of a statement line (`cut` by _cut, the line at offset `lead`); the extension it is in."""
-    name, name_at, found, app, args, args_at, app_at = cut
+    name, name_at, found, app, app_name, args, args_at, app_at = cut
     if name is None:                 # same => prio,App(args)
         if last is None:
             return last
@@ -273,7 +274,7 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, cut: tuple, lead: int
     if app is None:
         return ext
     steps = ext.steps
-    steps.append(Step(ctx.name, ext.name, prio, label, app, args, lead + args_at, Span(lead + app_at, line_end, path)))
+    steps.append(Step(ctx.name, ext.name, prio, label, app, app_name, args, lead + args_at, Span(lead + app_at, line_end, path)))
     if line_end > ext.end and ext.name_span.path == path:
         ext.end = line_end
     if len(steps) > 1 and steps[-2].prio > prio:
@@ -284,8 +285,8 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, cut: tuple, lead: int
 @lru_cache(maxsize=8192)  # a dialplan repeats its lines (`same => n,Hangup()`) in context after context
 def _cut(line: str) -> tuple | None:
     """A statement line's parts, offsets into `line`: (extension name or None for `same`, its offset,
-    _prio of the priority, application or None, its arguments, their offset, the application's offset).
-    None when the line is no `exten =>`/`same =>` statement."""
+    _prio of the priority, application or None, it lowercased, its arguments, their offset, the application's
+    offset). None when the line is no `exten =>`/`same =>` statement."""
     m = _STATEMENT.match(line)
     if m is None:
         return None
@@ -300,7 +301,7 @@ def _cut(line: str) -> tuple | None:
         args = line[after + 1:-1] if line.endswith(")") else line[after + 1:]
     elif opener == ",":
         args = line[after + 1:]
-    return name, name_at, _prio(m.group(2)), app, args, after + 1, m.end(3)
+    return name, name_at, _prio(m.group(2)), app, app and app.lower(), args, after + 1, m.end(3)
 
 
 def _prio(text: str) -> tuple[int | str, int, str | None] | None:
