@@ -56,11 +56,6 @@ class Record:
         return f"{type(self).__qualname__}({shown})"
 
 
-def fields(cls: type[Record]) -> tuple[str, ...]:
-    """The field names of a Record class, in constructor order."""
-    return cls._fields
-
-
 def replace(obj: Record, **changes: object) -> Record:
     """A copy of `obj` with some fields changed (through `__init__`, like dataclasses.replace)."""
     values = {f: getattr(obj, f) for f in obj._fields}

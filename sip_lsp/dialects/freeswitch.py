@@ -38,7 +38,7 @@ from sip_lsp.dialects import freeswitch_status as status
 from sip_lsp.dialects import xmlscan
 from sip_lsp.model import (
     FINAL_CODES, Analysis, Block, CauseSite, CodeSite, FailoverKind, FailoverSite, GuardFix, Knob,
-    Reference, Role, Span, StatusTest, replace,
+    Reference, Role, Span, StatusTest, shifted,
 )
 from sip_lsp.text import LineIndex
 
@@ -178,31 +178,12 @@ class _Facts:
     def moved(self, base: int) -> _Facts:
         d = base - self.base
         out = _Facts(self.table, base)
-        out.block = _moved_block(self.block, d)
+        out.block = shifted(self.block, d)
         if self.carry is not None:
-            out.carry = {k: _Value(v.text, _sh(v.span, d)) for k, v in self.carry.items()}
-        out.code_sites = [CodeSite(_sh(c.span, d), c.text, c.code, c.role, c.function, c.phrase,
-                                   c.phrase_span and _sh(c.phrase_span, d), c.block, c.has_header_append,
-                                   c.after_local_miss, c.code_required) for c in self.code_sites]
-        out.cause_sites = [CauseSite(_sh(c.span, d), c.engine, c.token, c.cause, c.context, c.codes)
-                           for c in self.cause_sites]
-        out.failover_sites = [replace(f, span=_sh(f.span, d), shaping_tests=tuple(_sh(t, d) for t in f.shaping_tests),
-                                      guard=f.guard and GuardFix(f.guard.offset + d, f.guard.texts))
-                              for f in self.failover_sites]
-        out.knobs = [Knob(_sh(k.span, d), k.name, k.value, k.disables_6xx_block) for k in self.knobs]
-        out.references = [Reference(_sh(r.span, d), r.name, r.kind) for r in self.references]
-        out.status_tests = [replace(t, span=_sh(t.span, d), pattern_span=t.pattern_span and _sh(t.pattern_span, d))
-                            for t in self.status_tests]
+            out.carry = {k: _Value(v.text, shifted(v.span, d)) for k, v in self.carry.items()}
+        for name in _FACT_LISTS:
+            setattr(out, name, [shifted(x, d) for x in getattr(self, name)])
         return out
-
-
-def _sh(span: Span, d: int) -> Span:
-    return Span(span.start + d, span.end + d)
-
-
-def _moved_block(block: Block, d: int) -> Block:
-    return Block(block.name, block.kind, _sh(block.span, d), _sh(block.name_span, d),
-                 tuple(_moved_block(b, d) for b in block.children))
 
 
 def _exclusive(a: _Step, b: _Step) -> bool:

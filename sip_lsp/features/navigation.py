@@ -28,16 +28,13 @@ def document_symbols(analysis: Analysis) -> list[Symbol]:
     return [convert(b) for b in analysis.blocks if b.span.path is None]
 
 
-def _blocks(analysis: Analysis):
-    stack = list(analysis.blocks)
+def _blocks(blocks):
+    """`blocks` and every block nested in them."""
+    stack = list(blocks)
     while stack:
         block = stack.pop()
         yield block
         stack.extend(block.children)
-
-
-def _same(kind_a: str, kind_b: str) -> bool:
-    return kind_a == kind_b
 
 
 def _target(index: SiteIndex, offset: int) -> tuple[str, str] | None:
@@ -56,19 +53,11 @@ def definition_at(analysis: Analysis, index: SiteIndex, offset: int) -> list[Spa
     if hit is None or not isinstance(hit.fact, Reference):
         return []
     ref = hit.fact
-    candidates = _blocks(analysis)
+    candidates = _blocks(analysis.blocks)
     scope = _scope(analysis, ref)
     if scope is not None:
-        candidates = _blocks_in(scope)
-    return [b.name_span for b in candidates if b.name == ref.name and _same(b.kind, ref.kind)]
-
-
-def _blocks_in(block: Block):
-    stack = list(block.children)
-    while stack:
-        child = stack.pop()
-        yield child
-        stack.extend(child.children)
+        candidates = _blocks(scope.children)
+    return [b.name_span for b in candidates if b.name == ref.name and b.kind == ref.kind]
 
 
 def _scope(analysis: Analysis, ref: Reference) -> Block | None:
@@ -93,7 +82,7 @@ def references_to(analysis: Analysis, index: SiteIndex, offset: int, include_dec
     if target is None:
         return []
     kind, name = target
-    spans = [r.span for r in analysis.references if r.name == name and _same(r.kind, kind)]
+    spans = [r.span for r in analysis.references if r.name == name and r.kind == kind]
     if include_declaration:
-        spans += [b.name_span for b in _blocks(analysis) if b.name == name and _same(b.kind, kind)]
+        spans += [b.name_span for b in _blocks(analysis.blocks) if b.name == name and b.kind == kind]
     return sorted(set(spans), key=lambda s: (s.path or "", s.start))
