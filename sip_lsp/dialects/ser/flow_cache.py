@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from sip_lsp.dialects.ser import flow
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Facts, FailoverSite, Span, shifted
+from sip_lsp.model import Facts, Span, shifted
 
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
 _CALLS = re.compile(r"\broute\s*\(")
@@ -23,8 +23,6 @@ _MAX = 20000
 # handler that calls routes.
 _CACHE: dict[tuple, "Walk | None"] = {}
 _UNSEEN = ()
-_FIELDS = FailoverSite._fields
-_set = object.__setattr__
 
 Possible = dict[tuple[int, str | None], frozenset[int]]
 # A failure handler where it stands: (route, its chunk's base, path, chunk text), as in flow.RouteDef.
@@ -107,9 +105,7 @@ def _rearmed(walk: Walk, base: int, arming: Arming) -> Walk:
     armed_by = _armed_by(arming)
     sites = []
     for s in walk.facts.failover_sites:
-        new = object.__new__(FailoverSite)  # model.replace re-runs __init__: twice the cost
-        for f in _FIELDS:
-            _set(new, f, shifted(getattr(s, f), d))
-        _set(new, "armed_by", armed_by)
-        sites.append(new)
+        site = shifted(s, d)   # a new object: setting armed_by on it leaves the cached walk alone
+        site.armed_by = armed_by
+        sites.append(site)
     return Walk(base, Facts(walk.facts.dialect, failover_sites=sites), walk.possible, arming)
