@@ -11,6 +11,7 @@ block apply).
 
     .venv/bin/python bench/analysis.py [kamailio asterisk ...]
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,12 @@ import time
 from common import print_table, progress, row
 from generate import file_name, generate
 
-SIZES = {"kamailio": (1_000, 10_000, 100_000), "opensips": (1_000, 10_000, 100_000),
-         "asterisk": (1_000, 10_000, 100_000), "freeswitch": (1_000, 10_000, 20_000)}
+SIZES = {
+    "kamailio": (1_000, 10_000, 100_000),
+    "opensips": (1_000, 10_000, 100_000),
+    "asterisk": (1_000, 10_000, 100_000),
+    "freeswitch": (1_000, 10_000, 20_000),
+}
 RUNS = {1_000: 10, 10_000: 3, 20_000: 2, 100_000: 2}
 GOAL_1K_MS = 5.0
 LINEAR = 1.5
@@ -72,13 +77,28 @@ def measure(dialect: str) -> list[dict]:
             floor = _floor(texts[0])
             if per_1k is None:
                 per_1k = best * 1e6 / n
-                rows.append(row(f"{dialect} {name}, 1k lines", best * 1e3, "ms", f"< {GOAL_1K_MS:g} ms",
-                                f"{floor * 1e3:.2f} ms regex scan", best * 1e3 < GOAL_1K_MS))
+                rows.append(
+                    row(
+                        f"{dialect} {name}, 1k lines",
+                        best * 1e3,
+                        "ms",
+                        f"< {GOAL_1K_MS:g} ms",
+                        f"{floor * 1e3:.2f} ms regex scan",
+                        best * 1e3 < GOAL_1K_MS,
+                    )
+                )
                 continue
             value = best * 1e6 / n
-            rows.append(row(f"{dialect} {name}, ms per 1k lines at {lines // 1000}k", value, "ms",
-                            f"<= {per_1k * LINEAR:.1f} (linear)", f"{floor * 1e6 / n:.2f} ms regex scan",
-                            value <= per_1k * LINEAR))
+            rows.append(
+                row(
+                    f"{dialect} {name}, ms per 1k lines at {lines // 1000}k",
+                    value,
+                    "ms",
+                    f"<= {per_1k * LINEAR:.1f} (linear)",
+                    f"{floor * 1e6 / n:.2f} ms regex scan",
+                    value <= per_1k * LINEAR,
+                )
+            )
     rows.append(_edit(dialect, via_lint, 1_000, GOAL_1K_MS, "< 5 ms (1k goal, caches warm)"))
     rows.append(_edit(dialect, via_lint, SIZES[dialect][-1], 150, "< 150 ms (LSP edit budget)"))
     return rows
@@ -94,8 +114,14 @@ def _edit(dialect: str, via_lint, lines: int, goal_ms: float, goal: str) -> dict
         middle = text.index("\n", len(text) // 2 + k * 997) + 1
         text = text[:middle] + " " + text[middle:]
         times.append(_cpu(lambda: via_lint(text)))
-    return row(f"{dialect} re-lint after a 1-char edit, {lines // 1000}k lines", min(times) * 1e3, "ms",
-               goal, "", min(times) * 1e3 < goal_ms)
+    return row(
+        f"{dialect} re-lint after a 1-char edit, {lines // 1000}k lines",
+        min(times) * 1e3,
+        "ms",
+        goal,
+        "",
+        min(times) * 1e3 < goal_ms,
+    )
 
 
 def main(argv: list[str]) -> int:

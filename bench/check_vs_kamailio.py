@@ -11,6 +11,7 @@ sip-lsp runs from its wheel in a fresh venv (bench/installed.py), as a user has 
 
     .venv/bin/python bench/check_vs_kamailio.py [--runs 15]
 """
+
 from __future__ import annotations
 
 import glob
@@ -26,8 +27,13 @@ from common import print_table, progress, row, run_child, skipped
 
 CFG = "/etc/kamailio/kamailio.cfg"
 # shared/ lies beside the repository; SIP_LSP_SHARED overrides it.
-CORPUS = os.path.join(os.environ.get("SIP_LSP_SHARED", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                                    "..", "..", "shared")), "corpus", "files")
+CORPUS = os.path.join(
+    os.environ.get(
+        "SIP_LSP_SHARED", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared")
+    ),
+    "corpus",
+    "files",
+)
 GOAL_CHECK = 3.0
 
 
@@ -59,11 +65,19 @@ def _interleaved(commands: dict[str, list[list[str]]], runs: int, cwd: str) -> d
     return {k: (statistics.median(walls[k]), statistics.median(cpus[k])) for k in commands}
 
 
-def _ratio_row(measure: str, mine: tuple[float, float], floor: tuple[float, float], goal: float,
-               floor_name: str) -> dict:
+def _ratio_row(
+    measure: str, mine: tuple[float, float], floor: tuple[float, float], goal: float, floor_name: str
+) -> dict:
     ratio = mine[0] / floor[0]
-    return row(measure, ratio, "x", f"<= {goal:g}x", f"{floor_name} {floor[0] * 1e3:.0f} ms",
-               ratio <= goal, note=f"{mine[0] * 1e3:.0f} ms wall; CPU {mine[1] / max(floor[1], 1e-9):.2f}x")
+    return row(
+        measure,
+        ratio,
+        "x",
+        f"<= {goal:g}x",
+        f"{floor_name} {floor[0] * 1e3:.0f} ms",
+        ratio <= goal,
+        note=f"{mine[0] * 1e3:.0f} ms wall; CPU {mine[1] / max(floor[1], 1e-9):.2f}x",
+    )
 
 
 def measure(runs: int = 15) -> list[dict]:
@@ -73,14 +87,27 @@ def measure(runs: int = 15) -> list[dict]:
     cwd = tempfile.mkdtemp(prefix="sip-lsp-bench-")
     try:
         if binary is None or not os.path.exists(CFG):
-            rows.append(skipped("check kamailio.cfg / kamailio -c", "kamailio not installed (run as root to install)"))
+            rows.append(
+                skipped("check kamailio.cfg / kamailio -c", "kamailio not installed (run as root to install)")
+            )
         else:
             progress(f"sip-lsp check vs kamailio -c on {CFG}, {runs} interleaved runs")
-            m = _interleaved({"kamailio": [[binary, "-c", "-f", CFG]],
-                              "sip-lsp": [[*sip_lsp, "check", "--exit-zero", CFG]],
-                              "python": [[python, "-c", "pass"]]}, runs, cwd)
-            r = _ratio_row("check kamailio.cfg / kamailio -c (median wall)", m["sip-lsp"], m["kamailio"],
-                           GOAL_CHECK, "kamailio -c")
+            m = _interleaved(
+                {
+                    "kamailio": [[binary, "-c", "-f", CFG]],
+                    "sip-lsp": [[*sip_lsp, "check", "--exit-zero", CFG]],
+                    "python": [[python, "-c", "pass"]],
+                },
+                runs,
+                cwd,
+            )
+            r = _ratio_row(
+                "check kamailio.cfg / kamailio -c (median wall)",
+                m["sip-lsp"],
+                m["kamailio"],
+                GOAL_CHECK,
+                "kamailio -c",
+            )
             # The interpreter alone is the floor under the floor: it says what 3x can leave.
             r["note"] += f"; python -c pass {m['python'][0] / m['kamailio'][0]:.1f}x"
             rows.append(r)
@@ -90,10 +117,23 @@ def measure(runs: int = 15) -> list[dict]:
         else:
             ours = [f for f in files if os.path.basename(f).startswith("kamailio__")]
             progress(f"sip-lsp check on {len(files)} corpus files vs kamailio -c on {len(ours)}")
-            m = _interleaved({"kamailio": [[binary, "-c", "-f", f] for f in ours],
-                              "sip-lsp": [[*sip_lsp, "check", "--exit-zero", *files]]}, 3, cwd)
-            rows.append(_ratio_row(f"check {len(files)} corpus files / kamailio -c on {len(ours)}", m["sip-lsp"],
-                                   m["kamailio"], GOAL_CHECK, f"kamailio -c x{len(ours)}"))
+            m = _interleaved(
+                {
+                    "kamailio": [[binary, "-c", "-f", f] for f in ours],
+                    "sip-lsp": [[*sip_lsp, "check", "--exit-zero", *files]],
+                },
+                3,
+                cwd,
+            )
+            rows.append(
+                _ratio_row(
+                    f"check {len(files)} corpus files / kamailio -c on {len(ours)}",
+                    m["sip-lsp"],
+                    m["kamailio"],
+                    GOAL_CHECK,
+                    f"kamailio -c x{len(ours)}",
+                )
+            )
     finally:
         shutil.rmtree(cwd, ignore_errors=True)
     progress("sip-lsp explain 604 vs python -c pass")
@@ -101,9 +141,17 @@ def measure(runs: int = 15) -> list[dict]:
 
     medians = cli_start.measure(max(runs, 20), python, sip_lsp)
     base, mine = medians["python -c pass"], medians["sip-lsp explain 604"]
-    rows.append(row("explain 604 / python -c pass (median wall)", mine / base, "x", f"<= {cli_start.GOAL:g}x",
-                    f"python -c pass {base * 1e3:.0f} ms", mine / base <= cli_start.GOAL,
-                    note=f"{mine * 1e3:.0f} ms wall"))
+    rows.append(
+        row(
+            "explain 604 / python -c pass (median wall)",
+            mine / base,
+            "x",
+            f"<= {cli_start.GOAL:g}x",
+            f"python -c pass {base * 1e3:.0f} ms",
+            mine / base <= cli_start.GOAL,
+            note=f"{mine * 1e3:.0f} ms wall",
+        )
+    )
     return rows
 
 

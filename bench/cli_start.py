@@ -7,6 +7,7 @@ machine load hits both commands alike; the median of each is reported.
 
     .venv/bin/python bench/cli_start.py [--runs 30]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,7 @@ A row is a plain dict so the suite can print it and dump it as JSON alike:
 measure, value (in `unit`), goal text, floor text, and ok (True, False, or
 None when there is no goal).
 """
+
 from __future__ import annotations
 
 import os
@@ -12,10 +13,24 @@ import sys
 import time
 
 
-def row(measure: str, value: float | None, unit: str, goal: str = "", floor: str = "",
-        ok: bool | None = None, note: str = "") -> dict:
-    return {"measure": measure, "value": value, "unit": unit, "goal": goal, "floor": floor, "ok": ok,
-            "note": note}
+def row(
+    measure: str,
+    value: float | None,
+    unit: str,
+    goal: str = "",
+    floor: str = "",
+    ok: bool | None = None,
+    note: str = "",
+) -> dict:
+    return {
+        "measure": measure,
+        "value": value,
+        "unit": unit,
+        "goal": goal,
+        "floor": floor,
+        "ok": ok,
+        "note": note,
+    }
 
 
 def skipped(measure: str, why: str) -> dict:
@@ -57,10 +72,22 @@ def fmt(value: float | None, unit: str) -> str:
 def print_table(rows: list[dict], out=None) -> None:
     """One table: measure, value, goal, floor, verdict (or the reason it was skipped)."""
     out = out or sys.stdout
-    cells = [(r["measure"], fmt(r["value"], r["unit"]), r["goal"], r["floor"],
-              {True: "ok", False: "MISS", None: ""}[r["ok"]], r["note"]) for r in rows]
+    cells = [
+        (
+            r["measure"],
+            fmt(r["value"], r["unit"]),
+            r["goal"],
+            r["floor"],
+            {True: "ok", False: "MISS", None: ""}[r["ok"]],
+            r["note"],
+        )
+        for r in rows
+    ]
     head = ("measure", "value", "goal", "floor", "", "note")
     widths = [max(len(c[i]) for c in [head, *cells]) for i in range(5)]
     for c in [head, *cells]:
-        print(f"{c[0]:<{widths[0]}}  {c[1]:>{widths[1]}}  {c[2]:<{widths[2]}}  {c[3]:<{widths[3]}}  "
-              f"{c[4]:<{widths[4]}}  {c[5]}".rstrip(), file=out)
+        print(
+            f"{c[0]:<{widths[0]}}  {c[1]:>{widths[1]}}  {c[2]:<{widths[2]}}  {c[3]:<{widths[3]}}  "
+            f"{c[4]:<{widths[4]}}  {c[5]}".rstrip(),
+            file=out,
+        )

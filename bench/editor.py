@@ -10,6 +10,7 @@ FreeSWITCH documents, each open alone.
 
     .venv/bin/python bench/editor.py
 """
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,16 @@ def _debounce_ms() -> float:
 def measure(hovers: int = 300) -> list[dict]:
     progress("initialize, cold, 5 runs each of sip-lsp and a bare pygls server")
     init, bare = lsp.bench_initialize(), lsp.bench_initialize(command=lsp.BARE)
-    rows = [row("LSP initialize answered, cold start (median of 5)", init * 1e3, "ms", "< 600 ms",
-                f"bare pygls {bare * 1e3:.0f} ms", init < 0.6)]
+    rows = [
+        row(
+            "LSP initialize answered, cold start (median of 5)",
+            init * 1e3,
+            "ms",
+            "< 600 ms",
+            f"bare pygls {bare * 1e3:.0f} ms",
+            init < 0.6,
+        )
+    ]
     client = lsp.Client()
     try:
         client.initialize()
@@ -57,13 +66,37 @@ def measure(hovers: int = 300) -> list[dict]:
             progress(f"{hovers} hovers on {size:,} lines, each beside an empty-result request")
             hover, empty = lsp.bench_hovers(client, uri, text, hovers)
             h50, e50 = statistics.median(hover), statistics.median(empty)
-            rows.append(row(f"LSP hover p50, {size // 1000}k lines", h50 * 1e3, "ms", f"<= {1.5 * e50 * 1e3:.2f} ms",
-                            f"no-op {e50 * 1e3:.2f} ms", h50 <= 1.5 * e50, note=f"{h50 / e50:.2f}x no-op"))
-            rows.append(row(f"LSP hover p99, {size // 1000}k lines", pct(hover, 99) * 1e3, "ms", "",
-                            f"no-op p99 {pct(empty, 99) * 1e3:.2f} ms"))
+            rows.append(
+                row(
+                    f"LSP hover p50, {size // 1000}k lines",
+                    h50 * 1e3,
+                    "ms",
+                    f"<= {1.5 * e50 * 1e3:.2f} ms",
+                    f"no-op {e50 * 1e3:.2f} ms",
+                    h50 <= 1.5 * e50,
+                    note=f"{h50 / e50:.2f}x no-op",
+                )
+            )
+            rows.append(
+                row(
+                    f"LSP hover p99, {size // 1000}k lines",
+                    pct(hover, 99) * 1e3,
+                    "ms",
+                    "",
+                    f"no-op p99 {pct(empty, 99) * 1e3:.2f} ms",
+                )
+            )
             rss = client.rss_mb()
-            rows.append(row(f"LSP server RSS, {size // 1000}k lines open", rss, "MB", "< 150 MB",
-                            f"idle {idle_rss:.0f} MB", rss < 150))
+            rows.append(
+                row(
+                    f"LSP server RSS, {size // 1000}k lines open",
+                    rss,
+                    "MB",
+                    "< 150 MB",
+                    f"idle {idle_rss:.0f} MB",
+                    rss < 150,
+                )
+            )
             client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         for dialect, size, language in OTHERS:
             rows.append(_edit_row(client, dialect, size, language, floor))
@@ -78,8 +111,15 @@ def _edits(client: lsp.Client, uri: str, text: str, what: str, count: int, goal:
     edits = lsp.bench_edits(client, uri, text, count)
     cpu = (_server_cpu(client) - cpu) / len(edits) * 1e3
     p50 = statistics.median(edits) * 1e3
-    return row(f"LSP edit -> diagnostics p50, {what}", p50, "ms", f"< {goal} ms", f"debounce + no-op {floor:.1f} ms",
-               p50 < goal, note=f"max {max(edits) * 1e3:.0f} ms; server CPU {cpu:.0f} ms per edit")
+    return row(
+        f"LSP edit -> diagnostics p50, {what}",
+        p50,
+        "ms",
+        f"< {goal} ms",
+        f"debounce + no-op {floor:.1f} ms",
+        p50 < goal,
+        note=f"max {max(edits) * 1e3:.0f} ms; server CPU {cpu:.0f} ms per edit",
+    )
 
 
 def _edit_row(client: lsp.Client, dialect: str, size: int, language: str, floor: float) -> dict:
@@ -104,8 +144,10 @@ def _empty_round_trips(client: lsp.Client, count: int) -> list[float]:
     out = []
     for _ in range(count):
         start = time.perf_counter()
-        client.request("textDocument/hover", {"textDocument": {"uri": "file:///not-open.cfg"},
-                                              "position": {"line": 0, "character": 0}})
+        client.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": "file:///not-open.cfg"}, "position": {"line": 0, "character": 0}},
+        )
         out.append(time.perf_counter() - start)
     return out
 

@@ -9,6 +9,7 @@ free of n, x and z: they are pattern letters in Asterisk).
 
     python bench/generate.py kamailio 10000 > big.cfg
 """
+
 from __future__ import annotations
 
 import sys
@@ -84,9 +85,11 @@ failure_route[F{salt}{n}] {{
 
 """
 # The classic bug: no 6xx guard and an unanchored pattern (SC301, SC306, SC302).
-KAMAILIO_BUG = KAMAILIO_BLOCK.replace('"^(6[0-9][0-9]|401|407)$"', '"^(401|407)$"') \
-    .replace('\tif (t_is_canceled()) {{\n\t\texit;\n\t}}\n', '') \
+KAMAILIO_BUG = (
+    KAMAILIO_BLOCK.replace('"^(6[0-9][0-9]|401|407)$"', '"^(401|407)$"')
+    .replace("\tif (t_is_canceled()) {{\n\t\texit;\n\t}}\n", "")
     .replace('"^5[0-9][0-9]$"', '"[56][0-9][0-9]"')
+)
 
 OPENSIPS_HEAD = """\
 #!OPENSIPS
@@ -139,8 +142,9 @@ failure_route[f{salt}{n}] {{
 }}
 
 """
-OPENSIPS_BUG = OPENSIPS_BLOCK.replace('"6[0-9][0-9]"', '"^6[0-9][0-9]$"') \
-    .replace('"(408)|(5[0-9][0-9])"', '"[56]"')
+OPENSIPS_BUG = OPENSIPS_BLOCK.replace('"6[0-9][0-9]"', '"^6[0-9][0-9]$"').replace(
+    '"(408)|(5[0-9][0-9])"', '"[56]"'
+)
 
 ASTERISK_HEAD = """\
 [general]
@@ -174,8 +178,9 @@ exten => s,1,ExecIf($[${{HANGUPCAUSE}} = 34]?Congestion())
 
 """
 # The bug: the second carrier is dialled whatever the first said (SC301 on 6xx causes).
-ASTERISK_BUG = ASTERISK_BLOCK.replace('GotoIf($["${{DIALSTATUS}}" = "CONGESTION"]?next)', 'NoOp(no check)') \
-    .replace('Goto(res{salt}-{n}-${{DIALSTATUS}},1)', 'NoOp(${{DIALSTATUS}})')
+ASTERISK_BUG = ASTERISK_BLOCK.replace(
+    'GotoIf($["${{DIALSTATUS}}" = "CONGESTION"]?next)', "NoOp(no check)"
+).replace("Goto(res{salt}-{n}-${{DIALSTATUS}},1)", "NoOp(${{DIALSTATUS}})")
 
 FREESWITCH_HEAD = """\
 <?xml version="1.0" encoding="utf-8"?>
@@ -199,7 +204,9 @@ FREESWITCH_BLOCK = """\
       </condition>
     </extension>
 """
-FREESWITCH_BUG = FREESWITCH_BLOCK.replace("nolocal:fail_on_single_reject=USER_BUSY,CALL_REJECTED,", "nolocal:fail_on_single_reject=")
+FREESWITCH_BUG = FREESWITCH_BLOCK.replace(
+    "nolocal:fail_on_single_reject=USER_BUSY,CALL_REJECTED,", "nolocal:fail_on_single_reject="
+)
 
 DIALECTS = {
     # dialect: (head, block, buggy block, tail, file name)

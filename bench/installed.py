@@ -5,6 +5,7 @@ install adds an import hook that every interpreter in that venv runs at start
 (pathlib, importlib.util, re: ~10 ms), which a wheel install never pays. The
 `python -c pass` floor comes from the same venv, so both sides start alike.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -34,7 +35,9 @@ def bin_dir() -> str:
         for name in BUILD_INPUTS:
             path = os.path.join(ROOT, name)
             if os.path.isdir(path):
-                shutil.copytree(path, os.path.join(source, name), ignore=shutil.ignore_patterns("__pycache__"))
+                shutil.copytree(
+                    path, os.path.join(source, name), ignore=shutil.ignore_patterns("__pycache__")
+                )
             else:
                 shutil.copy2(path, source)
         dist, venv = os.path.join(work, "dist"), os.path.join(work, "venv")

@@ -7,6 +7,7 @@ Measures: `initialize` answered from a cold start; hover p50/p99 on codes of a
 answer; edit -> publishDiagnostics on 10k and 100k lines; the server's RSS
 with the largest document open.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,15 +25,27 @@ from generate import generate  # the suite's configs: one generator for every be
 
 SERVER = [sys.executable, "-m", "sip_lsp", "serve"]
 # The floor: a pygls server with no features, measured at the same moment (machine load varies).
-BARE = [sys.executable, "-c", "from pygls.lsp.server import LanguageServer; LanguageServer('bare', '0').start_io()"]
-CAPS = {"textDocument": {"hover": {"contentFormat": ["markdown"]}, "publishDiagnostics": {"versionSupport": True}},
-        "general": {"positionEncodings": ["utf-16"]}}
+BARE = [
+    sys.executable,
+    "-c",
+    "from pygls.lsp.server import LanguageServer; LanguageServer('bare', '0').start_io()",
+]
+CAPS = {
+    "textDocument": {
+        "hover": {"contentFormat": ["markdown"]},
+        "publishDiagnostics": {"versionSupport": True},
+    },
+    "general": {"positionEncodings": ["utf-16"]},
+}
+
 
 class Client:
     """A minimal JSON-RPC client over the server's stdio."""
 
     def __init__(self, command: list[str] = SERVER) -> None:
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
         self.next_id = 0
         self.responses: dict[int, Queue] = {}
         self.notifications: Queue = Queue()
@@ -52,7 +65,7 @@ class Client:
                 if line.lower().startswith(b"content-length:"):
                     length = int(line.split(b":")[1])
             msg = json.loads(stream.read(length))
-            if "id" in msg and "method" in msg:          # a request from the server
+            if "id" in msg and "method" in msg:  # a request from the server
                 self._send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
             elif "id" in msg:
                 self.responses.setdefault(msg["id"], Queue()).put(msg)
@@ -81,8 +94,11 @@ class Client:
         while True:
             msg = self.notifications.get(timeout=600)
             p = msg.get("params") or {}
-            if msg.get("method") == "textDocument/publishDiagnostics" and p.get("uri") == uri \
-                    and p.get("version") == version:
+            if (
+                msg.get("method") == "textDocument/publishDiagnostics"
+                and p.get("uri") == uri
+                and p.get("version") == version
+            ):
                 return msg
 
     def initialize(self) -> None:
@@ -129,8 +145,10 @@ def bench_initialize(runs: int = 5, command: list[str] = SERVER) -> float:
 
 def open_doc(client: Client, uri: str, text: str, language: str = "kamailio") -> float:
     start = time.perf_counter()
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": language, "version": 1,
-                                                             "text": text}})
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}},
+    )
     client.wait_diagnostics(uri, 1)
     return time.perf_counter() - start
 
@@ -143,10 +161,21 @@ def bench_edits(client: Client, uri: str, text: str, edits: int = 10) -> list[fl
         line = len(lines) // 2 + i * 7
         col = 1
         start = time.perf_counter()
-        client.notify("textDocument/didChange", {
-            "textDocument": {"uri": uri, "version": i + 2},
-            "contentChanges": [{"range": {"start": {"line": line, "character": col},
-                                          "end": {"line": line, "character": col}}, "text": " "}]})
+        client.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": i + 2},
+                "contentChanges": [
+                    {
+                        "range": {
+                            "start": {"line": line, "character": col},
+                            "end": {"line": line, "character": col},
+                        },
+                        "text": " ",
+                    }
+                ],
+            },
+        )
         client.wait_diagnostics(uri, i + 2)
         times.append(time.perf_counter() - start)
     return times
@@ -160,13 +189,16 @@ def bench_hovers(client: Client, uri: str, text: str, count: int) -> tuple[list[
     for _ in range(count):
         n, col = rng.choice(targets)
         start = time.perf_counter()
-        reply = client.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                                      "position": {"line": n, "character": col}})
+        reply = client.request(
+            "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": n, "character": col}}
+        )
         hover.append(time.perf_counter() - start)
         assert reply.get("result"), reply
         start = time.perf_counter()
-        client.request("textDocument/hover", {"textDocument": {"uri": "file:///not-open.cfg"},
-                                              "position": {"line": 0, "character": 0}})
+        client.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": "file:///not-open.cfg"}, "position": {"line": 0, "character": 0}},
+        )
         empty.append(time.perf_counter() - start)
     return hover, empty
 

@@ -6,6 +6,7 @@ stdio (editor.py). Each figure is printed beside its goal and its floor.
 
     .venv/bin/python bench/run.py [--only analysis,cli,lsp] [--dialects kamailio,asterisk]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,13 +48,24 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows)
     misses = [r["measure"] for r in rows if r["ok"] is False]
     seconds = time.perf_counter() - started
-    print(f"\n{len(rows) - len(misses)} of {len(rows)} rows ok or without a goal; {len(misses)} miss. "
-          f"{seconds:.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")
+    print(
+        f"\n{len(rows) - len(misses)} of {len(rows)} rows ok or without a goal; {len(misses)} miss. "
+        f"{seconds:.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs."
+    )
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", "latest.json"), "w") as fh:
-        json.dump({"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "python": platform.python_version(),
-                   "cpus": os.cpu_count(), "load": os.getloadavg()[0], "seconds": round(seconds, 1),
-                   "rows": rows}, fh, indent=1)
+        json.dump(
+            {
+                "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "load": os.getloadavg()[0],
+                "seconds": round(seconds, 1),
+                "rows": rows,
+            },
+            fh,
+            indent=1,
+        )
     return 0
 
 

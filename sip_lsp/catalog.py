@@ -10,6 +10,7 @@ User catalogues (extra YAML files from settings) are validated against the same
 schema at load time; their entries add to or replace built-in ones. Every error
 names the file, the entry and the field.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,10 +53,16 @@ class Contrast(namedtuple("Contrast", "code difference choose", defaults=("",)))
     __slots__ = ()
 
 
-class CodeEntry(namedtuple("CodeEntry", (
-        "code reason summary description retry aliases when_seen how_to_fix rfc status replaced_by"
-        " headers_required headers_recommended q850 freeswitch asterisk frequency contrast source"),
-        defaults=((), "", "", "", "current", None, (), (), None, None, None, 0, (), "built-in"))):
+class CodeEntry(
+    namedtuple(
+        "CodeEntry",
+        (
+            "code reason summary description retry aliases when_seen how_to_fix rfc status replaced_by"
+            " headers_required headers_recommended q850 freeswitch asterisk frequency contrast source"
+        ),
+        defaults=((), "", "", "", "current", None, (), (), None, None, None, 0, (), "built-in"),
+    )
+):
     """One response code: IANA phrase, our prose, retry class, headers, cause maps, contrasts."""
 
     __slots__ = ()
@@ -71,23 +78,29 @@ class Q850Cause(namedtuple("Q850Cause", "number name from_sip to_sip", defaults=
     __slots__ = ()
 
 
-class EngineCause(namedtuple("EngineCause", "name number aliases from_sip to_sip summary",
-                             defaults=((), (), None, ""))):
+class EngineCause(
+    namedtuple("EngineCause", "name number aliases from_sip to_sip summary", defaults=((), (), None, ""))
+):
     """A cause as an engine names it, with the engine's own SIP maps."""
 
     __slots__ = ()
 
 
-class DialStatus(namedtuple("DialStatus", "value summary causes other_causes failed",
-                            defaults=((), False, False))):
+class DialStatus(
+    namedtuple("DialStatus", "value summary causes other_causes failed", defaults=((), False, False))
+):
     """An Asterisk DIALSTATUS value and the hangup causes that produce it."""
 
     __slots__ = ()
 
 
-class RuleEntry(namedtuple("RuleEntry", (
-        "id name severity summary message why example instead fix fixable rfc messages fix_titles"),
-        defaults=("", "", "", "", "never", "", {}, {}))):
+class RuleEntry(
+    namedtuple(
+        "RuleEntry",
+        ("id name severity summary message why example instead fix fixable rfc messages fix_titles"),
+        defaults=("", "", "", "", "never", "", {}, {}),
+    )
+):
     """A rule's id, name, default severity, docs and message templates."""
 
     __slots__ = ()
@@ -118,9 +131,16 @@ def as_dict(value: object) -> object:
 class Engine:
     """An engine's cause table: names, numbers, and its SIP <-> cause maps."""
 
-    def __init__(self, name: str, causes: dict[str, EngineCause], default_from_sip: dict[str, str] | None = None,
-                 default_to_sip: int | None = None, dialstatus: dict[str, DialStatus] | None = None,
-                 source: str = "", sip_names: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        causes: dict[str, EngineCause],
+        default_from_sip: dict[str, str] | None = None,
+        default_to_sip: int | None = None,
+        dialstatus: dict[str, DialStatus] | None = None,
+        source: str = "",
+        sip_names: dict[str, int] | None = None,
+    ) -> None:
         self.name = name
         self.causes = causes
         self.default_from_sip = default_from_sip or {}
@@ -159,7 +179,8 @@ class Engine:
             return frozenset()
         if target.name not in self._codes_by_cause:
             self._codes_by_cause[target.name] = frozenset(
-                c for c in range(300, 700) if self.cause_for_sip(c) is target)
+                c for c in range(300, 700) if self.cause_for_sip(c) is target
+            )
         return self._codes_by_cause[target.name]
 
     def codes_for_dialstatus(self, value: str) -> frozenset[int]:
@@ -179,10 +200,17 @@ class Engine:
 class Catalog:
     """Everything the user reads, looked up by code, phrase, rule, heading and class."""
 
-    def __init__(self, codes: dict[int, CodeEntry], causes: dict[int, Q850Cause], engines: dict[str, Engine],
-                 rules: dict[str, RuleEntry], headings: dict[str, dict[str, str]],
-                 classes: dict[str, dict[str, str]], retry_classes: dict[str, RetryClass],
-                 data: dict | None = None) -> None:
+    def __init__(
+        self,
+        codes: dict[int, CodeEntry],
+        causes: dict[int, Q850Cause],
+        engines: dict[str, Engine],
+        rules: dict[str, RuleEntry],
+        headings: dict[str, dict[str, str]],
+        classes: dict[str, dict[str, str]],
+        retry_classes: dict[str, RetryClass],
+        data: dict | None = None,
+    ) -> None:
         self.codes, self.causes, self.engines, self.rules = codes, causes, engines, rules
         self.headings, self.classes, self.retry_classes = headings, classes, retry_classes
         self._data = data or {}
@@ -218,7 +246,7 @@ class Catalog:
         names = self.classes.get(cls, {})
         return names.get(lang) or names.get("en", cls)
 
-    def with_user_files(self, paths: list[str]) -> "Catalog":
+    def with_user_files(self, paths: list[str]) -> Catalog:
         """This catalogue plus user files; raises CatalogError on the first bad one."""
         data = self.to_data()
         for path in paths:
@@ -295,7 +323,9 @@ def _merge(data: dict, doc: dict, path: str, user: bool) -> None:
             raise CatalogError(path, f"codes[{i}] (code {code})", "code", f"duplicate code {code}")
         seen.add(code)
         if not user and code in data.setdefault("_codes_index", {}):
-            raise CatalogError(path, f"codes[{i}] (code {code})", "code", f"code {code} is defined twice in the catalogue")
+            raise CatalogError(
+                path, f"codes[{i}] (code {code})", "code", f"code {code} is defined twice in the catalogue"
+            )
         entry = dict(entry, source=path if user else "built-in")
         codes = data.setdefault("codes", [])
         codes[:] = [e for e in codes if e["code"] != code]
@@ -318,7 +348,9 @@ def _merge(data: dict, doc: dict, path: str, user: bool) -> None:
             items.append(item)
     for name, engine in doc.get("engines", {}).items():
         if not user and name in data.get("engines", {}):
-            raise CatalogError(path, f"engines.{name}", "", f"engine {name} is defined twice in the catalogue")
+            raise CatalogError(
+                path, f"engines.{name}", "", f"engine {name} is defined twice in the catalogue"
+            )
         data.setdefault("engines", {})[name] = engine
     for key in ("headings", "classes", "retry_classes"):
         for k, v in doc.get(key, {}).items():
@@ -331,53 +363,101 @@ def _build(data: dict) -> Catalog:
     for e in data.get("codes", []):
         headers = e.get("headers", {})
         codes[e["code"]] = CodeEntry(
-            code=e["code"], reason=e["reason"], summary=e["summary"].strip(),
-            description=e["description"].strip(), retry=e["retry"],
-            aliases=tuple(e.get("aliases", ())), when_seen=e.get("when_seen", "").strip(),
-            how_to_fix=e.get("how_to_fix", "").strip(), rfc=e.get("rfc", ""),
-            status=e.get("status", "current"), replaced_by=e.get("replaced_by"),
+            code=e["code"],
+            reason=e["reason"],
+            summary=e["summary"].strip(),
+            description=e["description"].strip(),
+            retry=e["retry"],
+            aliases=tuple(e.get("aliases", ())),
+            when_seen=e.get("when_seen", "").strip(),
+            how_to_fix=e.get("how_to_fix", "").strip(),
+            rfc=e.get("rfc", ""),
+            status=e.get("status", "current"),
+            replaced_by=e.get("replaced_by"),
             headers_required=tuple(Header(**h) for h in headers.get("required", ())),
             headers_recommended=tuple(Header(**h) for h in headers.get("recommended", ())),
-            q850=e.get("q850"), freeswitch=e.get("freeswitch"), asterisk=e.get("asterisk"),
+            q850=e.get("q850"),
+            freeswitch=e.get("freeswitch"),
+            asterisk=e.get("asterisk"),
             frequency=e.get("frequency", 0),
             contrast=tuple(Contrast(**c) for c in e.get("contrast", ())),
             source=e.get("source", "built-in"),
         )
-    causes = {c["number"]: Q850Cause(c["number"], c["name"], tuple(c.get("from_sip", ())), c.get("to_sip"))
-              for c in data.get("causes", [])}
+    causes = {
+        c["number"]: Q850Cause(c["number"], c["name"], tuple(c.get("from_sip", ())), c.get("to_sip"))
+        for c in data.get("causes", [])
+    }
     engines = {}
     for name, eng in data.get("engines", {}).items():
         engines[name] = Engine(
             name=name,
-            causes={c["name"]: EngineCause(c["name"], c["number"], tuple(c.get("aliases", ())),
-                                           tuple(c.get("from_sip", ())), c.get("to_sip"), c.get("summary", ""))
-                    for c in eng.get("causes", [])},
+            causes={
+                c["name"]: EngineCause(
+                    c["name"],
+                    c["number"],
+                    tuple(c.get("aliases", ())),
+                    tuple(c.get("from_sip", ())),
+                    c.get("to_sip"),
+                    c.get("summary", ""),
+                )
+                for c in eng.get("causes", [])
+            },
             default_from_sip=dict(eng.get("default_from_sip", {})),
             default_to_sip=eng.get("default_to_sip"),
-            dialstatus={d["value"]: DialStatus(d["value"], d["summary"], tuple(d.get("causes", ())),
-                                               d.get("other_causes", False), d.get("failed", False))
-                        for d in eng.get("dialstatus", [])},
+            dialstatus={
+                d["value"]: DialStatus(
+                    d["value"],
+                    d["summary"],
+                    tuple(d.get("causes", ())),
+                    d.get("other_causes", False),
+                    d.get("failed", False),
+                )
+                for d in eng.get("dialstatus", [])
+            },
             source=eng.get("source", ""),
             sip_names=dict(eng.get("sip_names", {})),
         )
-    rules = {r["id"]: RuleEntry(
-        id=r["id"], name=r["name"], severity=r["severity"], summary=r["summary"].strip(),
-        message=r["message"].strip(), why=r.get("why", "").strip(), example=r.get("example", ""),
-        instead=r.get("instead", ""), fix=r.get("fix", "").strip(), fixable=r.get("fixable", "never"),
-        rfc=r.get("rfc", ""), messages=dict(r.get("messages", {})), fix_titles=dict(r.get("fix_titles", {})),
-    ) for r in data.get("rules", [])}
+    rules = {
+        r["id"]: RuleEntry(
+            id=r["id"],
+            name=r["name"],
+            severity=r["severity"],
+            summary=r["summary"].strip(),
+            message=r["message"].strip(),
+            why=r.get("why", "").strip(),
+            example=r.get("example", ""),
+            instead=r.get("instead", ""),
+            fix=r.get("fix", "").strip(),
+            fixable=r.get("fixable", "never"),
+            rfc=r.get("rfc", ""),
+            messages=dict(r.get("messages", {})),
+            fix_titles=dict(r.get("fix_titles", {})),
+        )
+        for r in data.get("rules", [])
+    }
     retry = {k: RetryClass(v["title"], v["advice"].strip()) for k, v in data.get("retry_classes", {}).items()}
-    return Catalog(codes=dict(sorted(codes.items())), causes=dict(sorted(causes.items())), engines=engines,
-                   rules=dict(sorted(rules.items())), headings=data.get("headings", {}),
-                   classes=data.get("classes", {}), retry_classes=retry,
-                   data={k: v for k, v in data.items() if not k.startswith("_")})
+    return Catalog(
+        codes=dict(sorted(codes.items())),
+        causes=dict(sorted(causes.items())),
+        engines=engines,
+        rules=dict(sorted(rules.items())),
+        headings=data.get("headings", {}),
+        classes=data.get("classes", {}),
+        retry_classes=retry,
+        data={k: v for k, v in data.items() if not k.startswith("_")},
+    )
 
 
 # ---------------------------------------------------------------- validation
 
 _TYPES = {
-    "object": dict, "array": list, "string": str, "boolean": bool,
-    "integer": int, "number": (int, float), "null": type(None),
+    "object": dict,
+    "array": list,
+    "string": str,
+    "boolean": bool,
+    "integer": int,
+    "number": (int, float),
+    "null": type(None),
 }
 
 
@@ -401,8 +481,10 @@ def _check(value: object, node: dict, root: dict, path: list, errors: list) -> N
     types = node.get("type")
     if types:
         names = types if isinstance(types, list) else [types]
-        ok = any(isinstance(value, _TYPES[t]) and not (t in ("integer", "number") and isinstance(value, bool))
-                 for t in names)
+        ok = any(
+            isinstance(value, _TYPES[t]) and not (t in ("integer", "number") and isinstance(value, bool))
+            for t in names
+        )
         if not ok:
             _err(errors, path, f"expected {' or '.join(names)}, got {_kind(value)}")
             return
@@ -449,11 +531,17 @@ def _err(errors: list, path: list, problem: str) -> None:
             i, item = part
             entry = ".".join(str(p) for p in path[:n]) + f"[{i}]"
             if isinstance(item, dict):
-                key = next((k for k in ("code", "id", "name", "number", "value")
-                            if isinstance(item.get(k), (str, int))), None)
+                key = next(
+                    (
+                        k
+                        for k in ("code", "id", "name", "number", "value")
+                        if isinstance(item.get(k), (str, int))
+                    ),
+                    None,
+                )
                 if key:
                     entry += f" ({key} {item[key]})"
-            rest = path[n + 1:]
+            rest = path[n + 1 :]
             break
     field = ".".join(f"[{p[0]}]" if isinstance(p, tuple) else str(p) for p in rest).replace(".[", "[")
     errors.append((entry, field, problem))

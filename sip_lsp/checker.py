@@ -4,6 +4,7 @@ Exit status: 0 clean, 1 findings (0 with --exit-zero), 2 usage or I/O error
 (a missing path, an unreadable file, a broken sip-lsp.toml or catalogue). A
 file that cannot be read gets one line on stderr; the others are still checked.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,11 +47,17 @@ class _Check:
         base = self._catalog(())
         if base is None:
             return 2
-        unknown = [s for s in (*self.cli_select, *self.cli_ignore)
-                   if not any(matches(s, r.id, r.name) for r in base.rules.values())]
+        unknown = [
+            s
+            for s in (*self.cli_select, *self.cli_ignore)
+            if not any(matches(s, r.id, r.name) for r in base.rules.values())
+        ]
         if unknown:
-            print(f"sip-lsp: error: unknown rule {unknown[0]!r} in --select/--ignore "
-                  "(use an id like SC301, a prefix like SC3, or a rule name)", file=sys.stderr)
+            print(
+                f"sip-lsp: error: unknown rule {unknown[0]!r} in --select/--ignore "
+                "(use an id like SC301, a prefix like SC3, or a rule name)",
+                file=sys.stderr,
+            )
             return 2
         reports = [r for path, explicit, root in self._targets() if (r := self._check(path, explicit, root))]
         if not reports and not self.failed:
@@ -66,15 +73,19 @@ class _Check:
         fmt, out = self.args.format, sys.stdout
         if fmt == "json":
             from sip_lsp.report import machine
+
             machine.write_json(reports, self.locator, out)
         elif fmt == "github":
             from sip_lsp.report import machine
+
             machine.write_github(reports, self.locator, out)
         elif fmt == "sarif":
             from sip_lsp.report import sarif
+
             sarif.write(reports, self.locator, catalog, out)
         else:
             from sip_lsp.report import text
+
             text.write(reports, self.locator, out, self.args.fix)
 
     # ------------------------------------------------------------ files
@@ -124,8 +135,11 @@ class _Check:
             return None  # a directory's other files: only what looks like a config is checked
         dialect = self.args.dialect or detected
         if dialect == "unknown":
-            self._note(shown, "not recognised as Kamailio, OpenSIPS, Asterisk or FreeSWITCH "
-                              "(use --dialect or a [dialects] glob in sip-lsp.toml); skipped")
+            self._note(
+                shown,
+                "not recognised as Kamailio, OpenSIPS, Asterisk or FreeSWITCH "
+                "(use --dialect or a [dialects] glob in sip-lsp.toml); skipped",
+            )
             return None
         if encoding_note:
             self._note(shown, encoding_note)
@@ -134,7 +148,9 @@ class _Check:
         try:
             result = lint(text, path, settings, catalog, **lint_args)
         except Exception as exc:  # a dialect bug must not stop the other files
-            self._error(shown, f"internal error while analysing ({type(exc).__name__}: {exc}); please report it")
+            self._error(
+                shown, f"internal error while analysing ({type(exc).__name__}: {exc}); please report it"
+            )
             return None
         if result.too_large:
             self._note(shown, f"larger than max-file-size ({settings.max_file_size} characters); skipped")
@@ -147,7 +163,9 @@ class _Check:
             self._fix(report, data, settings, catalog, lint_args)
         return report
 
-    def _fix(self, report: FileReport, data: bytes, settings: Settings, catalog: Catalog, lint_args: dict) -> None:
+    def _fix(
+        self, report: FileReport, data: bytes, settings: Settings, catalog: Catalog, lint_args: dict
+    ) -> None:
         new_text, applied = fix_all(report.text, report.path, settings, catalog, **lint_args)
         if not applied or new_text == report.text:
             return

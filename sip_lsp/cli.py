@@ -4,6 +4,7 @@ Only argument parsing lives here; each command is a function in the module
 named for what it does. `check`, `explain`, `compare` and `codes` never import
 pygls or lsprotocol (DESIGN §1): those load only for `serve`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,9 @@ class _Formatter(argparse.HelpFormatter):
     imports shutil, with zlib, bz2 and lzma: ~1.3 ms of every run.
     """
 
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
         super().__init__(prog, indent_increment, max_help_position, width or _terminal_columns() - 2)
 
 
@@ -62,11 +64,15 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("--ignore", default="", help="comma-separated rule ids, names or prefixes to disable")
     check.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    check.add_argument("--dialect", choices=("kamailio", "opensips", "asterisk", "freeswitch"),
-                       help="force the dialect of every file")
+    check.add_argument(
+        "--dialect",
+        choices=("kamailio", "opensips", "asterisk", "freeswitch"),
+        help="force the dialect of every file",
+    )
     check.add_argument("--config", metavar="FILE", help="sip-lsp.toml to use instead of searching upwards")
-    check.add_argument("--catalog", action="append", default=[], metavar="FILE",
-                       help="extra catalogue YAML (repeatable)")
+    check.add_argument(
+        "--catalog", action="append", default=[], metavar="FILE", help="extra catalogue YAML (repeatable)"
+    )
 
 
 def _explain_arguments(explain: argparse.ArgumentParser) -> None:
@@ -111,7 +117,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     argparse builds a help formatter per argument; a run parses one command,
     and only the top-level help or a mistyped command lists the others.
     """
-    parser = _Parser(prog="sip-lsp", description="Language server, linter and reference for SIP response codes.")
+    parser = _Parser(
+        prog="sip-lsp", description="Language server, linter and reference for SIP response codes."
+    )
     parser.add_argument("--version", action="version", version=f"sip-lsp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in [command] if command in _COMMANDS else _COMMANDS:

@@ -15,6 +15,7 @@
 Editors send the same settings in camelCase (`sipLsp` section): `select`,
 `ignore`, `severity`, `catalogs`, `dialects`, `inlayHints`, `maxFileSize`.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,7 +41,9 @@ class ConfigError(Exception):
         super().__init__(f"{file}: {where}{problem}")
 
 
-class Settings(namedtuple("Settings", "select ignore severity catalogs dialects inlay_hints max_file_size source")):
+class Settings(
+    namedtuple("Settings", "select ignore severity catalogs dialects inlay_hints max_file_size source")
+):
     """Immutable settings; `_replace` derives changed ones.
 
     A named tuple, not a dataclass, like the catalogue's records: creating the
@@ -49,14 +52,30 @@ class Settings(namedtuple("Settings", "select ignore severity catalogs dialects 
 
     __slots__ = ()
 
-    def __new__(cls, select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
-                severity: dict[str, str] | None = None, catalogs: tuple[str, ...] = (),
-                dialects: dict[str, str] | None = None, inlay_hints: bool = True,
-                max_file_size: int = 5_000_000, source: str | None = None) -> Settings:
+    def __new__(
+        cls,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severity: dict[str, str] | None = None,
+        catalogs: tuple[str, ...] = (),
+        dialects: dict[str, str] | None = None,
+        inlay_hints: bool = True,
+        max_file_size: int = 5_000_000,
+        source: str | None = None,
+    ) -> Settings:
         # severity: selector -> severity | "off"; dialects: glob -> dialect;
         # source: the sip-lsp.toml these came from. Each gets its own empty dicts.
-        return super().__new__(cls, select, ignore, {} if severity is None else severity, catalogs,
-                               {} if dialects is None else dialects, inlay_hints, max_file_size, source)
+        return super().__new__(
+            cls,
+            select,
+            ignore,
+            {} if severity is None else severity,
+            catalogs,
+            {} if dialects is None else dialects,
+            inlay_hints,
+            max_file_size,
+            source,
+        )
 
     def enabled(self, rule_id: str, name: str) -> bool:
         if self.select and not any(matches(s, rule_id, name) for s in self.select):
@@ -75,14 +94,17 @@ class Settings(namedtuple("Settings", "select ignore severity catalogs dialects 
                     best = (rank, level)
         return best[1] if best else None
 
-    def merged(self, overrides: dict) -> "Settings":
+    def merged(self, overrides: dict) -> Settings:
         """These settings with editor settings (camelCase keys) on top; unknown keys are ignored."""
         where = "editor settings"
         changes: dict = {}
         for key, attr in (("select", "select"), ("ignore", "ignore"), ("catalogs", "catalogs")):
             if overrides.get(key) is not None:
-                changes[attr] = _selectors(where, key, overrides[key]) if key != "catalogs" \
+                changes[attr] = (
+                    _selectors(where, key, overrides[key])
+                    if key != "catalogs"
                     else tuple(_strings(where, key, overrides[key]))
+                )
         if overrides.get("severity") is not None:
             changes["severity"] = {**self.severity, **_severity(where, overrides["severity"])}
         if overrides.get("dialects") is not None:
@@ -97,7 +119,11 @@ class Settings(namedtuple("Settings", "select ignore severity catalogs dialects 
 def matches(selector: str, rule_id: str, name: str) -> bool:
     """Does a selector (id, id prefix, name or ALL) pick this rule?"""
     s = selector.strip()
-    return s.upper() == "ALL" or s.lower() == name or (s.upper().startswith("SC") and rule_id.startswith(s.upper()))
+    return (
+        s.upper() == "ALL"
+        or s.lower() == name
+        or (s.upper().startswith("SC") and rule_id.startswith(s.upper()))
+    )
 
 
 def find_config(path: str) -> str | None:
@@ -178,8 +204,9 @@ def _severity(file: str, value: object) -> dict[str, str]:
             raise ConfigError(file, f"severity.{selector}", "not a rule id, prefix or name")
         level = _SEVERITY_ALIASES.get(level, level) if isinstance(level, str) else level
         if level not in (*SEVERITIES, "off"):
-            raise ConfigError(file, f"severity.{selector}",
-                              f"{level!r} is not one of {', '.join(SEVERITIES)}, off")
+            raise ConfigError(
+                file, f"severity.{selector}", f"{level!r} is not one of {', '.join(SEVERITIES)}, off"
+            )
         out[selector] = level
     return out
 
@@ -211,5 +238,11 @@ def _size(file: str, key: str, value: object) -> int:
 
 
 def _kind(value: object) -> str:
-    return {str: "a string", bool: "a boolean", int: "an integer", float: "a number",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)

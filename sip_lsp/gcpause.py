@@ -6,6 +6,7 @@ whole growing heap, including the per-block caches: 100k-line documents became
 1.5-2.5x slower per line than 10k ones, and a full pass inside the rules cost
 40-70 ms of a 100k-line Asterisk edit.
 """
+
 from __future__ import annotations
 
 import gc

@@ -3,6 +3,7 @@
 Also applies fixes to a text (`check --fix`, `source.fixAll`): non-overlapping
 safe fixes, re-analysed until nothing more applies.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -22,17 +23,28 @@ class LintResult(Record):
     __slots__ = ("analysis", "findings", "notes", "too_large")
     __hash__ = None  # type: ignore[assignment]  # mutable
 
-    def __init__(self, analysis: Analysis, findings: list[Finding] | None = None, notes: list[Note] | None = None,
-                 too_large: bool = False) -> None:  # over settings.max_file_size: not analysed
+    def __init__(
+        self,
+        analysis: Analysis,
+        findings: list[Finding] | None = None,
+        notes: list[Note] | None = None,
+        too_large: bool = False,
+    ) -> None:  # over settings.max_file_size: not analysed
         self.analysis = analysis
         self.findings = [] if findings is None else findings
         self.notes = [] if notes is None else notes
         self.too_large = too_large
 
 
-def lint(text: str, path: str | None, settings: Settings, catalog: Catalog,
-         read: Callable[[str], str | None] | None = None, root: str | None = None,
-         dialect: str | None = None) -> LintResult:
+def lint(
+    text: str,
+    path: str | None,
+    settings: Settings,
+    catalog: Catalog,
+    read: Callable[[str], str | None] | None = None,
+    root: str | None = None,
+    dialect: str | None = None,
+) -> LintResult:
     """Detect the dialect (unless forced), analyse, run the rules. Never raises on bad input."""
     if len(text) > settings.max_file_size:
         return LintResult(Analysis(dialect="unknown", text=text, path=path), too_large=True)
@@ -58,20 +70,24 @@ def apply_fixes(text: str, fixes: list[Fix], path: str | None = None) -> tuple[s
             continue
         taken += ranges
         chosen.append(fix)
-    edits = sorted((e for f in chosen for e in f.edits), key=lambda e: (e.span.start, e.span.end), reverse=True)
+    edits = sorted(
+        (e for f in chosen for e in f.edits), key=lambda e: (e.span.start, e.span.end), reverse=True
+    )
     for edit in edits:
-        text = text[:edit.span.start] + edit.new_text + text[edit.span.end:]
+        text = text[: edit.span.start] + edit.new_text + text[edit.span.end :]
     return text, chosen
 
 
-def fix_all(text: str, path: str | None, settings: Settings, catalog: Catalog,
-            dialect: str | None = None, **lint_args) -> tuple[str, list[tuple[Finding, Fix]]]:
+def fix_all(
+    text: str, path: str | None, settings: Settings, catalog: Catalog, dialect: str | None = None, **lint_args
+) -> tuple[str, list[tuple[Finding, Fix]]]:
     """Apply safe fixes until the text is stable; returns the text and what was applied."""
     applied: list[tuple[Finding, Fix]] = []
     for _ in range(MAX_FIX_PASSES):
         result = lint(text, path, settings, catalog, dialect=dialect, **lint_args)
-        candidates = [(f, fix) for f in result.findings
-                      for fix in [next((x for x in f.fixes if x.safe), None)] if fix]
+        candidates = [
+            (f, fix) for f in result.findings for fix in [next((x for x in f.fixes if x.safe), None)] if fix
+        ]
         new_text, chosen = apply_fixes(text, [fix for _, fix in candidates], path)
         if not chosen or new_text == text:
             break
@@ -82,5 +98,9 @@ def fix_all(text: str, path: str | None, settings: Settings, catalog: Catalog,
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     """Ranges overlap, or two insertions land at the same offset."""
-    return a[0] < b[1] and b[0] < a[1] or a == b or (a[0] == a[1] and b[0] <= a[0] <= b[1]) \
+    return (
+        (a[0] < b[1] and b[0] < a[1])
+        or a == b
+        or (a[0] == a[1] and b[0] <= a[0] <= b[1])
         or (b[0] == b[1] and a[0] <= b[0] <= a[1])
+    )

@@ -11,6 +11,7 @@ The classes are slotted `Record`s, not dataclasses: importing `dataclasses` and
 creating ~15 of them cost every `check` ~12 ms, and a frozen dataclass stores
 each field through `object.__setattr__` (dialects build tens of thousands).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -32,7 +33,7 @@ class Record:
 
     __slots__ = ()
     _fields: tuple[str, ...] = ()
-    _shown: tuple[str, ...] = ()     # the fields repr shows
+    _shown: tuple[str, ...] = ()  # the fields repr shows
 
     def __init_subclass__(cls) -> None:
         if "_fields" not in cls.__dict__ and "__slots__" in cls.__dict__:
@@ -75,34 +76,47 @@ class Span(Record):
 class Role(str, Enum):
     """What a code does where it is written."""
 
-    SENT = "sent"              # a reply the script sends (sl_send_reply, respond, PJSIPHangup)
-    MATCHED = "matched"        # part of a status test (t_check_status, $T_reply_code == N)
+    SENT = "sent"  # a reply the script sends (sl_send_reply, respond, PJSIPHangup)
+    MATCHED = "matched"  # part of a status test (t_check_status, $T_reply_code == N)
     CONFIGURED = "configured"  # a module parameter list (ds_ping_reply_codes, failover_reply_codes)
-    CAUSE = "cause"            # a cause number standing for codes (Hangup(17))
+    CAUSE = "cause"  # a cause number standing for codes (Hangup(17))
 
 
 class CodeSite(Record):
     """A response code (and maybe its phrase) as written in the file."""
 
-    __slots__ = ("span", "text", "code", "role", "function", "phrase", "phrase_span", "block",
-                 "has_header_append", "after_local_miss", "code_required")
+    __slots__ = (
+        "span",
+        "text",
+        "code",
+        "role",
+        "function",
+        "phrase",
+        "phrase_span",
+        "block",
+        "has_header_append",
+        "after_local_miss",
+        "code_required",
+    )
 
-    def __init__(self,
-                 span: Span,                       # the code token
-                 text: str,                        # the code as written ("604", "60x", "abc")
-                 code: int | None,                 # the integer when `text` is 3 digits, else None
-                 role: Role,
-                 function: str = "",               # sl_send_reply, respond, t_check_status, ...
-                 phrase: str | None = None,        # the reason phrase sent with it, if literal
-                 phrase_span: Span | None = None,
-                 block: str | None = None,         # enclosing route/context/extension name
-                 # SC201: the dialect saw a header append (append_to_reply, %$digest_challenge,
-                 # a challenge function) before this reply on its path, or the engine adds one itself.
-                 has_header_append: bool = False,
-                 # SC202: the reply follows a local lookup/routing miss (lookup() failed, no route).
-                 after_local_miss: bool = False,
-                 # SC102 applies only where the syntax requires a code (a reply's first argument).
-                 code_required: bool = True) -> None:
+    def __init__(
+        self,
+        span: Span,  # the code token
+        text: str,  # the code as written ("604", "60x", "abc")
+        code: int | None,  # the integer when `text` is 3 digits, else None
+        role: Role,
+        function: str = "",  # sl_send_reply, respond, t_check_status, ...
+        phrase: str | None = None,  # the reason phrase sent with it, if literal
+        phrase_span: Span | None = None,
+        block: str | None = None,  # enclosing route/context/extension name
+        # SC201: the dialect saw a header append (append_to_reply, %$digest_challenge,
+        # a challenge function) before this reply on its path, or the engine adds one itself.
+        has_header_append: bool = False,
+        # SC202: the reply follows a local lookup/routing miss (lookup() failed, no route).
+        after_local_miss: bool = False,
+        # SC102 applies only where the syntax requires a code (a reply's first argument).
+        code_required: bool = True,
+    ) -> None:
         self.span = span
         self.text = text
         self.code = code
@@ -119,28 +133,41 @@ class CodeSite(Record):
 class StatusTest(Record):
     """A test of the response status, with the exact set of codes it admits."""
 
-    __slots__ = ("span", "kind", "text", "admits", "named", "possible", "block", "in_failure_handler",
-                 "reads_request_status", "variable_span", "pattern_span")
+    __slots__ = (
+        "span",
+        "kind",
+        "text",
+        "admits",
+        "named",
+        "possible",
+        "block",
+        "in_failure_handler",
+        "reads_request_status",
+        "variable_span",
+        "pattern_span",
+    )
 
-    def __init__(self,
-                 span: Span,
-                 kind: str,                        # t_check_status | compare | branch_timeout | cancelled | dialstatus | cause_list
-                 text: str,                        # the pattern/comparison as written
-                 admits: frozenset[int],           # codes (100-699) for which the test is true
-                 # For a regex: the codes its author named, read as if anchored (`^(...)$`).
-                 # SC306 fires when `admits` has final codes beyond `named`. None: not a regex.
-                 named: frozenset[int] | None = None,
-                 # The codes that can be the status where the test stands (e.g. 300-699 in a
-                 # failure route); SC307 fires when `admits & possible` is empty. None: unknown.
-                 possible: frozenset[int] | None = None,
-                 block: str | None = None,
-                 in_failure_handler: bool = False,
-                 # SC308: `$rs` read in a failure route (the current message is the request).
-                 reads_request_status: bool = False,
-                 # Span of the variable to rewrite for SC308 ($rs -> $T_reply_code).
-                 variable_span: Span | None = None,
-                 # Span of the regex inside its quotes, for SC306's anchoring fix. None: no fix.
-                 pattern_span: Span | None = None) -> None:
+    def __init__(
+        self,
+        span: Span,
+        kind: str,  # t_check_status | compare | branch_timeout | cancelled | dialstatus | cause_list
+        text: str,  # the pattern/comparison as written
+        admits: frozenset[int],  # codes (100-699) for which the test is true
+        # For a regex: the codes its author named, read as if anchored (`^(...)$`).
+        # SC306 fires when `admits` has final codes beyond `named`. None: not a regex.
+        named: frozenset[int] | None = None,
+        # The codes that can be the status where the test stands (e.g. 300-699 in a
+        # failure route); SC307 fires when `admits & possible` is empty. None: unknown.
+        possible: frozenset[int] | None = None,
+        block: str | None = None,
+        in_failure_handler: bool = False,
+        # SC308: `$rs` read in a failure route (the current message is the request).
+        reads_request_status: bool = False,
+        # Span of the variable to rewrite for SC308 ($rs -> $T_reply_code).
+        variable_span: Span | None = None,
+        # Span of the regex inside its quotes, for SC306's anchoring fix. None: no fix.
+        pattern_span: Span | None = None,
+    ) -> None:
         self.span = span
         self.kind = kind
         self.text = text
@@ -156,7 +183,7 @@ class StatusTest(Record):
 
 class FailoverKind(str, Enum):
     NEXT_DESTINATION = "next-destination"  # ds_next_dst, use_next_gw, lb_next, bridge a|b ...
-    NEW_BRANCH = "new-branch"              # t_relay, append_branch, a second Dial() ...
+    NEW_BRANCH = "new-branch"  # t_relay, append_branch, a second Dial() ...
 
 
 class GuardFix(Record):
@@ -167,10 +194,12 @@ class GuardFix(Record):
 
     __slots__ = ("offset", "texts", "path")
 
-    def __init__(self,
-                 offset: int,                      # insertion offset in the document
-                 texts: dict[str, str],            # guard kind ("6xx", "cancel") -> text to insert
-                 path: str | None = None) -> None:
+    def __init__(
+        self,
+        offset: int,  # insertion offset in the document
+        texts: dict[str, str],  # guard kind ("6xx", "cancel") -> text to insert
+        path: str | None = None,
+    ) -> None:
         self.offset = offset
         self.texts = texts
         self.path = path
@@ -179,27 +208,43 @@ class GuardFix(Record):
 class FailoverSite(Record):
     """An action that sends the request somewhere else after a failure."""
 
-    __slots__ = ("span", "action", "kind", "codes", "block", "authenticated", "rewrites_target",
-                 "shaping_tests", "armed_by", "via", "guard", "cancel_applies", "follows_failover", "engine")
+    __slots__ = (
+        "span",
+        "action",
+        "kind",
+        "codes",
+        "block",
+        "authenticated",
+        "rewrites_target",
+        "shaping_tests",
+        "armed_by",
+        "via",
+        "guard",
+        "cancel_applies",
+        "follows_failover",
+        "engine",
+    )
 
-    def __init__(self,
-                 span: Span,                       # the action (function name and arguments)
-                 action: str,                      # ds_next_dst, t_relay, bridge, Dial ...
-                 kind: FailoverKind,
-                 codes: frozenset[int],            # status codes that can reach the action
-                 block: str | None = None,
-                 authenticated: bool = False,      # uac_auth() ran on the path (SC304 does not apply)
-                 rewrites_target: bool = False,    # $du/$ru rewritten to a new target first (not SC303)
-                 shaping_tests: tuple[Span, ...] = (),   # the tests that narrowed `codes`
-                 armed_by: tuple[Span, ...] = (),        # t_on_failure("X") sites that arm the handler
-                 via: tuple[Span, ...] = (),             # route(X) calls on the way, outermost first
-                 guard: GuardFix | None = None,
-                 # Engines where cancel is impossible to continue from (Asterisk) set this False.
-                 cancel_applies: bool = True,
-                 # An earlier failover action ran on every path to this one (`ds_next_dst()` then
-                 # `t_relay()`): it is the same retry, judged once at the earlier action.
-                 follows_failover: bool = False,
-                 engine: str = "") -> None:        # kamailio | opensips | asterisk | freeswitch
+    def __init__(
+        self,
+        span: Span,  # the action (function name and arguments)
+        action: str,  # ds_next_dst, t_relay, bridge, Dial ...
+        kind: FailoverKind,
+        codes: frozenset[int],  # status codes that can reach the action
+        block: str | None = None,
+        authenticated: bool = False,  # uac_auth() ran on the path (SC304 does not apply)
+        rewrites_target: bool = False,  # $du/$ru rewritten to a new target first (not SC303)
+        shaping_tests: tuple[Span, ...] = (),  # the tests that narrowed `codes`
+        armed_by: tuple[Span, ...] = (),  # t_on_failure("X") sites that arm the handler
+        via: tuple[Span, ...] = (),  # route(X) calls on the way, outermost first
+        guard: GuardFix | None = None,
+        # Engines where cancel is impossible to continue from (Asterisk) set this False.
+        cancel_applies: bool = True,
+        # An earlier failover action ran on every path to this one (`ds_next_dst()` then
+        # `t_relay()`): it is the same retry, judged once at the earlier action.
+        follows_failover: bool = False,
+        engine: str = "",
+    ) -> None:  # kamailio | opensips | asterisk | freeswitch
         self.span = span
         self.action = action
         self.kind = kind
@@ -221,11 +266,13 @@ class Knob(Record):
 
     __slots__ = ("span", "name", "value", "disables_6xx_block")
 
-    def __init__(self,
-                 span: Span,
-                 name: str,                        # disable_6xx_block, t_set_disable_6xx, ...
-                 value: str,
-                 disables_6xx_block: bool = False) -> None:
+    def __init__(
+        self,
+        span: Span,
+        name: str,  # disable_6xx_block, t_set_disable_6xx, ...
+        value: str,
+        disables_6xx_block: bool = False,
+    ) -> None:
         self.span = span
         self.name = name
         self.value = value
@@ -237,13 +284,15 @@ class CauseSite(Record):
 
     __slots__ = ("span", "engine", "token", "cause", "context", "codes")
 
-    def __init__(self,
-                 span: Span,
-                 engine: str,                      # freeswitch | asterisk
-                 token: str,                       # as written
-                 cause: str | None,                # canonical cause name when known, else None (SC309)
-                 context: str,                     # continue_on_fail, failure_causes, Hangup, DIALSTATUS ...
-                 codes: frozenset[int] = frozenset()) -> None:  # SIP codes that produce this cause in the engine
+    def __init__(
+        self,
+        span: Span,
+        engine: str,  # freeswitch | asterisk
+        token: str,  # as written
+        cause: str | None,  # canonical cause name when known, else None (SC309)
+        context: str,  # continue_on_fail, failure_causes, Hangup, DIALSTATUS ...
+        codes: frozenset[int] = frozenset(),
+    ) -> None:  # SIP codes that produce this cause in the engine
         self.span = span
         self.engine = engine
         self.token = token
@@ -257,13 +306,15 @@ class DispatchSite(Record):
 
     __slots__ = ("span", "prefix", "variable", "missing", "stray")
 
-    def __init__(self,
-                 span: Span,
-                 prefix: str,
-                 variable: str,                    # DIALSTATUS | HANGUPCAUSE
-                 missing: tuple[str, ...],         # values with no handler and no catch-all
-                 # handler name -> its span, for handlers whose suffix matches no value
-                 stray: tuple[tuple[str, Span], ...] = ()) -> None:
+    def __init__(
+        self,
+        span: Span,
+        prefix: str,
+        variable: str,  # DIALSTATUS | HANGUPCAUSE
+        missing: tuple[str, ...],  # values with no handler and no catch-all
+        # handler name -> its span, for handlers whose suffix matches no value
+        stray: tuple[tuple[str, Span], ...] = (),
+    ) -> None:
         self.span = span
         self.prefix = prefix
         self.variable = variable
@@ -276,12 +327,14 @@ class Block(Record):
 
     __slots__ = ("name", "kind", "span", "name_span", "children")
 
-    def __init__(self,
-                 name: str,
-                 kind: str,                        # request_route, route, failure_route, context, extension, ...
-                 span: Span,
-                 name_span: Span,
-                 children: tuple[Block, ...] = ()) -> None:
+    def __init__(
+        self,
+        name: str,
+        kind: str,  # request_route, route, failure_route, context, extension, ...
+        span: Span,
+        name_span: Span,
+        children: tuple[Block, ...] = (),
+    ) -> None:
         self.name = name
         self.kind = kind
         self.span = span
@@ -294,10 +347,12 @@ class Reference(Record):
 
     __slots__ = ("span", "name", "kind")
 
-    def __init__(self,
-                 span: Span,                       # the name as written
-                 name: str,
-                 kind: str) -> None:               # the block kind it points to (route, failure_route, context ...)
+    def __init__(
+        self,
+        span: Span,  # the name as written
+        name: str,
+        kind: str,
+    ) -> None:  # the block kind it points to (route, failure_route, context ...)
         self.span = span
         self.name = name
         self.kind = kind
@@ -319,7 +374,9 @@ class Suppressions(Record):
     __slots__ = ("lines", "file")
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
 
-    def __init__(self, lines: dict[int, frozenset[str]] | None = None, file: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, lines: dict[int, frozenset[str]] | None = None, file: frozenset[str] = frozenset()
+    ) -> None:
         self.lines = {} if lines is None else lines
         self.file = file
 
@@ -342,29 +399,46 @@ class Analysis(Record):
     Not slotted: `PartedAnalysis` fills its fact lists on first read.
     """
 
-    _fields = ("dialect", "text", "path", "blocks", "code_sites", "status_tests", "failover_sites", "knobs",
-               "cause_sites", "dispatch_sites", "references", "notes", "suppressions", "comment", "included")
+    _fields = (
+        "dialect",
+        "text",
+        "path",
+        "blocks",
+        "code_sites",
+        "status_tests",
+        "failover_sites",
+        "knobs",
+        "cause_sites",
+        "dispatch_sites",
+        "references",
+        "notes",
+        "suppressions",
+        "comment",
+        "included",
+    )
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
     # Set by dialects that cache facts per block: see `PartedAnalysis`.
     parts: Sequence[tuple[Facts, int]] = ()
 
-    def __init__(self,
-                 dialect: str,                     # kamailio | opensips | asterisk | freeswitch | unknown
-                 text: str,
-                 path: str | None = None,
-                 blocks: list[Block] | None = None,
-                 code_sites: list[CodeSite] | None = None,
-                 status_tests: list[StatusTest] | None = None,
-                 failover_sites: list[FailoverSite] | None = None,
-                 knobs: list[Knob] | None = None,
-                 cause_sites: list[CauseSite] | None = None,
-                 dispatch_sites: list[DispatchSite] | None = None,
-                 references: list[Reference] | None = None,
-                 notes: list[Note] | None = None,
-                 suppressions: Suppressions | None = None,
-                 # The comment leader used for suppression comments ("#", ";", "<!--").
-                 comment: str = "#",
-                 included: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        dialect: str,  # kamailio | opensips | asterisk | freeswitch | unknown
+        text: str,
+        path: str | None = None,
+        blocks: list[Block] | None = None,
+        code_sites: list[CodeSite] | None = None,
+        status_tests: list[StatusTest] | None = None,
+        failover_sites: list[FailoverSite] | None = None,
+        knobs: list[Knob] | None = None,
+        cause_sites: list[CauseSite] | None = None,
+        dispatch_sites: list[DispatchSite] | None = None,
+        references: list[Reference] | None = None,
+        notes: list[Note] | None = None,
+        suppressions: Suppressions | None = None,
+        # The comment leader used for suppression comments ("#", ";", "<!--").
+        comment: str = "#",
+        included: list[str] | None = None,
+    ) -> None:
         """A None list starts empty (a fresh one per analysis)."""
         self.dialect = dialect
         self.text = text
@@ -394,8 +468,16 @@ class Analysis(Record):
 
 
 # The Analysis lists a dialect may hand over in `Facts` parts instead.
-FACT_LISTS = ("blocks", "code_sites", "status_tests", "failover_sites", "knobs", "cause_sites",
-              "dispatch_sites", "references")
+FACT_LISTS = (
+    "blocks",
+    "code_sites",
+    "status_tests",
+    "failover_sites",
+    "knobs",
+    "cause_sites",
+    "dispatch_sites",
+    "references",
+)
 
 
 class Facts(Record):
@@ -412,20 +494,22 @@ class Facts(Record):
     __eq__ = object.__eq__
     __hash__ = object.__hash__
 
-    def __init__(self,
-                 dialect: str,
-                 blocks: Sequence[Block] = (),
-                 code_sites: Sequence[CodeSite] = (),
-                 status_tests: Sequence[StatusTest] = (),
-                 failover_sites: Sequence[FailoverSite] = (),
-                 knobs: Sequence[Knob] = (),
-                 cause_sites: Sequence[CauseSite] = (),
-                 dispatch_sites: Sequence[DispatchSite] = (),
-                 references: Sequence[Reference] = (),
-                 # The rules' findings and the catalogue they were judged with (two slots: judging
-                 # a fresh document allocates nothing but findings, so no GC pass starts mid-lint).
-                 judged: tuple = (),
-                 judged_by: object = None) -> None:
+    def __init__(
+        self,
+        dialect: str,
+        blocks: Sequence[Block] = (),
+        code_sites: Sequence[CodeSite] = (),
+        status_tests: Sequence[StatusTest] = (),
+        failover_sites: Sequence[FailoverSite] = (),
+        knobs: Sequence[Knob] = (),
+        cause_sites: Sequence[CauseSite] = (),
+        dispatch_sites: Sequence[DispatchSite] = (),
+        references: Sequence[Reference] = (),
+        # The rules' findings and the catalogue they were judged with (two slots: judging
+        # a fresh document allocates nothing but findings, so no GC pass starts mid-lint).
+        judged: tuple = (),
+        judged_by: object = None,
+    ) -> None:
         self.dialect = dialect
         self.blocks = blocks
         self.code_sites = code_sites
@@ -485,9 +569,22 @@ def shifted(value, d: int):
 
 
 # Field types (as `__init__` annotates them) that hold no offset: `shifted` copies them as they are.
-_NO_OFFSETS = frozenset({"str", "str | None", "int", "int | None", "bool", "Role", "FailoverKind",
-                         "frozenset[int]", "frozenset[int] | None", "frozenset[str]", "dict[str, str]",
-                         "tuple[str, ...]"})
+_NO_OFFSETS = frozenset(
+    {
+        "str",
+        "str | None",
+        "int",
+        "int | None",
+        "bool",
+        "Role",
+        "FailoverKind",
+        "frozenset[int]",
+        "frozenset[int] | None",
+        "frozenset[str]",
+        "dict[str, str]",
+        "tuple[str, ...]",
+    }
+)
 # Record class -> (field name, may hold offsets) for each field, in order.
 _PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
@@ -503,10 +600,9 @@ class Edit(Record):
 class Fix(Record):
     __slots__ = ("title", "edits", "safe")
 
-    def __init__(self,
-                 title: str,
-                 edits: tuple[Edit, ...],
-                 safe: bool = True) -> None:      # applied by `check --fix` and source.fixAll
+    def __init__(
+        self, title: str, edits: tuple[Edit, ...], safe: bool = True
+    ) -> None:  # applied by `check --fix` and source.fixAll
         self.title = title
         self.edits = edits
         self.safe = safe
@@ -523,15 +619,17 @@ class Related(Record):
 class Finding(Record):
     __slots__ = ("rule", "name", "severity", "span", "message", "related", "fixes", "tags")
 
-    def __init__(self,
-                 rule: str,                        # SC301
-                 name: str,                        # retry-after-global-failure
-                 severity: str,                    # error | warning | information | hint
-                 span: Span,
-                 message: str,
-                 related: tuple[Related, ...] = (),
-                 fixes: tuple[Fix, ...] = (),
-                 tags: tuple[str, ...] = ()) -> None:  # deprecated | unnecessary
+    def __init__(
+        self,
+        rule: str,  # SC301
+        name: str,  # retry-after-global-failure
+        severity: str,  # error | warning | information | hint
+        span: Span,
+        message: str,
+        related: tuple[Related, ...] = (),
+        fixes: tuple[Fix, ...] = (),
+        tags: tuple[str, ...] = (),
+    ) -> None:  # deprecated | unnecessary
         self.rule = rule
         self.name = name
         self.severity = severity

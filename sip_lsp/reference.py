@@ -4,6 +4,7 @@ These run on the standard library and the compiled catalogue only (PyYAML
 loads just for `--catalog` files), so they start fast. Every failure is one
 line on stderr and exit 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,9 @@ def run_explain(args: argparse.Namespace) -> int:
         if isinstance(subject, RuleEntry):
             return _output(render.rule_markdown(subject, catalog, args.lang), as_dict(subject), args.format)
         if isinstance(subject, CodeEntry):
-            return _output(render.code_markdown(subject, catalog, args.lang), _code_json(subject, catalog),
-                           args.format)
+            return _output(
+                render.code_markdown(subject, catalog, args.lang), _code_json(subject, catalog), args.format
+            )
         return _output("\n\n".join(md for md, _ in subject), [data for _, data in subject], args.format)
 
     return _run(args, show)
@@ -34,9 +36,16 @@ def run_explain(args: argparse.Namespace) -> int:
 def run_compare(args: argparse.Namespace) -> int:
     def show(catalog: Catalog) -> str:
         a, b = (_code(s, catalog, args.lang) for s in (args.first, args.second))
-        data = {"first": _code_json(a, catalog), "second": _code_json(b, catalog),
-                "contrast": [dict(as_dict(c), code=e.code, other=o.code)
-                             for e, o in ((a, b), (b, a)) for c in e.contrast if c.code == o.code]}
+        data = {
+            "first": _code_json(a, catalog),
+            "second": _code_json(b, catalog),
+            "contrast": [
+                dict(as_dict(c), code=e.code, other=o.code)
+                for e, o in ((a, b), (b, a))
+                for c in e.contrast
+                if c.code == o.code
+            ],
+        }
         return _output(render.compare_markdown(a, b, catalog, args.lang), data, args.format)
 
     return _run(args, show)
@@ -94,13 +103,25 @@ def _engine_topics(subject: str, catalog: Catalog, lang: str) -> list[tuple[str,
     for engine in catalog.engines.values():
         cause = engine.cause(token)
         if cause is not None:
-            topics.append((render.cause_markdown(engine, cause, catalog, lang),
-                           dict(as_dict(cause), engine=engine.name, codes=sorted(engine.codes_for_cause(token)))))
+            topics.append(
+                (
+                    render.cause_markdown(engine, cause, catalog, lang),
+                    dict(as_dict(cause), engine=engine.name, codes=sorted(engine.codes_for_cause(token))),
+                )
+            )
         status = engine.dialstatus.get(token)
         if status is not None:
-            topics.append((render.dialstatus_markdown(token, catalog, lang),
-                           dict(as_dict(status), engine=engine.name, variable="DIALSTATUS",
-                                codes=sorted(engine.codes_for_dialstatus(token)))))
+            topics.append(
+                (
+                    render.dialstatus_markdown(token, catalog, lang),
+                    dict(
+                        as_dict(status),
+                        engine=engine.name,
+                        variable="DIALSTATUS",
+                        codes=sorted(engine.codes_for_dialstatus(token)),
+                    ),
+                )
+            )
     return topics
 
 
@@ -112,8 +133,16 @@ def _code(subject: str, catalog: Catalog, lang: str) -> CodeEntry:
     entry = catalog.code(code)
     if entry is None:
         base = catalog.code(code // 100 * 100)
-        raise _Unknown(render.words(catalog, "error_unregistered", lang, code=code, base=code // 100 * 100,
-                                    reason=base.reason if base else ""))
+        raise _Unknown(
+            render.words(
+                catalog,
+                "error_unregistered",
+                lang,
+                code=code,
+                base=code // 100 * 100,
+                reason=base.reason if base else "",
+            )
+        )
     return entry
 
 

@@ -4,6 +4,7 @@ Headings, labels and sentence templates come from `catalog/headings.yaml`
 through `Catalog.heading`, so a translation is a YAML change and Python holds
 no prose. `markdown_to_text` turns the same Markdown into terminal text.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,8 +69,11 @@ def code_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
     title = [f"**{entry.code} {entry.reason}**", _class_label(entry.cls, catalog, lang)]
     if entry.rfc:
         title.append(entry.rfc)
-    aliases = (f"{words(catalog, 'aliases', lang)}: " + ", ".join(f"“{a}”" for a in entry.aliases)
-               if entry.aliases else "")
+    aliases = (
+        f"{words(catalog, 'aliases', lang)}: " + ", ".join(f"“{a}”" for a in entry.aliases)
+        if entry.aliases
+        else ""
+    )
     return _join(
         SEP.join(title),
         _status_note(entry, catalog, lang),
@@ -82,8 +86,10 @@ def code_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
         _section(words(catalog, "headers_required", lang), _headers(entry.headers_required)),
         _section(words(catalog, "headers_recommended", lang), _headers(entry.headers_recommended)),
         _section(words(catalog, "causes", lang), _bullets(_cause_maps(entry.code, catalog, lang))),
-        _section(words(catalog, "contrast", lang), _bullets(
-            [f"**{_label(c.code, catalog)}** — {c.difference}" for c in entry.contrast])),
+        _section(
+            words(catalog, "contrast", lang),
+            _bullets([f"**{_label(c.code, catalog)}** — {c.difference}" for c in entry.contrast]),
+        ),
     )
 
 
@@ -121,8 +127,11 @@ def _cause_maps(code: int, catalog: Catalog, lang: str) -> list[str]:
     """
     entry = catalog.code(code)
     lines = []
-    number = entry.q850 if entry and entry.q850 is not None else next(
-        (c.number for c in catalog.causes.values() if code in c.from_sip), None)
+    number = (
+        entry.q850
+        if entry and entry.q850 is not None
+        else next((c.number for c in catalog.causes.values() if code in c.from_sip), None)
+    )
     if number is not None:
         cause = catalog.causes.get(number)
         lines.append(f"{words(catalog, 'q850', lang)}: {number}" + (f" {cause.name}" if cause else ""))
@@ -145,8 +154,8 @@ def unregistered_markdown(code: int, catalog: Catalog, lang: str = "en") -> str:
     base_entry = catalog.code(base)
     return _join(
         f"**{code}**{SEP}{_class_label(cls, catalog, lang)}",
-        f"> {WARN} " + words(catalog, "unregistered", lang, code=base,
-                          reason=base_entry.reason if base_entry else ""),
+        f"> {WARN} "
+        + words(catalog, "unregistered", lang, code=base, reason=base_entry.reason if base_entry else ""),
         _section(words(catalog, "causes", lang), _bullets(_cause_maps(code, catalog, lang))),
     )
 
@@ -163,8 +172,16 @@ def phrase_markdown(phrase: str, code: int, catalog: Catalog, lang: str = "en") 
         return _join(note, code_markdown(entry, catalog, lang))
     if owner == code:
         return code_markdown(owner_entry, catalog, lang)
-    note = words(catalog, "phrase_other_code", lang, phrase=phrase, owner=owner, owner_reason=owner_entry.reason,
-              code=code, reason=entry.reason if entry else "")
+    note = words(
+        catalog,
+        "phrase_other_code",
+        lang,
+        phrase=phrase,
+        owner=owner,
+        owner_reason=owner_entry.reason,
+        code=code,
+        reason=entry.reason if entry else "",
+    )
     return _join(f"> {WARN} {note}", code_markdown(owner_entry, catalog, lang))
 
 
@@ -199,8 +216,9 @@ def compare_markdown(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str = "
     def each(attr: str) -> str:
         return _join(*(f"#### {e.code} {e.reason}\n\n{getattr(e, attr)}" for e in pair if getattr(e, attr)))
 
-    meaning = _bullets([f"**{e.code} {e.reason}**{SEP}{_class_label(e.cls, catalog, lang)} — {e.summary}"
-                        for e in pair])
+    meaning = _bullets(
+        [f"**{e.code} {e.reason}**{SEP}{_class_label(e.cls, catalog, lang)} — {e.summary}" for e in pair]
+    )
     versus = words(catalog, "versus", lang)
     return _join(
         f"**{a.code} {a.reason}** {versus} **{b.code} {b.reason}**",
@@ -237,11 +255,17 @@ def _differences(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str) -> str
 
 
 def _choose(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str) -> str:
-    chosen = [c.choose for e, other in ((a, b), (b, a)) for c in e.contrast if c.code == other.code and c.choose]
+    chosen = [
+        c.choose for e, other in ((a, b), (b, a)) for c in e.contrast if c.code == other.code and c.choose
+    ]
     if chosen:
         return "\n\n".join(dict.fromkeys(chosen))
-    return _bullets([words(catalog, "use_code_when", lang, code=e.code, reason=e.reason, summary=e.summary)
-                     for e in (a, b)])
+    return _bullets(
+        [
+            words(catalog, "use_code_when", lang, code=e.code, reason=e.reason, summary=e.summary)
+            for e in (a, b)
+        ]
+    )
 
 
 # ---------------------------------------------------------------- code sets
@@ -258,14 +282,23 @@ def ranges(codes: frozenset[int] | list[int]) -> str:
     return ", ".join(str(lo) if lo == hi else f"{lo}–{hi}" for lo, hi in runs)
 
 
-def codes_markdown(codes: frozenset[int], catalog: Catalog, lang: str = "en", title: str = "",
-                   *, summaries: bool = False) -> str:
+def codes_markdown(
+    codes: frozenset[int], catalog: Catalog, lang: str = "en", title: str = "", *, summaries: bool = False
+) -> str:
     """Codes grouped by class with phrases; unregistered ones as counted runs; surprises marked."""
     registered = [c for c in sorted(codes) if c in catalog.codes]
     head = [f"**{title}**"] if title else []
     if len(registered) < len(codes):
-        head.append(words(catalog, "range_summary", lang, ranges=ranges(codes), count=len(codes),
-                       registered=len(registered)))
+        head.append(
+            words(
+                catalog,
+                "range_summary",
+                lang,
+                ranges=ranges(codes),
+                count=len(codes),
+                registered=len(registered),
+            )
+        )
     unintended = words(catalog, "unintended", lang)
     groups = []
     for cls in sorted({c // 100 for c in codes}):
@@ -278,8 +311,14 @@ def codes_markdown(codes: frozenset[int], catalog: Catalog, lang: str = "en", ti
         rest = [c for c in codes if c // 100 == cls and c not in catalog.codes]
         if rest:
             base = cls * 100
-            line = f"{ranges(rest)}: " + words(catalog, "unregistered_in_class", lang, count=len(rest), code=base,
-                                            reason=catalog.codes[base].reason if base in catalog.codes else "")
+            line = f"{ranges(rest)}: " + words(
+                catalog,
+                "unregistered_in_class",
+                lang,
+                count=len(rest),
+                code=base,
+                reason=catalog.codes[base].reason if base in catalog.codes else "",
+            )
             lines.append(line + (f" {WARN} {unintended}" if base in FAILOVER_SURPRISES else ""))
         groups.append(f"#### {_class_label(name, catalog, lang)}\n\n{_bullets(lines)}")
     return _join("\n\n".join(head), *groups)
@@ -288,6 +327,7 @@ def codes_markdown(codes: frozenset[int], catalog: Catalog, lang: str = "en", ti
 def status_test_markdown(test: StatusTest, catalog: Catalog, lang: str = "en") -> str:
     """Hover on a status pattern or comparison: every code it admits, and those beyond the named."""
     from sip_lsp.model import FINAL_CODES
+
     beyond = (test.admits & FINAL_CODES) - test.named if test.named is not None else frozenset()
     return _join(
         f"`{test.text}`",
@@ -315,14 +355,23 @@ def cause_markdown(engine: Engine, cause: EngineCause, catalog: Catalog, lang: s
     sends = cause.to_sip if cause.to_sip is not None else engine.default_to_sip
     produced = engine.codes_for_cause(cause.name)
     return _join(
-        SEP.join((f"**{cause.name}**", words(catalog, "cause_number", lang, number=cause.number),
-                  words(catalog, f"engine_{engine.name}", lang))),
+        SEP.join(
+            (
+                f"**{cause.name}**",
+                words(catalog, "cause_number", lang, number=cause.number),
+                words(catalog, f"engine_{engine.name}", lang),
+            )
+        ),
         cause.summary,
         f"{words(catalog, 'q850', lang)}: {q850.number} {q850.name}" if q850 else "",
-        _section(words(catalog, "produced_by", lang),
-                 codes_markdown(produced, catalog, lang) if produced else words(catalog, "none", lang)),
-        _section(words(catalog, "sends", lang),
-                 _label(sends, catalog) if sends else words(catalog, "no_mapping", lang)),
+        _section(
+            words(catalog, "produced_by", lang),
+            codes_markdown(produced, catalog, lang) if produced else words(catalog, "none", lang),
+        ),
+        _section(
+            words(catalog, "sends", lang),
+            _label(sends, catalog) if sends else words(catalog, "no_mapping", lang),
+        ),
     )
 
 
@@ -334,11 +383,18 @@ def dialstatus_markdown(value: str, catalog: Catalog, lang: str = "en") -> str:
         return ""
     produced = engine.codes_for_dialstatus(status.value)
     return _join(
-        SEP.join((f"**{words(catalog, 'dialstatus', lang)}={status.value}**", words(catalog, "engine_asterisk", lang))),
+        SEP.join(
+            (
+                f"**{words(catalog, 'dialstatus', lang)}={status.value}**",
+                words(catalog, "engine_asterisk", lang),
+            )
+        ),
         status.summary,
         words(catalog, "dialstatus_failed", lang) if status.failed else "",
         _section(words(catalog, "dialstatus_causes", lang), ", ".join(f"`{c}`" for c in status.causes)),
-        _section(words(catalog, "produced_by", lang), codes_markdown(produced, catalog, lang) if produced else ""),
+        _section(
+            words(catalog, "produced_by", lang), codes_markdown(produced, catalog, lang) if produced else ""
+        ),
     )
 
 
@@ -382,7 +438,10 @@ def _inline(text: str) -> str:
 
 
 def _table(rows: list[str]) -> list[str]:
-    cells = [[_inline(c.strip()) for c in row.strip().strip("|").split("|")]
-             for row in rows if not set(row) <= set("|-: ")]
+    cells = [
+        [_inline(c.strip()) for c in row.strip().strip("|").split("|")]
+        for row in rows
+        if not set(row) <= set("|-: ")
+    ]
     widths = [max(len(r[n]) for r in cells if n < len(r)) for n in range(max(map(len, cells)))]
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]

@@ -3,6 +3,7 @@
 Lines end at "\n"; a "\r" before it belongs to the line ending, so columns on
 CRLF files are the same as on LF files.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,7 +52,7 @@ class LineIndex:
     def line_text(self, line: int) -> str:
         if not 0 <= line < len(self.starts):
             return ""
-        return self.text[self.starts[line]:self.line_end(line)]
+        return self.text[self.starts[line] : self.line_end(line)]
 
     @property
     def line_count(self) -> int:

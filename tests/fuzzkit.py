@@ -5,6 +5,7 @@ family); when `shared/corpus/files` (beside the repository) exists its files are
 time as extra seeds (never copied into the repository). Mutations are drawn by
 hypothesis so failures shrink to a short reproducer.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,12 +14,12 @@ import pathlib
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from shared import CORPUS as SHARED_CORPUS
 
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
 from sip_lsp.lint import lint
 from sip_lsp.model import GuardFix, Record, Span
-from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 SEEDS_DIR = HERE / "fixtures" / "fuzz"
@@ -36,20 +37,115 @@ DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch")
 
 # Fragments that break or confuse each dialect's structure when inserted anywhere.
 TOKENS = (
-    "{", "}", "(", ")", "[", "]", '"', "'", "`", "\\", "${", "$(", "$", "#", "//", "/*", "*/", ";", ",", "|",
-    "=>", "\n", "\r\n", "\r", "\t", "\0", "\ufeff", "\u2028", "é", "𝄞", "<", ">", "/>", "</", "<!--", "-->",
-    "<![CDATA[", "]]>", "&", "&amp;", "&#x0;", "&#99999999;", "<condition>", "</condition>",
-    '<condition field="destination_number" expression="^(a*)*b$">', '<action application="respond" data="',
-    '<action application="bridge" data="a|b,c"/>', "<extension name=", "</extension>", "<context name=\"x\">",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    '"',
+    "'",
+    "`",
+    "\\",
+    "${",
+    "$(",
+    "$",
+    "#",
+    "//",
+    "/*",
+    "*/",
+    ";",
+    ",",
+    "|",
+    "=>",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "\0",
+    "\ufeff",
+    "\u2028",
+    "é",
+    "𝄞",
+    "<",
+    ">",
+    "/>",
+    "</",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "&",
+    "&amp;",
+    "&#x0;",
+    "&#99999999;",
+    "<condition>",
+    "</condition>",
+    '<condition field="destination_number" expression="^(a*)*b$">',
+    '<action application="respond" data="',
+    '<action application="bridge" data="a|b,c"/>',
+    "<extension name=",
+    "</extension>",
+    '<context name="x">',
     '<X-PRE-PROCESS cmd="include" data="../../../etc/passwd"/>',
-    "#!ifdef X\n", "#!ifndef X\n", "#!else\n", "#!endif\n", "#!define X 1\n", "#!subst \"/a/b/\"\n",
-    'include_file "../../etc/passwd"\n', 'import_file "/etc/passwd"\n', "#include \"/etc/passwd\"\n",
-    "route[", "failure_route[", "failure_route[X] {", "route(X);", 't_on_failure("X");', "request_route {",
-    't_check_status("', 't_check_status("(a*)*b")', '"6")', "$T_reply_code == ", "$rs", " =~ ", "!=", ">=",
-    "sl_send_reply(", "t_reply(", "ds_next_dst();", "t_relay();", "exit;", "drop;", "return;", "if (", "} else {",
-    "604", "202", "999", "0", "-1", "1e9", "99999999999999999999", "6xx", "[", "^", "$",
-    "exten => ", "same => n,", "[ctx]\n", "Dial(", "Hangup(", "PJSIPHangup(", "Goto(status-${DIALSTATUS},1)",
-    "GotoIf($[", "?", ":", "context c {", "macro m() {", "switch (", "case ", "include => ",
+    "#!ifdef X\n",
+    "#!ifndef X\n",
+    "#!else\n",
+    "#!endif\n",
+    "#!define X 1\n",
+    '#!subst "/a/b/"\n',
+    'include_file "../../etc/passwd"\n',
+    'import_file "/etc/passwd"\n',
+    '#include "/etc/passwd"\n',
+    "route[",
+    "failure_route[",
+    "failure_route[X] {",
+    "route(X);",
+    't_on_failure("X");',
+    "request_route {",
+    't_check_status("',
+    't_check_status("(a*)*b")',
+    '"6")',
+    "$T_reply_code == ",
+    "$rs",
+    " =~ ",
+    "!=",
+    ">=",
+    "sl_send_reply(",
+    "t_reply(",
+    "ds_next_dst();",
+    "t_relay();",
+    "exit;",
+    "drop;",
+    "return;",
+    "if (",
+    "} else {",
+    "604",
+    "202",
+    "999",
+    "0",
+    "-1",
+    "1e9",
+    "99999999999999999999",
+    "6xx",
+    "[",
+    "^",
+    "$",
+    "exten => ",
+    "same => n,",
+    "[ctx]\n",
+    "Dial(",
+    "Hangup(",
+    "PJSIPHangup(",
+    "Goto(status-${DIALSTATUS},1)",
+    "GotoIf($[",
+    "?",
+    ":",
+    "context c {",
+    "macro m() {",
+    "switch (",
+    "case ",
+    "include => ",
 )
 
 
@@ -63,13 +159,21 @@ def case_count(default: int = 200) -> int:
 
 def fuzz_settings(scale: float = 1.0):
     """Hypothesis settings for fuzzing: no deadline (speed is not asserted), no database."""
-    return settings(max_examples=max(1, int(case_count() * scale)), deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck), print_blob=True)
+    return settings(
+        max_examples=max(1, int(case_count() * scale)),
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=True,
+    )
 
 
 def seeds() -> list[tuple[str, str, str]]:
     """(name, dialect, text) for the shipped seeds."""
-    return [(name, dialect, (SEEDS_DIR / name).read_text(encoding="utf-8")) for name, dialect in SEED_FILES.items()]
+    return [
+        (name, dialect, (SEEDS_DIR / name).read_text(encoding="utf-8"))
+        for name, dialect in SEED_FILES.items()
+    ]
 
 
 def corpus_seeds(limit: int = 200_000) -> list[tuple[str, str, str]]:
@@ -98,8 +202,11 @@ def mutant(draw, base: str) -> str:
     text = base
     for _ in range(draw(st.integers(1, 6))):
         n = len(text)
-        op = draw(st.sampled_from(("truncate", "delete", "insert", "insert", "duplicate", "swap", "strip",
-                                   "crlf", "repeat")))
+        op = draw(
+            st.sampled_from(
+                ("truncate", "delete", "insert", "insert", "duplicate", "swap", "strip", "crlf", "repeat")
+            )
+        )
         i = draw(st.integers(0, n))
         j = draw(st.integers(i, min(n, i + 200)))
         if op == "truncate":
@@ -115,7 +222,7 @@ def mutant(draw, base: str) -> str:
             k = draw(st.integers(j, n))
             text = text[:i] + text[j:k] + text[i:j] + text[k:]
         elif op == "strip":
-            chars = draw(st.sampled_from(('{', '}', '"', "'", "<", ">", "${", "(", ")", "\n", "[", "]", "=")))
+            chars = draw(st.sampled_from(("{", "}", '"', "'", "<", ">", "${", "(", ")", "\n", "[", "]", "=")))
             text = text.replace(chars, "")
         elif op == "crlf":
             text = text.replace("\n", "\r\n")
@@ -137,7 +244,7 @@ def byte_mutant(draw, base: str) -> bytes:
         elif op == "insert":
             data[i:i] = draw(st.binary(min_size=1, max_size=6))
         elif op == "cut":
-            del data[i:i + draw(st.integers(1, 4))]
+            del data[i : i + draw(st.integers(1, 4))]
         elif op == "bom":
             data[0:0] = b"\xef\xbb\xbf"
     return bytes(data)

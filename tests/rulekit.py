@@ -1,4 +1,5 @@
 """Hand-built facts for rule tests: a small document and helpers to run the rules on it."""
+
 from __future__ import annotations
 
 from sip_lsp.catalog import default_catalog
@@ -21,8 +22,18 @@ def ids(findings) -> list[str]:
     return [f.rule for f in findings]
 
 
-def sent(code: int | None, text: str | None = None, phrase: str | None = None, start: int = 0, **kw) -> CodeSite:
+def sent(
+    code: int | None, text: str | None = None, phrase: str | None = None, start: int = 0, **kw
+) -> CodeSite:
     text = text if text is not None else str(code)
     phrase_span = Span(start + 10, start + 10 + len(phrase)) if phrase else None
-    return CodeSite(span=Span(start, start + len(text)), text=text, code=code, role=kw.pop("role", Role.SENT),
-                    function="sl_send_reply", phrase=phrase, phrase_span=phrase_span, **kw)
+    return CodeSite(
+        span=Span(start, start + len(text)),
+        text=text,
+        code=code,
+        role=kw.pop("role", Role.SENT),
+        function="sl_send_reply",
+        phrase=phrase,
+        phrase_span=phrase_span,
+        **kw,
+    )

@@ -3,6 +3,7 @@
 SIP_LSP_SHARED overrides it. Tests that read the facts or the upstream corpus skip
 when it is absent.
 """
+
 import os
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """The catalogue: compiled form fresh, schema sound, facts right, errors that name their place."""
+
 from __future__ import annotations
 
 import csv
@@ -8,18 +9,35 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from shared import FACTS as SHARED_FACTS
 
-from sip_lsp.catalog import (DATA_FILE, LANGS, CatalogError, compile_sources, default_catalog, load_catalog,
-                             validate)
+from sip_lsp.catalog import (
+    DATA_FILE,
+    LANGS,
+    CatalogError,
+    compile_sources,
+    default_catalog,
+    load_catalog,
+    validate,
+)
 from sip_lsp.catalog import SOURCE_DIR as SOURCE
-from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
 FACTS = SHARED_FACTS
 SOURCE_DIR = Path(SOURCE)
 SCHEMA = json.loads((SOURCE_DIR / "schema.json").read_text(encoding="utf-8"))
 YAML_FILES = sorted(SOURCE_DIR.rglob("*.yaml"))
-CONTRAST_PAIRS = [(404, 604), (486, 600), (480, 404), (403, 603), (408, 504),
-                  (500, 503), (202, 200), (301, 302), (401, 407), (487, 486)]
+CONTRAST_PAIRS = [
+    (404, 604),
+    (486, 600),
+    (480, 404),
+    (403, 603),
+    (408, 504),
+    (500, 503),
+    (202, 200),
+    (301, 302),
+    (401, 407),
+    (487, 486),
+]
 RETRY_ENUM = SCHEMA["$defs"]["code"]["properties"]["retry"]["enum"]
 
 
@@ -59,17 +77,34 @@ def test_every_catalogue_file_validates_with_jsonschema_and_ours(path):
 
 
 BROKEN_DOCS = {
-    "code out of range": {"codes": [{"code": 700, "reason": "X", "summary": "s", "description": "d",
-                                     "retry": "failover-ok"}]},
+    "code out of range": {
+        "codes": [{"code": 700, "reason": "X", "summary": "s", "description": "d", "retry": "failover-ok"}]
+    },
     "missing field": {"codes": [{"code": 499, "reason": "X", "summary": "s", "retry": "failover-ok"}]},
-    "unknown field": {"codes": [{"code": 499, "reason": "X", "summary": "s", "description": "d",
-                                 "retry": "failover-ok", "colour": "red"}]},
-    "wrong type": {"codes": [{"code": "499", "reason": "X", "summary": "s", "description": "d",
-                              "retry": "failover-ok"}]},
-    "bad enum": {"codes": [{"code": 499, "reason": "X", "summary": "s", "description": "d", "retry": "sometimes"}]},
-    "empty text": {"codes": [{"code": 499, "reason": "", "summary": "s", "description": "d",
-                              "retry": "failover-ok"}]},
-    "bad rule id": {"rules": [{"id": "X1", "name": "n", "severity": "warning", "summary": "s", "message": "m"}]},
+    "unknown field": {
+        "codes": [
+            {
+                "code": 499,
+                "reason": "X",
+                "summary": "s",
+                "description": "d",
+                "retry": "failover-ok",
+                "colour": "red",
+            }
+        ]
+    },
+    "wrong type": {
+        "codes": [{"code": "499", "reason": "X", "summary": "s", "description": "d", "retry": "failover-ok"}]
+    },
+    "bad enum": {
+        "codes": [{"code": 499, "reason": "X", "summary": "s", "description": "d", "retry": "sometimes"}]
+    },
+    "empty text": {
+        "codes": [{"code": 499, "reason": "", "summary": "s", "description": "d", "retry": "failover-ok"}]
+    },
+    "bad rule id": {
+        "rules": [{"id": "X1", "name": "n", "severity": "warning", "summary": "s", "message": "m"}]
+    },
     "unknown top-level key": {"colours": []},
     "not a mapping": ["codes"],
     "boolean as integer": {"causes": [{"number": True, "name": "x"}]},
@@ -97,8 +132,10 @@ def test_exactly_the_iana_codes_with_their_phrases(catalog):
 
 def test_retry_class_follows_the_facts(catalog):
     rows = _tsv("sip-response-codes.tsv")
-    want = {int(r["code"]): "not-applicable" if r["retry_advice"].startswith("n/a") else r["retry_advice"]
-            for r in rows}
+    want = {
+        int(r["code"]): "not-applicable" if r["retry_advice"].startswith("n/a") else r["retry_advice"]
+        for r in rows
+    }
     assert {c: e.retry for c, e in catalog.codes.items()} == {c: want[c] for c in catalog.codes if c in want}
 
 
@@ -123,15 +160,20 @@ def test_confusable_pairs_contrast_each_other(catalog, a, b):
 def test_references_between_codes_resolve(catalog):
     for entry in catalog.codes.values():
         for target in [c.code for c in entry.contrast] + [entry.replaced_by or entry.code]:
-            assert target in set(catalog.codes), f"{entry.code} refers to {target}, which is not in the catalogue"
+            assert target in set(catalog.codes), (
+                f"{entry.code} refers to {target}, which is not in the catalogue"
+            )
 
 
 def test_rfc3398_sip_to_cause_map_matches_the_facts(catalog):
     """RFC 3398 §8.2.6.1 as recorded in the facts TSV, against causes.yaml and each code's q850."""
     rows = _tsv("sip-response-codes.tsv")
     by_code = {c: cause.number for cause in catalog.causes.values() for c in cause.from_sip}
-    explicit = {int(r["code"]): int(r["rfc3398_isup_cause_for_sip_code"]) for r in rows
-                if r["rfc3398_isup_cause_for_sip_code"].isdigit()}
+    explicit = {
+        int(r["code"]): int(r["rfc3398_isup_cause_for_sip_code"])
+        for r in rows
+        if r["rfc3398_isup_cause_for_sip_code"].isdigit()
+    }
     assert by_code == explicit
     stated = {c: e.q850 for c, e in catalog.codes.items() if e.q850 is not None and c in explicit}
     assert stated == {c: explicit[c] for c in stated}
@@ -149,9 +191,32 @@ def test_headings_cover_every_language_class_and_retry_value(catalog):
     assert set(catalog.headings) == set(LANGS)
     assert set(catalog.headings["ru"]) <= set(catalog.headings["en"])
     # The heading keys docs/architecture.md promises, each translated.
-    promised = ("description when_seen how_to_fix key_differences when_to_use retry headers_required"
-                " headers_recommended causes contrast class rfc status admits unintended reaches shaped_by why"
-                " example instead fix meaning produced_by sends").split()
+    promised = [
+        "description",
+        "when_seen",
+        "how_to_fix",
+        "key_differences",
+        "when_to_use",
+        "retry",
+        "headers_required",
+        "headers_recommended",
+        "causes",
+        "contrast",
+        "class",
+        "rfc",
+        "status",
+        "admits",
+        "unintended",
+        "reaches",
+        "shaped_by",
+        "why",
+        "example",
+        "instead",
+        "fix",
+        "meaning",
+        "produced_by",
+        "sends",
+    ]
     for key in promised:
         assert catalog.headings["ru"].get(key) not in (None, catalog.headings["en"][key]), key
     for n in range(1, 7):
@@ -169,29 +234,53 @@ def _user(tmp_path: Path, text: str) -> str:
 
 
 def test_user_catalogue_adds_a_vendor_code(tmp_path):
-    path = _user(tmp_path, "codes:\n  - {code: 499, reason: Client Closed, summary: s, description: d,"
-                           " retry: do-not-failover, status: unregistered}\n")
+    path = _user(
+        tmp_path,
+        "codes:\n  - {code: 499, reason: Client Closed, summary: s, description: d,"
+        " retry: do-not-failover, status: unregistered}\n",
+    )
     cat = load_catalog([path])
     assert cat.code(499).reason == "Client Closed"
     assert cat.code(499).source == path
     assert default_catalog().code(499) is None
 
 
-@pytest.mark.parametrize("text,entry,field", [
-    ("codes:\n  - {code: 700, reason: X, summary: s, description: d, retry: failover-ok}\n",
-     "codes[0] (code 700)", "field 'code'"),
-    ("codes:\n  - {code: 499, reason: X, summary: s, retry: failover-ok}\n",
-     "codes[0] (code 499)", "field 'description'"),
-    ("codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok, colour: red}\n",
-     "codes[0] (code 499)", "field 'colour'"),
-    ("codes:\n  - {code: 499, reason: [X], summary: s, description: d, retry: failover-ok}\n",
-     "codes[0] (code 499)", "field 'reason'"),
-    ("codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok}\n"
-     "  - {code: 499, reason: Y, summary: s, description: d, retry: failover-ok}\n",
-     "codes[1] (code 499)", "field 'code'"),
-    ("rules:\n  - {id: SC9, name: x, severity: warning, summary: s, message: m}\n",
-     "rules[0] (id SC9)", "field 'id'"),
-])
+@pytest.mark.parametrize(
+    "text,entry,field",
+    [
+        (
+            "codes:\n  - {code: 700, reason: X, summary: s, description: d, retry: failover-ok}\n",
+            "codes[0] (code 700)",
+            "field 'code'",
+        ),
+        (
+            "codes:\n  - {code: 499, reason: X, summary: s, retry: failover-ok}\n",
+            "codes[0] (code 499)",
+            "field 'description'",
+        ),
+        (
+            "codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok, colour: red}\n",
+            "codes[0] (code 499)",
+            "field 'colour'",
+        ),
+        (
+            "codes:\n  - {code: 499, reason: [X], summary: s, description: d, retry: failover-ok}\n",
+            "codes[0] (code 499)",
+            "field 'reason'",
+        ),
+        (
+            "codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok}\n"
+            "  - {code: 499, reason: Y, summary: s, description: d, retry: failover-ok}\n",
+            "codes[1] (code 499)",
+            "field 'code'",
+        ),
+        (
+            "rules:\n  - {id: SC9, name: x, severity: warning, summary: s, message: m}\n",
+            "rules[0] (id SC9)",
+            "field 'id'",
+        ),
+    ],
+)
 def test_validator_errors_name_file_entry_and_field(tmp_path, text, entry, field):
     path = _user(tmp_path, text)
     with pytest.raises(CatalogError) as info:
@@ -213,15 +302,24 @@ def test_yaml_syntax_error_is_one_line_with_its_position(tmp_path):
 RULE = "{id: SC301, name: retry-after-global-failure, severity: warning, summary: s, message: m}"
 
 
-@pytest.mark.parametrize("first,second,where", [
-    ("codes:\n  - {code: 404, reason: Not Found, summary: s, description: d, retry: do-not-failover}\n",
-     None, r"codes\[0\] \(code 404\), field 'code': code 404 is defined twice"),
-    (f"rules:\n  - {RULE}\n", None, r"rules\[0\] \(id SC301\), field 'id': id SC301 is defined twice"),
-    ("causes:\n  - {number: 17, name: User busy}\n", None, r"causes\[0\] \(number 17\), field 'number'"),
-    ("engines:\n  asterisk: {causes: []}\n", None, r"engines.asterisk: engine asterisk is defined twice"),
-    (f"rules:\n  - {RULE}\n", f"rules:\n  - {RULE.replace('SC301', 'SC399')}\n",
-     r"rules\[0\] \(name retry-after-global-failure\), field 'name'"),
-])
+@pytest.mark.parametrize(
+    "first,second,where",
+    [
+        (
+            "codes:\n  - {code: 404, reason: Not Found, summary: s, description: d, retry: do-not-failover}\n",
+            None,
+            r"codes\[0\] \(code 404\), field 'code': code 404 is defined twice",
+        ),
+        (f"rules:\n  - {RULE}\n", None, r"rules\[0\] \(id SC301\), field 'id': id SC301 is defined twice"),
+        ("causes:\n  - {number: 17, name: User busy}\n", None, r"causes\[0\] \(number 17\), field 'number'"),
+        ("engines:\n  asterisk: {causes: []}\n", None, r"engines.asterisk: engine asterisk is defined twice"),
+        (
+            f"rules:\n  - {RULE}\n",
+            f"rules:\n  - {RULE.replace('SC301', 'SC399')}\n",
+            r"rules\[0\] \(name retry-after-global-failure\), field 'name'",
+        ),
+    ],
+)
 def test_a_built_in_duplicate_across_files_is_an_error(tmp_path, first, second, where):
     """Parallel authors each write a file; a second definition must not silently win."""
     source = tmp_path / "catalog"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
+from shared import FACTS as SHARED_FACTS
 
 ROOT = Path(__file__).resolve().parent.parent
 CODES_DIR = ROOT / "catalog" / "codes"
@@ -23,8 +23,13 @@ FACTS = SHARED_FACTS / "sip-response-codes.tsv"
 LOW, HIGH = 100, 429
 
 RETRY_CLASSES = {
-    "never-retry-anywhere", "do-not-failover", "failover-ok", "follow-redirect",
-    "authenticate-and-retry", "retry-same-with-change", "wait-then-retry",
+    "never-retry-anywhere",
+    "do-not-failover",
+    "failover-ok",
+    "follow-redirect",
+    "authenticate-and-retry",
+    "retry-same-with-change",
+    "wait-then-retry",
 }
 
 
@@ -151,8 +156,16 @@ def test_status_and_replacement():
 
 
 REQUIRED_CONTRASTS = [
-    (404, 604), (404, 480), (403, 603), (408, 504),
-    (202, 200), (200, 202), (301, 302), (302, 301), (401, 407), (407, 401),
+    (404, 604),
+    (404, 480),
+    (403, 603),
+    (408, 504),
+    (202, 200),
+    (200, 202),
+    (301, 302),
+    (302, 301),
+    (401, 407),
+    (407, 401),
 ]
 
 

@@ -4,6 +4,7 @@ The YAML is read directly with yaml.safe_load and checked against the schema
 and against the verified facts table in shared/facts (those tests skip
 when the facts directory is absent).
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
+from shared import FACTS as SHARED_FACTS
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog"
@@ -129,7 +130,9 @@ def test_required_headers_are_backed_by_a_must_in_the_facts(facts, code):
     if required:
         assert row[9] != "unverified", f"{code}: header duties are unverified in the facts"
     for header in required:
-        assert header["name"].lower() in row[5].lower(), f"{code}: {header['name']} is not a MUST in the facts"
+        assert header["name"].lower() in row[5].lower(), (
+            f"{code}: {header['name']} is not a MUST in the facts"
+        )
         assert header.get("rfc", "").startswith("RFC "), code
 
 
@@ -160,9 +163,18 @@ def test_rfc_4474_names_are_aliases():
 
 
 REQUIRED_CONTRASTS = [
-    (604, 404), (480, 404), (603, 403), (504, 408),
-    (486, 600), (600, 486), (500, 503), (503, 500),
-    (487, 486), (486, 487), (488, 606), (606, 488),
+    (604, 404),
+    (480, 404),
+    (603, 403),
+    (504, 408),
+    (486, 600),
+    (600, 486),
+    (500, 503),
+    (503, 500),
+    (487, 486),
+    (486, 487),
+    (488, 606),
+    (606, 488),
 ]
 
 

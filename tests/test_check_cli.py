@@ -1,4 +1,5 @@
 """`sip-lsp check` as a user runs it: a subprocess on the shipped examples and on temp files."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ EXPECTED = {
     "kamailio/status-test-mistakes.cfg": {"SC306", "SC307", "SC308"},
     "opensips/failover-after-6xx.cfg": {"SC301"},
 }
-CLEAN = sorted(str(p.relative_to(EXAMPLES)) for d in ("kamailio", "opensips")
-               for p in (EXAMPLES / d).glob("clean-*.cfg"))
+CLEAN = sorted(
+    str(p.relative_to(EXAMPLES)) for d in ("kamailio", "opensips") for p in (EXAMPLES / d).glob("clean-*.cfg")
+)
 
 FAILOVER = """#!KAMAILIO
 request_route {
@@ -47,8 +49,14 @@ failure_route[GW] {
 
 
 def check(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sip_lsp", "check", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=60, cwd=cwd or ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "sip_lsp", "check", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        cwd=cwd or ROOT,
+    )
 
 
 def findings(*args: str, cwd: Path | None = None) -> list[dict]:
@@ -87,8 +95,10 @@ def test_text_output_shows_location_source_and_caret():
     result = check("examples/kamailio/failover-after-6xx.cfg")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("examples/kamailio/failover-after-6xx.cfg:21:13: SC301 [*] ds_next_dst() can run "
-                               "after 600 Busy Everywhere, 603 Decline, 604 Does Not Exist Anywhere, …")
+    assert lines[0].startswith(
+        "examples/kamailio/failover-after-6xx.cfg:21:13: SC301 [*] ds_next_dst() can run "
+        "after 600 Busy Everywhere, 603 Decline, 604 Does Not Exist Anywhere, …"
+    )
     assert lines[1] == " 21 |         if (ds_next_dst()) {"
     assert lines[2] == "    |             ^^^^^^^^^^^^^"
     assert lines[-1] == "Found 1 finding (1 fixable with --fix)."
@@ -144,24 +154,36 @@ def test_directory_without_configs_says_so(tmp_path):
 
 
 def test_directory_walk_picks_files_by_content(tmp_path):
-    (tmp_path / "routing.conf").write_text(FAILOVER)               # any extension: detected by content
-    (tmp_path / "README.txt").write_text("hello\n")               # unknown: skipped silently
-    (tmp_path / "blob.cfg").write_bytes(b"\0\1route{")            # binary: skipped
+    (tmp_path / "routing.conf").write_text(FAILOVER)  # any extension: detected by content
+    (tmp_path / "README.txt").write_text("hello\n")  # unknown: skipped silently
+    (tmp_path / "blob.cfg").write_bytes(b"\0\1route{")  # binary: skipped
     for skipped in (".git", "node_modules"):
         (tmp_path / skipped).mkdir()
         (tmp_path / skipped / "x.cfg").write_text(FAILOVER)
     found = findings(str(tmp_path))
     assert {Path(f["path"]).name for f in found} == {"routing.conf"}
     assert check(str(tmp_path)).stderr == ""
-    forced = findings("--dialect", "kamailio", str(tmp_path))   # forcing a dialect picks no more files
+    forced = findings("--dialect", "kamailio", str(tmp_path))  # forcing a dialect picks no more files
     assert {Path(f["path"]).name for f in forced} == {"routing.conf"}
 
 
 def test_select_and_ignore_flags():
-    assert {f["rule"] for f in findings("--select", "SC10", "examples/kamailio/reply-code-mistakes.cfg")} \
-        == {"SC101", "SC102", "SC103", "SC104"}
-    assert {f["rule"] for f in findings("--select", "SC1", "--ignore", "deprecated-code,SC104",
-                                        "examples/kamailio/reply-code-mistakes.cfg")} == {"SC101", "SC102"}
+    assert {f["rule"] for f in findings("--select", "SC10", "examples/kamailio/reply-code-mistakes.cfg")} == {
+        "SC101",
+        "SC102",
+        "SC103",
+        "SC104",
+    }
+    assert {
+        f["rule"]
+        for f in findings(
+            "--select",
+            "SC1",
+            "--ignore",
+            "deprecated-code,SC104",
+            "examples/kamailio/reply-code-mistakes.cfg",
+        )
+    } == {"SC101", "SC102"}
 
 
 def test_unknown_selector_is_a_usage_error():
@@ -175,9 +197,18 @@ def test_unknown_selector_is_a_usage_error():
 
 def test_json_format():
     [first, *_] = findings("examples/kamailio/failover-after-6xx.cfg")
-    assert {k: first[k] for k in ("path", "line", "column", "end_line", "end_column", "rule", "name", "severity")} \
-        == {"path": "examples/kamailio/failover-after-6xx.cfg", "line": 21, "column": 13, "end_line": 21,
-            "end_column": 26, "rule": "SC301", "name": "retry-after-global-failure", "severity": "warning"}
+    assert {
+        k: first[k] for k in ("path", "line", "column", "end_line", "end_column", "rule", "name", "severity")
+    } == {
+        "path": "examples/kamailio/failover-after-6xx.cfg",
+        "line": 21,
+        "column": 13,
+        "end_line": 21,
+        "end_column": 26,
+        "rule": "SC301",
+        "name": "retry-after-global-failure",
+        "severity": "warning",
+    }
     [fix] = first["fixes"]
     assert fix["safe"] is True and fix["title"] == "Stop before ds_next_dst() on a 6xx"
     [edit] = fix["edits"]
@@ -211,11 +242,17 @@ def test_sarif_format_validates():
 
 
 def test_github_format():
-    result = check("--format", "github", "examples/kamailio/failover-on-busy.cfg",
-                   "examples/kamailio/failover-after-6xx.cfg")
+    result = check(
+        "--format",
+        "github",
+        "examples/kamailio/failover-on-busy.cfg",
+        "examples/kamailio/failover-after-6xx.cfg",
+    )
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("::notice file=examples/kamailio/failover-on-busy.cfg,line=20,col=13,"
-                               "endLine=20,endColumn=26,title=SC303::ds_next_dst() tries the next destination")
+    assert lines[0].startswith(
+        "::notice file=examples/kamailio/failover-on-busy.cfg,line=20,col=13,"
+        "endLine=20,endColumn=26,title=SC303::ds_next_dst() tries the next destination"
+    )
     assert lines[1].startswith("::warning file=examples/kamailio/failover-after-6xx.cfg,line=21,col=13,")
     assert all(line.startswith("::") for line in lines)
 
@@ -280,8 +317,10 @@ def test_fix_refuses_a_file_changed_on_disk(tmp_path):
 
 def test_suppression_comment_hides_a_finding(tmp_path):
     path = tmp_path / "kamailio.cfg"
-    path.write_text(FAILOVER.replace("            t_relay();", "            t_relay();  # sip-lsp: disable=SC301"))
-    assert [f["line"] for f in findings(str(path))] == [8]   # the ds_next_dst() one stays
+    path.write_text(
+        FAILOVER.replace("            t_relay();", "            t_relay();  # sip-lsp: disable=SC301")
+    )
+    assert [f["line"] for f in findings(str(path))] == [8]  # the ds_next_dst() one stays
 
 
 def test_file_wide_suppression(tmp_path):
@@ -315,11 +354,14 @@ def test_explicit_config_and_dialect_globs(tmp_path):
     assert {f["rule"] for f in findings("--config", str(cfg), str(tmp_path))} == {"SC301"}
 
 
-@pytest.mark.parametrize("toml, problem", [
-    ("select = [", "TOML syntax error"),
-    ("colour = 'red'", "field 'colour': unknown field"),
-    ("[severity]\nSC301 = 'loud'", "field 'severity.SC301': 'loud' is not one of"),
-])
+@pytest.mark.parametrize(
+    "toml, problem",
+    [
+        ("select = [", "TOML syntax error"),
+        ("colour = 'red'", "field 'colour': unknown field"),
+        ("[severity]\nSC301 = 'loud'", "field 'severity.SC301': 'loud' is not one of"),
+    ],
+)
 def test_bad_config_is_one_clear_line_and_exit_2(tmp_path, toml, problem):
     (tmp_path / "sip-lsp.toml").write_text(toml)
     shutil.copy(EXAMPLES / "kamailio" / "failover-after-6xx.cfg", tmp_path / "k.cfg")
@@ -332,9 +374,13 @@ def test_bad_config_is_one_clear_line_and_exit_2(tmp_path, toml, problem):
 
 def test_user_catalogue_registers_a_vendor_code(tmp_path):
     vendor = tmp_path / "vendor.yaml"
-    vendor.write_text("codes:\n  - code: 471\n    reason: Unwanted Caller\n    summary: Vendor code.\n"
-                      "    description: A vendor's code for unwanted calls.\n    retry: do-not-failover\n")
-    rules = {f["rule"] for f in findings("--catalog", str(vendor), "examples/kamailio/reply-code-mistakes.cfg")}
+    vendor.write_text(
+        "codes:\n  - code: 471\n    reason: Unwanted Caller\n    summary: Vendor code.\n"
+        "    description: A vendor's code for unwanted calls.\n    retry: do-not-failover\n"
+    )
+    rules = {
+        f["rule"] for f in findings("--catalog", str(vendor), "examples/kamailio/reply-code-mistakes.cfg")
+    }
     assert "SC101" not in rules and "SC103" in rules
 
 
@@ -347,10 +393,17 @@ def test_broken_user_catalogue_is_exit_2(tmp_path):
 
 
 def test_check_does_not_import_the_lsp_stack_or_yaml():
-    code = ("import sys; from sip_lsp.cli import main; "
-            "rc = main(['check', '--exit-zero', 'examples/kamailio/failover-after-6xx.cfg']); "
-            "bad = [m for m in ('pygls', 'lsprotocol', 'yaml') if m in sys.modules]; "
-            "print(bad, file=sys.stderr); sys.exit(rc)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    code = (
+        "import sys; from sip_lsp.cli import main; "
+        "rc = main(['check', '--exit-zero', 'examples/kamailio/failover-after-6xx.cfg']); "
+        "bad = [m for m in ('pygls', 'lsprotocol', 'yaml') if m in sys.modules]; "
+        "print(bad, file=sys.stderr); sys.exit(rc)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     assert result.returncode == 0 and result.stderr.strip() == "[]"

@@ -1,4 +1,5 @@
 """sip-lsp.toml loading, validation, discovery and editor-setting merges."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,9 @@ def write(path, text: str) -> str:
 
 
 def test_full_file(tmp_path):
-    cfg = write(tmp_path / "sip-lsp.toml", """
+    cfg = write(
+        tmp_path / "sip-lsp.toml",
+        """
 select = ["SC1", "retry-after-global-failure"]
 ignore = ["SC103"]
 catalogs = ["vendor.yaml"]
@@ -27,7 +30,8 @@ SC1 = "info"
 [dialects]
 "*.routing" = "opensips"
 "conf/*.cfg" = "kamailio"
-""")
+""",
+    )
     s = load_config(cfg)
     assert s.select == ("SC1", "retry-after-global-failure") and s.ignore == ("SC103",)
     assert s.catalogs == (str(tmp_path / "vendor.yaml"),)
@@ -40,17 +44,20 @@ SC1 = "info"
     assert s.enabled("SC301", "retry-after-global-failure") and not s.enabled("SC302", "retry-after-cancel")
 
 
-@pytest.mark.parametrize("text, field, problem", [
-    ("select = [", "", "TOML syntax error"),
-    ("colour = 1", "colour", "unknown field"),
-    ("select = 3", "select", "expected a list of strings, got an integer"),
-    ("ignore = ['SC3!']", "ignore", "is not a rule id"),
-    ("inlay-hints = 'yes'", "inlay-hints", "expected true or false"),
-    ("max-file-size = -5", "max-file-size", "positive integer"),
-    ("[severity]\nSC301 = 'loud'", "severity.SC301", "'loud' is not one of error, warning"),
-    ("severity = 'warning'", "severity", "expected a table"),
-    ("[dialects]\n'*.cfg' = 'ser'", "dialects.*.cfg", "'ser' is not one of kamailio"),
-])
+@pytest.mark.parametrize(
+    "text, field, problem",
+    [
+        ("select = [", "", "TOML syntax error"),
+        ("colour = 1", "colour", "unknown field"),
+        ("select = 3", "select", "expected a list of strings, got an integer"),
+        ("ignore = ['SC3!']", "ignore", "is not a rule id"),
+        ("inlay-hints = 'yes'", "inlay-hints", "expected true or false"),
+        ("max-file-size = -5", "max-file-size", "positive integer"),
+        ("[severity]\nSC301 = 'loud'", "severity.SC301", "'loud' is not one of error, warning"),
+        ("severity = 'warning'", "severity", "expected a table"),
+        ("[dialects]\n'*.cfg' = 'ser'", "dialects.*.cfg", "'ser' is not one of kamailio"),
+    ],
+)
 def test_bad_files_name_field_and_problem(tmp_path, text, field, problem):
     cfg = write(tmp_path / "sip-lsp.toml", text)
     with pytest.raises(ConfigError) as err:
@@ -84,9 +91,18 @@ def test_find_config_none(tmp_path):
 
 def test_merged_editor_settings():
     base = Settings(select=("SC1",), severity={"SC101": "error"}, dialects={"*.a": "kamailio"})
-    s = base.merged({"select": ["SC3"], "ignore": "SC303, SC304", "severity": {"SC102": "hint"},
-                     "dialects": {"*.b": "asterisk"}, "inlayHints": False, "maxFileSize": 10,
-                     "catalogs": ["/x.yaml"], "trace": {"server": "verbose"}})
+    s = base.merged(
+        {
+            "select": ["SC3"],
+            "ignore": "SC303, SC304",
+            "severity": {"SC102": "hint"},
+            "dialects": {"*.b": "asterisk"},
+            "inlayHints": False,
+            "maxFileSize": 10,
+            "catalogs": ["/x.yaml"],
+            "trace": {"server": "verbose"},
+        }
+    )
     assert s.select == ("SC3",) and s.ignore == ("SC303", "SC304")
     assert s.severity == {"SC101": "error", "SC102": "hint"}
     assert s.dialects == {"*.a": "kamailio", "*.b": "asterisk"}

@@ -3,6 +3,7 @@
 Each config here is our own minimal reproduction of a pattern seen in an upstream sample,
 not a copy of it.
 """
+
 from __future__ import annotations
 
 from sip_lsp.catalog import default_catalog

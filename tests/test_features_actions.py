@@ -1,4 +1,5 @@
 """Suppression comments and the safe-fix set, on plain analyses (no server)."""
+
 from __future__ import annotations
 
 from sip_lsp.features import disable_in_file, disable_on_line, safe_fix_edits
@@ -12,12 +13,15 @@ def _finding(text: str, needle: str, rule: str = "SC301", fixes=()) -> Finding:
 
 
 def _apply(text: str, edit: Edit) -> str:
-    return text[:edit.span.start] + edit.new_text + text[edit.span.end:]
+    return text[: edit.span.start] + edit.new_text + text[edit.span.end :]
 
 
 def test_line_comment_matches_indentation_and_style():
-    for leader, expected in (("#", "\t\t# sip-lsp: disable=SC301"), (";", "\t\t; sip-lsp: disable=SC301"),
-                             ("<!--", "\t\t<!-- sip-lsp: disable=SC301 -->")):
+    for leader, expected in (
+        ("#", "\t\t# sip-lsp: disable=SC301"),
+        (";", "\t\t; sip-lsp: disable=SC301"),
+        ("<!--", "\t\t<!-- sip-lsp: disable=SC301 -->"),
+    ):
         text = "a {\n\t{\n\t\tds_next_dst();\n\t}\n}\n"
         analysis = Analysis(dialect="kamailio", text=text, comment=leader)
         edit = disable_on_line(analysis, LineIndex(text), _finding(text, "ds_next_dst()"))
@@ -46,7 +50,10 @@ def test_file_comment_goes_after_markers_and_extends():
     twice = _apply(once, disable_in_file(Analysis(dialect="kamailio", text=once), LineIndex(once), "SC303"))
     assert twice == "#!KAMAILIO\n# sip-lsp: disable-file=SC301,SC303\nroute {}\n"
     xml = '<?xml version="1.0"?>\n<include/>\n'
-    done = _apply(xml, disable_in_file(Analysis(dialect="freeswitch", text=xml, comment="<!--"), LineIndex(xml), "SC309"))
+    done = _apply(
+        xml,
+        disable_in_file(Analysis(dialect="freeswitch", text=xml, comment="<!--"), LineIndex(xml), "SC309"),
+    )
     assert done.split("\n")[1] == "<!-- sip-lsp: disable-file=SC309 -->"
 
 
@@ -56,6 +63,10 @@ def test_safe_fixes_skip_unsafe_and_overlapping_edits():
     b = Fix("b", (Edit(Span(3, 5), "y"),))
     c = Fix("c", (Edit(Span(6, 6), "z"),), safe=False)
     d = Fix("d", (Edit(Span(8, 8), "w"),))
-    findings = [_finding(text, "2", fixes=[a]), _finding(text, "3", fixes=[b]),
-                _finding(text, "6", fixes=[c]), _finding(text, "8", fixes=[d])]
+    findings = [
+        _finding(text, "2", fixes=[a]),
+        _finding(text, "3", fixes=[b]),
+        _finding(text, "6", fixes=[c]),
+        _finding(text, "8", fixes=[d]),
+    ]
     assert [e.new_text for e in safe_fix_edits(findings)] == ["x", "w"]

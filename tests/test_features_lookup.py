@@ -1,4 +1,5 @@
 """The offset index, hover picking and completion contexts, on plain data."""
+
 from __future__ import annotations
 
 from sip_lsp.catalog import default_catalog
@@ -12,8 +13,14 @@ def _analysis() -> Analysis:
     sites = [
         CodeSite(Span(pattern, pattern + 3), "486", 486, Role.MATCHED),
         CodeSite(Span(pattern + 4, pattern + 7), "604", 604, Role.MATCHED),
-        CodeSite(Span(text.index("404"), text.index("404") + 3), "404", 404, Role.SENT, phrase="Not Found",
-                 phrase_span=Span(text.index("Not Found"), text.index("Not Found") + 9)),
+        CodeSite(
+            Span(text.index("404"), text.index("404") + 3),
+            "404",
+            404,
+            Role.SENT,
+            phrase="Not Found",
+            phrase_span=Span(text.index("Not Found"), text.index("Not Found") + 9),
+        ),
     ]
     test = StatusTest(Span(pattern, pattern + 7), "t_check_status", "486|604", frozenset({486, 604}))
     return Analysis(dialect="kamailio", text=text, code_sites=sites, status_tests=[test])
@@ -24,7 +31,7 @@ def test_index_picks_the_smallest_fact():
     index = SiteIndex(analysis)
     pattern = analysis.text.index("486|604")
     assert index.at(pattern + 1).kind == "code"
-    assert index.at(pattern + 3).fact.code == 486       # the cursor right after a token still hovers it
+    assert index.at(pattern + 3).fact.code == 486  # the cursor right after a token still hovers it
     assert index.at(pattern + 5).fact.code == 604
     assert index.at(analysis.text.index("Not Found") + 2).kind == "phrase"
     assert index.at(0) is None
@@ -46,10 +53,13 @@ def test_inlay_hints_only_for_bare_matched_codes():
 
 def test_completion_contexts():
     catalog = default_catalog()
-    line = '\tt_reply(4'
+    line = "\tt_reply(4"
     items = completions_at(line, len(line), 100, "kamailio", catalog)
     busy = next(i for i in items if i.label == "486")
-    assert busy.insert_text == '486, "Busy Here"' and (busy.start, busy.end) == (100 + len(line) - 1, 100 + len(line))
+    assert busy.insert_text == '486, "Busy Here"' and (busy.start, busy.end) == (
+        100 + len(line) - 1,
+        100 + len(line),
+    )
     line = 'sl_send_reply("'
     items = completions_at(line + '", "Busy")', len(line), 0, "kamailio", catalog)
     assert next(i for i in items if i.label == "486").insert_text == '486"'
@@ -70,8 +80,7 @@ def test_asterisk_goto_finds_the_extension_in_the_named_context():
     from sip_lsp.features import definition_at
     from sip_lsp.lint import lint
 
-    text = ("[main]\nexten => s,1,Goto(other,s,1)\n same => n,Goto(s,1)\n\n"
-            "[other]\nexten => s,1,Hangup(17)\n")
+    text = "[main]\nexten => s,1,Goto(other,s,1)\n same => n,Goto(s,1)\n\n[other]\nexten => s,1,Hangup(17)\n"
     analysis = lint(text, "/tmp/extensions.conf", Settings(), default_catalog()).analysis
     index = SiteIndex(analysis)
     [target] = definition_at(analysis, index, text.index("other,s") + 6)

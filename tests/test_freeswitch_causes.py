@@ -1,4 +1,5 @@
 """FreeSWITCH cause table (catalogue) and the cause-list semantics built on it."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,7 +30,7 @@ def test_cause_numbers_and_reverse_map(table):
     assert engine.cause("user_busy").to_sip == 486
     assert engine.cause("DOES_NOT_EXIST_ANYWHERE").to_sip == 604
     assert engine.default_to_sip == 480
-    assert engine.cause("603") is None                     # a SIP code, not a cause number
+    assert engine.cause("603") is None  # a SIP code, not a cause number
 
 
 def test_switch_true_reads_numbers_as_booleans():
@@ -41,14 +42,17 @@ def test_switch_true_reads_numbers_as_booleans():
 def test_tokens_are_trimmed_with_positions():
     value = "USER_BUSY, NO_ANSWER ,'603'"
     assert [(t, value[a:b]) for t, a, b in tokens(value)] == [
-        ("USER_BUSY", "USER_BUSY"), ("NO_ANSWER", "NO_ANSWER"), ("603", "603")]
+        ("USER_BUSY", "USER_BUSY"),
+        ("NO_ANSWER", "NO_ANSWER"),
+        ("603", "603"),
+    ]
 
 
 def test_lookups_follow_each_matching_rule(table):
     assert table.exact("user_busy").name == "USER_BUSY"
     assert table.exact("17").name == "USER_BUSY"
     assert table.exact("017") is None and table.exact("TIMEOUT") is None
-    assert table.str2cause("017").name == "USER_BUSY"      # atoi
+    assert table.str2cause("017").name == "USER_BUSY"  # atoi
     assert table.substring("XUSER_BUSY").name == "USER_BUSY"
     assert table.substring("BUSY") is None
 
@@ -60,7 +64,7 @@ def test_default_continue_is_no_answer_no_user_response_cancel(table):
 def test_continue_on_fail_list_true_and_numbers(table):
     assert table.continuing("USER_BUSY", None) == {486, 600}
     assert table.continuing("true", None) == FINAL_CODES
-    assert table.continuing("603", None) == FINAL_CODES    # switch_true("603")
+    assert table.continuing("603", None) == FINAL_CODES  # switch_true("603")
     assert table.continuing("false", None) == frozenset()
     assert table.continuing("TIMEOUT", None) == frozenset()
     assert table.continuing("USER_BUSY,41", None) == {486, 600, 400, 481, 500, 503}
@@ -74,7 +78,7 @@ def test_failure_causes_is_the_inverse(table):
 
 def test_fail_on_single_reject_substring_and_negation(table):
     assert table.hunt_goes_on(None) == FINAL_CODES
-    assert table.hunt_goes_on("true") == FINAL_CODES       # only ends a `,` group early
+    assert table.hunt_goes_on("true") == FINAL_CODES  # only ends a `,` group early
     stop_busy = table.hunt_goes_on("USER_BUSY")
     assert 486 not in stop_busy and 600 not in stop_busy and 603 in stop_busy
     assert table.hunt_goes_on("!USER_BUSY") == {486, 600}

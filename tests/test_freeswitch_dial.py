@@ -1,4 +1,5 @@
 """Bridge dial strings: `|` groups, `,` legs, variable blocks, `${...}`, `:_:`."""
+
 from __future__ import annotations
 
 from sip_lsp.dialects.freeswitch_dial import parse
@@ -17,10 +18,10 @@ def test_global_and_leg_variables_with_positions():
     ds = parse(s)
     assert legs(ds) == [[["sofia/gw/a"], ["sofia/gw/b"]]]
     fosr = ds.var("fail_on_single_reject")
-    assert (fosr.value, s[fosr.start:fosr.end]) == ("USER_BUSY", "USER_BUSY")
+    assert (fosr.value, s[fosr.start : fosr.end]) == ("USER_BUSY", "USER_BUSY")
     leg = ds.threads[0][0][0]
     assert [(v.name, v.value) for v in leg.vars] == [("x", "1"), ("y", "2")]
-    assert s[leg.start:leg.end] == "sofia/gw/a"
+    assert s[leg.start : leg.end] == "sofia/gw/a"
 
 
 def test_separators_inside_expansions_brackets_and_quotes_do_not_split():

@@ -1,4 +1,5 @@
 """SC309 and the FreeSWITCH examples and corpus files end to end."""
+
 from __future__ import annotations
 
 import pathlib
@@ -6,13 +7,13 @@ import pathlib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rulekit import run
+from shared import CORPUS as SHARED_CORPUS
 
 from sip_lsp.catalog import default_catalog
 from sip_lsp.dialects import DialectContext, analyze, detect
 from sip_lsp.model import CauseSite, Span
 from sip_lsp.rules import run_rules
-from rulekit import run
-from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "freeswitch"
@@ -32,7 +33,9 @@ def findings(text: str):
     return run_rules(analyze(text, "freeswitch", DialectContext()), default_catalog())
 
 
-def cause(token: str, cause_name: str | None, context: str = "continue_on_fail", engine="freeswitch") -> CauseSite:
+def cause(
+    token: str, cause_name: str | None, context: str = "continue_on_fail", engine="freeswitch"
+) -> CauseSite:
     return CauseSite(Span(0, len(token)), engine, token, cause_name, context)
 
 
@@ -58,10 +61,12 @@ def test_sc309_fix_maps_a_sip_code_or_a_typo_and_is_never_safe():
 
 
 def test_sc309_suppressed_inline():
-    text = ('<include><context name="d"><extension name="e"><condition>\n'
-            '<!-- sip-lsp: disable=SC309 -->\n'
-            '<action application="set" data="continue_on_fail=TIMEOUT"/>\n'
-            '<action application="hangup" data="NOPE"/>\n</condition></extension></context></include>')
+    text = (
+        '<include><context name="d"><extension name="e"><condition>\n'
+        "<!-- sip-lsp: disable=SC309 -->\n"
+        '<action application="set" data="continue_on_fail=TIMEOUT"/>\n'
+        '<action application="hangup" data="NOPE"/>\n</condition></extension></context></include>'
+    )
     assert [(f.rule, f.message.split("'")[1]) for f in findings(text)] == [("SC309", "NOPE")]
 
 
@@ -80,7 +85,7 @@ def test_sc301_carries_the_guard_fix_for_a_hunt():
     text = (EXAMPLES / "bridge-hunt-after-6xx.xml").read_text(encoding="utf-8")
     (sc301,) = [f for f in findings(text) if f.rule == "SC301"]
     (edit,) = sc301.fixes[0].edits
-    fixed = text[:edit.span.start] + edit.new_text + text[edit.span.end:]
+    fixed = text[: edit.span.start] + edit.new_text + text[edit.span.end :]
     assert [f.rule for f in findings(fixed)] == []
 
 
@@ -110,9 +115,34 @@ def test_vanilla_dialplan_is_clean_and_its_commented_list_is_not():
     assert [(f.rule, f.message.split("'")[1]) for f in findings(uncommented)] == [("SC309", "TIMEOUT")]
 
 
-_FRAGMENTS = ("<", ">", "/>", "</condition>", "<condition>", '"', "'", "&amp;", "&", "<!--", "-->", "|", ",",
-              "{", "}", "[", "]", "${", "!", "continue_on_fail=", "fail_on_single_reject=", "603", "USER_BUSY",
-              '<action application="bridge" data="a|b"/>', '<action application="respond" data="4', "\n")
+_FRAGMENTS = (
+    "<",
+    ">",
+    "/>",
+    "</condition>",
+    "<condition>",
+    '"',
+    "'",
+    "&amp;",
+    "&",
+    "<!--",
+    "-->",
+    "|",
+    ",",
+    "{",
+    "}",
+    "[",
+    "]",
+    "${",
+    "!",
+    "continue_on_fail=",
+    "fail_on_single_reject=",
+    "603",
+    "USER_BUSY",
+    '<action application="bridge" data="a|b"/>',
+    '<action application="respond" data="4',
+    "\n",
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -125,7 +155,7 @@ def test_edited_examples_never_raise_and_keep_spans_inside(data):
         if data.draw(st.booleans()):
             text = text[:at] + data.draw(st.sampled_from(_FRAGMENTS)) + text[at:]
         else:
-            text = text[:at] + text[at + data.draw(st.integers(1, 40)):]
+            text = text[:at] + text[at + data.draw(st.integers(1, 40)) :]
     a = analyze(text, "freeswitch", DialectContext())
     for f in run_rules(a, default_catalog()):
         assert 0 <= f.span.start <= f.span.end <= len(text)

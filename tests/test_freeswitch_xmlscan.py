@@ -1,4 +1,5 @@
 """The tolerant XML scanner: exact spans, broken input, entities, comments, CDATA."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -12,18 +13,22 @@ def names(doc):
 
 
 def test_well_formed_tree_and_spans():
-    text = '<context name="d"><extension name="e"><action application="bridge" data="x"/></extension></context>'
+    text = (
+        '<context name="d"><extension name="e"><action application="bridge" data="x"/></extension></context>'
+    )
     doc = scan(text)
     ctx = doc.roots[0]
     ext = ctx.children[0]
     act = ext.children[0]
     assert [e.name for e in doc.iter()] == ["context", "extension", "action"]
-    assert text[ctx.start:ctx.end] == text
-    assert text[ext.start:ext.end] == '<extension name="e"><action application="bridge" data="x"/></extension>'
-    assert text[act.start:act.end] == '<action application="bridge" data="x"/>'
+    assert text[ctx.start : ctx.end] == text
+    assert (
+        text[ext.start : ext.end] == '<extension name="e"><action application="bridge" data="x"/></extension>'
+    )
+    assert text[act.start : act.end] == '<action application="bridge" data="x"/>'
     data = act.get("data")
-    assert (data.value, text[data.start:data.end]) == ("x", "x")
-    assert text[act.get("application").name_start:].startswith("application=")
+    assert (data.value, text[data.start : data.end]) == ("x", "x")
+    assert text[act.get("application").name_start :].startswith("application=")
 
 
 def test_single_quotes_and_unquoted_values():
@@ -40,10 +45,10 @@ def test_entities_decoded_but_spans_on_raw_text():
     text = '<action data="a &amp; b &lt;sip:x&gt; &#65;&#x42;"/>'
     data = scan(text).roots[0].get("data")
     assert data.value == "a & b <sip:x> AB"
-    assert text[data.start:data.end] == "a &amp; b &lt;sip:x&gt; &#65;&#x42;"
+    assert text[data.start : data.end] == "a &amp; b &lt;sip:x&gt; &#65;&#x42;"
     i = data.value.index("b")
     assert text[data.offset(i)] == "b"
-    assert text[data.offset(data.value.index("<"))] == "&"           # an entity maps to its "&"
+    assert text[data.offset(data.value.index("<"))] == "&"  # an entity maps to its "&"
     assert data.offset(len(data.value)) == data.end
 
 
@@ -52,8 +57,10 @@ def test_bad_entities_do_not_raise():
 
 
 def test_comments_cdata_and_processing_instructions_are_skipped():
-    text = ('<?xml version="1.0"?><!-- <action application="x"/> --><include>'
-            '<![CDATA[<action application="y"/>]]><!DOCTYPE x><action application="z"/></include>')
+    text = (
+        '<?xml version="1.0"?><!-- <action application="x"/> --><include>'
+        '<![CDATA[<action application="y"/>]]><!DOCTYPE x><action application="z"/></include>'
+    )
     doc = scan(text)
     assert [e.value("application") for e in doc.iter() if e.name == "action"] == ["z"]
     assert len(doc.comments) == 1
@@ -107,7 +114,7 @@ def test_x_pre_process_is_an_element():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet='<>/="\'!-[]?&;#x acdeilnot\n', max_size=300))
+@given(st.text(alphabet="<>/=\"'!-[]?&;#x acdeilnot\n", max_size=300))
 def test_any_text_scans_with_spans_inside(text):
     doc = scan(text)
     for el in doc.iter():

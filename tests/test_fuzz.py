@@ -4,14 +4,25 @@ Whatever the text, analysis returns, every span lies inside the document and
 every finding names a rule of the catalogue. SIP_LSP_FUZZ_CASES sets the
 examples per property (`make fuzz` runs 10,000); the total is printed at the end.
 """
+
 from __future__ import annotations
 
 import pytest
+from fuzzkit import (
+    DIALECTS,
+    TOKENS,
+    byte_mutant,
+    check_result,
+    corpus_seeds,
+    count_case,
+    fuzz_settings,
+    lint_checked,
+    mutant,
+    seeds,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fuzzkit import (DIALECTS, TOKENS, byte_mutant, check_result, corpus_seeds, count_case, fuzz_settings,
-                     lint_checked, mutant, seeds)
 from sip_lsp import dialects
 from sip_lsp.text import decode
 
@@ -19,7 +30,9 @@ SEEDS = seeds()
 SEED_IDS = [name for name, _, _ in SEEDS]
 CORPUS = corpus_seeds()
 # Text made mostly of the characters that carry structure in some dialect.
-STRUCTURAL = st.text(alphabet=st.sampled_from(list("{}()[]<>\"'`$#!;:,|=/\\*?^.\n\r\t 0123456789abxX")), max_size=400)
+STRUCTURAL = st.text(
+    alphabet=st.sampled_from(list("{}()[]<>\"'`$#!;:,|=/\\*?^.\n\r\t 0123456789abxX")), max_size=400
+)
 TOKEN_SOUP = st.lists(st.sampled_from(TOKENS), max_size=60).map("".join)
 
 
@@ -85,31 +98,49 @@ def _deep(dialect: str, depth: int) -> str:
     if dialect in ("kamailio", "opensips"):
         return "route[X] {\n" + "if (a) {\n" * depth + 'sl_send_reply("604", "x");\n' + "}\n" * depth + "}\n"
     if dialect == "freeswitch":
-        return ('<context name="x"><extension name="e">' + '<condition field="a" expression="b">' * depth
-                + '<action application="respond" data="604"/>' + "</condition>" * depth + "</extension></context>")
-    return "[ctx]\nexten => s,1,GotoIf($[" + "(" * depth + "1" + ")" * depth + "]?a:b)\n" \
-        + "context c {\n" + "if (1) {\n" * depth + "Hangup(17);\n" + "}\n" * depth + "};\n"
+        return (
+            '<context name="x"><extension name="e">'
+            + '<condition field="a" expression="b">' * depth
+            + '<action application="respond" data="604"/>'
+            + "</condition>" * depth
+            + "</extension></context>"
+        )
+    return (
+        "[ctx]\nexten => s,1,GotoIf($["
+        + "(" * depth
+        + "1"
+        + ")" * depth
+        + "]?a:b)\n"
+        + "context c {\n"
+        + "if (1) {\n" * depth
+        + "Hangup(17);\n"
+        + "}\n" * depth
+        + "};\n"
+    )
 
 
 HOSTILE = {
     "empty": lambda d: "",
     "bom only": lambda d: "\ufeff",
     "nul bytes": lambda d: "\0" * 100 + seeds()[0][2].replace(";", ";\0"),
-    "lone surrogates": lambda d: 'sl_send_reply("\ud800", "\udfff");\n<action application="respond" data="\ud800"/>',
+    "lone surrogates": lambda d: (
+        'sl_send_reply("\ud800", "\udfff");\n<action application="respond" data="\ud800"/>'
+    ),
     "only opening braces": lambda d: "{" * 20000,
     "only closing braces": lambda d: "}" * 20000 + ")" * 20000 + "</condition>" * 2000,
     "deep nesting": lambda d: _deep(d, 5000),
     "unterminated comment": lambda d: "route[X] {\n/* " + "x" * 10000,
     "unterminated string": lambda d: 'route[X] {\nsl_send_reply("' + "6" * 100000,
     "1 MB line": lambda d: 't_check_status("' + "(a*)*" * 200000 + '")' + "x" * 10,
-    "1 MB line of code": lambda d: 'route[X] { t_relay(); ds_next_dst(); }' * 27000,
+    "1 MB line of code": lambda d: "route[X] { t_relay(); ds_next_dst(); }" * 27000,
     "many lines": lambda d: "exten => s,1,Hangup(17)\n" * 30000,
     "cr only": lambda d: seeds()[0][2].replace("\n", "\r"),
     "nested m4 quotes": lambda d: "divert(0)\n" + "ifelse(`" * 3000 + "x",
     "many headers on one line": lambda d: "route[" * 50000 + "route(" * 50000,
     "deep dollar": lambda d: "exten => s,1,Set(A=" + "${" * 5000 + "}" * 5000 + ")\n",
-    "include self": lambda d: 'include_file "fuzz.cfg"\n#include "fuzz.cfg"\n'
-                              '<X-PRE-PROCESS cmd="include" data="fuzz.cfg"/>\n',
+    "include self": lambda d: (
+        'include_file "fuzz.cfg"\n#include "fuzz.cfg"\n<X-PRE-PROCESS cmd="include" data="fuzz.cfg"/>\n'
+    ),
 }
 
 
@@ -129,7 +160,9 @@ def test_crlf_finds_the_same_as_lf(name, dialect, seed):
     def located(text):
         result = lint_checked(text, dialect, f"/nonexistent/{name}")
         lines = LineIndex(text)
-        return sorted((f.rule, lines.position(f.span.start), lines.position(f.span.end)) for f in result.findings)
+        return sorted(
+            (f.rule, lines.position(f.span.start), lines.position(f.span.end)) for f in result.findings
+        )
 
     lf = located(seed)
     assert lf, "the seed should produce findings"

@@ -3,6 +3,7 @@
 Runs the real CLI as a subprocess (with a generous timeout: a hang fails the
 test, speed is not asserted), plus in-process tests of `--fix`'s write seam.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,13 @@ GOOD = '#!KAMAILIO\nrequest_route {\n\tsl_send_reply("202", "Accepted");\n}\n'
 
 
 def run(*args, cwd=None, timeout=180):
-    proc = subprocess.run([sys.executable, "-m", "sip_lsp", "check", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sip_lsp", "check", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+    )
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
 
@@ -38,8 +44,8 @@ def test_binary_loops_dangling_fifo_and_empty_files_leave_the_rest_checked(tmp_p
     os.symlink("loop-b.cfg", tmp_path / "loop-a.cfg")
     os.symlink("loop-a.cfg", tmp_path / "loop-b.cfg")
     os.symlink("missing.cfg", tmp_path / "dangling.cfg")
-    os.symlink(".", tmp_path / "self")              # a directory loop
-    os.mkfifo(tmp_path / "pipe.cfg")                # opening it for reading would block forever
+    os.symlink(".", tmp_path / "self")  # a directory loop
+    os.mkfifo(tmp_path / "pipe.cfg")  # opening it for reading would block forever
     sub = tmp_path / "sub"
     sub.mkdir()
     (sub / "more.cfg").write_text(GOOD.replace("202", "604"))
@@ -50,7 +56,9 @@ def test_binary_loops_dangling_fifo_and_empty_files_leave_the_rest_checked(tmp_p
     assert [f["rule"] for f in found["good.cfg"]] == ["SC103"]
     # Unreadable entries are named once each, as errors (exit 2); the binary file and the FIFO are skipped quietly.
     errors = [line for line in proc.stderr.splitlines() if "error" in line]
-    assert sorted(e.split(":")[0] for e in errors) == ["dangling.cfg", "loop-a.cfg", "loop-b.cfg"], proc.stderr
+    assert sorted(e.split(":")[0] for e in errors) == ["dangling.cfg", "loop-a.cfg", "loop-b.cfg"], (
+        proc.stderr
+    )
     assert "blob.cfg" not in proc.stderr and "pipe.cfg" not in proc.stderr
     assert proc.returncode == 2
 

@@ -3,6 +3,7 @@
 Through the CLI (exit 2, no traceback) and through the server (window/showMessage,
 the built-in catalogue keeps answering hovers).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -11,10 +12,9 @@ import sys
 
 import pytest
 import pytest_lsp
+from fixtures.server.client import SERVER, at, initialize_params
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from fixtures.server.client import SERVER, at, initialize_params
 
 ENTRY = "  - code: {code}\n    reason: Vendor\n    summary: s\n    description: d\n    retry: failover-ok\n"
 GOOD_CFG = '#!KAMAILIO\nrequest_route {\n\tsl_send_reply("604", "Does Not Exist Anywhere");\n}\n'
@@ -26,15 +26,24 @@ CATALOGUES = {
     "top level list": ("- 499\n- 498\n", ["expected object"]),
     "codes not a list": ("codes: {code: 499}\n", ["codes", "expected array"]),
     "code not a number": ("codes:\n" + ENTRY.format(code='"abc"'), ["codes[0]", "field 'code'"]),
-    "unknown field": ("codes:\n" + ENTRY.format(code=499) + "    colour: red\n",
-                      ["codes[0] (code 499)", "field 'colour'", "unknown field"]),
+    "unknown field": (
+        "codes:\n" + ENTRY.format(code=499) + "    colour: red\n",
+        ["codes[0] (code 499)", "field 'colour'", "unknown field"],
+    ),
     "missing field": ("codes:\n  - code: 499\n    reason: Vendor\n", ["codes[0] (code 499)", "required"]),
-    "duplicate code": ("codes:\n" + ENTRY.format(code=499) + ENTRY.format(code=499),
-                       ["codes[1] (code 499)", "duplicate code 499"]),
-    "code above 699": ("codes:\n" + ENTRY.format(code=700), ["codes[0] (code 700)", "field 'code'", "maximum"]),
+    "duplicate code": (
+        "codes:\n" + ENTRY.format(code=499) + ENTRY.format(code=499),
+        ["codes[1] (code 499)", "duplicate code 499"],
+    ),
+    "code above 699": (
+        "codes:\n" + ENTRY.format(code=700),
+        ["codes[0] (code 700)", "field 'code'", "maximum"],
+    ),
     "code below 100": ("codes:\n" + ENTRY.format(code=99), ["codes[0] (code 99)", "field 'code'", "minimum"]),
-    "bad retry": ("codes:\n" + ENTRY.format(code=499).replace("failover-ok", "sometimes"),
-                  ["codes[0] (code 499)", "field 'retry'"]),
+    "bad retry": (
+        "codes:\n" + ENTRY.format(code=499).replace("failover-ok", "sometimes"),
+        ["codes[0] (code 499)", "field 'retry'"],
+    ),
     "python tag": ("codes:\n  - !!python/object/apply:os.getcwd []\n", ["YAML syntax error"]),
     "not utf-8": (b"codes:\n  - code: 499\n    reason: Caf\xe9\n", ["not UTF-8"]),
     "binary": (bytes(range(256)) * 4, []),
@@ -63,8 +72,13 @@ def _write(path, content) -> None:
 
 
 def _check(*args, cwd):
-    proc = subprocess.run([sys.executable, "-m", "sip_lsp", "check", *args], capture_output=True, text=True,
-                          timeout=120, cwd=cwd)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sip_lsp", "check", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
     assert "Traceback" not in proc.stderr, proc.stderr
     errors = [line for line in proc.stderr.splitlines() if ": error: " in line]
     return proc, errors
@@ -90,7 +104,7 @@ def test_broken_settings_file_through_the_cli(case, tmp_path):
     (tmp_path / "b.cfg").write_text(GOOD_CFG)
     proc, errors = _check("a.cfg", "b.cfg", cwd=tmp_path)
     assert proc.returncode == 2
-    assert len(errors) == 1, proc.stderr          # once, not once per file
+    assert len(errors) == 1, proc.stderr  # once, not once per file
     assert "sip-lsp.toml" in errors[0] or "vendor.yaml" in errors[0]
     assert all(n in errors[0] for n in names), errors[0]
 
@@ -134,12 +148,20 @@ async def test_broken_settings_file_is_shown_and_hover_still_answers(client, tmp
     doc = tmp_path / "a.cfg"
     doc.write_text(GOOD_CFG)
     uri = doc.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="kamailio", version=1, text=GOOD_CFG)))
-    hover = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), position=at(GOOD_CFG, '"604"', delta=2)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="kamailio", version=1, text=GOOD_CFG)
+        )
+    )
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=at(GOOD_CFG, '"604"', delta=2)
+        )
+    )
     assert hover is not None and "Does Not Exist Anywhere" in hover.contents.value
     shown = await _message_about(client, names[0])
     assert all(n in shown.message for n in names), shown.message
     assert "sip-lsp.toml" in shown.message or "vendor.yaml" in shown.message
-    assert not [m for m in client.log_messages if m.type == types.MessageType.Error or "Traceback" in m.message]
+    assert not [
+        m for m in client.log_messages if m.type == types.MessageType.Error or "Traceback" in m.message
+    ]

@@ -6,6 +6,7 @@ and delete blocks through `lint()` in this process, then lints the final text
 in a new interpreter with empty caches, and compares findings, notes and every
 fact the features read (hover, inlay hints, navigation).
 """
+
 from __future__ import annotations
 
 import json
@@ -24,19 +25,37 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import file_name, generate  # noqa: E402
 
-FACTS = ("blocks", "code_sites", "status_tests", "failover_sites", "knobs", "cause_sites", "dispatch_sites",
-         "references")
+FACTS = (
+    "blocks",
+    "code_sites",
+    "status_tests",
+    "failover_sites",
+    "knobs",
+    "cause_sites",
+    "dispatch_sites",
+    "references",
+)
 # Lines that matter to each dialect's cross-block analysis (failover, dispatch, 6xx guards).
 SNIPPETS = {
-    "kamailio": ['\tt_on_failure("F{k}");\n', "\tds_next_dst();\n", '\tif (t_check_status("6[0-9][0-9]")) { exit; }\n',
-                 'failure_route[F{k}] {\n\tt_relay();\n}\n', "route[R{k}] {\n\tsl_send_reply(\"604\", \"x\");\n}\n"],
-    "asterisk": ["same => n,Dial(PJSIP/gw{k},30)\n", "same => n,Goto(ctx{k},s,1)\n",
-                 "[ctx{k}]\nexten => s,1,GotoIf($[\"${DIALSTATUS}\" = \"BUSY\"]?busy)\n",
-                 "exten => _X.,1,Hangup(21)\n"],
-    "freeswitch": ['<action application="respond" data="60{k}"/>\n',
-                   '<extension name="e{k}" continue="true"><condition field="destination_number" expression="^{k}$">'
-                   '<action application="bridge" data="sofia/gw/{k}"/></condition></extension>\n',
-                   '<action application="set" data="continue_on_fail=true"/>\n'],
+    "kamailio": [
+        '\tt_on_failure("F{k}");\n',
+        "\tds_next_dst();\n",
+        '\tif (t_check_status("6[0-9][0-9]")) { exit; }\n',
+        "failure_route[F{k}] {\n\tt_relay();\n}\n",
+        'route[R{k}] {\n\tsl_send_reply("604", "x");\n}\n',
+    ],
+    "asterisk": [
+        "same => n,Dial(PJSIP/gw{k},30)\n",
+        "same => n,Goto(ctx{k},s,1)\n",
+        '[ctx{k}]\nexten => s,1,GotoIf($["${DIALSTATUS}" = "BUSY"]?busy)\n',
+        "exten => _X.,1,Hangup(21)\n",
+    ],
+    "freeswitch": [
+        '<action application="respond" data="60{k}"/>\n',
+        '<extension name="e{k}" continue="true"><condition field="destination_number" expression="^{k}$">'
+        '<action application="bridge" data="sofia/gw/{k}"/></condition></extension>\n',
+        '<action application="set" data="continue_on_fail=true"/>\n',
+    ],
 }
 SNIPPETS["opensips"] = SNIPPETS["kamailio"]
 
@@ -45,8 +64,11 @@ def snapshot(text: str, path: str, dialect: str) -> str:
     """What a lint leaves for the CLI and the server, as comparable text."""
     result = lint(text, path, Settings(), default_catalog(), dialect=dialect)
     analysis = result.analysis
-    out = {"findings": [repr(f) for f in result.findings], "notes": [repr(n) for n in result.notes],
-           "suppressions": repr(analysis.suppressions)}
+    out = {
+        "findings": [repr(f) for f in result.findings],
+        "notes": [repr(n) for n in result.notes],
+        "suppressions": repr(analysis.suppressions),
+    }
     for name in FACTS:
         out[name] = sorted(repr(x) for x in getattr(analysis, name))
     return json.dumps(out, indent=0, sort_keys=True)
@@ -63,7 +85,7 @@ def _edited(text: str, rng: random.Random, dialect: str, k: int) -> str:
         del lines[min(at, len(lines) - 1)]
     else:
         start = rng.randrange(len(lines))
-        lines[at:at] = lines[start:start + rng.randrange(1, 40)]
+        lines[at:at] = lines[start : start + rng.randrange(1, 40)]
     return "".join(lines)
 
 
@@ -77,9 +99,11 @@ def test_a_warm_lint_after_edits_equals_a_cold_one(dialect, tmp_path):
         text = _edited(text, rng, dialect, k)
     warm = snapshot(text, path, dialect)
     Path(path).write_text(text, encoding="utf-8")
-    code = (f"import sys; sys.path[:0] = [{str(ROOT / 'tests')!r}]\n"
-            "from test_incremental import snapshot\n"
-            f"sys.stdout.write(snapshot(open({path!r}, encoding='utf-8').read(), {path!r}, {dialect!r}))\n")
+    code = (
+        f"import sys; sys.path[:0] = [{str(ROOT / 'tests')!r}]\n"
+        "from test_incremental import snapshot\n"
+        f"sys.stdout.write(snapshot(open({path!r}, encoding='utf-8').read(), {path!r}, {dialect!r}))\n"
+    )
     cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert cold.returncode == 0, cold.stderr[-2000:]
     assert json.loads(cold.stdout)["findings"], "the edited text should still have findings to compare"

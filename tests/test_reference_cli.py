@@ -1,4 +1,5 @@
 """`sip-lsp explain`, `compare` and `codes`, run as a user runs them: a subprocess."""
+
 from __future__ import annotations
 
 import csv
@@ -8,14 +9,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
+from shared import FACTS as SHARED_FACTS
 
 FACTS = SHARED_FACTS / "sip-response-codes.tsv"
 
 
 def sip_lsp(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sip_lsp", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=60, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "sip_lsp", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        cwd=cwd,
+    )
 
 
 def ok(*args: str) -> str:
@@ -42,8 +49,14 @@ def fails(*args: str) -> str:
 def test_explain_604_shows_the_whole_entry():
     out = ok("explain", "604")
     assert out.splitlines()[0] == "604 Does Not Exist Anywhere · 6xx Global Failure · RFC 3261 §21.6.3"
-    for heading in ("Description", "When you see it", "How to fix", "Retry and failover", "Cause mappings",
-                    "Often confused with"):
+    for heading in (
+        "Description",
+        "When you see it",
+        "How to fix",
+        "Retry and failover",
+        "Cause mappings",
+        "Often confused with",
+    ):
         assert f"\n{heading}\n{'=' * len(heading)}\n" in out
     assert "Never retry anywhere" in out
     assert "Q.850 (RFC 3398): 1 Unallocated (unassigned) number" in out
@@ -61,7 +74,11 @@ def test_explain_markdown_keeps_the_hover_title_line():
 def test_explain_json_is_the_entry():
     data = json.loads(ok("explain", "604", "--format", "json"))
     assert (data["code"], data["reason"], data["class"], data["retry"]) == (
-        604, "Does Not Exist Anywhere", "6xx", "never-retry-anywhere")
+        604,
+        "Does Not Exist Anywhere",
+        "6xx",
+        "never-retry-anywhere",
+    )
 
 
 def test_explain_202_says_deprecated_use_200():
@@ -93,7 +110,9 @@ def test_explain_a_dialstatus_value_and_the_cause_of_the_same_name():
     out = ok("explain", "busy")
     assert "USER_BUSY · cause 17 · Asterisk" in out and "DIALSTATUS=BUSY · Asterisk" in out
     data = json.loads(ok("explain", "CHANUNAVAIL", "--format", "json"))
-    assert [(d["engine"], d["variable"], d["value"]) for d in data] == [("asterisk", "DIALSTATUS", "CHANUNAVAIL")]
+    assert [(d["engine"], d["variable"], d["value"]) for d in data] == [
+        ("asterisk", "DIALSTATUS", "CHANUNAVAIL")
+    ]
     assert 604 in data[0]["codes"]
 
 
@@ -112,7 +131,13 @@ def test_explain_rule_by_id_and_by_name():
 def test_compare_202_604_side_by_side():
     out = ok("compare", "202", "604")
     assert out.splitlines()[0] == "202 Accepted vs 604 Does Not Exist Anywhere"
-    for heading in ("Class and meaning", "When you see it", "How to fix", "Key differences", "When to use which"):
+    for heading in (
+        "Class and meaning",
+        "When you see it",
+        "How to fix",
+        "Key differences",
+        "When to use which",
+    ):
         assert f"\n{heading}\n" in out
     table = out.split("Key differences", 1)[1]
     assert "2xx Success" in table and "6xx Global Failure" in table
@@ -122,8 +147,13 @@ def test_compare_202_604_side_by_side():
 
 def test_compare_404_604_in_russian():
     out = ok("compare", "404", "604", "--lang", "ru")
-    for heading in ("Класс и значение", "Когда вы это видите", "Как исправить", "Ключевые различия",
-                    "Когда что использовать"):
+    for heading in (
+        "Класс и значение",
+        "Когда вы это видите",
+        "Как исправить",
+        "Ключевые различия",
+        "Когда что использовать",
+    ):
         assert f"\n{heading}\n" in out
     assert "локальный" in out and "глобальный" in out
 
@@ -161,34 +191,51 @@ def test_codes_of_one_class():
 # ---------------------------------------------------------------- errors
 
 
-@pytest.mark.parametrize("args,needle", [
-    (("explain", "499"), "499 is not a registered response code (a client handles it as 400 Bad Request)"),
-    (("explain", "999"), "999 is not a response code"),
-    (("explain", "SC999"), "no response code, rule, reason phrase, cause or DIALSTATUS 'SC999'"),
-    (("explain", "frobnicate"), "'frobnicate'"),
-    (("compare", "404", "471"), "471 is not a registered response code"),
-    (("compare", "404", "four"), "four is not a response code"),
-    (("codes", "--class", "7xx"), "no response class '7xx'"),
-    (("explain", "²²²"), "²²² is not a response code"),
-    (("compare", "６０４", "604"), "６０４ is not a response code"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (
+            ("explain", "499"),
+            "499 is not a registered response code (a client handles it as 400 Bad Request)",
+        ),
+        (("explain", "999"), "999 is not a response code"),
+        (("explain", "SC999"), "no response code, rule, reason phrase, cause or DIALSTATUS 'SC999'"),
+        (("explain", "frobnicate"), "'frobnicate'"),
+        (("compare", "404", "471"), "471 is not a registered response code"),
+        (("compare", "404", "four"), "four is not a response code"),
+        (("codes", "--class", "7xx"), "no response class '7xx'"),
+        (("explain", "²²²"), "²²² is not a response code"),
+        (("compare", "６０４", "604"), "６０４ is not a response code"),
+    ],
+)
 def test_unknown_subjects_exit_2_with_one_line(args, needle):
     assert needle in fails(*args)
 
 
 BROKEN = {
     "bad-yaml": ("codes:\n  - code: 499\n   reason: [unclosed\n", "YAML syntax error: line 3"),
-    "missing-field": ("codes:\n  - {code: 499, reason: X, summary: s, retry: failover-ok}\n",
-                      "codes[0] (code 499), field 'description': required field is missing"),
-    "code-700": ("codes:\n  - {code: 700, reason: X, summary: s, description: d, retry: failover-ok}\n",
-                 "codes[0] (code 700), field 'code': 700 is above the maximum 699"),
-    "duplicate": ("codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok}\n"
-                  "  - {code: 499, reason: Y, summary: s, description: d, retry: failover-ok}\n",
-                  "codes[1] (code 499), field 'code': duplicate code 499"),
-    "unknown-field": ("codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok, x: 1}\n",
-                      "codes[0] (code 499), field 'x': unknown field"),
-    "wrong-type": ("codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok,"
-                   " frequency: high}\n", "codes[0] (code 499), field 'frequency': expected integer, got string"),
+    "missing-field": (
+        "codes:\n  - {code: 499, reason: X, summary: s, retry: failover-ok}\n",
+        "codes[0] (code 499), field 'description': required field is missing",
+    ),
+    "code-700": (
+        "codes:\n  - {code: 700, reason: X, summary: s, description: d, retry: failover-ok}\n",
+        "codes[0] (code 700), field 'code': 700 is above the maximum 699",
+    ),
+    "duplicate": (
+        "codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok}\n"
+        "  - {code: 499, reason: Y, summary: s, description: d, retry: failover-ok}\n",
+        "codes[1] (code 499), field 'code': duplicate code 499",
+    ),
+    "unknown-field": (
+        "codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok, x: 1}\n",
+        "codes[0] (code 499), field 'x': unknown field",
+    ),
+    "wrong-type": (
+        "codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok,"
+        " frequency: high}\n",
+        "codes[0] (code 499), field 'frequency': expected integer, got string",
+    ),
     "not-utf8": (b"codes:\n  - {code: 499, reason: \xff}\n", "not UTF-8"),
 }
 
@@ -213,8 +260,11 @@ def test_a_missing_user_catalogue(tmp_path):
 
 def test_a_user_catalogue_adds_a_vendor_code(tmp_path):
     path = tmp_path / "vendor.yaml"
-    path.write_text("codes:\n  - {code: 499, reason: Client Closed Request, summary: The caller went away.,"
-                    " description: Vendor code., retry: do-not-failover, status: unregistered}\n", encoding="utf-8")
+    path.write_text(
+        "codes:\n  - {code: 499, reason: Client Closed Request, summary: The caller went away.,"
+        " description: Vendor code., retry: do-not-failover, status: unregistered}\n",
+        encoding="utf-8",
+    )
     out = ok("explain", "499", "--catalog", str(path))
     assert out.startswith("499 Client Closed Request · 4xx Client Failure (Request Failure)")
     assert "a client handles it as 400 Bad Request" in out
@@ -224,11 +274,18 @@ def test_a_user_catalogue_adds_a_vendor_code(tmp_path):
 
 
 def test_explain_imports_no_lsp_stack_and_no_yaml():
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "sip_lsp", "explain", "604"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "sip_lsp", "explain", "604"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0
-    modules = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in result.stderr.splitlines()
-               if line.startswith("import time:")}
+    modules = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
     assert "sip_lsp" in modules
     assert not modules & {"pygls", "lsprotocol", "yaml", "cattrs", "attrs"}
     # Start-up budget (bench/cli_start.py): these cost `explain` as much as the interpreter does.

@@ -1,4 +1,5 @@
 """Hover and explain Markdown: layout from render.py, every word from the catalogue."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,7 +22,8 @@ def catalog():
 def engines(tmp_path_factory):
     """Small engine tables of our own, so these tests do not follow the engine files' edits."""
     path = tmp_path_factory.mktemp("engines") / "engines.yaml"
-    path.write_text("""
+    path.write_text(
+        """
 engines:
   freeswitch:
     default_from_sip: {other: NORMAL_UNSPECIFIED}
@@ -36,7 +38,9 @@ engines:
     dialstatus:
       - {value: BUSY, summary: The callee was busy., causes: [USER_BUSY], failed: true}
       - {value: NOANSWER, summary: Nobody answered., causes: [NO_ANSWER], failed: true}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return default_catalog().with_user_files([str(path)])
 
 
@@ -59,12 +63,16 @@ def test_required_headers_with_their_rfc(catalog):
 
 def test_phrase_of_another_code(catalog):
     md = render.phrase_markdown("not found", 604, catalog)
-    assert md.startswith("> ⚠ “not found” is the reason phrase of 404 Not Found, not of 604 Does Not Exist Anywhere.")
+    assert md.startswith(
+        "> ⚠ “not found” is the reason phrase of 404 Not Found, not of 604 Does Not Exist Anywhere."
+    )
     assert "\n\n**404 Not Found** · " in md
 
 
 def test_phrase_of_its_own_code_is_the_entry(catalog):
-    assert render.phrase_markdown("Not Found", 404, catalog) == render.code_markdown(catalog.code(404), catalog)
+    assert render.phrase_markdown("Not Found", 404, catalog) == render.code_markdown(
+        catalog.code(404), catalog
+    )
 
 
 def test_custom_phrase_is_legal(catalog):
@@ -129,8 +137,9 @@ def test_status_test_shows_what_it_admits_beyond_the_named(catalog):
 
 
 def test_failover_site(catalog):
-    site = FailoverSite(SPAN, "ds_next_dst", FailoverKind.NEXT_DESTINATION, frozenset({486, 503, 603}),
-                        shaping_tests=(SPAN,))
+    site = FailoverSite(
+        SPAN, "ds_next_dst", FailoverKind.NEXT_DESTINATION, frozenset({486, 503, 603}), shaping_tests=(SPAN,)
+    )
     md = render.failover_markdown(site, catalog)
     assert md.startswith("**`ds_next_dst`** · next-destination\n\n**Codes that reach this action**")
     assert "`486` Busy Here ⚠" in md and "- `503` Service Unavailable\n" in md
@@ -160,11 +169,14 @@ def test_dialstatus(engines):
 
 
 def test_markdown_to_text():
-    md = ("**604 X** · 6xx\n\n### When\n\nUse `t_check_status(\"[45].*\")` **now**.\n\n"
-          "| | **a** | **b** |\n|---|---|---|\n| Class | 4xx | 6xx Global |\n\n```\nroute {\n}\n```")
+    md = (
+        '**604 X** · 6xx\n\n### When\n\nUse `t_check_status("[45].*")` **now**.\n\n'
+        "| | **a** | **b** |\n|---|---|---|\n| Class | 4xx | 6xx Global |\n\n```\nroute {\n}\n```"
+    )
     assert render.markdown_to_text(md) == (
-        "604 X · 6xx\n\nWhen\n====\n\nUse t_check_status(\"[45].*\") now.\n\n"
-        "       a    b\nClass  4xx  6xx Global\n\n    route {\n    }\n")
+        '604 X · 6xx\n\nWhen\n====\n\nUse t_check_status("[45].*") now.\n\n'
+        "       a    b\nClass  4xx  6xx Global\n\n    route {\n    }\n"
+    )
 
 
 def test_a_broken_user_template_does_not_raise(tmp_path):
@@ -176,8 +188,10 @@ def test_a_broken_user_template_does_not_raise(tmp_path):
 
 def test_python_holds_no_prose(catalog):
     """Reason phrases and headings live in the catalogue, never in the renderer or the CLI."""
-    sources = "".join((Path(render.__file__).parent / name).read_text(encoding="utf-8")
-                      for name in ("render.py", "reference.py"))
+    sources = "".join(
+        (Path(render.__file__).parent / name).read_text(encoding="utf-8")
+        for name in ("render.py", "reference.py")
+    )
     words = [e.reason for e in catalog.codes.values() if len(e.reason) > 6]
     words += [w for w in catalog.headings["en"].values() if len(w) > 8 and not w.isupper()]
     assert [w for w in words if w in sources] == []

@@ -1,4 +1,5 @@
 """SC101-SC104 on hand-built code sites."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,9 +8,16 @@ from rulekit import ids, run, sent
 from sip_lsp.model import Role, Span
 
 
-@pytest.mark.parametrize("code, fallback", [(471, "400 Bad Request"), (499, "400 Bad Request"),
-                                            (409, "400 Bad Request"), (650, "600 Busy Everywhere"),
-                                            (177, "183")])
+@pytest.mark.parametrize(
+    "code, fallback",
+    [
+        (471, "400 Bad Request"),
+        (499, "400 Bad Request"),
+        (409, "400 Bad Request"),
+        (650, "600 Busy Everywhere"),
+        (177, "183"),
+    ],
+)
 def test_unknown_code_says_how_it_is_handled(code, fallback):
     [finding] = run(code_sites=[sent(code, phrase="Custom")])
     assert finding.rule == "SC101" and finding.name == "unknown-code"
@@ -52,11 +60,14 @@ def test_deprecated_202_keeps_a_custom_phrase():
     assert [e.new_text for e in finding.fixes[0].edits] == ["200"]
 
 
-@pytest.mark.parametrize("code, phrase, owner, canonical", [
-    (403, "Message too large", "513", "Forbidden"),
-    (405, "Not Found", "404 Not Found", "Method Not Allowed"),
-    (404, "busy here", "486", "Not Found"),
-])
+@pytest.mark.parametrize(
+    "code, phrase, owner, canonical",
+    [
+        (403, "Message too large", "513", "Forbidden"),
+        (405, "Not Found", "404 Not Found", "Method Not Allowed"),
+        (404, "busy here", "486", "Not Found"),
+    ],
+)
 def test_phrase_of_another_code(code, phrase, owner, canonical):
     [finding] = run(code_sites=[sent(code, phrase=phrase, has_header_append=True)])
     assert finding.rule == "SC104"
@@ -66,13 +77,16 @@ def test_phrase_of_another_code(code, phrase, owner, canonical):
     assert fix.safe and fix.edits[0].new_text == canonical and fix.edits[0].span == finding.span
 
 
-@pytest.mark.parametrize("code, phrase", [
-    (606, "Not Acceptable"),        # 406 and 606 both own this phrase
-    (406, "not acceptable"),
-    (404, "No such user"),          # custom phrases are legal
-    (486, "Busy Here"),
-    (437, "Unsupported Certificate"),  # RFC 4474 alias of 437
-])
+@pytest.mark.parametrize(
+    "code, phrase",
+    [
+        (606, "Not Acceptable"),  # 406 and 606 both own this phrase
+        (406, "not acceptable"),
+        (404, "No such user"),  # custom phrases are legal
+        (486, "Busy Here"),
+        (437, "Unsupported Certificate"),  # RFC 4474 alias of 437
+    ],
+)
 def test_own_or_custom_phrase_is_fine(code, phrase):
     assert run(code_sites=[sent(code, phrase=phrase)]) == []
 

@@ -1,26 +1,34 @@
 """SC301-SC305 on hand-built failover sites and knobs."""
+
 from __future__ import annotations
 
 from rulekit import ids, run
 
 from sip_lsp.model import FINAL_CODES, FailoverKind, FailoverSite, GuardFix, Knob, Span
 
-GUARD = GuardFix(offset=5, texts={"6xx": 'if (t_check_status("6[0-9][0-9]")) exit;\n',
-                                  "cancel": "if (t_is_canceled()) exit;\n"})
+GUARD = GuardFix(
+    offset=5,
+    texts={"6xx": 'if (t_check_status("6[0-9][0-9]")) exit;\n', "cancel": "if (t_is_canceled()) exit;\n"},
+)
 
 
 def site(codes, kind=FailoverKind.NEXT_DESTINATION, **kw) -> FailoverSite:
-    return FailoverSite(span=Span(20, 33), action=kw.pop("action", "ds_next_dst"), kind=kind,
-                        codes=frozenset(codes), **kw)
+    return FailoverSite(
+        span=Span(20, 33), action=kw.pop("action", "ds_next_dst"), kind=kind, codes=frozenset(codes), **kw
+    )
 
 
 def test_failover_after_6xx():
     test, armed, via = Span(1, 4), Span(40, 45), Span(50, 55)
-    [finding] = run(failover_sites=[site(range(500, 700), guard=GUARD, shaping_tests=(test,),
-                                         armed_by=(armed,), via=(via,))])
+    [finding] = run(
+        failover_sites=[
+            site(range(500, 700), guard=GUARD, shaping_tests=(test,), armed_by=(armed,), via=(via,))
+        ]
+    )
     assert finding.rule == "SC301" and finding.span == Span(20, 33)
-    assert finding.message.startswith("ds_next_dst() can run after 600 Busy Everywhere, 603 Decline, "
-                                      "604 Does Not Exist Anywhere, …")
+    assert finding.message.startswith(
+        "ds_next_dst() can run after 600 Busy Everywhere, 603 Decline, 604 Does Not Exist Anywhere, …"
+    )
     assert "RFC 3261 §16.7" in finding.message
     assert [r.span for r in finding.related] == [test, armed, via]
     [fix] = finding.fixes
@@ -83,4 +91,6 @@ def test_6xx_block_disabled():
 
 def test_forwarding_to_a_rewritten_target_after_a_challenge_is_not_a_retry():
     # Call-forward to voicemail after 401/407: the challenged request is not sent again.
-    assert "SC304" not in ids(run(failover_sites=[site({401, 407}, FailoverKind.NEW_BRANCH, rewrites_target=True)]))
+    assert "SC304" not in ids(
+        run(failover_sites=[site({401, 407}, FailoverKind.NEW_BRANCH, rewrites_target=True)])
+    )

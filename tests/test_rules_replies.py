@@ -1,4 +1,5 @@
 """SC201-SC202 on hand-built reply sites."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,9 +8,18 @@ from rulekit import ids, run, sent
 from sip_lsp.model import Role
 
 
-@pytest.mark.parametrize("code, header", [(401, "WWW-Authenticate"), (407, "Proxy-Authenticate"),
-                                          (405, "Allow"), (420, "Unsupported"), (421, "Require"),
-                                          (422, "Min-SE"), (423, "Min-Expires")])
+@pytest.mark.parametrize(
+    "code, header",
+    [
+        (401, "WWW-Authenticate"),
+        (407, "Proxy-Authenticate"),
+        (405, "Allow"),
+        (420, "Unsupported"),
+        (421, "Require"),
+        (422, "Min-SE"),
+        (423, "Min-Expires"),
+    ],
+)
 def test_reply_without_required_header(code, header):
     [finding] = run(code_sites=[sent(code)])
     assert finding.rule == "SC201" and finding.name == "missing-required-header"
@@ -24,7 +34,9 @@ def test_challenge_replies_suggest_the_challenge_function_in_ser_dialects():
 
 
 def test_header_added_before_the_reply_is_fine():
-    assert run(code_sites=[sent(401, has_header_append=True), sent(423, has_header_append=True, start=20)]) == []
+    assert (
+        run(code_sites=[sent(401, has_header_append=True), sent(423, has_header_append=True, start=20)]) == []
+    )
 
 
 def test_codes_without_header_duty_and_matched_codes_are_fine():

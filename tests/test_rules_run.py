@@ -1,4 +1,5 @@
 """run_rules: settings (select/ignore/severity/off), suppression comments, order."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,22 +10,29 @@ from sip_lsp.model import FailoverKind, FailoverSite, Span, Suppressions
 
 LINE_3 = TEXT.index("line three")
 SITES = [sent(471, start=LINE_3), sent(202, start=0), sent(401, start=LINE_3 + 5)]
-FAILOVER = FailoverSite(span=Span(LINE_3 + 2, LINE_3 + 4), action="ds_next_dst",
-                        kind=FailoverKind.NEXT_DESTINATION, codes=frozenset({603}))
+FAILOVER = FailoverSite(
+    span=Span(LINE_3 + 2, LINE_3 + 4),
+    action="ds_next_dst",
+    kind=FailoverKind.NEXT_DESTINATION,
+    codes=frozenset({603}),
+)
 
 
 def test_sorted_by_position():
     assert ids(run(code_sites=SITES, failover_sites=[FAILOVER])) == ["SC103", "SC101", "SC301", "SC201"]
 
 
-@pytest.mark.parametrize("settings, expected", [
-    (Settings(select=("SC1",)), ["SC103", "SC101"]),
-    (Settings(select=("SC301", "missing-required-header")), ["SC301", "SC201"]),
-    (Settings(ignore=("SC10",)), ["SC301", "SC201"]),
-    (Settings(ignore=("unknown-code", "SC3")), ["SC103", "SC201"]),
-    (Settings(select=("ALL",), ignore=("SC2",)), ["SC103", "SC101", "SC301"]),
-    (Settings(severity={"SC1": "off"}), ["SC301", "SC201"]),
-])
+@pytest.mark.parametrize(
+    "settings, expected",
+    [
+        (Settings(select=("SC1",)), ["SC103", "SC101"]),
+        (Settings(select=("SC301", "missing-required-header")), ["SC301", "SC201"]),
+        (Settings(ignore=("SC10",)), ["SC301", "SC201"]),
+        (Settings(ignore=("unknown-code", "SC3")), ["SC103", "SC201"]),
+        (Settings(select=("ALL",), ignore=("SC2",)), ["SC103", "SC101", "SC301"]),
+        (Settings(severity={"SC1": "off"}), ["SC301", "SC201"]),
+    ],
+)
 def test_select_and_ignore(settings, expected):
     assert ids(run(settings, code_sites=SITES, failover_sites=[FAILOVER])) == expected
 

@@ -1,4 +1,5 @@
 """SC306-SC308 on hand-built status tests."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,15 @@ def regex_test(pattern: str, **kw) -> StatusTest:
     rx = re.compile(pattern)
     admits = frozenset(c for c in range(100, 700) if rx.search(str(c)))
     named = frozenset(c for c in range(100, 700) if re.fullmatch(f"(?:{pattern})", str(c)))
-    return StatusTest(span=Span(0, len(pattern) + 17), kind="t_check_status", text=pattern, admits=admits,
-                      named=named, pattern_span=Span(16, 16 + len(pattern)), **kw)
+    return StatusTest(
+        span=Span(0, len(pattern) + 17),
+        kind="t_check_status",
+        text=pattern,
+        admits=admits,
+        named=named,
+        pattern_span=Span(16, 16 + len(pattern)),
+        **kw,
+    )
 
 
 def test_unanchored_pattern_admits_unnamed_codes():
@@ -38,30 +46,54 @@ def test_pattern_naming_no_code_gets_no_anchoring_fix():
 
 
 def test_dead_status_test_in_failure_route():
-    test = StatusTest(span=Span(0, 5), kind="t_check_status", text="200", admits=frozenset({200}),
-                      possible=FINAL_CODES, in_failure_handler=True)
+    test = StatusTest(
+        span=Span(0, 5),
+        kind="t_check_status",
+        text="200",
+        admits=frozenset({200}),
+        possible=FINAL_CODES,
+        in_failure_handler=True,
+    )
     [finding] = run(status_tests=[test])
     assert finding.rule == "SC307" and finding.tags == ("unnecessary",)
     assert "200 OK" in finding.message
 
 
 def test_status_test_that_admits_nothing():
-    test = StatusTest(span=Span(0, 5), kind="t_check_status", text="7..", admits=frozenset(),
-                      named=frozenset(), possible=FINAL_CODES)
+    test = StatusTest(
+        span=Span(0, 5),
+        kind="t_check_status",
+        text="7..",
+        admits=frozenset(),
+        named=frozenset(),
+        possible=FINAL_CODES,
+    )
     [finding] = run(status_tests=[test])
     assert finding.rule == "SC307" and "no response code at all" in finding.message
 
 
 def test_live_test_or_unknown_context_is_not_dead():
-    live = StatusTest(span=Span(0, 5), kind="compare", text="$T_reply_code == 486", admits=frozenset({486}),
-                      possible=FINAL_CODES)
+    live = StatusTest(
+        span=Span(0, 5),
+        kind="compare",
+        text="$T_reply_code == 486",
+        admits=frozenset({486}),
+        possible=FINAL_CODES,
+    )
     unknown = StatusTest(span=Span(9, 12), kind="compare", text="$rs == 200", admits=frozenset({200}))
     assert run(status_tests=[live, unknown]) == []
 
 
 def test_rs_in_failure_route():
-    test = StatusTest(span=Span(0, 10), kind="compare", text="$rs == 486", admits=frozenset({486}),
-                      in_failure_handler=True, reads_request_status=True, variable_span=Span(0, 3))
+    test = StatusTest(
+        span=Span(0, 10),
+        kind="compare",
+        text="$rs == 486",
+        admits=frozenset({486}),
+        in_failure_handler=True,
+        reads_request_status=True,
+        variable_span=Span(0, 3),
+    )
     [finding] = run(status_tests=[test])
     assert finding.rule == "SC308" and finding.span == Span(0, 3)
     [fix] = finding.fixes

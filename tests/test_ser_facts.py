@@ -1,4 +1,5 @@
 """Per-block facts: replies sent, status comparisons, knobs, configured codes, suppressions."""
+
 from __future__ import annotations
 
 from fixtures.ser.kit import analyze, at, failure
@@ -14,22 +15,25 @@ def test_reply_functions_and_code_forms():
     text = (
         "route[A] {\n"
         '\tsl_send_reply("404", "Not Found");\n'
-        "\tsend_reply(486, \"Busy Here\");\n"
+        '\tsend_reply(486, "Busy Here");\n'
         "\tt_reply('603', 'Decline');\n"
         '\tsl_reply("4O4", "typo");\n'
         '\tt_send_reply("6000", "long");\n'
         '\tsend_reply_mode("500", "x", "1");\n'
         '\tt_reply("$var(code)", "from var");\n'
-        "\tsl_send_reply($var(code), \"from var\");\n"
-        "\tsl_send_reply(CODE_DEFINE, \"define\");\n"
+        '\tsl_send_reply($var(code), "from var");\n'
+        '\tsl_send_reply(CODE_DEFINE, "define");\n'
         "\tsl_reply_error();\n"
         "}\n"
     )
     got = [(c.function, c.text, c.code, c.phrase) for c in sent(analyze(text))]
     assert got == [
-        ("sl_send_reply", "404", 404, "Not Found"), ("send_reply", "486", 486, "Busy Here"),
-        ("t_reply", "603", 603, "Decline"), ("sl_reply", "4O4", None, "typo"),
-        ("t_send_reply", "6000", None, "long"), ("send_reply_mode", "500", 500, "x"),
+        ("sl_send_reply", "404", 404, "Not Found"),
+        ("send_reply", "486", 486, "Busy Here"),
+        ("t_reply", "603", 603, "Decline"),
+        ("sl_reply", "4O4", None, "typo"),
+        ("t_send_reply", "6000", None, "long"),
+        ("send_reply_mode", "500", 500, "x"),
     ]
     for c in sent(analyze(text)):
         assert at(text, c.span) == c.text and at(text, c.phrase_span) == c.phrase
@@ -121,7 +125,7 @@ def test_status_comparisons_either_order():
 
 
 def test_rs_outside_failure_route_is_fine():
-    text = "onreply_route[R] {\n\tif ($rs >= 200 && $rs <= 299) { xlog(\"ok\"); }\n}\n"
+    text = 'onreply_route[R] {\n\tif ($rs >= 200 && $rs <= 299) { xlog("ok"); }\n}\n'
     tests = analyze(text).status_tests
     assert len(tests) == 2
     assert not any(t.reads_request_status or t.in_failure_handler for t in tests)
@@ -136,8 +140,11 @@ def test_knobs():
     )
     knobs = analyze(text).knobs
     assert [(k.name, k.value, k.disables_6xx_block) for k in knobs] == [
-        ("disable_6xx_block", "1", True), ("disable_6xx_block", "0", False),
-        ("t_set_disable_6xx", "1", True), ("t_set_disable_6xx", "$var(x)", False)]
+        ("disable_6xx_block", "1", True),
+        ("disable_6xx_block", "0", False),
+        ("t_set_disable_6xx", "1", True),
+        ("t_set_disable_6xx", "$var(x)", False),
+    ]
     assert at(text, knobs[0].span) == "1"
 
 
@@ -152,10 +159,14 @@ def test_configured_code_lists():
     got = [(c.function, c.text, c.code) for c in an.code_sites]
     assert all(c.role is Role.CONFIGURED for c in an.code_sites)
     assert got == [
-        ("ds_ping_reply_codes", "403", 403), ("ds_ping_reply_codes", "488", 488),
-        ("options_reply_codes", "404", 404), ("options_reply_codes", "488", 488),
-        ("probing_reply_codes", "501", 501), ("probing_reply_codes", "4040", None),
-        ("failover_reply_codes", "403", 403)]
+        ("ds_ping_reply_codes", "403", 403),
+        ("ds_ping_reply_codes", "488", 488),
+        ("options_reply_codes", "404", 404),
+        ("options_reply_codes", "488", 488),
+        ("probing_reply_codes", "501", 501),
+        ("probing_reply_codes", "4040", None),
+        ("failover_reply_codes", "403", 403),
+    ]
     for c in an.code_sites:
         assert at(text, c.span) == c.text
 
@@ -192,11 +203,18 @@ def test_many_suppressions_map_to_their_lines():
 
 
 def test_digest_challenge_in_a_reply_phrase_counts_as_header_append():
-    text = 'route[A] {\n\tappend_to_reply("%$digest_challenge");\n\tsl_send_reply("401", "Unauthorized");\n}\n'
+    text = (
+        'route[A] {\n\tappend_to_reply("%$digest_challenge");\n\tsl_send_reply("401", "Unauthorized");\n}\n'
+    )
     assert [c.has_header_append for c in sent(analyze(text))] == [True]
 
 
 def test_opensips_drouting_miss():
-    text = ('route {\n\tif (!do_routing(0)) {\n\t\tsend_reply(604, "No Route");\n\t\texit;\n\t}\n'
-            '\tsend_reply(200, "OK");\n}\n')
-    assert [(c.code, c.after_local_miss) for c in sent(analyze(text, "opensips"))] == [(604, True), (200, False)]
+    text = (
+        'route {\n\tif (!do_routing(0)) {\n\t\tsend_reply(604, "No Route");\n\t\texit;\n\t}\n'
+        '\tsend_reply(200, "OK");\n}\n'
+    )
+    assert [(c.code, c.after_local_miss) for c in sent(analyze(text, "opensips"))] == [
+        (604, True),
+        (200, False),
+    ]

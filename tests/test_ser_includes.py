@@ -1,4 +1,5 @@
 """include_file / import_file: followed inside the workspace only, cycle-safe, facts carry the path."""
+
 from __future__ import annotations
 
 import os
@@ -19,9 +20,11 @@ def test_included_routes_are_followed_and_carry_their_path(tmp_path):
     main = os.path.join(root, "kamailio.cfg")
     inc = os.path.join(root, "routes", "failover.cfg")
     write(inc, 'route[FO] {\n\tds_next_dst();\n\tsl_send_reply("604", "x");\n}\n')
-    text = ('include_file "routes/failover.cfg"\n'
-            'request_route {\n\tt_on_failure("F");\n\tt_relay();\n}\n'
-            "failure_route[F] {\n\troute(FO);\n}\n")
+    text = (
+        'include_file "routes/failover.cfg"\n'
+        'request_route {\n\tt_on_failure("F");\n\tt_relay();\n}\n'
+        "failure_route[F] {\n\troute(FO);\n}\n"
+    )
     an = analyze(text, path=main, root=root)
     assert an.included == [os.path.realpath(inc)]
     [site] = [s for s in an.failover_sites if s.action == "ds_next_dst"]
@@ -30,7 +33,7 @@ def test_included_routes_are_followed_and_carry_their_path(tmp_path):
     assert via.path is None and at(text, via) == "route(FO)"
     [code] = an.code_sites
     assert code.span.path == os.path.realpath(inc)
-    assert open(inc).read()[code.span.start:code.span.end] == "604"
+    assert open(inc).read()[code.span.start : code.span.end] == "604"
 
 
 def test_directive_form_and_reader_callback(tmp_path):
@@ -56,7 +59,10 @@ def test_include_outside_root_is_a_note(tmp_path):
     an = analyze(text, path=str(root / "k.cfg"), root=str(root))
     assert an.blocks == [] and an.included == []
     [note] = an.notes
-    assert at(text, note.span) == "../secret.cfg" and note.message == "not read: ../secret.cfg is outside the workspace"
+    assert (
+        at(text, note.span) == "../secret.cfg"
+        and note.message == "not read: ../secret.cfg is outside the workspace"
+    )
 
 
 def test_include_cycle_is_cut(tmp_path):
@@ -75,7 +81,9 @@ def test_missing_include_is_ignored(tmp_path):
 
 
 def test_include_path_with_a_nul_byte_is_ignored(tmp_path):
-    an = analyze('include_file "\x00routes.cfg"\nroute[A] {\n}\n', path=str(tmp_path / "k.cfg"), root=str(tmp_path))
+    an = analyze(
+        'include_file "\x00routes.cfg"\nroute[A] {\n}\n', path=str(tmp_path / "k.cfg"), root=str(tmp_path)
+    )
     assert [b.name for b in an.blocks] == ["A"] and an.included == []
 
 
@@ -84,7 +92,9 @@ def test_suppression_by_rule_name(tmp_path):
     from sip_lsp.config import Settings
     from sip_lsp.lint import lint
 
-    text = ("#!KAMAILIO\nfailure_route[F] {\n"
-            "\t# sip-lsp: disable=retry-after-global-failure\n\tds_next_dst();\n}\n")
+    text = (
+        "#!KAMAILIO\nfailure_route[F] {\n"
+        "\t# sip-lsp: disable=retry-after-global-failure\n\tds_next_dst();\n}\n"
+    )
     found = {f.rule for f in lint(text, str(tmp_path / "a.cfg"), Settings(), default_catalog()).findings}
     assert "SC301" not in found and "SC302" in found

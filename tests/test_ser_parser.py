@@ -1,4 +1,5 @@
 """Lexer, preprocessor and parser of Kamailio/OpenSIPS scripts: structure and tolerance."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,12 +13,12 @@ from sip_lsp.dialects.ser.syntax import Binary, Call, ExprStmt, If, Switch, Unar
 
 def test_comments_hide_code():
     text = (
-        'route[A] {\n'
+        "route[A] {\n"
         '\t# sl_send_reply("404", "hash");\n'
         '\t// sl_send_reply("405", "slashes");\n'
         '\t/* sl_send_reply("406", "block /* nested */ still comment"); */\n'
         '\tsl_send_reply("407", "real");\n'
-        '}\n'
+        "}\n"
     )
     an = analyze(text)
     assert [c.code for c in an.code_sites] == [407]
@@ -58,15 +59,26 @@ def test_every_block_kind_and_name_form():
     an = analyze(text)
     got = [(b.kind, b.name) for b in an.blocks]
     assert got == [
-        ("request_route", "request_route"), ("route", "NAMED"), ("route", "QUOTED"), ("route", "OLD"),
-        ("failure_route", "F"), ("branch_route", "B"), ("branch_failure_route", "BF"),
-        ("onreply_route", "R"), ("onreply_route", "onreply_route"), ("reply_route", "reply_route"),
-        ("event_route", "xhttp:request"), ("branch_failure_route", "EV"), ("error_route", "error_route"),
-        ("local_route", "local_route"), ("startup_route", "startup_route"), ("timer_route", "tick, 10"),
+        ("request_route", "request_route"),
+        ("route", "NAMED"),
+        ("route", "QUOTED"),
+        ("route", "OLD"),
+        ("failure_route", "F"),
+        ("branch_route", "B"),
+        ("branch_failure_route", "BF"),
+        ("onreply_route", "R"),
+        ("onreply_route", "onreply_route"),
+        ("reply_route", "reply_route"),
+        ("event_route", "xhttp:request"),
+        ("branch_failure_route", "EV"),
+        ("error_route", "error_route"),
+        ("local_route", "local_route"),
+        ("startup_route", "startup_route"),
+        ("timer_route", "tick, 10"),
     ]
     for b in an.blocks:
         assert at(text, b.name_span) == b.name
-        assert text[b.span.start:b.span.end].rstrip().endswith("}")
+        assert text[b.span.start : b.span.end].rstrip().endswith("}")
 
 
 def test_opensips_main_route_and_bare_block_names():
@@ -86,8 +98,12 @@ def test_references_of_every_kind():
     )
     an = analyze(text)
     assert [(r.name, r.kind) for r in an.references] == [
-        ("A", "route"), ("F", "failure_route"), ("B", "branch_route"), ("R", "onreply_route"),
-        ("BF", "branch_failure_route")]
+        ("A", "route"),
+        ("F", "failure_route"),
+        ("B", "branch_route"),
+        ("R", "onreply_route"),
+        ("BF", "branch_failure_route"),
+    ]
     assert [at(text, r.span) for r in an.references] == ["A", "F", "B", "R", "BF"]
 
 
@@ -95,7 +111,7 @@ def test_statements_parse_into_the_expected_tree():
     text = (
         "route[A] {\n"
         "\tif (a() && !b() || c()) { x(); } else if ($rs == 1 and $var(y)) y(); else { z(); }\n"
-        "\tswitch ($rU) { case \"1\": one(); break; case 2: two(); default: other(); }\n"
+        '\tswitch ($rU) { case "1": one(); break; case 2: two(); default: other(); }\n'
         "\twhile ($var(i) < 3) { $var(i) = $var(i) + 1; }\n"
         "\tnoparens;\n"
         "}\n"
@@ -112,7 +128,7 @@ def test_statements_parse_into_the_expected_tree():
 
 def test_preprocessor_branches_are_all_analysed():
     text = (
-        "#!KAMAILIO\n#!define WITH_X\n#!substdef \"/A/B/\"\n"
+        '#!KAMAILIO\n#!define WITH_X\n#!substdef "/A/B/"\n'
         "route[A] {\n"
         "#!ifdef WITH_X\n"
         '\tsl_send_reply("404", "one");\n'
@@ -151,32 +167,41 @@ def test_m4_templates_keep_every_branch_at_its_offset():
 
 
 def test_jinja_tags_are_tolerated_and_read_as_variables():
-    text = ('route[A] {\n\t{% if x %}\n\tsl_send_reply("{{ code }}", "x");\n'
-            "\tsl_send_reply({{ code }}, \"x\");\n\tsl_send_reply(\"404\", \"y\");\n}\n"
-            'failure_route[F] {\n\tif (t_check_status("{{ codes }}")) {\n\t\texit;\n\t}\n}\n')
+    text = (
+        'route[A] {\n\t{% if x %}\n\tsl_send_reply("{{ code }}", "x");\n'
+        '\tsl_send_reply({{ code }}, "x");\n\tsl_send_reply("404", "y");\n}\n'
+        'failure_route[F] {\n\tif (t_check_status("{{ codes }}")) {\n\t\texit;\n\t}\n}\n'
+    )
     an = analyze(text)
     assert [c.code for c in an.code_sites] == [404]
     assert an.status_tests == []
 
 
 def test_split_cuts_at_block_headers_only():
-    text = "loadmodule \"tm.so\"\nroute[A] {\n\troute(B);\n}\nfailure_route[F]\n{\n}\n"
+    text = 'loadmodule "tm.so"\nroute[A] {\n\troute(B);\n}\nfailure_route[F]\n{\n}\n'
     starts = split(text)
-    assert [text[s:].split("\n")[0] for s in starts] == ['loadmodule "tm.so"', "route[A] {", "failure_route[F]"]
+    assert [text[s:].split("\n")[0] for s in starts] == [
+        'loadmodule "tm.so"',
+        "route[A] {",
+        "failure_route[F]",
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    "route[A] {\n\tif (t_check_status(\"6\") {\n\t\tt_relay(\n",
-    'route[A] {\n\tsl_send_reply("404, "x);\n}\n',
-    "}}}}{{{{((((\"'",
-    "route[",
-    "failure_route[F] { if if if else else ((( ",
-    "\x00\x01\xff\ufffd route[A] { $ $( $x( ",
-    "route[A] {\n" + "if (a) {\n" * 400 + "t_relay();\n",
-    "route[A] { " + "(" * 3000 + " }",
-    "switch(",
-    "if (",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'route[A] {\n\tif (t_check_status("6") {\n\t\tt_relay(\n',
+        'route[A] {\n\tsl_send_reply("404, "x);\n}\n',
+        "}}}}{{{{((((\"'",
+        "route[",
+        "failure_route[F] { if if if else else ((( ",
+        "\x00\x01\xff\ufffd route[A] { $ $( $x( ",
+        "route[A] {\n" + "if (a) {\n" * 400 + "t_relay();\n",
+        "route[A] { " + "(" * 3000 + " }",
+        "switch(",
+        "if (",
+    ],
+)
 def test_broken_input_degrades(text):
     an = analyze(text)
     for fact in an.code_sites + an.status_tests + an.failover_sites + an.blocks + an.references:
@@ -190,9 +215,11 @@ def test_half_typed_line_keeps_the_rest_of_the_block():
 
 
 def test_commented_out_route_is_not_a_block():
-    text = ("/*\nroute[OLD] {\n\tsl_send_reply(\"404\", \"x\");\n}\n/* nested */\n"
-            "failure_route[GONE] {\n\tds_next_dst();\n}\n*/\n"
-            "# /* not a block comment start\nroute[NEW] {\n\tsl_send_reply(\"480\", \"y\");\n}\n")
+    text = (
+        '/*\nroute[OLD] {\n\tsl_send_reply("404", "x");\n}\n/* nested */\n'
+        "failure_route[GONE] {\n\tds_next_dst();\n}\n*/\n"
+        '# /* not a block comment start\nroute[NEW] {\n\tsl_send_reply("480", "y");\n}\n'
+    )
     an = analyze(text)
     assert [b.name for b in an.blocks] == ["NEW"]
     assert [c.code for c in an.code_sites] == [480]

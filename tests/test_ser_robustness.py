@@ -1,4 +1,5 @@
 """Every upstream sample analyses cleanly; random and edited input never breaks the dialect."""
+
 from __future__ import annotations
 
 import os
@@ -7,19 +8,22 @@ import pytest
 from fixtures.ser.kit import analyze
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shared import CORPUS as SHARED_CORPUS
 
-from sip_lsp.dialects import detect
-from sip_lsp.dialects import ser
-from shared import CORPUS as SHARED_CORPUS, FACTS as SHARED_FACTS  # noqa: E402
+from sip_lsp.dialects import detect, ser
 
 CORPUS = str(SHARED_CORPUS)
-FILES = sorted(f for f in os.listdir(CORPUS) if f.startswith(("kamailio__", "OpenSIPS__"))) \
-    if os.path.isdir(CORPUS) else []
+FILES = (
+    sorted(f for f in os.listdir(CORPUS) if f.startswith(("kamailio__", "OpenSIPS__")))
+    if os.path.isdir(CORPUS)
+    else []
+)
 
 
 def facts(an):
-    return (an.code_sites + an.status_tests + an.failover_sites + an.blocks + an.references
-            + an.knobs + an.notes)
+    return (
+        an.code_sites + an.status_tests + an.failover_sites + an.blocks + an.references + an.knobs + an.notes
+    )
 
 
 def inside(an, text):
@@ -30,8 +34,16 @@ def inside(an, text):
 
 
 def snapshot(an):
-    return (an.blocks, an.code_sites, an.status_tests, sorted(an.failover_sites, key=repr),
-            an.knobs, an.references, an.suppressions.lines, an.suppressions.file)
+    return (
+        an.blocks,
+        an.code_sites,
+        an.status_tests,
+        sorted(an.failover_sites, key=repr),
+        an.knobs,
+        an.references,
+        an.suppressions.lines,
+        an.suppressions.file,
+    )
 
 
 @pytest.mark.skipif(not FILES, reason="corpus not available")
@@ -54,13 +66,58 @@ def test_corpus_finds_the_known_failovers():
     assert all(604 in s.codes and 487 in s.codes for s in an.failover_sites)
 
 
-FRAGMENTS = st.sampled_from([
-    "route[A]", "failure_route[F]", "{", "}", "(", ")", ";", "\n", " ", "if", "else", "switch",
-    "case 486:", "default:", "break;", "exit;", "return;", '"', "'", "#", "//", "/*", "*/", "#!ifdef X\n",
-    "#!endif\n", 't_check_status("6")', 't_check_status("[', "t_relay()", "ds_next_dst()", "route(A)",
-    "$rs", "$T_reply_code", "==", "&&", "||", "!", 'sl_send_reply("404", "x")', "uac_auth()",
-    "$du = 1;", "`", "'", "ifelse(", "{{", "}}", "\\", "$(", "\x00", "é",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "route[A]",
+        "failure_route[F]",
+        "{",
+        "}",
+        "(",
+        ")",
+        ";",
+        "\n",
+        " ",
+        "if",
+        "else",
+        "switch",
+        "case 486:",
+        "default:",
+        "break;",
+        "exit;",
+        "return;",
+        '"',
+        "'",
+        "#",
+        "//",
+        "/*",
+        "*/",
+        "#!ifdef X\n",
+        "#!endif\n",
+        't_check_status("6")',
+        't_check_status("[',
+        "t_relay()",
+        "ds_next_dst()",
+        "route(A)",
+        "$rs",
+        "$T_reply_code",
+        "==",
+        "&&",
+        "||",
+        "!",
+        'sl_send_reply("404", "x")',
+        "uac_auth()",
+        "$du = 1;",
+        "`",
+        "'",
+        "ifelse(",
+        "{{",
+        "}}",
+        "\\",
+        "$(",
+        "\x00",
+        "é",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -79,21 +136,29 @@ def test_random_text_never_raises(text):
 
 BASE = (
     'modparam("tm", "disable_6xx_block", 0)\n'
-    "request_route {\n\tt_on_failure(\"F\");\n\tt_relay();\n}\n"
+    'request_route {\n\tt_on_failure("F");\n\tt_relay();\n}\n'
     "route[R] {\n\tds_next_dst();\n}\n"
     'failure_route[F] {\n\tif (t_check_status("6[0-9][0-9]")) {\n\t\texit;\n\t}\n\troute(R);\n}\n'
 )
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 5), st.sampled_from(
-    ["", "x", "\n", "{", "}", '"', "route[Q] {\n", "# c\n", "  ", "t_relay();"])), max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10_000),
+            st.integers(0, 5),
+            st.sampled_from(["", "x", "\n", "{", "}", '"', "route[Q] {\n", "# c\n", "  ", "t_relay();"]),
+        ),
+        max_size=8,
+    )
+)
 def test_incremental_edits_equal_a_fresh_analysis(edits):
     text = BASE
     analyze(text)
     for pos, cut, insert in edits:
         pos = pos % (len(text) + 1)
-        text = text[:pos] + insert + text[pos + cut:]
+        text = text[:pos] + insert + text[pos + cut :]
         incremental = analyze(text)
     ser._CACHE.clear()
     fresh = analyze(text)
@@ -112,7 +177,7 @@ def test_an_edit_reparses_only_the_chunk_it_touches(monkeypatch):
     an = analyze(edited)
     assert len(calls) == 1 and "r25 edited" in calls[0]
     site = [c for c in an.code_sites if c.phrase == "r30"][0]
-    assert edited[site.span.start:site.span.end] == "404"
+    assert edited[site.span.start : site.span.end] == "404"
 
 
 def test_cache_stays_within_its_budget():

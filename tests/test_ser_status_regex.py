@@ -1,4 +1,5 @@
 """t_check_status patterns: POSIX ERE searched unanchored in the 3-digit status."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,10 +45,13 @@ def test_unanchored_alternation_reaches_beyond_the_named_codes():
     assert admits("48") == {c for c in ALL_CODES if "48" in str(c)}
 
 
-@pytest.mark.parametrize("pattern,inside", [
-    ("[,|]", "literal comma and bar inside brackets"),
-    ("[\\d]", "backslash is literal inside brackets"),
-])
+@pytest.mark.parametrize(
+    "pattern,inside",
+    [
+        ("[,|]", "literal comma and bar inside brackets"),
+        ("[\\d]", "backslash is literal inside brackets"),
+    ],
+)
 def test_bracket_literals(pattern, inside):
     assert admits(pattern) == frozenset(), inside
 
@@ -93,7 +97,7 @@ def test_escaped_string_maps_matched_codes_to_source():
     text = failure('\tif (t_check_status("^\\\\(486|408)$")) {\n\t\texit;\n\t}\n')
     an = analyze(text)
     [test] = an.status_tests
-    assert test.text == '^\\\\(486|408)$'
+    assert test.text == "^\\\\(486|408)$"
     for c in an.code_sites:
         assert at(text, c.span) == c.text
 
@@ -140,20 +144,81 @@ needs_libc = pytest.mark.skipif(LIBC is None, reason="no C library regcomp")
 
 
 @needs_libc
-@pytest.mark.parametrize("pattern", [
-    "6", "[45].*", "^(486|408)$", "[[:digit:]]", r"4\d\d", r"[\d]", "a**", "4{,}", "4{,2}", "4{2,1}",
-    "(4)\\1", "(4)\\2", "\\1(4)", "[]a]", "[^]a]", "^*", "4)", "x|", "()", "[[.4.]]", "[[=4=]]",
-    "4??", "4*+", r"\w", r"\(", "{1}", "4{", "[a-", "(4|)", "[[:alpha:]]",
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "6",
+        "[45].*",
+        "^(486|408)$",
+        "[[:digit:]]",
+        r"4\d\d",
+        r"[\d]",
+        "a**",
+        "4{,}",
+        "4{,2}",
+        "4{2,1}",
+        "(4)\\1",
+        "(4)\\2",
+        "\\1(4)",
+        "[]a]",
+        "[^]a]",
+        "^*",
+        "4)",
+        "x|",
+        "()",
+        "[[.4.]]",
+        "[[=4=]]",
+        "4??",
+        "4*+",
+        r"\w",
+        r"\(",
+        "{1}",
+        "4{",
+        "[a-",
+        "(4|)",
+        "[[:alpha:]]",
+    ],
+)
 def test_translation_agrees_with_glibc(pattern):
     assert admits(pattern) == posix_admits(pattern)
 
 
 @needs_libc
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(["4", "6", "0", "8", "[", "]", "^", "$", "(", ")", "|", "*", "+", "?",
-                                 ".", "{", "}", ",", "1", "2", "-", "[:digit:]", ":", "a"]),
-                min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "4",
+                "6",
+                "0",
+                "8",
+                "[",
+                "]",
+                "^",
+                "$",
+                "(",
+                ")",
+                "|",
+                "*",
+                "+",
+                "?",
+                ".",
+                "{",
+                "}",
+                ",",
+                "1",
+                "2",
+                "-",
+                "[:digit:]",
+                ":",
+                "a",
+            ]
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_random_patterns_agree_with_glibc(parts):
     pattern = "".join(parts)
     assert admits(pattern) == posix_admits(pattern)

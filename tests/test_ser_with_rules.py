@@ -1,4 +1,5 @@
 """The facts the dialect extracts let the rules clear legitimate failure handling and flag the rest."""
+
 from __future__ import annotations
 
 import os
@@ -33,9 +34,9 @@ def test_retry_after_6xx_is_flagged_with_a_guard_fix():
     assert rules == ["SC301", "SC305", "SC306"]
     sc301 = [f for f in found if f.rule == "SC301"]
     # ds_next_dst() starts the retry; the t_relay() after it is the same retry, judged once.
-    assert [text[f.span.start:f.span.end] for f in sc301] == ["ds_next_dst()"]
+    assert [text[f.span.start : f.span.end] for f in sc301] == ["ds_next_dst()"]
     edit = sc301[0].fixes[0].edits[0]
-    fixed = text[:edit.span.start] + edit.new_text + text[edit.span.end:]
+    fixed = text[: edit.span.start] + edit.new_text + text[edit.span.end :]
     assert "SC301" not in {f.rule for f in findings_of(fixed)}
 
 
@@ -50,4 +51,4 @@ failure_route[F] {
 """
     found = [f for f in findings_of(text) if f.rule == "SC301"]
     # One path reaches t_relay() without ds_next_dst(): both actions are retries of their own.
-    assert sorted(text[f.span.start:f.span.end] for f in found) == ["ds_next_dst()", "t_relay()"]
+    assert sorted(text[f.span.start : f.span.end] for f in found) == ["ds_next_dst()", "t_relay()"]

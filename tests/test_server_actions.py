@@ -1,21 +1,28 @@
 """Code actions: the quick fix removes the finding; suppression comments; fixAll."""
+
 from __future__ import annotations
 
+from fixtures.server.client import apply_edits, diagnostics, open_document
 from lsprotocol import types
-
-from fixtures.server.client import apply_edits, client, diagnostics, open_document  # noqa: F401
 
 
 async def _actions(client, doc_uri, diag, only=None):
-    return await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=doc_uri), range=diag.range,
-        context=types.CodeActionContext(diagnostics=[diag], only=only)))
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=doc_uri),
+            range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag], only=only),
+        )
+    )
 
 
 def _change(client, doc_uri, version, text):
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=doc_uri, version=version),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=doc_uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
 
 
 def _at_line(diags, rule, line):
@@ -26,8 +33,14 @@ async def test_applying_the_quick_fix_removes_sc301(client):
     doc_uri, text = open_document(client, "failover.cfg")
     diag = next(d for d in await diagnostics(client, doc_uri, 1) if d.code == "SC301")
     actions = await _actions(client, doc_uri, diag)
-    fixes = [a for a in actions if a.kind == types.CodeActionKind.QuickFix and a.diagnostics
-             and a.diagnostics[0].code == "SC301" and "disable" not in a.title.lower()]
+    fixes = [
+        a
+        for a in actions
+        if a.kind == types.CodeActionKind.QuickFix
+        and a.diagnostics
+        and a.diagnostics[0].code == "SC301"
+        and "disable" not in a.title.lower()
+    ]
     assert fixes, [a.title for a in actions]
     preferred = next((a for a in fixes if a.is_preferred), fixes[0])
     fixed = apply_edits(text, preferred.edit.changes[doc_uri])
@@ -41,8 +54,14 @@ async def test_disable_on_this_line_inserts_an_indented_comment(client):
     doc_uri, text = open_document(client, "failover.cfg")
     diag = next(d for d in await diagnostics(client, doc_uri, 1) if d.code == "SC301")
     actions = await _actions(client, doc_uri, diag)
-    [line_action] = [a for a in actions if a.diagnostics and a.diagnostics[0].code == "SC301"
-                     and "SC301" in a.title and "line" in a.title.lower()]
+    [line_action] = [
+        a
+        for a in actions
+        if a.diagnostics
+        and a.diagnostics[0].code == "SC301"
+        and "SC301" in a.title
+        and "line" in a.title.lower()
+    ]
     fixed = apply_edits(text, line_action.edit.changes[doc_uri])
     lines = fixed.split("\n")
     line = diag.range.start.line

@@ -1,18 +1,22 @@
 """Completion of codes with phrases at reply sites and of class patterns."""
+
 from __future__ import annotations
 
+from fixtures.server.client import open_document
 from lsprotocol import types
 
-from fixtures.server.client import client, open_document  # noqa: F401
 from sip_lsp.catalog import default_catalog
 
 TEXT = '#!KAMAILIO\nloadmodule "sl.so"\nrequest_route {\n\tsl_send_reply("\n\tif (t_check_status("4\n}\n'
 
 
 async def _complete(client, doc_uri, line, character):
-    result = await client.text_document_completion_async(types.CompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=doc_uri),
-        position=types.Position(line=line, character=character)))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=doc_uri),
+            position=types.Position(line=line, character=character),
+        )
+    )
     return result.items if isinstance(result, types.CompletionList) else result
 
 

@@ -1,19 +1,29 @@
 """Editor settings: a change turns a rule off; bad settings are reported and ignored."""
+
 from __future__ import annotations
 
 import asyncio
 
 import pytest_lsp
+from fixtures.server.client import (
+    SERVER,
+    diagnostics,
+    initialize_params,
+    like_an_editor,
+    open_document,
+    read,
+)
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from fixtures.server.client import like_an_editor, SERVER, client, diagnostics, initialize_params, open_document, read  # noqa: F401
-from test_server_inlay_hints import TEXT as INLAY_TEXT, hints
+from test_server_inlay_hints import TEXT as INLAY_TEXT
+from test_server_inlay_hints import hints
 
 
 def _reconfigure(client, settings):
     client.set_configuration(settings, section="sipLsp")
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"sipLsp": settings}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"sipLsp": settings})
+    )
 
 
 async def _after_change(client, doc_uri):
@@ -66,7 +76,9 @@ async def test_inlay_hints_setting_off(client):
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
 async def refreshing(lsp_client: LanguageClient):
     params = initialize_params("neovim")
-    params.capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    params.capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+        refresh_support=True
+    )
     like_an_editor(lsp_client)
     await lsp_client.initialize_session(params)
     yield
@@ -90,8 +102,13 @@ async def test_editing_sip_lsp_toml_reanalyses(client, tmp_path):
     script = tmp_path / "proxy.cfg"
     script.write_text(read("failover.cfg"), encoding="utf-8")
     doc_uri = script.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-        uri=doc_uri, language_id="kamailio", version=1, text=read("failover.cfg"))))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=doc_uri, language_id="kamailio", version=1, text=read("failover.cfg")
+            )
+        )
+    )
     assert "SC301" in [d.code for d in await diagnostics(client, doc_uri, 1)]
     watches = client.capabilities.workspace.did_change_watched_files
     if watches and watches.dynamic_registration:
@@ -99,13 +116,19 @@ async def test_editing_sip_lsp_toml_reanalyses(client, tmp_path):
         assert globs == ["**/sip-lsp.toml"]
     config = tmp_path / "sip-lsp.toml"
     config.write_text('ignore = ["retry-after-global-failure"]\n', encoding="utf-8")
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
     after = await _after_change(client, doc_uri)
     assert "SC301" not in [d.code for d in after]
     config.write_text('ignore = "SC3"\nbogus = 1\n', encoding="utf-8")
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
     after = await _after_change(client, doc_uri)
     assert "SC301" in [d.code for d in after]
     assert any("bogus" in m.message and "sip-lsp.toml" in m.message for m in client.messages)

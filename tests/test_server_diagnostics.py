@@ -1,10 +1,10 @@
 """Diagnostics through a real client: pushed to VS Code, pulled by Neovim."""
+
 from __future__ import annotations
 
 import pytest
+from fixtures.server.client import at, diagnostics, open_document, pulls
 from lsprotocol import types
-
-from fixtures.server.client import at, client, diagnostics, open_document, pulls  # noqa: F401
 
 
 def _codes(diags):
@@ -41,15 +41,22 @@ async def test_pull_answers_unchanged_until_the_document_changes(client):
     first = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=ident))
     assert first.kind == "full" and first.result_id
     again = await client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=ident, previous_result_id=first.result_id))
+        types.DocumentDiagnosticParams(text_document=ident, previous_result_id=first.result_id)
+    )
     assert again.kind == "unchanged"
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=doc_uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text + "\n")]))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=doc_uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text + "\n")],
+        )
+    )
     changed = await client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=ident, previous_result_id=first.result_id))
+        types.DocumentDiagnosticParams(text_document=ident, previous_result_id=first.result_id)
+    )
     assert changed.kind == "full" and changed.result_id != first.result_id
-    workspace = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    workspace = await client.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=[])
+    )
     [item] = [i for i in workspace.items if i.uri == doc_uri]
     assert item.version == 2 and "SC301" in _codes(item.items)
 
@@ -57,10 +64,12 @@ async def test_pull_answers_unchanged_until_the_document_changes(client):
 async def test_closing_a_document_drops_it(client):
     doc_uri, _ = open_document(client, "failover.cfg")
     assert "SC301" in _codes(await diagnostics(client, doc_uri, 1))
-    client.text_document_did_close(types.DidCloseTextDocumentParams(
-        text_document=types.TextDocumentIdentifier(uri=doc_uri)))
-    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(
-        text_document=types.TextDocumentIdentifier(uri=doc_uri)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=doc_uri))
+    )
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=doc_uri))
+    )
     assert not symbols
 
 

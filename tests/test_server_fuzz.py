@@ -1,15 +1,39 @@
 """Random requests at random positions on mangled documents: no handler may fail."""
+
 from __future__ import annotations
 
 import random
 
+from fixtures.server.client import diagnostics, open_document, read
 from lsprotocol import types
 
-from fixtures.server.client import client, diagnostics, open_document, read  # noqa: F401
-
-FILES = [("failover.cfg", "kamailio"), ("extensions.conf", "asterisk"), ("dialplan.xml", "xml"),
-         ("unicode.cfg", "kamailio")]
-NOISE = ['"', "(", ")", "{", "}", "<", ">", "604", "😀", "Ж", "\t", "\r\n", "|", "$", "[", "]", "=>", "\x00", "\\"]
+FILES = [
+    ("failover.cfg", "kamailio"),
+    ("extensions.conf", "asterisk"),
+    ("dialplan.xml", "xml"),
+    ("unicode.cfg", "kamailio"),
+]
+NOISE = [
+    '"',
+    "(",
+    ")",
+    "{",
+    "}",
+    "<",
+    ">",
+    "604",
+    "😀",
+    "Ж",
+    "\t",
+    "\r\n",
+    "|",
+    "$",
+    "[",
+    "]",
+    "=>",
+    "\x00",
+    "\\",
+]
 
 
 def _mangle(text: str, rng: random.Random) -> str:
@@ -36,15 +60,33 @@ async def test_random_requests_never_fail(client):
             pos = types.Position(line=line, character=rng.randrange(0, 90))
             rng_range = types.Range(start=pos, end=types.Position(line=line + rng.randrange(3), character=5))
             await client.text_document_hover_async(types.HoverParams(text_document=ident, position=pos))
-            await client.text_document_completion_async(types.CompletionParams(text_document=ident, position=pos))
-            await client.text_document_definition_async(types.DefinitionParams(text_document=ident, position=pos))
-            await client.text_document_references_async(types.ReferenceParams(
-                text_document=ident, position=pos, context=types.ReferenceContext(include_declaration=True)))
-            await client.text_document_code_action_async(types.CodeActionParams(
-                text_document=ident, range=rng_range, context=types.CodeActionContext(diagnostics=[])))
-        await client.text_document_inlay_hint_async(types.InlayHintParams(
-            text_document=ident, range=types.Range(start=types.Position(line=0, character=0),
-                                                   end=types.Position(line=len(lines), character=0))))
+            await client.text_document_completion_async(
+                types.CompletionParams(text_document=ident, position=pos)
+            )
+            await client.text_document_definition_async(
+                types.DefinitionParams(text_document=ident, position=pos)
+            )
+            await client.text_document_references_async(
+                types.ReferenceParams(
+                    text_document=ident,
+                    position=pos,
+                    context=types.ReferenceContext(include_declaration=True),
+                )
+            )
+            await client.text_document_code_action_async(
+                types.CodeActionParams(
+                    text_document=ident, range=rng_range, context=types.CodeActionContext(diagnostics=[])
+                )
+            )
+        await client.text_document_inlay_hint_async(
+            types.InlayHintParams(
+                text_document=ident,
+                range=types.Range(
+                    start=types.Position(line=0, character=0),
+                    end=types.Position(line=len(lines), character=0),
+                ),
+            )
+        )
         await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=ident))
     errors = [m.message for m in client.log_messages if m.type == types.MessageType.Error]
     assert errors == []

@@ -1,18 +1,19 @@
 """Hover: codes, phrases, status tests; headings follow the client's locale."""
+
 from __future__ import annotations
 
-
 import pytest_lsp
+from fixtures.server.client import SERVER, at, initialize_params, like_an_editor, open_document
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from fixtures.server.client import like_an_editor, SERVER, at, client, initialize_params, open_document  # noqa: F401
 from sip_lsp.catalog import default_catalog
 
 
 async def _hover(client, doc_uri, position):
-    return await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=doc_uri), position=position))
+    return await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=doc_uri), position=position)
+    )
 
 
 async def test_hover_on_604_reads_phrase_and_description(client):

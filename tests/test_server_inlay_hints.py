@@ -1,21 +1,28 @@
 """Inlay hints: the phrase after bare codes in comparisons and patterns."""
+
 from __future__ import annotations
 
+from fixtures.server.client import at, open_document
 from lsprotocol import types
 
-from fixtures.server.client import at, client, open_document  # noqa: F401
-
-TEXT = ('#!KAMAILIO\nloadmodule "tm.so"\nfailure_route[F] {\n'
-        '\tif ($T_reply_code == 486) { exit; }\n'
-        '\tif (t_check_status("486|408")) { exit; }\n}\n')
+TEXT = (
+    '#!KAMAILIO\nloadmodule "tm.so"\nfailure_route[F] {\n'
+    "\tif ($T_reply_code == 486) { exit; }\n"
+    '\tif (t_check_status("486|408")) { exit; }\n}\n'
+)
 
 
 async def hints(client, doc_uri, text):
     lines = text.split("\n")
-    return await client.text_document_inlay_hint_async(types.InlayHintParams(
-        text_document=types.TextDocumentIdentifier(uri=doc_uri),
-        range=types.Range(start=types.Position(line=0, character=0),
-                          end=types.Position(line=len(lines) - 1, character=0))))
+    return await client.text_document_inlay_hint_async(
+        types.InlayHintParams(
+            text_document=types.TextDocumentIdentifier(uri=doc_uri),
+            range=types.Range(
+                start=types.Position(line=0, character=0),
+                end=types.Position(line=len(lines) - 1, character=0),
+            ),
+        )
+    )
 
 
 async def test_phrases_after_bare_codes(client):

@@ -1,9 +1,9 @@
 """Outline, go-to-definition, references and workspace symbols."""
+
 from __future__ import annotations
 
+from fixtures.server.client import at, open_document
 from lsprotocol import types
-
-from fixtures.server.client import at, client, open_document  # noqa: F401
 
 
 def _ident(doc_uri):
@@ -12,7 +12,9 @@ def _ident(doc_uri):
 
 async def test_document_symbols_list_the_routes(client):
     doc_uri, text = open_document(client, "failover.cfg")
-    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=_ident(doc_uri)))
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=_ident(doc_uri))
+    )
     names = {(s.name, s.detail) for s in symbols}
     assert ("RELAY", "route") in names and ("GW_FAILOVER", "failure_route") in names
     relay = next(s for s in symbols if s.name == "RELAY")
@@ -22,21 +24,28 @@ async def test_document_symbols_list_the_routes(client):
 
 async def test_definition_of_route_and_failure_route(client):
     doc_uri, text = open_document(client, "failover.cfg")
-    result = await client.text_document_definition_async(types.DefinitionParams(
-        text_document=_ident(doc_uri), position=at(text, "route(RELAY)", delta=7)))
+    result = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=_ident(doc_uri), position=at(text, "route(RELAY)", delta=7))
+    )
     assert [(r.uri, r.range.start) for r in result] == [(doc_uri, at(text, "RELAY]"))]
-    result = await client.text_document_definition_async(types.DefinitionParams(
-        text_document=_ident(doc_uri), position=at(text, 'GW_FAILOVER")', delta=2)))
+    result = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=_ident(doc_uri), position=at(text, 'GW_FAILOVER")', delta=2))
+    )
     assert [r.range.start for r in result] == [at(text, "GW_FAILOVER]")]
 
 
 async def test_references_of_a_route(client):
     doc_uri, text = open_document(client, "failover.cfg")
-    result = await client.text_document_references_async(types.ReferenceParams(
-        text_document=_ident(doc_uri), position=at(text, "RELAY]", delta=1),
-        context=types.ReferenceContext(include_declaration=False)))
+    result = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=_ident(doc_uri),
+            position=at(text, "RELAY]", delta=1),
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
     assert sorted(r.range.start.line for r in result) == sorted(
-        [at(text, "route(RELAY)").line, at(text, "route(RELAY)", nth=1).line])
+        [at(text, "route(RELAY)").line, at(text, "route(RELAY)", nth=1).line]
+    )
 
 
 async def test_workspace_symbols_over_open_documents(client):

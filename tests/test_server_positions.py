@@ -1,19 +1,29 @@
 """Ranges in the negotiated encoding on lines with Cyrillic, emoji, tabs and CRLF."""
+
 from __future__ import annotations
 
 import pytest
 import pytest_lsp
+from fixtures.server.client import (
+    SERVER,
+    at,
+    diagnostics,
+    initialize_params,
+    like_an_editor,
+    open_document,
+    read,
+)
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from fixtures.server.client import like_an_editor, SERVER, at, client, diagnostics, initialize_params, open_document, read  # noqa: F401
 
 ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}
 WIDTH = {"utf-8": 1, "utf-16": 2, "utf-32": 4}
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER),
-                    params=[("neovim", "utf-8"), ("neovim", "utf-16"), ("visual_studio_code", "utf-32")])
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=SERVER),
+    params=[("neovim", "utf-8"), ("neovim", "utf-16"), ("visual_studio_code", "utf-32")],
+)
 async def encoded(request, lsp_client: LanguageClient):
     profile, encoding = request.param
     like_an_editor(lsp_client)
@@ -36,9 +46,12 @@ async def test_ranges_after_cyrillic_and_emoji(encoded):
     start = _units(line[: line.index('"202"') + 1], encoding)
     assert (diag.range.start.line, diag.range.start.character) == (line_no, start)
     assert diag.range.end.character == start + 3
-    hover = await encoded.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=doc_uri),
-        position=types.Position(line=line_no, character=start + 1)))
+    hover = await encoded.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=doc_uri),
+            position=types.Position(line=line_no, character=start + 1),
+        )
+    )
     assert hover is not None and hover.range == diag.range
 
 

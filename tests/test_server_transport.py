@@ -1,4 +1,5 @@
 """`sip-lsp serve --tcp HOST:PORT` and `--log-file` serve the same protocol over a socket."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,9 @@ async def _request(reader, writer, ident: int, method: str, params) -> dict:
 async def test_tcp_serves_initialize_and_shutdown(tmp_path):
     port = _free_port()
     log = tmp_path / "server.log"
-    proc = subprocess.Popen([sys.executable, "-m", "sip_lsp", "serve", "--tcp", f"127.0.0.1:{port}",
-                             "--log-file", str(log)])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sip_lsp", "serve", "--tcp", f"127.0.0.1:{port}", "--log-file", str(log)]
+    )
     try:
         for _ in range(200):
             try:
@@ -42,8 +44,9 @@ async def test_tcp_serves_initialize_and_shutdown(tmp_path):
                 await asyncio.sleep(0.05)
         else:
             raise AssertionError("the server never listened")
-        reply = await _request(reader, writer, 1, "initialize", {"processId": None, "rootUri": None,
-                                                                 "capabilities": {}})
+        reply = await _request(
+            reader, writer, 1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}}
+        )
         caps = reply["result"]["capabilities"]
         assert caps["hoverProvider"] and caps["textDocumentSync"]["change"] == 2
         assert reply["result"]["serverInfo"]["name"] == "sip-lsp"

@@ -1,4 +1,5 @@
 """The wheel a user installs works on its own: fresh venv, no repository, no catalogue sources."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,7 +17,9 @@ BUILD_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "sip_lsp")
 
 def _run(*cmd: str | Path, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
     result = subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, timeout=timeout)
-    assert result.returncode == 0, f"{' '.join(map(str, cmd))}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, cmd))}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    )
     return result
 
 

@@ -4,6 +4,7 @@ Each dialect module exposes `analyze(text, ctx) -> Analysis`. Detection looks
 at the file name, its path and the first lines of content (DESIGN §3); a
 `dialect_globs` setting forces a dialect for matching paths.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -28,28 +29,30 @@ class DialectContext:
 
     __slots__ = ("path", "root", "catalog", "read", "flavor", "seen")
 
-    def __init__(self, path: str | None = None, root: str | None = None, catalog: object | None = None,
-                 read: Callable[[str], str | None] | None = None, flavor: str | None = None,
-                 seen: set[str] | None = None) -> None:
-        self.path = path                 # absolute path of the document, if any
-        self.root = root                 # workspace root: includes never leave it
-        self.catalog = catalog           # sip_lsp.catalog.Catalog (cause maps)
+    def __init__(
+        self,
+        path: str | None = None,
+        root: str | None = None,
+        catalog: object | None = None,
+        read: Callable[[str], str | None] | None = None,
+        flavor: str | None = None,
+        seen: set[str] | None = None,
+    ) -> None:
+        self.path = path  # absolute path of the document, if any
+        self.root = root  # workspace root: includes never leave it
+        self.catalog = catalog  # sip_lsp.catalog.Catalog (cause maps)
         # Reads an included file: path -> text, or None when unreadable. The server
         # passes one that prefers open documents; the CLI one reads the disk.
         self.read = read
-        self.flavor = flavor             # kamailio | opensips when already known
+        self.flavor = flavor  # kamailio | opensips when already known
         self.seen = set() if seen is None else seen  # include cycle guard
 
 
 # Pattern strings, compiled on first use (re's own cache): a file with a #! mark
 # needs only the first, and compiling them all at import cost every run ~0.7 ms.
 _SER_MARK = r"(?m)^\s*#!(KAMAILIO|SER|OPENSIPS|OPENSER)\b"
-_SER_HINT = (
-    r"(?m)^\s*(loadmodule\b|modparam\s*\(|mpath\s*=|(request_|failure_|onreply_|branch_|reply_|local_|error_|startup_)?route\s*(\[|\{)|event_route\s*\[)"
-)
-_OPENSIPS_HINT = (
-    r"(?i)#!OPENSIPS|\bopensips\b|\bt_was_cancelled\b|\buse_next_gw\b|\bdrouting\b|\blb_next\b|\bmpath\s*=|\bsocket\s*=\s*\w+:|\bmod_fix\b|\bopensipsctl\b|\bbranch_route\s*\[|\$ru\b.*\$ru\b|\bsl_send_reply\s*\(\s*\d"
-)
+_SER_HINT = r"(?m)^\s*(loadmodule\b|modparam\s*\(|mpath\s*=|(request_|failure_|onreply_|branch_|reply_|local_|error_|startup_)?route\s*(\[|\{)|event_route\s*\[)"
+_OPENSIPS_HINT = r"(?i)#!OPENSIPS|\bopensips\b|\bt_was_cancelled\b|\buse_next_gw\b|\bdrouting\b|\blb_next\b|\bmpath\s*=|\bsocket\s*=\s*\w+:|\bmod_fix\b|\bopensipsctl\b|\bbranch_route\s*\[|\$ru\b.*\$ru\b|\bsl_send_reply\s*\(\s*\d"
 _KAMAILIO_HINT = r"(?i)#!KAMAILIO|#!SER\b|\bkamailio\b|request_route\b|\bkamcmd\b|\$T_reply_code|\bksr\b"
 _ASTERISK_HINT = r"(?mi)^\s*(exten|same)\s*=>?"
 _ASTERISK_CONTEXT = r"(?m)^\s*\[[^\]\n]+\]"

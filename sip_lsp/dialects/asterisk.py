@@ -14,6 +14,7 @@ sites that read other contexts, are placed with how far they moved since
 they were made, so an edit copies no fact of the pieces it only moves and
 the rules' findings for them stay cached.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,8 @@ import re
 from functools import partial
 
 from sip_lsp.dialects import asterisk_chunks, note_text
-from sip_lsp.dialects.asterisk_engine import tables
 from sip_lsp.dialects.asterisk_chunks import place
+from sip_lsp.dialects.asterisk_engine import tables
 from sip_lsp.dialects.asterisk_flow import Flow, Index, Record, failover_sites
 from sip_lsp.dialects.asterisk_parse import Ctx, Step
 from sip_lsp.model import Analysis, Facts, Note, PartedAnalysis, Span
@@ -36,8 +37,11 @@ _CONF_STATEMENT = re.compile(r"^\s*(exten|same)\s*=>?", re.M)
 def analyze(text: str, ctx) -> Analysis:
     """Extract facts from an extensions.conf or AEL document; never raises."""
     ael = _is_ael(text, ctx.path)
-    analysis = (Analysis(dialect="asterisk", text=text, path=ctx.path, comment=";") if ael
-                else PartedAnalysis("asterisk", text, ctx.path, comment=";"))
+    analysis = (
+        Analysis(dialect="asterisk", text=text, path=ctx.path, comment=";")
+        if ael
+        else PartedAnalysis("asterisk", text, ctx.path, comment=";")
+    )
     if ael:
         from sip_lsp.dialects import asterisk_ael
 
@@ -59,7 +63,7 @@ def _analyze_conf(text: str, ctx, analysis: PartedAnalysis) -> None:
     t = tables(ctx.catalog)
     placed = asterisk_chunks.pieces(text, t, _includer(ctx, analysis))
     if placed is None:
-        analysis.notes.clear()          # what the cut-short attempt noted and read is read again
+        analysis.notes.clear()  # what the cut-short attempt noted and read is read again
         analysis.included.clear()
         placed = [(0, asterisk_chunks.whole(text, t, _includer(ctx, analysis)))]
     index, moved = _index(placed)
@@ -87,7 +91,7 @@ def _index(placed: list[tuple[int, asterisk_chunks.Piece]]) -> tuple[Index, dict
     callers: dict[tuple[str, str], list[tuple[Step, str]]] = {}
     for k, (base, piece) in enumerate(placed):
         for name, context in piece.parsed.contexts.items():
-            if name or not k:           # the unnamed context is the first piece's
+            if name or not k:  # the unnamed context is the first piece's
                 contexts[name], moved[name] = context, base - piece.origin
         for key, call in piece.local.calls:
             callers.setdefault(key, []).append(call)
@@ -138,7 +142,7 @@ def _suppressions(text: str, analysis: Analysis) -> None:
     lines = LineIndex(text)
     for m in _SUPPRESS.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start:m.start()]
+        before = text[line_start : m.start()]
         if ";" not in before and "//" not in before:
             continue
         ids = frozenset(i.strip().upper() for i in m.group(2).split(",") if i.strip())
@@ -148,4 +152,3 @@ def _suppressions(text: str, analysis: Analysis) -> None:
         line = lines.position(m.start())[0]
         for n in (line, line + 1):
             analysis.suppressions.lines[n] = analysis.suppressions.lines.get(n, frozenset()) | ids
-

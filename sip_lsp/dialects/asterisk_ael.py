@@ -5,6 +5,7 @@ extensions.conf (Hangup, PJSIPHangup, Busy, Congestion), DIALSTATUS tests in
 `if (...)` and the `case VALUE:` labels of `switch (${DIALSTATUS})`. No
 failover analysis: AEL control flow is not followed.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,14 +33,32 @@ def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
     for m in _APP.finditer(clean):
         close = _closing(clean, m.end())
         context = _context_at(contexts, starts, m.start())
-        step = Step(context, "", 0, None, m.group(1), m.group(1).lower(), text[m.end():close], m.end(),
-                    Span(m.start(), min(close + 1, len(text))))
+        step = Step(
+            context,
+            "",
+            0,
+            None,
+            m.group(1),
+            m.group(1).lower(),
+            text[m.end() : close],
+            m.end(),
+            Span(m.start(), min(close + 1, len(text))),
+        )
         if step.name != "dial":
             asterisk_facts.step_facts(step, t, analysis)
     for m in re.finditer(r"\bif\s*\(", clean):
         close = _closing(clean, m.end())
-        step = Step(_context_at(contexts, starts, m.start()), "", 0, None, "if", "if", text[m.end():close], m.end(),
-                    Span(m.start(), close))
+        step = Step(
+            _context_at(contexts, starts, m.start()),
+            "",
+            0,
+            None,
+            "if",
+            "if",
+            text[m.end() : close],
+            m.end(),
+            Span(m.start(), close),
+        )
         if t is not None:
             asterisk_facts.tests(step, t, analysis)
     if t is not None:
@@ -86,6 +105,7 @@ def _switch(clean: str, m: re.Match[str], t: Tables, analysis: Analysis) -> None
             found = t.engine.cause(value)
             cause = found.name if found else None
             codes = t.cause_codes.get(cause or "", frozenset())
-        analysis.status_tests.append(StatusTest(Span(case.start(), case.end()), "dialstatus",
-                                                f"${{{variable}}} = {value}", codes))
+        analysis.status_tests.append(
+            StatusTest(Span(case.start(), case.end()), "dialstatus", f"${{{variable}}} = {value}", codes)
+        )
         analysis.cause_sites.append(CauseSite(span, "asterisk", value, cause, variable, codes))

@@ -6,6 +6,7 @@ cached by that text and shifted when the context moves. What crosses contexts
 (DIALSTATUS dispatch, the walks after a failed Dial) is kept per piece with
 the contexts and callers it read, and redone only when one of those changed.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,7 +37,7 @@ class Cross:
 
     def __init__(self, t: Tables, index: Index, dispatches: list[Dispatch], records: list[Record]) -> None:
         self.tables, self.dispatches, self.records = t, dispatches, records
-        self.reads, self.caller_reads = index.reads, index.caller_reads     # Index.record starts new ones
+        self.reads, self.caller_reads = index.reads, index.caller_reads  # Index.record starts new ones
         tags = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
         tags += [tag for step, _, tests, via in records for tag in ((step.context, step.span), *tests, *via)]
         self.names = tuple({name for name, _ in tags})
@@ -46,8 +47,11 @@ class Cross:
     def valid(self, t: Tables, index: Index) -> bool:
         """Still true: same tables, and every context and caller list read is the same."""
         contexts, callers = index.contexts, index.callers
-        return (self.tables is t and all(contexts.get(n) is c for n, c in self.reads.items())
-                and all(callers.get(k, []) == v for k, v in self.caller_reads.items()))
+        return (
+            self.tables is t
+            and all(contexts.get(n) is c for n, c in self.reads.items())
+            and all(callers.get(k, []) == v for k, v in self.caller_reads.items())
+        )
 
     def part(self, moved: dict[str, int]) -> tuple[Facts, Facts, int]:
         """The sites as a part (dispatch and failover; dispatch alone) and its shift.
@@ -89,13 +93,14 @@ class Piece:
 
     __slots__ = ("origin", "parsed", "entry", "tables", "local", "facts", "cross")
 
-    def __init__(self, text: str, origin: int, entry: int, t: Tables | None,
-                 include: Include | None = None) -> None:
+    def __init__(
+        self, text: str, origin: int, entry: int, t: Tables | None, include: Include | None = None
+    ) -> None:
         self.origin, self.entry, self.tables = origin, entry, t
         self.parsed = Parsed(last_prio=entry)
         parse_file(text, None, self.parsed, include, offset=origin)
         self.local = local_facts(self.parsed, text, origin, t)
-        self.facts = self.local.facts()     # placed at base - origin: a piece that moved is not copied
+        self.facts = self.local.facts()  # placed at base - origin: a piece that moved is not copied
         self.cross: Cross | None = None
 
     def fits(self, entry: int, t: Tables | None) -> bool:
@@ -137,7 +142,7 @@ def pieces(text: str, t: Tables | None, include: Include) -> list[tuple[int, Pie
     prio = 0
     for k in range(len(bounds) - 1):
         s = bounds[k]
-        chunk = text[s:bounds[k + 1]]
+        chunk = text[s : bounds[k + 1]]
         if _INCLUDE.search(chunk):
             piece = Piece(chunk, s, prio, t, include)
         else:

@@ -3,6 +3,7 @@
 SIP code -> cause -> DIALSTATUS follows res/res_pjsip.c ast_sip_hangup_sip2cause
 and apps/app_dial.c handle_cause, both read from `catalog/engines/asterisk.yaml`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,11 +15,11 @@ from sip_lsp.model import FINAL_CODES
 @dataclass(frozen=True)
 class Tables:
     engine: Engine
-    status_codes: dict[str, frozenset[int]]     # DIALSTATUS value -> SIP codes producing it
-    failed: tuple[str, ...]                     # values after which the dialplan goes on failed
-    cause_codes: dict[str, frozenset[int]]      # cause name -> SIP codes producing it
-    sip_names: dict[str, int]                   # PJSIPHangup names -> code
-    by_number: tuple[str, ...]                  # canonical names in table order (ast_str2cause)
+    status_codes: dict[str, frozenset[int]]  # DIALSTATUS value -> SIP codes producing it
+    failed: tuple[str, ...]  # values after which the dialplan goes on failed
+    cause_codes: dict[str, frozenset[int]]  # cause name -> SIP codes producing it
+    sip_names: dict[str, int]  # PJSIPHangup names -> code
+    by_number: tuple[str, ...]  # canonical names in table order (ast_str2cause)
 
 
 # catalogue id -> (catalogue, tables); holding the catalogue keeps its id from
@@ -45,7 +46,9 @@ def tables(catalog: object | None) -> Tables | None:
     claimed = {c for s in engine.dialstatus.values() for c in s.causes}
     status_codes = {}
     for value, status in engine.dialstatus.items():
-        names = set(status.causes) | ({c for c in engine.causes if c not in claimed} if status.other_causes else set())
+        names = set(status.causes) | (
+            {c for c in engine.causes if c not in claimed} if status.other_causes else set()
+        )
         status_codes[value] = frozenset(c for n in names for c in by_cause.get(n, ()))
     raw = catalog.to_data().get("engines", {}).get("asterisk", {}) if hasattr(catalog, "to_data") else {}
     result = Tables(

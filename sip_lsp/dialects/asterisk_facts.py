@@ -6,13 +6,22 @@ tests, Goto/Gosub/Macro targets references. A context's local facts depend on
 its text only (`Local`, placed with a shift when the context moves); a
 Goto(prefix-${DIALSTATUS},1) dispatch needs the target context (`dispatch`).
 """
+
 from __future__ import annotations
 
 import re
 
 from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause
-from sip_lsp.dialects.asterisk_flow import (DISPATCH, Index, Tagged, call_edges, find_tests, mentions_status,
-                                            status_values, target)
+from sip_lsp.dialects.asterisk_flow import (
+    DISPATCH,
+    Index,
+    Tagged,
+    call_edges,
+    find_tests,
+    mentions_status,
+    status_values,
+    target,
+)
 from sip_lsp.dialects.asterisk_parse import Ext, Parsed, Step, split_top
 from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Reference, Role, Span, StatusTest
 
@@ -34,24 +43,40 @@ Dispatch = tuple[Tagged, str, tuple[str, ...], tuple[tuple[str, Tagged], ...]]
 class Local:
     """The facts of one parsed text that need nothing outside it, at one base offset."""
 
-    __slots__ = ("text", "origin", "blocks", "code_sites", "cause_sites", "status_tests", "references", "pending",
-                 "calls", "dials")
+    __slots__ = (
+        "text",
+        "origin",
+        "blocks",
+        "code_sites",
+        "cause_sites",
+        "status_tests",
+        "references",
+        "pending",
+        "calls",
+        "dials",
+    )
 
     def __init__(self, text: str, origin: int) -> None:
-        self.text, self.origin = text, origin     # offsets are `origin` + offsets in `text`
+        self.text, self.origin = text, origin  # offsets are `origin` + offsets in `text`
         self.blocks: list[Block] = []
         self.code_sites: list[CodeSite] = []
         self.cause_sites: list[CauseSite] = []
         self.status_tests: list[StatusTest] = []
         self.references: list[Reference] = []
         self.pending: list[Pending] = []
-        self.calls: list = []            # asterisk_flow.call_edges of every Gosub/Macro
-        self.dials: list[tuple[Ext, int]] = []      # every Dial(), where the flow's walks start
+        self.calls: list = []  # asterisk_flow.call_edges of every Gosub/Macro
+        self.dials: list[tuple[Ext, int]] = []  # every Dial(), where the flow's walks start
 
     def facts(self) -> Facts:
         """The facts the rules judge, at `origin`: placed with a shift wherever the text moves."""
-        return Facts("asterisk", blocks=self.blocks, code_sites=self.code_sites, status_tests=self.status_tests,
-                     cause_sites=self.cause_sites, references=self.references)
+        return Facts(
+            "asterisk",
+            blocks=self.blocks,
+            code_sites=self.code_sites,
+            status_tests=self.status_tests,
+            cause_sites=self.cause_sites,
+            references=self.references,
+        )
 
 
 def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Local:
@@ -83,8 +108,15 @@ def _blocks(parsed: Parsed) -> list[Block]:
     out = []
     for context in parsed.order:
         children = tuple(
-            Block(ext.name, "extension", Span(ext.name_span.start, max(ext.end, ext.name_span.end)), ext.name_span)
-            for ext in context.exts.values() if ext.name_span.path is None)
+            Block(
+                ext.name,
+                "extension",
+                Span(ext.name_span.start, max(ext.end, ext.name_span.end)),
+                ext.name_span,
+            )
+            for ext in context.exts.values()
+            if ext.name_span.path is None
+        )
         end = max([context.end, *(c.span.end for c in children)])
         out.append(Block(context.name, "context", Span(context.start, end), context.name_span, children))
     return out
@@ -109,19 +141,31 @@ def step_facts(step: Step, t: Tables | None, sink, origin: int = 0) -> None:
     elif name in _INDICATED:
         code = _INDICATED[name]
         span = Span(step.span.start, step.span.start + len(step.app))
-        sink.code_sites.append(CodeSite(span, str(code), code, Role.SENT, function=step.app,
-                                        block=step.context, code_required=False))
+        sink.code_sites.append(
+            CodeSite(
+                span, str(code), code, Role.SENT, function=step.app, block=step.context, code_required=False
+            )
+        )
     if t is not None and mentions_status(step.args):
         tests(step, t, sink, origin)
 
 
-def _cause(step: Step, token: str, cause: str | None, context: str, t: Tables, sink,
-           offset: int | None = None) -> None:
+def _cause(
+    step: Step, token: str, cause: str | None, context: str, t: Tables, sink, offset: int | None = None
+) -> None:
     lead = len(token) - len(token.lstrip())
     start = step.args_start + (offset if offset is not None else lead)
     word = token.strip()
-    sink.cause_sites.append(CauseSite(Span(start, start + len(word)), "asterisk", word, cause, context,
-                                      t.cause_codes.get(cause or "", frozenset())))
+    sink.cause_sites.append(
+        CauseSite(
+            Span(start, start + len(word)),
+            "asterisk",
+            word,
+            cause,
+            context,
+            t.cause_codes.get(cause or "", frozenset()),
+        )
+    )
 
 
 def _pjsip_hangup(step: Step, arg: str, t: Tables | None, sink) -> None:
@@ -132,10 +176,11 @@ def _pjsip_hangup(step: Step, arg: str, t: Tables | None, sink) -> None:
         code: int | None = int(word) if len(word) == 3 else None
     else:
         key = word.upper()
-        key = key[len("PJSIP_SC_"):] if key.startswith("PJSIP_SC_") else key
+        key = key[len("PJSIP_SC_") :] if key.startswith("PJSIP_SC_") else key
         code = t.sip_names.get(key) if t else None
-    sink.code_sites.append(CodeSite(Span(start, start + len(word)), word, code, Role.SENT,
-                                    function=step.app, block=step.context))
+    sink.code_sites.append(
+        CodeSite(Span(start, start + len(word)), word, code, Role.SENT, function=step.app, block=step.context)
+    )
 
 
 def tests(step: Step, t: Tables, sink, origin: int = 0) -> None:
@@ -149,9 +194,15 @@ def tests(step: Step, t: Tables, sink, origin: int = 0) -> None:
             cause = found.name if found else None
             codes = t.cause_codes.get(cause or "", frozenset())
         admits = codes if test.op != "!=" else FINAL_CODES - codes
-        text = sink.text[test.span.start - origin:test.span.end - origin] if test.span.path is None else test.value
+        text = (
+            sink.text[test.span.start - origin : test.span.end - origin]
+            if test.span.path is None
+            else test.value
+        )
         sink.status_tests.append(StatusTest(test.span, "dialstatus", text, admits, block=step.context))
-        sink.cause_sites.append(CauseSite(test.value_span, "asterisk", test.value, cause, test.variable, codes))
+        sink.cause_sites.append(
+            CauseSite(test.value_span, "asterisk", test.value, cause, test.variable, codes)
+        )
 
 
 def _references(step: Step, name: str, dial: Step | None, t: Tables | None, out: Local) -> None:
@@ -175,7 +226,7 @@ def _references(step: Step, name: str, dial: Step | None, t: Tables | None, out:
         if len(fields) < 2:
             continue
         kinds = ("extension",) if len(fields) == 2 else ("context", "extension")
-        for (off, raw), kind in zip(fields[:len(kinds)], kinds):
+        for (off, raw), kind in zip(fields[: len(kinds)], kinds):
             word = raw.strip()
             s = step.args_start + base + off + len(raw) - len(raw.lstrip())
             span = Span(s, s + len(word))
@@ -197,6 +248,6 @@ def dispatch(pending: Pending, t: Tables, index: Index) -> Dispatch | None:
     stray = []
     for ctx_name, ext in index.all_exts(dest[0]):
         if ext.name.startswith(prefix) and not ext.name.startswith("_") and prefix:
-            if ext.name[len(prefix):] not in t.status_codes:
+            if ext.name[len(prefix) :] not in t.status_codes:
                 stray.append((ext.name, (ctx_name, ext.name_span)))
     return (step.context, span), prefix, missing, tuple(stray)

@@ -6,6 +6,7 @@ DIALSTATUS, follows priorities, labels, Goto/GotoIf, Gosub/Return, Macro and
 `Goto(prefix-${DIALSTATUS},1)` dispatch, narrows the set at DIALSTATUS tests,
 and records the codes that reach the next Dial() (a failover).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,10 +23,11 @@ _STOP = frozenset({"hangup", "busy", "congestion", "pjsiphangup", "macroexit"})
 _VOICEMAIL = re.compile(r"voice_?mail|(^|[^a-z])vm([^a-z]|$)|vmail", re.I)
 _TEST = re.compile(
     r'"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?\s*(!=|==|=)\s*"?([A-Za-z0-9_]*)"?'
-    r'|"?([A-Za-z0-9_]+)"?\s*(!=|==|=)\s*"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?')
+    r'|"?([A-Za-z0-9_]+)"?\s*(!=|==|=)\s*"?\$\{(DIALSTATUS|HANGUPCAUSE)\}"?'
+)
 DISPATCH = re.compile(r"^\s*([^$]*?)\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*$")
-_NOT_JOINER = re.compile(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]")   # all but the && / || of a condition
-_OPTION_ARGS = re.compile(r"\([^)]*\)")     # the (args) of Dial options like U(sub) or M(macro)
+_NOT_JOINER = re.compile(r"\$\{[^}]*\}|\"[^\"]*\"|[\w\s=!$\[\]()]")  # all but the && / || of a condition
+_OPTION_ARGS = re.compile(r"\([^)]*\)")  # the (args) of Dial options like U(sub) or M(macro)
 _JUMPS = frozenset({"goto", "gotoif", "gosub", "gosubif", "macro", "execif"})
 _LOOP = frozenset({"while", "endwhile", "exitwhile", "continuewhile"})
 _MAX_STEPS = 4000
@@ -38,7 +40,7 @@ class Test(NamedTuple):
     variable: str
     op: str
     value: str
-    span: Span                       # the whole comparison
+    span: Span  # the whole comparison
     value_span: Span
 
 
@@ -58,9 +60,18 @@ def _find_tests(step: Step) -> tuple[Test, ...]:
     if not mentions_status(step.args):
         return ()
     base, path = step.args_start, step.span.path
-    return tuple([Test(variable, op, value, Span(base + start, base + end, path),
-                       Span(base + value_start, base + value_end, path))
-                  for variable, op, value, start, end, value_start, value_end in _tests_in(step.args)])
+    return tuple(
+        [
+            Test(
+                variable,
+                op,
+                value,
+                Span(base + start, base + end, path),
+                Span(base + value_start, base + value_end, path),
+            )
+            for variable, op, value, start, end, value_start, value_end in _tests_in(step.args)
+        ]
+    )
 
 
 @lru_cache(maxsize=4096)  # the same conditions recur from context to context
@@ -142,7 +153,7 @@ def pattern_regex(pattern: str) -> re.Pattern[str] | _Prefix | None:
             end = body.find("]", i)
             if end < 0:
                 return None
-            inner = body[i + 1:end].replace("\\", "\\\\").replace("^", "\\^")
+            inner = body[i + 1 : end].replace("\\", "\\\\").replace("^", "\\^")
             out.append(f"[{inner}]" if inner else "")
             i = end
         else:
@@ -163,13 +174,15 @@ class Index:
 
     __slots__ = ("contexts", "callers", "patterns", "reads", "caller_reads", "orders", "found")
 
-    def __init__(self, contexts: dict[str, Ctx], callers: dict[tuple[str, str], list[tuple[Step, str]]]) -> None:
+    def __init__(
+        self, contexts: dict[str, Ctx], callers: dict[tuple[str, str], list[tuple[Step, str]]]
+    ) -> None:
         self.contexts, self.callers = contexts, callers
         self.patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = {}
         self.reads: dict[str, Ctx | None] = {}
         self.caller_reads: dict[tuple[str, str], list[tuple[Step, str]]] = {}
-        self.orders: dict[str, list[Ctx]] = {}                  # search orders met since `record`
-        self.found: dict[tuple[str, str], Ext | None] = {}      # lookups since `record`
+        self.orders: dict[str, list[Ctx]] = {}  # search orders met since `record`
+        self.found: dict[tuple[str, str], Ext | None] = {}  # lookups since `record`
 
     def record(self) -> None:
         """Start recording afresh: the reads of one piece's results (lookups are read again too)."""
@@ -187,7 +200,7 @@ class Index:
     def find_ext(self, ctx_name: str, name: str) -> Ext | None:
         """The extension `name` reaches in `ctx_name`: literal, pattern, then templates and includes in order."""
         key = (ctx_name, name)
-        found = self.found.get(key, self)       # `self`: not looked up yet (None is a result)
+        found = self.found.get(key, self)  # `self`: not looked up yet (None is a result)
         if found is self:
             found = self.found[key] = self._find_ext(ctx_name, name)
         return found
@@ -266,9 +279,9 @@ def branch_specs(args: str) -> tuple[str, str, str] | None:
     if len(q) < 2:
         return None
     cond = q[0][1]
-    rest = args[q[1][0]:]
+    rest = args[q[1][0] :]
     c = split_top(rest, ":")
-    return cond, c[0][1], rest[c[1][0]:] if len(c) > 1 else ""
+    return cond, c[0][1], rest[c[1][0] :] if len(c) > 1 else ""
 
 
 def status_map(t: Tables, several: bool) -> dict[str, frozenset[int]]:
@@ -296,7 +309,7 @@ class Status:
 
     def __init__(self, codes: dict[str, frozenset[int]], failed: tuple[str, ...]) -> None:
         self.codes = codes
-        self.failed = frozenset().union(*(codes.get(v, frozenset()) for v in failed))   # where a walk starts
+        self.failed = frozenset().union(*(codes.get(v, frozenset()) for v in failed))  # where a walk starts
         self._sides: dict[frozenset[str], tuple[frozenset[int], frozenset[int]]] = {}
 
     def sides(self, named: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
@@ -311,8 +324,9 @@ class Status:
         return found
 
 
-def narrow(status: Status, causes: dict[str, frozenset[int]], tests: list[Test], cond: str,
-           codes: frozenset[int]) -> tuple[frozenset[int], frozenset[int]] | None:
+def narrow(
+    status: Status, causes: dict[str, frozenset[int]], tests: list[Test], cond: str, codes: frozenset[int]
+) -> tuple[frozenset[int], frozenset[int]] | None:
     """(true, false) code sets for a condition made of DIALSTATUS tests, None if not one.
 
     A single `${HANGUPCAUSE} = N` test splits by the codes behind cause N
@@ -404,8 +418,10 @@ def failover_sites(records: Iterable[Record], place: Callable[[Tagged], Span]) -
         else:
             rec[1].update(codes)
             rec[2].update(tests)
-    return [failover_site((step, frozenset(codes), tuple(tests), via), place)
-            for step, (via, codes, tests) in found.items()]
+    return [
+        failover_site((step, frozenset(codes), tuple(tests), via), place)
+        for step, (via, codes, tests) in found.items()
+    ]
 
 
 def failover_site(record: Record, place: Callable[[Tagged], Span]) -> FailoverSite:
@@ -413,9 +429,17 @@ def failover_site(record: Record, place: Callable[[Tagged], Span]) -> FailoverSi
     step, codes, tests, via = record
     shaping = sorted(map(place, set(tests)), key=_in_files) if tests else ()
     return FailoverSite(
-        span=place((step.context, step.span)), action=step.app, kind=FailoverKind.NEXT_DESTINATION,
-        codes=codes, block=step.context, shaping_tests=tuple(shaping), via=tuple(map(place, via)),
-        authenticated=True, cancel_applies=False, engine="asterisk")
+        span=place((step.context, step.span)),
+        action=step.app,
+        kind=FailoverKind.NEXT_DESTINATION,
+        codes=codes,
+        block=step.context,
+        shaping_tests=tuple(shaping),
+        via=tuple(map(place, via)),
+        authenticated=True,
+        cancel_applies=False,
+        engine="asterisk",
+    )
 
 
 def _in_files(span: Span) -> tuple[str, int]:
@@ -429,10 +453,12 @@ class Flow:
 
     def __init__(self, tables: Tables, index: Index) -> None:
         self.tables, self.index = tables, index
-        self.status: Status | None = None       # of the Dial being walked
+        self.status: Status | None = None  # of the Dial being walked
         self.records: list[Record] = []
-        self.causes = {str(c.number): tables.cause_codes.get(c.name, frozenset())   # HANGUPCAUSE -> codes behind it
-                       for c in tables.engine.causes.values()}
+        self.causes = {
+            str(c.number): tables.cause_codes.get(c.name, frozenset())  # HANGUPCAUSE -> codes behind it
+            for c in tables.engine.causes.values()
+        }
         self._statuses: dict[bool, Status] = {}  # by whether the Dial has several callees
 
     def walks(self, dials: Iterable[tuple[Ext, int]]) -> list[Record]:
@@ -452,7 +478,8 @@ class Flow:
 
     def _walk(self, ext: Ext, start: int) -> None:
         work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [
-            (ext, start, self.status.failed, (), (), ())]
+            (ext, start, self.status.failed, (), (), ())
+        ]
         seen: set[tuple] = set()
         steps = 0
         while work and steps < _MAX_STEPS:
@@ -510,7 +537,9 @@ class Flow:
             ctx = self.index.context(call.context)
             ext = ctx.exts.get(ext_name) if ctx is not None else None
             if ext is not None and call in ext.steps:
-                out.append((ext, ext.steps.index(call) + 1, codes, tests, via + ((call.context, call.span),), ()))
+                out.append(
+                    (ext, ext.steps.index(call) + 1, codes, tests, via + ((call.context, call.span),), ())
+                )
         return out
 
     def _jump(self, step: Step, name: str, ext: Ext, i: int, codes, tests, via, stack) -> list:
@@ -535,7 +564,9 @@ class Flow:
                 app = yes.strip().split("(", 1)[0].strip().lower()
                 if app == "dial":
                     self._record(step, yes_codes, shaped, via)
-                return [(ext, i + 1, no_codes if app in _STOP or app == "dial" else codes, shaped, via, stack)]
+                return [
+                    (ext, i + 1, no_codes if app in _STOP or app == "dial" else codes, shaped, via, stack)
+                ]
             branches = [(yes, yes_codes, shaped), (no, no_codes, shaped)]
         calls = name in ("gosub", "gosubif", "macro")
         for spec, sub_codes, sub_tests in branches:
@@ -557,7 +588,7 @@ class Flow:
         if m and m.group(2) == "DIALSTATUS":
             out = []
             prefix = m.group(1).strip()
-            for value in self.tables.failed:     # status_values without a Dial's options
+            for value in self.tables.failed:  # status_values without a Dial's options
                 sub = codes & self.status.codes.get(value, frozenset())
                 ext = self.index.find_ext(ctx, prefix + value) if sub else None
                 if ext is not None:

@@ -4,6 +4,7 @@ Tolerant: a line it does not understand is skipped, never fatal. Offsets
 are kept into each file's own text so facts from `#include`d files carry
 their path (Span.path) and facts from the document carry None.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,11 +24,11 @@ class Step:
     prio: int
     label: str | None
     app: str
-    name: str                        # `app` lowercased, as facts and flow compare it
+    name: str  # `app` lowercased, as facts and flow compare it
     args: str
-    args_start: int                  # offset of `args` in its file's text
-    span: Span                       # App(args) up to the end of the statement
-    tests: tuple | None = None       # its DIALSTATUS comparisons, once asked (asterisk_flow.find_tests)
+    args_start: int  # offset of `args` in its file's text
+    span: Span  # App(args) up to the end of the statement
+    tests: tuple | None = None  # its DIALSTATUS comparisons, once asked (asterisk_flow.find_tests)
 
 
 @dataclass(eq=False, slots=True)
@@ -35,15 +36,15 @@ class Ext:
     name: str
     name_span: Span
     steps: list[Step] = field(default_factory=list)
-    end: int = 0                     # end of its last statement (same file as name_span)
+    end: int = 0  # end of its last statement (same file as name_span)
 
 
 @dataclass(eq=False, slots=True)
 class Ctx:
     name: str
     name_span: Span
-    start: int                       # its `[` (same file as name_span)
-    end: int                         # end of its last line there
+    start: int  # its `[` (same file as name_span)
+    end: int  # end of its last line there
     exts: dict[str, Ext] = field(default_factory=dict)
     includes: list[tuple[str, Span]] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)
@@ -52,7 +53,7 @@ class Ctx:
 @dataclass
 class Parsed:
     contexts: dict[str, Ctx] = field(default_factory=dict)
-    order: list[Ctx] = field(default_factory=list)       # document contexts, for the outline
+    order: list[Ctx] = field(default_factory=list)  # document contexts, for the outline
     # `n` is the previous statement's priority + 1 and `s` that priority,
     # whatever its extension (pbx/pbx_config.c pbx_load_config: lastpri).
     last_prio: int = 0
@@ -64,7 +65,9 @@ class Parsed:
 _CONTEXT = re.compile(r"\[([^\]\n]+)\]\s*(?:\(([^)\n]*)\))?")
 # `exten => name,prio,App(args)` or `same => prio,App(args)`: names and priorities hold no
 # commas. Groups: the name (None for same), the priority, blanks, the application name.
-_STATEMENT = re.compile(r"(?:(?i:exten)\s*=>?\s*([^,]*),|(?i:same)\s*=>?\s*)([^,]*),(\s*)(?:([A-Za-z_]\w*)\s*)?")
+_STATEMENT = re.compile(
+    r"(?:(?i:exten)\s*=>?\s*([^,]*),|(?i:same)\s*=>?\s*)([^,]*),(\s*)(?:([A-Za-z_]\w*)\s*)?"
+)
 _INCLUDE_LINE = re.compile(r"include\s*=>?\s*", re.I)
 _DIRECTIVE = re.compile(r"#\s*(include|tryinclude)\s+\"?([^\"\n]+?)\"?\s*$", re.I)
 _PRIO = re.compile(r"\s*(\d+|next|n|same|s|hint)(?:\s*\+\s*(\d+))?\s*(?:\(([^)]*)\))?\s*$", re.I)
@@ -157,14 +160,17 @@ def context_starts(text: str) -> list[tuple[int, str]] | None:
         return None
     first = _FIRST_HEADER.match(text)
     starts = [(0, first.group())] if first and (first.group(1) or _is_header(text, 0)) else []
-    return starts + [(m.start() + 1, m.group()) for m in _NEXT_HEADER.finditer(text)
-                     if m.group(1) or _is_header(text, m.start() + 1)]
+    return starts + [
+        (m.start() + 1, m.group())
+        for m in _NEXT_HEADER.finditer(text)
+        if m.group(1) or _is_header(text, m.start() + 1)
+    ]
 
 
 def _is_header(text: str, start: int) -> bool:
     """The line at `start` opens a context once its comment is cut (as parse_file reads it)."""
     end = text.find("\n", start)
-    line = text[start:end if end >= 0 else len(text)]
+    line = text[start : end if end >= 0 else len(text)]
     return bool(_CONTEXT.match(strip_comments(line)[0][1].lstrip()))
 
 
@@ -182,8 +188,14 @@ Include = Callable[[str, Span], "tuple[str, str] | None"]
 _MAX_INCLUDE_DEPTH = 32
 
 
-def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | None = None,
-               state: _State | None = None, offset: int = 0) -> None:
+def parse_file(
+    text: str,
+    path: str | None,
+    parsed: Parsed,
+    include: Include | None = None,
+    state: _State | None = None,
+    offset: int = 0,
+) -> None:
     """Add the contexts and priorities of one file to `parsed` (offsets + `offset`).
 
     `#include "file"` is textual in Asterisk: the included lines continue the
@@ -237,18 +249,19 @@ def parse_file(text: str, path: str | None, parsed: Parsed, include: Include | N
             continue
         m = _INCLUDE_LINE.match(stripped)
         if m is not None:
-            body = stripped[m.end():]
+            body = stripped[m.end() :]
             name = body.strip()
             if name:
                 s = lead + m.end() + len(body) - len(body.lstrip())
                 ctx.includes.append((name, Span(s, s + len(name), path)))
 
 
-def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, cut: tuple, lead: int, line_end: int,
-               path: str | None) -> Ext | None:
+def _statement(
+    parsed: Parsed, ctx: Ctx, last: Ext | None, cut: tuple, lead: int, line_end: int, path: str | None
+) -> Ext | None:
     """Add the priority of a statement line (`cut` by _cut, the line at offset `lead`); the extension it is in."""
     name, name_at, found, app, app_name, args, args_at, app_at = cut
-    if name is None:                 # same => prio,App(args)
+    if name is None:  # same => prio,App(args)
         if last is None:
             return last
         ext = last
@@ -274,7 +287,19 @@ def _statement(parsed: Parsed, ctx: Ctx, last: Ext | None, cut: tuple, lead: int
     if app is None:
         return ext
     steps = ext.steps
-    steps.append(Step(ctx.name, ext.name, prio, label, app, app_name, args, lead + args_at, Span(lead + app_at, line_end, path)))
+    steps.append(
+        Step(
+            ctx.name,
+            ext.name,
+            prio,
+            label,
+            app,
+            app_name,
+            args,
+            lead + args_at,
+            Span(lead + app_at, line_end, path),
+        )
+    )
     if line_end > ext.end and ext.name_span.path == path:
         ext.end = line_end
     if len(steps) > 1 and steps[-2].prio > prio:
@@ -296,11 +321,11 @@ def _cut(line: str) -> tuple | None:
         name = raw.strip().split("/", 1)[0].strip()
         name_at = m.start(1) + len(raw) - len(raw.lstrip())
     app, args, after = m.group(4), "", m.end()
-    opener = line[after:after + 1]
+    opener = line[after : after + 1]
     if opener == "(":
-        args = line[after + 1:-1] if line.endswith(")") else line[after + 1:]
+        args = line[after + 1 : -1] if line.endswith(")") else line[after + 1 :]
     elif opener == ",":
-        args = line[after + 1:]
+        args = line[after + 1 :]
     return name, name_at, _prio(m.group(2)), app, app and app.lower(), args, after + 1, m.end(3)
 
 
@@ -313,4 +338,8 @@ def _prio(text: str) -> tuple[int | str, int, str | None] | None:
     if word == "hint":
         return None
     word = {"next": "n", "same": "s"}.get(word, word)
-    return (word if word in ("n", "s") else int(word)), int(pm.group(2) or 0), (pm.group(3) or "").strip() or None
+    return (
+        (word if word in ("n", "s") else int(word)),
+        int(pm.group(2) or 0),
+        (pm.group(3) or "").strip() or None,
+    )

@@ -6,6 +6,7 @@ cached chunks exceed a character budget, so memory stays bounded however long
 the session runs. A lock keeps the server's worker thread and requests safe.
 Each dialect (ser, asterisk_chunks, freeswitch_chunks) keeps its own cache.
 """
+
 from __future__ import annotations
 
 from _thread import allocate_lock  # threading.Lock itself, without importing threading (~0.5 ms)

@@ -24,42 +24,57 @@ A caller's CANCEL hangs up the A leg: switch_ivr_originate stops when the
 caller channel is no longer ready and no later action runs, so cancel
 (SC302) does not apply to these failovers (`cancel_applies=False`).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sip_lsp.dialects import DialectContext
+from sip_lsp.dialects import DialectContext, freeswitch_chunks, xmlscan
 from sip_lsp.dialects import freeswitch_causes as fc
-from sip_lsp.dialects import freeswitch_chunks
 from sip_lsp.dialects import freeswitch_dial as dial
 from sip_lsp.dialects import freeswitch_status as status
-from sip_lsp.dialects import xmlscan
 from sip_lsp.model import (
-    FINAL_CODES, Analysis, Block, CauseSite, CodeSite, FailoverKind, FailoverSite, GuardFix, Knob,
-    Reference, Role, Span, StatusTest, shifted,
+    FINAL_CODES,
+    Analysis,
+    Block,
+    CauseSite,
+    CodeSite,
+    FailoverKind,
+    FailoverSite,
+    GuardFix,
+    Knob,
+    Reference,
+    Role,
+    Span,
+    StatusTest,
+    shifted,
 )
 from sip_lsp.text import LineIndex
 
 ENGINE = "freeswitch"
 # Variables whose value is a cause list, and how its tokens are matched.
-CAUSE_VARS = {"continue_on_fail": "exact", "failure_causes": "exact",
-              "fail_on_single_reject": "substring", "transfer_on_fail": "exact"}
+CAUSE_VARS = {
+    "continue_on_fail": "exact",
+    "failure_causes": "exact",
+    "fail_on_single_reject": "substring",
+    "transfer_on_fail": "exact",
+}
 KNOB_VARS = frozenset({"hangup_after_bridge", "originate_continue_on_timeout", "hangup_on_single_reject"})
 SETTERS = frozenset({"set", "export"})
 # Applications after which nothing later in the extension runs on this call.
 ENDS_CALL = frozenset({"hangup", "transfer", "redirect", "deflect"})
-MAX_DEPTH = 64                           # outline nesting kept for conditions
-GLOBAL = frozenset(range(600, 700))      # RFC 3261 §16.7: final everywhere
+MAX_DEPTH = 64  # outline nesting kept for conditions
+GLOBAL = frozenset(range(600, 700))  # RFC 3261 §16.7: final everywhere
 _VOICEMAIL = re.compile(r"voicemail", re.I)
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)=([\w,\s-]+)")
-_MARK = "sip-lsp:"                       # in every comment _SUPPRESS matches
+_MARK = "sip-lsp:"  # in every comment _SUPPRESS matches
 _WORD = re.compile(r"\S+")
 _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
 
 _TABLES: dict[int, fc.CauseTable] = {}
-_FACTS = "facts"         # slot key prefix of an extension's facts (see _Walker._chunk)
+_FACTS = "facts"  # slot key prefix of an extension's facts (see _Walker._chunk)
 
 
 def analyze(text: str, ctx: DialectContext) -> Analysis:
@@ -140,7 +155,7 @@ class _Bridge:
     target: str
     continuing: frozenset[int]
     shaped_by: tuple[Span, ...]
-    gateways: bool                   # every leg is a sofia gateway (it answers challenges)
+    gateways: bool  # every leg is a sofia gateway (it answers challenges)
 
 
 @dataclass
@@ -163,7 +178,7 @@ class _Facts:
     def __init__(self, table: fc.CauseTable | None, base: int) -> None:
         self.table, self.base = table, base
         self.block: Block | None = None
-        self.carry: dict[str, _Value] | None = None    # the vars a continue="true" extension passes on
+        self.carry: dict[str, _Value] | None = None  # the vars a continue="true" extension passes on
         self.code_sites: list[CodeSite] = []
         self.cause_sites: list[CauseSite] = []
         self.failover_sites: list[FailoverSite] = []
@@ -206,17 +221,24 @@ class _Walker:
     its own, which fills the chunk's `_Facts` (see _chunk).
     """
 
-    def __init__(self, sink: Analysis | _Facts, table: fc.CauseTable | None, text: str, base: int = 0,
-                 origin: int = 0, doc: xmlscan.Document | None = None,
-                 chunks: dict[int, freeswitch_chunks.Chunk] | None = None) -> None:
+    def __init__(
+        self,
+        sink: Analysis | _Facts,
+        table: fc.CauseTable | None,
+        text: str,
+        base: int = 0,
+        origin: int = 0,
+        doc: xmlscan.Document | None = None,
+        chunks: dict[int, freeswitch_chunks.Chunk] | None = None,
+    ) -> None:
         self.a = sink
         self.table = table
         self.text = text
         self.base = base
-        self.origin = origin             # where the walked extension starts in `text`
+        self.origin = origin  # where the walked extension starts in `text`
         self.doc = doc
         self.chunks = chunks or {}
-        self.local = True                # the facts depend on the extension's text only (cacheable)
+        self.local = True  # the facts depend on the extension's text only (cacheable)
 
     def _span(self, start: int, end: int) -> Span:
         return Span(self.base + start, self.base + end)
@@ -240,7 +262,9 @@ class _Walker:
     def _block(self, el: xmlscan.Element, kind: str, name: str, children=()) -> Block:
         attr = el.get("name")
         name_span = self._span(attr.start, attr.end) if attr else self._span(el.start + 1, el.name_end)
-        return Block(name or kind, kind, self._span(el.start, max(el.end, el.tag_end)), name_span, tuple(children))
+        return Block(
+            name or kind, kind, self._span(el.start, max(el.end, el.tag_end)), name_span, tuple(children)
+        )
 
     def _context(self, el: xmlscan.Element) -> Block:
         carry = _State()
@@ -263,8 +287,9 @@ class _Walker:
             carry.vars = state.vars
         return self._block(el, "extension", el.value("name"), conditions)
 
-    def _chunk(self, chunk: freeswitch_chunks.Chunk, el: xmlscan.Element, carry: _State,
-               context: str | None) -> Block:
+    def _chunk(
+        self, chunk: freeswitch_chunks.Chunk, el: xmlscan.Element, carry: _State, context: str | None
+    ) -> Block:
         """An extension's facts from its chunk's slot, moved to where it is now (see _Facts).
 
         On a miss the extension is walked (a masked one scanned alone first) and
@@ -273,8 +298,11 @@ class _Walker:
         distance) give the same facts.
         """
         start = chunk.start
-        inherited = tuple((k, v.text, v.span.start - start, v.span.end - start)
-                          for k, v in carry.vars.items()) if carry.vars else ()
+        inherited = (
+            tuple((k, v.text, v.span.start - start, v.span.end - start) for k, v in carry.vars.items())
+            if carry.vars
+            else ()
+        )
         key = (_FACTS, context, id(self.table), inherited)
         facts = chunk.slot.get(key)
         if facts is not None and facts.table is self.table:
@@ -320,7 +348,9 @@ class _Walker:
                         attrs = child.attrs
                         app = attrs.get("application")
                         app = app.value.strip() if app else ""
-                        steps.append(_Step(child, app, attrs.get("data"), (el.start, kind == "action", branch), block))
+                        steps.append(
+                            _Step(child, app, attrs.get("data"), (el.start, kind == "action", branch), block)
+                        )
                     elif kind == "condition":
                         self._status_tests(child, block)
                         frames.append([child, (el.start, True, branch), 0, []])
@@ -330,7 +360,9 @@ class _Walker:
                     continue
                 frames.pop()
                 label = " ".join(p for p in (el.value("field"), el.value("expression")) if p)
-                made = self._block(el, "condition", label or "condition", sorted(kids, key=lambda b: b.span.start))
+                made = self._block(
+                    el, "condition", label or "condition", sorted(kids, key=lambda b: b.span.start)
+                )
                 (frames[min(len(frames), MAX_DEPTH) - 1][3] if frames else out).append(made)
         return out
 
@@ -347,15 +379,24 @@ class _Walker:
             if kind[0] == "status":
                 found = status.status_admits(expr.value)
                 if found is not None:
-                    self.a.status_tests.append(StatusTest(
-                        span=span, kind="t_check_status", text=expr.value, admits=found[0], named=found[1],
-                        block=block, pattern_span=span))
+                    self.a.status_tests.append(
+                        StatusTest(
+                            span=span,
+                            kind="t_check_status",
+                            text=expr.value,
+                            admits=found[0],
+                            named=found[1],
+                            block=block,
+                            pattern_span=span,
+                        )
+                    )
             elif self.table is not None:
                 names = status.cause_names(expr.value, tuple(self.table.engine.causes))
                 if names is not None:
                     codes = self.table.codes_of(names)
-                    self.a.status_tests.append(StatusTest(
-                        span=span, kind="cause_list", text=expr.value, admits=codes, block=block))
+                    self.a.status_tests.append(
+                        StatusTest(span=span, kind="cause_list", text=expr.value, admits=codes, block=block)
+                    )
 
     # ------------------------------------------------------------- actions
 
@@ -413,8 +454,9 @@ class _Walker:
         if found is not None and self.table is not None:
             token, a, b = found
             cause, codes = self.table.resolve(how, token)
-            self.a.cause_sites.append(CauseSite(attr.span(start + a, start + b, self.base), ENGINE, token, cause,
-                                                context, codes))
+            self.a.cause_sites.append(
+                CauseSite(attr.span(start + a, start + b, self.base), ENGINE, token, cause, context, codes)
+            )
 
     def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
         attr = step.data
@@ -444,25 +486,37 @@ class _Walker:
         live = [b for b in prior if not _exclusive(b.step, step)]
         if live and not voicemail and all(b.target != target for b in live):
             last = live[-1]
-            self.a.failover_sites.append(FailoverSite(
-                span=self._span(attr.start, attr.end), action="bridge", kind=FailoverKind.NEXT_DESTINATION,
-                codes=last.continuing, block=step.block, authenticated=last.gateways,
-                shaping_tests=last.shaped_by, cancel_applies=False, engine=ENGINE))
+            self.a.failover_sites.append(
+                FailoverSite(
+                    span=self._span(attr.start, attr.end),
+                    action="bridge",
+                    kind=FailoverKind.NEXT_DESTINATION,
+                    codes=last.continuing,
+                    block=step.block,
+                    authenticated=last.gateways,
+                    shaping_tests=last.shaped_by,
+                    cancel_applies=False,
+                    engine=ENGINE,
+                )
+            )
         if voicemail:
             return prior
         cof, fcv = state.vars.get("continue_on_fail"), state.vars.get("failure_causes")
         if (cof is not None and "$" in cof.text) or (fcv is not None and "$" in fcv.text):
-            continuing = frozenset()     # set from a variable: unknown, judge nothing
+            continuing = frozenset()  # set from a variable: unknown, judge nothing
         else:
-            continuing = (self.table.continuing(cof.text if cof else None, fcv.text if fcv else None)
-                          if self.table else FINAL_CODES)
+            continuing = (
+                self.table.continuing(cof.text if cof else None, fcv.text if fcv else None)
+                if self.table
+                else FINAL_CODES
+            )
         shaped = tuple(v.span for v in (cof, fcv) if v is not None)
         return prior + [_Bridge(step, target, continuing, shaped, _gateways(legs))]
 
     def _hunt(self, step: _Step, ds: dial.DialString, fosr: _Value | None, in_dial: bool) -> None:
         """A failover site for each `|` group after the first."""
         if fosr is not None and "$" in fosr.text:
-            codes = frozenset()          # set from a variable: unknown, judge nothing
+            codes = frozenset()  # set from a variable: unknown, judge nothing
         else:
             codes = self.table.hunt_goes_on(fosr.text if fosr else None) if self.table else FINAL_CODES
         shaped = (fosr.span,) if fosr else ()
@@ -475,11 +529,20 @@ class _Walker:
                 if not (in_dial or guarded):
                     guard, guarded = self._guard(step, fosr), True
                 leg = group[0]
-                self.a.failover_sites.append(FailoverSite(
-                    span=attr.span(leg.start, leg.end, self.base), action="bridge",
-                    kind=FailoverKind.NEXT_DESTINATION, codes=codes, block=step.block,
-                    authenticated=_gateways(before), shaping_tests=shaped, guard=guard,
-                    cancel_applies=False, engine=ENGINE))
+                self.a.failover_sites.append(
+                    FailoverSite(
+                        span=attr.span(leg.start, leg.end, self.base),
+                        action="bridge",
+                        kind=FailoverKind.NEXT_DESTINATION,
+                        codes=codes,
+                        block=step.block,
+                        authenticated=_gateways(before),
+                        shaping_tests=shaped,
+                        guard=guard,
+                        cancel_applies=False,
+                        engine=ENGINE,
+                    )
+                )
 
     def _guard(self, step: _Step, fosr: _Value | None) -> GuardFix | None:
         """`set fail_on_single_reject=<causes of every 6xx>` in front of the bridge.
@@ -497,9 +560,9 @@ class _Walker:
         newline_at = text.rfind("\n", low, at)
         line_start = newline_at + 1 if newline_at >= 0 or low == 0 else at
         if newline_at < self.origin:
-            self.local = False           # the indentation comes from before the extension
+            self.local = False  # the indentation comes from before the extension
         indent = text[line_start:at]
-        newline = "\r\n" if text[max(0, line_start - 2):line_start] == "\r\n" else "\n"
+        newline = "\r\n" if text[max(0, line_start - 2) : line_start] == "\r\n" else "\n"
         if indent.strip():
             indent, newline = " ", ""
         return GuardFix(at, {"6xx": action + newline + indent})
@@ -510,9 +573,19 @@ class _Walker:
         if parts is None:
             return
         word, code, phrase, (a, b), (pa, pb) = parts
-        self.a.code_sites.append(CodeSite(
-            attr.span(a, b, self.base), word, code, Role.SENT, "respond",
-            phrase, attr.span(pa, pb, self.base) if phrase else None, step.block, code in (401, 407)))
+        self.a.code_sites.append(
+            CodeSite(
+                attr.span(a, b, self.base),
+                word,
+                code,
+                Role.SENT,
+                "respond",
+                phrase,
+                attr.span(pa, pb, self.base) if phrase else None,
+                step.block,
+                code in (401, 407),
+            )
+        )
 
     def _references(self, attr: xmlscan.Attr) -> None:
         """`transfer [-bleg|-both] <ext> [dialplan] [context]` and execute_extension."""
@@ -543,7 +616,7 @@ def _assignments(text: str, multi: bool) -> tuple[tuple[str, bool, int, int], ..
             continue
         name = text[a:eq].strip()
         local = not name.startswith("nolocal:")
-        name = name if local else name[len("nolocal:"):]
+        name = name if local else name[len("nolocal:") :]
         if name in CAUSE_VARS or name in KNOB_VARS:
             out.append((name, local, eq + 1, b))
     return tuple(out)
@@ -589,7 +662,7 @@ def _respond_parts(data: str) -> tuple[str, int | None, str | None, tuple[int, i
     code = int(word) if word.isdigit() and len(word) == 3 else None
     phrase = rest or None
     if code is not None and 300 <= code < 400 and rest and (":" in rest or "@" in rest):
-        phrase = None                    # `302 sip:target`: the rest is a contact
+        phrase = None  # `302 sip:target`: the rest is a contact
     return word, code, phrase, m.span(1), m.span(2)
 
 

@@ -16,6 +16,7 @@ Every rule here is read from the FreeSWITCH sources and cited where it lives:
   skipped when switch_true(value), so the hunt goes on.
 - switch_channel_str2cause (hangup): a leading digit is read with atoi.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ _TRUE = frozenset({"yes", "on", "true", "t", "enabled", "active", "allow"})
 BOOLEAN_WORDS = _TRUE | frozenset({"no", "off", "false", "f", "disabled", "inactive", "disallow"})
 _NUMBER = re.compile(r"[+-]?[0-9.]*\Z")
 _LEADING_INT = re.compile(r"\s*[+-]?([0-9]*)")
-_MEMO_LIMIT = 50_000                     # entries; the memo restarts beyond (token text is user input)
+_MEMO_LIMIT = 50_000  # entries; the memo restarts beyond (token text is user input)
 DEFAULT_CONTINUE = frozenset({"NO_ANSWER", "NO_USER_RESPONSE", "ORIGINATOR_CANCEL"})
 NEVER_CONTINUE = "ATTENDED_TRANSFER"
 
@@ -69,7 +70,7 @@ class CauseTable:
     """An engine's causes with the SIP failure codes that produce each (300-699)."""
 
     engine: Engine
-    cause_of: dict[int, str] = field(default_factory=dict)      # final code -> cause name
+    cause_of: dict[int, str] = field(default_factory=dict)  # final code -> cause name
     _codes: dict[str, frozenset[int]] = field(default_factory=dict)
     _names_upper: list[str] = field(default_factory=list)
     _memo: dict[tuple, frozenset[int] | tuple[str, ...]] = field(default_factory=dict)
@@ -88,7 +89,9 @@ class CauseTable:
         """The distinct causes of `codes`, in code order (memoised)."""
         key = ("causes", codes)
         if key not in self._memo:
-            self._memo[key] = tuple(dict.fromkeys(self.cause_of[c] for c in sorted(codes) if c in self.cause_of))
+            self._memo[key] = tuple(
+                dict.fromkeys(self.cause_of[c] for c in sorted(codes) if c in self.cause_of)
+            )
         return list(self._memo[key])
 
     def resolve(self, how: str, token: str) -> tuple[str | None, frozenset[int]]:

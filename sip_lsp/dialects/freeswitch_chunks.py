@@ -17,6 +17,7 @@ outside). Masking is exact when the scan meets every mask as a start tag: the
 text before a mask is the same in both scans, and nothing before it (an open
 comment, quote or CDATA) ran into it. Otherwise the text is scanned unmasked.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,8 @@ from sip_lsp.dialects.chunk_cache import ChunkCache
 _START = re.compile(r"<extension(?![-\w.:])")
 _OPEN, _END, _MASK = "<extension", "</extension>", "<extension>"
 _OTHERS = re.compile("<(?:" + "|".join(sorted(xmlscan.NO_SELF_NEST - {"extension"})) + ")")
-_REUSABLE = "reusable"     # slot key: True / False once known
-_COMMENTS = "comments"     # slot key: a reusable chunk's comments as (offset in it, text)
+_REUSABLE = "reusable"  # slot key: True / False once known
+_COMMENTS = "comments"  # slot key: a reusable chunk's comments as (offset in it, text)
 
 CACHE = ChunkCache()
 
@@ -100,9 +101,13 @@ def reusable(chunk: Chunk, el: xmlscan.Element, doc: xmlscan.Document) -> bool:
         text, start, end = chunk.text, chunk.start, chunk.end
         strays = doc.stray_ends
         known = chunk.slot[_REUSABLE] = (
-            el.closed and el.start == start and el.end == end
+            el.closed
+            and el.start == start
+            and el.end == end
             and not (strays and bisect_left(strays, start) != bisect_left(strays, end))
-            and text.count(_OPEN) == 1 and not _OTHERS.search(text))
+            and text.count(_OPEN) == 1
+            and not _OTHERS.search(text)
+        )
         if known:
             chunk.slot[_COMMENTS] = _comments(doc, start, end) if "<!--" in text else []
     return known

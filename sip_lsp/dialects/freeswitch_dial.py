@@ -10,6 +10,7 @@ in parallel threads. The dialplan expands `${...}` before bridge runs, so a
 escapes protect separators as switch_separate_string does. Positions are
 indices into the (entity-decoded) string.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,12 +25,12 @@ ENTERPRISE = ":_:"
 class Var(NamedTuple):
     name: str
     value: str
-    start: int                       # value start
-    end: int                         # value end
+    start: int  # value start
+    end: int  # value end
 
 
 class Leg(NamedTuple):
-    text: str                        # the target without its variable blocks
+    text: str  # the target without its variable blocks
     start: int
     end: int
     vars: tuple[Var, ...] = ()
@@ -54,7 +55,7 @@ class DialString(NamedTuple):
 
 
 _SPECIALS: dict[str, re.Pattern[str]] = {}
-_ANY_SPECIAL = re.compile(r"[\\{}\[\]()<>'\"]")     # without these, separators are all top-level
+_ANY_SPECIAL = re.compile(r"[\\{}\[\]()<>'\"]")  # without these, separators are all top-level
 
 
 def split_top(s: str, start: int, end: int, sep: str) -> list[tuple[int, int]]:
@@ -128,7 +129,7 @@ def _closer(s: str, start: int, end: int, closer: str) -> int:
     """Where the block opened before `start` closes (`end` when it does not)."""
     at = s.find(closer, start, end)
     if at >= 0 and _ANY_SPECIAL.search(s, start, at) is None:
-        return at                    # nothing nested or quoted before it
+        return at  # nothing nested or quoted before it
     return split_top(s, start, end, closer)[0][1]
 
 

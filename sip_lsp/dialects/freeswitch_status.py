@@ -8,6 +8,7 @@ the codes whose 3 digits the regex finds; fields holding a cause name
 switch_channel.c set them with switch_channel_cause2str) admit the codes whose
 FreeSWITCH cause name it finds. Python `re` stands in for PCRE.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,15 @@ from functools import lru_cache
 from sip_lsp.model import ALL_CODES
 
 STATUS_FIELDS = frozenset({"sip_term_status", "sip_invite_failure_status"})
-CAUSE_FIELDS = frozenset({
-    "originate_disposition", "hangup_cause", "originate_failed_cause",
-    "last_bridge_hangup_cause", "bridge_hangup_cause",
-})
+CAUSE_FIELDS = frozenset(
+    {
+        "originate_disposition",
+        "hangup_cause",
+        "originate_failed_cause",
+        "last_bridge_hangup_cause",
+        "bridge_hangup_cause",
+    }
+)
 _FIELD = re.compile(r"\$\{(\w+)\}\Z")
 _CODES = tuple(sorted(ALL_CODES))
 
@@ -27,7 +33,7 @@ _CODES = tuple(sorted(ALL_CODES))
 def field_kind(field: str) -> tuple[str, str] | None:
     """("status" | "cause", variable) for a field we understand, else None."""
     if "${" not in field:
-        return None                  # most fields: destination_number, caller_id_number ...
+        return None  # most fields: destination_number, caller_id_number ...
     m = _FIELD.match(field.strip())
     if not m:
         return None

@@ -7,6 +7,7 @@ ends at the line before the next tag, a stray `</x>` is ignored, and elements
 left open end with their last child. Attribute values are entity-decoded, and
 `Attr.offset` maps a position in the decoded value back to the raw text.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,11 @@ _ATTR = re.compile(_ATTR_SOURCE)
 # Fast path: a complete start tag whose values hold no "<" (the common case).
 # Its first two attributes are groups of the match itself (2-4, 5-7): most
 # dialplan elements have no more, and a finditer per element costs as much.
-_TAG = re.compile(r"<([A-Za-z_:][-\w.:]*)" + rf"(?:\s+{_ATTR_SOURCE})?" * 2
-                  + r"""((?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(/?)>""")
+_TAG = re.compile(
+    r"<([A-Za-z_:][-\w.:]*)"
+    + rf"(?:\s+{_ATTR_SOURCE})?" * 2
+    + r"""((?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(/?)>"""
+)
 _END_TAG = re.compile(r"</([A-Za-z_:][-\w.:]*)>")
 _ATTR_NAME = re.compile(r"[^\s=/>\"'<]+")
 _SPACE = re.compile(r"\s*")
@@ -40,14 +44,15 @@ class Attr:
 
     __slots__ = ("name", "name_start", "value", "start", "end", "_map")
 
-    def __init__(self, name: str, name_start: int, value: str, start: int, end: int,
-                 mapping: list[int] | None = None) -> None:
+    def __init__(
+        self, name: str, name_start: int, value: str, start: int, end: int, mapping: list[int] | None = None
+    ) -> None:
         self.name = name
         self.name_start = name_start
-        self.value = value               # entities decoded
-        self.start = start               # raw value start (inside the quotes)
-        self.end = end                   # raw value end
-        self._map = mapping              # decoded index -> raw offset, when entities occur
+        self.value = value  # entities decoded
+        self.start = start  # raw value start (inside the quotes)
+        self.end = end  # raw value end
+        self._map = mapping  # decoded index -> raw offset, when entities occur
 
     def offset(self, index: int) -> int:
         """Raw text offset of position `index` in the decoded value."""
@@ -64,7 +69,7 @@ class Attr:
         """The raw text span of `value[start:end]`, moved by `base` (one call on the hot path)."""
         n = len(self.value)
         if self._map is None and 0 <= start <= n and 0 <= end <= n:
-            base += self.start           # the common case: in range, no entities
+            base += self.start  # the common case: in range, no entities
             return Span(base + start, base + end)
         start = 0 if start < 0 else n if start > n else start
         end = 0 if end < 0 else n if end > n else end
@@ -78,16 +83,17 @@ class Element:
 
     __slots__ = ("name", "start", "name_end", "tag_end", "end", "attrs", "children", "closed")
 
-    def __init__(self, name: str, start: int, name_end: int, tag_end: int,
-                 attrs: dict[str, Attr] | None = None) -> None:
+    def __init__(
+        self, name: str, start: int, name_end: int, tag_end: int, attrs: dict[str, Attr] | None = None
+    ) -> None:
         self.name = name
-        self.start = start               # the "<"
+        self.start = start  # the "<"
         self.name_end = name_end
-        self.tag_end = tag_end           # just after the start tag (or where it was cut)
-        self.end = 0                     # just after the end tag, or the last child
+        self.tag_end = tag_end  # just after the start tag (or where it was cut)
+        self.end = 0  # just after the end tag, or the last child
         self.attrs = {} if attrs is None else attrs
         self.children: list[Element] = []
-        self.closed = False              # an end tag or "/>" was seen
+        self.closed = False  # an end tag or "/>" was seen
 
     def get(self, name: str) -> Attr | None:
         return self.attrs.get(name)
@@ -109,9 +115,9 @@ class Comment:
     __slots__ = ("start", "end", "text")
 
     def __init__(self, start: int, end: int, text: str) -> None:
-        self.start = start               # the "<!--"
-        self.end = end                   # after "-->" (or the end of the text)
-        self.text = text                 # between the markers
+        self.start = start  # the "<!--"
+        self.end = end  # after "-->" (or the end of the text)
+        self.text = text  # between the markers
 
 
 class Document:
@@ -170,12 +176,12 @@ def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = 
         lt = find("<", i)
         if lt < 0:
             break
-        mark = text[lt + 1:lt + 2]
+        mark = text[lt + 1 : lt + 2]
         if mark == "!":
             if text.startswith("<!--", lt):
                 e = find("-->", lt + 4)
                 end = n if e < 0 else e + 3
-                doc.comments.append(Comment(lt, end, text[lt + 4:e if e >= 0 else n]))
+                doc.comments.append(Comment(lt, end, text[lt + 4 : e if e >= 0 else n]))
                 i = end
             elif text.startswith("<![CDATA[", lt):
                 i = _after(text, "]]>", lt + 9)
@@ -188,7 +194,7 @@ def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = 
         if mark == "/":
             end_tag = _END_TAG.match(text, lt)
             if end_tag and stack and stack[-1].name == end_tag.group(1):
-                el = stack.pop()           # `</name>` closing the innermost element: the common case
+                el = stack.pop()  # `</name>` closing the innermost element: the common case
                 el.end = i = end_tag.end()
                 el.closed = True
                 continue
@@ -264,13 +270,19 @@ def _fast_element(text: str, lt: int, tag: re.Match) -> tuple[Element, bool]:
     if first is not None:
         raw, group = (double1, 3) if double1 is not None else (single1, 4)
         start = tag.start(group)
-        attrs[first] = (_attr(first, tag.start(2), raw, start, tag.end(group)) if "&" in raw
-                        else Attr(first, tag.start(2), raw, start, start + len(raw)))
+        attrs[first] = (
+            _attr(first, tag.start(2), raw, start, tag.end(group))
+            if "&" in raw
+            else Attr(first, tag.start(2), raw, start, start + len(raw))
+        )
         if second is not None and second not in attrs:
             raw, group = (double2, 6) if double2 is not None else (single2, 7)
             start = tag.start(group)
-            attrs[second] = (_attr(second, tag.start(5), raw, start, tag.end(group)) if "&" in raw
-                             else Attr(second, tag.start(5), raw, start, start + len(raw)))
+            attrs[second] = (
+                _attr(second, tag.start(5), raw, start, tag.end(group))
+                if "&" in raw
+                else Attr(second, tag.start(5), raw, start, start + len(raw))
+            )
         if rest:
             for m in _ATTR.finditer(text, tag.start(8), tag.end(8)):
                 if m.group(1) not in attrs:

@@ -4,6 +4,7 @@ Suppression comments use the dialect's comment leader (`#`, `;`, `<!--`) so
 the dialect reads them back (`sip-lsp: disable=` on the line above a finding,
 `sip-lsp: disable-file=` at the top).
 """
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 The context is read from the text before the cursor on its line: completion
 runs while the user types, when the analysis may lag behind the text.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,12 @@ from sip_lsp.catalog import Catalog
 @dataclass(frozen=True, slots=True)
 class Completion:
     label: str
-    kind: str                  # code | pattern | cause | value
+    kind: str  # code | pattern | cause | value
     insert_text: str
-    start: int                 # offsets of the text the item replaces
+    start: int  # offsets of the text the item replaces
     end: int
     detail: str = ""
-    documentation: str = ""    # Markdown
+    documentation: str = ""  # Markdown
     sort_text: str = ""
     filter_text: str = ""
 
@@ -27,15 +28,18 @@ class Completion:
 _REPLY = re.compile(r"\b(sl_send_reply|t_reply|send_reply|sl_reply|t_send_reply)\s*\(\s*(\"?)(\d{0,3})$")
 _PATTERN = re.compile(r"\bt_check_status\s*\(\s*\"([^\"]*)$")
 _PJSIP = re.compile(r"\bPJSIPHangup\s*\(\s*(\d{0,3})$", re.I)
-_RESPOND = re.compile(r"application\s*=\s*[\"']respond[\"']\s+data\s*=\s*[\"'](\d{0,3})$|^\s*respond\s+(\d{0,3})$")
+_RESPOND = re.compile(
+    r"application\s*=\s*[\"']respond[\"']\s+data\s*=\s*[\"'](\d{0,3})$|^\s*respond\s+(\d{0,3})$"
+)
 _FS_CAUSES = re.compile(r"\b(continue_on_fail|failure_causes)\s*=\s*[\w,]*?(\w*)$")
 _FS_HANGUP = re.compile(r"application\s*=\s*[\"']hangup[\"']\s+data\s*=\s*[\"'](\w*)$")
 _AST_HANGUP = re.compile(r"\bHangup\s*\(\s*(\w*)$", re.I)
 _DIALSTATUS = re.compile(r"\$\{DIALSTATUS\}\s*\"?\s*(?:=|!=|==)\s*\"?(\w*)$")
 
 
-def completions_at(line_text: str, column: int, line_start: int, dialect: str, catalog: Catalog,
-                   lang: str = "en") -> list[Completion]:
+def completions_at(
+    line_text: str, column: int, line_start: int, dialect: str, catalog: Catalog, lang: str = "en"
+) -> list[Completion]:
     """Items for the cursor at `column` of a line starting at offset `line_start`."""
     before, after = line_text[:column], line_text[column:]
     cursor = line_start + column
@@ -74,7 +78,9 @@ def _doc(catalog: Catalog, code: int, lang: str) -> str:
     return render.code_markdown(entry, catalog, lang) if entry else ""
 
 
-def _reply_codes(catalog: Catalog, lang: str, start: int, end: int, quoted: bool, after: str) -> list[Completion]:
+def _reply_codes(
+    catalog: Catalog, lang: str, start: int, end: int, quoted: bool, after: str
+) -> list[Completion]:
     has_second = "," in after.split(")", 1)[0]
     closes = quoted and after.startswith('"')
     items = []
@@ -84,29 +90,55 @@ def _reply_codes(catalog: Catalog, lang: str, start: int, end: int, quoted: bool
             text += '"'
         if not has_second:
             text += f', "{entry.reason}"'
-        items.append(Completion(
-            label=str(entry.code), kind="code", insert_text=text, start=start,
-            end=end + (1 if closes else 0), detail=entry.reason, documentation=_doc(catalog, entry.code, lang),
-            sort_text=_sort(entry.frequency, str(entry.code)), filter_text=str(entry.code)))
+        items.append(
+            Completion(
+                label=str(entry.code),
+                kind="code",
+                insert_text=text,
+                start=start,
+                end=end + (1 if closes else 0),
+                detail=entry.reason,
+                documentation=_doc(catalog, entry.code, lang),
+                sort_text=_sort(entry.frequency, str(entry.code)),
+                filter_text=str(entry.code),
+            )
+        )
     return items
 
 
 def _codes(catalog: Catalog, lang: str, start: int, end: int, with_phrase: str = "") -> list[Completion]:
-    return [Completion(
-        label=str(e.code), kind="code",
-        insert_text=f"{e.code}{with_phrase}{e.reason}" if with_phrase else str(e.code),
-        start=start, end=end, detail=e.reason, documentation=_doc(catalog, e.code, lang),
-        sort_text=_sort(e.frequency, str(e.code)), filter_text=str(e.code))
-        for e in catalog.codes.values()]
+    return [
+        Completion(
+            label=str(e.code),
+            kind="code",
+            insert_text=f"{e.code}{with_phrase}{e.reason}" if with_phrase else str(e.code),
+            start=start,
+            end=end,
+            detail=e.reason,
+            documentation=_doc(catalog, e.code, lang),
+            sort_text=_sort(e.frequency, str(e.code)),
+            filter_text=str(e.code),
+        )
+        for e in catalog.codes.values()
+    ]
 
 
 def _pattern_items(catalog: Catalog, lang: str, start: int, end: int) -> list[Completion]:
     items = [c for c in _codes(catalog, lang, start, end) if int(c.label) >= 300]
     for digit in range(3, 7):
         cls = f"{digit}xx"
-        items.append(Completion(
-            label=f"{digit}[0-9][0-9]", kind="pattern", insert_text=f"{digit}[0-9][0-9]", start=start,
-            end=end, detail=catalog.class_name(cls, lang), sort_text=f"0000-{digit}", filter_text=str(digit)))
+        items.append(
+            Completion(
+                label=f"{digit}[0-9][0-9]",
+                kind="pattern",
+                insert_text=f"{digit}[0-9][0-9]",
+                start=start,
+                end=end,
+                detail=catalog.class_name(cls, lang),
+                sort_text=f"0000-{digit}",
+                filter_text=str(digit),
+            )
+        )
     return items
 
 
@@ -119,11 +151,19 @@ def _causes(catalog: Catalog, engine_name: str, lang: str, start: int, end: int)
     items = []
     for cause in engine.causes.values():
         numeric = engine_name == "asterisk"
-        items.append(Completion(
-            label=cause.name, kind="cause", insert_text=str(cause.number) if numeric else cause.name,
-            start=start, end=end, detail=cause.summary or str(cause.number),
-            documentation=render.cause_markdown(engine, cause, catalog, lang),
-            sort_text=f"{cause.number:04d}", filter_text=f"{cause.name} {cause.number}" if numeric else cause.name))
+        items.append(
+            Completion(
+                label=cause.name,
+                kind="cause",
+                insert_text=str(cause.number) if numeric else cause.name,
+                start=start,
+                end=end,
+                detail=cause.summary or str(cause.number),
+                documentation=render.cause_markdown(engine, cause, catalog, lang),
+                sort_text=f"{cause.number:04d}",
+                filter_text=f"{cause.name} {cause.number}" if numeric else cause.name,
+            )
+        )
     return items
 
 
@@ -133,6 +173,16 @@ def _dialstatus(catalog: Catalog, lang: str, start: int, end: int) -> list[Compl
         return []
     from sip_lsp import render
 
-    return [Completion(label=d.value, kind="value", insert_text=d.value, start=start, end=end,
-                       detail=d.summary, documentation=render.dialstatus_markdown(d.value, catalog, lang),
-                       sort_text=f"{i:04d}") for i, d in enumerate(engine.dialstatus.values())]
+    return [
+        Completion(
+            label=d.value,
+            kind="value",
+            insert_text=d.value,
+            start=start,
+            end=end,
+            detail=d.summary,
+            documentation=render.dialstatus_markdown(d.value, catalog, lang),
+            sort_text=f"{i:04d}",
+        )
+        for i, d in enumerate(engine.dialstatus.values())
+    ]

@@ -1,4 +1,5 @@
 """Hover: pick the fact under the cursor and let render write its Markdown."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,14 @@ _PLAUSIBLE = re.compile(r"reply|status|code|\$rs\b|respond|hangup|cause|sip|dial
 _NUMBER = re.compile(r"(?<![\w.])[1-6]\d\d(?![\w.])")
 
 
-def hover_at(analysis: Analysis, index: SiteIndex, offset: int, catalog: Catalog, lang: str = "en",
-             lines: LineIndex | None = None) -> Hover | None:
+def hover_at(
+    analysis: Analysis,
+    index: SiteIndex,
+    offset: int,
+    catalog: Catalog,
+    lang: str = "en",
+    lines: LineIndex | None = None,
+) -> Hover | None:
     """Markdown for what is under `offset`, or None."""
     from sip_lsp import render
 
@@ -66,8 +73,9 @@ def _cause(site: CauseSite, catalog: Catalog, lang: str) -> str | None:
     return render.cause_markdown(engine, cause, catalog, lang) if cause else None
 
 
-def _bare_number(analysis: Analysis, offset: int, catalog: Catalog, lang: str,
-                 lines: LineIndex | None) -> Hover | None:
+def _bare_number(
+    analysis: Analysis, offset: int, catalog: Catalog, lang: str, lines: LineIndex | None
+) -> Hover | None:
     lines = lines or LineIndex(analysis.text)
     line, col = lines.position(offset)
     text = lines.line_text(line)

@@ -3,6 +3,7 @@
 Hover on a 100k-line file must cost about as much as an empty request, so the
 analysis is indexed by span start and looked up with bisect instead of scanned.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -23,7 +24,7 @@ class Hit:
     __slots__ = ("kind", "start", "end", "_fact", "_shift")
 
     def __init__(self, kind: str, start: int, end: int, fact: object, shift: int = 0) -> None:
-        self.kind = kind   # code | phrase | status_test | failover | cause | reference | block
+        self.kind = kind  # code | phrase | status_test | failover | cause | reference | block
         self.start, self.end = start, end
         self._fact, self._shift = fact, shift
 
@@ -49,8 +50,12 @@ class SiteIndex:
         for site, d in analysis.placed("code_sites"):
             add("code", site.span, site, d)
             add("phrase", site.phrase_span, site, d)
-        for kind, name in (("status_test", "status_tests"), ("failover", "failover_sites"),
-                           ("cause", "cause_sites"), ("reference", "references")):
+        for kind, name in (
+            ("status_test", "status_tests"),
+            ("failover", "failover_sites"),
+            ("cause", "cause_sites"),
+            ("reference", "references"),
+        ):
             for fact, d in analysis.placed(name):
                 add(kind, fact.span, fact, d)
         for block, d in analysis.placed("blocks"):

@@ -1,4 +1,5 @@
 """Inlay hints: the reason phrase after a bare code in a pattern or comparison."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,11 +10,13 @@ from sip_lsp.model import Analysis, Role
 
 @dataclass(frozen=True, slots=True)
 class InlayHint:
-    offset: int        # where the label goes (after the code)
+    offset: int  # where the label goes (after the code)
     label: str
 
 
-def inlay_hints(analysis: Analysis, catalog: Catalog, start: int = 0, end: int | None = None) -> list[InlayHint]:
+def inlay_hints(
+    analysis: Analysis, catalog: Catalog, start: int = 0, end: int | None = None
+) -> list[InlayHint]:
     """Hints for matched or configured codes without a phrase, inside [start, end]."""
     end = len(analysis.text) if end is None else end
     hints = []

@@ -3,6 +3,7 @@
 A reference (route(X), t_on_failure("X"), Goto(ctx,...), transfer) points to
 the blocks of the same kind and name, in this document or an included one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,14 +18,21 @@ class Symbol:
     kind: str
     span: Span
     name_span: Span
-    children: tuple["Symbol", ...] = ()
+    children: tuple[Symbol, ...] = ()
 
 
 def document_symbols(analysis: Analysis) -> list[Symbol]:
     """The outline of the document itself (blocks from included files are left out)."""
+
     def convert(block: Block) -> Symbol:
-        return Symbol(block.name, block.kind, block.span, block.name_span,
-                      tuple(convert(c) for c in block.children if c.span.path is None))
+        return Symbol(
+            block.name,
+            block.kind,
+            block.span,
+            block.name_span,
+            tuple(convert(c) for c in block.children if c.span.path is None),
+        )
+
     return [convert(b) for b in analysis.blocks if b.span.path is None]
 
 
@@ -67,8 +75,12 @@ def _scope(analysis: Analysis, ref: Reference) -> Block | None:
         return None
     text = analysis.text
     for other in analysis.references:
-        if other.kind == "context" and other.span.path is None and other.span.end <= ref.span.start \
-                and text[other.span.end:ref.span.start].strip() == ",":
+        if (
+            other.kind == "context"
+            and other.span.path is None
+            and other.span.end <= ref.span.start
+            and text[other.span.end : ref.span.start].strip() == ","
+        ):
             return next((b for b in analysis.blocks if b.kind == "context" and b.name == other.name), None)
     for block in analysis.blocks:
         if block.span.path is None and block.span.start <= ref.span.start < block.span.end:
@@ -76,7 +88,9 @@ def _scope(analysis: Analysis, ref: Reference) -> Block | None:
     return None
 
 
-def references_to(analysis: Analysis, index: SiteIndex, offset: int, include_declaration: bool = True) -> list[Span]:
+def references_to(
+    analysis: Analysis, index: SiteIndex, offset: int, include_declaration: bool = True
+) -> list[Span]:
     """Every use of the block named under `offset` (on its definition or on a use)."""
     target = _target(index, offset)
     if target is None:

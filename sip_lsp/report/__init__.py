@@ -3,6 +3,7 @@
 Each format gets the checked files as `FileReport`s and writes to a stream.
 Positions here are 1-based (line, column in code points), as every format shows them.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,11 +23,11 @@ class FileReport:
     __slots__ = ("path", "display", "text", "findings", "fixed")
 
     def __init__(self, path: str, display: str, text: str, findings: list[Finding]) -> None:
-        self.path = path                 # absolute path of the checked file
-        self.display = display           # the path as shown to the user
+        self.path = path  # absolute path of the checked file
+        self.display = display  # the path as shown to the user
         self.text = text
         self.findings = findings
-        self.fixed = 0                   # findings `--fix` removed
+        self.fixed = 0  # findings `--fix` removed
 
 
 class Location(namedtuple("Location", "display line column end_line end_column")):

@@ -1,4 +1,5 @@
 """Machine output: a JSON array, and GitHub Actions workflow commands."""
+
 from __future__ import annotations
 
 import json
@@ -28,18 +29,31 @@ def _json_item(finding: Finding, report: FileReport, locator: Locator) -> dict:
         "severity": finding.severity,
         "message": finding.message,
         "tags": list(finding.tags),
-        "related": [{**_where(r.span, report, locator, "path"), "message": r.message} for r in finding.related],
-        "fixes": [{"title": fix.title, "safe": fix.safe,
-                   "edits": [{**_where(e.span, report, locator, "path"), "new_text": e.new_text}
-                             for e in fix.edits]}
-                  for fix in finding.fixes],
+        "related": [
+            {**_where(r.span, report, locator, "path"), "message": r.message} for r in finding.related
+        ],
+        "fixes": [
+            {
+                "title": fix.title,
+                "safe": fix.safe,
+                "edits": [
+                    {**_where(e.span, report, locator, "path"), "new_text": e.new_text} for e in fix.edits
+                ],
+            }
+            for fix in finding.fixes
+        ],
     }
 
 
 def _where(span: Span, report: FileReport, locator: Locator, key: str) -> dict:
     loc = locator.locate(span, report)
-    return {key: loc.display, "line": loc.line, "column": loc.column,
-            "end_line": loc.end_line, "end_column": loc.end_column}
+    return {
+        key: loc.display,
+        "line": loc.line,
+        "column": loc.column,
+        "end_line": loc.end_line,
+        "end_column": loc.end_column,
+    }
 
 
 def write_github(reports: list[FileReport], locator: Locator, out: TextIO) -> None:
@@ -47,10 +61,17 @@ def write_github(reports: list[FileReport], locator: Locator, out: TextIO) -> No
     for report in reports:
         for finding in report.findings:
             loc = locator.locate(finding.span, report)
-            props = ",".join(f"{k}={_escape_property(str(v))}" for k, v in (
-                ("file", loc.display), ("line", loc.line), ("col", loc.column),
-                ("endLine", loc.end_line), ("endColumn", loc.end_column),
-                ("title", finding.rule)))
+            props = ",".join(
+                f"{k}={_escape_property(str(v))}"
+                for k, v in (
+                    ("file", loc.display),
+                    ("line", loc.line),
+                    ("col", loc.column),
+                    ("endLine", loc.end_line),
+                    ("endColumn", loc.end_column),
+                    ("title", finding.rule),
+                )
+            )
             out.write(f"::{_GITHUB_LEVEL[finding.severity]} {props}::{_escape_data(finding.message)}\n")
 
 

@@ -4,6 +4,7 @@ Structure per the OASIS SARIF 2.1.0 spec: sarifLog §3.13, run §3.14 (columnKin
 §3.14.13), toolComponent §3.19, reportingDescriptor §3.49, result §3.27,
 location §3.28, region §3.30, fix §3.55, artifactChange §3.56, replacement §3.57.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,16 +32,20 @@ def write(reports: list[FileReport], locator: Locator, catalog: Catalog, out: Te
     log = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "sip-lsp",
-                "version": __version__,
-                "rules": [_descriptor(r) for r in rules],
-            }},
-            # Our columns count code points, not the UTF-16 units SARIF assumes by default.
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "sip-lsp",
+                        "version": __version__,
+                        "rules": [_descriptor(r) for r in rules],
+                    }
+                },
+                # Our columns count code points, not the UTF-16 units SARIF assumes by default.
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
     json.dump(log, out, indent=2, ensure_ascii=False)
     out.write("\n")
@@ -70,9 +75,13 @@ def _result(finding: Finding, report: FileReport, locator: Locator, index: dict[
         result["ruleIndex"] = index[finding.rule]
     if finding.related:
         result["relatedLocations"] = [
-            {"id": i, "message": {"text": rel.message},
-             **_location(locator.locate(rel.span, report), rel.span, report)}
-            for i, rel in enumerate(finding.related)]
+            {
+                "id": i,
+                "message": {"text": rel.message},
+                **_location(locator.locate(rel.span, report), rel.span, report),
+            }
+            for i, rel in enumerate(finding.related)
+        ]
     if finding.fixes:
         result["fixes"] = [_fix(fix, report, locator) for fix in finding.fixes]
     return result
@@ -80,11 +89,18 @@ def _result(finding: Finding, report: FileReport, locator: Locator, index: dict[
 
 def _location(loc: Location, span: Span, report: FileReport) -> dict:
     path = span.path or report.path
-    return {"physicalLocation": {"artifactLocation": {"uri": _uri(path, loc.display)}, "region": _region(loc)}}
+    return {
+        "physicalLocation": {"artifactLocation": {"uri": _uri(path, loc.display)}, "region": _region(loc)}
+    }
 
 
 def _region(loc: Location) -> dict:
-    return {"startLine": loc.line, "startColumn": loc.column, "endLine": loc.end_line, "endColumn": loc.end_column}
+    return {
+        "startLine": loc.line,
+        "startColumn": loc.column,
+        "endLine": loc.end_line,
+        "endColumn": loc.end_column,
+    }
 
 
 def _fix(fix, report: FileReport, locator: Locator) -> dict:
@@ -93,7 +109,9 @@ def _fix(fix, report: FileReport, locator: Locator) -> dict:
         loc = locator.locate(edit.span, report)
         uri = _uri(edit.span.path or report.path, loc.display)
         change = changes.setdefault(uri, {"artifactLocation": {"uri": uri}, "replacements": []})
-        change["replacements"].append({"deletedRegion": _region(loc), "insertedContent": {"text": edit.new_text}})
+        change["replacements"].append(
+            {"deletedRegion": _region(loc), "insertedContent": {"text": edit.new_text}}
+        )
     return {"description": {"text": fix.title}, "artifactChanges": list(changes.values())}
 
 

@@ -1,4 +1,5 @@
 """Human output, ruff style: `path:line:col: SC301 message`, the source line, a caret line."""
+
 from __future__ import annotations
 
 from sip_lsp.report import FileReport, Locator
@@ -24,7 +25,7 @@ def write(reports: list[FileReport], locator: Locator, out: TextIO, fixing: bool
             line = locator.source_line(loc, report, finding.span)
             width = (loc.end_column if loc.end_line == loc.line else len(line) + 1) - loc.column
             gutter = str(loc.line)
-            pad = "".join(c if c == _TAB else " " for c in line[:loc.column - 1])
+            pad = "".join(c if c == _TAB else " " for c in line[: loc.column - 1])
             out.write(f" {gutter} | {line}\n")
             out.write(f" {' ' * len(gutter)} | {pad}{'^' * max(width, 1)}\n")
             for fix in finding.fixes:

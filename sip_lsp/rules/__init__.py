@@ -8,6 +8,7 @@ Every rule judges one fact at a time, so an analysis made of `parts` (see
 model.PartedAnalysis) is judged part by part, and a part's findings are kept
 in its Facts: after an edit only the parts that changed are judged again.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

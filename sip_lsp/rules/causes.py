@@ -6,6 +6,7 @@ canonical cause, or None when the engine's own lookup would not find it
 is a guess, so it is never applied by `--fix`: the cause a SIP code maps to
 when the token is one (603 -> CALL_REJECTED), or a near spelling.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from sip_lsp.model import Analysis, CauseSite, Edit, Finding, Fix
 from sip_lsp.rules.base import RuleContext
 
 RULE = "SC309"
-_CLOSE = 0.85       # difflib ratio for a typo-level near spelling
+_CLOSE = 0.85  # difflib ratio for a typo-level near spelling
 
 
 # The fact lists `check` reads: a part with none of them is not judged.
@@ -35,7 +36,9 @@ def _unknown(site: CauseSite, ctx: RuleContext) -> Finding:
     fixes = ()
     if guess:
         fixes = (Fix(ctx.fix_title(RULE, "replace", cause=guess), (Edit(site.span, guess),), safe=False),)
-    return ctx.finding(RULE, site.span, key, fixes=fixes, token=site.token, engine=engine, context=site.context)
+    return ctx.finding(
+        RULE, site.span, key, fixes=fixes, token=site.token, engine=engine, context=site.context
+    )
 
 
 def _guess(site: CauseSite, ctx: RuleContext) -> str | None:

@@ -1,4 +1,5 @@
 """SC101-SC104: is each code as written a registered, current code with its own phrase?"""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -55,8 +56,9 @@ def _deprecated(site: CodeSite, ctx: RuleContext, replacement: int) -> Finding:
         edits.append(Edit(site.phrase_span, new.reason))
     label = ctx.code_label(replacement)
     fix = Fix(ctx.fix_title("SC103", "replace", replacement=label), tuple(edits))
-    return ctx.finding("SC103", site.span, label=ctx.code_label(code), replacement=label,
-                       fixes=(fix,), tags=("deprecated",))
+    return ctx.finding(
+        "SC103", site.span, label=ctx.code_label(code), replacement=label, fixes=(fix,), tags=("deprecated",)
+    )
 
 
 def _phrase_mismatch(site: CodeSite, ctx: RuleContext) -> Finding | None:
@@ -69,5 +71,6 @@ def _phrase_mismatch(site: CodeSite, ctx: RuleContext) -> Finding | None:
     fixes = ()
     if site.phrase_span:
         fixes = (Fix(ctx.fix_title("SC104", "phrase", reason=reason), (Edit(site.phrase_span, reason),)),)
-    return ctx.finding("SC104", span, phrase=phrase, owner=ctx.code_label(owner),
-                      label=ctx.code_label(code), fixes=fixes)
+    return ctx.finding(
+        "SC104", span, phrase=phrase, owner=ctx.code_label(owner), label=ctx.code_label(code), fixes=fixes
+    )

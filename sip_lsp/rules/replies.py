@@ -1,4 +1,5 @@
 """SC201-SC202: does a reply the script sends carry what its code promises?"""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -49,8 +50,9 @@ def _missing_header(site: CodeSite, ctx: RuleContext, ser: bool) -> Finding | No
 def _global_for_local(site: CodeSite, ctx: RuleContext) -> Finding:
     fixes = tuple(_replace_fix(site, ctx, code) for code in _LOCAL_MISS)
     local, later = (ctx.code_label(c) for c in _LOCAL_MISS)
-    return ctx.finding("SC202", site.span, label=ctx.code_label(site.code or 0), local=local, later=later,
-                       fixes=fixes)
+    return ctx.finding(
+        "SC202", site.span, label=ctx.code_label(site.code or 0), local=local, later=later, fixes=fixes
+    )
 
 
 def _replace_fix(site: CodeSite, ctx: RuleContext, code: int) -> Fix:

@@ -1,4 +1,5 @@
 """SC306-SC308: does a status test say what its author meant, where it stands?"""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -23,8 +24,14 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
                 yield finding
         if test.possible is not None and test.admits.isdisjoint(test.possible):
             key = "" if test.admits else "empty"
-            yield ctx.finding("SC307", test.span, key, text=test.text, admits=ctx.code_list(test.admits),
-                              tags=("unnecessary",))
+            yield ctx.finding(
+                "SC307",
+                test.span,
+                key,
+                text=test.text,
+                admits=ctx.code_list(test.admits),
+                tags=("unnecessary",),
+            )
         if test.reads_request_status:
             fixes = ()
             if test.variable_span:
@@ -51,8 +58,9 @@ def _unanchored(test: StatusTest, ctx: RuleContext) -> Finding | None:
     if span and named & FINAL_CODES:
         edit = Edit(span, anchored)
         fixes = (Fix(ctx.fix_title("SC306", "anchor", anchored=anchored), (edit,), safe=False),)
-    return ctx.finding("SC306", test.span, pattern=test.text, extra=ctx.code_list(extra, limit=4),
-                       fixes=fixes)
+    return ctx.finding(
+        "SC306", test.span, pattern=test.text, extra=ctx.code_list(extra, limit=4), fixes=fixes
+    )
 
 
 def _pattern_span(test: StatusTest):

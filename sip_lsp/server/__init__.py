@@ -4,6 +4,7 @@
 on stdio or TCP. Everything it says comes from the core (`sip_lsp.features`,
 `sip_lsp.lint`, `sip_lsp.render`); these modules only convert to LSP types.
 """
+
 from __future__ import annotations
 
 import logging
@@ -11,13 +12,31 @@ import logging
 
 def build():
     """A server with every feature registered (tests and benches use this too)."""
-    from sip_lsp.server import (code_actions, completion, configuration, diagnostics, hover, inlay_hints,
-                                navigation, symbols, sync)
+    from sip_lsp.server import (
+        code_actions,
+        completion,
+        configuration,
+        diagnostics,
+        hover,
+        inlay_hints,
+        navigation,
+        symbols,
+        sync,
+    )
     from sip_lsp.server.server import SipLanguageServer
 
     server = SipLanguageServer()
-    for feature in (configuration, sync, diagnostics, hover, completion, inlay_hints, symbols, navigation,
-                    code_actions):
+    for feature in (
+        configuration,
+        sync,
+        diagnostics,
+        hover,
+        completion,
+        inlay_hints,
+        symbols,
+        navigation,
+        code_actions,
+    ):
         feature.register(server)
     return server
 
@@ -25,8 +44,11 @@ def build():
 def serve(args) -> int:
     """Run until the client says exit; `args.tcp` is "HOST:PORT", `args.log_file` a path."""
     if getattr(args, "log_file", None):
-        logging.basicConfig(filename=args.log_file, level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            filename=args.log_file,
+            level=logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
         # pygls logs every message body at INFO: megabytes per edit of a large file.
         logging.getLogger("pygls").setLevel(logging.WARNING)
     server = build()

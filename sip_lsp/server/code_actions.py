@@ -3,6 +3,7 @@
 Actions are computed from the current analysis for the requested range (not
 from the diagnostics the client echoes back), so they stay right after edits.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -27,7 +28,8 @@ def _workspace_edit(ls, doc, analysed, edits) -> types.WorkspaceEdit | None:
         if positions is None:
             return None
         changes[ls.uri_for(edit.span.path, doc)].append(
-            types.TextEdit(range=positions.range(edit.span), new_text=edit.new_text))
+            types.TextEdit(range=positions.range(edit.span), new_text=edit.new_text)
+        )
     return types.WorkspaceEdit(changes=dict(changes))
 
 
@@ -38,9 +40,12 @@ def _title(ls, analysed, key: str, rule: str) -> str:
 
 
 def register(server) -> None:
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL],
-                                            resolve_provider=False))
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False
+        ),
+    )
     @guarded(list)
     def code_action(ls, params: types.CodeActionParams):
         doc = ls.documents.get(params.text_document.uri)
@@ -61,21 +66,39 @@ def register(server) -> None:
                 for fix in finding.fixes:
                     edit = _workspace_edit(ls, doc, analysed, fix.edits)
                     if edit is not None:
-                        actions.append(types.CodeAction(title=fix.title, kind=types.CodeActionKind.QuickFix,
-                                                        diagnostics=[diagnostic], is_preferred=fix.safe or None,
-                                                        edit=edit))
+                        actions.append(
+                            types.CodeAction(
+                                title=fix.title,
+                                kind=types.CodeActionKind.QuickFix,
+                                diagnostics=[diagnostic],
+                                is_preferred=fix.safe or None,
+                                edit=edit,
+                            )
+                        )
                 line_edit = features.disable_on_line(analysed.analysis, lines, finding)
-                actions.append(types.CodeAction(
-                    title=_title(ls, analysed, "disable_line", finding.rule), kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[diagnostic], edit=_workspace_edit(ls, doc, analysed, [line_edit])))
+                actions.append(
+                    types.CodeAction(
+                        title=_title(ls, analysed, "disable_line", finding.rule),
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        edit=_workspace_edit(ls, doc, analysed, [line_edit]),
+                    )
+                )
                 file_edit = features.disable_in_file(analysed.analysis, lines, finding.rule)
-                actions.append(types.CodeAction(
-                    title=_title(ls, analysed, "disable_file", finding.rule), kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[diagnostic], edit=_workspace_edit(ls, doc, analysed, [file_edit])))
-        if only and _wanted(only, FIX_ALL) or (not only and any(f.fixes for f in findings)):
+                actions.append(
+                    types.CodeAction(
+                        title=_title(ls, analysed, "disable_file", finding.rule),
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        edit=_workspace_edit(ls, doc, analysed, [file_edit]),
+                    )
+                )
+        if (only and _wanted(only, FIX_ALL)) or (not only and any(f.fixes for f in findings)):
             edits = features.safe_fix_edits(findings)
             if edits:
                 edit = _workspace_edit(ls, doc, analysed, edits)
                 if edit is not None:
-                    actions.append(types.CodeAction(title=_title(ls, analysed, "fix_all", ""), kind=FIX_ALL, edit=edit))
+                    actions.append(
+                        types.CodeAction(title=_title(ls, analysed, "fix_all", ""), kind=FIX_ALL, edit=edit)
+                    )
         return actions

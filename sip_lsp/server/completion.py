@@ -1,4 +1,5 @@
 """textDocument/completion: codes, class patterns, causes and DIALSTATUS values."""
+
 from __future__ import annotations
 
 from lsprotocol import types
@@ -15,8 +16,10 @@ KINDS = {
 
 
 def register(server) -> None:
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION,
-                    types.CompletionOptions(trigger_characters=['"', "(", "|", "=", ",", " "]))
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=['"', "(", "|", "=", ",", " "]),
+    )
     @guarded()
     def completion(ls, params: types.CompletionParams):
         doc = ls.documents.get(params.text_document.uri)
@@ -34,21 +37,27 @@ def register(server) -> None:
             settings = ls.settings_for(doc.path)
             dialect = detect(doc.text, doc.path, getattr(settings, "dialects", None) or None)
             catalog = ls.catalog_for(settings)
-        found = features.completions_at(doc.lines.line_text(line), column, doc.lines.starts[line], dialect,
-                                        catalog, ls.lang)
+        found = features.completions_at(
+            doc.lines.line_text(line), column, doc.lines.starts[line], dialect, catalog, ls.lang
+        )
         if not found:
             return None
         items = []
         for item in found:
             edit_range = types.Range(start=positions.position(item.start), end=positions.position(item.end))
-            items.append(types.CompletionItem(
-                label=item.label,
-                kind=KINDS.get(item.kind, types.CompletionItemKind.Value),
-                detail=item.detail or None,
-                documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
-                if item.documentation else None,
-                sort_text=item.sort_text or None,
-                filter_text=item.filter_text or None,
-                text_edit=types.TextEdit(range=edit_range, new_text=item.insert_text),
-            ))
+            items.append(
+                types.CompletionItem(
+                    label=item.label,
+                    kind=KINDS.get(item.kind, types.CompletionItemKind.Value),
+                    detail=item.detail or None,
+                    documentation=types.MarkupContent(
+                        kind=types.MarkupKind.Markdown, value=item.documentation
+                    )
+                    if item.documentation
+                    else None,
+                    sort_text=item.sort_text or None,
+                    filter_text=item.filter_text or None,
+                    text_edit=types.TextEdit(range=edit_range, new_text=item.insert_text),
+                )
+            )
         return types.CompletionList(is_incomplete=False, items=items)

@@ -1,14 +1,15 @@
 """Settings from the editor: initializationOptions, workspace/configuration and
 didChangeConfiguration, merged over `sip-lsp.toml`; locale from initialize."""
+
 from __future__ import annotations
 
 import asyncio
 
 from lsprotocol import types
 
+from sip_lsp.config import CONFIG_NAME
 from sip_lsp.server import diagnostics
 from sip_lsp.server.guard import guarded
-from sip_lsp.config import CONFIG_NAME
 from sip_lsp.server.server import SECTION
 
 LANGS = ("en", "ru")
@@ -27,7 +28,8 @@ def _pulls_configuration(ls) -> bool:
 async def pull_settings(ls) -> None:
     """Ask the client for the `sipLsp` section, then re-analyse and re-publish."""
     result = await ls.workspace_configuration_async(
-        types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)]))
+        types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+    )
     settings = result[0] if result else None
     apply(ls, settings if isinstance(settings, dict) else {})
 
@@ -52,10 +54,19 @@ async def watch_config_files(ls) -> None:
     ws = ls.client_capabilities.workspace
     if not (ws and ws.did_change_watched_files and ws.did_change_watched_files.dynamic_registration):
         return
-    await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
-        id="sip-lsp-config", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-        register_options=types.DidChangeWatchedFilesRegistrationOptions(
-            watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_NAME}")]))]))
+    await ls.client_register_capability_async(
+        types.RegistrationParams(
+            registrations=[
+                types.Registration(
+                    id="sip-lsp-config",
+                    method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                        watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_NAME}")]
+                    ),
+                )
+            ]
+        )
+    )
 
 
 def register(server) -> None:
@@ -100,6 +111,7 @@ async def _quietly(ls, job, what: str) -> None:
 
 def _fetch(ls) -> None:
     """Fetch settings in the background; answers that depend on them wait (`ls.settled`)."""
+
     async def fetch():
         try:
             await pull_settings(ls)

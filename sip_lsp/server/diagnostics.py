@@ -4,6 +4,7 @@ Clients that declare `textDocument.diagnostic` pull (result ids are
 "version.generation", so an unchanged document answers "unchanged"); the rest
 get `publishDiagnostics` with the document version.
 """
+
 from __future__ import annotations
 
 from lsprotocol import types
@@ -22,8 +23,10 @@ TAGS = {"deprecated": types.DiagnosticTag.Deprecated, "unnecessary": types.Diagn
 
 
 def _range_json(r: types.Range) -> dict:
-    return {"start": {"line": r.start.line, "character": r.start.character},
-            "end": {"line": r.end.line, "character": r.end.character}}
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
 
 
 def fix_data(ls, doc, analysed, fix) -> dict | None:
@@ -33,8 +36,13 @@ def fix_data(ls, doc, analysed, fix) -> dict | None:
         positions = ls.positions_for(edit.span.path, analysed, doc)
         if positions is None:
             return None
-        edits.append({"uri": ls.uri_for(edit.span.path, doc), "range": _range_json(positions.range(edit.span)),
-                      "newText": edit.new_text})
+        edits.append(
+            {
+                "uri": ls.uri_for(edit.span.path, doc),
+                "range": _range_json(positions.range(edit.span)),
+                "newText": edit.new_text,
+            }
+        )
     return {"title": fix.title, "safe": fix.safe, "edits": edits}
 
 
@@ -43,9 +51,14 @@ def finding_diagnostic(ls, doc, analysed, finding) -> types.Diagnostic:
     for item in finding.related:
         positions = ls.positions_for(item.span.path, analysed, doc)
         if positions is not None:
-            related.append(types.DiagnosticRelatedInformation(
-                location=types.Location(uri=ls.uri_for(item.span.path, doc), range=positions.range(item.span)),
-                message=item.message))
+            related.append(
+                types.DiagnosticRelatedInformation(
+                    location=types.Location(
+                        uri=ls.uri_for(item.span.path, doc), range=positions.range(item.span)
+                    ),
+                    message=item.message,
+                )
+            )
     fixes = [d for d in (fix_data(ls, doc, analysed, f) for f in finding.fixes) if d is not None]
     # A rule's documentation page, when the catalogue names one.
     url = getattr(analysed.catalog.rules.get(finding.rule), "url", None)
@@ -78,8 +91,14 @@ def diagnostics_for(ls, doc, analysed) -> list[types.Diagnostic]:
         notes = analysed.analysis.notes
     for note in notes:
         if note.span.path is None or note.span.path == doc.path:
-            out.append(types.Diagnostic(range=analysed.positions.range(note.span), message=note.message,
-                                        severity=types.DiagnosticSeverity.Information, source=SOURCE))
+            out.append(
+                types.Diagnostic(
+                    range=analysed.positions.range(note.span),
+                    message=note.message,
+                    severity=types.DiagnosticSeverity.Information,
+                    source=SOURCE,
+                )
+            )
     analysed._diagnostics = out
     return out
 
@@ -90,8 +109,11 @@ def publish(ls, doc) -> None:
     if ls.published.get(doc.uri) == analysed.result_id:
         return
     ls.published[doc.uri] = analysed.result_id
-    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-        uri=doc.uri, version=analysed.version, diagnostics=diagnostics_for(ls, doc, analysed)))
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(
+            uri=doc.uri, version=analysed.version, diagnostics=diagnostics_for(ls, doc, analysed)
+        )
+    )
 
 
 def clear(ls, uri: str) -> None:
@@ -118,9 +140,10 @@ def _empty_report():
 
 
 def register(server) -> None:
-    @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
-                    types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=True,
-                                            workspace_diagnostics=True))
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=True, workspace_diagnostics=True),
+    )
     @guarded(_empty_report)
     async def document_diagnostic(ls, params: types.DocumentDiagnosticParams):
         await ls.settled()
@@ -130,8 +153,9 @@ def register(server) -> None:
         analysed = await ls.analysed_async(doc)
         if params.previous_result_id == analysed.result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=analysed.result_id)
-        return types.RelatedFullDocumentDiagnosticReport(items=diagnostics_for(ls, doc, analysed),
-                                                         result_id=analysed.result_id)
+        return types.RelatedFullDocumentDiagnosticReport(
+            items=diagnostics_for(ls, doc, analysed), result_id=analysed.result_id
+        )
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     @guarded(lambda: types.WorkspaceDiagnosticReport(items=[]))
@@ -146,10 +170,18 @@ def register(server) -> None:
                 ls.failed(f"analysis of {doc.uri}", exc)
                 continue
             if previous.get(doc.uri) == analysed.result_id:
-                items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(
-                    uri=doc.uri, version=analysed.version, result_id=analysed.result_id))
+                items.append(
+                    types.WorkspaceUnchangedDocumentDiagnosticReport(
+                        uri=doc.uri, version=analysed.version, result_id=analysed.result_id
+                    )
+                )
             else:
-                items.append(types.WorkspaceFullDocumentDiagnosticReport(
-                    uri=doc.uri, version=analysed.version, items=diagnostics_for(ls, doc, analysed),
-                    result_id=analysed.result_id))
+                items.append(
+                    types.WorkspaceFullDocumentDiagnosticReport(
+                        uri=doc.uri,
+                        version=analysed.version,
+                        items=diagnostics_for(ls, doc, analysed),
+                        result_id=analysed.result_id,
+                    )
+                )
         return types.WorkspaceDiagnosticReport(items=items)

@@ -5,6 +5,7 @@ converts; on a 100k-line file that costs more than a hover. Here each edit
 splices the text and patches the line starts, and a position is converted by
 looking at one line only.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -30,7 +31,9 @@ def _splice_index(lines: LineIndex, start: int, end: int, new: str, text: str) -
         inserted.append(start + i + 1)
         i = new.find("\n", i + 1)
     delta = len(new) - (end - start)
-    index.starts = starts[:keep] + inserted + ([s + delta for s in starts[shift:]] if delta else starts[shift:])
+    index.starts = (
+        starts[:keep] + inserted + ([s + delta for s in starts[shift:]] if delta else starts[shift:])
+    )
     return index
 
 
@@ -47,7 +50,7 @@ class Positions:
         line, col = self.lines.position(offset)
         if col and self.codec.encoding != types.PositionEncodingKind.Utf32:
             start = self.lines.starts[line]
-            prefix = self.lines.text[start:start + col]
+            prefix = self.lines.text[start : start + col]
             if not prefix.isascii():
                 col = self.codec.client_num_units(prefix)
         return types.Position(line=line, character=col)

@@ -1,9 +1,11 @@
 """Never crash: a failing handler is logged and answered with an empty result."""
+
 from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def guarded(empty: Callable[[], Any] = lambda: None):
@@ -11,6 +13,7 @@ def guarded(empty: Callable[[], Any] = lambda: None):
 
     def decorate(handler):
         if inspect.iscoroutinefunction(handler):
+
             @functools.wraps(handler)
             async def run_async(ls, params):
                 try:
@@ -18,6 +21,7 @@ def guarded(empty: Callable[[], Any] = lambda: None):
                 except Exception as exc:
                     ls.failed(handler.__name__, exc)
                     return empty()
+
             return run_async
 
         @functools.wraps(handler)
@@ -27,6 +31,7 @@ def guarded(empty: Callable[[], Any] = lambda: None):
             except Exception as exc:
                 ls.failed(handler.__name__, exc)
                 return empty()
+
         return run
 
     return decorate

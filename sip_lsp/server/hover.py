@@ -1,4 +1,5 @@
 """textDocument/hover: the core picks the fact and its Markdown; this converts."""
+
 from __future__ import annotations
 
 from lsprotocol import types
@@ -17,8 +18,9 @@ def register(server) -> None:
         analysed = ls.analysed(doc)
         positions = analysed.positions
         offset = positions.offset(params.position)
-        found = features.hover_at(analysed.analysis, analysed.index, offset, analysed.catalog, ls.lang,
-                                  positions.lines)
+        found = features.hover_at(
+            analysed.analysis, analysed.index, offset, analysed.catalog, ls.lang, positions.lines
+        )
         if found is None:
             return None
         return types.Hover(

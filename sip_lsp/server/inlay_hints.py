@@ -1,4 +1,5 @@
 """textDocument/inlayHint: the phrase after bare codes (setting `inlayHints`)."""
+
 from __future__ import annotations
 
 from lsprotocol import types
@@ -27,5 +28,7 @@ def register(server) -> None:
             return []
         positions = analysed.positions
         start, end = positions.offset(params.range.start), positions.offset(params.range.end)
-        return [types.InlayHint(position=positions.position(h.offset), label=h.label, padding_left=True)
-                for h in features.inlay_hints(analysed.analysis, analysed.catalog, start, end)]
+        return [
+            types.InlayHint(position=positions.position(h.offset), label=h.label, padding_left=True)
+            for h in features.inlay_hints(analysed.analysis, analysed.catalog, start, end)
+        ]

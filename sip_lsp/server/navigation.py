@@ -1,4 +1,5 @@
 """Go-to-definition and references for route, context and extension names."""
+
 from __future__ import annotations
 
 from lsprotocol import types
@@ -25,7 +26,9 @@ def register(server) -> None:
             return []
         analysed = ls.analysed(doc)
         offset = analysed.positions.offset(params.position)
-        return _locations(ls, doc, analysed, features.definition_at(analysed.analysis, analysed.index, offset))
+        return _locations(
+            ls, doc, analysed, features.definition_at(analysed.analysis, analysed.index, offset)
+        )
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     @guarded(list)
@@ -35,6 +38,10 @@ def register(server) -> None:
             return []
         analysed = ls.analysed(doc)
         offset = analysed.positions.offset(params.position)
-        spans = features.references_to(analysed.analysis, analysed.index, offset,
-                                       params.context.include_declaration if params.context else True)
+        spans = features.references_to(
+            analysed.analysis,
+            analysed.index,
+            offset,
+            params.context.include_declaration if params.context else True,
+        )
         return _locations(ls, doc, analysed, spans)

@@ -4,6 +4,7 @@ Everything a feature module needs goes through `SipLanguageServer`: `analysed(do
 returns the lint result for the document's current version (cached), and
 `positions_for(path)` converts offsets of any file the analysis mentions.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,7 +40,7 @@ _MAX_INCLUDE = 32 * 1024 * 1024
 class SipProtocol(LanguageServerProtocol):
     """Keeps documents in `Documents` instead of pygls' workspace (see documents.py)."""
 
-    _server: "SipLanguageServer"
+    _server: SipLanguageServer
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -70,7 +71,7 @@ class Analysed:
 
     version: int | None
     generation: int
-    result: object                   # sip_lsp.lint.LintResult
+    result: object  # sip_lsp.lint.LintResult
     positions: Positions
     catalog: object
     settings: object
@@ -98,8 +99,12 @@ class Analysed:
 
 class SipLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("sip-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
-                         protocol_cls=SipProtocol)
+        super().__init__(
+            "sip-lsp",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=SipProtocol,
+        )
         self.documents = Documents()
         self.analyses: dict[str, Analysed] = {}
         self.lang = "en"
@@ -113,12 +118,12 @@ class SipLanguageServer(LanguageServer):
         # Text changes (open, edit, close) counted, and the count at each path's last one.
         self.text_changes = 0
         self.changed_at: dict[str, int] = {}
-        self.published: dict[str, str] = {}   # uri -> result id last pushed
+        self.published: dict[str, str] = {}  # uri -> result id last pushed
         # One worker: analyses run one at a time, off the event loop.
         self.lint_lock = threading.Lock()
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sip-lsp-lint")
         self.tasks: _Tasks = _Tasks()
-        self.config_task: asyncio.Future | None = None   # a workspace/configuration round trip
+        self.config_task: asyncio.Future | None = None  # a workspace/configuration round trip
 
     async def settled(self) -> None:
         """Wait (briefly) for settings being fetched, so no answer uses stale ones."""
@@ -181,14 +186,19 @@ class SipLanguageServer(LanguageServer):
     # ------------------------------------------------------------ settings
 
     def set_editor_settings(self, settings: object) -> None:
-        if isinstance(settings, dict) and SECTION in settings and isinstance(settings[SECTION], (dict, type(None))):
+        if (
+            isinstance(settings, dict)
+            and SECTION in settings
+            and isinstance(settings[SECTION], (dict, type(None)))
+        ):
             settings = settings[SECTION]
         settings = dict(settings) if isinstance(settings, dict) else {}
         catalogs, root = settings.get("catalogs"), self.root
         if isinstance(catalogs, list) and root:
             # Editor settings name user catalogues relative to the workspace.
-            settings["catalogs"] = [os.path.join(root, c) if isinstance(c, str) and not os.path.isabs(c) else c
-                                    for c in catalogs]
+            settings["catalogs"] = [
+                os.path.join(root, c) if isinstance(c, str) and not os.path.isabs(c) else c for c in catalogs
+            ]
         self.editor_settings = settings
         self.generation += 1
         self._configs.clear()
@@ -242,20 +252,25 @@ class SipLanguageServer(LanguageServer):
         if doc is not None:
             return doc.text
         try:
-            data = read_bytes(path, _MAX_INCLUDE + 1)   # a FIFO or device reads as None, never blocks
+            data = read_bytes(path, _MAX_INCLUDE + 1)  # a FIFO or device reads as None, never blocks
         except (OSError, ValueError):
             return None
         return None if data is None or len(data) > _MAX_INCLUDE else decode(data)[0]
 
     def _fresh(self, doc: Document) -> Analysed | None:
         cached = self.analyses.get(doc.uri)
-        if cached is not None and cached.version == doc.version and cached.generation == self.generation \
-                and cached.positions.lines is doc.lines:
+        if (
+            cached is not None
+            and cached.version == doc.version
+            and cached.generation == self.generation
+            and cached.positions.lines is doc.lines
+        ):
             return cached
         return None
 
-    def _lint(self, doc: Document, lines: LineIndex, version: int | None, generation: int, settings,
-              catalog) -> Analysed:
+    def _lint(
+        self, doc: Document, lines: LineIndex, version: int | None, generation: int, settings, catalog
+    ) -> Analysed:
         from sip_lsp.lint import lint
 
         started = time.perf_counter()
@@ -270,8 +285,15 @@ class SipLanguageServer(LanguageServer):
                 if big:
                     gc.freeze()
                     gc.enable()
-        return Analysed(version, generation, result, Positions(lines, doc.codec), catalog, settings,
-                        time.perf_counter() - started)
+        return Analysed(
+            version,
+            generation,
+            result,
+            Positions(lines, doc.codec),
+            catalog,
+            settings,
+            time.perf_counter() - started,
+        )
 
     def _store(self, doc: Document, analysed: Analysed) -> Analysed:
         if self.documents.get(doc.uri) is doc:
@@ -300,8 +322,10 @@ class SipLanguageServer(LanguageServer):
         if cached is not None:
             return cached
         settings = self.settings_for(doc.path)
-        return self._store(doc, self._lint(doc, doc.lines, doc.version, self.generation, settings,
-                                           self.catalog_for(settings)))
+        return self._store(
+            doc,
+            self._lint(doc, doc.lines, doc.version, self.generation, settings, self.catalog_for(settings)),
+        )
 
     async def analysed_async(self, doc: Document) -> Analysed:
         """Like `analysed`, but lints in a worker thread so requests keep being answered.
@@ -320,9 +344,14 @@ class SipLanguageServer(LanguageServer):
         lines, version, generation, stamp = doc.lines, doc.version, self.generation, doc.stamp
         since = self.text_changes
         analysed = await asyncio.get_running_loop().run_in_executor(
-            self.linter, self._lint, doc, lines, version, generation, settings, catalog)
-        if doc.lines is lines and self.generation == generation and doc.stamp == stamp \
-                and not self._read_changed(analysed, since):
+            self.linter, self._lint, doc, lines, version, generation, settings, catalog
+        )
+        if (
+            doc.lines is lines
+            and self.generation == generation
+            and doc.stamp == stamp
+            and not self._read_changed(analysed, since)
+        ):
             self._store(doc, analysed)
         return analysed
 

@@ -1,4 +1,5 @@
 """Document symbols (the outline) and workspace symbols over open documents."""
+
 from __future__ import annotations
 
 from lsprotocol import types
@@ -8,11 +9,22 @@ from sip_lsp.server.guard import guarded
 
 K = types.SymbolKind
 KINDS = {
-    "request_route": K.Function, "route": K.Function, "failure_route": K.Function,
-    "branch_route": K.Function, "branch_failure_route": K.Function, "onreply_route": K.Function,
-    "reply_route": K.Function, "local_route": K.Function, "error_route": K.Function,
-    "startup_route": K.Function, "event_route": K.Event, "context": K.Namespace, "macro": K.Function,
-    "extension": K.Method, "condition": K.Struct, "priority": K.Field,
+    "request_route": K.Function,
+    "route": K.Function,
+    "failure_route": K.Function,
+    "branch_route": K.Function,
+    "branch_failure_route": K.Function,
+    "onreply_route": K.Function,
+    "reply_route": K.Function,
+    "local_route": K.Function,
+    "error_route": K.Function,
+    "startup_route": K.Function,
+    "event_route": K.Event,
+    "context": K.Namespace,
+    "macro": K.Function,
+    "extension": K.Method,
+    "condition": K.Struct,
+    "priority": K.Field,
 }
 
 
@@ -22,9 +34,13 @@ def _symbol(positions, symbol) -> types.DocumentSymbol:
     if not (rng.start.line, rng.start.character) <= (name_range.start.line, name_range.start.character):
         rng = types.Range(start=name_range.start, end=rng.end)
     return types.DocumentSymbol(
-        name=symbol.name or symbol.kind, detail=symbol.kind, kind=KINDS.get(symbol.kind, K.Object),
-        range=rng, selection_range=name_range,
-        children=[_symbol(positions, c) for c in symbol.children] or None)
+        name=symbol.name or symbol.kind,
+        detail=symbol.kind,
+        kind=KINDS.get(symbol.kind, K.Object),
+        range=rng,
+        selection_range=name_range,
+        children=[_symbol(positions, c) for c in symbol.children] or None,
+    )
 
 
 def register(server) -> None:
@@ -52,9 +68,15 @@ def register(server) -> None:
             while stack:
                 symbol, parent = stack.pop()
                 if query in (symbol.name or "").lower():
-                    out.append(types.WorkspaceSymbol(
-                        name=symbol.name or symbol.kind, kind=KINDS.get(symbol.kind, K.Object),
-                        container_name=parent,
-                        location=types.Location(uri=doc.uri, range=analysed.positions.range(symbol.name_span))))
+                    out.append(
+                        types.WorkspaceSymbol(
+                            name=symbol.name or symbol.kind,
+                            kind=KINDS.get(symbol.kind, K.Object),
+                            container_name=parent,
+                            location=types.Location(
+                                uri=doc.uri, range=analysed.positions.range(symbol.name_span)
+                            ),
+                        )
+                    )
                 stack.extend((c, symbol.name) for c in symbol.children)
         return out

@@ -3,6 +3,7 @@
 Changes are debounced: a burst of keystrokes costs one analysis of the last
 version. Documents that include the edited file are analysed again too.
 """
+
 from __future__ import annotations
 
 import asyncio

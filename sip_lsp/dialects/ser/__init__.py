@@ -10,14 +10,15 @@ The result is a model.PartedAnalysis: each chunk's facts are placed with how
 far the chunk moved since they were collected, so an edit copies no fact of
 the chunks it only moves, and the rules' findings for them stay cached.
 """
+
 from __future__ import annotations
 
 import os
 import re
 
 from sip_lsp.dialects import note_text
-from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.chunk_cache import ChunkCache
+from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
@@ -146,16 +147,22 @@ class _Builder:
                     armed[key] = [(span, d)]
                 else:
                     sites.append((span, d))
-        far: flow_cache.Possible = {}   # test sets of walks that followed route(X), by document offset
-        walks: list[tuple[flow_cache.Walk, ...]] = []   # per chunk, the walks of its handlers
+        far: flow_cache.Possible = {}  # test sets of walks that followed route(X), by document offset
+        walks: list[tuple[flow_cache.Walk, ...]] = []  # per chunk, the walks of its handlers
         placed = []
         for facts, _, base, path, text in self.chunks:
             mine = ()
             for kind, name, r in facts.routes:
                 if kind in FAILURE_KINDS:
                     try:
-                        walk, d = flow_cache.analyze((r, base, path, text), name, self.routes, self.flavor,
-                                                     tuple(armed.get((kind, name), ())), far)
+                        walk, d = flow_cache.analyze(
+                            (r, base, path, text),
+                            name,
+                            self.routes,
+                            self.flavor,
+                            tuple(armed.get((kind, name), ())),
+                            far,
+                        )
                     except RecursionError:
                         continue
                     mine += (walk,)
@@ -189,8 +196,9 @@ def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) 
     for r in p.routes:
         kind, name, ns, ne = _identity(r)
         routes.append((kind, name, r))
-        blocks.append(Block(name, kind, Span(base + r.start, base + r.end, path),
-                            Span(base + ns, base + ne, path)))
+        blocks.append(
+            Block(name, kind, Span(base + r.start, base + r.end, path), Span(base + ns, base + ne, path))
+        )
         try:
             collect_route(r, sink)
         except RecursionError:
@@ -206,14 +214,20 @@ def _suppressions(slot: dict, p: Parsed, text: str) -> tuple[tuple[int, bool, fr
     found = slot.get(_SUPPRESSIONS)
     if found is None:
         found = slot[_SUPPRESSIONS] = tuple(
-            (s, m.group(1) == "disable-file",
-             frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip()))
-            for s, e in p.comments for m in _SUPPRESS.finditer(text, s, e))
+            (
+                s,
+                m.group(1) == "disable-file",
+                frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip()),
+            )
+            for s, e in p.comments
+            for m in _SUPPRESS.finditer(text, s, e)
+        )
     return found
 
 
-def _test_sets(facts: ChunkFacts, walks: tuple[flow_cache.Walk, ...],
-               extra: tuple[frozenset[int] | None, ...] | None) -> tuple[frozenset[int] | None, ...]:
+def _test_sets(
+    facts: ChunkFacts, walks: tuple[flow_cache.Walk, ...], extra: tuple[frozenset[int] | None, ...] | None
+) -> tuple[frozenset[int] | None, ...]:
     """For each test of the chunk, the codes the walks found can reach it (None: no walk reached it)."""
     out = []
     for i, (test, _) in enumerate(facts.tests):
@@ -231,7 +245,7 @@ def _identity(r: Route) -> tuple[str, str, int, int]:
     """(kind, name, name start, name end); event_route[tm:branch-failure:X] is branch failure X."""
     kind, name, ns, ne = r.kind, r.name, r.name_start, r.name_end
     if kind == "event_route" and name.startswith(_BRANCH_FAILURE_EVENT):
-        rest = name[len(_BRANCH_FAILURE_EVENT):]
+        rest = name[len(_BRANCH_FAILURE_EVENT) :]
         if rest.startswith(":"):
             ns = ne - len(rest) + 1
             name = rest[1:]

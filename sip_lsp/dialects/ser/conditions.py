@@ -3,6 +3,7 @@
 Shared by the fact collector (which records the tests) and the flow analysis
 (which narrows the status set through them).
 """
+
 from __future__ import annotations
 
 import operator
@@ -18,11 +19,16 @@ _CODES = tuple(sorted(ALL_CODES))
 
 # Status variables: $rs (current reply; the request in failure_route), $T_reply_code and
 # $T_rpl($rs) (the winning reply in failure_route), the OpenSER `status` keyword.
-STATUS_VARS = frozenset({"$rs", "$T_reply_code", "$T_rpl($rs)", "$T_rpl($T_reply_code)",
-                         "$T(reply_code)"})
+STATUS_VARS = frozenset({"$rs", "$T_reply_code", "$T_rpl($rs)", "$T_rpl($T_reply_code)", "$T(reply_code)"})
 REQUEST_STATUS = "$rs"
-_NUMERIC = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
-            ">": operator.gt, ">=": operator.ge}
+_NUMERIC = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!=", "=~": "=~", "!~": "!~"}
 # t_branch_timeout: the branch timed out, tm makes it a local 408.
 # t_is_canceled (Kamailio) / t_was_cancelled (OpenSIPS): the transaction was cancelled (487).
@@ -41,10 +47,18 @@ class Test:
 
     __slots__ = ("kind", "start", "end", "pattern", "admits", "named", "var", "codes", "regex")
 
-    def __init__(self, kind: str, start: int, end: int, pattern: str, admits: frozenset[int],
-                 named: frozenset[int] | None, var: Var | None = None,
-                 codes: tuple[tuple[str, int, int], ...] = (),
-                 regex: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        pattern: str,
+        admits: frozenset[int],
+        named: frozenset[int] | None,
+        var: Var | None = None,
+        codes: tuple[tuple[str, int, int], ...] = (),
+        regex: tuple[int, int] | None = None,
+    ) -> None:
         self.kind = kind
         self.start = start
         self.end = end
@@ -89,7 +103,7 @@ def _status_test(node: Node | None, text: str) -> Test | None:
     if isinstance(node, Call):
         if node.name in _CALL_TESTS:
             kind, admits = _CALL_TESTS[node.name]
-            return Test(kind, node.start, node.end, text[node.start:node.end], admits, None)
+            return Test(kind, node.start, node.end, text[node.start : node.end], admits, None)
         if node.name == "t_check_status" and node.args and isinstance(node.args[0], Lit):
             return _regex_test("t_check_status", node.args[0], text, negate=False)
         return None
@@ -119,7 +133,7 @@ def _status_test(node: Node | None, text: str) -> Test | None:
             admits = _numeric_admits(op, n)
             if op in ("==", "!=") and isinstance(right, Lit) and _CODE3.fullmatch(value):
                 codes = ((value, right.inner_start, right.inner_end),)
-        return Test("compare", node.start, node.end, text[node.start:node.end], admits, None, var, codes)
+        return Test("compare", node.start, node.end, text[node.start : node.end], admits, None, var, codes)
     return None
 
 
@@ -138,10 +152,12 @@ def case_test(value: Node | None, text: str) -> Test | None:
     try:
         n = int(v.strip())
     except ValueError:
-        return Test("compare", value.start, value.end, text[value.start:value.end], frozenset(), None)
-    codes = ((v, value.inner_start, value.inner_end),) if isinstance(value, Lit) and _CODE3.fullmatch(v) else ()
+        return Test("compare", value.start, value.end, text[value.start : value.end], frozenset(), None)
+    codes = (
+        ((v, value.inner_start, value.inner_end),) if isinstance(value, Lit) and _CODE3.fullmatch(v) else ()
+    )
     admits = frozenset({n}) & ALL_CODES
-    return Test("compare", value.start, value.end, text[value.start:value.end], admits, None, None, codes)
+    return Test("compare", value.start, value.end, text[value.start : value.end], admits, None, None, codes)
 
 
 def _literal(node: Node | None) -> str | None:
@@ -163,7 +179,7 @@ def _regex_test(kind: str, lit: Lit, text: str, negate: bool) -> Test | None:
     elif negate:
         admits = ALL_CODES - admits
         named = None
-    raw = text[lit.inner_start:lit.inner_end]
+    raw = text[lit.inner_start : lit.inner_end]
     offsets = value_offsets(raw) if lit.raw[:1] == '"' else None
     codes = []
     for code, s, e in status_regex.literal_codes(pattern):
@@ -172,5 +188,14 @@ def _regex_test(kind: str, lit: Lit, text: str, negate: bool) -> Test | None:
                 continue
             s, e = offsets[s], offsets[e - 1] + 1
         codes.append((code, lit.inner_start + s, lit.inner_start + e))
-    return Test(kind, lit.inner_start, lit.inner_end, raw, admits, named, None, tuple(codes),
-                (lit.inner_start, lit.inner_end))
+    return Test(
+        kind,
+        lit.inner_start,
+        lit.inner_end,
+        raw,
+        admits,
+        named,
+        None,
+        tuple(codes),
+        (lit.inner_start, lit.inner_end),
+    )

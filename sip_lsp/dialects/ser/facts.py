@@ -4,39 +4,90 @@ Path-sensitive within the block: a reply knows whether a header append or a
 challenge ran before it on its path (SC201) and whether it sits in the branch
 taken when a local lookup failed (SC202).
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
 from sip_lsp.dialects.ser.conditions import (
-    REQUEST_STATUS, Test, case_test, has_variable, status_test, status_var,
+    REQUEST_STATUS,
+    Test,
+    case_test,
+    has_variable,
+    status_test,
+    status_var,
 )
 from sip_lsp.dialects.ser.syntax import (
-    Assign, Binary, Call, ExprStmt, If, Jump, Lit, Name, Node, Route, Seq, Switch, Unary, Var, While,
+    Assign,
+    Binary,
+    Call,
+    ExprStmt,
+    If,
+    Jump,
+    Lit,
+    Name,
+    Node,
+    Route,
+    Seq,
+    Switch,
+    Unary,
+    Var,
+    While,
 )
 from sip_lsp.model import Block, CodeSite, Facts, Knob, Reference, Role, Span, StatusTest
 
 # First argument is the code, second the reason phrase (tm t_reply, sl sl_send_reply, ...).
 # sl_reply_error/t_reply_error derive the code from the last internal error: nothing to record.
-REPLY_FUNCS = frozenset({"sl_send_reply", "send_reply", "t_reply", "sl_reply", "t_send_reply",
-                         "send_reply_mode", "t_reply_with_body", "sl_reply_with_body"})
+REPLY_FUNCS = frozenset(
+    {
+        "sl_send_reply",
+        "send_reply",
+        "t_reply",
+        "sl_reply",
+        "t_send_reply",
+        "send_reply_mode",
+        "t_reply_with_body",
+        "sl_reply_with_body",
+    }
+)
 # Calls that add a header to the next reply: append_to_reply, or a challenge function
 # that builds WWW-/Proxy-Authenticate (auth module).
 HEADER_APPENDS = frozenset({"append_to_reply", "www_challenge", "proxy_challenge", "auth_challenge"})
 # Location/routing lookups whose failure is a local miss (registrar, drouting, dispatcher,
 # alias_db, lcr, dialplan, enum, domain, carrierroute).
-LOOKUPS = frozenset({"lookup", "lookup_branches", "lookup_to_dset", "registered", "do_routing",
-                     "route_to_gw", "ds_select_dst", "ds_select_domain", "ds_select",
-                     "alias_db_lookup", "load_gws", "dp_translate", "enum_query", "lookup_domain",
-                     "cr_route"})
-REF_KINDS = {"route": "route", "t_on_failure": "failure_route", "t_on_branch": "branch_route",
-             "t_on_reply": "onreply_route", "t_on_branch_failure": "branch_failure_route"}
+LOOKUPS = frozenset(
+    {
+        "lookup",
+        "lookup_branches",
+        "lookup_to_dset",
+        "registered",
+        "do_routing",
+        "route_to_gw",
+        "ds_select_dst",
+        "ds_select_domain",
+        "ds_select",
+        "alias_db_lookup",
+        "load_gws",
+        "dp_translate",
+        "enum_query",
+        "lookup_domain",
+        "cr_route",
+    }
+)
+REF_KINDS = {
+    "route": "route",
+    "t_on_failure": "failure_route",
+    "t_on_branch": "branch_route",
+    "t_on_reply": "onreply_route",
+    "t_on_branch_failure": "branch_failure_route",
+}
 _RETURN_CODE = frozenset({"$rc", "$retcode", "$?"})
 FAILURE_KINDS = frozenset({"failure_route", "branch_failure_route"})
 # modparam names whose value lists response codes.
-CODE_LIST_PARAMS = frozenset({"ds_ping_reply_codes", "options_reply_codes", "probing_reply_codes",
-                              "failover_reply_codes"})
+CODE_LIST_PARAMS = frozenset(
+    {"ds_ping_reply_codes", "options_reply_codes", "probing_reply_codes", "failover_reply_codes"}
+)
 _CODE3 = re.compile(r"\d{3}")
 _LIST_ITEM = re.compile(r"(class\s*=\s*)?(-?\d+)")
 
@@ -47,7 +98,7 @@ class Sink:
     def __init__(self, base: int, path: str | None, text: str) -> None:
         self.base, self.path, self.text = base, path, text
         self.code_sites: list[CodeSite] = []
-        self.tests: list[tuple[StatusTest, bool]] = []   # (test, reads $rs)
+        self.tests: list[tuple[StatusTest, bool]] = []  # (test, reads $rs)
         self.references: list[Reference] = []
         self.knobs: list[Knob] = []
 
@@ -68,17 +119,28 @@ def collect_toplevel(call: Call, sink: Sink) -> None:
         return
     if param.value == "disable_6xx_block":
         v = value.value.strip()
-        sink.knobs.append(Knob(sink.span(value.inner_start, value.inner_end), "disable_6xx_block",
-                               v, disables_6xx_block=v.lstrip("-").isdigit() and int(v) != 0))
+        sink.knobs.append(
+            Knob(
+                sink.span(value.inner_start, value.inner_end),
+                "disable_6xx_block",
+                v,
+                disables_6xx_block=v.lstrip("-").isdigit() and int(v) != 0,
+            )
+        )
     elif param.value in CODE_LIST_PARAMS and "\\" not in value.raw:
         for m in _LIST_ITEM.finditer(value.value):
             if m.group(1):
                 continue
             digits = m.group(2)
-            sink.code_sites.append(CodeSite(
-                sink.span(value.inner_start + m.start(2), value.inner_start + m.end(2)), digits,
-                int(digits) if _CODE3.fullmatch(digits) else None, Role.CONFIGURED,
-                function=param.value))
+            sink.code_sites.append(
+                CodeSite(
+                    sink.span(value.inner_start + m.start(2), value.inner_start + m.end(2)),
+                    digits,
+                    int(digits) if _CODE3.fullmatch(digits) else None,
+                    Role.CONFIGURED,
+                    function=param.value,
+                )
+            )
 
 
 class _Walker:
@@ -166,8 +228,11 @@ class _Walker:
                 lit = cond.right
                 neg = _negative(lit)
                 zero = isinstance(lit, Lit) and lit.value.strip() == "0"
-                if (cond.op == "<" and zero) or (cond.op in ("==", "<=", "<") and neg) \
-                        or (cond.op == "<=" and zero):
+                if (
+                    (cond.op == "<" and zero)
+                    or (cond.op in ("==", "<=", "<") and neg)
+                    or (cond.op == "<=" and zero)
+                ):
                     return True, False
         return False, False
 
@@ -202,18 +267,24 @@ class _Walker:
         elif name in REF_KINDS and call.args:
             target = call.args[0]
             if isinstance(target, Lit) and target.kind == "str" and "$" not in target.value:
-                sink.references.append(Reference(sink.span(target.inner_start, target.inner_end),
-                                                 target.value, REF_KINDS[name]))
+                sink.references.append(
+                    Reference(sink.span(target.inner_start, target.inner_end), target.value, REF_KINDS[name])
+                )
             elif isinstance(target, (Name, Lit)):
                 t = target.text if isinstance(target, Name) else target.value
-                sink.references.append(Reference(sink.span(target.start, target.end), t,
-                                                 REF_KINDS[name]))
+                sink.references.append(Reference(sink.span(target.start, target.end), t, REF_KINDS[name]))
         elif name == "t_set_disable_6xx" and call.args:
             arg = call.args[0]
-            value = self.text[arg.start:arg.end]
+            value = self.text[arg.start : arg.end]
             lit = arg.value.strip() if isinstance(arg, Lit) else ""
-            sink.knobs.append(Knob(sink.span(call.start, call.end), name, value,
-                                   disables_6xx_block=lit.lstrip("-").isdigit() and int(lit) != 0))
+            sink.knobs.append(
+                Knob(
+                    sink.span(call.start, call.end),
+                    name,
+                    value,
+                    disables_6xx_block=lit.lstrip("-").isdigit() and int(lit) != 0,
+                )
+            )
 
     def reply(self, call: Call, miss: bool) -> None:
         if not call.args:
@@ -236,27 +307,73 @@ class _Walker:
                 phrase, phrase_span = p.value, self.sink.span(p.inner_start, p.inner_end)
         code = int(written) if _CODE3.fullmatch(written) else None
         # Positional: keyword arguments cost a third of building a site (one per reply).
-        self.sink.code_sites.append(CodeSite(self.sink.span(start, end), written, code, Role.SENT, call.name,
-                                             phrase, phrase_span, self.block, self.appended, miss, True))
+        self.sink.code_sites.append(
+            CodeSite(
+                self.sink.span(start, end),
+                written,
+                code,
+                Role.SENT,
+                call.name,
+                phrase,
+                phrase_span,
+                self.block,
+                self.appended,
+                miss,
+                True,
+            )
+        )
 
     def record_test(self, test: Test | None) -> None:
         if test is None:
             return
         sink = self.sink
         for code, s, e in test.codes:
-            sink.code_sites.append(CodeSite(sink.span(s, e), code, int(code), Role.MATCHED, test.kind, None, None,
-                                            self.block, False, False, False))
+            sink.code_sites.append(
+                CodeSite(
+                    sink.span(s, e),
+                    code,
+                    int(code),
+                    Role.MATCHED,
+                    test.kind,
+                    None,
+                    None,
+                    self.block,
+                    False,
+                    False,
+                    False,
+                )
+            )
         reads_rs = test.var is not None and test.var.text == REQUEST_STATUS
         var_span = sink.span(test.var.start, test.var.end) if reads_rs else None
         pattern_span = sink.span(*test.regex) if test.regex else None
-        sink.tests.append((StatusTest(
-            sink.span(test.start, test.end), test.kind, test.pattern, test.admits, test.named,
-            None, self.block, self.failure, reads_rs and self.failure, var_span, pattern_span), reads_rs))
+        sink.tests.append(
+            (
+                StatusTest(
+                    sink.span(test.start, test.end),
+                    test.kind,
+                    test.pattern,
+                    test.admits,
+                    test.named,
+                    None,
+                    self.block,
+                    self.failure,
+                    reads_rs and self.failure,
+                    var_span,
+                    pattern_span,
+                ),
+                reads_rs,
+            )
+        )
 
 
 def _negative(node: Node | None) -> bool:
-    return isinstance(node, Unary) and node.op == "-" and isinstance(node.operand, Lit) \
-        and node.operand.value.isdigit() and int(node.operand.value) > 0
+    return (
+        isinstance(node, Unary)
+        and node.op == "-"
+        and isinstance(node.operand, Lit)
+        and node.operand.value.isdigit()
+        and int(node.operand.value) > 0
+    )
 
 
 class ChunkFacts:
@@ -269,11 +386,23 @@ class ChunkFacts:
     so an unchanged chunk hands the same Facts (and cached findings) over again.
     """
 
-    __slots__ = ("base", "blocks", "routes", "code_sites", "references", "arming", "knobs", "tests", "completed",
-                 "completed_by")
+    __slots__ = (
+        "base",
+        "blocks",
+        "routes",
+        "code_sites",
+        "references",
+        "arming",
+        "knobs",
+        "tests",
+        "completed",
+        "completed_by",
+    )
 
-    def __init__(self, base: int, blocks: list[Block], routes: list[tuple[str, str, Route]], sink: Sink) -> None:
-        self.base, self.blocks, self.routes = base, blocks, routes   # routes: (kind, name, route)
+    def __init__(
+        self, base: int, blocks: list[Block], routes: list[tuple[str, str, Route]], sink: Sink
+    ) -> None:
+        self.base, self.blocks, self.routes = base, blocks, routes  # routes: (kind, name, route)
         self.code_sites, self.references = sink.code_sites, sink.references
         # ((handler kind, name), span) of each t_on_failure-like reference, for the flow step.
         self.arming = tuple(((r.kind, r.name), r.span) for r in sink.references if r.kind in FAILURE_KINDS)
@@ -281,7 +410,9 @@ class ChunkFacts:
         self.completed: Facts | None = None
         self.completed_by: tuple = ()
 
-    def facts(self, dialect: str, by: tuple, test_sets: Callable[[], tuple[frozenset[int] | None, ...]]) -> Facts:
+    def facts(
+        self, dialect: str, by: tuple, test_sets: Callable[[], tuple[frozenset[int] | None, ...]]
+    ) -> Facts:
         """The chunk's Facts with test i completed by `test_sets()[i]`, the codes that reach it.
 
         `by` names the flow results the sets come from: while it is the same, so
@@ -290,8 +421,9 @@ class ChunkFacts:
         done = self.completed
         if done is None or done.dialect != dialect or self.completed_by != by:
             tests = [self._complete(t, reads, p) for (t, reads), p in zip(self.tests, test_sets())]
-            done = self.completed = Facts(dialect, self.blocks, self.code_sites, tests, knobs=self.knobs,
-                                          references=self.references)
+            done = self.completed = Facts(
+                dialect, self.blocks, self.code_sites, tests, knobs=self.knobs, references=self.references
+            )
             self.completed_by = by
         return done
 
@@ -302,5 +434,16 @@ class ChunkFacts:
         reads = reads_rs and in_failure
         if possible is None and (reads or test.variable_span is None):
             return test
-        return StatusTest(test.span, test.kind, test.text, test.admits, test.named, possible, test.block,
-                          in_failure, reads, test.variable_span if reads else None, test.pattern_span)
+        return StatusTest(
+            test.span,
+            test.kind,
+            test.text,
+            test.admits,
+            test.named,
+            possible,
+            test.block,
+            in_failure,
+            reads,
+            test.variable_span if reads else None,
+            test.pattern_span,
+        )

@@ -5,6 +5,7 @@ In failure_route the status is the winning reply tm picked; a 6xx wins
 narrows the set through status tests on if/else and switch, drops it after
 exit/return/drop or a final reply, and follows route(X) calls (recursion-safe).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,7 +14,20 @@ from operator import attrgetter
 from sip_lsp.dialects.ser.conditions import case_test, status_test, status_var
 from sip_lsp.dialects.ser.facts import REPLY_FUNCS
 from sip_lsp.dialects.ser.syntax import (
-    Assign, Binary, Call, ExprStmt, If, Jump, Lit, Node, Route, Seq, Switch, Unary, Var, While,
+    Assign,
+    Binary,
+    Call,
+    ExprStmt,
+    If,
+    Jump,
+    Lit,
+    Node,
+    Route,
+    Seq,
+    Switch,
+    Unary,
+    Var,
+    While,
 )
 from sip_lsp.model import FINAL_CODES, FailoverKind, FailoverSite, GuardFix, Span
 
@@ -23,11 +37,32 @@ NEXT_DESTINATION = frozenset({"ds_next_dst", "ds_next_domain", "use_next_gw", "n
 # t_relay_to_<proto>); core append_branch; serial forking over the callee's own destination
 # set by q value (tm t_next_contacts/t_next_contact_flow, OpenSIPS core next_branches): the
 # next contact of the same AoR, not another gateway, so not SC303's failover on 486.
-NEW_BRANCH = frozenset({"t_relay", "t_relay_to", "append_branch", "t_reuse_branch",
-                        "t_next_contacts", "t_next_contact_flow", "next_branches"})
+NEW_BRANCH = frozenset(
+    {
+        "t_relay",
+        "t_relay_to",
+        "append_branch",
+        "t_reuse_branch",
+        "t_next_contacts",
+        "t_next_contact_flow",
+        "next_branches",
+    }
+)
 AUTH = frozenset({"uac_auth"})
-REWRITES = frozenset({"rewritehostport", "rewriteuri", "seturi", "sethostport", "rewritehost",
-                      "sethost", "rewriteuser", "setuser", "rewritehostporttrans", "sethostporttrans"})
+REWRITES = frozenset(
+    {
+        "rewritehostport",
+        "rewriteuri",
+        "seturi",
+        "sethostport",
+        "rewritehost",
+        "sethost",
+        "rewriteuser",
+        "setuser",
+        "rewritehostporttrans",
+        "sethostporttrans",
+    }
+)
 TARGET_VARS = ("$du", "$ru", "$rU", "$rd", "$fs")
 _MAX_DEPTH = 32
 # Code sets are shared: the few distinct sets a script produces would otherwise be
@@ -91,19 +126,30 @@ class State:
 
     __slots__ = ("codes", "authenticated", "rewrites", "shaping", "hunting")
 
-    def __init__(self, codes: frozenset[int], authenticated: bool = False, rewrites: bool = False,
-                 shaping: tuple[Span, ...] = (), hunting: bool = False) -> None:
+    def __init__(
+        self,
+        codes: frozenset[int],
+        authenticated: bool = False,
+        rewrites: bool = False,
+        shaping: tuple[Span, ...] = (),
+        hunting: bool = False,
+    ) -> None:
         self.codes, self.authenticated, self.rewrites = codes, authenticated, rewrites
         self.shaping = shaping
-        self.hunting = hunting    # a failover action already ran on this path
+        self.hunting = hunting  # a failover action already ran on this path
 
     def narrowed(self, codes: frozenset[int], shaping: tuple[Span, ...]) -> State:
         return State(codes, self.authenticated, self.rewrites, shaping, self.hunting)
 
     def marked(self, authenticated: bool = False, rewrites: bool = False, hunting: bool = False) -> State:
         """This state after an action that authenticates, rewrites the target or hunts."""
-        return State(self.codes, self.authenticated or authenticated, self.rewrites or rewrites,
-                     self.shaping, self.hunting or hunting)
+        return State(
+            self.codes,
+            self.authenticated or authenticated,
+            self.rewrites or rewrites,
+            self.shaping,
+            self.hunting or hunting,
+        )
 
 
 # What Span equality compares, read in C: the generated Span.__eq__ ran ~700 times per lint.
@@ -124,8 +170,13 @@ def _merge(a: State, b: State) -> State:
     if not a.codes:
         return b
     shaping = _joined(a.shaping, b.shaping)
-    return State(_union(a.codes, b.codes), a.authenticated and b.authenticated, a.rewrites and b.rewrites,
-                 shaping, a.hunting and b.hunting)
+    return State(
+        _union(a.codes, b.codes),
+        a.authenticated and b.authenticated,
+        a.rewrites and b.rewrites,
+        shaping,
+        a.hunting and b.hunting,
+    )
 
 
 _EMPTY = State(frozenset())
@@ -151,8 +202,14 @@ class FlowResult:
         self.possible: dict[tuple[int, str | None], frozenset[int]] = {}
 
 
-def analyze_handler(handler: RouteDef, name: str, routes: Callable[[], dict[str, list[RouteDef]]], flavor: str,
-                    armed_by: tuple[Span, ...], result: FlowResult) -> None:
+def analyze_handler(
+    handler: RouteDef,
+    name: str,
+    routes: Callable[[], dict[str, list[RouteDef]]],
+    flavor: str,
+    armed_by: tuple[Span, ...],
+    result: FlowResult,
+) -> None:
     """Walk one failure handler (named `name`) from entry, recording failover sites and test sets.
 
     `routes()` gives the named routes, called only at a route(X) call: most handlers make none.
@@ -161,8 +218,15 @@ def analyze_handler(handler: RouteDef, name: str, routes: Callable[[], dict[str,
 
 
 class _Flow:
-    def __init__(self, handler: RouteDef, name: str, routes: Callable[[], dict[str, list[RouteDef]]], flavor: str,
-                 armed_by: tuple[Span, ...], result: FlowResult) -> None:
+    def __init__(
+        self,
+        handler: RouteDef,
+        name: str,
+        routes: Callable[[], dict[str, list[RouteDef]]],
+        flavor: str,
+        armed_by: tuple[Span, ...],
+        result: FlowResult,
+    ) -> None:
         self.handler = handler
         self.name = name
         self.routes = routes
@@ -234,7 +298,9 @@ class _Flow:
                         admits |= t.admits
                         self._possible(env.span(t.start, t.end), st.codes)
                 rest = _split(rest, admits)[1]
-                entry = st.narrowed(_split(st.codes, admits)[0], st.shaping + (env.span(case.start, case.end),))
+                entry = st.narrowed(
+                    _split(st.codes, admits)[0], st.shaping + (env.span(case.start, case.end),)
+                )
             else:
                 entry = st
             entry = _merge(fall, entry)
@@ -344,10 +410,21 @@ class _Flow:
         rewrites = st.rewrites if prev is None else prev.rewrites and st.rewrites
         follows = st.hunting if prev is None else prev.follows_failover and st.hunting
         self.result.sites[key] = FailoverSite(
-            span, node.name, kind, codes, block=self.name,
-            authenticated=authenticated, rewrites_target=rewrites, shaping_tests=shaping,
-            armed_by=self.armed_by, via=env.via, guard=self.guard, cancel_applies=True,
-            engine=self.flavor, follows_failover=follows)
+            span,
+            node.name,
+            kind,
+            codes,
+            block=self.name,
+            authenticated=authenticated,
+            rewrites_target=rewrites,
+            shaping_tests=shaping,
+            armed_by=self.armed_by,
+            via=env.via,
+            guard=self.guard,
+            cancel_applies=True,
+            engine=self.flavor,
+            follows_failover=follows,
+        )
 
 
 def _final_reply(call: Call) -> bool:
@@ -367,7 +444,7 @@ def _guard(rd: RouteDef, flavor: str) -> GuardFix:
     brace = route.open
     nl = text.find("\n", brace)
     eol = "\r\n" if nl > 0 and text[nl - 1] == "\r" else "\n"
-    rest = text[brace + 1:len(text) if nl == -1 else nl].strip()
+    rest = text[brace + 1 : len(text) if nl == -1 else nl].strip()
     inline = nl == -1 or (rest and not rest.startswith(("#", "//", "/*")))
     offset = brace + 1 if inline else nl + 1
     indent = ""
@@ -377,7 +454,7 @@ def _guard(rd: RouteDef, flavor: str) -> GuardFix:
         line_end = len(text) if line_end == -1 else line_end
         line = text[k:line_end]
         if line.strip():
-            indent = line[:len(line) - len(line.lstrip())]
+            indent = line[: len(line) - len(line.lstrip())]
             if line.lstrip().startswith("}"):  # empty handler: one level deeper than `}`
                 indent += "\t"
             break
@@ -390,5 +467,6 @@ def _guard(rd: RouteDef, flavor: str) -> GuardFix:
     def guard(test: str) -> str:
         return f"{lead}{indent}if ({test}) {{{eol}{indent}{unit}exit;{eol}{indent}}}{eol}"
 
-    return GuardFix(rd.base + offset, {"6xx": guard('t_check_status("6[0-9][0-9]")'),
-                                       "cancel": guard(cancel)}, rd.path)
+    return GuardFix(
+        rd.base + offset, {"6xx": guard('t_check_status("6[0-9][0-9]")'), "cancel": guard(cancel)}, rd.path
+    )

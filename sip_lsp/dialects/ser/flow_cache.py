@@ -7,6 +7,7 @@ model.PartedAnalysis): nothing is copied, and their findings stay cached. On a
 100k-line script a keystroke then walks only the edited handler (DESIGN §6:
 cache per block).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,7 @@ _CALLS = re.compile(r"\broute\s*\(")
 _MAX = 20000
 # (route node, path, handler name, flavor) -> Walk as last computed, or None for a
 # handler that calls routes.
-_CACHE: dict[tuple, "Walk | None"] = {}
+_CACHE: dict[tuple, Walk | None] = {}
 _UNSEEN = ()
 
 Possible = dict[tuple[int, str | None], frozenset[int]]
@@ -57,8 +58,9 @@ class Walk:
         return True
 
 
-def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, arming: Arming,
-            far: Possible) -> tuple[Walk, int]:
+def analyze(
+    h: Handler, name: str, routes: Callable[[], dict], flavor: str, arming: Arming, far: Possible
+) -> tuple[Walk, int]:
     """The handler's walk and how far it moved since; a walk into other routes merges into `far`.
 
     `routes()` gives the named routes, called only when the walk meets a route(X) call.
@@ -80,15 +82,17 @@ def analyze(h: Handler, name: str, routes: Callable[[], dict], flavor: str, armi
         return Walk(base, facts, {}, arming), 0
     if hit is _UNSEEN:
         facts, possible = _walk(flow.RouteDef(*h), name, routes, flavor, arming)
-        hit = _CACHE[key] = Walk(base, facts, {start - base: codes for (start, _), codes in possible.items()},
-                                 arming)
+        hit = _CACHE[key] = Walk(
+            base, facts, {start - base: codes for (start, _), codes in possible.items()}, arming
+        )
     elif not hit.armed_alike(arming, base):
         hit = _CACHE[key] = _rearmed(hit, base, arming)
     return hit, base - hit.base
 
 
-def _walk(h: flow.RouteDef, name: str, routes: Callable[[], dict], flavor: str,
-          arming: Arming) -> tuple[Facts, Possible]:
+def _walk(
+    h: flow.RouteDef, name: str, routes: Callable[[], dict], flavor: str, arming: Arming
+) -> tuple[Facts, Possible]:
     """flow.analyze_handler's failover sites as Facts, and its test sets by document offset."""
     own = flow.FlowResult()
     flow.analyze_handler(h, name, routes, flavor, _armed_by(arming), own)
@@ -105,7 +109,7 @@ def _rearmed(walk: Walk, base: int, arming: Arming) -> Walk:
     armed_by = _armed_by(arming)
     sites = []
     for s in walk.facts.failover_sites:
-        site = shifted(s, d)   # a new object: setting armed_by on it leaves the cached walk alone
+        site = shifted(s, d)  # a new object: setting armed_by on it leaves the cached walk alone
         site.armed_by = armed_by
         sites.append(site)
     return Walk(base, Facts(walk.facts.dialect, failover_sites=sites), walk.possible, arming)

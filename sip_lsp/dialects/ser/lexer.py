@@ -13,6 +13,7 @@ the scan resumes there. Tokens are parallel lists (texts, starts, ends): the
 parser reads them without building an object per token, and a token's kind
 follows from its text (kind_of).
 """
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,7 @@ _LEXEME_PATTERN = r"""(
     | \#[^\n]* | //[^\n]*
     | \$(?:NAME)?(?:\((?:[^()\n]|\([^()\n]*\))*\)?|\{[^{}\n]*\}?)?(?:\[[^\]\n]*\]?)?
     | [^ \t\r\n\f\v]                                # junk
-    )""".replace("NAME", r"(?:[A-Za-z_][\w.]*+|[<>]|\$)")     # after `$`, as _PV_NAME
+    )""".replace("NAME", r"(?:[A-Za-z_][\w.]*+|[<>]|\$)")  # after `$`, as _PV_NAME
 # A directive at line start goes on after a backslash-newline (_directive_end).
 _DIRECTIVE_LINE = r"(?:\#!|!!)[A-Za-z_][^\n]*(?:(?<=\\)\n[^\n]*|(?<=\\\r)\n[^\n]*)*"
 _LEXEME = re.compile(_LEXEME_PATTERN.replace("DIRECTIVE", _DIRECTIVE_LINE), re.X | re.M)
@@ -75,8 +76,8 @@ class Lexed:
         self.texts: list[str] = []
         self.starts: list[int] = []
         self.ends: list[int] = []
-        self.comments: list[tuple[int, int]] = []     # spans of comment text
-        self.directives: list[tuple[int, int]] = []   # spans of #! lines
+        self.comments: list[tuple[int, int]] = []  # spans of comment text
+        self.directives: list[tuple[int, int]] = []  # spans of #! lines
 
     @property
     def tokens(self) -> list[Token]:
@@ -106,7 +107,7 @@ def is_string(text: str, token: str, end: int) -> bool:
     """A string token; a lone `"` is one only where its line ends (else junk: the string
     never closes before a final backslash, which the cfg lexer rejects)."""
     c = token[0]
-    return c == "'" or c == '"' and (token != '"' or text[end:end + 1] in ("\n", ""))
+    return c == "'" or (c == '"' and (token != '"' or text[end : end + 1] in ("\n", "")))
 
 
 def string_value(raw: str) -> str:
@@ -210,11 +211,11 @@ def _scan(text: str, pos: int, out: Lexed) -> int:
 
     Returns where to go on (the end of the text when all went through).
     """
-    parts = _LEXEME.split(text[pos:] if pos else text)   # gap, lexeme, gap, ..., gap
+    parts = _LEXEME.split(text[pos:] if pos else text)  # gap, lexeme, gap, ..., gap
     offsets = list(accumulate(map(len, parts), initial=pos))
     texts = parts[1::2]
     count = len(texts)
-    starts, ends = offsets[1:2 * count:2], offsets[2:2 * count + 1:2]
+    starts, ends = offsets[1 : 2 * count : 2], offsets[2 : 2 * count + 1 : 2]
     resume, stop, drop = len(text), count, []
     for m in _MAYBE_SPECIAL.finditer("".join(map(itemgetter(0), texts))):
         k = m.start()
@@ -264,8 +265,9 @@ def _scan_each(text: str, pos: int, out: Lexed) -> None:
 def _one_lexeme() -> re.Pattern[str]:
     """Whitespace, then one lexeme; a `#!` line only by its start (_settle finds its end),
     so no match reads past the end of the lexeme it stands for."""
-    return re.compile(r"[ \t\r\n\f\v]*+" + _LEXEME_PATTERN.replace("DIRECTIVE", r"(?:\#!|!!)[A-Za-z_]"),
-                      re.X | re.M)
+    return re.compile(
+        r"[ \t\r\n\f\v]*+" + _LEXEME_PATTERN.replace("DIRECTIVE", r"(?:\#!|!!)[A-Za-z_]"), re.X | re.M
+    )
 
 
 def _special(lexeme: str) -> bool:
@@ -319,7 +321,7 @@ def _directive_end(text: str, pos: int) -> int:
         end = text.find("\n", pos)
         if end == -1:
             return n
-        if text[end - 1:end] == "\\" or text[end - 2:end] == "\\\r":
+        if text[end - 1 : end] == "\\" or text[end - 2 : end] == "\\\r":
             pos = end + 1
             continue
         return end

@@ -9,6 +9,7 @@ skipped, a missing `)` or `}` closes at the end of the chunk.
 `split` cuts a document at block headers so that a parse can be cached per
 chunk (keyed by its text) and an edit re-parses only the chunk it touches.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,39 +17,86 @@ import re
 from sip_lsp.dialects.ser import preprocessor
 from sip_lsp.dialects.ser.lexer import ID_START, Lexed, is_string, lex, string_value
 from sip_lsp.dialects.ser.syntax import (
-    Assign, Binary, Call, Case, ExprStmt, If, Include, Jump, Lit, Name, Node, Route, Seq,
-    Switch, Unary, Var, While,
+    Assign,
+    Binary,
+    Call,
+    Case,
+    ExprStmt,
+    If,
+    Include,
+    Jump,
+    Lit,
+    Name,
+    Node,
+    Route,
+    Seq,
+    Switch,
+    Unary,
+    Var,
+    While,
 )
 
-ROUTE_KINDS = frozenset({
-    "route", "request_route", "failure_route", "branch_route", "branch_failure_route",
-    "onreply_route", "reply_route", "event_route", "error_route", "local_route",
-    "startup_route", "timer_route", "onsend_route",
-})
+ROUTE_KINDS = frozenset(
+    {
+        "route",
+        "request_route",
+        "failure_route",
+        "branch_route",
+        "branch_failure_route",
+        "onreply_route",
+        "reply_route",
+        "event_route",
+        "error_route",
+        "local_route",
+        "startup_route",
+        "timer_route",
+        "onsend_route",
+    }
+)
 # A block header is `<prefix>route[name] {` at the start of a line; searching for the
 # literal "route" first keeps the split a fast C-level scan. Block comments are
 # tracked (they nest, as in cfg.lex) so a commented-out route is not a block.
 # Names are bounded so a long line of unclosed `route[` cannot make the scan quadratic.
 _HEADER = re.compile(r"route[ \t]*(?:\[[^\]\n]{0,256}\]|\([^)\n]{0,256}\))?\s*\{")
-_PREFIX_MAX = 64   # longest "<prefix>" plus indentation worth looking at
-_HEADER_PREFIXES = frozenset({
-    "", "request_", "failure_", "branch_failure_", "branch_", "onreply_", "reply_", "event_",
-    "error_", "local_", "startup_", "timer_", "onsend_",
-})
+_PREFIX_MAX = 64  # longest "<prefix>" plus indentation worth looking at
+_HEADER_PREFIXES = frozenset(
+    {
+        "",
+        "request_",
+        "failure_",
+        "branch_failure_",
+        "branch_",
+        "onreply_",
+        "reply_",
+        "event_",
+        "error_",
+        "local_",
+        "startup_",
+        "timer_",
+        "onsend_",
+    }
+)
 _INCLUDES = ("include_file", "import_file")
 # Binary operators: text -> (operator, binding power); `||` binds loosest, `*` tightest.
 # Keyword operators of the cfg grammar (cfg.lex: and, or, eq, ne, ieq, ine) read as symbols.
 _BINARY = {
-    "||": ("||", 1), "or": ("||", 1), "&&": ("&&", 2), "and": ("&&", 2),
+    "||": ("||", 1),
+    "or": ("||", 1),
+    "&&": ("&&", 2),
+    "and": ("&&", 2),
     **{op: (op, 3) for op in ("==", "!=", "<", "<=", ">", ">=", "=~", "!~")},
-    "eq": ("==", 3), "ne": ("!=", 3), "ieq": ("==", 3), "ine": ("!=", 3),
+    "eq": ("==", 3),
+    "ne": ("!=", 3),
+    "ieq": ("==", 3),
+    "ine": ("!=", 3),
     **{op: (op, 4) for op in ("+", "-", "|", "&", "^")},
     **{op: (op, 5) for op in ("*", "/", "%")},
 }
 _TIGHTEST = 6
 # Words that never start an operand.
-_NOT_OPERANDS = frozenset({"and", "or", "eq", "ne", "ieq", "ine",
-                           "if", "else", "switch", "while", "case", "default"})
+_NOT_OPERANDS = frozenset(
+    {"and", "or", "eq", "ne", "ieq", "ine", "if", "else", "switch", "while", "case", "default"}
+)
 _UNARY = frozenset({"!", "-", "~", "not"})
 _NOT_CALLS = _NOT_OPERANDS | _UNARY
 _ASSIGN = frozenset({"=", "+=", ":="})
@@ -76,7 +124,7 @@ def split(text: str) -> list[int]:
             if step < 0:
                 depth = max(depth - 1, 0)
             else:
-                prefix = text[rfind("\n", 0, at) + 1:at]
+                prefix = text[rfind("\n", 0, at) + 1 : at]
                 if "#" not in prefix and "//" not in prefix:  # not inside a line comment
                     depth += 1
         nl = rfind("\n", max(pos - _PREFIX_MAX, 0), pos)
@@ -107,9 +155,9 @@ class Parsed:
 
     def __init__(self) -> None:
         self.routes: list[Route] = []
-        self.calls: list[Call] = []             # top-level calls: modparam(...), loadmodule ...
+        self.calls: list[Call] = []  # top-level calls: modparam(...), loadmodule ...
         self.includes: list[Include] = []
-        self.comments: list[tuple[int, int]] = []   # comments mentioning sip-lsp
+        self.comments: list[tuple[int, int]] = []  # comments mentioning sip-lsp
 
 
 def parse_chunk(text: str) -> Parsed:
@@ -119,7 +167,7 @@ def parse_chunk(text: str) -> Parsed:
     if "sip-lsp" in text:
         out.comments = [(s, e) for s, e in lexed.comments if "sip-lsp" in text[s:e]]
     for s, e in lexed.directives:
-        if not text[s + 2:s + 14].lower().startswith(_INCLUDES):  # the name follows `#!` (lexer)
+        if not text[s + 2 : s + 14].lower().startswith(_INCLUDES):  # the name follows `#!` (lexer)
             continue
         name, rest = preprocessor.directive(text[s:e])
         if name in _INCLUDES:
@@ -195,7 +243,7 @@ class _Parser:
             while self.i < self.n and texts[self.i] != close:
                 self.i += 1
             inner_end = starts[self.i] if self.i < self.n else ends[lb]
-            raw = self.text[ends[lb]:inner_end]
+            raw = self.text[ends[lb] : inner_end]
             stripped = raw.strip()
             ns = ends[lb] + (len(raw) - len(raw.lstrip()))
             ne = ns + len(stripped)
@@ -470,8 +518,13 @@ class _Parser:
             if t == ")" or t in _STATEMENT_END:
                 break
             c = t[0]
-            if (c == '"' or c == "'") and texts[i + 1] in _ARGUMENT_END and t[-1] == c and len(t) > 1 \
-                    and "\\" not in t:  # most arguments: a closed string, no escapes (what expr() gives)
+            if (
+                (c == '"' or c == "'")
+                and texts[i + 1] in _ARGUMENT_END
+                and t[-1] == c
+                and len(t) > 1
+                and "\\" not in t
+            ):  # most arguments: a closed string, no escapes (what expr() gives)
                 args.append(Lit("str", t[1:-1], t, starts[i], ends[i]))
                 i += 1
             else:

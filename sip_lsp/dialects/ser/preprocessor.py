@@ -5,14 +5,29 @@ Jinja). Rather than expanding macros, we blank their machinery with spaces of
 the same length, keeping every branch's script text at its original offset so
 all branches are analysed and spans stay true. Also reads `#!` directives.
 """
+
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
 # m4 builtins whose whole call is machinery (no script text inside).
-_M4_DROP = {"define", "divert", "changequote", "undefine", "pushdef", "popdef", "include",
-            "sinclude", "syscmd", "esyscmd", "errprint", "m4exit", "undivert", "dnl"}
+_M4_DROP = {
+    "define",
+    "divert",
+    "changequote",
+    "undefine",
+    "pushdef",
+    "popdef",
+    "include",
+    "sinclude",
+    "syscmd",
+    "esyscmd",
+    "errprint",
+    "m4exit",
+    "undivert",
+    "dnl",
+}
 # m4 conditionals: their quoted arguments are script text, the rest is machinery.
 _M4_COND = {"ifelse", "ifdef"}
 _M4_WORD = re.compile(r"\b(" + "|".join(sorted(_M4_DROP | _M4_COND)) + r")\b")
@@ -65,7 +80,7 @@ def _mask_templates(text: str) -> str:
     parts: list[str] = []
     done = pos = 0
     line_end = -1
-    closers: dict[str, int] = {}     # kind -> next closer on the current line, or -1
+    closers: dict[str, int] = {}  # kind -> next closer on the current line, or -1
     while (m := _TEMPLATE_OPEN.search(text, pos)) is not None:
         i, kind = m.start(), text[m.start() + 1]
         if i >= line_end:
@@ -73,7 +88,7 @@ def _mask_templates(text: str) -> str:
             line_end = len(text) if line_end == -1 else line_end
             closers = {}
         close = closers.get(kind)
-        if close is None or close != -1 and close < i + 2:
+        if close is None or (close != -1 and close < i + 2):
             close = closers[kind] = text.find(_TEMPLATE_CLOSE[kind], i + 2, line_end)
         if close == -1:
             pos = i + 1

@@ -5,6 +5,7 @@ Kamailio tm `t_check_status` (src/modules/tm/tm.c) and OpenSIPS tm call
 POSIX extended regex (glibc regcomp REG_EXTENDED). So "6" admits 486 and 560.
 We translate the ERE to Python `re` and evaluate it on every code 100-699.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,13 +16,32 @@ from sip_lsp.model import ALL_CODES
 
 _CODES = tuple(sorted(ALL_CODES))
 _CLASSES = {
-    "digit": "0-9", "alpha": "A-Za-z", "alnum": "A-Za-z0-9", "upper": "A-Z", "lower": "a-z",
-    "space": r" \t\n\r\f\v", "blank": r" \t", "xdigit": "0-9A-Fa-f", "punct": r"!-/:-@\[-`{-~",
-    "print": r" -~", "graph": r"!-~", "cntrl": r"\x00-\x1f\x7f",
+    "digit": "0-9",
+    "alpha": "A-Za-z",
+    "alnum": "A-Za-z0-9",
+    "upper": "A-Z",
+    "lower": "a-z",
+    "space": r" \t\n\r\f\v",
+    "blank": r" \t",
+    "xdigit": "0-9A-Fa-f",
+    "punct": r"!-/:-@\[-`{-~",
+    "print": r" -~",
+    "graph": r"!-~",
+    "cntrl": r"\x00-\x1f\x7f",
 }
 # GNU extensions glibc accepts outside brackets; any other escaped char is itself.
-_GNU_ESCAPES = {"w": r"[A-Za-z0-9_]", "W": r"[^A-Za-z0-9_]", "s": r"\s", "S": r"\S",
-                "b": r"\b", "B": r"\B", "<": r"\b", ">": r"\b", "`": r"\A", "'": r"\Z"}
+_GNU_ESCAPES = {
+    "w": r"[A-Za-z0-9_]",
+    "W": r"[^A-Za-z0-9_]",
+    "s": r"\s",
+    "S": r"\S",
+    "b": r"\b",
+    "B": r"\B",
+    "<": r"\b",
+    ">": r"\b",
+    "`": r"\A",
+    "'": r"\Z",
+}
 
 
 class PatternError(ValueError):
@@ -105,7 +125,7 @@ def _bracket(ere: str, i: int) -> tuple[int, str]:
             close = ere.find(kind + "]", j + 2)
             if close == -1:
                 raise PatternError("unclosed class")
-            name = ere[j + 2:close]
+            name = ere[j + 2 : close]
             if kind == ":":
                 if name not in _CLASSES:
                     raise PatternError("unknown class")

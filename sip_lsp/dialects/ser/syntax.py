@@ -1,4 +1,5 @@
 """The syntax tree of a routing script: plain nodes with offsets into the parsed text."""
+
 from __future__ import annotations
 
 
@@ -103,8 +104,9 @@ class Assign(Node):
 class If(Node):
     __slots__ = ("cond", "then", "orelse")
 
-    def __init__(self, cond: Node | None, then: list[Node], orelse: list[Node] | None,
-                 start: int, end: int) -> None:
+    def __init__(
+        self, cond: Node | None, then: list[Node], orelse: list[Node] | None, start: int, end: int
+    ) -> None:
         self.cond = cond
         self.then = then
         self.orelse = orelse
@@ -167,8 +169,17 @@ class Route(Node):
 
     __slots__ = ("kind", "name", "name_start", "name_end", "open", "body")
 
-    def __init__(self, kind: str, name: str, name_start: int, name_end: int, open_: int,
-                 body: list[Node], start: int, end: int) -> None:
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        name_start: int,
+        name_end: int,
+        open_: int,
+        body: list[Node],
+        start: int,
+        end: int,
+    ) -> None:
         self.kind = kind
         self.name = name
         self.name_start = name_start
