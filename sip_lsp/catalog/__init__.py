@@ -21,8 +21,9 @@ from collections import namedtuple
 from functools import lru_cache
 
 # Plain strings: pathlib (with urllib and ipaddress) would cost `explain` ~3 ms at start.
-DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "catalog.json")
-SOURCE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "catalog")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA_FILE = os.path.join(_PACKAGE, "data", "catalog.json")
+SOURCE_DIR = os.path.join(os.path.dirname(_PACKAGE), "catalog")
 LANGS = ("en", "ru")
 
 
@@ -584,7 +585,7 @@ def write_compiled(data: dict) -> None:
     os.replace(tmp, DATA_FILE)
 
 
-def _main(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:
     if argv[:1] != ["build"]:
         print("usage: python -m sip_lsp.catalog build", file=sys.stderr)
         return 2
@@ -596,7 +597,3 @@ def _main(argv: list[str]) -> int:
     write_compiled(data)
     print(f"wrote {DATA_FILE} ({len(data['codes'])} codes, {len(data.get('rules', []))} rules)")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))
