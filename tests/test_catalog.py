@@ -15,12 +15,12 @@ from sip_lsp.catalog import (
     DATA_FILE,
     LANGS,
     CatalogError,
-    compile_sources,
     default_catalog,
     load_catalog,
     validate,
 )
 from sip_lsp.catalog import SOURCE_DIR as SOURCE
+from sip_lsp.catalog.build import compile_sources
 
 FACTS = SHARED_FACTS
 SOURCE_DIR = Path(SOURCE)

@@ -2,6 +2,6 @@
 
 import sys
 
-from sip_lsp.catalog import main
+from sip_lsp.catalog.build import main
 
 raise SystemExit(main(sys.argv[1:]))
