@@ -9,10 +9,14 @@ from pathlib import Path
 
 import yaml
 
+from sip_lsp.catalog import translations
 from sip_lsp.catalog.entries import CatalogError
 from sip_lsp.catalog.load import merge, yaml_problem
-from sip_lsp.catalog.paths import DATA_FILE, SOURCE_DIR
+from sip_lsp.catalog.paths import DATA_FILE, LANGS, SOURCE_DIR
 from sip_lsp.catalog.validate import validate
+
+# Languages other than English: their files live in catalog/<lang>/ and hold prose only.
+TRANSLATED = tuple(lang for lang in LANGS if lang != "en")
 
 
 def compile_sources(source_dir: str | os.PathLike = SOURCE_DIR) -> dict:
@@ -21,19 +25,38 @@ def compile_sources(source_dir: str | os.PathLike = SOURCE_DIR) -> dict:
     schema_doc = json.loads((source_dir / "schema.json").read_text(encoding="utf-8"))
     data: dict = {}
     for path in sorted(source_dir.rglob("*.yaml")):
+        if path.relative_to(source_dir).parts[0] in TRANSLATED:
+            continue
         rel = str(path.relative_to(source_dir.parent))
-        try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise CatalogError(rel, "", "", yaml_problem(exc)) from None
+        doc = _read(path, rel)
         errors = validate(doc, schema_doc)
         if errors:
             raise CatalogError(rel, *errors[0])
         merge(data, doc, rel, user=False)
     data.pop("_codes_index", None)
     data.setdefault("codes", []).sort(key=lambda e: e["code"])
+    english = {k: v for k, v in data.items() if k in translations.PROSE or k in ("causes", "engines")}
+    for lang in TRANSLATED:
+        overlay: dict = {}
+        for path in sorted((source_dir / lang).rglob("*.yaml")):
+            rel = str(path.relative_to(source_dir.parent))
+            doc = _read(path, rel)
+            try:
+                translations.check(english, doc)
+            except translations.TranslationError as exc:
+                raise CatalogError(rel, exc.entry, exc.field, exc.problem) from None
+            translations.combine(overlay, doc)
+        if overlay:
+            data.setdefault("i18n", {})[lang] = overlay
     data["schema"] = schema_doc
     return data
+
+
+def _read(path: Path, rel: str) -> dict:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CatalogError(rel, "", "", yaml_problem(exc)) from None
 
 
 def write_compiled(data: dict) -> None:

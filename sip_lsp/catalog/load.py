@@ -6,17 +6,8 @@ import json
 from functools import lru_cache
 
 from sip_lsp.catalog.catalog import Catalog
-from sip_lsp.catalog.engines import Engine
 from sip_lsp.catalog.entries import (
     CatalogError,
-    CodeEntry,
-    Contrast,
-    DialStatus,
-    EngineCause,
-    Header,
-    Q850Cause,
-    RetryClass,
-    RuleEntry,
 )
 from sip_lsp.catalog.paths import DATA_FILE
 from sip_lsp.catalog.validate import validate
@@ -28,7 +19,7 @@ def default_catalog() -> Catalog:
     with open(DATA_FILE, encoding="utf-8") as fh:
         data = json.load(fh)
     data.pop("schema", None)
-    return build(data)
+    return Catalog.from_data(data)
 
 
 def load_catalog(extra_files: list[str] | tuple[str, ...] = ()) -> Catalog:
@@ -42,7 +33,7 @@ def with_user_files(base: Catalog, paths: list[str]) -> Catalog:
     data = base.to_data()
     for path in paths:
         merge(data, _read_user_file(path), path, user=True)
-    return build(data)
+    return Catalog.from_data(data)
 
 
 def schema() -> dict:
@@ -92,6 +83,9 @@ def merge(data: dict, doc: dict, path: str, user: bool) -> None:
                 path, f"codes[{i}] (code {code})", "code", f"code {code} is defined twice in the catalogue"
             )
         entry = dict(entry, source=path if user else "built-in")
+        if user:  # the user's own prose replaces the entry: no built-in translation of it applies
+            for overlay in data.get("i18n", {}).values():
+                overlay["codes"] = [e for e in overlay.get("codes", []) if e.get("code") != code]
         codes = data.setdefault("codes", [])
         codes[:] = [e for e in codes if e["code"] != code]
         codes.append(entry)
@@ -111,6 +105,9 @@ def merge(data: dict, doc: dict, path: str, user: bool) -> None:
         for item in doc.get(key, []):
             items[:] = [x for x in items if x[ident] != item[ident]]
             items.append(item)
+            if user:  # the user's own text replaces the entry, and with it every translation of it
+                for overlay in data.get("i18n", {}).values():
+                    overlay[key] = [x for x in overlay.get(key, []) if x.get(ident) != item[ident]]
     for name, engine in doc.get("engines", {}).items():
         if not user and name in data.get("engines", {}):
             raise CatalogError(
@@ -121,93 +118,3 @@ def merge(data: dict, doc: dict, path: str, user: bool) -> None:
         for k, v in doc.get(key, {}).items():
             target = data.setdefault(key, {})
             target[k] = {**target.get(k, {}), **v} if isinstance(v, dict) else v
-
-
-def build(data: dict) -> Catalog:
-    codes = {}
-    for e in data.get("codes", []):
-        headers = e.get("headers", {})
-        codes[e["code"]] = CodeEntry(
-            code=e["code"],
-            reason=e["reason"],
-            summary=e["summary"].strip(),
-            description=e["description"].strip(),
-            retry=e["retry"],
-            aliases=tuple(e.get("aliases", ())),
-            when_seen=e.get("when_seen", "").strip(),
-            how_to_fix=e.get("how_to_fix", "").strip(),
-            rfc=e.get("rfc", ""),
-            status=e.get("status", "current"),
-            replaced_by=e.get("replaced_by"),
-            headers_required=tuple(Header(**h) for h in headers.get("required", ())),
-            headers_recommended=tuple(Header(**h) for h in headers.get("recommended", ())),
-            q850=e.get("q850"),
-            freeswitch=e.get("freeswitch"),
-            asterisk=e.get("asterisk"),
-            frequency=e.get("frequency", 0),
-            contrast=tuple(Contrast(**c) for c in e.get("contrast", ())),
-            source=e.get("source", "built-in"),
-        )
-    causes = {
-        c["number"]: Q850Cause(c["number"], c["name"], tuple(c.get("from_sip", ())), c.get("to_sip"))
-        for c in data.get("causes", [])
-    }
-    engines = {}
-    for name, eng in data.get("engines", {}).items():
-        engines[name] = Engine(
-            name=name,
-            causes={
-                c["name"]: EngineCause(
-                    c["name"],
-                    c["number"],
-                    tuple(c.get("aliases", ())),
-                    tuple(c.get("from_sip", ())),
-                    c.get("to_sip"),
-                    c.get("summary", ""),
-                )
-                for c in eng.get("causes", [])
-            },
-            default_from_sip=dict(eng.get("default_from_sip", {})),
-            default_to_sip=eng.get("default_to_sip"),
-            dialstatus={
-                d["value"]: DialStatus(
-                    d["value"],
-                    d["summary"],
-                    tuple(d.get("causes", ())),
-                    d.get("other_causes", False),
-                    d.get("failed", False),
-                )
-                for d in eng.get("dialstatus", [])
-            },
-            source=eng.get("source", ""),
-            sip_names=dict(eng.get("sip_names", {})),
-        )
-    rules = {
-        r["id"]: RuleEntry(
-            id=r["id"],
-            name=r["name"],
-            severity=r["severity"],
-            summary=r["summary"].strip(),
-            message=r["message"].strip(),
-            why=r.get("why", "").strip(),
-            example=r.get("example", ""),
-            instead=r.get("instead", ""),
-            fix=r.get("fix", "").strip(),
-            fixable=r.get("fixable", "never"),
-            rfc=r.get("rfc", ""),
-            messages=dict(r.get("messages", {})),
-            fix_titles=dict(r.get("fix_titles", {})),
-        )
-        for r in data.get("rules", [])
-    }
-    retry = {k: RetryClass(v["title"], v["advice"].strip()) for k, v in data.get("retry_classes", {}).items()}
-    return Catalog(
-        codes=dict(sorted(codes.items())),
-        causes=dict(sorted(causes.items())),
-        engines=engines,
-        rules=dict(sorted(rules.items())),
-        headings=data.get("headings", {}),
-        classes=data.get("classes", {}),
-        retry_classes=retry,
-        data={k: v for k, v in data.items() if not k.startswith("_")},
-    )
