@@ -94,11 +94,8 @@ def apply(english: Any, overlay: Any) -> Any:
                 out[key] = apply(out[key], value)
         return out
     if isinstance(overlay, list) and isinstance(english, list):
-        by_key = {item_key(o): o for o in overlay if isinstance(o, dict)}
-        return [
-            apply(item, by_key[k]) if isinstance(item, dict) and (k := item_key(item)) in by_key else item
-            for item in english
-        ]
+        named = [(item_key(o), o) for o in overlay if isinstance(o, dict)]
+        return [_apply_item(item, named) for item in english]
     return overlay if isinstance(overlay, str) else english
 
 
@@ -117,6 +114,15 @@ def missing(english: dict[str, Any], overlay: dict[str, Any]) -> list[str]:
             label = key[1] if isinstance(key, tuple) else key
             gaps += [f"{section}[{label}].{f}" for f in fields if item.get(f) and not found.get(f)]
     return gaps
+
+
+def _apply_item(item: Any, named: list[tuple[tuple[str, Any] | None, dict[str, Any]]]) -> Any:
+    """`item` with the overlay entry that names it by the same field (a cause by name or number)."""
+    if isinstance(item, dict):
+        for key, entry in named:
+            if key is not None and item.get(key[0]) == key[1]:
+                return apply(item, {k: v for k, v in entry.items() if k != key[0]})
+    return item
 
 
 def _find(items: list[Any], named: tuple[str, Any]) -> Any:
