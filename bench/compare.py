@@ -71,9 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(n) for n in names)
     print(f"\n{'measure':<{width}}  {args.rev[:12]:>14}  {'this tree':>14}  ratio")
     for name in names:
-        print(
-            f"{name:<{width}}  {_cell(old.get(name)):>14}  {_cell(new.get(name)):>14}  {_ratio(old.get(name), new.get(name))}"
-        )
+        before, after = old.get(name), new.get(name)
+        print(f"{name:<{width}}  {_cell(before):>14}  {_cell(after):>14}  {_ratio(before, after)}")
     return 0
 
 
