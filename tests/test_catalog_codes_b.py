@@ -132,7 +132,9 @@ PRIMARY_MUSTS = {(494, "Require")}
 def test_required_headers_are_backed_by_a_must_in_the_facts(facts, code):
     row = facts[code]
     required = [
-        h for h in BY_CODE[code].get("headers", {}).get("required", []) if (code, h["name"]) not in PRIMARY_MUSTS
+        h
+        for h in BY_CODE[code].get("headers", {}).get("required", [])
+        if (code, h["name"]) not in PRIMARY_MUSTS
     ]
     if required:
         assert row[9] != "unverified", f"{code}: header duties are unverified in the facts"
