@@ -68,6 +68,8 @@ def _bullets(lines: list[str]) -> str:
 
 def code_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
     """The whole entry: hover on a code and `sip-lsp explain 604`."""
+    catalog = catalog.for_lang(lang)
+    entry = catalog.code(entry.code) or entry
     title = [f"**{entry.code} {entry.reason}**", _class_label(entry.cls, catalog, lang)]
     if entry.rfc:
         title.append(entry.rfc)
@@ -192,6 +194,8 @@ def phrase_markdown(phrase: str, code: int, catalog: Catalog, lang: str = "en") 
 
 def rule_markdown(rule: RuleEntry, catalog: Catalog, lang: str = "en") -> str:
     """ruff-style rule documentation: what, why, example, instead, fix, reference."""
+    catalog = catalog.for_lang(lang)
+    rule = catalog.rules.get(rule.id, rule)
     fix = _join(rule.fix, words(catalog, f"fixable_{rule.fixable}", lang))
     return _join(
         SEP.join((f"**{rule.id}**", f"`{rule.name}`", rule.severity)),
@@ -213,6 +217,8 @@ def _fence(code: str) -> str:
 
 def compare_markdown(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
     """Two codes side by side: meaning, when seen, how to fix, differences, which to use."""
+    catalog = catalog.for_lang(lang)
+    a, b = (catalog.code(a.code) or a), (catalog.code(b.code) or b)
     pair = (a, b)
 
     def each(attr: str) -> str:
@@ -288,6 +294,7 @@ def codes_markdown(
     codes: frozenset[int], catalog: Catalog, lang: str = "en", title: str = "", *, summaries: bool = False
 ) -> str:
     """Codes grouped by class with phrases; unregistered ones as counted runs; surprises marked."""
+    catalog = catalog.for_lang(lang)
     registered = [c for c in sorted(codes) if c in catalog.codes]
     head = [f"**{title}**"] if title else []
     if len(registered) < len(codes):
@@ -353,6 +360,9 @@ def failover_markdown(site: FailoverSite, catalog: Catalog, lang: str = "en") ->
 
 def cause_markdown(engine: Engine, cause: EngineCause, catalog: Catalog, lang: str = "en") -> str:
     """Hover on a cause name or number: what produces it in this engine and what it sends."""
+    catalog = catalog.for_lang(lang)
+    engine = catalog.engines.get(engine.name, engine)
+    cause = engine.causes.get(cause.name, cause)
     q850 = catalog.causes.get(cause.number)
     sends = cause.to_sip if cause.to_sip is not None else engine.default_to_sip
     produced = engine.codes_for_cause(cause.name)
@@ -379,6 +389,7 @@ def cause_markdown(engine: Engine, cause: EngineCause, catalog: Catalog, lang: s
 
 def dialstatus_markdown(value: str, catalog: Catalog, lang: str = "en") -> str:
     """Hover on an Asterisk DIALSTATUS value: its causes and the SIP responses behind them."""
+    catalog = catalog.for_lang(lang)
     engine = catalog.engines.get("asterisk")
     status = engine.dialstatus.get(value.upper()) if engine else None
     if status is None:

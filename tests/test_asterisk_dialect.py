@@ -248,7 +248,7 @@ def test_bad_input_never_raises_and_spans_stay_inside(text):
 
 def test_next_follows_the_previous_statement_and_same_repeats_it():
     # pbx_config: n = last priority + 1 across extensions; s = last priority.
-    from sip_lsp.dialects.asterisk_parse import Parsed, parse_file
+    from sip_lsp.dialects.asterisk.parse import Parsed, parse_file
 
     parsed = Parsed()
     parse_file(

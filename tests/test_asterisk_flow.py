@@ -11,7 +11,7 @@ from shared import CORPUS as SHARED_CORPUS
 
 from sip_lsp.catalog import default_catalog
 from sip_lsp.dialects import DialectContext, analyze
-from sip_lsp.dialects.asterisk_engine import tables
+from sip_lsp.dialects.asterisk.engine import tables
 from sip_lsp.rules import run_rules
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -303,7 +303,7 @@ def test_fix_leaves_unsafe_fixes_alone(tmp_path):
 
 
 def test_fix_refuses_a_file_changed_on_disk(tmp_path):
-    from sip_lsp.checker import _ChangedOnDisk, _write_atomic
+    from sip_lsp.cli.check import _ChangedOnDisk, _write_atomic
 
     path = tmp_path / "kamailio.cfg"
     path.write_bytes(b"edited by someone else")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sip_lsp.catalog import default_catalog
-from sip_lsp.dialects.freeswitch_causes import CauseTable, switch_true, tokens
+from sip_lsp.dialects.freeswitch.causes import CauseTable, switch_true, tokens
 from sip_lsp.model import FINAL_CODES
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sip_lsp.dialects.freeswitch_dial import parse
+from sip_lsp.dialects.freeswitch.dial import parse
 
 
 def legs(ds):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sip_lsp.dialects.xmlscan import decode, scan
+from sip_lsp.dialects.freeswitch.xmlscan import decode, scan
 
 
 def names(doc):

@@ -13,7 +13,8 @@ import sys
 
 import pytest
 
-from sip_lsp import checker, cli
+from sip_lsp import cli
+from sip_lsp.cli import check as checker
 
 GOOD = '#!KAMAILIO\nrequest_route {\n\tsl_send_reply("202", "Accepted");\n}\n'
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sip_lsp import render
-from sip_lsp.catalog import default_catalog
+from sip_lsp.catalog import default_catalog, load_catalog
 from sip_lsp.model import FailoverKind, FailoverSite, Span, StatusTest
 
 SPAN = Span(0, 1)
@@ -41,7 +41,7 @@ engines:
 """,
         encoding="utf-8",
     )
-    return default_catalog().with_user_files([str(path)])
+    return load_catalog([str(path)])
 
 
 def test_code_title_line(catalog):
@@ -182,7 +182,7 @@ def test_markdown_to_text():
 def test_a_broken_user_template_does_not_raise(tmp_path):
     path = tmp_path / "h.yaml"
     path.write_text("headings:\n  en:\n    unintended: 'odd {0} {x.y'\n", encoding="utf-8")
-    cat = default_catalog().with_user_files([str(path)])
+    cat = load_catalog([str(path)])
     assert "odd {0} {x.y" in render.codes_markdown(frozenset({604}), cat)
 
 
@@ -190,7 +190,7 @@ def test_python_holds_no_prose(catalog):
     """Reason phrases and headings live in the catalogue, never in the renderer or the CLI."""
     sources = "".join(
         (Path(render.__file__).parent / name).read_text(encoding="utf-8")
-        for name in ("render.py", "reference.py")
+        for name in ("render.py", "cli/reference.py")
     )
     words = [e.reason for e in catalog.codes.values() if len(e.reason) > 6]
     words += [w for w in catalog.headings["en"].values() if len(w) > 8 and not w.isupper()]

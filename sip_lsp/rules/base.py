@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sip_lsp.catalog import Catalog
-from sip_lsp.catalog import _fold as fold_phrase  # the catalogue's own phrase folding
+from sip_lsp.catalog import Catalog, fold_phrase
 from sip_lsp.model import Finding, Fix, Record, Related, Span
 
 

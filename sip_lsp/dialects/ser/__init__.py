@@ -17,7 +17,7 @@ import os
 import re
 
 from sip_lsp.dialects import note_text
-from sip_lsp.dialects.chunk_cache import ChunkCache
+from sip_lsp.dialects.common.block_cache import ChunkCache
 from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 
 from sip_lsp import dialects
 from sip_lsp.catalog import Catalog, CatalogError, load_catalog
+from sip_lsp.cli.report import FileReport, Locator, display_path
 from sip_lsp.config import ConfigError, Settings, find_config, load_config, matches
 from sip_lsp.lint import fix_all, lint
-from sip_lsp.report import FileReport, Locator, display_path
 from sip_lsp.text import decode, read_bytes
 
 # Directories never searched when a directory is given.
@@ -72,19 +72,19 @@ class _Check:
     def _write(self, reports: list[FileReport], catalog: Catalog) -> None:
         fmt, out = self.args.format, sys.stdout
         if fmt == "json":
-            from sip_lsp.report import machine
+            from sip_lsp.cli.report import machine
 
             machine.write_json(reports, self.locator, out)
         elif fmt == "github":
-            from sip_lsp.report import machine
+            from sip_lsp.cli.report import machine
 
             machine.write_github(reports, self.locator, out)
         elif fmt == "sarif":
-            from sip_lsp.report import sarif
+            from sip_lsp.cli.report import sarif
 
             sarif.write(reports, self.locator, catalog, out)
         else:
-            from sip_lsp.report import text
+            from sip_lsp.cli.report import text
 
             text.write(reports, self.locator, out, self.args.fix)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from sip_lsp.dialects.asterisk_engine import Tables, hangup_cause
-from sip_lsp.dialects.asterisk_flow import (
+from sip_lsp.dialects.asterisk.engine import Tables, hangup_cause
+from sip_lsp.dialects.asterisk.flow import (
     DISPATCH,
     Index,
     Tagged,
@@ -22,7 +22,7 @@ from sip_lsp.dialects.asterisk_flow import (
     status_values,
     target,
 )
-from sip_lsp.dialects.asterisk_parse import Ext, Parsed, Step, split_top
+from sip_lsp.dialects.asterisk.parse import Ext, Parsed, Step, split_top
 from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Reference, Role, Span, StatusTest
 
 # Busy() and Congestion() indicate busy/congestion; chan_pjsip answers an

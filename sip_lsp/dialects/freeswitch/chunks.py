@@ -25,8 +25,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from sip_lsp.dialects import xmlscan
-from sip_lsp.dialects.chunk_cache import ChunkCache
+from sip_lsp.dialects.common.block_cache import ChunkCache
+from sip_lsp.dialects.freeswitch import xmlscan
 
 _START = re.compile(r"<extension(?![-\w.:])")
 _OPEN, _END, _MASK = "<extension", "</extension>", "<extension>"

@@ -1,12 +1,12 @@
 """Asterisk dialplans (extensions.conf, AEL): text -> Analysis (facts only).
 
-Reads contexts, extensions and priorities (asterisk_parse), then records what
-each application says about SIP codes (asterisk_facts): Hangup(cause) and
+Reads contexts, extensions and priorities (parse), then records what
+each application says about SIP codes (facts): Hangup(cause) and
 Set(PRI_CAUSE=n) as cause sites, PJSIPHangup(code|name), Busy() and
 Congestion() as sent codes, DIALSTATUS/HANGUPCAUSE comparisons as status
 tests, Goto(prefix-${DIALSTATUS},1) as dispatch sites, and the Dial() calls
-reachable after a failed Dial() as failovers (asterisk_flow). Each context is
-analysed once per text (asterisk_chunks). Every table comes from
+reachable after a failed Dial() as failovers (flow). Each context is
+analysed once per text (chunks). Every table comes from
 catalog/engines/asterisk.yaml.
 
 An extensions.conf gives a model.PartedAnalysis: each piece's facts, and the
@@ -21,11 +21,12 @@ import os
 import re
 from functools import partial
 
-from sip_lsp.dialects import asterisk_chunks, note_text
-from sip_lsp.dialects.asterisk_chunks import place
-from sip_lsp.dialects.asterisk_engine import tables
-from sip_lsp.dialects.asterisk_flow import Flow, Index, Record, failover_sites
-from sip_lsp.dialects.asterisk_parse import Ctx, Step
+from sip_lsp.dialects import note_text
+from sip_lsp.dialects.asterisk import chunks
+from sip_lsp.dialects.asterisk.chunks import place
+from sip_lsp.dialects.asterisk.engine import tables
+from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, failover_sites
+from sip_lsp.dialects.asterisk.parse import Ctx, Step
 from sip_lsp.model import Analysis, Facts, Note, PartedAnalysis, Span
 from sip_lsp.text import LineIndex, read_text
 
@@ -43,9 +44,9 @@ def analyze(text: str, ctx) -> Analysis:
         else PartedAnalysis("asterisk", text, ctx.path, comment=";")
     )
     if ael:
-        from sip_lsp.dialects import asterisk_ael
+        from sip_lsp.dialects.asterisk import ael
 
-        asterisk_ael.analyze(text, analysis, tables(ctx.catalog))
+        ael.analyze(text, analysis, tables(ctx.catalog))
     else:
         _analyze_conf(text, ctx, analysis)
     _suppressions(text, analysis)
@@ -61,11 +62,11 @@ def _is_ael(text: str, path: str | None) -> bool:
 
 def _analyze_conf(text: str, ctx, analysis: PartedAnalysis) -> None:
     t = tables(ctx.catalog)
-    placed = asterisk_chunks.pieces(text, t, _includer(ctx, analysis))
+    placed = chunks.pieces(text, t, _includer(ctx, analysis))
     if placed is None:
         analysis.notes.clear()  # what the cut-short attempt noted and read is read again
         analysis.included.clear()
-        placed = [(0, asterisk_chunks.whole(text, t, _includer(ctx, analysis)))]
+        placed = [(0, chunks.whole(text, t, _includer(ctx, analysis)))]
     index, moved = _index(placed)
     flow = Flow(t, index) if t is not None else None
     records: list[Record] = []
@@ -84,7 +85,7 @@ def _analyze_conf(text: str, ctx, analysis: PartedAnalysis) -> None:
         analysis.parts.append((Facts("asterisk", failover_sites=sites), 0))
 
 
-def _index(placed: list[tuple[int, asterisk_chunks.Piece]]) -> tuple[Index, dict[str, int]]:
+def _index(placed: list[tuple[int, chunks.Piece]]) -> tuple[Index, dict[str, int]]:
     """The contexts and Gosub callers of all pieces, and how far each context moved since parsed."""
     contexts: dict[str, Ctx] = {}
     moved: dict[str, int] = {}

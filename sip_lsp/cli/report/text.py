@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sip_lsp.report import FileReport, Locator
+from sip_lsp.cli.report import FileReport, Locator
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the check path need not import typing
 if TYPE_CHECKING:

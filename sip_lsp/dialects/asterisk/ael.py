@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from sip_lsp.dialects import asterisk_facts
-from sip_lsp.dialects.asterisk_engine import Tables
-from sip_lsp.dialects.asterisk_parse import Step
+from sip_lsp.dialects.asterisk import facts
+from sip_lsp.dialects.asterisk.engine import Tables
+from sip_lsp.dialects.asterisk.parse import Step
 from sip_lsp.model import Analysis, Block, CauseSite, Span, StatusTest
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?(\*/|\Z)", re.S)
@@ -45,7 +45,7 @@ def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
             Span(m.start(), min(close + 1, len(text))),
         )
         if step.name != "dial":
-            asterisk_facts.step_facts(step, t, analysis)
+            facts.step_facts(step, t, analysis)
     for m in re.finditer(r"\bif\s*\(", clean):
         close = _closing(clean, m.end())
         step = Step(
@@ -60,7 +60,7 @@ def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
             Span(m.start(), close),
         )
         if t is not None:
-            asterisk_facts.tests(step, t, analysis)
+            facts.tests(step, t, analysis)
     if t is not None:
         for m in _SWITCH.finditer(clean):
             _switch(clean, m, t, analysis)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from sip_lsp.dialects.asterisk_engine import Tables
-from sip_lsp.dialects.asterisk_parse import Ctx, Ext, Step, split_top
+from sip_lsp.dialects.asterisk.engine import Tables
+from sip_lsp.dialects.asterisk.parse import Ctx, Ext, Step, split_top
 from sip_lsp.model import FailoverKind, FailoverSite, Span
 
 # Applications after which this channel's dialplan does not go on.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from sip_lsp.cli.report import FileReport, Locator
 from sip_lsp.model import Finding, Span
-from sip_lsp.report import FileReport, Locator
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the check path need not import typing
 if TYPE_CHECKING:

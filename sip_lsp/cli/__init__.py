@@ -172,11 +172,11 @@ def _command_word(argv: list[str]) -> str | None:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
-        from sip_lsp.checker import run_check
+        from sip_lsp.cli.check import run_check
 
         return run_check(args)
     if args.command in ("explain", "compare", "codes"):
-        from sip_lsp import reference
+        from sip_lsp.cli import reference
 
         return getattr(reference, f"run_{args.command}")(args)
     from sip_lsp.server import serve

@@ -14,11 +14,11 @@ import zlib
 from collections.abc import Callable
 from functools import partial
 
-from sip_lsp.dialects.asterisk_engine import Tables
-from sip_lsp.dialects.asterisk_facts import Dispatch, dispatch, local_facts
-from sip_lsp.dialects.asterisk_flow import Flow, Index, Record, Tagged, failover_site
-from sip_lsp.dialects.asterisk_parse import Ctx, Include, Parsed, context_starts, parse_file
-from sip_lsp.dialects.chunk_cache import ChunkCache
+from sip_lsp.dialects.asterisk.engine import Tables
+from sip_lsp.dialects.asterisk.facts import Dispatch, dispatch, local_facts
+from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, Tagged, failover_site
+from sip_lsp.dialects.asterisk.parse import Ctx, Include, Parsed, context_starts, parse_file
+from sip_lsp.dialects.common.block_cache import ChunkCache
 from sip_lsp.model import DispatchSite, Facts, Span
 
 _CACHE = ChunkCache()

@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from sip_lsp import __version__
 from sip_lsp.catalog import Catalog
+from sip_lsp.cli.report import FileReport, Location, Locator
 from sip_lsp.model import Finding, Span
-from sip_lsp.report import FileReport, Location, Locator
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the check path need not import typing
 if TYPE_CHECKING:

@@ -8,17 +8,17 @@ module extracts, and where FreeSWITCH decides it:
   sofia_on_hangup answers 401/407 through sofia_reg_auth_challenge (realm from
   sip_challenge_realm), so those carry their challenge header.
 - `hangup <cause>` and every token of continue_on_fail, failure_causes,
-  fail_on_single_reject, transfer_on_fail: cause sites (freeswitch_causes).
+  fail_on_single_reject, transfer_on_fail: cause sites (causes).
 - `bridge a|b`: each `|` group after the first is dialled only when the
   previous one failed with a code fail_on_single_reject lets through.
 - an action after a failed `bridge` runs only for the causes continue_on_fail /
   failure_causes let through (audio_bridge_function); a later bridge to
   another target is a failover, a later bridge into voicemail is not.
 - conditions on `${sip_term_status}`, `${originate_disposition}`...: status
-  tests (freeswitch_status).
+  tests (status).
 `<X-PRE-PROCESS cmd="include">` is not followed: every included dialplan file
 is a whole `<include>` document, checked on its own when it is opened.
-Each extension's facts are kept by its text (freeswitch_chunks, _Facts), so a
+Each extension's facts are kept by its text (extension_chunks, _Facts), so a
 keystroke re-scans and re-walks only the extension it changed.
 A caller's CANCEL hangs up the A leg: switch_ivr_originate stops when the
 caller channel is no longer ready and no later action runs, so cancel
@@ -31,10 +31,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sip_lsp.dialects import DialectContext, freeswitch_chunks, xmlscan
-from sip_lsp.dialects import freeswitch_causes as fc
-from sip_lsp.dialects import freeswitch_dial as dial
-from sip_lsp.dialects import freeswitch_status as status
+from sip_lsp.dialects import DialectContext
+from sip_lsp.dialects.freeswitch import causes as fc
+from sip_lsp.dialects.freeswitch import chunks as extension_chunks
+from sip_lsp.dialects.freeswitch import dial as dial
+from sip_lsp.dialects.freeswitch import status as status
+from sip_lsp.dialects.freeswitch import xmlscan
 from sip_lsp.model import (
     FINAL_CODES,
     Analysis,
@@ -85,8 +87,8 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
 
 
 def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
-    """Scan with known extensions masked (freeswitch_chunks), then walk into facts."""
-    doc, chunks = freeswitch_chunks.split(text)
+    """Scan with known extensions masked (extension_chunks), then walk into facts."""
+    doc, chunks = extension_chunks.split(text)
     comments = [(c.start, c.text) for c in doc.comments if _MARK in c.text]
     for chunk in chunks.values():
         if chunk.masked:
@@ -229,7 +231,7 @@ class _Walker:
         base: int = 0,
         origin: int = 0,
         doc: xmlscan.Document | None = None,
-        chunks: dict[int, freeswitch_chunks.Chunk] | None = None,
+        chunks: dict[int, extension_chunks.Chunk] | None = None,
     ) -> None:
         self.a = sink
         self.table = table
@@ -288,7 +290,7 @@ class _Walker:
         return self._block(el, "extension", el.value("name"), conditions)
 
     def _chunk(
-        self, chunk: freeswitch_chunks.Chunk, el: xmlscan.Element, carry: _State, context: str | None
+        self, chunk: extension_chunks.Chunk, el: xmlscan.Element, carry: _State, context: str | None
     ) -> Block:
         """An extension's facts from its chunk's slot, moved to where it is now (see _Facts).
 
@@ -316,7 +318,7 @@ class _Walker:
             facts.block = walker._extension(root, state, context)
             # _extension replaces state.vars only when the extension passes them on
             facts.carry = state.vars if state.vars is not carry.vars else None
-            if walker.local and (chunk.masked or freeswitch_chunks.reusable(chunk, el, self.doc)):
+            if walker.local and (chunk.masked or extension_chunks.reusable(chunk, el, self.doc)):
                 chunk.slot[key] = facts
         facts.add_to(self.a)
         if facts.carry is not None:

@@ -1,0 +1,9 @@
+"""Where the catalogue lives: YAML sources at the top of the repository, compiled JSON in the package."""
+
+import os
+
+# Plain strings: pathlib (with urllib and ipaddress) would cost `explain` ~3 ms at start.
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA_FILE = os.path.join(_PACKAGE, "data", "catalog.json")
+SOURCE_DIR = os.path.join(os.path.dirname(_PACKAGE), "catalog")
+LANGS = ("en", "ru")

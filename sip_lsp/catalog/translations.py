@@ -1,0 +1,134 @@
+"""Translations: prose in another language laid over the English catalogue.
+
+`catalog/ru/` mirrors the English files with only their prose: each entry carries the
+key that names it (`code`, `id`, `number`, `value` or `name`) and its translated fields.
+The build checks every translated field against the English one and stores the overlay
+per language (`i18n`) in the compiled JSON; `Catalog.for_lang` lays it over the English
+data. Anything not translated reads in English.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# The field that names a list item, in the order they are looked for.
+_ITEM_KEYS = ("code", "id", "number", "value", "name")
+_PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+
+# Prose the completeness check expects in every language: section -> fields per item.
+PROSE = {
+    "codes": ("summary", "description", "when_seen", "how_to_fix"),
+    "rules": ("summary", "why", "fix", "message"),
+    "retry_classes": ("title", "advice"),
+}
+
+
+class TranslationError(Exception):
+    """An overlay field that has no English counterpart or changes a placeholder."""
+
+    def __init__(self, entry: str, field: str, problem: str) -> None:
+        self.entry, self.field, self.problem = entry, field, problem
+        super().__init__(f"{entry}, field '{field}': {problem}" if field else f"{entry}: {problem}")
+
+
+def item_key(item: dict[str, Any]) -> tuple[str, Any] | None:
+    """The (field, value) that names a list item, or None."""
+    for key in _ITEM_KEYS:
+        if key in item and isinstance(item[key], (str, int)):
+            return key, item[key]
+    return None
+
+
+def check(english: Any, overlay: Any, where: str = "") -> None:
+    """Raise TranslationError where `overlay` has no English counterpart or breaks a template."""
+    if isinstance(overlay, dict):
+        if not isinstance(english, dict):
+            raise TranslationError(where, "", "the English catalogue has no such section")
+        for key, value in overlay.items():
+            if key not in english:
+                raise TranslationError(where, str(key), "the English entry has no such field")
+            check(english[key], value, f"{where}.{key}" if where else str(key))
+    elif isinstance(overlay, list):
+        if not isinstance(english, list):
+            raise TranslationError(where, "", "the English catalogue has no such list")
+        for i, item in enumerate(overlay):
+            named = item_key(item) if isinstance(item, dict) else None
+            if named is None:
+                raise TranslationError(
+                    f"{where}[{i}]", "", "an item needs its code, id, number, value or name"
+                )
+            match = _find(english, named)
+            if match is None:
+                raise TranslationError(f"{where}[{i}] ({named[0]} {named[1]})", "", "no English entry has it")
+            rest = {k: v for k, v in item.items() if k != named[0]}
+            check(match, rest, f"{where}[{i}] ({named[0]} {named[1]})")
+    elif isinstance(overlay, str):
+        if not isinstance(english, str):
+            raise TranslationError(where, "", "the English field is not text")
+        if _placeholders(overlay) != _placeholders(english):
+            raise TranslationError(
+                where, "", f"placeholders {sorted(_placeholders(overlay))} differ from the English ones"
+            )
+    elif overlay != english:
+        raise TranslationError(where, "", "only text is translated; this value differs from the English one")
+
+
+def combine(target: dict[str, Any], doc: dict[str, Any]) -> None:
+    """Add one translated file to the language's overlay (lists extend, mappings merge)."""
+    for key, value in doc.items():
+        if isinstance(value, list):
+            target.setdefault(key, []).extend(value)
+        elif isinstance(value, dict):
+            combine(target.setdefault(key, {}), value)
+        else:
+            target[key] = value
+
+
+def apply(english: Any, overlay: Any) -> Any:
+    """A copy of `english` with the overlay's text laid over it."""
+    if isinstance(overlay, dict) and isinstance(english, dict):
+        out = dict(english)
+        for key, value in overlay.items():
+            if key in out:
+                out[key] = apply(out[key], value)
+        return out
+    if isinstance(overlay, list) and isinstance(english, list):
+        named = [(item_key(o), o) for o in overlay if isinstance(o, dict)]
+        return [_apply_item(item, named) for item in english]
+    return overlay if isinstance(overlay, str) else english
+
+
+def missing(english: dict[str, Any], overlay: dict[str, Any]) -> list[str]:
+    """The prose fields of `english` that the overlay does not translate ("codes[604].how_to_fix")."""
+    gaps = []
+    for section, fields in PROSE.items():
+        items = english.get(section, [])
+        pairs = items.items() if isinstance(items, dict) else ((item_key(i), i) for i in items)
+        translated = overlay.get(section, {} if isinstance(items, dict) else [])
+        for key, item in pairs:
+            if isinstance(translated, dict):
+                found = translated.get(key, {})
+            else:
+                found = next((t for t in translated if item_key(t) == key), {})
+            label = key[1] if isinstance(key, tuple) else key
+            gaps += [f"{section}[{label}].{f}" for f in fields if item.get(f) and not found.get(f)]
+    return gaps
+
+
+def _apply_item(item: Any, named: list[tuple[tuple[str, Any] | None, dict[str, Any]]]) -> Any:
+    """`item` with the overlay entry that names it by the same field (a cause by name or number)."""
+    if isinstance(item, dict):
+        for key, entry in named:
+            if key is not None and item.get(key[0]) == key[1]:
+                return apply(item, {k: v for k, v in entry.items() if k != key[0]})
+    return item
+
+
+def _find(items: list[Any], named: tuple[str, Any]) -> Any:
+    key, value = named
+    return next((e for e in items if isinstance(e, dict) and e.get(key) == value), None)
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(text))
