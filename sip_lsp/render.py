@@ -22,6 +22,8 @@ ENGINES = ("freeswitch", "asterisk")
 # Codes a failover should rarely run on, one rule each (DESIGN §4): 6xx SC301,
 # 487 SC302, 486 SC303, 401/407 SC304. Numbers only; the words are in the catalogue.
 FAILOVER_SURPRISES = frozenset({401, 407, 486, 487, *range(600, 700)})
+# Engines derive a hangup cause only from a final failure; 1xx and 2xx end no call attempt.
+FIRST_FINAL_FAILURE = 300
 
 
 class _Keep(dict):
@@ -124,16 +126,16 @@ def _headers(headers: tuple[Header, ...]) -> str:
 def _cause_maps(code: int, catalog: Catalog, lang: str) -> list[str]:
     """Q.850 (RFC 3398) and each engine's cause for a received `code`.
 
-    The entry's own fields win; otherwise the cause tables decide, so an entry
-    without cause fields still shows what the engines do with it.
+    The entry's own fields win. A final failure (3xx-6xx) without them falls back
+    to the cause tables, so it still shows what the engines do with it; a 1xx or
+    2xx never ends a call attempt, so it shows only causes its entry names.
     """
     entry = catalog.code(code)
     lines = []
-    number = (
-        entry.q850
-        if entry and entry.q850 is not None
-        else next((c.number for c in catalog.causes.values() if code in c.from_sip), None)
-    )
+    tables = code >= FIRST_FINAL_FAILURE
+    number = entry.q850 if entry else None
+    if number is None and tables:
+        number = next((c.number for c in catalog.causes.values() if code in c.from_sip), None)
     if number is not None:
         cause = catalog.causes.get(number)
         lines.append(f"{words(catalog, 'q850', lang)}: {number}" + (f" {cause.name}" if cause else ""))
@@ -141,7 +143,7 @@ def _cause_maps(code: int, catalog: Catalog, lang: str) -> list[str]:
         engine = catalog.engines.get(name)
         token = getattr(entry, name, None) if entry else None
         cause = engine.cause(token) if engine and token else None
-        if engine and token is None:
+        if engine and token is None and tables:
             cause = engine.cause_for_sip(code)
             token = cause.name if cause else None
         if token:
