@@ -26,7 +26,7 @@ from collections import namedtuple
 CONFIG_NAME = "sip-lsp.toml"
 SEVERITIES = ("error", "warning", "information", "hint")
 _SEVERITY_ALIASES = {"info": "information", "warn": "warning"}
-_DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch")
+_DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch", "kemi")
 # An id ("SC301"), an id prefix ("SC3", "SC"), "ALL", or a rule name. A string,
 # compiled on first use (re's cache): most runs have no selectors to check.
 _SELECTOR = r"(?i)^(ALL|SC[0-9]{0,3}|[a-z0-9]+(-[a-z0-9]+)*)$"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from sip_lsp.gcpause import without_gc
 from sip_lsp.model import Analysis
 
-DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch")
+DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch", "kemi")
 
 # How far into a file detection looks (lines).
 _HEAD_LINES = 400
@@ -59,6 +59,9 @@ _ASTERISK_CONTEXT = r"(?m)^\s*\[[^\]\n]+\]"
 _ASTERISK_FRAGMENT = r"(?mi)^\s*exten\s*=>?\s*[^,\n]+,\s*(\d+|n|hint)\b[^,\n]*,"
 _AEL_HINT = r"(?m)^\s*(context|macro)\s+[\w-]+\s*\{"
 _FREESWITCH_HINT = r"(?i)<(extension|condition|action|context)\b|application\s*="
+# A Kamailio KEMI script (Python, Lua, JavaScript) calls the KSR API: `KSR.tm.t_relay(`.
+_KEMI_EXTENSIONS = (".py", ".lua", ".js", ".mjs")
+_KEMI_CALL = r"\bKSR\s*\.\s*[A-Za-z_][\w.]*\s*\("
 
 
 def detect(text: str, path: str | None = None, globs: dict[str, str] | None = None) -> str:
@@ -70,6 +73,8 @@ def detect(text: str, path: str | None = None, globs: dict[str, str] | None = No
     name = os.path.basename(path or "").lower()
     head = text[:20000] if len(text) > 20000 else text
     head = "\n".join(head.lstrip("\ufeff").split("\n")[:_HEAD_LINES])
+    if name.endswith(_KEMI_EXTENSIONS):
+        return "kemi" if "KSR" in text and re.search(_KEMI_CALL, text) else "unknown"
     if name.endswith(".ael"):
         return "asterisk"
     if name.endswith(".xml") or head.lstrip().startswith("<"):
@@ -129,4 +134,8 @@ def _analyze(text: str, dialect: str, ctx: DialectContext) -> Analysis:
         from sip_lsp.dialects import freeswitch
 
         return freeswitch.analyze(text, ctx)
+    if dialect == "kemi":
+        from sip_lsp.dialects import kemi
+
+        return kemi.analyze(text, ctx)
     return Analysis(dialect="unknown", text=text, path=ctx.path)

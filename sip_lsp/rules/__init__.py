@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
 from sip_lsp.model import Analysis, Facts, Finding, replace, shifted
-from sip_lsp.rules import causes, codes, dispatch, failover, replies, status_tests
+from sip_lsp.rules import causes, codes, dispatch, failover, ksr_result, replies, status_tests
 from sip_lsp.rules.base import RuleContext
 from sip_lsp.text import LineIndex
 
 # Every rule module: `check(analysis, ctx) -> Iterable[Finding]`, and `READS`, the fact lists it reads.
-RULE_MODULES = (codes, replies, failover, status_tests, causes, dispatch)
+RULE_MODULES = (codes, replies, failover, status_tests, causes, dispatch, ksr_result)
 
 
 def run_rules(analysis: Analysis, catalog: Catalog, settings: Settings | None = None) -> list[Finding]:

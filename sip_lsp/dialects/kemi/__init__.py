@@ -1,0 +1,169 @@
+"""Kamailio KEMI scripts (Python, Lua, JavaScript calling `KSR.`): text -> `Analysis` (facts only).
+
+Pipeline: the language's front end (python.py: `ast`; lua.py, javascript.py:
+tree-sitter) makes one tree (ir.py) -> local facts per function (facts.py) ->
+status-set walks through the functions armed with `KSR.tm.t_on_failure("name")`
+(flow.py) -> one Analysis with the same facts as the native dialect, plus the KSR
+results used as truth values (`truth_uses`, model/kemi.py) for SC315. What the KSR
+functions are and do comes from the catalogue (catalog/engines/kemi.yaml, ksr.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+from sip_lsp.dialects import note_text
+from sip_lsp.dialects.kemi import facts, flow, ir, suppress
+from sip_lsp.dialects.kemi.ksr import ksr_for
+from sip_lsp.dialects.kemi.values import Script
+from sip_lsp.model import ALL_CODES, Analysis, Block, Note, Span, StatusTest
+from sip_lsp.model.kemi import TruthUse
+
+LANGUAGES = {".py": "python", ".lua": "lua", ".js": "javascript", ".mjs": "javascript"}
+COMMENTS = {"python": "#", "lua": "--", "javascript": "//"}
+# Entry points Kamailio calls by their default names (app_* modules' kemi handlers).
+_ENTRIES = {"ksr_request_route": "request_route", "ksr_reply_route": "reply_route"}
+# Codes worth naming when an always-true test lets every code reach a failover.
+_NOTABLE = frozenset({*range(600, 700), 486, 487})
+
+
+def language_of(path: str | None, text: str) -> str:
+    """python | lua | javascript, from the extension, else from the text's look."""
+    ext = os.path.splitext(path or "")[1].lower()
+    if ext in LANGUAGES:
+        return LANGUAGES[ext]
+    head = text[:4000]
+    if "def " in head or "import KSR" in head:
+        return "python"
+    if "function " in head and (" end" in head or "\nend" in head) and "{" not in head:
+        return "lua"
+    return "javascript" if "function" in head or "{" in head else "python"
+
+
+def analyze(text: str, ctx) -> Analysis:
+    """Facts of a KEMI script; `ctx` is a dialects.DialectContext. Never raises on bad input."""
+    language = language_of(ctx.path, text)
+    analysis = Analysis(dialect="kemi", text=text, path=ctx.path, comment=COMMENTS[language])
+    analysis.language = language  # type: ignore[attr-defined]
+    analysis.truth_uses = []  # type: ignore[attr-defined]
+    try:
+        module = _parse(language, text)
+    except (RecursionError, MemoryError, ValueError):
+        return analysis
+    analysis.suppressions = suppress.read(module.comments, text)
+    script = Script(module, ksr_for(ctx.catalog), text)
+    try:
+        _Builder(analysis, script, ctx).build()
+    except RecursionError:  # absurd nesting: what was gathered stays
+        pass
+    return analysis
+
+
+def _parse(language: str, text: str) -> ir.Module:
+    if language == "python":
+        from sip_lsp.dialects.kemi import python as front
+    elif language == "lua":
+        from sip_lsp.dialects.kemi import lua as front  # type: ignore[no-redef]
+    else:
+        from sip_lsp.dialects.kemi import javascript as front  # type: ignore[no-redef]
+    return front.parse_module(text)
+
+
+class _Builder:
+    def __init__(self, analysis: Analysis, script: Script, ctx) -> None:
+        self.an, self.script, self.ctx = analysis, script, ctx
+
+    def build(self) -> None:
+        an, script = self.an, self.script
+        found = facts.collect(script, script.module.funcs)
+        an.code_sites, an.references, an.knobs = found.code_sites, found.references, found.knobs
+        an.blocks = self.blocks(found)
+        result = flow.Result()
+        for (kind, name), spans in found.arming.items():
+            handlers = script.handlers(name)
+            if not handlers:
+                self.missing(kind, name, spans)
+                continue
+            if kind != "failure_route":
+                continue
+            for handler in handlers:
+                guard = flow.guard_for(handler, script.language, script.text)
+                flow.walk_handler(script, handler, tuple(spans), guard, result)
+        an.failover_sites = sorted(result.sites.values(), key=lambda s: (s.span.start, s.block or ""))
+        an.status_tests = [self.test(leaf, block, result) for leaf, block in found.tests]
+        an.truth_uses = [self.truth(t, result) for t in found.truths]  # type: ignore[attr-defined]
+
+    def blocks(self, found: facts.Collected) -> list[Block]:
+        kinds: dict[str, str] = {}
+        for kind, name in found.arming:
+            kinds.setdefault(name, kind)
+        out = []
+        for f in self.script.module.funcs:
+            kind = kinds.get(f.name) or _ENTRIES.get(f.name, "function")
+            out.append(Block(f.name, kind, Span(f.start, f.end), Span(f.name_start, f.name_end)))
+        return out
+
+    def missing(self, kind: str, name: str, spans: list[Span]) -> None:
+        function = {"failure_route": "t_on_failure", "branch_failure_route": "t_on_branch_failure"}.get(
+            kind, "t_on_reply" if kind == "onreply_route" else "t_on_branch"
+        )
+        message = note_text(self.ctx, "note_kemi_handler_missing", function=f"KSR.tm.{function}", name=name)
+        self.an.notes += [Note(span, message) for span in spans]
+
+    def test(self, leaf, block: str | None, result: flow.Result) -> StatusTest:
+        possible = result.possible.get(leaf.start)
+        in_failure = possible is not None
+        if possible is None and leaf.kind == "compare" and not leaf.when_true:
+            possible = ALL_CODES  # a number compared with a string: false wherever it stands
+        read = leaf.read
+        reads = read is not None and read.request and in_failure
+        variable = Span(*read.variable) if reads and read.variable else None
+        return StatusTest(
+            Span(leaf.start, leaf.end),
+            leaf.kind,
+            leaf.text,
+            leaf.when_true,
+            leaf.named,
+            possible,
+            block,
+            in_failure,
+            reads,
+            variable,
+            Span(*leaf.pattern) if leaf.pattern else None,
+        )
+
+    def truth(self, t: facts.TruthProto, result: flow.Result) -> TruthUse:
+        span = Span(t.node.start, t.node.end)
+        action = action_span = None
+        codes: frozenset[int] = frozenset()
+        if t.value and t.taken:
+            lo, hi = t.taken[0].start, t.taken[-1].end
+            sites = [s for s in result.sites.values() if lo <= s.span.start < hi and not s.follows_failover]
+            if sites:
+                site = max(sites, key=lambda s: (len(s.codes & _NOTABLE), -s.span.start))
+                action, action_span, codes = site.action, site.span, site.codes
+        if action is None and t.value is not None and t.skipped:
+            call = _first_call(t.skipped)
+            if call is not None:
+                action, action_span = call.callee, Span(call.start, call.end)
+        return TruthUse(span, t.function, t.value, t.replacement, action, action_span, codes)
+
+
+def _first_call(stmts: list[ir.Node]) -> ir.Call | None:
+    """The first KSR call made as a statement in `stmts`, depth first."""
+    for st in stmts:
+        kind = type(st)
+        if kind is ir.ExprStmt and type(st.expr) is ir.Call and (st.expr.callee or "").startswith("KSR."):
+            return st.expr
+        inner: list[list[ir.Node]] = []
+        if kind is ir.If:
+            inner = [st.then, st.orelse or []]
+        elif kind is ir.Loop or kind is ir.Block:
+            inner = [st.body]
+        elif kind is ir.Branches:
+            inner = st.bodies
+        for body in inner:
+            found = _first_call(body)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,322 @@
+"""KEMI Python (app_python3, app_python3s): the standard library's `ast` -> `ir.Module`.
+
+Both forms: app_python3's class (`mod_init()` returns an object whose methods are
+the handlers, helpers called as `self.f(msg)`) and app_python3s's plain functions.
+A script that does not compile is repaired line by line (the offending line
+blanked, or turned into `if 1:` when a block hangs under it) so that the rest
+still gives facts; `sys.exit()` and `exit()` end the script as KSR.x.exit does in Lua.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+
+from sip_lsp.dialects.kemi import ir
+
+_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.In: "in"}
+_COMPARE[ast.NotIn] = "not in"
+_EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_MAX_REPAIRS = 8
+_MAX_DEPTH = 200
+
+
+def parse_module(text: str) -> ir.Module:
+    module = ir.Module("python")
+    tree = _parse(text, module)
+    if tree is None:
+        return module
+    lines = _Lines(text)
+    conv = _Converter(lines, text)
+    for node in tree.body:
+        conv.toplevel(node, module)
+    module.comments = _comments(text)
+    return module
+
+
+def _parse(text: str, module: ir.Module) -> ast.Module | None:
+    """The tree of `text`, repairing up to a few broken lines; None when nothing parses."""
+    lines = _NEWLINE.split(text)
+    source = text
+    first_bad = None
+    for _ in range(_MAX_REPAIRS + 1):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return ast.parse(source)
+        except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+            module.broken = True
+            line = getattr(exc, "lineno", None)
+            if not line or line > len(lines):
+                break
+            first_bad = line if first_bad is None else min(first_bad, line)
+            lines[line - 1] = _stand_in(lines, line - 1)
+            source = "\n".join(lines)
+    if first_bad and first_bad > 1:  # keep what precedes the first error
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return ast.parse("\n".join(_NEWLINE.split(text)[: first_bad - 1]))
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return None
+    return None
+
+
+def _stand_in(lines: list[str], i: int) -> str:
+    """What replaces a line that does not parse: `if 1:` when a deeper block follows, else nothing."""
+    line = lines[i]
+    indent = line[: len(line) - len(line.lstrip())]
+    for nxt in lines[i + 1 :]:
+        if nxt.strip():
+            deeper = len(nxt) - len(nxt.lstrip()) > len(indent)
+            return indent + "if 1:" if deeper else ""
+    return ""
+
+
+class _Lines:
+    """(line, UTF-8 column) -> string offset, as `ast` reports positions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.ascii = text.isascii()
+
+    def at(self, line: int, col: int) -> int:
+        if line - 1 >= len(self.starts):
+            return len(self.text)
+        start = self.starts[line - 1]
+        if self.ascii:
+            return start + col
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        raw = self.text[start:end].encode("utf-8", "surrogatepass")
+        return start + len(raw[:col].decode("utf-8", "replace"))
+
+
+def _comments(text: str) -> list[tuple[int, int, str]]:
+    """Comments, read with the tokenizer (a `#` inside a string is not one)."""
+    import io
+    import tokenize
+
+    out = []
+    lines = _Lines(text)
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                start = lines.starts[tok.start[0] - 1] + tok.start[1] if tok.start[0] <= len(lines.starts) else 0
+                out.append((start, start + len(tok.string), tok.string))
+    except (tokenize.TokenError, SyntaxError, IndentationError, ValueError):
+        pass  # comments up to the broken place are kept
+    return out
+
+
+class _Converter:
+    def __init__(self, lines: _Lines, text: str) -> None:
+        self.lines, self.text = lines, text
+        self.depth = 0
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        start = self.lines.at(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end_line = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        end_col = getattr(node, "end_col_offset", None)
+        end = self.lines.at(end_line, end_col) if end_col is not None else start
+        return start, end
+
+    # -- top level -------------------------------------------------------------
+    def toplevel(self, node: ast.stmt, module: ir.Module, owner: str | None = None) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            module.funcs.append(self.func(node, owner))
+        elif isinstance(node, ast.ClassDef) and owner is None:
+            for item in node.body:
+                self.toplevel(item, module, node.name)
+        elif owner is None:
+            if isinstance(node, ast.Import):
+                s, e = self.span(node)
+                module.imports += [(a.name, s, e) for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                s, e = self.span(node)
+                module.imports.append((node.module, s, e))
+            module.toplevel.extend(self.stmt(node))
+
+    def func(self, node: ast.FunctionDef | ast.AsyncFunctionDef, owner: str | None) -> ir.Func:
+        s, e = self.span(node)
+        k = self.text.find(node.name, s, e)
+        name_start = k if k >= 0 else s
+        if node.decorator_list:
+            s = min(s, self.span(node.decorator_list[0])[0] - 1)
+        args = node.args
+        params = tuple(a.arg for a in (*args.posonlyargs, *args.args))
+        if owner is not None and params:
+            params = params[1:]  # self
+        body_start = indent = None
+        first = node.body[0] if node.body else None
+        if first is not None and _docstring(first) and len(node.body) > 1:
+            first = node.body[1]
+        if first is not None and first.lineno > node.lineno:
+            line_start = self.lines.starts[first.lineno - 1]
+            body_start = line_start
+            indent = self.lines.text[line_start : self.lines.at(first.lineno, first.col_offset)]
+        return ir.Func(
+            s,
+            e,
+            node.name,
+            name_start,
+            name_start + len(node.name),
+            params,
+            self.body(node.body),
+            owner=owner,
+            body_start=body_start,
+            indent=indent,
+        )
+
+    # -- statements ------------------------------------------------------------
+    def body(self, stmts: list[ast.stmt]) -> list[ir.Node]:
+        out: list[ir.Node] = []
+        if self.depth > _MAX_DEPTH:
+            return out
+        self.depth += 1
+        try:
+            for st in stmts:
+                out.extend(self.stmt(st))
+        finally:
+            self.depth -= 1
+        return out
+
+    def stmt(self, node: ast.stmt) -> list[ir.Node]:
+        s, e = self.span(node)
+        if isinstance(node, ast.Expr):
+            value = self.expr(node.value)
+            if type(value) is ir.Call and value.callee in _EXITS:
+                return [ir.Leave(s, e, value)]
+            return [ir.ExprStmt(s, e, value)]
+        if isinstance(node, ast.Assign):
+            names = tuple(t.id for t in node.targets if isinstance(t, ast.Name))
+            return [ir.Assign(s, e, names, self.expr(node.value))]
+        if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            names = (node.target.id,) if isinstance(node.target, ast.Name) else ()
+            value = self.expr(node.value) if node.value is not None else None
+            if isinstance(node, ast.AugAssign):
+                value = ir.Other(s, e, [value] if value is not None else [])
+            return [ir.Assign(s, e, names, value)]
+        if isinstance(node, ast.Return):
+            return [ir.Return(s, e, self.expr(node.value) if node.value is not None else None)]
+        if isinstance(node, ast.Raise):
+            return [ir.Leave(s, e, None)]
+        if isinstance(node, ast.If):
+            orelse = self.body(node.orelse) if node.orelse else None
+            return [ir.If(s, e, self.expr(node.test), self.body(node.body), orelse)]
+        if isinstance(node, ast.While):
+            return [ir.Loop(s, e, self.expr(node.test), self.body(node.body)), *self.body(node.orelse)]
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            head = ir.ExprStmt(s, e, self.expr(node.iter))
+            return [head, ir.Loop(s, e, None, self.body(node.body)), *self.body(node.orelse)]
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            items = [ir.ExprStmt(s, e, self.expr(i.context_expr)) for i in node.items]
+            return [ir.Block(s, e, items + self.body(node.body))]
+        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            handlers = [self.body(h.body) for h in node.handlers]  # type: ignore[attr-defined]
+            out = self.body(node.body)  # type: ignore[attr-defined]
+            if handlers:
+                out.append(ir.Branches(s, e, None, handlers, False))
+            out += self.body(node.orelse) + self.body(node.finalbody)  # type: ignore[attr-defined]
+            return [ir.Block(s, e, out)]
+        if isinstance(node, (ast.Break, ast.Continue)):
+            return [ir.Jump(s, e, "break" if isinstance(node, ast.Break) else "continue")]
+        if type(node).__name__ == "Match":
+            cases = [self.body(c.body) for c in node.cases]  # type: ignore[attr-defined]
+            subject = self.expr(node.subject)  # type: ignore[attr-defined]
+            return [ir.Branches(s, e, subject, cases, False)]
+        return []  # def, class, import, pass, global, assert ...
+
+    # -- expressions -----------------------------------------------------------
+    def expr(self, node: ast.expr | None) -> ir.Node:
+        if node is None:
+            return ir.Other(0, 0, [])
+        s, e = self.span(node)
+        if isinstance(node, ast.Call):
+            callee = _dotted(node.func)
+            args = [self.expr(a) for a in node.args]
+            args += [self.expr(k.value) for k in node.keywords if k.arg is None]
+            func = None if callee is not None else self.expr(node.func)
+            return ir.Call(s, e, callee, args, func)
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, str):
+                return self.string(node, value, s, e)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return ir.Num(s, e, value)
+            return ir.Other(s, e, [])
+        if isinstance(node, ast.Name):
+            return ir.Name(s, e, node.id)
+        if isinstance(node, ast.Attribute):
+            dotted = _dotted(node)
+            return ir.Name(s, e, dotted) if dotted else ir.Other(s, e, [self.expr(node.value)])
+        if isinstance(node, ast.UnaryOp):
+            operand = self.expr(node.operand)
+            if isinstance(node.op, ast.Not):
+                return ir.Not(s, e, operand)
+            if isinstance(node.op, ast.USub) and type(operand) is ir.Num:
+                return ir.Num(s, e, -operand.value)
+            return ir.Other(s, e, [operand])
+        if isinstance(node, ast.BoolOp):
+            op = "and" if isinstance(node.op, ast.And) else "or"
+            values = [self.expr(v) for v in node.values]
+            out = values[0]
+            for v in values[1:]:
+                out = ir.BoolOp(s, v.end, op, out, v)
+            return out
+        if isinstance(node, ast.Compare):
+            left = self.expr(node.left)
+            parts: list[ir.Node] = []
+            for op, comp in zip(node.ops, node.comparators):
+                right = self.expr(comp)
+                name = _COMPARE.get(type(op))
+                start = left.start if left.start or left.end else s
+                parts.append(ir.Compare(start, right.end, name, left, right) if name else ir.Other(s, e, [left, right]))
+                left = right
+            out = parts[0]
+            for p in parts[1:]:
+                out = ir.BoolOp(s, e, "and", out, p)
+            return out
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            return ir.Seq(s, e, [self.expr(x) for x in node.elts])
+        if isinstance(node, ast.IfExp):
+            return ir.IfExp(s, e, self.expr(node.test), self.expr(node.body), self.expr(node.orelse))
+        if isinstance(node, ast.Lambda):
+            return ir.Other(s, e, [])
+        if self.depth > _MAX_DEPTH:
+            return ir.Other(s, e, [])
+        self.depth += 1
+        try:
+            children = [self.expr(c) for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+        finally:
+            self.depth -= 1
+        return ir.Other(s, e, children)
+
+    def string(self, node: ast.Constant, value: str, s: int, e: int) -> ir.Str:
+        written = self.text[s:e]
+        q = 0
+        while q < len(written) and written[q] not in "\"'":
+            q += 1
+        quote = written[q : q + 3] if written[q : q + 3] in ('"""', "'''") else written[q : q + 1]
+        inner_s, inner_e = s + q + len(quote), e - len(quote)
+        if not quote or not written.endswith(quote) or inner_e < inner_s:
+            return ir.Str(s, e, value, s, e, False)
+        inner = self.text[inner_s:inner_e]
+        return ir.Str(s, e, value, inner_s, inner_e, inner == value)
+
+
+def _docstring(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))

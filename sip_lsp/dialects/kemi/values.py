@@ -1,0 +1,377 @@
+"""What an expression of a KEMI script is: a status read, a test's 1/-1 result, a status test.
+
+`Script` resolves calls to the script's own functions (`self.f()` to a method of
+the same class, `f()` to a function), sees through thin wrappers (a function whose
+body is `return <expr>`: `function tCheckStatus(re) return KSR.tm.t_check_status(re) end`)
+and through a local assigned once (`local rc = KSR.pv.get("$T_reply_code")`).
+
+A KSR test returns 1 or -1 (SR_KEMIP_INT), so a comparison of it is judged on
+both values: `> 0` holds for 1 only (the test), `< 0` for -1 only (its negation),
+and the bare call, or `~= 0`, for both: always true.
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import lru_cache
+
+from sip_lsp.dialects.kemi import ir
+from sip_lsp.dialects.kemi.ksr import Ksr
+from sip_lsp.dialects.ser import status_regex
+from sip_lsp.dialects.ser.conditions import REQUEST_STATUS, STATUS_VARS, has_variable
+from sip_lsp.model import ALL_CODES
+
+NO_CODES: frozenset[int] = frozenset()
+_MAX_INLINE = 4
+OPS = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+# The codes a branch reaches when the picked branch got no reply: tm's local 408 on
+# timeout, its 503 when the request could not be sent (catalog/engines/kamailio.yaml).
+NO_REPLY_CODES = frozenset({408, 503})
+
+
+class Result:
+    """A KSR test's 1/-1 result: the codes for which it returns 1 (and -1 otherwise)."""
+
+    __slots__ = ("kind", "function", "call", "admits", "otherwise", "named", "pattern", "codes", "text")
+
+    def __init__(self, kind, function, call, admits, otherwise, named=None, pattern=None, codes=(), text=""):
+        self.kind = kind  # t_check_status | cancelled | branch_timeout | branch_replied
+        self.function = function  # the KSR name
+        self.call = call  # the KSR call node
+        self.admits = admits  # codes for which it returns 1
+        self.otherwise = otherwise  # codes for which it returns -1
+        self.named = named  # a regex's codes read anchored
+        self.pattern = pattern  # (start, end) of the regex between its quotes, when written plainly
+        self.codes = codes  # ((code, start, end), ...) written literally in the pattern
+        self.text = text  # the pattern, or the call as written
+
+
+class Read:
+    """A read of the response status: `$T_reply_code` (a number), `$rs` or kx.get_status()."""
+
+    __slots__ = ("request", "variable")
+
+    def __init__(self, request: bool, variable: tuple[int, int] | None) -> None:
+        self.request = request  # reads the current message: the request in a failure handler
+        self.variable = variable  # where "$rs" is written, for SC308's fix
+
+
+class Leaf:
+    """A status test in a condition: the codes that make it true and those that make it false."""
+
+    __slots__ = ("kind", "start", "end", "text", "when_true", "when_false", "named", "pattern", "codes", "read")
+
+    def __init__(self, kind, start, end, text, when_true, when_false, named=None, pattern=None, codes=(), read=None):
+        self.kind = kind
+        self.start, self.end = start, end
+        self.text = text
+        self.when_true = when_true
+        self.when_false = when_false
+        self.named = named
+        self.pattern = pattern
+        self.codes = codes
+        self.read = read
+
+
+class Script:
+    """The script's functions, resolved by name, and how to read its expressions."""
+
+    def __init__(self, module: ir.Module, ksr: Ksr, text: str) -> None:
+        self.module, self.ksr, self.text = module, ksr, text
+        self.language = module.language
+        self.functions: dict[str, list[ir.Func]] = {}
+        self.methods: dict[tuple[str, str], ir.Func] = {}
+        for f in module.funcs:
+            if f.owner is None:
+                self.functions.setdefault(f.name, []).append(f)
+            else:
+                self.methods.setdefault((f.owner, f.name), f)
+                self.functions.setdefault(f.name, []).append(f)
+        self._aliases: dict[int, dict[str, ir.Node]] = {}
+
+    # -- resolution ------------------------------------------------------------
+    def resolve(self, call: ir.Call, func: ir.Func | None) -> ir.Func | None:
+        """The script's function a call runs, or None (KSR, library, unknown)."""
+        name = call.callee
+        if not name or name.startswith("KSR."):
+            return None
+        if name.startswith("self.") and func is not None and func.owner is not None:
+            return self.methods.get((func.owner, name[5:]))
+        found = self.functions.get(name)
+        if found:
+            plain = [f for f in found if f.owner is None]
+            return plain[0] if plain else None
+        return None
+
+    def handlers(self, name: str) -> list[ir.Func]:
+        """Functions or methods a handler name (`t_on_failure("name")`) runs: the exact name only."""
+        return list(self.functions.get(name, ()))
+
+    def aliases(self, func: ir.Func | None) -> dict[str, ir.Node]:
+        """Names assigned exactly once in `func` (or at the top level), with the value assigned."""
+        key = id(func)
+        found = self._aliases.get(key)
+        if found is None:
+            counts: dict[str, int] = {}
+            values: dict[str, ir.Node] = {}
+            stack = list(func.body if func is not None else self.module.toplevel)
+            while stack:
+                st = stack.pop()
+                kind = type(st)
+                if kind is ir.Assign:
+                    for n in st.names:
+                        counts[n] = counts.get(n, 0) + 1
+                        if st.value is not None and len(st.names) == 1:
+                            values[n] = st.value
+                elif kind is ir.If:
+                    stack += st.then + (st.orelse or [])
+                elif kind is ir.Loop or kind is ir.Block:
+                    stack += st.body
+                elif kind is ir.Branches:
+                    for b in st.bodies:
+                        stack += b
+            found = self._aliases[key] = {n: v for n, v in values.items() if counts.get(n) == 1}
+        return found
+
+    def wrapped(self, call: ir.Call, func: ir.Func | None) -> tuple[ir.Node, ir.Func, dict] | None:
+        """For a call of a thin wrapper: (its returned expression, the wrapper, params -> arguments)."""
+        target = self.resolve(call, func)
+        if target is None or len(target.body) != 1 or type(target.body[0]) is not ir.Return:
+            return None
+        value = target.body[0].value
+        if value is None:
+            return None
+        return value, target, dict(zip(target.params, call.args))
+
+    # -- reading expressions ---------------------------------------------------
+    def read(self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0) -> Read | None:
+        """The status read `node` is (through wrappers and single assignments), or None."""
+        if depth > _MAX_INLINE:
+            return None
+        kind = type(node)
+        if kind is ir.Name:
+            return self._through_name(node, func, env, depth, self.read)
+        if kind is not ir.Call:
+            return None
+        ksr = self.ksr
+        name = node.callee
+        if ksr.has("status_read", name) and node.args and type(node.args[0]) is ir.Str:
+            arg = node.args[0]
+            var = arg.value.replace(" ", "")
+            if var not in STATUS_VARS:
+                return None
+            request = var == REQUEST_STATUS
+            return Read(request, (arg.inner_start, arg.inner_end) if request and arg.raw else None)
+        if ksr.has("request_status", name):
+            return Read(True, None)
+        inner = self.wrapped(node, func)
+        if inner is not None:
+            value, target, params = inner
+            return self.read(value, target, _bind(params, func, env), depth + 1)
+        return None
+
+    def result(self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0) -> Result | None:
+        """The KSR test whose 1/-1 result `node` is, or None."""
+        if depth > _MAX_INLINE:
+            return None
+        kind = type(node)
+        if kind is ir.Name:
+            return self._through_name(node, func, env, depth, self.result)
+        if kind is not ir.Call:
+            return None
+        name = node.callee
+        role = self.ksr.role(name)
+        if role == "status_regex":
+            arg = node.args[0] if node.args else None
+            if type(arg) is ir.Name and env and arg.id in env:
+                bound, bound_func, bound_env = env[arg.id]
+                arg = _literal(bound, bound_func, bound_env, self)
+            if type(arg) is not ir.Str or has_variable(arg.value):
+                return None
+            return _regex_result(name, node, arg)
+        if role == "cancelled":
+            return Result("cancelled", name, node, frozenset({487}), ALL_CODES - {487}, text=self._text(node))
+        if role == "branch_timeout":
+            return Result("branch_timeout", name, node, frozenset({408}), ALL_CODES - {408}, text=self._text(node))
+        if role == "branch_replied":
+            return Result("branch_replied", name, node, ALL_CODES, NO_REPLY_CODES, text=self._text(node))
+        inner = self.wrapped(node, func)
+        if inner is not None:
+            value, target, params = inner
+            return self.result(value, target, _bind(params, func, env), depth + 1)
+        return None
+
+    def int_call(self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0) -> str | None:
+        """The KSR function returning 1/-1 that `node` evaluates to (through wrappers and locals)."""
+        if depth > _MAX_INLINE:
+            return None
+        kind = type(node)
+        if kind is ir.Name:
+            return self._through_name(node, func, env, depth, self.int_call)
+        if kind is not ir.Call:
+            return None
+        if self.ksr.result_code(node.callee):
+            return node.callee
+        inner = self.wrapped(node, func)
+        if inner is not None:
+            value, target, params = inner
+            return self.int_call(value, target, _bind(params, func, env), depth + 1)
+        return None
+
+    def _through_name(self, node: ir.Name, func, env, depth, how):
+        if env and node.id in env:
+            bound, bound_func, bound_env = env[node.id]
+            return how(bound, bound_func, bound_env, depth + 1)
+        value = self.aliases(func).get(node.id)
+        if value is None:
+            return None
+        return how(value, func, None, depth + 1)
+
+    def _text(self, node: ir.Node) -> str:
+        return self.text[node.start : node.end]
+
+    # -- tests -----------------------------------------------------------------
+    def test(self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0) -> Leaf | None:
+        """The status test a condition is, or None; spans are those of `node` as written."""
+        kind = type(node)
+        if kind is ir.Compare:
+            return self._compare(node, func, env, depth)
+        if kind is ir.Call or kind is ir.Name:
+            res = self.result(node, func, env, depth)
+            if res is not None:  # the bare 1/-1 result: true either way (SC315)
+                return self._leaf(node, res, ALL_CODES, NO_CODES, plain=False)
+            if kind is ir.Call and depth < _MAX_INLINE:
+                inner = self.wrapped(node, func)
+                if inner is not None:  # a wrapper returning a test: `return t_check_status(re) > 0`
+                    value, target, params = inner
+                    leaf = self.test(value, target, _bind(params, func, env), depth + 1)
+                    if leaf is not None:
+                        leaf.start, leaf.end, leaf.text = node.start, node.end, self._text(node)
+                        leaf.read = leaf.read if leaf.read is None else Read(leaf.read.request, None)
+                    return leaf
+        return None
+
+    def _compare(self, node: ir.Compare, func, env, depth) -> Leaf | None:
+        left, right, op = node.left, node.right, node.op
+        for a, b, o in ((left, right, op), (right, left, _FLIP.get(op, op))):
+            read = self.read(a, func, env, depth)
+            if read is not None:
+                admits = self._admits(o, b, node.strict)
+                if admits is None:
+                    return None
+                codes = ()
+                if o in ("==", "!=", "in", "not in"):
+                    codes = tuple(_written_codes(b, self.text))
+                return Leaf("compare", node.start, node.end, self._text(node), admits, ALL_CODES - admits, codes=codes, read=read)
+            res = self.result(a, func, env, depth) if type(b) is ir.Num else None
+            if res is not None:
+                fn = OPS.get(o)
+                if fn is None:
+                    return None
+                on_one, on_minus = fn(1, b.value), fn(-1, b.value)
+                if on_one and not on_minus:
+                    return self._leaf(node, res, res.admits, res.otherwise, plain=True)
+                if on_minus and not on_one:
+                    return self._leaf(node, res, res.otherwise, res.admits, plain=False)
+                return self._leaf(node, res, ALL_CODES if on_one else NO_CODES, NO_CODES if on_one else ALL_CODES, False)
+        return None
+
+    def _leaf(self, node: ir.Node, res: Result, when_true, when_false, plain: bool) -> Leaf:
+        """A test of `res`'s result; `plain` when true exactly where the KSR test returns 1."""
+        regex = res.kind == "t_check_status"
+        span = (res.pattern if regex else None) or (node.start, node.end)
+        if regex and not plain:  # a negated or constant regex test: its span is the whole condition
+            span = (node.start, node.end)
+        return Leaf(
+            res.kind,
+            span[0],
+            span[1],
+            res.text if regex and plain else self._text(node),
+            when_true,
+            when_false,
+            res.named if plain else None,
+            res.pattern if plain else None,
+            res.codes,
+        )
+
+    def _admits(self, op: str, value: ir.Node, strict: bool) -> frozenset[int] | None:
+        """The codes `status <op> value` admits, as the script's language compares a number."""
+        kind = type(value)
+        if kind is ir.Num:
+            return _numeric(op, value.value)
+        if kind is ir.Str:
+            if self.language == "javascript" and not strict:
+                try:  # loose comparison: the string becomes a number
+                    number = float(value.value.strip()) if value.value.strip() else 0.0
+                except ValueError:
+                    return ALL_CODES if op == "!=" else NO_CODES
+                return _numeric(op, number)
+            # Python, Lua and ===: a number never equals a string (ordering raises an error)
+            return ALL_CODES if op == "!=" else NO_CODES
+        if kind is ir.Seq and op in ("in", "not in"):
+            found = frozenset(int(i.value) for i in value.items if type(i) is ir.Num and i.value == int(i.value))
+            admits = found & ALL_CODES
+            return admits if op == "in" else ALL_CODES - admits
+        return None
+
+
+def _bind(params: dict, func, env) -> dict:
+    """Parameters -> (argument, the caller's function, the caller's bindings)."""
+    return {k: (v, func, env) for k, v in params.items()}
+
+
+def _literal(node, func, env, script: Script, depth: int = 0):
+    """A parameter's bound value followed to a string literal, if it is one."""
+    while type(node) is ir.Name and env and node.id in env and depth < _MAX_INLINE:
+        node, func, env = env[node.id]
+        depth += 1
+    return node
+
+
+def _regex_result(name: str, call: ir.Call, arg: ir.Str) -> Result:
+    pattern = arg.value
+    admits = status_regex.admits(pattern)
+    named = status_regex.named(pattern)
+    if admits is None:  # does not compile: tm logs an error and the test fails
+        admits, named = NO_CODES, NO_CODES
+    codes = ()
+    if arg.raw:
+        codes = tuple((c, arg.inner_start + s, arg.inner_start + e) for c, s, e in status_regex.literal_codes(pattern))
+    return Result(
+        "t_check_status",
+        name,
+        call,
+        admits,
+        ALL_CODES - admits,
+        named,
+        (arg.inner_start, arg.inner_end) if arg.raw else None,
+        codes,
+        pattern,
+    )
+
+
+@lru_cache(maxsize=512)
+def _numeric(op: str, n: float) -> frozenset[int] | None:
+    fn = OPS.get(op)
+    if fn is None:
+        return None
+    return frozenset(c for c in ALL_CODES if fn(c, n))
+
+
+def _written_codes(node: ir.Node, text: str):
+    """3-digit codes written as literals on the other side of a comparison (for hover)."""
+    items = node.items if type(node) is ir.Seq else [node]
+    for item in items:
+        written = text[item.start : item.end]
+        if type(item) is ir.Num and len(written) == 3 and written.isdigit():
+            yield written, item.start, item.end
+        elif type(item) is ir.Str and item.raw and len(item.value) == 3 and item.value.isdigit():
+            yield item.value, item.inner_start, item.inner_end
