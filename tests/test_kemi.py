@@ -57,7 +57,7 @@ def test_sc301_guard_fix_is_written_in_the_script_language_and_clears_it(name):
     path = FIXTURES / name
     result, text = _lint(path)
     (finding,) = [f for f in result.findings if f.rule == "SC301"]
-    assert "KSR.tm.t_check_status(\"6[0-9][0-9]\") > 0" in finding.fixes[0].edits[0].new_text
+    assert 'KSR.tm.t_check_status("6[0-9][0-9]") > 0' in finding.fixes[0].edits[0].new_text
     fixed, chosen = apply_fixes(text, [finding.fixes[0]], str(path))
     assert chosen
     after, _ = _lint(path, fixed)
@@ -89,7 +89,7 @@ def _assert_parses(name: str, text: str) -> None:
 
 
 def test_sc315_messages_say_the_consequence():
-    result, text = _lint(FIXTURES / "truth.py")
+    result, _ = _lint(FIXTURES / "truth.py")
     messages = [f.message for f in result.findings if f.rule == "SC315"]
     assert "never holds, so KSR.tm.t_on_failure() never runs" in messages[0]
     assert "every final code reaches KSR.dispatcher.ds_next_dst(), 600 Busy Everywhere" in messages[1]
@@ -142,12 +142,12 @@ def test_replies_and_tests_are_facts():
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("a.lua", 'KSR.tm.t_relay()\n', "kemi"),
+        ("a.lua", "KSR.tm.t_relay()\n", "kemi"),
         ("a.js", "KSR.sl.sl_send_reply(404, 'x');\n", "kemi"),
         ("a.py", "import KSR\nKSR.info('x')\n", "kemi"),
         ("a.lua", "print('no KSR here')\n", "unknown"),
         ("a.py", "x = 'KSR.'\n", "unknown"),
-        ("kamailio.cfg", 'request_route { t_relay(); }\n', "kamailio"),
+        ("kamailio.cfg", "request_route { t_relay(); }\n", "kamailio"),
     ],
 )
 def test_detection_reads_the_content(name, text, expected):
@@ -158,7 +158,10 @@ def test_non_ascii_text_keeps_spans_on_the_code():
     for name, text in (
         ("x.lua", '-- Ещё комментарий ✓\nfunction f()\n\tif KSR.tm.t_is_set("x") then end\nend\n'),
         ("x.js", '// Ещё комментарий ✓\nfunction f() {\n\tif (KSR.tm.t_is_set("x")) {}\n}\n'),
-        ("x.py", '# Ещё ✓\ndef f():\n    s = "é"; return KSR.tm.t_is_set("x") if KSR.tm.t_is_set("x") else 0\n'),
+        (
+            "x.py",
+            '# Ещё ✓\ndef f():\n    s = "é"; return KSR.tm.t_is_set("x") if KSR.tm.t_is_set("x") else 0\n',
+        ),
     ):
         result, _ = _lint(Path("/tmp") / name, text)
         spans = [text[f.span.start : f.span.end] for f in result.findings if f.rule == "SC315"]
@@ -188,7 +191,11 @@ def test_native_check_does_not_import_the_kemi_parsers():
 
 
 def test_upstream_kemi_examples_analyse():
-    files = sorted(p for p in CORPUS.glob("*kemi*") if p.suffix in (".py", ".lua", ".js")) if CORPUS.exists() else []
+    files = (
+        sorted(p for p in CORPUS.glob("*kemi*") if p.suffix in (".py", ".lua", ".js"))
+        if CORPUS.exists()
+        else []
+    )
     if not files:
         pytest.skip("upstream corpus not available")
     for path in files:

@@ -28,7 +28,9 @@ _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 
 
 def _git(gitdir: str, *args: str) -> str:
-    return subprocess.run(["git", "--git-dir", gitdir, *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "--git-dir", gitdir, *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def exports(gitdir: str, rev: str) -> tuple[dict[str, dict[str, str]], list[str]]:
@@ -47,7 +49,9 @@ def exports(gitdir: str, rev: str) -> tuple[dict[str, dict[str, str]], list[str]
                     continue
                 ptypes = [_TYPES.get(p.strip().removeprefix("SR_KEMIP_"), "?") for p in params.split(",")]
                 ptypes = [p for p in ptypes if p != "none"]
-                table.setdefault(module, {}).setdefault(func, f"{_TYPES.get(ret, ret.lower())}({', '.join(ptypes)})")
+                table.setdefault(module, {}).setdefault(
+                    func, f"{_TYPES.get(ret, ret.lower())}({', '.join(ptypes)})"
+                )
                 found = True
         if found:
             where.append(path)
@@ -63,7 +67,8 @@ def main(argv: list[str]) -> int:
     # _sr_kemi_x_J_Map, apy_kemi.c _sr_apy_kemi_x_Methods); exit and drop end the script (Lua
     # and JS; Python has only modf and ends with sys.exit()).
     table.setdefault("x", {}).update({"exit": "none()", "drop": "none()", "modf": "int(str, ...)"})
-    head = open(_TARGET, encoding="utf-8").read().split("\n    ksr:\n")[0]
+    with open(_TARGET, encoding="utf-8") as fh:
+        head = fh.read().split("\n    ksr:\n")[0]
     out = [head, "    ksr:"]
     for module in sorted(table):
         out.append(f'      "{module}":')
@@ -71,7 +76,10 @@ def main(argv: list[str]) -> int:
             out.append(f'        {func}: "{table[module][func]}"')
     with open(_TARGET, "w", encoding="utf-8") as fh:
         fh.write("\n".join(out) + "\n")
-    print(f"{sum(map(len, table.values()))} functions in {len(table)} modules from {len(where)} files", file=sys.stderr)
+    print(
+        f"{sum(map(len, table.values()))} functions in {len(table)} modules from {len(where)} files",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -24,7 +24,9 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             safe=False,
         )
         key, values, related = _consequence(use, ctx)
-        yield ctx.finding("SC315", use.span, key, function=use.function, fixes=(fix,), related=related, **values)
+        yield ctx.finding(
+            "SC315", use.span, key, function=use.function, fixes=(fix,), related=related, **values
+        )
 
 
 def _consequence(use, ctx: RuleContext) -> tuple[str, dict, tuple[Related, ...]]:

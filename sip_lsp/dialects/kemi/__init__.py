@@ -10,6 +10,7 @@ functions are and do comes from the catalogue (catalog/engines/kemi.yaml, ksr.py
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from sip_lsp.dialects import note_text
@@ -52,10 +53,8 @@ def analyze(text: str, ctx) -> Analysis:
         return analysis
     analysis.suppressions = suppress.read(module.comments, text)
     script = Script(module, ksr_for(ctx.catalog), text)
-    try:
+    with contextlib.suppress(RecursionError):  # absurd nesting: what was gathered stays
         _Builder(analysis, script, ctx).build()
-    except RecursionError:  # absurd nesting: what was gathered stays
-        pass
     return analysis
 
 

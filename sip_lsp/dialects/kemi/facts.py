@@ -248,6 +248,18 @@ class _Walker:
     def record_test(self, leaf: Leaf) -> None:
         for code, s, e in leaf.codes:
             self.out.code_sites.append(
-                CodeSite(Span(s, e), code, int(code), Role.MATCHED, leaf.kind, None, None, self.block, False, False, False)
+                CodeSite(
+                    Span(s, e),
+                    code,
+                    int(code),
+                    Role.MATCHED,
+                    leaf.kind,
+                    None,
+                    None,
+                    self.block,
+                    False,
+                    False,
+                    False,
+                )
             )
         self.out.tests.append((leaf, self.block))

@@ -231,8 +231,10 @@ class _Flow:
         key = (span.start, self.handler.name, env.via)
         prev = self.result.sites.get(key)
         codes = st.codes if prev is None else prev.codes | st.codes
-        shaping = st.shaping if prev is None else prev.shaping + tuple(
-            s for s in st.shaping if not any(_same(s, t) for t in prev.shaping)
+        shaping = (
+            st.shaping
+            if prev is None
+            else prev.shaping + tuple(s for s in st.shaping if not any(_same(s, t) for t in prev.shaping))
         )
         self.result.sites[key] = FailoverSite(
             span,

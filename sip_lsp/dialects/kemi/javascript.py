@@ -8,7 +8,7 @@ node is walked for the statements and calls it still holds.
 from __future__ import annotations
 
 from sip_lsp.dialects.kemi import ir
-from sip_lsp.dialects.kemi.tsparse import Offsets, parse, text_of, unescape
+from sip_lsp.dialects.kemi.tsparse import Offsets, pieces, text_of, unescape
 
 _COMPARE = {
     "==": ("==", False),
@@ -27,21 +27,30 @@ _MAX_DEPTH = 200
 
 
 def parse_module(text: str) -> ir.Module:
-    tree, offsets, data = parse("javascript", text)
-    conv = _Converter(offsets, data)
+    offsets, parts = pieces("javascript", text, _HEADS)
     module = ir.Module("javascript")
-    root = tree.root_node
-    module.broken = root.has_error
-    for child in root.named_children:
-        conv.toplevel(child, module)
-    module.comments = conv.comments(root)
+    module.broken = len(parts) > 1
+    for root, data, base in parts:
+        conv = _Converter(offsets, data, base)
+        module.broken = module.broken or root.has_error
+        for child in root.named_children:
+            conv.toplevel(child, module)
+        module.comments += conv.comments(root)
     return module
 
 
+# Lines that start a top-level function: where a broken script is cut (tsparse.pieces).
+_HEADS = (b"function ", b"async function ", b"var ", b"let ", b"const ")
+
+
 class _Converter:
-    def __init__(self, offsets: Offsets, data: bytes) -> None:
-        self.at, self.data = offsets, data
+    def __init__(self, offsets: Offsets, data: bytes, base: int = 0) -> None:
+        self.offsets, self.data, self.base = offsets, data, base
         self.depth = 0
+
+    def at(self, byte: int) -> int:
+        """The string offset of a byte offset in this piece."""
+        return self.offsets(self.base + byte)
 
     def comments(self, root) -> list[tuple[int, int, str]]:
         out = []
@@ -159,7 +168,9 @@ class _Converter:
                 orelse = self.block(inner[0]) if len(inner) == 1 else self.block(alt)
             return [ir.If(s, e, self.expr(cond), then, orelse)]
         if kind in _LOOPS:
-            cond = node.child_by_field_name("condition") if kind in ("while_statement", "do_statement") else None
+            cond = (
+                node.child_by_field_name("condition") if kind in ("while_statement", "do_statement") else None
+            )
             cx = self.expr(cond) if cond is not None else None
             return [ir.Loop(s, e, cx, self.block(node.child_by_field_name("body")))]
         if kind == "statement_block":
@@ -206,7 +217,9 @@ class _Converter:
         """Cases fall through to the next until a break: each body runs its case's statements on."""
         subject = node.child_by_field_name("value")
         body = node.child_by_field_name("body")
-        cases = [c for c in body.named_children if c.type in ("switch_case", "switch_default")] if body else []
+        cases = (
+            [c for c in body.named_children if c.type in ("switch_case", "switch_default")] if body else []
+        )
         stmts = [[st for b in c.children_by_field_name("body") for st in self.stmt(b)] for c in cases]
         bodies = []
         for i in range(len(stmts)):
@@ -265,7 +278,9 @@ class _Converter:
             return ir.IfExp(s, e, self.expr(cond), self.expr(a), self.expr(b))
         if kind == "string":
             return self.string(node, s, e)
-        if kind == "template_string" and not any(c.type == "template_substitution" for c in node.named_children):
+        if kind == "template_string" and not any(
+            c.type == "template_substitution" for c in node.named_children
+        ):
             value = text_of(node, self.data)[1:-1]
             return ir.Str(s, e, value, s + 1, e - 1, "\\" not in value)
         if kind == "number":
@@ -280,7 +295,9 @@ class _Converter:
             return ir.Other(s, e, [])
         if kind == "array":
             return ir.Seq(s, e, [self.expr(c) for c in node.named_children if c.type != "comment"])
-        children = [self.expr(c) for c in node.named_children if c.type != "comment"] if self.depth < 200 else []
+        children = (
+            [self.expr(c) for c in node.named_children if c.type != "comment"] if self.depth < 200 else []
+        )
         return ir.Other(s, e, children)
 
     def string(self, node, s: int, e: int) -> ir.Str:

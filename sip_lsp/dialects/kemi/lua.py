@@ -8,7 +8,7 @@ for the statements and calls it still holds: a half-typed script keeps its facts
 from __future__ import annotations
 
 from sip_lsp.dialects.kemi import ir
-from sip_lsp.dialects.kemi.tsparse import Offsets, parse, text_of, unescape
+from sip_lsp.dialects.kemi.tsparse import Offsets, pieces, text_of, unescape
 
 _COMPARE = {"==": "==", "~=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _LOOPS = frozenset({"while_statement", "repeat_statement", "for_statement"})
@@ -16,21 +16,30 @@ _MAX_DEPTH = 200  # deeper nesting is left out (tree-sitter itself never recurse
 
 
 def parse_module(text: str) -> ir.Module:
-    tree, offsets, data = parse("lua", text)
-    conv = _Converter(offsets, data)
+    offsets, parts = pieces("lua", text, _HEADS)
     module = ir.Module("lua")
-    root = tree.root_node
-    module.broken = root.has_error
-    for child in root.named_children:
-        conv.toplevel(child, module)
-    module.comments = conv.comments(root)
+    module.broken = len(parts) > 1
+    for root, data, base in parts:
+        conv = _Converter(offsets, data, base)
+        module.broken = module.broken or root.has_error
+        for child in root.named_children:
+            conv.toplevel(child, module)
+        module.comments += conv.comments(root)
     return module
 
 
+# Lines that start a top-level function: where a broken script is cut (tsparse.pieces).
+_HEADS = (b"function ", b"local function ")
+
+
 class _Converter:
-    def __init__(self, offsets: Offsets, data: bytes) -> None:
-        self.at, self.data = offsets, data
+    def __init__(self, offsets: Offsets, data: bytes, base: int = 0) -> None:
+        self.offsets, self.data, self.base = offsets, data, base
         self.depth = 0
+
+    def at(self, byte: int) -> int:
+        """The string offset of a byte offset in this piece."""
+        return self.offsets(self.base + byte)
 
     def comments(self, root) -> list[tuple[int, int, str]]:
         out = []
@@ -137,7 +146,9 @@ class _Converter:
             names = _first(node, "variable_list")
             values = _first(node, "expression_list")
             targets = tuple(
-                text_of(n, self.data) for n in (names.named_children if names else ()) if n.type == "identifier"
+                text_of(n, self.data)
+                for n in (names.named_children if names else ())
+                if n.type == "identifier"
             )
             exprs = [self.expr(v) for v in values.named_children] if values is not None else []
             if len(exprs) == 1:
@@ -165,7 +176,13 @@ class _Converter:
             for child in node.named_children:
                 out.extend(self.stmt(child))
             return out
-        if kind in ("function_declaration", "comment", "goto_statement", "label_statement", "empty_statement"):
+        if kind in (
+            "function_declaration",
+            "comment",
+            "goto_statement",
+            "label_statement",
+            "empty_statement",
+        ):
             return []
         if kind in _EXPRESSIONS:  # a stray expression (inside ERROR): keep its calls
             return [ir.ExprStmt(s, e, self.expr(node))]
@@ -240,7 +257,9 @@ class _Converter:
                 return ir.Name(s, e, dotted)
         if kind == "function_definition":
             return ir.Other(s, e, [])
-        children = [self.expr(c) for c in node.named_children if c.type != "comment"] if self.depth < 200 else []
+        children = (
+            [self.expr(c) for c in node.named_children if c.type != "comment"] if self.depth < 200 else []
+        )
         if kind == "table_constructor":
             return ir.Seq(s, e, children)
         return ir.Other(s, e, children)

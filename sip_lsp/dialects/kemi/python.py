@@ -15,7 +15,15 @@ import warnings
 
 from sip_lsp.dialects.kemi import ir
 
-_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.In: "in"}
+_COMPARE = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+}
 _COMPARE[ast.NotIn] = "not in"
 _EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -104,7 +112,9 @@ def _comments(text: str) -> list[tuple[int, int, str]]:
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type == tokenize.COMMENT:
-                start = lines.starts[tok.start[0] - 1] + tok.start[1] if tok.start[0] <= len(lines.starts) else 0
+                start = (
+                    lines.starts[tok.start[0] - 1] + tok.start[1] if tok.start[0] <= len(lines.starts) else 0
+                )
                 out.append((start, start + len(tok.string), tok.string))
     except (tokenize.TokenError, SyntaxError, IndentationError, ValueError):
         pass  # comments up to the broken place are kept
@@ -273,7 +283,9 @@ class _Converter:
                 right = self.expr(comp)
                 name = _COMPARE.get(type(op))
                 start = left.start if left.start or left.end else s
-                parts.append(ir.Compare(start, right.end, name, left, right) if name else ir.Other(s, e, [left, right]))
+                parts.append(
+                    ir.Compare(start, right.end, name, left, right) if name else ir.Other(s, e, [left, right])
+                )
                 left = right
             out = parts[0]
             for p in parts[1:]:
@@ -308,7 +320,11 @@ class _Converter:
 
 
 def _docstring(node: ast.stmt) -> bool:
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import pairwise
 
 _PARSERS: dict[str, object] = {}
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def parse(language: str, text: str):
-    """The tree of `text` in `language` ("lua" | "javascript"), and its offset map."""
+def _parser(language: str):
     parser = _PARSERS.get(language)
     if parser is None:
         import tree_sitter
@@ -26,8 +26,39 @@ def parse(language: str, text: str):
         else:
             import tree_sitter_javascript as grammar
         parser = _PARSERS[language] = tree_sitter.Parser(tree_sitter.Language(grammar.language()))
+    return parser
+
+
+def parse(language: str, text: str):
+    """The tree of `text` in `language` ("lua" | "javascript"), its offset map and its bytes."""
     data = text.encode("utf-8", "surrogatepass")
-    return parser.parse(data), Offsets(text), data  # type: ignore[attr-defined]
+    return _parser(language).parse(data), Offsets(text), data  # type: ignore[attr-defined]
+
+
+def pieces(language: str, text: str, heads: tuple[bytes, ...]):
+    """(offset map, [(root node, its bytes, byte offset of those bytes in the text)]).
+
+    One piece, the whole text, when it parses. When it does not, an error can swallow
+    the rest of the file (an unclosed string or block), so the text is cut before each
+    line that starts a top-level function (`heads`, at column 0) and each piece is
+    parsed alone: the damage stays in the function being typed.
+    """
+    tree, offsets, data = parse(language, text)
+    if not tree.root_node.has_error:
+        return offsets, [(tree.root_node, data, 0)]
+    cuts = [0]
+    pos = 0
+    for line in data.splitlines(keepends=True):
+        if pos and line.startswith(heads):
+            cuts.append(pos)
+        pos += len(line)
+    cuts.append(len(data))
+    parser = _parser(language)
+    out = []
+    for start, end in pairwise(cuts):
+        piece = data[start:end]
+        out.append((parser.parse(piece).root_node, piece, start))
+    return offsets, out
 
 
 class Offsets:

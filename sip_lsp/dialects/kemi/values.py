@@ -67,9 +67,22 @@ class Read:
 class Leaf:
     """A status test in a condition: the codes that make it true and those that make it false."""
 
-    __slots__ = ("kind", "start", "end", "text", "when_true", "when_false", "named", "pattern", "codes", "read")
+    __slots__ = (
+        "kind",
+        "start",
+        "end",
+        "text",
+        "when_true",
+        "when_false",
+        "named",
+        "pattern",
+        "codes",
+        "read",
+    )
 
-    def __init__(self, kind, start, end, text, when_true, when_false, named=None, pattern=None, codes=(), read=None):
+    def __init__(
+        self, kind, start, end, text, when_true, when_false, named=None, pattern=None, codes=(), read=None
+    ):
         self.kind = kind
         self.start, self.end = start, end
         self.text = text
@@ -152,7 +165,9 @@ class Script:
         return value, target, dict(zip(target.params, call.args))
 
     # -- reading expressions ---------------------------------------------------
-    def read(self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0) -> Read | None:
+    def read(
+        self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0
+    ) -> Read | None:
         """The status read `node` is (through wrappers and single assignments), or None."""
         if depth > _MAX_INLINE:
             return None
@@ -178,7 +193,9 @@ class Script:
             return self.read(value, target, _bind(params, func, env), depth + 1)
         return None
 
-    def result(self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0) -> Result | None:
+    def result(
+        self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0
+    ) -> Result | None:
         """The KSR test whose 1/-1 result `node` is, or None."""
         if depth > _MAX_INLINE:
             return None
@@ -192,15 +209,17 @@ class Script:
         if role == "status_regex":
             arg = node.args[0] if node.args else None
             if type(arg) is ir.Name and env and arg.id in env:
-                bound, bound_func, bound_env = env[arg.id]
-                arg = _literal(bound, bound_func, bound_env, self)
+                bound, _, bound_env = env[arg.id]
+                arg = _literal(bound, bound_env)
             if type(arg) is not ir.Str or has_variable(arg.value):
                 return None
             return _regex_result(name, node, arg)
         if role == "cancelled":
             return Result("cancelled", name, node, frozenset({487}), ALL_CODES - {487}, text=self._text(node))
         if role == "branch_timeout":
-            return Result("branch_timeout", name, node, frozenset({408}), ALL_CODES - {408}, text=self._text(node))
+            return Result(
+                "branch_timeout", name, node, frozenset({408}), ALL_CODES - {408}, text=self._text(node)
+            )
         if role == "branch_replied":
             return Result("branch_replied", name, node, ALL_CODES, NO_REPLY_CODES, text=self._text(node))
         inner = self.wrapped(node, func)
@@ -209,7 +228,9 @@ class Script:
             return self.result(value, target, _bind(params, func, env), depth + 1)
         return None
 
-    def int_call(self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0) -> str | None:
+    def int_call(
+        self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0
+    ) -> str | None:
         """The KSR function returning 1/-1 that `node` evaluates to (through wrappers and locals)."""
         if depth > _MAX_INLINE:
             return None
@@ -239,7 +260,9 @@ class Script:
         return self.text[node.start : node.end]
 
     # -- tests -----------------------------------------------------------------
-    def test(self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0) -> Leaf | None:
+    def test(
+        self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0
+    ) -> Leaf | None:
         """The status test a condition is, or None; spans are those of `node` as written."""
         kind = type(node)
         if kind is ir.Compare:
@@ -270,7 +293,16 @@ class Script:
                 codes = ()
                 if o in ("==", "!=", "in", "not in"):
                     codes = tuple(_written_codes(b, self.text))
-                return Leaf("compare", node.start, node.end, self._text(node), admits, ALL_CODES - admits, codes=codes, read=read)
+                return Leaf(
+                    "compare",
+                    node.start,
+                    node.end,
+                    self._text(node),
+                    admits,
+                    ALL_CODES - admits,
+                    codes=codes,
+                    read=read,
+                )
             res = self.result(a, func, env, depth) if type(b) is ir.Num else None
             if res is not None:
                 fn = OPS.get(o)
@@ -281,7 +313,9 @@ class Script:
                     return self._leaf(node, res, res.admits, res.otherwise, plain=True)
                 if on_minus and not on_one:
                     return self._leaf(node, res, res.otherwise, res.admits, plain=False)
-                return self._leaf(node, res, ALL_CODES if on_one else NO_CODES, NO_CODES if on_one else ALL_CODES, False)
+                return self._leaf(
+                    node, res, ALL_CODES if on_one else NO_CODES, NO_CODES if on_one else ALL_CODES, False
+                )
         return None
 
     def _leaf(self, node: ir.Node, res: Result, when_true, when_false, plain: bool) -> Leaf:
@@ -317,7 +351,9 @@ class Script:
             # Python, Lua and ===: a number never equals a string (ordering raises an error)
             return ALL_CODES if op == "!=" else NO_CODES
         if kind is ir.Seq and op in ("in", "not in"):
-            found = frozenset(int(i.value) for i in value.items if type(i) is ir.Num and i.value == int(i.value))
+            found = frozenset(
+                int(i.value) for i in value.items if type(i) is ir.Num and i.value == int(i.value)
+            )
             admits = found & ALL_CODES
             return admits if op == "in" else ALL_CODES - admits
         return None
@@ -328,10 +364,11 @@ def _bind(params: dict, func, env) -> dict:
     return {k: (v, func, env) for k, v in params.items()}
 
 
-def _literal(node, func, env, script: Script, depth: int = 0):
-    """A parameter's bound value followed to a string literal, if it is one."""
+def _literal(node, env):
+    """A parameter's bound value, followed through the callers' parameters."""
+    depth = 0
     while type(node) is ir.Name and env and node.id in env and depth < _MAX_INLINE:
-        node, func, env = env[node.id]
+        node, _, env = env[node.id]
         depth += 1
     return node
 
@@ -344,7 +381,9 @@ def _regex_result(name: str, call: ir.Call, arg: ir.Str) -> Result:
         admits, named = NO_CODES, NO_CODES
     codes = ()
     if arg.raw:
-        codes = tuple((c, arg.inner_start + s, arg.inner_start + e) for c, s, e in status_regex.literal_codes(pattern))
+        codes = tuple(
+            (c, arg.inner_start + s, arg.inner_start + e) for c, s, e in status_regex.literal_codes(pattern)
+        )
     return Result(
         "t_check_status",
         name,
