@@ -45,6 +45,30 @@ class State:
 
 
 EMPTY = State(frozenset())
+# Set algebra remembered: a script narrows the same few sets by the same few tests
+# over and over, and each & or | on 400 codes costs microseconds (as in ser/flow.py).
+_ANDS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
+_ORS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
+
+
+def _and(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
+    found = _ANDS.get((a, b))
+    if found is None:
+        if len(_ANDS) > 4096:
+            _ANDS.clear()
+        found = _ANDS[(a, b)] = a & b
+    return found
+
+
+def _or(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
+    if a is b:
+        return a
+    found = _ORS.get((a, b))
+    if found is None:
+        if len(_ORS) > 4096:
+            _ORS.clear()
+        found = _ORS[(a, b)] = a | b
+    return found
 
 
 def merge(a: State, b: State) -> State:
@@ -54,7 +78,7 @@ def merge(a: State, b: State) -> State:
         return b
     shaping = a.shaping + tuple(s for s in b.shaping if not any(_same(s, t) for t in a.shaping))
     return State(
-        a.codes | b.codes,
+        _or(a.codes, b.codes),
         a.authenticated and b.authenticated,
         a.rewrites and b.rewrites,
         shaping,
@@ -165,11 +189,13 @@ class _Flow:
             return st, st
         self._possible(leaf.start, st.codes)
         span = Span(leaf.start, leaf.end)
-        return st.narrowed(st.codes & leaf.when_true, span), st.narrowed(st.codes & leaf.when_false, span)
+        return st.narrowed(_and(st.codes, leaf.when_true), span), st.narrowed(
+            _and(st.codes, leaf.when_false), span
+        )
 
     def _possible(self, start: int, codes: frozenset[int]) -> None:
         prev = self.result.possible.get(start)
-        self.result.possible[start] = codes if prev is None else prev | codes
+        self.result.possible[start] = codes if prev is None else _or(prev, codes)
 
     # -- calls -----------------------------------------------------------------
     def effect(self, node: ir.Node | None, st: State, env: _Env) -> State:
@@ -230,7 +256,7 @@ class _Flow:
         span = Span(node.start, node.end)
         key = (span.start, self.handler.name, env.via)
         prev = self.result.sites.get(key)
-        codes = st.codes if prev is None else prev.codes | st.codes
+        codes = st.codes if prev is None else _or(prev.codes, st.codes)
         shaping = (
             st.shaping
             if prev is None

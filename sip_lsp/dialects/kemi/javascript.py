@@ -35,7 +35,8 @@ def parse_module(text: str) -> ir.Module:
         module.broken = module.broken or root.has_error
         for child in root.named_children:
             conv.toplevel(child, module)
-        module.comments += conv.comments(root)
+        if b"sip-lsp" in data:  # comments matter only for suppressions
+            module.comments += conv.comments(root)
     return module
 
 
@@ -47,9 +48,10 @@ class _Converter:
     def __init__(self, offsets: Offsets, data: bytes, base: int = 0) -> None:
         self.offsets, self.data, self.base = offsets, data, base
         self.depth = 0
+        # The string offset of a byte offset in this piece (an addition for an ASCII text).
+        self.at = base.__add__ if not offsets.starts else self._at
 
-    def at(self, byte: int) -> int:
-        """The string offset of a byte offset in this piece."""
+    def _at(self, byte: int) -> int:
         return self.offsets(self.base + byte)
 
     def comments(self, root) -> list[tuple[int, int, str]]:
@@ -354,6 +356,11 @@ def _dotted(node, data: bytes) -> str | None:
     """`KSR.tm.t_relay` for a chain of names, else None."""
     if node is None:
         return None
+    if node.type == "identifier":
+        return text_of(node, data)
+    written = text_of(node, data)
+    if node.type == "member_expression" and _NAME_CHARS.issuperset(written) and ".." not in written:
+        return written  # the chain as written holds nothing but names and dots
     parts = []
     while node.type == "member_expression":
         prop = node.child_by_field_name("property")
@@ -369,7 +376,12 @@ def _dotted(node, data: bytes) -> str | None:
     return ".".join(reversed(parts))
 
 
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.")
+
+
 def _number(s: int, e: int, written: str) -> ir.Node:
+    if written.isdigit():
+        return ir.Num(s, e, int(written))
     w = written.replace("_", "")
     try:
         if w[:2].lower() in ("0x", "0o", "0b"):

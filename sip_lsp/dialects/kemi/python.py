@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from itertools import accumulate
 
 from sip_lsp.dialects.kemi import ir
 
@@ -40,13 +41,13 @@ def parse_module(text: str) -> ir.Module:
     conv = _Converter(lines, text)
     for node in tree.body:
         conv.toplevel(node, module)
-    module.comments = _comments(text)
+    module.comments = _comments(text) if "sip-lsp" in text else []
     return module
 
 
 def _parse(text: str, module: ir.Module) -> ast.Module | None:
     """The tree of `text`, repairing up to a few broken lines; None when nothing parses."""
-    lines = _NEWLINE.split(text)
+    lines: list[str] = []
     source = text
     first_bad = None
     for _ in range(_MAX_REPAIRS + 1):
@@ -56,6 +57,7 @@ def _parse(text: str, module: ir.Module) -> ast.Module | None:
                 return ast.parse(source)
         except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
             module.broken = True
+            lines = lines or _NEWLINE.split(text)
             line = getattr(exc, "lineno", None)
             if not line or line > len(lines):
                 break
@@ -88,7 +90,10 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        if "\r" in text:
+            self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        else:  # line lengths plus their newline, summed
+            self.starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
         self.ascii = text.isascii()
 
     def at(self, line: int, col: int) -> int:
@@ -125,8 +130,15 @@ class _Converter:
     def __init__(self, lines: _Lines, text: str) -> None:
         self.lines, self.text = lines, text
         self.depth = 0
+        self.starts = lines.starts if lines.ascii else None  # the fast path: columns are offsets
 
     def span(self, node: ast.AST) -> tuple[int, int]:
+        starts = self.starts
+        if starts is not None and node.end_col_offset is not None:  # type: ignore[attr-defined]
+            return (
+                starts[node.lineno - 1] + node.col_offset,  # type: ignore[attr-defined]
+                starts[node.end_lineno - 1] + node.end_col_offset,  # type: ignore[attr-defined]
+            )
         start = self.lines.at(node.lineno, node.col_offset)  # type: ignore[attr-defined]
         end_line = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
         end_col = getattr(node, "end_col_offset", None)
@@ -195,12 +207,13 @@ class _Converter:
 
     def stmt(self, node: ast.stmt) -> list[ir.Node]:
         s, e = self.span(node)
-        if isinstance(node, ast.Expr):
+        kind = type(node)
+        if kind is ast.Expr:
             value = self.expr(node.value)
             if type(value) is ir.Call and value.callee in _EXITS:
                 return [ir.Leave(s, e, value)]
             return [ir.ExprStmt(s, e, value)]
-        if isinstance(node, ast.Assign):
+        if kind is ast.Assign:
             names = tuple(t.id for t in node.targets if isinstance(t, ast.Name))
             return [ir.Assign(s, e, names, self.expr(node.value))]
         if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
@@ -209,11 +222,11 @@ class _Converter:
             if isinstance(node, ast.AugAssign):
                 value = ir.Other(s, e, [value] if value is not None else [])
             return [ir.Assign(s, e, names, value)]
-        if isinstance(node, ast.Return):
+        if kind is ast.Return:
             return [ir.Return(s, e, self.expr(node.value) if node.value is not None else None)]
         if isinstance(node, ast.Raise):
             return [ir.Leave(s, e, None)]
-        if isinstance(node, ast.If):
+        if kind is ast.If:
             orelse = self.body(node.orelse) if node.orelse else None
             return [ir.If(s, e, self.expr(node.test), self.body(node.body), orelse)]
         if isinstance(node, ast.While):
@@ -244,39 +257,43 @@ class _Converter:
         if node is None:
             return ir.Other(0, 0, [])
         s, e = self.span(node)
-        if isinstance(node, ast.Call):
+        kind = type(node)
+        if kind is ast.Call:
             callee = _dotted(node.func)
             args = [self.expr(a) for a in node.args]
             args += [self.expr(k.value) for k in node.keywords if k.arg is None]
             func = None if callee is not None else self.expr(node.func)
             return ir.Call(s, e, callee, args, func)
-        if isinstance(node, ast.Constant):
+        if kind is ast.Constant:
             value = node.value
-            if isinstance(value, str):
+            vt = type(value)
+            if vt is str:
                 return self.string(node, value, s, e)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if vt is int or vt is float:
                 return ir.Num(s, e, value)
             return ir.Other(s, e, [])
-        if isinstance(node, ast.Name):
+        if kind is ast.Name:
             return ir.Name(s, e, node.id)
-        if isinstance(node, ast.Attribute):
+        if kind is ast.Attribute:
             dotted = _dotted(node)
             return ir.Name(s, e, dotted) if dotted else ir.Other(s, e, [self.expr(node.value)])
-        if isinstance(node, ast.UnaryOp):
+        if kind is ast.BinOp:  # `"text " + KSR.pv.get("$ru")`: common, and its calls matter
+            return ir.Other(s, e, [self.expr(node.left), self.expr(node.right)])
+        if kind is ast.UnaryOp:
             operand = self.expr(node.operand)
             if isinstance(node.op, ast.Not):
                 return ir.Not(s, e, operand)
             if isinstance(node.op, ast.USub) and type(operand) is ir.Num:
                 return ir.Num(s, e, -operand.value)
             return ir.Other(s, e, [operand])
-        if isinstance(node, ast.BoolOp):
+        if kind is ast.BoolOp:
             op = "and" if isinstance(node.op, ast.And) else "or"
             values = [self.expr(v) for v in node.values]
             out = values[0]
             for v in values[1:]:
                 out = ir.BoolOp(s, v.end, op, out, v)
             return out
-        if isinstance(node, ast.Compare):
+        if kind is ast.Compare:
             left = self.expr(node.left)
             parts: list[ir.Node] = []
             for op, comp in zip(node.ops, node.comparators):

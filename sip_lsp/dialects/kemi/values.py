@@ -35,6 +35,8 @@ _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
 # The codes a branch reaches when the picked branch got no reply: tm's local 408 on
 # timeout, its 503 when the request could not be sent (catalog/engines/kamailio.yaml).
 NO_REPLY_CODES = frozenset({408, 503})
+CANCELLED, NOT_CANCELLED = frozenset({487}), ALL_CODES - {487}
+TIMEOUT, NOT_TIMEOUT = frozenset({408}), ALL_CODES - {408}
 
 
 class Result:
@@ -109,6 +111,9 @@ class Script:
                 self.methods.setdefault((f.owner, f.name), f)
                 self.functions.setdefault(f.name, []).append(f)
         self._aliases: dict[int, dict[str, ir.Node]] = {}
+        # test() of a node as written (no parameter bindings): the facts walk and every
+        # flow walk through the same condition ask for it.
+        self._tests: dict[int, Leaf | None] = {}
 
     # -- resolution ------------------------------------------------------------
     def resolve(self, call: ir.Call, func: ir.Func | None) -> ir.Func | None:
@@ -264,6 +269,15 @@ class Script:
         self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0
     ) -> Leaf | None:
         """The status test a condition is, or None; spans are those of `node` as written."""
+        if env is None and depth == 0:
+            key = id(node)
+            if key in self._tests:
+                return self._tests[key]
+            found = self._tests[key] = self._test(node, func, None, 0)
+            return found
+        return self._test(node, func, env, depth)
+
+    def _test(self, node: ir.Node, func: ir.Func | None, env: dict | None, depth: int) -> Leaf | None:
         kind = type(node)
         if kind is ir.Compare:
             return self._compare(node, func, env, depth)
@@ -373,12 +387,19 @@ def _literal(node, env):
     return node
 
 
-def _regex_result(name: str, call: ir.Call, arg: ir.Str) -> Result:
-    pattern = arg.value
+@lru_cache(maxsize=1024)
+def _regex_sets(pattern: str) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """(codes it admits, the rest, codes named) for a t_check_status pattern."""
     admits = status_regex.admits(pattern)
     named = status_regex.named(pattern)
     if admits is None:  # does not compile: tm logs an error and the test fails
-        admits, named = NO_CODES, NO_CODES
+        return NO_CODES, ALL_CODES, NO_CODES
+    return admits, ALL_CODES - admits, named or NO_CODES
+
+
+def _regex_result(name: str, call: ir.Call, arg: ir.Str) -> Result:
+    pattern = arg.value
+    admits, otherwise, named = _regex_sets(pattern)
     codes = ()
     if arg.raw:
         codes = tuple(
@@ -389,7 +410,7 @@ def _regex_result(name: str, call: ir.Call, arg: ir.Str) -> Result:
         name,
         call,
         admits,
-        ALL_CODES - admits,
+        otherwise,
         named,
         (arg.inner_start, arg.inner_end) if arg.raw else None,
         codes,
