@@ -42,8 +42,9 @@ class FindingsCache:
 
     Rules are pure, so a part's findings depend only on its facts, the catalogue
     and the dialect: they are kept at the offsets the facts were made at and
-    shifted with the part. Each call keeps only the parts of the analysis it
-    judged, so nothing outlives the document's own Facts.
+    shifted with the part. Parts the document no longer has are dropped once
+    they outnumber the ones it has, so nothing outlives the document's own Facts
+    for long.
     """
 
     __slots__ = ("catalog", "dialect", "by_facts")
@@ -58,17 +59,19 @@ class FindingsCache:
         ctx = RuleContext(catalog, analysis.dialect)
         if not analysis.parts:
             return judge(analysis, ctx)
-        same = catalog is self.catalog and analysis.dialect == self.dialect
-        known = self.by_facts if same else {}
-        kept: dict[Facts, list[Finding]] = {}
+        if catalog is not self.catalog or analysis.dialect != self.dialect:
+            self.catalog, self.dialect, self.by_facts = catalog, analysis.dialect, {}
+        by_facts = self.by_facts
         out: list[Finding] = []
         for facts, shift in analysis.parts:
-            found = known.get(facts)
+            found = by_facts.get(facts)
             if found is None:
-                found = judge(facts, ctx)
-            kept[facts] = found
-            out += [f.shift(shift) for f in found] if shift else found
-        self.catalog, self.dialect, self.by_facts = catalog, analysis.dialect, kept
+                found = by_facts[facts] = judge(facts, ctx)
+            if found:
+                out += [f.shift(shift) for f in found] if shift else found
+        if len(by_facts) > 2 * len(analysis.parts):
+            current = {facts for facts, _ in analysis.parts}
+            self.by_facts = {facts: found for facts, found in by_facts.items() if facts in current}
         return out
 
 
