@@ -10,6 +10,12 @@ messages live in the catalogue.
 `apply_settings` keeps what the settings enable (with their severity
 overrides), drops what inline `sip-lsp: disable=` comments hide, and sorts by
 position. Dialect notes are not rules: `lint()` passes them on as is.
+
+To add a rule: its entry (id, name, severity, docs, messages, in English and
+Russian) in catalog/; a function `scNNN_name(fact, ctx) -> Found` in the module
+for what it judges; that function in the tuple below for the fact it reads; and
+tests/fixtures/rules/SCNNN.<cfg|conf|xml> with the lines it must report marked
+`expect: SCNNN` (tests/test_rule_fixtures.py runs it).
 """
 
 from __future__ import annotations
