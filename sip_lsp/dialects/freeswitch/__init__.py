@@ -51,7 +51,6 @@ from sip_lsp.model import (
     Role,
     Span,
     StatusTest,
-    shifted,
 )
 from sip_lsp.text import LineIndex
 
@@ -195,11 +194,11 @@ class _Facts:
     def moved(self, base: int) -> _Facts:
         d = base - self.base
         out = _Facts(self.table, base)
-        out.block = shifted(self.block, d)
+        out.block = None if self.block is None else self.block.shift(d)
         if self.carry is not None:
-            out.carry = {k: _Value(v.text, shifted(v.span, d)) for k, v in self.carry.items()}
+            out.carry = {k: _Value(v.text, v.span.shift(d)) for k, v in self.carry.items()}
         for name in _FACT_LISTS:
-            setattr(out, name, [shifted(x, d) for x in getattr(self, name)])
+            setattr(out, name, [x.shift(d) for x in getattr(self, name)])
         return out
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sip_lsp.dialects.ser import flow
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Facts, Span, shifted
+from sip_lsp.model import Facts, Span
 
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
 _CALLS = re.compile(r"\broute\s*\(")
@@ -100,16 +100,12 @@ def _walk(
 
 
 def _armed_by(arming: Arming) -> tuple[Span, ...]:
-    return tuple(shifted(span, d) if d else span for span, d in arming)
+    return tuple(span.shift(d) if d else span for span, d in arming)
 
 
 def _rearmed(walk: Walk, base: int, arming: Arming) -> Walk:
     """The walk moved to `base` and armed by other sites (an arming t_on_failure moved on its own)."""
     d = base - walk.base
     armed_by = _armed_by(arming)
-    sites = []
-    for s in walk.facts.failover_sites:
-        site = shifted(s, d)  # a new object: setting armed_by on it leaves the cached walk alone
-        site.armed_by = armed_by
-        sites.append(site)
+    sites = [site.rearmed(d, armed_by) for site in walk.facts.failover_sites]
     return Walk(base, Facts(walk.facts.dialect, failover_sites=sites), walk.possible, arming)
