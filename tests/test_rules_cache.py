@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sip_lsp.lint as lint_module
-from sip_lsp.catalog import default_catalog
+from sip_lsp.catalog import Catalog, default_catalog
 from sip_lsp.lint import FindingsCache
 
 HANDLER = """
@@ -61,7 +61,7 @@ def test_another_catalogue_judges_every_part_again(judged: list[object]) -> None
     cache = FindingsCache()
     analysis, _ = _lint(TEXT, cache)
     judged.clear()
-    _lint(TEXT, cache, default_catalog().with_user_files([]))
+    _lint(TEXT, cache, Catalog.from_data(default_catalog().to_data()))
     assert len(judged) == len(analysis.parts)
 
 
