@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sip_lsp import dialects
 from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
+from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.gcpause import without_gc
 from sip_lsp.model import Analysis, Finding, Fix, Note, Record
 from sip_lsp.rules import run_rules
@@ -44,12 +45,17 @@ def lint(
     read: Callable[[str], str | None] | None = None,
     root: str | None = None,
     dialect: str | None = None,
+    cache: BlockCache | None = None,
 ) -> LintResult:
-    """Detect the dialect (unless forced), analyse, run the rules. Never raises on bad input."""
+    """Detect the dialect (unless forced), analyse, run the rules. Never raises on bad input.
+
+    `cache` is the document's BlockCache: what the previous lint of the same
+    document left (the server keeps one per open document); None: a cold lint.
+    """
     if len(text) > settings.max_file_size:
         return LintResult(Analysis(dialect="unknown", text=text, path=path), too_large=True)
     dialect = dialect or dialects.detect(text, path, settings.dialects)
-    ctx = dialects.DialectContext(path=path, root=root, catalog=catalog, read=read)
+    ctx = dialects.DialectContext(path=path, root=root, catalog=catalog, read=read, cache=cache)
     return without_gc(_lint, text, dialect, ctx, catalog, settings)
 
 
@@ -83,6 +89,7 @@ def fix_all(
 ) -> tuple[str, list[tuple[Finding, Fix]]]:
     """Apply safe fixes until the text is stable; returns the text and what was applied."""
     applied: list[tuple[Finding, Fix]] = []
+    lint_args.setdefault("cache", BlockCache())  # each pass changes a few blocks of the same document
     for _ in range(MAX_FIX_PASSES):
         result = lint(text, path, settings, catalog, dialect=dialect, **lint_args)
         candidates = [

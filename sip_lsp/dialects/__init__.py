@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 
+from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.gcpause import without_gc
 from sip_lsp.model import Analysis
 
@@ -27,7 +28,7 @@ class DialectContext:
     A slotted class, not a dataclass: creating the dataclass cost every `check` ~0.2 ms.
     """
 
-    __slots__ = ("path", "root", "catalog", "read", "flavor", "seen")
+    __slots__ = ("path", "root", "catalog", "read", "flavor", "seen", "cache")
 
     def __init__(
         self,
@@ -37,6 +38,7 @@ class DialectContext:
         read: Callable[[str], str | None] | None = None,
         flavor: str | None = None,
         seen: set[str] | None = None,
+        cache: BlockCache | None = None,
     ) -> None:
         self.path = path  # absolute path of the document, if any
         self.root = root  # workspace root: includes never leave it
@@ -46,6 +48,8 @@ class DialectContext:
         self.read = read
         self.flavor = flavor  # kamailio | opensips when already known
         self.seen = set() if seen is None else seen  # include cycle guard
+        # The document's blocks as the previous analysis left them; a fresh one: a cold analysis.
+        self.cache = BlockCache() if cache is None else cache
 
 
 # Pattern strings, compiled on first use (re's own cache): a file with a #! mark
@@ -116,6 +120,13 @@ def analyze(text: str, dialect: str, ctx: DialectContext | None = None) -> Analy
 
 
 def _analyze(text: str, dialect: str, ctx: DialectContext) -> Analysis:
+    try:
+        return _dispatch(text, dialect, ctx)
+    finally:
+        ctx.cache.sweep()  # what this analysis did not use goes
+
+
+def _dispatch(text: str, dialect: str, ctx: DialectContext) -> Analysis:
     if dialect in ("kamailio", "opensips"):
         from sip_lsp.dialects import ser
 

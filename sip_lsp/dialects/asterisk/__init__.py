@@ -62,7 +62,7 @@ def _is_ael(text: str, path: str | None) -> bool:
 
 def _analyze_conf(text: str, ctx, analysis: PartedAnalysis) -> None:
     t = tables(ctx.catalog)
-    placed = chunks.pieces(text, t, _includer(ctx, analysis))
+    placed = chunks.pieces(text, t, _includer(ctx, analysis), ctx.cache)
     if placed is None:
         analysis.notes.clear()  # what the cut-short attempt noted and read is read again
         analysis.included.clear()

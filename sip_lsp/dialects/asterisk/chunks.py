@@ -18,10 +18,10 @@ from sip_lsp.dialects.asterisk.engine import Tables
 from sip_lsp.dialects.asterisk.facts import Dispatch, dispatch, local_facts
 from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, Tagged, failover_site
 from sip_lsp.dialects.asterisk.parse import Ctx, Include, Parsed, context_starts, parse_file
-from sip_lsp.dialects.common.block_cache import ChunkCache
+from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.model import DispatchSite, Facts, Span
 
-_CACHE = ChunkCache()
+_BLOCKS = "asterisk"  # the BlockCache namespace of this dialect's pieces
 GROUP = 32
 _INCLUDE = re.compile(r"#\s*(include|tryinclude)", re.I)
 
@@ -124,7 +124,9 @@ class Piece:
         return cross
 
 
-def pieces(text: str, t: Tables | None, include: Include) -> list[tuple[int, Piece]] | None:
+def pieces(
+    text: str, t: Tables | None, include: Include, cache: BlockCache
+) -> list[tuple[int, Piece]] | None:
     """(offset, piece) per group of contexts of `text`; None when it cannot be cut or names a context twice.
 
     A piece with an `#include` is parsed afresh each time (the file may have
@@ -146,7 +148,7 @@ def pieces(text: str, t: Tables | None, include: Include) -> list[tuple[int, Pie
         if _INCLUDE.search(chunk):
             piece = Piece(chunk, s, prio, t, include)
         else:
-            slot = _CACHE.entry(chunk)
+            slot = cache.slot(_BLOCKS, chunk)
             piece = slot.get("piece")
             if piece is None or not piece.fits(prio, t):
                 piece = slot["piece"] = Piece(chunk, s, prio, t)

@@ -75,7 +75,6 @@ _MARK = "sip-lsp:"  # in every comment _SUPPRESS matches
 _WORD = re.compile(r"\S+")
 _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
 
-_TABLES: dict[int, fc.CauseTable] = {}
 _FACTS = "facts"  # slot key prefix of an extension's facts (see _Walker._chunk)
 
 
@@ -88,7 +87,7 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
 
 def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
     """Scan with known extensions masked (extension_chunks), then walk into facts."""
-    doc, chunks = extension_chunks.split(text)
+    doc, chunks = extension_chunks.split(text, ctx.cache)
     comments = [(c.start, c.text) for c in doc.comments if _MARK in c.text]
     for chunk in chunks.values():
         if chunk.masked:
@@ -106,12 +105,12 @@ def _table(catalog) -> fc.CauseTable | None:
 
         catalog = default_catalog()
     engine = catalog.engines.get(ENGINE)
-    if engine is None:
-        return None
-    table = _TABLES.get(id(engine))
-    if table is None or table.engine is not engine:
-        table = _TABLES[id(engine)] = fc.CauseTable(engine)
-    return table
+    return None if engine is None else _cause_table(engine)
+
+
+@lru_cache(maxsize=4)  # a pure function of the engine table (compared by identity); catalogues get reloaded
+def _cause_table(engine) -> fc.CauseTable:
+    return fc.CauseTable(engine)
 
 
 def _suppressions(comments: list[tuple[int, str]], lines: LineIndex, analysis: Analysis) -> None:

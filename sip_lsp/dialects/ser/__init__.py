@@ -1,8 +1,8 @@
 """Kamailio / OpenSIPS routing scripts: text -> `Analysis` (facts only).
 
 Pipeline: blank m4/template machinery (preprocessor) -> cut at block headers
-(parser.split) -> parse each chunk, cached by its text, so an edit re-parses
-only the chunk it touches -> follow include_file/import_file inside the
+(parser.split) -> parse each chunk, cached by its text in the document's
+BlockCache (ctx.cache), so an edit re-parses only the chunk it touches -> follow include_file/import_file inside the
 workspace -> per-block facts (facts) -> status-set flow through failure
 handlers (flow).
 
@@ -17,7 +17,6 @@ import os
 import re
 
 from sip_lsp.dialects import note_text
-from sip_lsp.dialects.common.block_cache import ChunkCache
 from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
@@ -25,7 +24,8 @@ from sip_lsp.dialects.ser.syntax import Route
 from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span, Suppressions
 from sip_lsp.text import read_text
 
-_CACHE = ChunkCache()
+# The BlockCache namespace of this dialect's chunks.
+_BLOCKS = "ser"
 # Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
 _PARSED, _SUPPRESSIONS = "parsed", "suppressions"
 _SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+)")
@@ -38,11 +38,6 @@ def analyze(text: str, ctx) -> Analysis:
     analysis = PartedAnalysis(dialect=flavor, text=text, path=ctx.path, comment="#")
     _Builder(analysis, ctx, flavor).build()
     return analysis
-
-
-def parsed(chunk: str) -> Parsed:
-    """The parse of one chunk, from the cache when the same text was parsed before."""
-    return _parsed(_CACHE.entry(chunk), chunk)
 
 
 def _parsed(slot: dict, chunk: str) -> Parsed:
@@ -59,8 +54,8 @@ def _parsed(slot: dict, chunk: str) -> Parsed:
 class _Builder:
     def __init__(self, analysis: Analysis, ctx, flavor: str) -> None:
         self.an, self.ctx, self.flavor = analysis, ctx, flavor
-        # (chunk's facts, shift since collected, base, path, chunk text)
-        self.chunks: list[tuple[ChunkFacts, int, int, str | None, str]] = []
+        # (chunk's facts, shift since collected, base, path, chunk text, its cache slot)
+        self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, dict]] = []
         self._routes: dict[str, list[flow.RouteDef]] | None = None
         self._last_line = (0, 0)
         doc = ctx.path
@@ -79,7 +74,7 @@ class _Builder:
             for k, s in enumerate(starts):
                 e = starts[k + 1] if k + 1 < len(starts) else len(masked)
                 chunk = masked[s:e]
-                slot = _CACHE.entry(chunk)
+                slot = self.ctx.cache.slot(_BLOCKS, chunk)
                 p = _parsed(slot, chunk)
                 self.chunk(slot, p, s, path, chunk)
                 for inc in p.includes:
@@ -90,7 +85,7 @@ class _Builder:
 
     def chunk(self, slot: dict, p: Parsed, base: int, path: str | None, text: str) -> None:
         facts = _chunk_facts(slot, p, base, path, text)
-        self.chunks.append((facts, base - facts.base, base, path, text))
+        self.chunks.append((facts, base - facts.base, base, path, text, slot))
         if path is None:
             for offset, whole_file, ids in _suppressions(slot, p, text):
                 self.suppress(base + offset, whole_file, ids)
@@ -140,7 +135,7 @@ class _Builder:
     def run_flow(self) -> None:
         """Walk the failure handlers, then place every chunk's facts completed by the walks."""
         armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
-        for facts, d, _, _, _ in self.chunks:
+        for facts, d, *_ in self.chunks:
             for key, span in facts.arming:
                 sites = armed.get(key)
                 if sites is None:
@@ -150,12 +145,13 @@ class _Builder:
         far: flow_cache.Possible = {}  # test sets of walks that followed route(X), by document offset
         walks: list[tuple[flow_cache.Walk, ...]] = []  # per chunk, the walks of its handlers
         placed = []
-        for facts, _, base, path, text in self.chunks:
+        for facts, _, base, path, text, slot in self.chunks:
             mine = ()
             for kind, name, r in facts.routes:
                 if kind in FAILURE_KINDS:
                     try:
                         walk, d = flow_cache.analyze(
+                            slot,
                             (r, base, path, text),
                             name,
                             self.routes,
@@ -170,7 +166,7 @@ class _Builder:
                         placed.append((walk.facts, d))
             walks.append(mine)
         parts = self.an.parts
-        for (facts, d, _, _, _), mine in zip(self.chunks, walks):
+        for (facts, d, *_), mine in zip(self.chunks, walks):
             extra = tuple(far.get((t.span.start + d, t.span.path)) for t, _ in facts.tests) if far else None
             parts.append((facts.facts(self.flavor, (mine, extra), lambda: _test_sets(facts, mine, extra)), d))
         parts += placed
@@ -179,7 +175,7 @@ class _Builder:
         """Named routes by name, made when a walk first follows route(X) (most handlers call none)."""
         if self._routes is None:
             self._routes = {}
-            for facts, _, base, path, text in self.chunks:
+            for facts, _, base, path, text, _ in self.chunks:
                 for kind, name, r in facts.routes:
                     if kind == "route" and r.name_start != r.start:
                         self._routes.setdefault(name, []).append(flow.RouteDef(r, base, path, text))

@@ -71,9 +71,18 @@ _SETS: dict[frozenset[int], frozenset[int]] = {}
 
 
 def _shared(codes: frozenset[int]) -> frozenset[int]:
-    if len(_SETS) > 4096:
-        _SETS.clear()
-    return _SETS.setdefault(codes, codes)
+    """The one copy of `codes`, built in sorted order.
+
+    The table outlives documents, so the copy it hands out must not depend on
+    which document made the set first: a set's iteration order (and its repr)
+    follows how it was built, and `a | b` or `a - b` keep their operands' layout.
+    """
+    found = _SETS.get(codes)
+    if found is None:
+        if len(_SETS) > 4096:
+            _SETS.clear()
+        found = _SETS[codes] = frozenset(sorted(codes))
+    return found
 
 
 # Set algebra on shared sets, remembered: a script narrows the same few sets by the
