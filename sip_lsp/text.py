@@ -59,6 +59,27 @@ class LineIndex:
         return len(self.starts)
 
 
+class LineCounter:
+    """The 0-based line of offsets asked in increasing order, without indexing every line.
+
+    Counts the newlines since the last offset asked, so offsets in order cost
+    one pass up to the last of them (a backward step counts again from 0).
+    Dialects use it when no LineIndex of the text is at hand.
+    """
+
+    __slots__ = ("text", "offset", "line")
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 0
+
+    def __call__(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset = self.line = 0
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """Decode file bytes: UTF-8 (BOM dropped), else latin-1 with a note.
 

@@ -27,10 +27,10 @@ from sip_lsp.dialects.asterisk.chunks import place
 from sip_lsp.dialects.asterisk.engine import tables
 from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, failover_sites
 from sip_lsp.dialects.asterisk.parse import Ctx, Step
+from sip_lsp.dialects.common import suppressions
 from sip_lsp.model import Analysis, Facts, Note, PartedAnalysis, Span
-from sip_lsp.text import LineIndex, read_text
+from sip_lsp.text import LineCounter, read_text
 
-_SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_, ]+)")
 _AEL_CONTEXT = re.compile(r"^\s*(context|macro)\s+[\w-]+\s*\{", re.M)
 _CONF_STATEMENT = re.compile(r"^\s*(exten|same)\s*=>?", re.M)
 
@@ -138,18 +138,6 @@ def _read(ctx, path: str) -> str | None:
 
 def _suppressions(text: str, analysis: Analysis) -> None:
     """`; sip-lsp: disable=SC301` (this line and the next) and `disable-file=`; `//` in AEL."""
-    if "sip-lsp" not in text:
-        return
-    lines = LineIndex(text)
-    for m in _SUPPRESS.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start : m.start()]
-        if ";" not in before and "//" not in before:
-            continue
-        ids = frozenset(i.strip().upper() for i in m.group(2).split(",") if i.strip())
-        if m.group(1) == "disable-file":
-            analysis.suppressions.file |= ids
-            continue
-        line = lines.position(m.start())[0]
-        for n in (line, line + 1):
-            analysis.suppressions.lines[n] = analysis.suppressions.lines.get(n, frozenset()) | ids
+    if suppressions.MARK in text:
+        found = suppressions.in_line_comments(text, (";", "//"))
+        suppressions.record(analysis.suppressions, found, LineCounter(text))

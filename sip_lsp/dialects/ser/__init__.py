@@ -2,9 +2,9 @@
 
 Pipeline: blank m4/template machinery (preprocessor) -> cut at block headers
 (parser.split) -> parse each chunk, cached by its text in the document's
-BlockCache (ctx.cache), so an edit re-parses only the chunk it touches -> follow include_file/import_file inside the
-workspace -> per-block facts (facts) -> status-set flow through failure
-handlers (flow).
+BlockCache (ctx.cache), so an edit re-parses only the chunk it touches ->
+follow include_file/import_file inside the workspace -> per-block facts
+(facts) -> status-set flow through failure handlers (flow).
 
 The result is a model.PartedAnalysis: each chunk's facts are placed with how
 far the chunk moved since they were collected, so an edit copies no fact of
@@ -14,21 +14,20 @@ the chunks it only moves, and the rules' findings for them stay cached.
 from __future__ import annotations
 
 import os
-import re
 
 from sip_lsp.dialects import note_text
+from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span, Suppressions
-from sip_lsp.text import read_text
+from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span
+from sip_lsp.text import LineCounter, read_text
 
 # The BlockCache namespace of this dialect's chunks.
 _BLOCKS = "ser"
 # Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
 _PARSED, _SUPPRESSIONS = "parsed", "suppressions"
-_SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+)")
 _BRANCH_FAILURE_EVENT = "tm:branch-failure"
 
 
@@ -57,7 +56,7 @@ class _Builder:
         # (chunk's facts, shift since collected, base, path, chunk text, its cache slot)
         self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, dict]] = []
         self._routes: dict[str, list[flow.RouteDef]] | None = None
-        self._last_line = (0, 0)
+        self.line_of = LineCounter(analysis.text)  # suppressions arrive in document order
         doc = ctx.path
         self.allowed = [os.path.realpath(d) for d in (ctx.root, os.path.dirname(doc) if doc else None) if d]
         if doc:
@@ -87,26 +86,10 @@ class _Builder:
         facts = _chunk_facts(slot, p, base, path, text)
         self.chunks.append((facts, base - facts.base, base, path, text, slot))
         if path is None:
-            for offset, whole_file, ids in _suppressions(slot, p, text):
-                self.suppress(base + offset, whole_file, ids)
-
-    def suppress(self, offset: int, whole_file: bool, ids: frozenset[str]) -> None:
-        sup: Suppressions = self.an.suppressions
-        if whole_file:
-            sup.file = sup.file | ids
-        else:
-            line = self.line_of(offset)
-            for ln in (line, line + 1):
-                sup.lines[ln] = sup.lines.get(ln, frozenset()) | ids
-
-    def line_of(self, offset: int) -> int:
-        """0-based line of `offset`; offsets arrive in increasing order, so counting stays linear."""
-        last_offset, last_line = self._last_line
-        if offset < last_offset:
-            last_offset, last_line = 0, 0
-        line = last_line + self.an.text.count("\n", last_offset, offset)
-        self._last_line = (offset, line)
-        return line
+            found = _suppressions(slot, p, text)
+            if found:
+                moved = [(base + offset, whole_file, ids) for offset, whole_file, ids in found]
+                suppressions.record(self.an.suppressions, moved, self.line_of)
 
     def include(self, name: str, span: Span, including: str | None) -> tuple[str, str] | None:
         """Resolve an include: inside the workspace, not seen before, readable."""
@@ -205,18 +188,12 @@ def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) 
     return facts
 
 
-def _suppressions(slot: dict, p: Parsed, text: str) -> tuple[tuple[int, bool, frozenset[str]], ...]:
-    """The chunk's `sip-lsp: disable` comments: (offset in the chunk, whole file, rule ids)."""
+def _suppressions(slot: dict, p: Parsed, text: str) -> tuple[suppressions.Directive, ...]:
+    """The chunk's `sip-lsp: disable` comments, at offsets in the chunk."""
     found = slot.get(_SUPPRESSIONS)
     if found is None:
         found = slot[_SUPPRESSIONS] = tuple(
-            (
-                s,
-                m.group(1) == "disable-file",
-                frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip()),
-            )
-            for s, e in p.comments
-            for m in _SUPPRESS.finditer(text, s, e)
+            d for s, e in p.comments for d in suppressions.directives(text, s, e)
         )
     return found
 
