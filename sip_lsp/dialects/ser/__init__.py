@@ -13,16 +13,14 @@ the chunks it only moves, and the rules' findings for them stay cached.
 
 from __future__ import annotations
 
-import os
-
-from sip_lsp.dialects import note_text
 from sip_lsp.dialects.common import suppressions
+from sip_lsp.dialects.common.includes import Includes
 from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span
-from sip_lsp.text import LineCounter, read_text
+from sip_lsp.model import Analysis, Block, PartedAnalysis, Span
+from sip_lsp.text import LineCounter
 
 # The BlockCache namespace of this dialect's chunks.
 _BLOCKS = "ser"
@@ -57,10 +55,7 @@ class _Builder:
         self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, dict]] = []
         self._routes: dict[str, list[flow.RouteDef]] | None = None
         self.line_of = LineCounter(analysis.text)  # suppressions arrive in document order
-        doc = ctx.path
-        self.allowed = [os.path.realpath(d) for d in (ctx.root, os.path.dirname(doc) if doc else None) if d]
-        if doc:
-            ctx.seen.add(os.path.realpath(doc))
+        self.include = Includes(ctx, analysis)
 
     def build(self) -> None:
         docs: list[tuple[str | None, str]] = [(None, self.an.text)]
@@ -77,7 +72,7 @@ class _Builder:
                 p = _parsed(slot, chunk)
                 self.chunk(slot, p, s, path, chunk)
                 for inc in p.includes:
-                    target = self.include(inc.path, Span(s + inc.start, s + inc.end, path), path)
+                    target = self.include(inc.path, Span(s + inc.start, s + inc.end, path))
                     if target is not None:
                         docs.append(target)
         self.run_flow()
@@ -90,30 +85,6 @@ class _Builder:
             if found:
                 moved = [(base + offset, whole_file, ids) for offset, whole_file, ids in found]
                 suppressions.record(self.an.suppressions, moved, self.line_of)
-
-    def include(self, name: str, span: Span, including: str | None) -> tuple[str, str] | None:
-        """Resolve an include: inside the workspace, not seen before, readable."""
-        ctx = self.ctx
-        base_file = including or ctx.path
-        if not name or "\0" in name:  # a NUL byte: no file has that name (realpath would raise)
-            return None
-        written = name
-        if not os.path.isabs(name):
-            if not base_file:
-                return None
-            name = os.path.join(os.path.dirname(base_file), name)
-        full = os.path.realpath(name)
-        if not any(full == d or full.startswith(d.rstrip(os.sep) + os.sep) for d in self.allowed):
-            self.an.notes.append(Note(span, note_text(ctx, "note_include_outside", name=written)))
-            return None
-        if full in ctx.seen:
-            return None
-        ctx.seen.add(full)
-        text = ctx.read(full) if ctx.read else read_text(full)
-        if text is None:
-            return None
-        self.an.included.append(full)
-        return full, text
 
     def run_flow(self) -> None:
         """Walk the failure handlers, then place every chunk's facts completed by the walks."""
