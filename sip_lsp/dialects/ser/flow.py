@@ -414,9 +414,9 @@ class _Flow:
         key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
         codes = st.codes if prev is None else _union(prev.codes, st.codes)
-        shaping = st.shaping if prev is None else _joined(prev.shaping, st.shaping)
+        shaping = st.shaping if prev is None else _joined(prev.shaping_tests, st.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
-        rewrites = st.rewrites if prev is None else prev.rewrites and st.rewrites
+        rewrites = st.rewrites if prev is None else prev.rewrites_target and st.rewrites
         follows = st.hunting if prev is None else prev.follows_failover and st.hunting
         self.result.sites[key] = FailoverSite(
             span,
