@@ -15,6 +15,7 @@ from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.gcpause import without_gc
 from sip_lsp.model import Analysis, Finding, Fix, Note, Record
 from sip_lsp.rules import run_rules
+from sip_lsp.text import LineIndex
 
 # `check --fix` re-analyses after each pass; a fix that keeps producing fixes stops here.
 MAX_FIX_PASSES = 5
@@ -46,22 +47,28 @@ def lint(
     root: str | None = None,
     dialect: str | None = None,
     cache: BlockCache | None = None,
+    lines: LineIndex | None = None,
 ) -> LintResult:
     """Detect the dialect (unless forced), analyse, run the rules. Never raises on bad input.
 
     `cache` is the document's BlockCache: what the previous lint of the same
     document left (the server keeps one per open document); None: a cold lint.
+    `lines` is the caller's line index of `text` (the server's), which the
+    dialect and the rules use instead of indexing the text again.
     """
     if len(text) > settings.max_file_size:
         return LintResult(Analysis(dialect="unknown", text=text, path=path), too_large=True)
     dialect = dialect or dialects.detect(text, path, settings.dialects)
-    ctx = dialects.DialectContext(path=path, root=root, catalog=catalog, read=read, cache=cache)
+    ctx = dialects.DialectContext(path=path, root=root, catalog=catalog, read=read, cache=cache, lines=lines)
     return without_gc(_lint, text, dialect, ctx, catalog, settings)
 
 
-def _lint(text: str, dialect: str, ctx, catalog: Catalog, settings: Settings) -> LintResult:
+def _lint(
+    text: str, dialect: str, ctx: dialects.DialectContext, catalog: Catalog, settings: Settings
+) -> LintResult:
     analysis = dialects.analyze(text, dialect, ctx)
-    return LintResult(analysis, run_rules(analysis, catalog, settings), list(analysis.notes))
+    lines = ctx.lines if ctx.lines is not None and ctx.lines.text is text else None
+    return LintResult(analysis, run_rules(analysis, catalog, settings, lines), list(analysis.notes))
 
 
 def apply_fixes(text: str, fixes: list[Fix], path: str | None = None) -> tuple[str, list[Fix]]:

@@ -281,7 +281,14 @@ class SipLanguageServer(LanguageServer):
                 gc.disable()
             try:
                 result = lint(
-                    lines.text, doc.path, settings, catalog, read=self.read, root=self.root, cache=doc.cache
+                    lines.text,
+                    doc.path,
+                    settings,
+                    catalog,
+                    read=self.read,
+                    root=self.root,
+                    cache=doc.cache,
+                    lines=lines,
                 )
             finally:
                 if big:

@@ -28,7 +28,6 @@ from sip_lsp.dialects.asterisk.parse import Ctx, Step
 from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.common.includes import Includes
 from sip_lsp.model import Analysis, Facts, PartedAnalysis
-from sip_lsp.text import LineCounter
 
 _AEL_CONTEXT = re.compile(r"^\s*(context|macro)\s+[\w-]+\s*\{", re.M)
 _CONF_STATEMENT = re.compile(r"^\s*(exten|same)\s*=>?", re.M)
@@ -48,7 +47,7 @@ def analyze(text: str, ctx) -> Analysis:
         ael.analyze(text, analysis, tables(ctx.catalog))
     else:
         _analyze_conf(text, ctx, analysis)
-    _suppressions(text, analysis)
+    _suppressions(text, ctx, analysis)
     return analysis
 
 
@@ -98,8 +97,8 @@ def _index(placed: list[tuple[int, chunks.Piece]]) -> tuple[Index, dict[str, int
     return Index(contexts, callers), moved
 
 
-def _suppressions(text: str, analysis: Analysis) -> None:
+def _suppressions(text: str, ctx, analysis: Analysis) -> None:
     """`; sip-lsp: disable=SC301` (this line and the next) and `disable-file=`; `//` in AEL."""
-    if suppressions.MARK in text:
-        found = suppressions.in_line_comments(text, (";", "//"))
-        suppressions.record(analysis.suppressions, found, LineCounter(text))
+    found = suppressions.in_line_comments(text, (";", "//"))
+    if found:
+        suppressions.record(analysis.suppressions, found, ctx.lines_of(text))

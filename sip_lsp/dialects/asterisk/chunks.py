@@ -22,6 +22,7 @@ from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.model import DispatchSite, Facts, Span
 
 _BLOCKS = "asterisk"  # the BlockCache namespace of this dialect's pieces
+_PIECE, _INCLUDES = "piece", "includes"  # slot keys: the Piece; whether the text has an #include
 GROUP = 32
 _INCLUDE = re.compile(r"#\s*(include|tryinclude)", re.I)
 
@@ -145,13 +146,16 @@ def pieces(
     for k in range(len(bounds) - 1):
         s = bounds[k]
         chunk = text[s : bounds[k + 1]]
-        if _INCLUDE.search(chunk):
-            piece = Piece(chunk, s, prio, t, include)
-        else:
-            slot = cache.slot(_BLOCKS, chunk)
-            piece = slot.get("piece")
-            if piece is None or not piece.fits(prio, t):
-                piece = slot["piece"] = Piece(chunk, s, prio, t)
+        slot = cache.slot(_BLOCKS, chunk)
+        piece = slot.get(_PIECE)
+        if piece is None or not piece.fits(prio, t):
+            includes = slot.get(_INCLUDES)
+            if includes is None:  # searched once per text: a cached piece has none
+                includes = slot[_INCLUDES] = _INCLUDE.search(chunk) is not None
+            if includes:
+                piece = Piece(chunk, s, prio, t, include)
+            else:
+                piece = slot[_PIECE] = Piece(chunk, s, prio, t)
         named = [name for name in piece.parsed.contexts if name]
         # A piece after the first starts at a header: its unnamed context stays empty unless a `[ ]` reopens it.
         if (k and _used(piece.parsed.contexts[""])) or not names.isdisjoint(named):

@@ -13,9 +13,10 @@ AEL; FreeSWITCH `<!-- -->`) and hands their text to `directives`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from sip_lsp.model import Suppressions
+from sip_lsp.text import LineIndex
 
 MARK = "sip-lsp"  # every directive holds it: a text without it needs no closer look
 _ITEM = r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*"  # an id or a name; `-->` after one is not part of it
@@ -60,12 +61,12 @@ def _opens_comment(before: str, leaders: tuple[str, ...]) -> bool:
     return False
 
 
-def record(sup: Suppressions, found: Iterable[Directive], line_of: Callable[[int], int]) -> None:
+def record(sup: Suppressions, found: Iterable[Directive], lines: LineIndex) -> None:
     """Add directives to `sup`: a line directive covers its own line and the next."""
     for offset, whole_file, ids in found:
         if whole_file:
             sup.file = sup.file | ids
             continue
-        line = line_of(offset)
+        line = lines.line(offset)
         for n in (line, line + 1):
             sup.lines[n] = sup.lines.get(n, frozenset()) | ids

@@ -54,7 +54,7 @@ from sip_lsp.model import (
     StatusTest,
     shifted,
 )
-from sip_lsp.text import LineCounter
+from sip_lsp.text import LineIndex
 
 ENGINE = "freeswitch"
 # Variables whose value is a cause list, and how its tokens are matched.
@@ -94,7 +94,7 @@ def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
             comments += [(chunk.start + at, comment) for at, comment in chunk.comments if mark in comment]
     if comments:
         comments.sort(key=lambda c: c[0])
-        _suppressions(comments, LineCounter(text), analysis)
+        _suppressions(comments, ctx.lines_of(text), analysis)
     walker = _Walker(analysis, _table(ctx.catalog), text, doc=doc, chunks=chunks)
     analysis.blocks.extend(walker.visit(doc.roots))
 
@@ -113,11 +113,11 @@ def _cause_table(engine) -> fc.CauseTable:
     return fc.CauseTable(engine)
 
 
-def _suppressions(comments: list[tuple[int, str]], line_of: LineCounter, analysis: Analysis) -> None:
+def _suppressions(comments: list[tuple[int, str]], lines: LineIndex, analysis: Analysis) -> None:
     """`sip-lsp: disable=` comments, in document order (start of "<!--", text between the markers)."""
     for start, comment in comments:
         found = [(start + 4 + at, whole, ids) for at, whole, ids in suppressions.directives(comment)]
-        suppressions.record(analysis.suppressions, found, line_of)
+        suppressions.record(analysis.suppressions, found, lines)
 
 
 @dataclass

@@ -20,7 +20,6 @@ from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
 from sip_lsp.model import Analysis, Block, PartedAnalysis, Span
-from sip_lsp.text import LineCounter
 
 # The BlockCache namespace of this dialect's chunks.
 _BLOCKS = "ser"
@@ -54,7 +53,6 @@ class _Builder:
         # (chunk's facts, shift since collected, base, path, chunk text, its cache slot)
         self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, dict]] = []
         self._routes: dict[str, list[flow.RouteDef]] | None = None
-        self.line_of = LineCounter(analysis.text)  # suppressions arrive in document order
         self.include = Includes(ctx, analysis)
 
     def build(self) -> None:
@@ -84,7 +82,7 @@ class _Builder:
             found = _suppressions(slot, p, text)
             if found:
                 moved = [(base + offset, whole_file, ids) for offset, whole_file, ids in found]
-                suppressions.record(self.an.suppressions, moved, self.line_of)
+                suppressions.record(self.an.suppressions, moved, self.ctx.lines_of(self.an.text))
 
     def run_flow(self) -> None:
         """Walk the failure handlers, then place every chunk's facts completed by the walks."""
