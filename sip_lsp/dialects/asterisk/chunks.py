@@ -21,7 +21,7 @@ from sip_lsp.dialects.asterisk.parse import Ctx, Include, Parsed, context_starts
 from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.model import DispatchSite, Facts, Span
 
-_BLOCKS = "asterisk"  # the BlockCache namespace of this dialect's pieces
+_BLOCKS = "asterisk"  # this dialect's table in the document's BlockCache
 _PIECE, _INCLUDES = "piece", "includes"  # slot keys: the Piece; whether the text has an #include
 GROUP = 32
 _INCLUDE = re.compile(r"#\s*(include|tryinclude)", re.I)
@@ -140,13 +140,14 @@ def pieces(
     group = _group(len(starts))
     starts = [s for s, header in starts if _cuts(header, group)]
     bounds = [0, *starts, len(text)] if not starts or starts[0] else [*starts, len(text)]
+    blocks = cache.blocks(_BLOCKS)
     out: list[tuple[int, Piece]] = []
     names: set[str] = set()
     prio = 0
     for k in range(len(bounds) - 1):
         s = bounds[k]
         chunk = text[s : bounds[k + 1]]
-        slot = cache.slot(_BLOCKS, chunk)
+        slot = blocks.slot(chunk)
         piece = slot.get(_PIECE)
         if piece is None or not piece.fits(prio, t):
             includes = slot.get(_INCLUDES)

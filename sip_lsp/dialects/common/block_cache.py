@@ -8,49 +8,71 @@ unchanged block is not analysed again.
 
 A `BlockCache` belongs to one document (the server keeps one per open
 document, the CLI a fresh one per file): nothing learnt from one document
-reaches another. It holds two generations, the slots the analysis under way
-has used and those the previous one used; `sweep()` ends an analysis and
-drops every slot it did not use, so the cache never holds more than two
-analyses' blocks however long the session runs. A lock keeps the server's
-worker thread and its requests apart.
+reaches another. Each dialect has its own table of slots. A table holds two
+generations, the slots the analysis under way has used and those the previous
+one used; `sweep()` ends an analysis and drops every slot it did not use, so
+the cache never holds more than two analyses' blocks however long the session
+runs. No lock: the server lints one document at a time, and two analyses
+sharing a cache at once could only cost each other reuse (a slot that goes
+missing is made again empty), never a wrong fact.
 """
 
 from __future__ import annotations
 
-from _thread import allocate_lock  # threading.Lock itself, without importing threading (~0.5 ms)
 from typing import Any
 
 Slot = dict[Any, Any]
 
 
-class BlockCache:
-    __slots__ = ("_used", "_previous", "_lock")
+class Blocks:
+    """One dialect's slots in a BlockCache, by block text."""
+
+    __slots__ = ("used", "previous")
 
     def __init__(self) -> None:
-        self._used: dict[tuple[str, str], Slot] = {}  # (dialect, block text) -> slot, this analysis
-        self._previous: dict[tuple[str, str], Slot] = {}  # the slots the previous analysis used
-        self._lock = allocate_lock()
+        self.used: dict[str, Slot] = {}  # block text -> slot, met by the analysis under way
+        self.previous: dict[str, Slot] = {}  # the slots the previous analysis met and this one not yet
+
+    def slot(self, text: str) -> Slot:
+        """The slot of a block of `text`, empty when neither analysis met it."""
+        found = self.previous.pop(text, None)  # an unchanged block: found here, one lookup
+        if found is None:
+            found = self.used.get(text)  # the same text twice in one document
+            if found is None:
+                found = {}
+        self.used[text] = found
+        return found
+
+    def sweep(self) -> None:
+        self.previous = self.used
+        self.used = {}
+
+
+class BlockCache:
+    __slots__ = ("_tables",)
+
+    def __init__(self) -> None:
+        self._tables: dict[str, Blocks] = {}
+
+    def blocks(self, dialect: str) -> Blocks:
+        """The table of `dialect`'s blocks (ser, asterisk, freeswitch), made on first use."""
+        table = self._tables.get(dialect)
+        if table is None:
+            table = self._tables[dialect] = Blocks()
+        return table
 
     def slot(self, dialect: str, text: str) -> Slot:
-        """The slot of a block of `text` for `dialect`, empty when neither analysis met it."""
-        key = (dialect, text)
-        with self._lock:
-            found = self._used.get(key)
-            if found is None:
-                found = self._previous.pop(key, None)
-                if found is None:
-                    found = {}
-                self._used[key] = found
-            return found
+        """The slot of a block of `text` in `dialect`'s table."""
+        return self.blocks(dialect).slot(text)
 
     def sweep(self) -> None:
         """End an analysis: keep the slots it used, drop those only the one before used."""
-        with self._lock:
-            self._previous = self._used
-            self._used = {}
+        for table in self._tables.values():
+            table.sweep()
 
     def __len__(self) -> int:
-        return len(self._used) + len(self._previous)
+        return sum(len(t.used) + len(t.previous) for t in self._tables.values())
 
     def __contains__(self, key: tuple[str, str]) -> bool:
-        return key in self._used or key in self._previous
+        table = self._tables.get(key[0])
+        return table is not None and (key[1] in table.used or key[1] in table.previous)

@@ -34,7 +34,7 @@ _OTHERS = re.compile("<(?:" + "|".join(sorted(xmlscan.NO_SELF_NEST - {"extension
 _REUSABLE = "reusable"  # slot key: True / False once known
 _COMMENTS = "comments"  # slot key: a reusable chunk's comments as (offset in it, text)
 
-_BLOCKS = "freeswitch"  # the BlockCache namespace of this dialect's extensions
+_BLOCKS = "freeswitch"  # this dialect's table in the document's BlockCache
 
 
 @dataclass(slots=True)
@@ -62,6 +62,7 @@ class Chunk:
 
 def split(text: str, cache: BlockCache) -> tuple[xmlscan.Document, dict[int, Chunk]]:
     """The scan of `text` with reusable chunks masked, and every chunk by start offset."""
+    blocks = cache.blocks(_BLOCKS)
     chunks: dict[int, Chunk] = {}
     pieces: list[str] = []
     pos = masked = 0
@@ -75,7 +76,7 @@ def split(text: str, cache: BlockCache) -> tuple[xmlscan.Document, dict[int, Chu
             break
         end += len(_END)
         chunk = text[start:end]
-        slot = cache.slot(_BLOCKS, chunk)
+        slot = blocks.slot(chunk)
         reuse = slot.get(_REUSABLE) is True
         chunks[start] = Chunk(start, chunk, slot, reuse)
         pos = end

@@ -21,8 +21,7 @@ from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
 from sip_lsp.model import Analysis, Block, PartedAnalysis, Span
 
-# The BlockCache namespace of this dialect's chunks.
-_BLOCKS = "ser"
+_BLOCKS = "ser"  # this dialect's table in the document's BlockCache
 # Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
 _PARSED, _SUPPRESSIONS = "parsed", "suppressions"
 _BRANCH_FAILURE_EVENT = "tm:branch-failure"
@@ -57,6 +56,7 @@ class _Builder:
 
     def build(self) -> None:
         docs: list[tuple[str | None, str]] = [(None, self.an.text)]
+        blocks = self.ctx.cache.blocks(_BLOCKS)
         i = 0
         while i < len(docs):
             path, text = docs[i]
@@ -66,7 +66,7 @@ class _Builder:
             for k, s in enumerate(starts):
                 e = starts[k + 1] if k + 1 < len(starts) else len(masked)
                 chunk = masked[s:e]
-                slot = self.ctx.cache.slot(_BLOCKS, chunk)
+                slot = blocks.slot(chunk)
                 p = _parsed(slot, chunk)
                 self.chunk(slot, p, s, path, chunk)
                 for inc in p.includes:
