@@ -35,21 +35,29 @@ class Includes:
         self.ctx, self.analysis = ctx, analysis
         # Where a relative name in the document itself is taken from.
         self.folder = os.path.dirname(ctx.path) if ctx.path else (ctx.root or "")
-        self.roots = [os.path.realpath(d) for d in (ctx.root, self.folder) if d]
+        # Resolved at the first include: most documents have none, and realpath costs system calls.
+        self.roots: list[str] | None = None
+        self.seen: set[str] = set()
+
+    def _start(self) -> list[str]:
+        ctx = self.ctx
         # A copy: the context may serve another analysis of the same text, which must read the same files.
         self.seen = set(ctx.seen)
         if ctx.path:
             self.seen.add(os.path.realpath(ctx.path))
+        self.roots = [os.path.realpath(d) for d in (ctx.root, self.folder) if d]
+        return self.roots
 
     def __call__(self, name: str, span: Span) -> tuple[str, str] | None:
         folder = os.path.dirname(span.path) if span.path else self.folder
         if not name or not (folder or os.path.isabs(name)):
             return None
+        roots = self.roots if self.roots is not None else self._start()
         try:
             path = os.path.realpath(os.path.join(folder, name))
         except (OSError, ValueError):  # a NUL byte or an unusable name: no file has it
             return None
-        if not any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in self.roots):
+        if not any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
             if span.path is None:
                 self.analysis.notes.append(Note(span, note_text(self.ctx, "note_include_outside", name=name)))
             return None
