@@ -13,9 +13,11 @@ from collections.abc import Callable
 from sip_lsp import dialects
 from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
+from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.gcpause import without_gc
 from sip_lsp.model import Analysis, Facts, Finding, Fix, Note
 from sip_lsp.rules import RuleContext, apply_settings, judge
+from sip_lsp.text import LineIndex
 
 # `check --fix` re-analyses after each pass; a fix that keeps producing fixes stops here.
 MAX_FIX_PASSES = 5
@@ -75,9 +77,18 @@ class FindingsCache:
         return out
 
 
-# Until lint() is handed each document's own cache, one serves every document: by
-# Facts object, so a document never sees another's findings (at worst re-judges).
-_FINDINGS = FindingsCache()
+class DocumentCache:
+    """What one document's lints keep for the next: the dialect's blocks and each part's findings.
+
+    The server keeps one per open document and drops it on close; the CLI makes one per
+    file. Nothing learnt from one document reaches another.
+    """
+
+    __slots__ = ("blocks", "findings")
+
+    def __init__(self) -> None:
+        self.blocks = BlockCache()
+        self.findings = FindingsCache()
 
 
 def lint(
@@ -88,20 +99,37 @@ def lint(
     read: Callable[[str], str | None] | None = None,
     root: str | None = None,
     dialect: str | None = None,
+    cache: DocumentCache | None = None,
+    lines: LineIndex | None = None,
 ) -> LintResult:
-    """Detect the dialect (unless forced), analyse, run the rules. Never raises on bad input."""
+    """Detect the dialect (unless forced), analyse, run the rules. Never raises on bad input.
+
+    `cache` is the document's DocumentCache: what the previous lint of the same
+    document left (the server keeps one per open document); None: a cold lint.
+    `lines` is the caller's line index of `text` (the server's), which the
+    dialect and the rules use instead of indexing the text again.
+    """
     if len(text) > settings.max_file_size:
         return LintResult(Analysis(dialect="unknown", text=text, path=path), too_large=True)
     dialect = dialect or dialects.detect(text, path, settings.dialects)
-    ctx = dialects.DialectContext(path=path, root=root, catalog=catalog, read=read)
-    return without_gc(_lint, text, dialect, ctx, catalog, settings)
+    cache = cache or DocumentCache()
+    ctx = dialects.DialectContext(
+        path=path, root=root, catalog=catalog, read=read, cache=cache.blocks, lines=lines
+    )
+    return without_gc(_lint, text, dialect, ctx, catalog, settings, cache.findings)
 
 
 def _lint(
-    text: str, dialect: str, ctx: dialects.DialectContext, catalog: Catalog, settings: Settings
+    text: str,
+    dialect: str,
+    ctx: dialects.DialectContext,
+    catalog: Catalog,
+    settings: Settings,
+    findings: FindingsCache,
 ) -> LintResult:
     analysis = dialects.analyze(text, dialect, ctx)
-    found = apply_settings(_FINDINGS.findings(analysis, catalog), analysis, settings)
+    lines = ctx.lines if ctx.lines is not None and ctx.lines.text is text else None
+    found = apply_settings(findings.findings(analysis, catalog), analysis, settings, lines)
     return LintResult(analysis, found, list(analysis.notes))
 
 
@@ -136,8 +164,9 @@ def fix_all(
 ) -> tuple[str, list[tuple[Finding, Fix]]]:
     """Apply safe fixes until the text is stable; returns the text and what was applied."""
     applied: list[tuple[Finding, Fix]] = []
+    cache = DocumentCache()  # each pass changes a few blocks of the same document
     for _ in range(MAX_FIX_PASSES):
-        result = lint(text, path, settings, catalog, read=read, root=root, dialect=dialect)
+        result = lint(text, path, settings, catalog, read=read, root=root, dialect=dialect, cache=cache)
         candidates = [
             (f, fix) for f in result.findings for fix in [next((x for x in f.fixes if x.safe), None)] if fix
         ]

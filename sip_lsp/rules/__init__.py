@@ -68,10 +68,15 @@ DISPATCH_SITE_RULES: tuple[Rule[DispatchSite], ...] = (dispatch.sc310_dialstatus
 F = TypeVar("F")
 
 
-def run_rules(analysis: Analysis, catalog: Catalog, settings: Settings | None = None) -> list[Finding]:
-    """Every rule on a whole analysis, with the settings and suppressions applied."""
+def run_rules(
+    analysis: Analysis, catalog: Catalog, settings: Settings | None = None, lines: LineIndex | None = None
+) -> list[Finding]:
+    """Every rule on a whole analysis, with the settings and suppressions applied.
+
+    `lines`: the line index of `analysis.text` when the caller has one (lint passes the server's).
+    """
     found = judge(analysis, RuleContext(catalog, analysis.dialect))
-    return apply_settings(found, analysis, settings or Settings())
+    return apply_settings(found, analysis, settings or Settings(), lines)
 
 
 def judge(facts: FactSource, ctx: RuleContext) -> list[Finding]:
@@ -94,10 +99,13 @@ def _judge_each(
             found += rule(fact, ctx)
 
 
-def apply_settings(found: list[Finding], analysis: Analysis, settings: Settings) -> list[Finding]:
+def apply_settings(
+    found: list[Finding], analysis: Analysis, settings: Settings, lines: LineIndex | None = None
+) -> list[Finding]:
     """The findings the settings enable and no suppression comment hides, at their severity, sorted."""
     # Lines matter only for line suppressions; indexing a 100k-line text costs ~10 ms.
-    lines = LineIndex(analysis.text) if analysis.suppressions.lines else None
+    if lines is None and analysis.suppressions.lines:
+        lines = LineIndex(analysis.text)
     out: list[Finding] = []
     for finding in found:
         if not settings.enabled(finding.rule, finding.name):
