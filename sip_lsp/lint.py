@@ -161,10 +161,11 @@ def fix_all(
     dialect: str | None = None,
     read: Callable[[str], str | None] | None = None,
     root: str | None = None,
+    cache: DocumentCache | None = None,
 ) -> tuple[str, list[tuple[Finding, Fix]]]:
     """Apply safe fixes until the text is stable; returns the text and what was applied."""
     applied: list[tuple[Finding, Fix]] = []
-    cache = DocumentCache()  # each pass changes a few blocks of the same document
+    cache = cache or DocumentCache()  # each pass changes a few blocks of the same document
     for _ in range(MAX_FIX_PASSES):
         result = lint(text, path, settings, catalog, read=read, root=root, dialect=dialect, cache=cache)
         candidates = [

@@ -6,7 +6,7 @@ import pytest
 
 import sip_lsp.lint as lint_module
 from sip_lsp.catalog import Catalog, default_catalog
-from sip_lsp.lint import FindingsCache
+from sip_lsp.lint import DocumentCache
 
 HANDLER = """
 failure_route[F{n}] {{
@@ -35,16 +35,17 @@ def judged(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return seen
 
 
-def _lint(text: str, cache: FindingsCache, catalog=None):
+def _lint(text: str, cache: DocumentCache, catalog=None):
+    """Analyse with the document's blocks (unchanged blocks keep their Facts), then judge."""
     catalog = catalog or default_catalog()
     analysis = lint_module.dialects.analyze(
-        text, "kamailio", lint_module.dialects.DialectContext(catalog=catalog)
+        text, "kamailio", lint_module.dialects.DialectContext(catalog=catalog, cache=cache.blocks)
     )
-    return analysis, cache.findings(analysis, catalog)
+    return analysis, cache.findings.findings(analysis, catalog)
 
 
 def test_an_edit_in_one_handler_judges_only_what_changed(judged: list[object]) -> None:
-    cache = FindingsCache()
+    cache = DocumentCache()
     analysis, first = _lint(TEXT, cache)
     assert len(judged) == len(analysis.parts)
     judged.clear()
@@ -58,7 +59,7 @@ def test_an_edit_in_one_handler_judges_only_what_changed(judged: list[object]) -
 
 
 def test_another_catalogue_judges_every_part_again(judged: list[object]) -> None:
-    cache = FindingsCache()
+    cache = DocumentCache()
     analysis, _ = _lint(TEXT, cache)
     judged.clear()
     _lint(TEXT, cache, Catalog.from_data(default_catalog().to_data()))
@@ -66,8 +67,8 @@ def test_another_catalogue_judges_every_part_again(judged: list[object]) -> None
 
 
 def test_warm_findings_equal_cold_ones_after_edits() -> None:
-    cache, text = FindingsCache(), TEXT
+    cache, text = DocumentCache(), TEXT
     for k in range(5):
         at = text.index(f"[F{k}]")
         text = text[:at] + "\n" + text[at:]
-        assert _lint(text, cache)[1] == _lint(text, FindingsCache())[1]
+        assert _lint(text, cache)[1] == _lint(text, DocumentCache())[1]
