@@ -7,6 +7,7 @@ file that cannot be read gets one line on stderr; the others are still checked.
 
 from __future__ import annotations
 
+import argparse
 import os
 import stat
 import sys
@@ -26,12 +27,12 @@ _SNIFF_BYTES = 8192
 _BOM = b"\xef\xbb\xbf"
 
 
-def run_check(args) -> int:
+def run_check(args: argparse.Namespace) -> int:
     return _Check(args).run()
 
 
 class _Check:
-    def __init__(self, args) -> None:
+    def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.failed = False
         self.cli_select = _split(args.select)
@@ -112,8 +113,10 @@ class _Check:
     def _check(self, path: str, explicit: bool, root: str) -> FileReport | None:
         shown = display_path(path)
         settings = self._settings(path)
-        catalog = settings and self._catalog((*settings.catalogs, *self.args.catalog))
-        if settings is None or catalog is None:
+        if settings is None:
+            return None
+        catalog = self._catalog((*settings.catalogs, *self.args.catalog))
+        if catalog is None:
             return None
         # A character is at most 4 bytes: more than this is over the limit in any encoding.
         limit = 4 * settings.max_file_size
@@ -144,9 +147,8 @@ class _Check:
         if encoding_note:
             self._note(shown, encoding_note)
         root = os.path.dirname(settings.source) if settings.source else root
-        lint_args = {"read": _read_text, "root": root, "dialect": dialect}
         try:
-            result = lint(text, path, settings, catalog, **lint_args)
+            result = lint(text, path, settings, catalog, read=_read_text, root=root, dialect=dialect)
         except Exception as exc:  # a dialect bug must not stop the other files
             self._error(
                 shown, f"internal error while analysing ({type(exc).__name__}: {exc}); please report it"
@@ -160,13 +162,15 @@ class _Check:
             loc = self.locator.locate(note.span, report)
             self._note(f"{loc.display}:{loc.line}:{loc.column}", note.message)
         if self.args.fix and any(fix.safe for f in result.findings for fix in f.fixes):
-            self._fix(report, data, settings, catalog, lint_args)
+            self._fix(report, data, settings, catalog, root, dialect)
         return report
 
     def _fix(
-        self, report: FileReport, data: bytes, settings: Settings, catalog: Catalog, lint_args: dict
+        self, report: FileReport, data: bytes, settings: Settings, catalog: Catalog, root: str, dialect: str
     ) -> None:
-        new_text, applied = fix_all(report.text, report.path, settings, catalog, **lint_args)
+        new_text, applied = fix_all(
+            report.text, report.path, settings, catalog, dialect, read=_read_text, root=root
+        )
         if not applied or new_text == report.text:
             return
         encoding = "utf-8" if decode(data)[1] is None else "latin-1"
@@ -184,7 +188,9 @@ class _Check:
         print(f"{report.display}: fixed {len(applied)} ({what})", file=sys.stderr)
         before = len(report.findings)
         report.text = new_text
-        report.findings = lint(new_text, report.path, settings, catalog, **lint_args).findings
+        report.findings = lint(
+            new_text, report.path, settings, catalog, read=_read_text, root=root, dialect=dialect
+        ).findings
         report.fixed = max(before - len(report.findings), 0)
         self.locator = Locator(_read_text)
 
