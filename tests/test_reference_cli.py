@@ -234,7 +234,7 @@ BROKEN = {
     "wrong-type": (
         "codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok,"
         " frequency: high}\n",
-        "codes[0] (code 499), field 'frequency': 'high' is not of type 'integer'",
+        "codes[0] (code 499), field 'frequency': expected integer, got string",
     ),
     "not-utf8": (b"codes:\n  - {code: 499, reason: \xff}\n", "not UTF-8"),
 }

@@ -15,6 +15,15 @@ if TYPE_CHECKING:
 
 # The fields that name a list item, in the order they are looked for.
 _ITEM_KEYS = ("code", "id", "name", "number", "value")
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
 
 
 def validate(doc: object, schema: JSONObject) -> list[tuple[str, str, str]]:
@@ -29,10 +38,13 @@ def _located(doc: object, error: ValidationError) -> tuple[str, str, str]:
     """(entry, field, problem) for one error; a missing or unknown field is named in `field`."""
     path: list[str | int] = list(error.absolute_path)
     problem = error.message
-    instance, required, schema = error.instance, error.validator_value, error.schema
-    if error.validator == "required" and isinstance(instance, dict) and isinstance(required, list):
-        path.append(next(k for k in required if k not in instance))
+    instance, expected, schema = error.instance, error.validator_value, error.schema
+    if error.validator == "required" and isinstance(instance, dict) and isinstance(expected, list):
+        path.append(next(k for k in expected if k not in instance))
         problem = "required field is missing"
+    elif error.validator == "type":  # jsonschema's message quotes the whole value, however large
+        types = " or ".join(expected) if isinstance(expected, list) else str(expected)
+        problem = f"expected {types}, got {_JSON_TYPES.get(type(instance), type(instance).__name__)}"
     elif error.validator == "additionalProperties" and isinstance(instance, dict):
         known = schema.get("properties", {}) if isinstance(schema, dict) else {}
         path.append(next(k for k in instance if k not in known))
