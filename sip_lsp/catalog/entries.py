@@ -1,7 +1,6 @@
 """The catalogue's records: a code, a cause, a rule, a header, a contrast, a retry class."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: NamedTuple would compile each string annotation, 6% of `explain`.
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol

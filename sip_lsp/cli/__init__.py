@@ -15,6 +15,24 @@ from typing import NoReturn
 from sip_lsp import __version__
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, told the width so that it does not import shutil: 5% of `explain`."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_columns() - 2)
+
+
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size() finds it: $COLUMNS, stdout's terminal, or 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size().columns or 80
+    except OSError:
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line and exits 2."""
 
@@ -25,17 +43,20 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="sip-lsp", description="Language server, linter and reference for SIP response codes."
+        prog="sip-lsp",
+        description="Language server, linter and reference for SIP response codes.",
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"sip-lsp {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    _check_arguments(
-        commands.add_parser("check", help="lint Kamailio/OpenSIPS scripts and Asterisk/FreeSWITCH dialplans")
-    )
-    _explain_arguments(commands.add_parser("explain", help="explain a response code (604) or a rule (SC301)"))
-    _compare_arguments(commands.add_parser("compare", help="compare two response codes side by side"))
-    _codes_arguments(commands.add_parser("codes", help="list the registered response codes"))
-    _serve_arguments(commands.add_parser("serve", help="run the language server (stdio by default)"))
+    for name, summary, add_arguments in (
+        ("check", "lint Kamailio/OpenSIPS scripts and Asterisk/FreeSWITCH dialplans", _check_arguments),
+        ("explain", "explain a response code (604) or a rule (SC301)", _explain_arguments),
+        ("compare", "compare two response codes side by side", _compare_arguments),
+        ("codes", "list the registered response codes", _codes_arguments),
+        ("serve", "run the language server (stdio by default)", _serve_arguments),
+    ):
+        add_arguments(commands.add_parser(name, help=summary, formatter_class=_Formatter))
     return parser
 
 
