@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """The `sip-lsp` process: `main`, then an exit that skips the interpreter's teardown.
 
-    Tearing down frees every object one by one: ~7% of a one-file `check`
+    Tearing down frees every object one by one: ~12% of a one-file `check`
     (bench/check_vs_kamailio.py). `serve` exits normally, which flushes its log.
     """
     argv = sys.argv[1:]
@@ -137,8 +137,8 @@ def run() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    # Each command imports what it runs, no more: the linter would cost `explain` ~40% of
-    # its start-up and the reference ~6% of `check`'s; pygls loads only for `serve`.
+    # Each command imports what it runs, no more: the linter would cost `explain` a quarter
+    # of its start-up; pygls and lsprotocol load only for `serve`.
     if args.command == "check":
         from sip_lsp.cli.check import run_check
 
