@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test catalog bench bench-compare fuzz vsix e2e clean
+.PHONY: setup demo test lint catalog bench bench-compare fuzz vsix e2e clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ demo: $(STAMP)
 ## Run every test.
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+## ruff (lint, format) and mypy --strict, as the pre-commit hooks run them.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check sip_lsp tests bench
+	$(VENV)/bin/ruff format --check sip_lsp tests bench
+	$(VENV)/bin/mypy
 
 catalog: $(STAMP)
 	$(PY) -m sip_lsp.catalog build

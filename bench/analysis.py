@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from functools import partial
 
 from common import print_table, progress, row
 from generate import file_name, generate
@@ -73,7 +74,7 @@ def measure(dialect: str) -> list[dict]:
             progress(f"{dialect} {name} {lines:,} lines")
             texts = [_fresh(dialect, lines) for _ in range(RUNS[lines])]
             n = texts[0].count("\n")
-            best = min(_cpu(lambda t=t: call(t)) for t in texts)
+            best = min(_cpu(partial(call, t)) for t in texts)
             floor = _floor(texts[0])
             if per_1k is None:
                 per_1k = best * 1e6 / n
@@ -116,7 +117,7 @@ def _edit(dialect: str, via_lint, lines: int, goal_ms: float, goal: str) -> dict
     for k in range(3):
         middle = text.index("\n", len(text) // 2 + k * 997) + 1
         text = text[:middle] + " " + text[middle:]
-        times.append(_cpu(lambda: via_lint(text, cache)))
+        times.append(_cpu(partial(via_lint, text, cache)))
     return row(
         f"{dialect} re-lint after a 1-char edit, {lines // 1000}k lines",
         min(times) * 1e3,

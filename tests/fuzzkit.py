@@ -198,7 +198,10 @@ def corpus_seeds(limit: int = 200_000) -> list[tuple[str, str, str]]:
 
 @st.composite
 def mutant(draw, base: str) -> str:
-    """`base` after a few random edits: cut, delete, insert a token, duplicate, swap, strip a character class."""
+    """`base` after a few random edits.
+
+    Cut, delete, insert a token, duplicate, swap, strip a character class.
+    """
     text = base
     for _ in range(draw(st.integers(1, 6))):
         n = len(text)

@@ -184,7 +184,7 @@ def test_an_edit_reparses_only_the_chunk_it_touches(monkeypatch):
     edited = blocks.replace('"r25"', '"r25 edited"')
     an = analyze(edited, cache=cache)
     assert len(calls) == 1 and "r25 edited" in calls[0]
-    site = [c for c in an.code_sites if c.phrase == "r30"][0]
+    site = next(c for c in an.code_sites if c.phrase == "r30")
     assert edited[site.span.start : site.span.end] == "404"
 
 

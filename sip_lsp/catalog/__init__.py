@@ -7,8 +7,9 @@ validated against `catalog/schema.json` and compiled into
 recompiles; a test fails when the compiled form is stale.
 
 User catalogues (extra YAML files from settings) are validated against the same
-schema at load time; their entries add to or replace built-in ones. Every error
-names the file, the entry and the field.
+schema at load time, by the `jsonschema` library (imported only then and by the
+build); their entries add to or replace built-in ones. Every error names the
+file, the entry and the field.
 
 The compiler (`build`) is imported only by `python -m sip_lsp.catalog build` and the
 tests: it needs PyYAML, which `check` and `explain` never import.
@@ -23,6 +24,7 @@ from sip_lsp.catalog.entries import (
     DialStatus,
     EngineCause,
     Header,
+    JSONObject,
     Q850Cause,
     RetryClass,
     RuleEntry,
@@ -44,6 +46,7 @@ __all__ = [
     "Engine",
     "EngineCause",
     "Header",
+    "JSONObject",
     "Q850Cause",
     "RetryClass",
     "RuleEntry",

@@ -12,6 +12,7 @@ from sip_lsp.catalog.entries import (
     DialStatus,
     EngineCause,
     Header,
+    JSONObject,
     Q850Cause,
     RetryClass,
     RuleEntry,
@@ -30,7 +31,7 @@ class Catalog:
         headings: dict[str, dict[str, str]],
         classes: dict[str, dict[str, str]],
         retry_classes: dict[str, RetryClass],
-        data: dict | None = None,
+        data: JSONObject | None = None,
     ) -> None:
         self.codes, self.causes, self.engines, self.rules = codes, causes, engines, rules
         self.headings, self.classes, self.retry_classes = headings, classes, retry_classes
@@ -79,12 +80,13 @@ class Catalog:
         names = self.classes.get(cls, {})
         return names.get(lang) or names.get("en", cls)
 
-    def to_data(self) -> dict:
+    def to_data(self) -> JSONObject:
         """A deep copy of the merged source data this catalogue was built from."""
-        return json.loads(json.dumps(self._data))
+        copy: JSONObject = json.loads(json.dumps(self._data))
+        return copy
 
     @staticmethod
-    def from_data(data: dict) -> Catalog:
+    def from_data(data: JSONObject) -> Catalog:
         """A catalogue from merged source data (the compiled JSON, plus user files)."""
         codes = {}
         for e in data.get("codes", []):
