@@ -26,6 +26,7 @@ test: $(STAMP)
 
 catalog: $(STAMP)
 	$(PY) -m sip_lsp.catalog build
+	$(PY) -m sip_lsp.site build-package
 
 bench: $(STAMP)
 	$(PY) bench/run.py

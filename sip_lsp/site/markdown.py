@@ -20,7 +20,7 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_LINK = re.compile(r"\[([^\[\]]+)\]\(([^()\s]+)\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)")  # one level of (...) in a URL
 _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _RFC = re.compile(r"\bRFC (\d{3,5})(?: §(\d+(?:\.\d+)*))?")
 _HOLE = re.compile("\x00(\\d+)\x00")
@@ -50,6 +50,19 @@ def inline(text: str) -> str:
     while _HOLE.search(text):  # a link's text may hold code spans: fill until none is left
         text = _HOLE.sub(lambda m: holes[int(m.group(1))], text)
     return text
+
+
+def plain(text: str) -> str:
+    """One line of Markdown as the words a reader sees: no backticks, bold markers or link targets."""
+    spans: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        spans.append(m.group(2))
+        return f"\x00{len(spans) - 1}\x00"
+
+    text = _CODE_SPAN.sub(keep, text.replace("\x00", ""))
+    text = _STRONG.sub(r"\1", _LINK.sub(r"\1", text))
+    return _HOLE.sub(lambda m: spans[int(m.group(1))], text)
 
 
 def _rfc_links(escaped: str, hole) -> str:

@@ -17,7 +17,7 @@ from sip_lsp import render
 from sip_lsp.catalog import Catalog, CodeEntry, RuleEntry
 from sip_lsp.site import page_path
 from sip_lsp.site.assets import CSS, SEARCH_SCRIPT, script_hash
-from sip_lsp.site.markdown import to_html
+from sip_lsp.site.markdown import inline, plain, to_html
 
 Pair = tuple[CodeEntry, CodeEntry]
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {scripts}"
@@ -192,7 +192,8 @@ def _link(url: str, text: str) -> str:
 
 
 def _item(url: str, title: str, text: str) -> str:
-    note = f' <span class="muted">{escape(text)}</span>' if text else ""
+    """A list item: a link, and a line of catalogue Markdown (a summary) under it."""
+    note = f' <span class="muted">{inline(text)}</span>' if text else ""
     return f"<li>{_link(url, title)}{note}</li>"
 
 
@@ -222,8 +223,8 @@ def _entry(
         "type": kind,
         "kind": ctx.words(f"site_kind_{kind}"),
         "key": key,
-        "title": title,
-        "text": text,
+        "title": plain(title),
+        "text": plain(text),
         "terms": " ".join(str(t) for t in terms),
         "url": href(path, page_path(kind, page_key, ctx.lang)),
     }
