@@ -108,7 +108,10 @@ def code_page(ctx: Context, entry: CodeEntry, pairs: list[Pair]) -> str:
     path = page_path("code", entry.code, ctx.lang)
     title = code_title(ctx, entry)
     body = _with_title(title, render.code_markdown(entry, ctx.catalog, ctx.lang))
-    others = [(b if a.code == entry.code else a, (a, b)) for a, b in pairs if entry.code in (a.code, b.code)]
+    others = sorted(
+        ((b if a.code == entry.code else a, (a, b)) for a, b in pairs if entry.code in (a.code, b.code)),
+        key=lambda found: found[0].code,
+    )
     if others:
         links = "".join(
             _item(
