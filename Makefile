@@ -32,6 +32,7 @@ lint: $(STAMP)
 
 catalog: $(STAMP)
 	$(PY) -m sip_lsp.catalog build
+	$(PY) -m sip_lsp.site build-package
 
 bench: $(STAMP)
 	$(PY) bench/run.py
@@ -47,10 +48,11 @@ fuzz: $(STAMP)
 vsix:
 	cd editors/vscode && npm ci --no-audit --no-fund && npm run package
 
-## Real VS Code (code-server in headless Chromium) against the built .vsix.
+## Real VS Code (code-server in headless Chromium) against the built .vsix; the reference site in Chromium.
 e2e: $(STAMP) vsix
 	editors/vscode/e2e/setup.sh
 	node --test editors/vscode/e2e/
+	SIP_LSP_REQUIRE_CHROMIUM=1 $(PY) -m pytest -q tests/test_site.py -k chromium
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

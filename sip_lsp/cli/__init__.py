@@ -1,4 +1,4 @@
-"""Command line: check, explain, compare, codes, serve.
+"""Command line: check, explain, compare, codes, site, serve.
 
 Only argument parsing lives here; each command is a function in the module
 named for what it does. `check`, `explain`, `compare` and `codes` never import
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("explain", "explain a response code (604) or a rule (SC301)", _explain_arguments),
         ("compare", "compare two response codes side by side", _compare_arguments),
         ("codes", "list the registered response codes", _codes_arguments),
+        ("site", "build the reference site (static HTML) from the catalogue", _site_arguments),
         ("serve", "run the language server (stdio by default)", _serve_arguments),
     ):
         add_arguments(commands.add_parser(name, help=summary, formatter_class=_Formatter))
@@ -97,6 +98,12 @@ def _codes_arguments(codes: argparse.ArgumentParser) -> None:
     codes.add_argument("--class", dest="cls", metavar="CLASS", help="1xx..6xx (or 1..6)")
     codes.add_argument("--json", action="store_true")
     codes.add_argument("--catalog", action="append", default=[], metavar="FILE")
+
+
+def _site_arguments(site: argparse.ArgumentParser) -> None:
+    site.add_argument("--out", required=True, metavar="DIR", help="directory to write the site into")
+    site.add_argument("--lang", default="en,ru", metavar="LANGS", help="comma-separated languages (en,ru)")
+    site.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
 
 def _serve_arguments(serve: argparse.ArgumentParser) -> None:
@@ -147,6 +154,10 @@ def _run(args: argparse.Namespace) -> int:
         from sip_lsp.server import serve
 
         return serve(args)
+    if args.command == "site":
+        from sip_lsp.site.build import run_site
+
+        return run_site(args)
     from sip_lsp.cli import reference
 
     commands = {
