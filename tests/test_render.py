@@ -216,3 +216,13 @@ def test_every_heading_key_the_code_asks_for_exists(catalog):
         assert f"scope_{n}xx" in en
     assert {f"fixable_{v}" for v in ("always", "sometimes", "never")} <= set(en)
     assert {"current", "deprecated", "reserved", "unregistered"} <= set(en)  # the `status` enum
+
+
+def test_explain_puts_the_engine_facts_after_the_cause_mappings(catalog):
+    md = render.code_explain_markdown(catalog.code(604), catalog)
+    assert (
+        md.index("### Cause mappings") < md.index("### What the engines do") < md.index("### Often confused")
+    )
+    assert render.code_markdown(catalog.code(604), catalog) == md.replace(
+        "\n\n" + render.engine_facts_markdown(catalog.code(604), catalog), ""
+    )

@@ -143,6 +143,8 @@ class Catalog:
                 },
                 source=eng.get("source", ""),
                 sip_names=dict(eng.get("sip_names", {})),
+                facts={k: f.get("value") for k, f in eng.get("semantics", {}).items()},
+                templates=dict(eng.get("templates", {})),
             )
         rules = {
             r["id"]: RuleEntry(
