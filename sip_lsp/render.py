@@ -332,6 +332,81 @@ def _dialstatus_for(engine: Engine, cause: str) -> str:
     return fallback
 
 
+# ---------------------------------------------------------------- concise hover
+
+
+def code_hover_markdown(
+    entry: CodeEntry, catalog: Catalog, lang: str = "en", where: str | None = None, more: str | None = None
+) -> str:
+    """The first screen of a hover on a code, at most ~80 words: the fields headings.yaml
+    `hover_fields` names, the action for `where` the code stands ("reply": what the caller
+    does on receiving it, "failure": what a failure route does with it, None: both), and a
+    link to the full entry when `more` (a URL) is given."""
+    english = catalog
+    catalog = catalog.for_lang(lang)
+    entry = catalog.code(entry.code) or entry
+    fields = {
+        "title": lambda: _code_title(entry, entry.cls),
+        "status": lambda: _status_note(entry, catalog, lang),
+        "summary": lambda: entry.summary,
+        "action": lambda: _hover_action(entry, catalog, lang, where),
+        "engines": lambda: _hover_engines(entry, catalog, english, lang),
+        "more": lambda: words(catalog, "hover_more", lang, url=more, code=entry.code) if more else "",
+    }
+    names = words(catalog, "hover_fields", lang).replace(",", " ").split()
+    return _join(*(fields[name]() for name in names if name in fields))
+
+
+def _hover_action(entry: CodeEntry, catalog: Catalog, lang: str, where: str | None) -> str:
+    retry = catalog.retry_classes.get(entry.retry)
+    if retry is None:
+        return ""
+    lines = retry.lines(entry.code)
+    shown = {
+        "reply": [("hover_on_receive", lines.on_receive)],
+        "failure": [("hover_in_failure_route", lines.in_failure_route)],
+    }.get(
+        where or "",
+        [("hover_on_receive", lines.on_receive), ("hover_in_failure_route", lines.in_failure_route)],
+    )
+    return "\n\n".join(f"**{words(catalog, label, lang)}:** {text}" for label, text in shown if text)
+
+
+def _hover_engines(entry: CodeEntry, catalog: Catalog, english: Catalog, lang: str) -> str:
+    """One line: what the caller gets through an engine when it is not the code itself."""
+    code = entry.code
+    if code < FIRST_FINAL_FAILURE:
+        return ""
+    values = _code_values(entry, english)
+    items = []
+    for name in FACT_ENGINES:
+        engine = catalog.engines.get(name)
+        if engine is None:
+            continue
+        if code in (engine.fact("redirect_followed_codes") or ()):
+            items.append(_fill(engine, "hover_redirect", code, values))
+            continue
+        received = _received(engine, entry)
+        if received is not None and received[0] != code:
+            sent, cause = received
+            items.append(_fill(engine, "hover", code, dict(values, sent=sent, cause=cause)))
+    items = [i for i in items if i]
+    return f"**{words(catalog, 'hover_engines', lang)}:** " + "; ".join(items) if items else ""
+
+
+def _received(engine: Engine, entry: CodeEntry) -> tuple[int, str] | None:
+    """(code, cause) the caller gets when `engine` relays or maps a final `entry`."""
+    code = entry.code
+    if engine.name in ("kamailio", "opensips"):
+        remapped = engine.fact("relay_remaps_503_to") if code == 503 else None
+        return (remapped, "") if remapped else (code, "")
+    token = getattr(entry, engine.name, None)
+    cause = (engine.cause(token) if token else None) or engine.cause_for_sip(code)
+    if cause is None or engine.fact("remote_sip_code_passthrough"):
+        return None
+    return cause.to_sip or engine.fact("unmapped_cause_sends") or engine.default_to_sip, cause.name
+
+
 def unregistered_markdown(code: int, catalog: Catalog, lang: str = "en") -> str:
     """A 3-digit code IANA never registered (499): how clients treat it (RFC 3261 §8.1.3.2)."""
     cls = f"{code // 100}xx"

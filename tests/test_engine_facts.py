@@ -145,7 +145,7 @@ def _prose(text: str) -> bool:
     return bool(re.search(r"[A-Za-z]{2,}", re.sub(r"`[^`]*`", "", text)))
 
 
-def test_every_template_has_its_russian():
+def test_every_template_and_hover_line_has_its_russian():
     ru = CATALOG.for_lang("ru")
     gaps = [
         f"{name}.templates.{key}"
@@ -153,6 +153,19 @@ def test_every_template_has_its_russian():
         for key, text in engine.templates.items()
         if _prose(text) and ru.engines[name].templates.get(key) == text
     ]
+    for name, retry in CATALOG.retry_classes.items():
+        localized = ru.retry_classes[name]
+        gaps += [
+            f"{name}.{f}"
+            for f in ("on_receive", "in_failure_route")
+            if getattr(retry, f) == getattr(localized, f)
+        ]
+        for code, lines in retry.codes.items():
+            gaps += [
+                f"{name}.codes[{code}].{f}"
+                for f in lines._fields
+                if getattr(lines, f) and getattr(lines, f) == getattr(localized.codes[code], f)
+            ]
     assert gaps == []
 
 

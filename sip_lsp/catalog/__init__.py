@@ -25,6 +25,7 @@ from sip_lsp.catalog.entries import (
     Header,
     Q850Cause,
     RetryClass,
+    RetryLines,
     RuleEntry,
     as_dict,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Header",
     "Q850Cause",
     "RetryClass",
+    "RetryLines",
     "RuleEntry",
     "as_dict",
     "default_catalog",

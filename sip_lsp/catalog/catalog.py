@@ -14,6 +14,7 @@ from sip_lsp.catalog.entries import (
     Header,
     Q850Cause,
     RetryClass,
+    RetryLines,
     RuleEntry,
 )
 
@@ -165,7 +166,19 @@ class Catalog:
             for r in data.get("rules", [])
         }
         retry = {
-            k: RetryClass(v["title"], v["advice"].strip()) for k, v in data.get("retry_classes", {}).items()
+            k: RetryClass(
+                v["title"],
+                v["advice"].strip(),
+                v.get("on_receive", "").strip(),
+                v.get("in_failure_route", "").strip(),
+                {
+                    c["code"]: RetryLines(
+                        c.get("on_receive", "").strip(), c.get("in_failure_route", "").strip()
+                    )
+                    for c in v.get("codes", ())
+                },
+            )
+            for k, v in data.get("retry_classes", {}).items()
         }
         return Catalog(
             codes=dict(sorted(codes.items())),

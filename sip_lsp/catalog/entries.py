@@ -90,10 +90,27 @@ class RuleEntry(
         return template.format(**values)
 
 
-class RetryClass(namedtuple("RetryClass", "title advice")):
-    """What a client or proxy may do after a response of this retry class."""
+class RetryLines(namedtuple("RetryLines", "on_receive in_failure_route", defaults=("", ""))):
+    """One line each for a hover: what the caller does on receiving it, what a failure route does."""
 
     __slots__ = ()
+
+
+class RetryClass(
+    namedtuple("RetryClass", "title advice on_receive in_failure_route codes", defaults=("", "", {}))
+):
+    """What a client or proxy may do after a response of this retry class.
+
+    `on_receive` and `in_failure_route` are the hover's one-liners for the whole
+    class; `codes` (code -> RetryLines) replaces them for a member they would misstate.
+    """
+
+    __slots__ = ()
+
+    def lines(self, code: int) -> RetryLines:
+        """The hover's lines for `code`: its own where the catalogue has them, else the class's."""
+        own = self.codes.get(code, RetryLines())
+        return RetryLines(own.on_receive or self.on_receive, own.in_failure_route or self.in_failure_route)
 
 
 def as_dict(value: object) -> object:

@@ -20,7 +20,7 @@ _PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 PROSE = {
     "codes": ("summary", "description", "when_seen", "how_to_fix"),
     "rules": ("summary", "why", "fix", "message"),
-    "retry_classes": ("title", "advice"),
+    "retry_classes": ("title", "advice", "on_receive", "in_failure_route"),
 }
 
 
