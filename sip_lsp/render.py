@@ -175,6 +175,7 @@ def _cause_maps(code: int, catalog: Catalog, lang: str) -> list[str]:
 
 # The engines a code's facts are told for, in this order; proxies relay a reply, B2BUAs map it.
 FACT_ENGINES = ("kamailio", "opensips", "asterisk", "freeswitch")
+PROXIES = frozenset({"kamailio", "opensips"})
 # Q.850 causes are 1-127; an engine's own causes (freeswitch 487, 700+) go in a `Reason: SIP;cause=` header.
 Q850_LAST = 127
 
@@ -244,14 +245,14 @@ def _fill(engine: Engine, name: str, code: int, values: dict[str, object]) -> st
 def _engine_rows(
     name: str, engine: Engine, entry: CodeEntry, values: dict[str, object]
 ) -> list[tuple[str, str]]:
-    if name in ("kamailio", "opensips"):
+    if name in PROXIES:
         return _proxy_rows(engine, entry.code, values)
     return _b2bua_rows(engine, entry, values)
 
 
 def _proxy_rows(engine: Engine, code: int, values: dict[str, object]) -> list[tuple[str, str]]:
     """A tm proxy relays the reply; the facts say where it does not, and how a script tests for it."""
-    remapped = engine.fact("relay_remaps_503_to") if code == 503 else None
+    remapped = _remapped(engine, code)
     receives = _fill(engine, "receives_remapped", code, dict(values, remapped=remapped)) if remapped else ""
     tests = [_fill(engine, "test", code, values)]
     for fact, template in (("cancelled_code", "test_cancel"), ("local_timeout_code", "test_timeout")):
@@ -270,15 +271,14 @@ def _b2bua_rows(engine: Engine, entry: CodeEntry, values: dict[str, object]) -> 
     code = entry.code
     if code < FIRST_FINAL_FAILURE:  # no cause: the templates for 1xx/2xx say what the engine does
         return [(row, _fill(engine, row, code, values)) for row in ("receives", "send", "test")]
-    token = getattr(entry, engine.name, None)
-    cause = (engine.cause(token) if token else None) or engine.cause_for_sip(code)
+    cause = _engine_cause(engine, entry)
     if cause is None:
         return []
-    sent = cause.to_sip or engine.fact("unmapped_cause_sends") or engine.default_to_sip
+    sent = _sent(engine, cause)
     status = _dialstatus_for(engine, cause.name)
-    facts = dict(values, cause=cause.name, number=cause.number, sent=sent, dialstatus=status)
     fallthrough = (engine.fact("autofallthrough_codes") or {}).get(status)
-    facts["fallthrough"] = fallthrough
+    facts = dict(values, cause=cause.name, number=cause.number, sent=sent)
+    facts.update(dialstatus=status, fallthrough=fallthrough)
     if code in (engine.fact("redirect_followed_codes") or ()):  # the caller gets the new call's outcome
         return [
             ("receives", _fill(engine, "receives_redirect", code, facts)),
@@ -300,6 +300,22 @@ def _b2bua_rows(engine: Engine, entry: CodeEntry, values: dict[str, object]) -> 
         ("test", " ".join(t for t in tests if t)),
         ("reason", _fill(engine, reason, code, facts)),
     ]
+
+
+def _remapped(engine: Engine, code: int) -> int | None:
+    """The code a tm proxy relays in place of `code` (Kamailio's remap_503_500), or None."""
+    return engine.fact("relay_remaps_503_to") if code == 503 else None
+
+
+def _engine_cause(engine: Engine, entry: CodeEntry) -> EngineCause | None:
+    """The cause a B2BUA derives from a final `entry`: the entry's own field, else the engine's table."""
+    token = getattr(entry, engine.name, None)
+    return (engine.cause(token) if token else None) or engine.cause_for_sip(entry.code)
+
+
+def _sent(engine: Engine, cause: EngineCause) -> int | None:
+    """The response a B2BUA sends for `cause`: its table's, else the one for causes it does not list."""
+    return cause.to_sip or engine.fact("unmapped_cause_sends") or engine.default_to_sip
 
 
 def _send(engine: Engine, code: int, cause: EngineCause, facts: dict[str, object]) -> str:
@@ -362,13 +378,9 @@ def _hover_action(entry: CodeEntry, catalog: Catalog, lang: str, where: str | No
     if retry is None:
         return ""
     lines = retry.lines(entry.code)
-    shown = {
-        "reply": [("hover_on_receive", lines.on_receive)],
-        "failure": [("hover_in_failure_route", lines.in_failure_route)],
-    }.get(
-        where or "",
-        [("hover_on_receive", lines.on_receive), ("hover_in_failure_route", lines.in_failure_route)],
-    )
+    receive = ("hover_on_receive", lines.on_receive)
+    failure = ("hover_in_failure_route", lines.in_failure_route)
+    shown = {"reply": [receive], "failure": [failure]}.get(where or "", [receive, failure])
     return "\n\n".join(f"**{words(catalog, label, lang)}:** {text}" for label, text in shown if text)
 
 
@@ -394,17 +406,14 @@ def _hover_engines(entry: CodeEntry, catalog: Catalog, english: Catalog, lang: s
     return f"**{words(catalog, 'hover_engines', lang)}:** " + "; ".join(items) if items else ""
 
 
-def _received(engine: Engine, entry: CodeEntry) -> tuple[int, str] | None:
-    """(code, cause) the caller gets when `engine` relays or maps a final `entry`."""
-    code = entry.code
-    if engine.name in ("kamailio", "opensips"):
-        remapped = engine.fact("relay_remaps_503_to") if code == 503 else None
-        return (remapped, "") if remapped else (code, "")
-    token = getattr(entry, engine.name, None)
-    cause = (engine.cause(token) if token else None) or engine.cause_for_sip(code)
+def _received(engine: Engine, entry: CodeEntry) -> tuple[int | None, str] | None:
+    """(code, cause) the caller gets when `engine` relays or maps a final `entry`; None: passed on."""
+    if engine.name in PROXIES:
+        return _remapped(engine, entry.code) or entry.code, ""
+    cause = _engine_cause(engine, entry)
     if cause is None or engine.fact("remote_sip_code_passthrough"):
         return None
-    return cause.to_sip or engine.fact("unmapped_cause_sends") or engine.default_to_sip, cause.name
+    return _sent(engine, cause), cause.name
 
 
 def unregistered_markdown(code: int, catalog: Catalog, lang: str = "en") -> str:
