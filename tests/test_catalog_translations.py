@@ -15,7 +15,7 @@ from sip_lsp.catalog.translations import TranslationError, apply, check
 # Fields a reader reads, wherever they stand in an entry.
 PROSE_KEYS = {
     "summary", "description", "when_seen", "how_to_fix", "when", "difference", "choose",
-    "why", "fix", "message", "title", "advice",
+    "why", "fix", "message", "title", "advice", "on_receive", "in_failure_route",
 }  # fmt: skip
 SECTIONS = ("codes", "rules", "retry_classes", "causes", "engines")
 

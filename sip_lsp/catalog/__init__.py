@@ -27,6 +27,7 @@ from sip_lsp.catalog.entries import (
     JSONObject,
     Q850Cause,
     RetryClass,
+    RetryLines,
     RuleEntry,
     as_dict,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "JSONObject",
     "Q850Cause",
     "RetryClass",
+    "RetryLines",
     "RuleEntry",
     "as_dict",
     "default_catalog",

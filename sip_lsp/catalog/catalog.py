@@ -15,6 +15,7 @@ from sip_lsp.catalog.entries import (
     JSONObject,
     Q850Cause,
     RetryClass,
+    RetryLines,
     RuleEntry,
 )
 
@@ -145,6 +146,8 @@ class Catalog:
                 },
                 source=eng.get("source", ""),
                 sip_names=dict(eng.get("sip_names", {})),
+                facts={k: f.get("value") for k, f in eng.get("semantics", {}).items()},
+                templates=dict(eng.get("templates", {})),
             )
         rules = {
             r["id"]: RuleEntry(
@@ -165,7 +168,19 @@ class Catalog:
             for r in data.get("rules", [])
         }
         retry = {
-            k: RetryClass(v["title"], v["advice"].strip()) for k, v in data.get("retry_classes", {}).items()
+            k: RetryClass(
+                v["title"],
+                v["advice"].strip(),
+                v.get("on_receive", "").strip(),
+                v.get("in_failure_route", "").strip(),
+                {
+                    c["code"]: RetryLines(
+                        c.get("on_receive", "").strip(), c.get("in_failure_route", "").strip()
+                    )
+                    for c in v.get("codes", ())
+                },
+            )
+            for k, v in data.get("retry_classes", {}).items()
         }
         return Catalog(
             codes=dict(sorted(codes.items())),

@@ -124,11 +124,30 @@ class RuleEntry(NamedTuple):
         return template.format(**values)
 
 
+class RetryLines(NamedTuple):
+    """One line each for a hover: what the caller does on receiving it, what a failure route does."""
+
+    on_receive: str = ""
+    in_failure_route: str = ""
+
+
 class RetryClass(NamedTuple):
-    """What a client or proxy may do after a response of this retry class."""
+    """What a client or proxy may do after a response of this retry class.
+
+    `on_receive` and `in_failure_route` are the hover's one-liners for the whole
+    class; `codes` (code -> RetryLines) replaces them for a member they would misstate.
+    """
 
     title: str
     advice: str
+    on_receive: str = ""
+    in_failure_route: str = ""
+    codes: Mapping[int, RetryLines] = {}  # read-only, shared empty default
+
+    def lines(self, code: int) -> RetryLines:
+        """The hover's lines for `code`: its own where the catalogue has them, else the class's."""
+        own = self.codes.get(code, RetryLines())
+        return RetryLines(own.on_receive or self.on_receive, own.in_failure_route or self.in_failure_route)
 
 
 class _Record(Protocol):

@@ -27,7 +27,9 @@ def run_explain(args: argparse.Namespace) -> int:
             return _output(render.rule_markdown(subject, catalog, args.lang), as_dict(subject), args.format)
         if isinstance(subject, CodeEntry):
             return _output(
-                render.code_markdown(subject, catalog, args.lang), _code_json(subject, catalog), args.format
+                render.code_explain_markdown(subject, catalog, args.lang),
+                _code_json(subject, catalog),
+                args.format,
             )
         return _output("\n\n".join(md for md, _ in subject), [data for _, data in subject], args.format)
 
