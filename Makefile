@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test catalog bench fuzz vsix e2e clean
+.PHONY: setup demo test catalog bench bench-compare fuzz vsix e2e clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ catalog: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+## Every bench row of REV (a commit) beside this tree's, with the ratio: make bench-compare REV=main~3
+bench-compare: $(STAMP)
+	$(PY) bench/compare.py $(REV)
 
 fuzz: $(STAMP)
 	SIP_LSP_FUZZ_CASES=10000 $(PY) -m pytest -q tests/test_fuzz.py tests/test_server_storm.py

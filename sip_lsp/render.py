@@ -22,6 +22,8 @@ ENGINES = ("freeswitch", "asterisk")
 # Codes a failover should rarely run on, one rule each (DESIGN §4): 6xx SC301,
 # 487 SC302, 486 SC303, 401/407 SC304. Numbers only; the words are in the catalogue.
 FAILOVER_SURPRISES = frozenset({401, 407, 486, 487, *range(600, 700)})
+# Engines derive a hangup cause only from a final failure; 1xx and 2xx end no call attempt.
+FIRST_FINAL_FAILURE = 300
 
 
 class _Keep(dict):
@@ -124,16 +126,16 @@ def _headers(headers: tuple[Header, ...]) -> str:
 def _cause_maps(code: int, catalog: Catalog, lang: str) -> list[str]:
     """Q.850 (RFC 3398) and each engine's cause for a received `code`.
 
-    The entry's own fields win; otherwise the cause tables decide, so an entry
-    without cause fields still shows what the engines do with it.
+    The entry's own fields win. A final failure (3xx-6xx) without them falls back
+    to the cause tables, so it still shows what the engines do with it; a 1xx or
+    2xx never ends a call attempt, so it shows only causes its entry names.
     """
     entry = catalog.code(code)
     lines = []
-    number = (
-        entry.q850
-        if entry and entry.q850 is not None
-        else next((c.number for c in catalog.causes.values() if code in c.from_sip), None)
-    )
+    tables = code >= FIRST_FINAL_FAILURE
+    number = entry.q850 if entry else None
+    if number is None and tables:
+        number = next((c.number for c in catalog.causes.values() if code in c.from_sip), None)
     if number is not None:
         cause = catalog.causes.get(number)
         lines.append(f"{words(catalog, 'q850', lang)}: {number}" + (f" {cause.name}" if cause else ""))
@@ -141,7 +143,7 @@ def _cause_maps(code: int, catalog: Catalog, lang: str) -> list[str]:
         engine = catalog.engines.get(name)
         token = getattr(entry, name, None) if entry else None
         cause = engine.cause(token) if engine and token else None
-        if engine and token is None:
+        if engine and token is None and tables:
             cause = engine.cause_for_sip(code)
             token = cause.name if cause else None
         if token:
@@ -214,64 +216,81 @@ def _fence(code: str) -> str:
 
 
 def compare_markdown(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
-    """Two codes side by side: meaning, when seen, how to fix, differences, which to use."""
+    """Two codes in the origin page's shape: title, opening, per-code sections, differences, use, RFCs."""
     catalog = catalog.for_lang(lang)
     a, b = (catalog.code(a.code) or a), (catalog.code(b.code) or b)
-    pair = (a, b)
-
-    def each(attr: str) -> str:
-        return _join(*(f"#### {e.code} {e.reason}\n\n{getattr(e, attr)}" for e in pair if getattr(e, attr)))
-
-    meaning = _bullets(
-        [f"**{e.code} {e.reason}**{SEP}{_class_label(e.cls, catalog, lang)} — {e.summary}" for e in pair]
-    )
-    versus = words(catalog, "versus", lang)
-    return _join(
-        f"**{a.code} {a.reason}** {versus} **{b.code} {b.reason}**",
-        _section(words(catalog, "meaning", lang), meaning),
-        _section(words(catalog, "when_seen", lang), each("when_seen")),
-        _section(words(catalog, "how_to_fix", lang), each("how_to_fix")),
-        _section(words(catalog, "key_differences", lang), _differences(a, b, catalog, lang)),
-        _section(words(catalog, "when_to_use", lang), _choose(a, b, catalog, lang)),
-    )
-
-
-def _differences(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str) -> str:
-    def retry(e: CodeEntry) -> str:
-        rc = catalog.retry_classes.get(e.retry)
-        return rc.title if rc else e.retry
-
-    def headers(e: CodeEntry) -> str:
-        return ", ".join(f"`{h.name}`" for h in e.headers_required) or words(catalog, "none", lang)
-
-    def status(e: CodeEntry) -> str:
-        return _status_note(e, catalog, lang).removeprefix(f"> {WARN} ") or words(catalog, e.status, lang)
-
-    rows = [
-        ("class", lambda e: _class_label(e.cls, catalog, lang)),
-        ("retry", retry),
-        ("authority", lambda e: words(catalog, f"scope_{e.cls}", lang)),
-        ("headers_required", headers),
-        ("status", status),
+    names = {
+        "a": a.code,
+        "a_reason": a.reason,
+        "a_class": _class_label(a.cls, catalog, lang),
+        "b": b.code,
+        "b_reason": b.reason,
+        "b_class": _class_label(b.cls, catalog, lang),
+    }
+    per_code = [
+        _join(
+            f"### {e.code} {e.reason}",
+            _subsection(words(catalog, "description", lang), e.description),
+            _subsection(words(catalog, "when_seen", lang), e.when_seen),
+            _subsection(words(catalog, "how_to_fix", lang), e.how_to_fix),
+        )
+        for e in (a, b)
     ]
-    table = [f"| | **{a.code} {a.reason}** | **{b.code} {b.reason}** |", "|---|---|---|"]
-    table += [f"| {words(catalog, key, lang)} | {fn(a)} | {fn(b)} |" for key, fn in rows]
-    notes = [c.difference for e, other in ((a, b), (b, a)) for c in e.contrast if c.code == other.code]
-    return _join("\n".join(table), _bullets(list(dict.fromkeys(notes))))
+    learn = _bullets([f"{e.code} {e.reason}: {e.rfc}" for e in (a, b) if e.rfc])
+    return _join(
+        f"**{words(catalog, 'compare_title', lang, **names)}**",
+        " ".join((words(catalog, "compare_intro", lang, **names), a.summary, b.summary)),
+        *per_code,
+        _section(words(catalog, "key_differences", lang), _differences(a, b, catalog, lang, names)),
+        _section(words(catalog, "when_to_use", lang), _choose(a, b, catalog, lang)),
+        _section(words(catalog, "learn_more", lang), learn),
+    )
+
+
+def _subsection(title: str, body: str) -> str:
+    return f"#### {title}\n\n{body}" if body.strip() else ""
+
+
+def _first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZА-ЯЁ«\"`(])")
+
+
+def _differences(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str, names: dict[str, object]) -> str:
+    """A numbered list: class, each meaning, where each is met, what each receiver does, the contrast."""
+    items = [words(catalog, "diff_class", lang, **names)]
+    items += [words(catalog, "diff_meaning", lang, code=e.code, summary=e.summary) for e in (a, b)]
+    items += [
+        words(catalog, "diff_seen", lang, code=e.code, seen=_first_sentence(e.when_seen))
+        for e in (a, b)
+        if e.when_seen
+    ]
+    for e in (a, b):
+        retry = catalog.retry_classes.get(e.retry)
+        title = retry.title if retry else e.retry
+        scope = words(catalog, f"scope_{e.cls}", lang)
+        items.append(words(catalog, "diff_receiver", lang, code=e.code, retry=title, scope=scope))
+    items += [c.difference for e, other in ((a, b), (b, a)) for c in e.contrast if c.code == other.code]
+    return "\n".join(f"{n}. {item}" for n, item in enumerate(dict.fromkeys(items), 1))
 
 
 def _choose(a: CodeEntry, b: CodeEntry, catalog: Catalog, lang: str) -> str:
+    """One action per code, then the catalogue's advice on the pair when it has some."""
+    actions = _bullets(
+        [
+            words(
+                catalog, "use_for", lang, code=e.code, reason=e.reason, action=_first_sentence(e.how_to_fix)
+            )
+            for e in (a, b)
+            if e.how_to_fix
+        ]
+    )
     chosen = [
         c.choose for e, other in ((a, b), (b, a)) for c in e.contrast if c.code == other.code and c.choose
     ]
-    if chosen:
-        return "\n\n".join(dict.fromkeys(chosen))
-    return _bullets(
-        [
-            words(catalog, "use_code_when", lang, code=e.code, reason=e.reason, summary=e.summary)
-            for e in (a, b)
-        ]
-    )
+    return _join(actions, *dict.fromkeys(chosen))
 
 
 # ---------------------------------------------------------------- code sets

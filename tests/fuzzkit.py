@@ -19,7 +19,7 @@ from shared import CORPUS as SHARED_CORPUS
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
 from sip_lsp.lint import lint
-from sip_lsp.model import GuardFix, Record, Span
+from sip_lsp.model import FACT_LISTS, Analysis, Facts, GuardFix, Span, Value
 
 HERE = pathlib.Path(__file__).parent
 SEEDS_DIR = HERE / "fixtures" / "fuzz"
@@ -254,15 +254,17 @@ def byte_mutant(draw, base: str) -> bytes:
 
 
 def spans_in(obj, where: str = "analysis"):
-    """Every (where, Span) reachable from a tree of model Records or dataclasses (findings, sites ...)."""
+    """Every (where, Span) reachable from a tree of model values or dataclasses (findings, sites ...)."""
     if isinstance(obj, Span):
         yield where, obj
     elif isinstance(obj, GuardFix):
         yield f"{where}.offset", Span(obj.offset, obj.offset, obj.path)
-    elif isinstance(obj, Record):
-        for name in obj._fields:
-            if name != "text":
-                yield from spans_in(getattr(obj, name), f"{where}.{name}")
+    elif isinstance(obj, (Value, Facts)):
+        for name in type(obj).__slots__:
+            yield from spans_in(getattr(obj, name), f"{where}.{name}")
+    elif isinstance(obj, Analysis):
+        for name in (*FACT_LISTS, "notes"):
+            yield from spans_in(getattr(obj, name), f"{where}.{name}")
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
             if f.name != "text":

@@ -80,6 +80,20 @@ def test_a_broken_translation_is_refused_with_where_and_why(overlay, problem):
         check({k: data[k] for k in SECTIONS}, overlay)
 
 
+def test_items_sharing_a_name_take_their_own_translation_in_order():
+    english = [
+        {"name": "Contact", "when": "a"},
+        {"name": "Via", "when": "b"},
+        {"name": "Contact", "when": "c"},
+    ]
+    overlay = [{"name": "Contact", "when": "А"}, {"name": "Contact", "when": "В"}]
+    assert [h["when"] for h in apply(english, overlay)] == ["А", "b", "В"]
+    # A name the overlay translates fewer times than the English uses stays English.
+    assert [h["when"] for h in apply(english, overlay[:1])] == ["А", "b", "c"]
+    headers = default_catalog().for_lang("ru").code(200).headers_required
+    assert len({h.when for h in headers if h.name == "Contact"}) == 2
+
+
 # Text that stays English in Russian output: code, identifiers, IANA phrases, RFC titles.
 _KEEP = [
     re.compile(r"`[^`]*`"),

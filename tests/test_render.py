@@ -97,14 +97,18 @@ def test_compare_uses_the_contrast_choice_when_there_is_one(catalog):
     a, b = catalog.code(404), catalog.code(604)
     choose = next(c.choose for c in a.contrast + b.contrast if c.code in (404, 604) and c.choose)
     md = render.compare_markdown(a, b, catalog)
-    assert md.split("### When to use which", 1)[1].strip().startswith(choose.strip()[:40])
-    assert "| Scope | local:" in md and "| global:" in md
+    use = md.split("### When to use which", 1)[1]
+    assert use.strip().startswith("- For 404 (Not Found): ")
+    assert choose.strip()[:40] in use
+    differences = md.split("### Key differences", 1)[1]
+    assert "(local: " in differences and "(global: " in differences
 
 
 def test_compare_derives_the_choice_without_a_contrast(catalog):
     a, b = catalog.code(100), catalog.code(608)
     md = render.compare_markdown(a, b, catalog)
-    assert f"- Use 100 Trying: {a.summary}" in md.split("### When to use which", 1)[1]
+    first = a.how_to_fix.split(". ")[0]
+    assert f"- For 100 (Trying): {first}" in md.split("### When to use which", 1)[1]
 
 
 def test_final_code_set_is_compact_and_marks_surprises(catalog):

@@ -95,7 +95,8 @@ def apply(english: Any, overlay: Any) -> Any:
         return out
     if isinstance(overlay, list) and isinstance(english, list):
         named = [(item_key(o), o) for o in overlay if isinstance(o, dict)]
-        return [_apply_item(item, named) for item in english]
+        seen: dict[tuple[str, Any], int] = {}
+        return [_apply_item(item, named, seen) for item in english]
     return overlay if isinstance(overlay, str) else english
 
 
@@ -116,12 +117,23 @@ def missing(english: dict[str, Any], overlay: dict[str, Any]) -> list[str]:
     return gaps
 
 
-def _apply_item(item: Any, named: list[tuple[tuple[str, Any] | None, dict[str, Any]]]) -> Any:
-    """`item` with the overlay entry that names it by the same field (a cause by name or number)."""
+def _apply_item(
+    item: Any, named: list[tuple[tuple[str, Any] | None, dict[str, Any]]], seen: dict[tuple[str, Any], int]
+) -> Any:
+    """`item` with the overlay entry that names it by the same field (a cause by name or number).
+
+    Items that share a name (two Contact rows of one header list) pair up in order: the
+    n-th English item with that name takes the n-th overlay entry, or stays English.
+    """
     if isinstance(item, dict):
-        for key, entry in named:
+        for key, _ in named:
             if key is not None and item.get(key[0]) == key[1]:
-                return apply(item, {k: v for k, v in entry.items() if k != key[0]})
+                entries = [entry for k, entry in named if k == key]
+                nth = seen.get(key, 0)
+                seen[key] = nth + 1
+                if nth >= len(entries):
+                    return item
+                return apply(item, {k: v for k, v in entries[nth].items() if k != key[0]})
     return item
 
 

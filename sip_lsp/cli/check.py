@@ -17,7 +17,7 @@ from sip_lsp import dialects
 from sip_lsp.catalog import Catalog, CatalogError, load_catalog
 from sip_lsp.cli.report import FileReport, Locator, display_path
 from sip_lsp.config import ConfigError, Settings, find_config, load_config, matches
-from sip_lsp.lint import fix_all, lint
+from sip_lsp.lint import DocumentCache, fix_all, lint
 from sip_lsp.text import decode, read_bytes
 
 # Directories never searched when a directory is given.
@@ -144,7 +144,8 @@ class _Check:
         if encoding_note:
             self._note(shown, encoding_note)
         root = os.path.dirname(settings.source) if settings.source else root
-        lint_args = {"read": _read_text, "root": root, "dialect": dialect}
+        # One DocumentCache per file: its lint, fix passes and re-lint share blocks, no other file does.
+        lint_args = {"read": _read_text, "root": root, "dialect": dialect, "cache": DocumentCache()}
         try:
             result = lint(text, path, settings, catalog, **lint_args)
         except Exception as exc:  # a dialect bug must not stop the other files

@@ -1,3 +1,2 @@
--- FreeSWITCH dialplans are XML: keep XML highlighting and comments.
-vim.bo.syntax = 'xml'
+-- FreeSWITCH dialplans are XML: syntax/freeswitch.vim builds on XML's; comments are XML's.
 vim.bo.commentstring = '<!-- %s -->'

@@ -1,107 +1,42 @@
-// Real VS Code (code-server 4.100.3) in headless Chromium, driven by playwright-core:
-// install the built .vsix, open a Kamailio file, wait for the warning squiggle, hover 604,
-// apply the quick fix from the light bulb and see the text change. Saves a screenshot of the
-// hover. Run through `make e2e` (which builds the .vsix and installs what this needs).
-import { test } from "node:test";
+// Real VS Code (code-server 4.100.3) in headless Chromium, driven by playwright-core, with the
+// built .vsix. Two sessions: a working server (squiggle, hover, quick fix, completion, Explain),
+// and a wrong server path recovered through the error notification's buttons.
+// Run through `make e2e` (which builds the .vsix and installs what this needs).
+import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { createRequire } from "node:module";
 import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { startVsCode, openFile, runCommand, editorText, onFailure, repo, sipLsp, outDir } from "./harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "../../..");
-const e2eHome = process.env.E2E_HOME || path.join(repo, ".e2e");
-const require = createRequire(path.join(e2eHome, "package.json"));
-const { chromium } = require("playwright-core");
-const codeServer = path.join(e2eHome, "node_modules/.bin/code-server");
-const vsix = path.join(repo, "editors/vscode/dist/sip-lsp.vsix");
-const sipLsp = process.env.SIP_LSP || path.join(repo, ".venv/bin/sip-lsp");
-const outDir = path.join(here, "out");
+const fixture = path.join(repo, "tests/fixtures/editors/failover.cfg");
+const timings = {};
 
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`code-server not healthy at ${url}`);
-}
-
-test("VS Code: squiggle, hover on 604, quick fix from the light bulb", { timeout: 180_000 }, async () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sip-lsp-vscode-"));
-  const userData = path.join(tmp, "user-data");
-  const extensions = path.join(tmp, "extensions");
-  const workspace = path.join(tmp, "workspace");
-  fs.mkdirSync(path.join(userData, "User"), { recursive: true });
-  fs.mkdirSync(workspace);
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.copyFileSync(path.join(repo, "tests/fixtures/editors/failover.cfg"), path.join(workspace, "failover.cfg"));
-  fs.writeFileSync(path.join(userData, "User/settings.json"), JSON.stringify({
-    "sipLsp.server.command": [sipLsp, "serve"],
-    "workbench.startupEditor": "none",
-    "workbench.tips.enabled": false,
-    "security.workspace.trust.enabled": false,
-    "telemetry.telemetryLevel": "off",
-    "editor.hover.delay": 150,
-    "extensions.autoCheckUpdates": false,
-    "extensions.autoUpdate": false,
-  }));
-  const env = { ...process.env, XDG_DATA_HOME: path.join(tmp, "xdg-data"), XDG_CONFIG_HOME: path.join(tmp, "xdg-config") };
-  const common = ["--user-data-dir", userData, "--extensions-dir", extensions];
-  execFileSync(codeServer, [...common, "--install-extension", vsix], { env, stdio: "pipe" });
-
-  const port = await freePort();
-  const server = spawn(codeServer, [...common, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none",
-    "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", workspace],
-    { env, detached: true, stdio: "ignore" });
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const started = Date.now();
-  const timings = {};
-  let page;
+/** Fails the surrounding test with a screenshot of what was on screen. */
+async function step(session, name, body) {
   try {
-    await waitHealthy(`http://127.0.0.1:${port}/healthz`, 30_000);
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.route("**/*", (route) => {
-      const host = new URL(route.request().url()).hostname;
-      return host === "127.0.0.1" || host === "localhost" ? route.continue() : route.abort();
-    });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
-    timings.workbench = Date.now() - started;
+    return await body();
+  } catch (err) {
+    await onFailure(session?.page, `failure-${name}.png`);
+    throw err;
+  }
+}
 
-    // Open the file through Quick Open, as a user would.
-    await page.keyboard.press("Control+P");
-    await page.keyboard.type("failover.cfg");
-    await page.waitForSelector(".quick-input-list .monaco-list-row", { timeout: 30_000 });
-    await page.keyboard.press("Enter");
-    await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30_000 });
-    await page.locator(".statusbar").getByText("Kamailio", { exact: true }).waitFor({ timeout: 30_000 });
+describe("VS Code with a working server", { timeout: 240_000 }, () => {
+  let session;
+  before(async () => {
+    session = await startVsCode({ files: { "failover.cfg": fixture }, settings: { "sipLsp.server.command": [sipLsp, "serve"] } });
+    await openFile(session.page, "failover.cfg", "Kamailio");
+  });
+  after(async () => {
+    fs.writeFileSync(path.join(outDir, "timings.json"), JSON.stringify(timings, null, 1));
+    console.log(`# timings (ms since code-server start): ${JSON.stringify(timings)}`);
+    await session?.close();
+  });
 
-    const squiggle = page.locator(".monaco-editor .squiggly-warning");
-    await squiggle.first().waitFor({ timeout: 60_000 });
-    timings.squiggle = Date.now() - started;
-
+  it("shows the squiggle and the hover on 604", () => step(session, "hover", async () => {
+    const { page } = session;
+    await page.locator(".monaco-editor .squiggly-warning").first().waitFor({ timeout: 60_000 });
+    timings.squiggle = Date.now() - session.started;
     // Hover the 604 inside the status pattern: find the digits' on-screen box.
     const box = await page.evaluate(() => {
       for (const span of document.querySelectorAll(".view-lines span span")) {
@@ -120,23 +55,23 @@ test("VS Code: squiggle, hover on 604, quick fix from the light bulb", { timeout
     });
     assert.ok(box, "the 604 in the pattern is on screen");
     await page.mouse.move(box.x, box.y);
-    const hover = page.locator(".monaco-hover .hover-contents, .monaco-hover .rendered-markdown").first();
-    await hover.waitFor({ timeout: 30_000 });
+    await page.locator(".monaco-hover .hover-contents, .monaco-hover .rendered-markdown").first().waitFor({ timeout: 30_000 });
     const shown = () => [...document.querySelectorAll(".monaco-hover")].map((h) => h.textContent).join("\n");
     await page.waitForFunction((fn) => eval(fn)().includes("Does Not Exist Anywhere"), `(${shown})`, { timeout: 30_000 });
     const hoverText = await page.evaluate(shown);
-    timings.hover = Date.now() - started;
+    timings.hover = Date.now() - session.started;
     await page.screenshot({ path: path.join(outDir, "hover.png") });
     assert.match(hoverText, /604/);
     assert.match(hoverText, /Does Not Exist Anywhere/);
-
-    // The light bulb's preferred quick fix on the failover action.
     await page.keyboard.press("Escape");
+  }));
+
+  it("applies the quick fix from the light bulb", () => step(session, "fix", async () => {
+    const { page } = session;
     await page.locator(".view-lines span", { hasText: "ds_next_dst" }).first().click();
-    const before = await page.locator(".monaco-editor .view-lines").first().innerText();
+    const before = await editorText(page);
     await page.keyboard.press("Control+.");
-    const item = page.locator(".action-widget").getByText(/on a 6xx/).first();
-    await item.waitFor({ timeout: 30_000 });
+    await page.locator(".action-widget").getByText(/on a 6xx/).first().waitFor({ timeout: 30_000 });
     // The menu puts a pointer-block over itself; choose with the keyboard like most users do.
     const focused = page.locator(".action-widget .monaco-list-row.focused");
     for (let i = 0; i < 12 && !/on a 6xx/.test((await focused.textContent()) ?? ""); i++) {
@@ -145,19 +80,124 @@ test("VS Code: squiggle, hover on 604, quick fix from the light bulb", { timeout
     assert.match(await focused.textContent(), /on a 6xx/);
     await page.keyboard.press("Enter");
     await page.waitForFunction((prev) => document.querySelector(".monaco-editor .view-lines")?.innerText !== prev, before, { timeout: 30_000 });
-    const after = await page.locator(".monaco-editor .view-lines").first().innerText();
-    assert.match(after.replace(/\u00a0/g, " "), /t_check_status\("6\[0-9\]\[0-9\]"\)/);
+    assert.match(await editorText(page), /t_check_status\("6\[0-9\]\[0-9\]"\)/);
     await page.waitForFunction(() => document.querySelectorAll(".monaco-editor .squiggly-warning").length === 0, null, { timeout: 30_000 });
-    timings.fixed = Date.now() - started;
+    timings.fixed = Date.now() - session.started;
     await page.screenshot({ path: path.join(outDir, "after-fix.png") });
-    fs.writeFileSync(path.join(outDir, "timings.json"), JSON.stringify(timings, null, 1));
-    console.log(`# timings (ms since code-server start): ${JSON.stringify(timings)}`);
-  } catch (err) {
-    if (page) await page.screenshot({ path: path.join(outDir, "failure.png") }).catch(() => {});
-    throw err;
-  } finally {
-    await browser.close();
-    try { process.kill(-server.pid, "SIGTERM"); } catch {}
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  }));
+
+  let rows = [];
+  it("completes a reply code with its phrase", () => step(session, "completion", async () => {
+    const { page } = session;
+    // A new line under `request_route {`, typed as a user types it.
+    await page.locator(".view-lines span", { hasText: "request_route" }).first().click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type('sl_send_reply("40');
+    await page.keyboard.press("Control+Space");
+    const items = page.locator(".suggest-widget .monaco-list-row");
+    await items.first().waitFor({ timeout: 30_000 });
+    rows = (await items.allInnerTexts()).slice(0, 6);
+    await page.screenshot({ path: path.join(outDir, "completion.png") });
+    const focused = page.locator(".suggest-widget .monaco-list-row.focused");
+    for (let i = 0; i < 12 && !/^404/.test((await focused.textContent()) ?? ""); i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    assert.match(await focused.textContent(), /^404/);
+    await page.keyboard.press("Enter");
+    for (let i = 0; i < 50 && !(await editorText(page)).includes("Not Found"); i++) {
+      await page.waitForTimeout(200);
+    }
+    assert.match(await editorText(page), /sl_send_reply\("404", "Not Found"/);
+  }));
+
+  it("shows the phrase on every completion row", (t) => {
+    assert.ok(rows.length >= 3, JSON.stringify(rows));
+    const bare = rows.filter((row) => !/^\d{3}\s*\S*[A-Za-z]{3}/.test(row.trim()));
+    if (rows.length - bare.length <= 1) {
+      // Only the focused row shows `detail`; `labelDetails` comes with issue 17 item 3 (server).
+      t.skip(`rows without their phrase (the server sends no labelDetails yet): ${JSON.stringify(rows)}`);
+      return;
+    }
+    assert.deepEqual(bare, []);
+  });
+
+  it("explains a code in a read-only preview, not an Untitled document", () => step(session, "explain", async () => {
+    const { page } = session;
+    await page.keyboard.press("Escape");
+    await runCommand(page, "SIP: Explain Response Code…");
+    await page.waitForSelector(".quick-input-list .monaco-list-row", { timeout: 30_000 });
+    await page.keyboard.type("604");
+    await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: "604" }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press("Enter");
+    const tab = page.locator(".tabs-container .tab", { hasText: "604.md" }).first();
+    await tab.waitFor({ timeout: 30_000 });
+    const tabs = await page.locator(".tabs-container .tab").allTextContents();
+    assert.ok(tabs.some((title) => /Preview 604\.md/.test(title)), JSON.stringify(tabs));
+    assert.ok(!tabs.some((title) => /Untitled/.test(title)), JSON.stringify(tabs));
+    // The preview is a webview: find the frame that renders the Markdown.
+    let rendered = "";
+    for (let i = 0; i < 100 && !rendered.includes("Does Not Exist Anywhere"); i++) {
+      for (const frame of page.frames()) {
+        rendered = await frame.evaluate(() => document.body?.innerText ?? "").catch(() => "");
+        if (rendered.includes("Does Not Exist Anywhere")) break;
+      }
+      await page.waitForTimeout(200);
+    }
+    assert.match(rendered, /Does Not Exist Anywhere/);
+    await page.screenshot({ path: path.join(outDir, "explain.png") });
+    // Closing it asks nothing: a virtual document is never dirty.
+    await page.keyboard.press("Control+W");
+    await tab.waitFor({ state: "detached", timeout: 10_000 });
+    assert.equal(await page.locator(".monaco-dialog-box").count(), 0);
+  }));
+});
+
+describe("VS Code with a wrong server path", { timeout: 240_000 }, () => {
+  it("recovers through the notification: Open Settings, a new path, Retry", async () => {
+    // Where a user might install the server later: not there yet.
+    let session;
+    try {
+      session = await startVsCode({ files: { "failover.cfg": fixture }, settings: { "sipLsp.server.command": ["/nonexistent/sip-lsp", "serve"] } });
+      const { page, tmp } = session;
+      await openFile(page, "failover.cfg", "Kamailio");
+
+      const toast = (text) => page.locator(".notification-toast", { hasText: text }).first();
+      const first = toast("/nonexistent/sip-lsp");
+      await first.waitFor({ timeout: 60_000 });
+      assert.match(await first.textContent(), /cannot start.*ENOENT/);
+      await page.screenshot({ path: path.join(outDir, "start-error.png") });
+
+      // "Open Settings" lands on the setting itself.
+      await first.getByRole("button", { name: "Open Settings" }).click();
+      const setting = page.locator(".settings-editor .setting-item-contents", { hasText: "Command that starts the language server" });
+      await setting.first().waitFor({ timeout: 30_000 });
+
+      // The user points the setting at a new path, in the Settings editor's list:
+      // the extension tries again at once.
+      const installed = path.join(tmp, "bin", "sip-lsp");
+      await page.locator(".setting-list-row", { hasText: "/nonexistent/sip-lsp" }).first().dblclick();
+      const input = page.locator(".setting-list-edit-row input").first();
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(installed);
+      await page.keyboard.press("Enter");
+      const second = toast(installed);
+      await second.waitFor({ timeout: 60_000 });
+
+      // ...installs the server there, and presses Retry.
+      fs.mkdirSync(path.dirname(installed), { recursive: true });
+      fs.symlinkSync(sipLsp, installed);
+      await second.getByRole("button", { name: "Retry" }).click();
+
+      // Back in the file: the server runs.
+      await page.locator(".tabs-container .tab", { hasText: "failover.cfg" }).first().click();
+      await page.locator(".monaco-editor .squiggly-warning").first().waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: path.join(outDir, "after-retry.png") });
+    } catch (err) {
+      await onFailure(session?.page, "failure-retry.png");
+      throw err;
+    } finally {
+      await session?.close();
+    }
+  });
 });

@@ -1,38 +1,128 @@
 // A thin client: it starts `sip-lsp serve` and lets the server do the work.
-import { execFile, spawnSync } from "child_process";
+import { execFile } from "child_process";
 import * as vscode from "vscode";
 import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
+  ShowDocumentParams,
+  ShowDocumentRequest,
+  ShowDocumentResult,
 } from "vscode-languageclient/node";
+import { EXPLAIN_SCHEME, explainUri, ExplainProvider } from "./explain";
 
 const LANGUAGES = ["kamailio", "opensips", "asterisk", "freeswitch"];
 // Languages VS Code gives our files by extension (.cfg is "properties", dialplans are "xml");
 // a file is moved to ours only when its content says so: never every .cfg or .xml.
 const SNIFFED = ["properties", "ini", "plaintext", "xml"];
 const INSTALL_HINT = "pip install sip-lsp";
+// Settings read only when the server process starts: a change restarts it.
+const RESTART_SECTIONS = ["sipLsp.server"];
+const OPEN_SETTINGS = "Open Settings";
+const RETRY = "Retry";
 
 let client: LanguageClient | undefined;
 let starting: Promise<void> | undefined;
-let output: vscode.OutputChannel | undefined;
+let output: vscode.LogOutputChannel | undefined;
+// Set once a SIP document is open: settings changes before that start nothing.
+let wanted = false;
 
 function serverCommand(): string[] {
   const cmd = vscode.workspace.getConfiguration("sipLsp").get<string[]>("server.command");
   return cmd && cmd.length > 0 ? cmd : ["sip-lsp", "serve"];
 }
 
-/** True when the configured program can be started; a missing one gets a notification. */
-function serverAvailable(cmd: string[]): boolean {
-  const probe = spawnSync(cmd[0], ["--version"], { timeout: 10000 });
-  if (probe.error) {
-    void vscode.window.showErrorMessage(
-      `sip-lsp: cannot start "${cmd.join(" ")}" (${(probe.error as NodeJS.ErrnoException).code ?? probe.error.message}). ` +
-        `Install the server with \`${INSTALL_HINT}\` or set "sipLsp.server.command".`,
-    );
-    return false;
+/** Runs the configured program with `args` and returns its stdout. */
+function runServerProgram(args: string[]): Promise<string> {
+  const program = serverCommand()[0];
+  return new Promise((resolve, reject) => {
+    execFile(program, args, { maxBuffer: 8 * 1024 * 1024, timeout: 20000 }, (err, stdout, stderr) => {
+      if (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        reject(new Error(typeof code === "string" ? code : stderr.trim() || err.message));
+      } else {
+        resolve(stdout);
+      }
+    });
+  });
+}
+
+/** The error notification offers the two ways out: fix the setting, or try again. */
+async function reportStartError(cmd: string[], reason: string): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(
+    `sip-lsp: cannot start "${cmd.join(" ")}" (${reason}). ` +
+      `Install the server with \`${INSTALL_HINT}\` or set "sipLsp.server.command"; ` +
+      `changing the setting restarts the server.`,
+    OPEN_SETTINGS,
+    RETRY,
+  );
+  if (choice === OPEN_SETTINGS) {
+    await vscode.commands.executeCommand("workbench.action.openSettings", "sipLsp.server.command");
+  } else if (choice === RETRY) {
+    await restartClient();
   }
-  return true;
+}
+
+/** Markdown pages the server asks to show (the rule's docs) open as a read-only preview. */
+async function showDocument(
+  params: ShowDocumentParams,
+  next: ShowDocumentRequest.HandlerSignature,
+): Promise<ShowDocumentResult> {
+  const uri = vscode.Uri.parse(params.uri);
+  if (!params.external && uri.scheme === "file" && uri.path.endsWith(".md")) {
+    await vscode.commands.executeCommand("markdown.showPreview", uri);
+    return { success: true };
+  }
+  // the client's own handler answers with a ShowDocumentResult, never a ResponseError
+  return (await next(params, new vscode.CancellationTokenSource().token)) as ShowDocumentResult;
+}
+
+async function startClient(): Promise<void> {
+  const cmd = serverCommand();
+  try {
+    await runServerProgram(["--version"]);
+  } catch (err) {
+    void reportStartError(cmd, (err as Error).message);
+    return;
+  }
+  output ??= vscode.window.createOutputChannel("sip-lsp", { log: true });
+  const serverOptions: ServerOptions = { command: cmd[0], args: cmd.slice(1) };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.map((language) => ({ language })),
+    synchronize: { configurationSection: "sipLsp" },
+    outputChannel: output,
+    middleware: { window: { showDocument } },
+  };
+  const created = new LanguageClient("sipLsp", "sip-lsp", serverOptions, clientOptions);
+  try {
+    await created.start();
+    client = created;
+  } catch (err) {
+    void created.dispose();
+    void reportStartError(cmd, (err as Error).message);
+  }
+}
+
+/** Starts the client unless it runs or is starting; concurrent callers share one start. */
+function ensureClient(): Promise<void> {
+  if (client) {
+    return Promise.resolve();
+  }
+  starting ??= startClient().finally(() => {
+    starting = undefined;
+  });
+  return starting;
+}
+
+/** Stops the running client (if any) and starts one with the current settings. */
+async function restartClient(): Promise<void> {
+  await starting;
+  const old = client;
+  client = undefined;
+  if (old) {
+    await old.dispose().catch(() => undefined);
+  }
+  await ensureClient();
 }
 
 /** The SIP language a document's first lines show, if any. */
@@ -56,82 +146,69 @@ function sniff(doc: vscode.TextDocument): string | undefined {
   return undefined;
 }
 
-async function claim(doc: vscode.TextDocument, context: vscode.ExtensionContext): Promise<void> {
+async function claim(doc: vscode.TextDocument): Promise<void> {
   const language = sniff(doc);
   if (language) {
     await vscode.languages.setTextDocumentLanguage(doc, language);
   }
-  if (!client && LANGUAGES.includes(language ?? doc.languageId)) {
-    starting ??= startClient(context);
-    await starting;
+  if (LANGUAGES.includes(language ?? doc.languageId)) {
+    wanted = true;
+    await ensureClient();
   }
 }
 
-async function startClient(context: vscode.ExtensionContext): Promise<void> {
-  const cmd = serverCommand();
-  if (!serverAvailable(cmd)) {
-    return;
+/** A response code or rule id in a read-only Markdown preview (a virtual document). */
+async function explain(subject: string): Promise<void> {
+  const uri = explainUri(subject);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  try {
+    await vscode.commands.executeCommand("markdown.showPreview", uri);
+  } catch {
+    await vscode.window.showTextDocument(doc, { preview: true });
   }
-  output ??= vscode.window.createOutputChannel("sip-lsp", { log: true });
-  const serverOptions: ServerOptions = { command: cmd[0], args: cmd.slice(1) };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.map((language) => ({ language })),
-    synchronize: { configurationSection: "sipLsp" },
-    outputChannel: output,
-  };
-  client = new LanguageClient("sipLsp", "sip-lsp", serverOptions, clientOptions);
-  context.subscriptions.push(client);
-  await client.start();
-}
-
-/** Runs the CLI and returns its stdout (the catalogue is the server's, not ours). */
-function runCli(args: string[]): Promise<string> {
-  const program = serverCommand()[0];
-  return new Promise((resolve, reject) => {
-    execFile(program, args, { maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
-        reject(new Error(stderr.trim() || err.message));
-      } else {
-        resolve(stdout);
-      }
-    });
-  });
 }
 
 async function explainCode(): Promise<void> {
   try {
     const codes: { code: number; reason: string; summary?: string }[] = JSON.parse(
-      await runCli(["codes", "--json"]),
+      await runServerProgram(["codes", "--json"]),
     );
     const pick = await vscode.window.showQuickPick(
       codes.map((c) => ({ label: `${c.code} ${c.reason}`, detail: c.summary, code: c.code })),
       { placeHolder: "Response code to explain", matchOnDetail: true },
     );
-    if (!pick) {
-      return;
+    if (pick) {
+      await explain(String(pick.code));
     }
-    const markdown = await runCli(["explain", String(pick.code), "--format", "markdown"]);
-    const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: markdown });
-    await vscode.commands.executeCommand("markdown.showPreview", doc.uri);
   } catch (err) {
     void vscode.window.showErrorMessage(`sip-lsp: ${(err as Error).message}`);
   }
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const language = vscode.env.language.toLowerCase().startsWith("ru") ? "ru" : "en";
   context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(
+      EXPLAIN_SCHEME,
+      new ExplainProvider((subject) =>
+        runServerProgram(["explain", subject, "--format", "markdown", "--lang", language]),
+      ),
+    ),
     vscode.commands.registerCommand("sipLsp.explainCode", explainCode),
-    vscode.commands.registerCommand("sipLsp.restartServer", async () => {
-      if (client) {
-        await client.restart();
-      } else {
-        await startClient(context);
+    // For code actions and links: explain a given code or rule id (not in the palette).
+    vscode.commands.registerCommand("sipLsp.explain", (subject: unknown) =>
+      typeof subject === "string" || typeof subject === "number" ? explain(String(subject)) : explainCode(),
+    ),
+    vscode.commands.registerCommand("sipLsp.restartServer", restartClient),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (wanted && RESTART_SECTIONS.some((section) => event.affectsConfiguration(section))) {
+        void restartClient();
       }
     }),
+    vscode.workspace.onDidOpenTextDocument(claim),
   );
-  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((doc) => claim(doc, context)));
   for (const doc of vscode.workspace.textDocuments) {
-    await claim(doc, context);
+    await claim(doc);
   }
 }
 

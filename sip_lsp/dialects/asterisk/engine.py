@@ -7,6 +7,7 @@ and apps/app_dial.c handle_cause, both read from `catalog/engines/asterisk.yaml`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sip_lsp.catalog import Catalog, Engine, default_catalog
 from sip_lsp.model import FINAL_CODES
@@ -22,18 +23,14 @@ class Tables:
     by_number: tuple[str, ...]  # canonical names in table order (ast_str2cause)
 
 
-# catalogue id -> (catalogue, tables); holding the catalogue keeps its id from
-# being reused by a newer one. A few entries: user catalogues get reloaded.
-_CACHE: dict[int, tuple[Catalog, Tables]] = {}
-_CACHE_SIZE = 4
-
-
 def tables(catalog: Catalog | None) -> Tables | None:
     """The Asterisk tables of `catalog` (the built-in one when None)."""
-    catalog = catalog or default_catalog()
-    cached = _CACHE.get(id(catalog))
-    if cached is not None and cached[0] is catalog:
-        return cached[1]
+    return _tables(catalog or default_catalog())
+
+
+# A pure function of the catalogue (compared by identity); a few entries: user catalogues get reloaded.
+@lru_cache(maxsize=4)
+def _tables(catalog: Catalog) -> Tables | None:
     engine = catalog.engines.get("asterisk")
     if engine is None:
         return None
@@ -50,7 +47,7 @@ def tables(catalog: Catalog | None) -> Tables | None:
             {c for c in engine.causes if c not in claimed} if status.other_causes else set()
         )
         status_codes[value] = frozenset(c for n in names for c in by_cause.get(n, ()))
-    result = Tables(
+    return Tables(
         engine=engine,
         status_codes=status_codes,
         failed=tuple(v for v, s in engine.dialstatus.items() if s.failed),
@@ -58,10 +55,6 @@ def tables(catalog: Catalog | None) -> Tables | None:
         sip_names={k.upper(): v for k, v in engine.sip_names.items()},
         by_number=tuple(c.name for c in sorted(engine.causes.values(), key=lambda c: c.number)),
     )
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(catalog)] = (catalog, result)
-    return result
 
 
 def hangup_cause(t: Tables, token: str) -> str | None:

@@ -72,9 +72,18 @@ _SETS: dict[frozenset[int], frozenset[int]] = {}
 
 
 def _shared(codes: frozenset[int]) -> frozenset[int]:
-    if len(_SETS) > 4096:
-        _SETS.clear()
-    return _SETS.setdefault(codes, codes)
+    """The one copy of `codes`, built in sorted order.
+
+    The table outlives documents, so the copy it hands out must not depend on
+    which document made the set first: a set's iteration order (and its repr)
+    follows how it was built, and `a | b` or `a - b` keep their operands' layout.
+    """
+    found = _SETS.get(codes)
+    if found is None:
+        if len(_SETS) > 4096:
+            _SETS.clear()
+        found = _SETS[codes] = frozenset(sorted(codes))
+    return found
 
 
 # Set algebra on shared sets, remembered: a script narrows the same few sets by the
@@ -416,9 +425,9 @@ class _Flow:
         key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
         codes = st.codes if prev is None else _union(prev.codes, st.codes)
-        shaping = st.shaping if prev is None else _joined(prev.shaping, st.shaping)
+        shaping = st.shaping if prev is None else _joined(prev.shaping_tests, st.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
-        rewrites = st.rewrites if prev is None else prev.rewrites and st.rewrites
+        rewrites = st.rewrites if prev is None else prev.rewrites_target and st.rewrites
         follows = st.hunting if prev is None else prev.follows_failover and st.hunting
         self.result.sites[key] = FailoverSite(
             span,

@@ -1,0 +1,91 @@
+-- What a sip-lsp buffer gets on attach, beyond Neovim's LSP defaults (K, ]d, gra, grr, …):
+-- virtual text for this server's diagnostics, inlay hints when the settings enable them,
+-- completion that applies the server's edits (`<C-x><C-o>` then `<C-y>`), code lens refresh.
+-- Options: vim.g.sip_lsp = { virtual_text = false, inlay_hints = false, completion = false,
+-- autotrigger = true, codelens = false } or require('sip_lsp').setup({ ... }).
+local M = {}
+
+local defaults = {
+  -- true, false or a vim.diagnostic.Opts.VirtualText table; applies to sip-lsp's namespace only.
+  virtual_text = true,
+  -- nil: follow settings.sipLsp.inlayHints of the client (default on); true/false: force.
+  inlay_hints = nil,
+  -- vim.lsp.completion in the buffer, so that accepting an item applies its text edit or snippet.
+  completion = true,
+  -- complete as you type on the server's trigger characters (off: <C-x><C-o> asks).
+  autotrigger = false,
+  -- refresh code lenses on BufEnter/InsertLeave/CursorHold when the server offers them.
+  codelens = true,
+}
+
+local chosen = {}
+
+--- Overrides the defaults (the same keys as vim.g.sip_lsp, which wins when both are set).
+function M.setup(opts)
+  chosen = vim.tbl_extend('force', chosen, opts or {})
+end
+
+function M.options()
+  local from_global = type(vim.g.sip_lsp) == 'table' and vim.g.sip_lsp or {}
+  return vim.tbl_extend('force', defaults, chosen, from_global)
+end
+
+-- Per-namespace: other servers' diagnostics keep the user's global choice.
+local function show_virtual_text(client, opts)
+  if opts.virtual_text == false or vim.diagnostic.config().virtual_lines then
+    return
+  end
+  local virtual_text = type(opts.virtual_text) == 'table' and opts.virtual_text
+    or {
+      source = false,
+      format = function(d)
+        return d.code and ('%s [%s]'):format(d.message, d.code) or d.message
+      end,
+    }
+  for _, is_pull in ipairs({ false, true }) do
+    local ns = vim.lsp.diagnostic.get_namespace(client.id, is_pull)
+    vim.diagnostic.config({ virtual_text = virtual_text }, ns)
+  end
+end
+
+local function wants_inlay_hints(client, opts)
+  if opts.inlay_hints ~= nil then
+    return opts.inlay_hints
+  end
+  local setting = vim.tbl_get(client.config.settings or {}, 'sipLsp', 'inlayHints')
+  return setting ~= false
+end
+
+-- Code lenses: none today; once the server offers them they refresh without more setup.
+local function watch_codelens(client, bufnr)
+  local group = vim.api.nvim_create_augroup(('sip_lsp_codelens_%d'):format(bufnr), { clear = true })
+  local function refresh()
+    if client:is_stopped() or not client:supports_method('textDocument/codeLens', bufnr) then
+      return
+    end
+    vim.lsp.codelens.refresh({ bufnr = bufnr })
+  end
+  vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'CursorHold' }, {
+    group = group,
+    buffer = bufnr,
+    callback = refresh,
+  })
+  refresh()
+end
+
+--- Called for every sip_lsp client that attaches to a buffer (plugin/sip_lsp.lua does it).
+function M.on_attach(client, bufnr)
+  local opts = M.options()
+  show_virtual_text(client, opts)
+  if client:supports_method('textDocument/inlayHint', bufnr) then
+    vim.lsp.inlay_hint.enable(wants_inlay_hints(client, opts), { bufnr = bufnr })
+  end
+  if opts.completion and client:supports_method('textDocument/completion', bufnr) then
+    vim.lsp.completion.enable(true, client.id, bufnr, { autotrigger = opts.autotrigger })
+  end
+  if opts.codelens then
+    watch_codelens(client, bufnr)
+  end
+end
+
+return M
