@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test catalog bench bench-compare fuzz vsix e2e clean
+.PHONY: setup demo test lint catalog bench bench-compare fuzz vsix e2e clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+## ruff (lint, format) and mypy --strict, as the pre-commit hooks run them.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check sip_lsp tests bench
+	$(VENV)/bin/ruff format --check sip_lsp tests bench
+	$(VENV)/bin/mypy
+
 catalog: $(STAMP)
 	$(PY) -m sip_lsp.catalog build
+	$(PY) -m sip_lsp.site build-package
 
 bench: $(STAMP)
 	$(PY) bench/run.py
@@ -41,10 +48,11 @@ fuzz: $(STAMP)
 vsix:
 	cd editors/vscode && npm ci --no-audit --no-fund && npm run package
 
-## Real VS Code (code-server in headless Chromium) against the built .vsix.
+## Real VS Code (code-server in headless Chromium) against the built .vsix; the reference site in Chromium.
 e2e: $(STAMP) vsix
 	editors/vscode/e2e/setup.sh
 	node --test editors/vscode/e2e/
+	SIP_LSP_REQUIRE_CHROMIUM=1 $(PY) -m pytest -q tests/test_site.py -k chromium
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

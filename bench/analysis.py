@@ -6,8 +6,8 @@ figure is CPU time (process_time), best of the runs; the floor is one regex
 scan of the same text for words, less than any tokenizer can cost. Linear
 means the ms per 1k lines at 10k and 100k stay within 1.5x of the 1k figure.
 The last rows per dialect re-lint the 1k and the largest text after a
-one-character edit (what the language server does on a keystroke; caches per
-block apply).
+one-character edit (what the language server does on a keystroke, with the
+document's BlockCache).
 
     .venv/bin/python bench/analysis.py [kamailio asterisk ...]
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from functools import partial
 
 from common import print_table, progress, row
 from generate import file_name, generate
@@ -59,8 +60,8 @@ def measure(dialect: str) -> list[dict]:
     catalog, settings = default_catalog(), Settings()
     path = f"/bench/{file_name(dialect)}"
 
-    def via_lint(text: str) -> None:
-        lint(text, path, settings, catalog, dialect=dialect)
+    def via_lint(text: str, cache=None) -> None:
+        lint(text, path, settings, catalog, dialect=dialect, cache=cache)
 
     def via_analyze(text: str) -> None:
         dialects.analyze(text, dialect, dialects.DialectContext(path=path, catalog=catalog))
@@ -73,7 +74,7 @@ def measure(dialect: str) -> list[dict]:
             progress(f"{dialect} {name} {lines:,} lines")
             texts = [_fresh(dialect, lines) for _ in range(RUNS[lines])]
             n = texts[0].count("\n")
-            best = min(_cpu(lambda t=t: call(t)) for t in texts)
+            best = min(_cpu(partial(call, t)) for t in texts)
             floor = _floor(texts[0])
             if per_1k is None:
                 per_1k = best * 1e6 / n
@@ -107,13 +108,16 @@ def measure(dialect: str) -> list[dict]:
 def _edit(dialect: str, via_lint, lines: int, goal_ms: float, goal: str) -> dict:
     """Re-lint a text after inserting one space in its middle (what a keystroke costs)."""
     progress(f"{dialect} re-lint after an edit, {lines:,} lines")
+    from sip_lsp.lint import DocumentCache
+
     text = _fresh(dialect, lines)
-    via_lint(text)
+    cache = DocumentCache()  # the document's, as the language server keeps it
+    via_lint(text, cache)
     times = []
     for k in range(3):
         middle = text.index("\n", len(text) // 2 + k * 997) + 1
         text = text[:middle] + " " + text[middle:]
-        times.append(_cpu(lambda: via_lint(text)))
+        times.append(_cpu(partial(via_lint, text, cache)))
     return row(
         f"{dialect} re-lint after a 1-char edit, {lines // 1000}k lines",
         min(times) * 1e3,

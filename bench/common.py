@@ -39,7 +39,7 @@ def skipped(measure: str, why: str) -> dict:
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def run_child(cmd: list[str], cwd: str | None = None) -> tuple[float, float, int]:

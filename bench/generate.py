@@ -196,7 +196,8 @@ FREESWITCH_BLOCK = """\
     <extension name="did{salt}-{n}" continue="false">
       <condition field="destination_number" expression="^\\+?1555{n}(\\d{{4}})$">
         <action application="set" data="continue_on_fail=NORMAL_TEMPORARY_FAILURE,RECOVERY_ON_TIMER_EXPIRE"/>
-        <action application="export" data="nolocal:fail_on_single_reject=USER_BUSY,CALL_REJECTED,NORMAL_UNSPECIFIED,NO_ROUTE_DESTINATION,INCOMPATIBLE_DESTINATION,UNWANTED"/>
+        <action application="export" data="nolocal:fail_on_single_reject=USER_BUSY,CALL_REJECTED,\
+NORMAL_UNSPECIFIED,NO_ROUTE_DESTINATION,INCOMPATIBLE_DESTINATION,UNWANTED"/>
         <action application="set" data="hangup_after_bridge=true"/>
         <action application="bridge" data="{{leg_timeout=20}}sofia/gateway/a{n}/$1|sofia/gateway/b{n}/$1"/>
         <action application="respond" data="503 Service Unavailable"/>

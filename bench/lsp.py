@@ -128,7 +128,7 @@ def ms(seconds: float) -> str:
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def bench_initialize(runs: int = 5, command: list[str] = SERVER) -> float:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections import namedtuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 CONFIG_NAME = "sip-lsp.toml"
 SEVERITIES = ("error", "warning", "information", "hint")
@@ -41,41 +42,23 @@ class ConfigError(Exception):
         super().__init__(f"{file}: {where}{problem}")
 
 
-class Settings(
-    namedtuple("Settings", "select ignore severity catalogs dialects inlay_hints max_file_size source")
-):
+class Settings(NamedTuple):
     """Immutable settings; `_replace` derives changed ones.
 
-    A named tuple, not a dataclass, like the catalogue's records: creating the
-    dataclass cost every `check` ~0.6 ms at import.
+    A named tuple, not a dataclass, like the catalogue's records: importing
+    dataclasses (inspect, ast) would cost every `check` 13% of its start-up.
     """
 
-    __slots__ = ()
-
-    def __new__(
-        cls,
-        select: tuple[str, ...] = (),
-        ignore: tuple[str, ...] = (),
-        severity: dict[str, str] | None = None,
-        catalogs: tuple[str, ...] = (),
-        dialects: dict[str, str] | None = None,
-        inlay_hints: bool = True,
-        max_file_size: int = 5_000_000,
-        source: str | None = None,
-    ) -> Settings:
-        # severity: selector -> severity | "off"; dialects: glob -> dialect;
-        # source: the sip-lsp.toml these came from. Each gets its own empty dicts.
-        return super().__new__(
-            cls,
-            select,
-            ignore,
-            {} if severity is None else severity,
-            catalogs,
-            {} if dialects is None else dialects,
-            inlay_hints,
-            max_file_size,
-            source,
-        )
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    # selector -> severity | "off". The empty default is shared: settings are never
+    # mutated, changes build new dicts (`merged`, `load_config`).
+    severity: dict[str, str] = {}  # noqa: RUF012 - shared and never mutated, as said above
+    catalogs: tuple[str, ...] = ()
+    dialects: dict[str, str] = {}  # noqa: RUF012 - glob -> dialect; shared as `severity` is
+    inlay_hints: bool = True
+    max_file_size: int = 5_000_000
+    source: str | None = None  # the sip-lsp.toml these came from
 
     def enabled(self, rule_id: str, name: str) -> bool:
         if self.select and not any(matches(s, rule_id, name) for s in self.select):
@@ -94,26 +77,25 @@ class Settings(
                     best = (rank, level)
         return best[1] if best else None
 
-    def merged(self, overrides: dict) -> Settings:
+    def merged(self, overrides: Mapping[str, object]) -> Settings:
         """These settings with editor settings (camelCase keys) on top; unknown keys are ignored."""
         where = "editor settings"
-        changes: dict = {}
-        for key, attr in (("select", "select"), ("ignore", "ignore"), ("catalogs", "catalogs")):
-            if overrides.get(key) is not None:
-                changes[attr] = (
-                    _selectors(where, key, overrides[key])
-                    if key != "catalogs"
-                    else tuple(_strings(where, key, overrides[key]))
-                )
-        if overrides.get("severity") is not None:
-            changes["severity"] = {**self.severity, **_severity(where, overrides["severity"])}
-        if overrides.get("dialects") is not None:
-            changes["dialects"] = {**self.dialects, **_dialects(where, overrides["dialects"], None)}
-        if overrides.get("inlayHints") is not None:
-            changes["inlay_hints"] = _bool(where, "inlayHints", overrides["inlayHints"])
-        if overrides.get("maxFileSize") is not None:
-            changes["max_file_size"] = _size(where, "maxFileSize", overrides["maxFileSize"])
-        return self._replace(**changes)
+        settings = self
+        if (value := overrides.get("select")) is not None:
+            settings = settings._replace(select=_selectors(where, "select", value))
+        if (value := overrides.get("ignore")) is not None:
+            settings = settings._replace(ignore=_selectors(where, "ignore", value))
+        if (value := overrides.get("catalogs")) is not None:
+            settings = settings._replace(catalogs=tuple(_strings(where, "catalogs", value)))
+        if (value := overrides.get("severity")) is not None:
+            settings = settings._replace(severity={**self.severity, **_severity(where, value)})
+        if (value := overrides.get("dialects")) is not None:
+            settings = settings._replace(dialects={**self.dialects, **_dialects(where, value, None)})
+        if (value := overrides.get("inlayHints")) is not None:
+            settings = settings._replace(inlay_hints=_bool(where, "inlayHints", value))
+        if (value := overrides.get("maxFileSize")) is not None:
+            settings = settings._replace(max_file_size=_size(where, "maxFileSize", value))
+        return settings
 
 
 def matches(selector: str, rule_id: str, name: str) -> bool:
@@ -143,6 +125,7 @@ def find_config(path: str) -> str | None:
 
 def load_config(file: str) -> Settings:
     """Read and validate a `sip-lsp.toml`; ConfigError names what is wrong."""
+    # Imported here: tomllib (with datetime and string) is 5% of a `check` that reads no sip-lsp.toml.
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -155,25 +138,28 @@ def load_config(file: str) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(file, "", f"TOML syntax error: {exc}") from None
     base = os.path.dirname(os.path.abspath(file))
-    values: dict = {"source": os.path.abspath(file)}
+    settings = Settings(source=os.path.abspath(file))
     for raw_key, value in doc.items():
-        key = raw_key.replace("_", "-")
-        if key in ("select", "ignore"):
-            values[key] = _selectors(file, raw_key, value)
-        elif key == "severity":
-            values["severity"] = _severity(file, value)
-        elif key == "catalogs":
-            values["catalogs"] = tuple(os.path.join(base, p) for p in _strings(file, raw_key, value))
-        elif key == "dialects":
-            values["dialects"] = _dialects(file, value, base)
-        elif key == "inlay-hints":
-            values["inlay_hints"] = _bool(file, raw_key, value)
-        elif key == "max-file-size":
-            values["max_file_size"] = _size(file, raw_key, value)
-        else:
-            known = "select, ignore, severity, catalogs, dialects, inlay-hints, max-file-size"
-            raise ConfigError(file, raw_key, f"unknown field (known: {known})")
-    return Settings(**values)
+        match raw_key.replace("_", "-"):
+            case "select":
+                settings = settings._replace(select=_selectors(file, raw_key, value))
+            case "ignore":
+                settings = settings._replace(ignore=_selectors(file, raw_key, value))
+            case "severity":
+                settings = settings._replace(severity=_severity(file, value))
+            case "catalogs":
+                paths = tuple(os.path.join(base, p) for p in _strings(file, raw_key, value))
+                settings = settings._replace(catalogs=paths)
+            case "dialects":
+                settings = settings._replace(dialects=_dialects(file, value, base))
+            case "inlay-hints":
+                settings = settings._replace(inlay_hints=_bool(file, raw_key, value))
+            case "max-file-size":
+                settings = settings._replace(max_file_size=_size(file, raw_key, value))
+            case _:
+                known = "select, ignore, severity, catalogs, dialects, inlay-hints, max-file-size"
+                raise ConfigError(file, raw_key, f"unknown field (known: {known})")
+    return settings
 
 
 # ---------------------------------------------------------------- field checks

@@ -10,14 +10,19 @@ whole growing heap, including the per-block caches: 100k-line documents became
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def without_gc(call, *args):
-    """call(*args) with the cyclic collector paused (left off if it already was)."""
+def without_gc(call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """call(*args, **kwargs) with the cyclic collector paused (left off if it already was)."""
     if not gc.isenabled():
-        return call(*args)
+        return call(*args, **kwargs)
     gc.disable()
     try:
-        return call(*args)
+        return call(*args, **kwargs)
     finally:
         gc.enable()

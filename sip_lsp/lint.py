@@ -1,6 +1,8 @@
 """The one call the CLI and the server share: text -> analysis -> findings.
 
-Also applies fixes to a text (`check --fix`, `source.fixAll`): non-overlapping
+The only orchestrator: detects the dialect once, analyses, judges the analysis
+part by part (keeping each part's findings while its Facts live), and applies
+the settings. Also applies fixes to a text (`check --fix`, `source.fixAll`): non-overlapping
 safe fixes, re-analysed until nothing more applies.
 """
 
@@ -11,29 +13,82 @@ from collections.abc import Callable
 from sip_lsp import dialects
 from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
+from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.gcpause import without_gc
-from sip_lsp.model import Analysis, Finding, Fix, Note, Record
-from sip_lsp.rules import run_rules
+from sip_lsp.model import Analysis, Facts, Finding, Fix, Note
+from sip_lsp.rules import RuleContext, apply_settings, judge
+from sip_lsp.text import LineIndex
 
 # `check --fix` re-analyses after each pass; a fix that keeps producing fixes stops here.
 MAX_FIX_PASSES = 5
 
 
-class LintResult(Record):
+class LintResult:
     __slots__ = ("analysis", "findings", "notes", "too_large")
-    __hash__ = None  # type: ignore[assignment]  # mutable
 
     def __init__(
         self,
         analysis: Analysis,
         findings: list[Finding] | None = None,
         notes: list[Note] | None = None,
-        too_large: bool = False,
-    ) -> None:  # over settings.max_file_size: not analysed
+        too_large: bool = False,  # over settings.max_file_size: not analysed
+    ) -> None:
         self.analysis = analysis
         self.findings = [] if findings is None else findings
         self.notes = [] if notes is None else notes
         self.too_large = too_large
+
+
+class FindingsCache:
+    """Each part's findings by its Facts object: after an edit only the new parts are judged.
+
+    Rules are pure, so a part's findings depend only on its facts, the catalogue
+    and the dialect: they are kept at the offsets the facts were made at and
+    shifted with the part. Parts the document no longer has are dropped once
+    they outnumber the ones it has, so nothing outlives the document's own Facts
+    for long.
+    """
+
+    __slots__ = ("catalog", "dialect", "by_facts")
+
+    def __init__(self) -> None:
+        self.catalog: Catalog | None = None
+        self.dialect = ""
+        self.by_facts: dict[Facts, list[Finding]] = {}
+
+    def findings(self, analysis: Analysis, catalog: Catalog) -> list[Finding]:
+        """Every rule's findings on `analysis`, at document offsets, before settings apply."""
+        ctx = RuleContext(catalog, analysis.dialect)
+        if not analysis.parts:
+            return judge(analysis, ctx)
+        if catalog is not self.catalog or analysis.dialect != self.dialect:
+            self.catalog, self.dialect, self.by_facts = catalog, analysis.dialect, {}
+        by_facts = self.by_facts
+        out: list[Finding] = []
+        for facts, shift in analysis.parts:
+            found = by_facts.get(facts)
+            if found is None:
+                found = by_facts[facts] = judge(facts, ctx)
+            if found:
+                out += [f.shift(shift) for f in found] if shift else found
+        if len(by_facts) > 2 * len(analysis.parts):
+            current = {facts for facts, _ in analysis.parts}
+            self.by_facts = {facts: found for facts, found in by_facts.items() if facts in current}
+        return out
+
+
+class DocumentCache:
+    """What one document's lints keep for the next: the dialect's blocks and each part's findings.
+
+    The server keeps one per open document and drops it on close; the CLI makes one per
+    file. Nothing learnt from one document reaches another.
+    """
+
+    __slots__ = ("blocks", "findings")
+
+    def __init__(self) -> None:
+        self.blocks = BlockCache()
+        self.findings = FindingsCache()
 
 
 def lint(
@@ -44,18 +99,38 @@ def lint(
     read: Callable[[str], str | None] | None = None,
     root: str | None = None,
     dialect: str | None = None,
+    cache: DocumentCache | None = None,
+    lines: LineIndex | None = None,
 ) -> LintResult:
-    """Detect the dialect (unless forced), analyse, run the rules. Never raises on bad input."""
+    """Detect the dialect (unless forced), analyse, run the rules. Never raises on bad input.
+
+    `cache` is the document's DocumentCache: what the previous lint of the same
+    document left (the server keeps one per open document); None: a cold lint.
+    `lines` is the caller's line index of `text` (the server's), which the
+    dialect and the rules use instead of indexing the text again.
+    """
     if len(text) > settings.max_file_size:
         return LintResult(Analysis(dialect="unknown", text=text, path=path), too_large=True)
     dialect = dialect or dialects.detect(text, path, settings.dialects)
-    ctx = dialects.DialectContext(path=path, root=root, catalog=catalog, read=read)
-    return without_gc(_lint, text, dialect, ctx, catalog, settings)
+    cache = cache or DocumentCache()
+    ctx = dialects.DialectContext(
+        path=path, root=root, catalog=catalog, read=read, cache=cache.blocks, lines=lines
+    )
+    return without_gc(_lint, text, dialect, ctx, catalog, settings, cache.findings)
 
 
-def _lint(text: str, dialect: str, ctx, catalog: Catalog, settings: Settings) -> LintResult:
+def _lint(
+    text: str,
+    dialect: str,
+    ctx: dialects.DialectContext,
+    catalog: Catalog,
+    settings: Settings,
+    findings: FindingsCache,
+) -> LintResult:
     analysis = dialects.analyze(text, dialect, ctx)
-    return LintResult(analysis, run_rules(analysis, catalog, settings), list(analysis.notes))
+    lines = ctx.lines if ctx.lines is not None and ctx.lines.text is text else None
+    found = apply_settings(findings.findings(analysis, catalog), analysis, settings, lines)
+    return LintResult(analysis, found, list(analysis.notes))
 
 
 def apply_fixes(text: str, fixes: list[Fix], path: str | None = None) -> tuple[str, list[Fix]]:
@@ -79,12 +154,20 @@ def apply_fixes(text: str, fixes: list[Fix], path: str | None = None) -> tuple[s
 
 
 def fix_all(
-    text: str, path: str | None, settings: Settings, catalog: Catalog, dialect: str | None = None, **lint_args
+    text: str,
+    path: str | None,
+    settings: Settings,
+    catalog: Catalog,
+    dialect: str | None = None,
+    read: Callable[[str], str | None] | None = None,
+    root: str | None = None,
+    cache: DocumentCache | None = None,
 ) -> tuple[str, list[tuple[Finding, Fix]]]:
     """Apply safe fixes until the text is stable; returns the text and what was applied."""
     applied: list[tuple[Finding, Fix]] = []
+    cache = cache or DocumentCache()  # each pass changes a few blocks of the same document
     for _ in range(MAX_FIX_PASSES):
-        result = lint(text, path, settings, catalog, dialect=dialect, **lint_args)
+        result = lint(text, path, settings, catalog, read=read, root=root, dialect=dialect, cache=cache)
         candidates = [
             (f, fix) for f in result.findings for fix in [next((x for x in f.fixes if x.safe), None)] if fix
         ]

@@ -67,34 +67,54 @@ def _bullets(lines: list[str]) -> str:
 
 
 def code_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
-    """The whole entry: hover on a code and `sip-lsp explain 604`."""
+    """The whole entry: hover on a phrase, and the body of `sip-lsp explain 604`."""
+    return _join(*_code_sections(entry, catalog, lang).values())
+
+
+def code_explain_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
+    """`sip-lsp explain 604`: the whole entry with the per-engine facts after the cause mappings."""
+    parts = []
+    for name, text in _code_sections(entry, catalog, lang).items():
+        parts.append(text)
+        if name == "causes":
+            parts.append(engine_facts_markdown(entry, catalog, lang))
+    return _join(*parts)
+
+
+def _code_sections(entry: CodeEntry, catalog: Catalog, lang: str) -> dict[str, str]:
+    """The entry's parts in reading order, by name, so `explain` can add one after another."""
     catalog = catalog.for_lang(lang)
     entry = catalog.code(entry.code) or entry
-    title = [f"**{entry.code} {entry.reason}**", _class_label(entry.cls, catalog, lang)]
-    if entry.rfc:
-        title.append(entry.rfc)
     aliases = (
         f"{words(catalog, 'aliases', lang)}: " + ", ".join(f"“{a}”" for a in entry.aliases)
         if entry.aliases
         else ""
     )
-    return _join(
-        SEP.join(title),
-        _status_note(entry, catalog, lang),
-        entry.summary,
-        aliases,
-        _section(words(catalog, "description", lang), entry.description),
-        _section(words(catalog, "when_seen", lang), entry.when_seen),
-        _section(words(catalog, "how_to_fix", lang), entry.how_to_fix),
-        _section(words(catalog, "retry", lang), _retry(entry, catalog)),
-        _section(words(catalog, "headers_required", lang), _headers(entry.headers_required)),
-        _section(words(catalog, "headers_recommended", lang), _headers(entry.headers_recommended)),
-        _section(words(catalog, "causes", lang), _bullets(_cause_maps(entry.code, catalog, lang))),
-        _section(
+    return {
+        "title": _code_title(entry, _class_label(entry.cls, catalog, lang)),
+        "status": _status_note(entry, catalog, lang),
+        "summary": entry.summary,
+        "aliases": aliases,
+        "description": _section(words(catalog, "description", lang), entry.description),
+        "when_seen": _section(words(catalog, "when_seen", lang), entry.when_seen),
+        "how_to_fix": _section(words(catalog, "how_to_fix", lang), entry.how_to_fix),
+        "retry": _section(words(catalog, "retry", lang), _retry(entry, catalog)),
+        "headers_required": _section(
+            words(catalog, "headers_required", lang), _headers(entry.headers_required)
+        ),
+        "headers_recommended": _section(
+            words(catalog, "headers_recommended", lang), _headers(entry.headers_recommended)
+        ),
+        "causes": _section(words(catalog, "causes", lang), _bullets(_cause_maps(entry.code, catalog, lang))),
+        "contrast": _section(
             words(catalog, "contrast", lang),
             _bullets([f"**{_label(c.code, catalog)}** — {c.difference}" for c in entry.contrast]),
         ),
-    )
+    }
+
+
+def _code_title(entry: CodeEntry, cls: str) -> str:
+    return SEP.join([f"**{entry.code} {entry.reason}**", cls, *([entry.rfc] if entry.rfc else [])])
 
 
 def _status_note(entry: CodeEntry, catalog: Catalog, lang: str) -> str:
@@ -149,6 +169,251 @@ def _cause_maps(code: int, catalog: Catalog, lang: str) -> list[str]:
         if token:
             lines.append(f"{words(catalog, name, lang)}: `{token}`" + (f" ({cause.number})" if cause else ""))
     return lines
+
+
+# ---------------------------------------------------------------- engine facts
+
+# The engines a code's facts are told for, in this order; proxies relay a reply, B2BUAs map it.
+FACT_ENGINES = ("kamailio", "opensips", "asterisk", "freeswitch")
+PROXIES = frozenset({"kamailio", "opensips"})
+# Q.850 causes are 1-127; an engine's own causes (freeswitch 487, 700+) go in a `Reason: SIP;cause=` header.
+Q850_LAST = 127
+
+
+def engine_facts_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
+    """What each engine does with `entry`: what the caller gets, how to send it and test for it,
+    the `Reason:` to send and the capture filters. Every sentence is a catalogue template."""
+    english = catalog
+    catalog = catalog.for_lang(lang)
+    entry = catalog.code(entry.code) or entry
+    values = _code_values(entry, english)
+    blocks = []
+    for name in FACT_ENGINES:
+        engine = catalog.engines.get(name)
+        if engine is None:
+            continue
+        rows = _engine_rows(name, engine, entry, values)
+        body = _bullets([f"**{words(catalog, f'facts_{row}', lang)}:** {text}" for row, text in rows if text])
+        if body:
+            blocks.append(f"#### {words(catalog, f'engine_{name}', lang)}\n\n{body}")
+    common = [
+        (words(catalog, "facts_reason", lang), _q850_line(catalog, lang, values)),
+        (words(catalog, "facts_capture", lang), words(catalog, "facts_capture_filters", lang, **values)),
+    ]
+    blocks.append(
+        f"#### {words(catalog, 'facts_wire', lang)}\n\n"
+        + _bullets([f"**{label}:** {text}" for label, text in common if text])
+    )
+    return _section(words(catalog, "engine_facts", lang), "\n\n".join(blocks))
+
+
+def _code_values(entry: CodeEntry, english: Catalog) -> dict[str, object]:
+    """Placeholders every engine template may use: the code, its phrase, its Q.850 cause."""
+    values: dict[str, object] = {"code": entry.code, "reason": entry.reason, "cls": entry.cls}
+    number = entry.q850
+    if number is None and entry.code >= FIRST_FINAL_FAILURE:
+        number = next((c.number for c in english.causes.values() if entry.code in c.from_sip), None)
+    cause = english.causes.get(number) if number is not None else None
+    if cause is not None:
+        values.update(q850=cause.number, q850_name=cause.name, q850_back=cause.to_sip)
+    return values
+
+
+def _q850_line(catalog: Catalog, lang: str, values: dict[str, object]) -> str:
+    if "q850" not in values:
+        return ""
+    key = "facts_q850" if values["q850_back"] is not None else "facts_q850_one_way"
+    return words(catalog, key, lang, **values)
+
+
+def _template(engine: Engine, name: str, code: int) -> str:
+    """The engine's template `name`, the most specific first (name_604, name_6xx, name); "" for none."""
+    for key in (f"{name}_{code}", f"{name}_{code // 100}xx", name):
+        if key in engine.templates:
+            return engine.templates[key]
+    return ""
+
+
+def _fill(engine: Engine, name: str, code: int, values: dict[str, object]) -> str:
+    text = _template(engine, name, code)
+    try:
+        return text.format_map(_Keep(values)) if text else ""
+    except (ValueError, IndexError, AttributeError):  # a broken template in a user catalogue
+        return text
+
+
+def _engine_rows(
+    name: str, engine: Engine, entry: CodeEntry, values: dict[str, object]
+) -> list[tuple[str, str]]:
+    if name in PROXIES:
+        return _proxy_rows(engine, entry.code, values)
+    return _b2bua_rows(engine, entry, values)
+
+
+def _proxy_rows(engine: Engine, code: int, values: dict[str, object]) -> list[tuple[str, str]]:
+    """A tm proxy relays the reply; the facts say where it does not, and how a script tests for it."""
+    remapped = _remapped(engine, code)
+    receives = _fill(engine, "receives_remapped", code, dict(values, remapped=remapped)) if remapped else ""
+    tests = [_fill(engine, "test", code, values)]
+    for fact, template in (("cancelled_code", "test_cancel"), ("local_timeout_code", "test_timeout")):
+        if code == engine.fact(fact):  # tm makes this code itself; a test tells its own from the callee's
+            tests.append(_fill(engine, template, code, values))
+    return [
+        ("receives", receives or _fill(engine, "receives", code, values)),
+        ("send", _fill(engine, "send", code, values)),
+        ("test", " ".join(t for t in tests if t)),
+        ("reason", _fill(engine, "reason", code, values) if "q850" in values else ""),
+    ]
+
+
+def _b2bua_rows(engine: Engine, entry: CodeEntry, values: dict[str, object]) -> list[tuple[str, str]]:
+    """A back-to-back agent answers the caller itself: the cause tables decide what the caller gets."""
+    code = entry.code
+    if code < FIRST_FINAL_FAILURE:  # no cause: the templates for 1xx/2xx say what the engine does
+        return [(row, _fill(engine, row, code, values)) for row in ("receives", "send", "test")]
+    cause = _engine_cause(engine, entry)
+    if cause is None:
+        return []
+    sent = _sent(engine, cause)
+    status = _dialstatus_for(engine, cause.name)
+    fallthrough = (engine.fact("autofallthrough_codes") or {}).get(status)
+    facts = dict(values, cause=cause.name, number=cause.number, sent=sent)
+    facts.update(dialstatus=status, fallthrough=fallthrough)
+    if code in (engine.fact("redirect_followed_codes") or ()):  # the caller gets the new call's outcome
+        return [
+            ("receives", _fill(engine, "receives_redirect", code, facts)),
+            ("send", _send(engine, code, cause, facts)),
+        ]
+    name = "receives" if cause.to_sip else "receives_unmapped"
+    if sent == code and _template(engine, "receives_same", code):  # nothing to contrast the code with
+        name = "receives_same"
+    receives = [_fill(engine, name, code, facts)]
+    if fallthrough and fallthrough != sent:
+        receives.append(_fill(engine, "receives_fallthrough", code, facts))
+    tests = [_fill(engine, "test", code, facts)]
+    if cause.name in (engine.fact("default_continue_causes") or ()):
+        tests.append(_fill(engine, "test_continues", code, facts))
+    reason = "reason" if cause.number <= Q850_LAST else "reason_own_cause"
+    return [
+        ("receives", " ".join(r for r in receives if r)),
+        ("send", _send(engine, code, cause, facts)),
+        ("test", " ".join(t for t in tests if t)),
+        ("reason", _fill(engine, reason, code, facts)),
+    ]
+
+
+def _remapped(engine: Engine, code: int) -> int | None:
+    """The code a tm proxy relays in place of `code` (Kamailio's remap_503_500), or None."""
+    return engine.fact("relay_remaps_503_to") if code == 503 else None
+
+
+def _engine_cause(engine: Engine, entry: CodeEntry) -> EngineCause | None:
+    """The cause a B2BUA derives from a final `entry`: the entry's own field, else the engine's table."""
+    token = getattr(entry, engine.name, None)
+    return (engine.cause(token) if token else None) or engine.cause_for_sip(entry.code)
+
+
+def _sent(engine: Engine, cause: EngineCause) -> int | None:
+    """The response a B2BUA sends for `cause`: its table's, else the one for causes it does not list."""
+    return cause.to_sip or engine.fact("unmapped_cause_sends") or engine.default_to_sip
+
+
+def _send(engine: Engine, code: int, cause: EngineCause, facts: dict[str, object]) -> str:
+    """The engine's own way to answer with `code`, then the hangup cause that sends it or the nearest."""
+    low, high = engine.fact("pjsiphangup_range") or (FIRST_FINAL_FAILURE, 699)
+    send = [_fill(engine, "send", code, facts) if low <= code <= high else ""]
+    exact = _cause_sending(engine, code, cause)
+    if exact is not None:
+        send.append(_fill(engine, "send_hangup", code, dict(facts, hangup=exact.name)))
+    else:
+        send.append(_fill(engine, "send_hangup_nearest", code, dict(facts, hangup=cause.name)))
+    return " ".join(s for s in send if s)
+
+
+def _cause_sending(engine: Engine, code: int, derived: EngineCause) -> EngineCause | None:
+    """A cause whose hangup sends exactly `code`: the one `code` maps to when it does, else the lowest."""
+    if derived.to_sip == code:
+        return derived
+    return min((c for c in engine.causes.values() if c.to_sip == code), key=lambda c: c.number, default=None)
+
+
+def _dialstatus_for(engine: Engine, cause: str) -> str:
+    """The Asterisk DIALSTATUS a callee's cause leaves (app_dial handle_cause); "" for other engines."""
+    fallback = ""
+    for status in engine.dialstatus.values():
+        if cause in status.causes:
+            return status.value
+        if status.other_causes:
+            fallback = status.value
+    return fallback
+
+
+# ---------------------------------------------------------------- concise hover
+
+
+def code_hover_markdown(
+    entry: CodeEntry, catalog: Catalog, lang: str = "en", where: str | None = None, more: str | None = None
+) -> str:
+    """The first screen of a hover on a code, at most ~80 words: the fields headings.yaml
+    `hover_fields` names, the action for `where` the code stands ("reply": what the caller
+    does on receiving it, "failure": what a failure route does with it, None: both), and a
+    link to the full entry when `more` (a URL) is given."""
+    english = catalog
+    catalog = catalog.for_lang(lang)
+    entry = catalog.code(entry.code) or entry
+    fields = {
+        "title": lambda: _code_title(entry, entry.cls),
+        "status": lambda: _status_note(entry, catalog, lang),
+        "summary": lambda: entry.summary,
+        "action": lambda: _hover_action(entry, catalog, lang, where),
+        "engines": lambda: _hover_engines(entry, catalog, english, lang),
+        "more": lambda: words(catalog, "hover_more", lang, url=more, code=entry.code) if more else "",
+    }
+    names = words(catalog, "hover_fields", lang).replace(",", " ").split()
+    return _join(*(fields[name]() for name in names if name in fields))
+
+
+def _hover_action(entry: CodeEntry, catalog: Catalog, lang: str, where: str | None) -> str:
+    retry = catalog.retry_classes.get(entry.retry)
+    if retry is None:
+        return ""
+    lines = retry.lines(entry.code)
+    receive = ("hover_on_receive", lines.on_receive)
+    failure = ("hover_in_failure_route", lines.in_failure_route)
+    shown = {"reply": [receive], "failure": [failure]}.get(where or "", [receive, failure])
+    return "\n\n".join(f"**{words(catalog, label, lang)}:** {text}" for label, text in shown if text)
+
+
+def _hover_engines(entry: CodeEntry, catalog: Catalog, english: Catalog, lang: str) -> str:
+    """One line: what the caller gets through an engine when it is not the code itself."""
+    code = entry.code
+    if code < FIRST_FINAL_FAILURE:
+        return ""
+    values = _code_values(entry, english)
+    items = []
+    for name in FACT_ENGINES:
+        engine = catalog.engines.get(name)
+        if engine is None:
+            continue
+        if code in (engine.fact("redirect_followed_codes") or ()):
+            items.append(_fill(engine, "hover_redirect", code, values))
+            continue
+        received = _received(engine, entry)
+        if received is not None and received[0] != code:
+            sent, cause = received
+            items.append(_fill(engine, "hover", code, dict(values, sent=sent, cause=cause)))
+    items = [i for i in items if i]
+    return f"**{words(catalog, 'hover_engines', lang)}:** " + "; ".join(items) if items else ""
+
+
+def _received(engine: Engine, entry: CodeEntry) -> tuple[int | None, str] | None:
+    """(code, cause) the caller gets when `engine` relays or maps a final `entry`; None: passed on."""
+    if engine.name in PROXIES:
+        return _remapped(engine, entry.code) or entry.code, ""
+    cause = _engine_cause(engine, entry)
+    if cause is None or engine.fact("remote_sip_code_passthrough"):
+        return None
+    return _sent(engine, cause), cause.name
 
 
 def unregistered_markdown(code: int, catalog: Catalog, lang: str = "en") -> str:

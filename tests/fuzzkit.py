@@ -19,7 +19,7 @@ from shared import CORPUS as SHARED_CORPUS
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
 from sip_lsp.lint import lint
-from sip_lsp.model import GuardFix, Record, Span
+from sip_lsp.model import FACT_LISTS, Analysis, Facts, GuardFix, Span, Value
 
 HERE = pathlib.Path(__file__).parent
 SEEDS_DIR = HERE / "fixtures" / "fuzz"
@@ -157,7 +157,7 @@ def case_count(default: int = 200) -> int:
         return default
 
 
-def fuzz_settings(scale: float = 1.0):
+def fuzz_settings(scale: float = 1.0) -> settings:
     """Hypothesis settings for fuzzing: no deadline (speed is not asserted), no database."""
     return settings(
         max_examples=max(1, int(case_count() * scale)),
@@ -198,7 +198,10 @@ def corpus_seeds(limit: int = 200_000) -> list[tuple[str, str, str]]:
 
 @st.composite
 def mutant(draw, base: str) -> str:
-    """`base` after a few random edits: cut, delete, insert a token, duplicate, swap, strip a character class."""
+    """`base` after a few random edits.
+
+    Cut, delete, insert a token, duplicate, swap, strip a character class.
+    """
     text = base
     for _ in range(draw(st.integers(1, 6))):
         n = len(text)
@@ -254,15 +257,17 @@ def byte_mutant(draw, base: str) -> bytes:
 
 
 def spans_in(obj, where: str = "analysis"):
-    """Every (where, Span) reachable from a tree of model Records or dataclasses (findings, sites ...)."""
+    """Every (where, Span) reachable from a tree of model values or dataclasses (findings, sites ...)."""
     if isinstance(obj, Span):
         yield where, obj
     elif isinstance(obj, GuardFix):
         yield f"{where}.offset", Span(obj.offset, obj.offset, obj.path)
-    elif isinstance(obj, Record):
-        for name in obj._fields:
-            if name != "text":
-                yield from spans_in(getattr(obj, name), f"{where}.{name}")
+    elif isinstance(obj, (Value, Facts)):
+        for name in type(obj).__slots__:
+            yield from spans_in(getattr(obj, name), f"{where}.{name}")
+    elif isinstance(obj, Analysis):
+        for name in (*FACT_LISTS, "notes"):
+            yield from spans_in(getattr(obj, name), f"{where}.{name}")
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
             if f.name != "text":

@@ -94,7 +94,15 @@ def test_patterns_match_handlers_case_insensitively_and_with_ranges():
 
 
 def test_hangup_cause_sites_follow_ast_str2cause():
-    text = "[c]\nexten => 1,1,Hangup(TIMEOUT)\nexten => 2,1,Hangup(BUSY)\nexten => 3,1,Hangup(user_busy)\nexten => 4,1,Hangup(34)\nexten => 5,1,Hangup(${CAUSE})\nexten => 6,1,Hangup(AST_CAUSE_USER_BUSY)\n"
+    text = (
+        "[c]\n"
+        "exten => 1,1,Hangup(TIMEOUT)\n"
+        "exten => 2,1,Hangup(BUSY)\n"
+        "exten => 3,1,Hangup(user_busy)\n"
+        "exten => 4,1,Hangup(34)\n"
+        "exten => 5,1,Hangup(${CAUSE})\n"
+        "exten => 6,1,Hangup(AST_CAUSE_USER_BUSY)\n"
+    )
     sites = {c.token: c for c in run(text).cause_sites}
     assert set(sites) == {"TIMEOUT", "BUSY", "user_busy", "34", "AST_CAUSE_USER_BUSY"}
     assert sites["AST_CAUSE_USER_BUSY"].cause is None

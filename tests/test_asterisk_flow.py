@@ -119,7 +119,10 @@ def test_gosub_return_reaches_the_callers_next_dial():
 
 
 def test_macro_body_dial_is_reached():
-    text = "[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,Macro(trunk,x)\n[macro-trunk]\nexten => s,1,Dial(PJSIP/b)\n"
+    text = (
+        "[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,Macro(trunk,x)\n"
+        "[macro-trunk]\nexten => s,1,Dial(PJSIP/b)\n"
+    )
     assert "Dial(PJSIP/b)" in failover(text)
 
 
@@ -127,7 +130,8 @@ def test_macro_body_dial_is_reached():
     "text",
     [
         # BUSY to voicemail: forwarding, no Dial.
-        '[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,GotoIf($["${DIALSTATUS}" = "BUSY"]?vm)\n same => n,Hangup()\n'
+        '[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,GotoIf($["${DIALSTATUS}" = "BUSY"]?vm)\n'
+        " same => n,Hangup()\n"
         " same => n(vm),VoiceMail(1@default,b)\n",
         # A Dial to a voicemail Local channel is not a failover.
         "[c]\nexten => 1,1,Dial(PJSIP/a)\n same => n,Dial(Local/vm-1@voicemail)\n",
@@ -153,7 +157,10 @@ def test_congestion_only_failover_is_clean_of_6xx_findings():
 
 
 def test_dispatch_missing_values_depend_on_dial_options():
-    base = "[c]\nexten => 1,1,Dial(PJSIP/a,20{opts})\n same => n,Goto(d-${{DIALSTATUS}},1)\nexten => d-BUSY,1,Busy()\n"
+    base = (
+        "[c]\nexten => 1,1,Dial(PJSIP/a,20{opts})\n same => n,Goto(d-${{DIALSTATUS}},1)\n"
+        "exten => d-BUSY,1,Busy()\n"
+    )
     [plain] = run(base.format(opts="")).dispatch_sites
     assert plain.missing == ("NOANSWER", "CONGESTION", "CHANUNAVAIL")
     [g] = run(base.format(opts=",gP")).dispatch_sites
@@ -307,7 +314,8 @@ def test_hangupcause_test_narrows_by_cause_number():
 def test_tables_follow_the_catalogue_given(tmp_path):
     extra = tmp_path / "mine.yaml"
     extra.write_text(
-        "engines:\n  asterisk:\n    causes:\n      - {name: USER_BUSY, number: 17, from_sip: [486, 600, 604]}\n"
+        "engines:\n  asterisk:\n    causes:\n"
+        "      - {name: USER_BUSY, number: 17, from_sip: [486, 600, 604]}\n"
         "    dialstatus:\n      - {value: BUSY, summary: busy, causes: [USER_BUSY], failed: true}\n"
     )
     from sip_lsp.catalog import load_catalog

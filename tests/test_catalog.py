@@ -260,7 +260,8 @@ def test_user_catalogue_adds_a_vendor_code(tmp_path):
             "field 'description'",
         ),
         (
-            "codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok, colour: red}\n",
+            "codes:\n"
+            "  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok, colour: red}\n",
             "codes[0] (code 499)",
             "field 'colour'",
         ),
@@ -307,7 +308,8 @@ RULE = "{id: SC301, name: retry-after-global-failure, severity: warning, summary
     "first,second,where",
     [
         (
-            "codes:\n  - {code: 404, reason: Not Found, summary: s, description: d, retry: do-not-failover}\n",
+            "codes:\n"
+            "  - {code: 404, reason: Not Found, summary: s, description: d, retry: do-not-failover}\n",
             None,
             r"codes\[0\] \(code 404\), field 'code': code 404 is defined twice",
         ),

@@ -15,7 +15,7 @@ from sip_lsp.catalog.translations import TranslationError, apply, check
 # Fields a reader reads, wherever they stand in an entry.
 PROSE_KEYS = {
     "summary", "description", "when_seen", "how_to_fix", "when", "difference", "choose",
-    "why", "fix", "message", "title", "advice",
+    "why", "fix", "message", "title", "advice", "on_receive", "in_failure_route",
 }  # fmt: skip
 SECTIONS = ("codes", "rules", "retry_classes", "causes", "engines")
 
@@ -87,9 +87,9 @@ def test_items_sharing_a_name_take_their_own_translation_in_order():
         {"name": "Contact", "when": "c"},
     ]
     overlay = [{"name": "Contact", "when": "А"}, {"name": "Contact", "when": "В"}]
-    assert [h["when"] for h in apply(english, overlay)] == ["А", "b", "В"]
+    assert [h["when"] for h in apply({"h": english}, {"h": overlay})["h"]] == ["А", "b", "В"]
     # A name the overlay translates fewer times than the English uses stays English.
-    assert [h["when"] for h in apply(english, overlay[:1])] == ["А", "b", "c"]
+    assert [h["when"] for h in apply({"h": english}, {"h": overlay[:1]})["h"]] == ["А", "b", "c"]
     headers = default_catalog().for_lang("ru").code(200).headers_required
     assert len({h.when for h in headers if h.name == "Contact"}) == 2
 

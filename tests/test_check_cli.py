@@ -396,7 +396,7 @@ def test_check_does_not_import_the_lsp_stack_or_yaml():
     code = (
         "import sys; from sip_lsp.cli import main; "
         "rc = main(['check', '--exit-zero', 'examples/kamailio/failover-after-6xx.cfg']); "
-        "bad = [m for m in ('pygls', 'lsprotocol', 'yaml') if m in sys.modules]; "
+        "bad = [m for m in ('pygls', 'lsprotocol', 'yaml', 'jsonschema') if m in sys.modules]; "
         "print(bad, file=sys.stderr); sys.exit(rc)"
     )
     result = subprocess.run(

@@ -35,7 +35,8 @@ def test_detection():
 def test_blocks_context_extension_conditions():
     text = (
         '<include><context name="public"><extension name="a"><condition field="x" expression="1">'
-        '<condition field="y" expression="2"/></condition></extension><extension name="b"/></context></include>'
+        '<condition field="y" expression="2"/></condition></extension>'
+        '<extension name="b"/></context></include>'
     )
     a = analyze(text, "freeswitch", DialectContext())
     (ctx,) = a.blocks

@@ -109,7 +109,10 @@ def test_vanilla_dialplan_is_clean_and_its_commented_list_is_not():
     path = CORPUS / "signalwire__freeswitch__conf__vanilla__dialplan__default.xml"
     text = path.read_text(encoding="utf-8")
     assert findings(text) == []
-    line = '<!--<action application="set" data="continue_on_fail=NORMAL_TEMPORARY_FAILURE,USER_BUSY,NO_ANSWER,TIMEOUT,NO_ROUTE_DESTINATION"/> -->'
+    line = (
+        '<!--<action application="set" data="continue_on_fail='
+        'NORMAL_TEMPORARY_FAILURE,USER_BUSY,NO_ANSWER,TIMEOUT,NO_ROUTE_DESTINATION"/> -->'
+    )
     assert line in text
     uncommented = text.replace(line, line[4:-4])
     assert [(f.rule, f.message.split("'")[1]) for f in findings(uncommented)] == [("SC309", "TIMEOUT")]

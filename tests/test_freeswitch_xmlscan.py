@@ -82,7 +82,10 @@ def test_half_typed_tag_ends_at_the_next_tag():
 
 
 def test_unterminated_value_stops_before_the_next_tag_line():
-    text = '<condition>\n  <action application="set" data="continue_on_fail=USER_BUSY\n  <action application="bridge" data="b"/>\n</condition>'
+    text = (
+        '<condition>\n  <action application="set" data="continue_on_fail=USER_BUSY\n'
+        '  <action application="bridge" data="b"/>\n</condition>'
+    )
     acts = [e for e in scan(text).iter() if e.name == "action"]
     assert acts[0].value("data") == "continue_on_fail=USER_BUSY"
     assert acts[1].value("data") == "b"

@@ -55,7 +55,8 @@ def test_binary_loops_dangling_fifo_and_empty_files_leave_the_rest_checked(tmp_p
     found = findings(proc)
     assert set(found) == {"good.cfg", "more.cfg"}, found.keys()
     assert [f["rule"] for f in found["good.cfg"]] == ["SC103"]
-    # Unreadable entries are named once each, as errors (exit 2); the binary file and the FIFO are skipped quietly.
+    # Unreadable entries are named once each, as errors (exit 2);
+    # the binary file and the FIFO are skipped quietly.
     errors = [line for line in proc.stderr.splitlines() if "error" in line]
     assert sorted(e.split(":")[0] for e in errors) == ["dangling.cfg", "loop-a.cfg", "loop-b.cfg"], (
         proc.stderr

@@ -1,8 +1,9 @@
 """Per-block caches: after a run of edits, a warm lint equals a cold one in a fresh process.
 
 Every dialect caches its blocks' parses, facts and the rules' findings between
-lints (docs/architecture.md). This drives edits that move, change, duplicate
-and delete blocks through `lint()` in this process, then lints the final text
+lints of one document, in the document's DocumentCache (docs/architecture.md).
+This drives edits that move, change, duplicate and delete blocks through
+`lint()` with one cache in this process, then lints the final text
 in a new interpreter with empty caches, and compares findings, notes and every
 fact the features read (hover, inlay hints, navigation).
 """
@@ -19,7 +20,7 @@ import pytest
 
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
-from sip_lsp.lint import lint
+from sip_lsp.lint import DocumentCache, lint
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -60,9 +61,9 @@ SNIPPETS = {
 SNIPPETS["opensips"] = SNIPPETS["kamailio"]
 
 
-def snapshot(text: str, path: str, dialect: str) -> str:
+def snapshot(text: str, path: str, dialect: str, cache: DocumentCache | None = None) -> str:
     """What a lint leaves for the CLI and the server, as comparable text."""
-    result = lint(text, path, Settings(), default_catalog(), dialect=dialect)
+    result = lint(text, path, Settings(), default_catalog(), dialect=dialect, cache=cache)
     analysis = result.analysis
     out = {
         "findings": [repr(f) for f in result.findings],
@@ -94,10 +95,11 @@ def test_a_warm_lint_after_edits_equals_a_cold_one(dialect, tmp_path):
     rng = random.Random(dialect)
     path = str(tmp_path / file_name(dialect))
     text = generate(dialect, 3000, salt="inc")
+    cache = DocumentCache()  # the document's, as the server keeps it
     for k in range(40):
-        lint(text, path, Settings(), default_catalog(), dialect=dialect)
+        lint(text, path, Settings(), default_catalog(), dialect=dialect, cache=cache)
         text = _edited(text, rng, dialect, k)
-    warm = snapshot(text, path, dialect)
+    warm = snapshot(text, path, dialect, cache)
     Path(path).write_text(text, encoding="utf-8")
     code = (
         f"import sys; sys.path[:0] = [{str(ROOT / 'tests')!r}]\n"

@@ -19,14 +19,14 @@ from shared import CORPUS
 from sip_lsp import dialects
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
-from sip_lsp.lint import apply_fixes, lint
+from sip_lsp.lint import LintResult, apply_fixes, lint
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "kemi"
 _EXPECT = re.compile(r"expect:((?:\s+SC\d{3})+)")
 
 
-def _lint(path: Path, text: str | None = None):
+def _lint(path: Path, text: str | None = None) -> tuple[LintResult, str]:
     text = path.read_text(encoding="utf-8") if text is None else text
     return lint(text, str(path), Settings(), default_catalog()), text
 
@@ -35,8 +35,8 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _expected(text: str) -> collections.Counter:
-    found: collections.Counter = collections.Counter()
+def _expected(text: str) -> collections.Counter[tuple[int, str]]:
+    found: collections.Counter[tuple[int, str]] = collections.Counter()
     for n, line in enumerate(text.splitlines(), 1):
         m = _EXPECT.search(line)
         if m:
@@ -45,7 +45,7 @@ def _expected(text: str) -> collections.Counter:
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir()))
-def test_fixture_findings_are_exactly_the_expected_ones(name):
+def test_fixture_findings_are_exactly_the_expected_ones(name: str) -> None:
     result, text = _lint(FIXTURES / name)
     assert result.analysis.dialect == "kemi"
     got = collections.Counter((_line(text, f.span.start), f.rule) for f in result.findings)
@@ -53,7 +53,7 @@ def test_fixture_findings_are_exactly_the_expected_ones(name):
 
 
 @pytest.mark.parametrize("name", ["failover.py", "failover.lua", "failover.js"])
-def test_sc301_guard_fix_is_written_in_the_script_language_and_clears_it(name):
+def test_sc301_guard_fix_is_written_in_the_script_language_and_clears_it(name: str) -> None:
     path = FIXTURES / name
     result, text = _lint(path)
     (finding,) = [f for f in result.findings if f.rule == "SC301"]
@@ -66,7 +66,7 @@ def test_sc301_guard_fix_is_written_in_the_script_language_and_clears_it(name):
 
 
 @pytest.mark.parametrize("name", ["truth.py", "truth.lua", "truth.js"])
-def test_sc315_fix_compares_with_zero_and_parses(name):
+def test_sc315_fix_compares_with_zero_and_parses(name: str) -> None:
     path = FIXTURES / name
     result, text = _lint(path)
     fixes = [f.fixes[0] for f in result.findings if f.rule == "SC315"]
@@ -88,20 +88,20 @@ def _assert_parses(name: str, text: str) -> None:
     assert not tree.root_node.has_error
 
 
-def test_sc315_messages_say_the_consequence():
+def test_sc315_messages_say_the_consequence() -> None:
     result, _ = _lint(FIXTURES / "truth.py")
     messages = [f.message for f in result.findings if f.rule == "SC315"]
     assert "never holds, so KSR.tm.t_on_failure() never runs" in messages[0]
     assert "every final code reaches KSR.dispatcher.ds_next_dst(), 600 Busy Everywhere" in messages[1]
 
 
-def test_lua_not_is_parenthesised_in_the_fix():
+def test_lua_not_is_parenthesised_in_the_fix() -> None:
     result, _ = _lint(FIXTURES / "truth.lua")
     first = next(f for f in result.findings if f.rule == "SC315")
     assert first.fixes[0].edits[0].new_text == '(KSR.tm.t_is_set("failure_route") > 0)'
 
 
-def test_thin_wrapper_is_seen_through():
+def test_thin_wrapper_is_seen_through() -> None:
     text = (
         "function tCheckStatus(re) { return KSR.tm.t_check_status(re); }\n"
         'function ksr_request_route() { KSR.tm.t_on_failure("f"); KSR.tm.t_relay(); }\n'
@@ -118,7 +118,7 @@ def test_thin_wrapper_is_seen_through():
     assert any(t.text == "6[0-9][0-9]" and t.admits == frozenset(range(600, 700)) for t in tests)
 
 
-def test_unresolved_handler_name_is_a_note_and_a_reference():
+def test_unresolved_handler_name_is_a_note_and_a_reference() -> None:
     result, text = _lint(FIXTURES / "truth.js")
     (note,) = result.notes
     assert text[note.span.start : note.span.end] == "fs_failure"
@@ -129,7 +129,7 @@ def test_unresolved_handler_name_is_a_note_and_a_reference():
     assert kinds["ksr_failure_route_fs_failure"] == "function"
 
 
-def test_replies_and_tests_are_facts():
+def test_replies_and_tests_are_facts() -> None:
     result, text = _lint(FIXTURES / "failover.py")
     an = result.analysis
     sent = [(s.code, s.phrase) for s in an.code_sites if s.role.value == "sent"]
@@ -150,11 +150,11 @@ def test_replies_and_tests_are_facts():
         ("kamailio.cfg", "request_route { t_relay(); }\n", "kamailio"),
     ],
 )
-def test_detection_reads_the_content(name, text, expected):
+def test_detection_reads_the_content(name: str, text: str, expected: str) -> None:
     assert dialects.detect(text, f"/tmp/{name}") == expected
 
 
-def test_non_ascii_text_keeps_spans_on_the_code():
+def test_non_ascii_text_keeps_spans_on_the_code() -> None:
     for name, text in (
         ("x.lua", '-- Ещё комментарий ✓\nfunction f()\n\tif KSR.tm.t_is_set("x") then end\nend\n'),
         ("x.js", '// Ещё комментарий ✓\nfunction f() {\n\tif (KSR.tm.t_is_set("x")) {}\n}\n'),
@@ -168,7 +168,7 @@ def test_non_ascii_text_keeps_spans_on_the_code():
         assert spans == ['KSR.tm.t_is_set("x")'], name
 
 
-def test_check_cli_reports_sc315_on_a_lua_script():
+def test_check_cli_reports_sc315_on_a_lua_script() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "sip_lsp", "check", "--format", "json", str(FIXTURES / "truth.lua")],
         capture_output=True,
@@ -180,7 +180,7 @@ def test_check_cli_reports_sc315_on_a_lua_script():
     assert "SC315" in {f["rule"] for f in found}
 
 
-def test_native_check_does_not_import_the_kemi_parsers():
+def test_native_check_does_not_import_the_kemi_parsers() -> None:
     code = (
         "import sys\nfrom sip_lsp.cli import main\n"
         "main(['check', '--exit-zero', 'examples/kamailio', 'examples/opensips'])\n"
@@ -190,7 +190,7 @@ def test_native_check_does_not_import_the_kemi_parsers():
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_upstream_kemi_examples_analyse():
+def test_upstream_kemi_examples_analyse() -> None:
     files = (
         sorted(p for p in CORPUS.glob("*kemi*") if p.suffix in (".py", ".lua", ".js"))
         if CORPUS.exists()

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from sip_lsp.catalog import default_catalog
-from sip_lsp.dialects.kemi.ksr import ARM_KINDS, ksr_for
+from sip_lsp.dialects.kemi.ksr import ARM_KINDS, Ksr, ksr_for
 
 
 @pytest.fixture(scope="module")
-def ksr():
+def ksr() -> Ksr:
     return ksr_for(default_catalog())
 
 
-def test_every_role_names_an_exported_function(ksr):
+def test_every_role_names_an_exported_function(ksr: Ksr) -> None:
     for role, names in ksr.roles.items():
         if role == "rewrite_pvs":
             assert all(n.startswith("$") for n in names)
@@ -22,7 +22,7 @@ def test_every_role_names_an_exported_function(ksr):
         assert not missing, f"{role}: {missing}"
 
 
-def test_arming_roles_are_known(ksr):
+def test_arming_roles_are_known(ksr: Ksr) -> None:
     assert set(ARM_KINDS) <= set(ksr.roles)
 
 
@@ -42,16 +42,16 @@ def test_arming_roles_are_known(ksr):
         ("KSR.x.exit", "none"),  # app_lua / app_jsdt, added by hand
     ],
 )
-def test_return_types_follow_the_export_tables(ksr, name, returns):
+def test_return_types_follow_the_export_tables(ksr: Ksr, name: str, returns: str) -> None:
     assert ksr.returns(name) == returns
 
 
-def test_result_codes_exclude_values_and_booleans(ksr):
+def test_result_codes_exclude_values_and_booleans(ksr: Ksr) -> None:
     assert ksr.result_code("KSR.tm.t_check_status")
     assert not ksr.result_code("KSR.pv.geti")  # the variable's value
     assert not ksr.result_code("KSR.is_INVITE")
     assert not ksr.result_code("KSR.no.such_function")
 
 
-def test_the_table_is_whole(ksr):
+def test_the_table_is_whole(ksr: Ksr) -> None:
     assert len(ksr.types) > 1400

@@ -53,17 +53,17 @@ KEMI_TOKENS = (
 
 def _check(text: str, path: str) -> None:
     result = lint_checked(text, "kemi", path)
-    for where, span in spans_in(getattr(result.analysis, "truth_uses", []), "truth_uses"):
+    for where, span in spans_in(result.analysis.truth_uses, "truth_uses"):
         assert 0 <= span.start <= span.end <= len(text), (where, span)
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[p.name for p in SEEDS])
-def test_mutated_kemi_scripts(seed, pytestconfig):
+def test_mutated_kemi_scripts(seed: Path, pytestconfig: pytest.Config) -> None:
     base = seed.read_text(encoding="utf-8")
 
     @fuzz_settings(0.5)
     @given(st.one_of(mutant(base), st.lists(st.sampled_from(KEMI_TOKENS), max_size=80).map("".join)))
-    def run(text):
+    def run(text: str) -> None:
         count_case(pytestconfig, "mutant/kemi")
         _check(text, f"/nonexistent/{seed.name}")
 
@@ -71,7 +71,7 @@ def test_mutated_kemi_scripts(seed, pytestconfig):
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[p.name for p in SEEDS])
-def test_every_prefix_analyses(seed):
+def test_every_prefix_analyses(seed: Path) -> None:
     """Typing a script from the top: each prefix (every 7th character) gives facts, no error."""
     text = seed.read_text(encoding="utf-8")
     for cut in range(0, len(text), 7):
@@ -79,7 +79,7 @@ def test_every_prefix_analyses(seed):
 
 
 @pytest.mark.parametrize("name", ["failover.py", "failover.lua", "failover.js"])
-def test_a_broken_line_keeps_the_rest(name):
+def test_a_broken_line_keeps_the_rest(name: str) -> None:
     """A half-typed line inside the request route: the failure handler below is still judged."""
     text = (FIXTURES / name).read_text(encoding="utf-8")
     at = text.index("KSR.tm.t_relay()")
@@ -89,7 +89,7 @@ def test_a_broken_line_keeps_the_rest(name):
     check_result(broken, result.analysis, result.findings)
 
 
-def test_absurd_nesting_does_not_crash():
+def test_absurd_nesting_does_not_crash() -> None:
     for name, text in (
         (
             "deep.py",

@@ -93,6 +93,31 @@ def test_explain_in_russian():
     assert "6xx Глобальная ошибка" in out
 
 
+def test_explain_shows_what_each_engine_does_after_the_cause_mappings():
+    out = ok("explain", "604")
+    assert (
+        out.index("\nCause mappings\n")
+        < out.index("\nWhat the engines do\n")
+        < out.index("\nOften confused with\n")
+    )
+    for engine in ("Kamailio", "OpenSIPS", "Asterisk", "FreeSWITCH", "On the wire"):
+        assert f"\n{engine}\n{'-' * len(engine)}\n" in out
+    assert 'KEMI: KSR.sl.sl_send_reply(604, "Does Not Exist Anywhere")' in out
+    assert "PJSIPHangup(604)" in out and "respond 604 Does Not Exist Anywhere" in out
+    assert "sip.Status-Code == 604" in out
+
+
+def test_explain_engine_facts_in_russian():
+    out = ok("explain", "604", "--lang", "ru")
+    assert "\nЧто делают движки\n" in out and "Вызывающая сторона получит: " in out
+    assert "sofia передаёт вызывающей стороне код другого плеча" in out
+
+
+def test_explain_200_offers_no_failure_handling():
+    out = ok("explain", "200")
+    assert "Answer()" in out and "PJSIPHangup" not in out and "continue_on_fail" not in out
+
+
 def test_explain_a_reason_phrase_finds_its_code():
     assert ok("explain", "busy here").startswith("486 Busy Here ·")
 
@@ -226,7 +251,7 @@ BROKEN = {
     ),
     "code-700": (
         "codes:\n  - {code: 700, reason: X, summary: s, description: d, retry: failover-ok}\n",
-        "codes[0] (code 700), field 'code': 700 is above the maximum 699",
+        "codes[0] (code 700), field 'code': 700 is greater than the maximum of 699",
     ),
     "duplicate": (
         "codes:\n  - {code: 499, reason: X, summary: s, description: d, retry: failover-ok}\n"
@@ -293,7 +318,7 @@ def test_explain_imports_no_lsp_stack_and_no_yaml():
         if line.startswith("import time:")
     }
     assert "sip_lsp" in modules
-    assert not modules & {"pygls", "lsprotocol", "yaml", "cattrs", "attrs"}
+    assert not modules & {"pygls", "lsprotocol", "yaml", "jsonschema", "cattrs", "attrs"}
     # Start-up budget (bench/cli_start.py): these cost `explain` as much as the interpreter does.
     # `typing` (~2 ms) is allowed: it is what typed code costs, and `check` imports it anyway.
     assert not modules & {"dataclasses", "inspect"}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from test_catalog_translations import _english_sentences
 
 from sip_lsp import render
 from sip_lsp.catalog import default_catalog, load_catalog
@@ -216,3 +218,89 @@ def test_every_heading_key_the_code_asks_for_exists(catalog):
         assert f"scope_{n}xx" in en
     assert {f"fixable_{v}" for v in ("always", "sometimes", "never")} <= set(en)
     assert {"current", "deprecated", "reserved", "unregistered"} <= set(en)  # the `status` enum
+
+
+# ---------------------------------------------------------------- concise hover
+
+HOVER_LIMIT = 80  # words before the "more" link (issue 15: the first screen of a hover)
+
+
+def _words(md: str) -> int:
+    return len(re.findall(r"\S*\w\S*", md))
+
+
+def test_hover_first_line_is_code_class_and_rfc(catalog):
+    md = render.code_hover_markdown(catalog.code(604), catalog)
+    assert md.splitlines()[0] == "**604 Does Not Exist Anywhere** · 6xx · RFC 3261 §21.6.3"
+    assert catalog.code(604).summary in md
+    assert "**Through the engines:** Asterisk sends 404 (`UNALLOCATED`)" in md
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("where", [None, "reply", "failure"])
+def test_every_hover_fits_the_first_screen(catalog, lang, where):
+    long = {
+        code: _words(md)
+        for code, entry in catalog.codes.items()
+        if (md := render.code_hover_markdown(entry, catalog, lang, where)) and _words(md) > HOVER_LIMIT
+    }
+    assert long == {}
+
+
+@pytest.mark.parametrize("code", sorted(default_catalog().codes))
+def test_russian_hover_holds_no_english_sentence(catalog, code):
+    md = render.code_hover_markdown(catalog.code(code), catalog, "ru", more="file:///site/ru/604.html")
+    assert _english_sentences(md) == []
+    assert "**При получении:**" in md and "**В обработке отказа:**" in md
+
+
+def test_hover_action_follows_where_the_code_stands(catalog):
+    entry, retry = catalog.code(603), catalog.retry_classes["never-retry-anywhere"]
+    reply = render.code_hover_markdown(entry, catalog, where="reply")
+    failure = render.code_hover_markdown(entry, catalog, where="failure")
+    both = render.code_hover_markdown(entry, catalog)
+    assert f"**On receipt:** {retry.on_receive}" in reply and "In a failure route" not in reply
+    assert f"**In a failure route:** {retry.in_failure_route}" in failure and "On receipt" not in failure
+    assert retry.on_receive in both and retry.in_failure_route in both
+
+
+def test_a_member_the_class_line_would_misstate_has_its_own(catalog):
+    loop = render.code_hover_markdown(catalog.code(483), catalog)
+    cancel = render.code_hover_markdown(catalog.code(487), catalog)
+    assert catalog.retry_classes["do-not-failover"].on_receive not in loop and "loop" in loop
+    assert "487 means" not in render.code_hover_markdown(catalog.code(604), catalog)
+    assert "`t_is_canceled()`" in cancel
+    for name, retry in catalog.retry_classes.items():  # an own line stays with its class
+        assert {c: catalog.code(c).retry for c in retry.codes} == dict.fromkeys(retry.codes, name)
+
+
+def test_hover_more_link_only_when_given(catalog):
+    entry = catalog.code(604)
+    md = render.code_hover_markdown(entry, catalog, more="https://example.invalid/604.html")
+    assert md.endswith("\n\n[Full entry for 604](https://example.invalid/604.html)")
+    assert "](" not in render.code_hover_markdown(entry, catalog)
+
+
+def test_hover_engine_line_only_where_the_caller_gets_another_code(catalog):
+    assert "Kamailio sends 500" in render.code_hover_markdown(catalog.code(503), catalog)
+    assert "follows it" in render.code_hover_markdown(catalog.code(302), catalog)
+    assert "Through the engines" not in render.code_hover_markdown(catalog.code(486), catalog)
+    assert "Through the engines" not in render.code_hover_markdown(catalog.code(180), catalog)
+
+
+def test_hover_fields_are_chosen_in_the_catalogue(tmp_path):
+    path = tmp_path / "hover.yaml"
+    path.write_text("headings:\n  en:\n    hover_fields: title more\n", encoding="utf-8")
+    cat = load_catalog([str(path)])
+    md = render.code_hover_markdown(cat.code(604), cat, more="u")
+    assert md == "**604 Does Not Exist Anywhere** · 6xx · RFC 3261 §21.6.3\n\n[Full entry for 604](u)"
+
+
+def test_explain_puts_the_engine_facts_after_the_cause_mappings(catalog):
+    md = render.code_explain_markdown(catalog.code(604), catalog)
+    assert (
+        md.index("### Cause mappings") < md.index("### What the engines do") < md.index("### Often confused")
+    )
+    assert render.code_markdown(catalog.code(604), catalog) == md.replace(
+        "\n\n" + render.engine_facts_markdown(catalog.code(604), catalog), ""
+    )

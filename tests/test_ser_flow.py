@@ -173,7 +173,8 @@ def test_failover_in_a_condition_is_recorded():
 
 def test_possible_set_on_tests_and_dead_test():
     text = failure(
-        '\tif (t_check_status("6..")) {\n\t\texit;\n\t}\n\tif (t_check_status("604")) {\n\t\txlog("never");\n\t}\n'
+        '\tif (t_check_status("6..")) {\n\t\texit;\n\t}\n'
+        '\tif (t_check_status("604")) {\n\t\txlog("never");\n\t}\n'
         '\tif (t_check_status("2[0-9][0-9]")) {\n\t\txlog("never");\n\t}\n'
     )
     t6, t604, t2 = analyze(text).status_tests

@@ -33,7 +33,8 @@ def test_included_routes_are_followed_and_carry_their_path(tmp_path):
     assert via.path is None and at(text, via) == "route(FO)"
     [code] = an.code_sites
     assert code.span.path == os.path.realpath(inc)
-    assert open(inc).read()[code.span.start : code.span.end] == "604"
+    with open(inc) as fh:
+        assert fh.read()[code.span.start : code.span.end] == "604"
 
 
 def test_directive_form_and_reader_callback(tmp_path):
@@ -70,7 +71,8 @@ def test_include_cycle_is_cut(tmp_path):
     a, b = os.path.join(root, "a.cfg"), os.path.join(root, "b.cfg")
     write(a, 'include_file "b.cfg"\nroute[A] {\n\troute(B);\n}\n')
     write(b, 'include_file "a.cfg"\nroute[B] {\n\troute(A);\n}\n')
-    an = analyze(open(a).read(), path=a, root=root)
+    with open(a) as fh:
+        an = analyze(fh.read(), path=a, root=root)
     assert [blk.name for blk in an.blocks] == ["A", "B"]
     assert an.included == [os.path.realpath(b)]
 

@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shared import CORPUS as SHARED_CORPUS
 
-from sip_lsp.dialects import detect, ser
+from sip_lsp import dialects
+from sip_lsp.dialects import DialectContext, detect, ser
+from sip_lsp.dialects.common.block_cache import BlockCache
 
 CORPUS = str(SHARED_CORPUS)
 # KEMI scripts (.py, .lua, .js, .rb, .sq) sit beside the native configs in the corpus: not SER text.
@@ -160,13 +162,13 @@ BASE = (
 )
 def test_incremental_edits_equal_a_fresh_analysis(edits):
     text = BASE
-    analyze(text)
+    cache = BlockCache()  # the document's, as the server keeps it
+    analyze(text, cache=cache)
     for pos, cut, insert in edits:
         pos = pos % (len(text) + 1)
         text = text[:pos] + insert + text[pos + cut :]
-        incremental = analyze(text)
-    ser._CACHE.clear()
-    fresh = analyze(text)
+        incremental = analyze(text, cache=cache)
+    fresh = analyze(text)  # a fresh cache: a cold analysis
     if edits:
         assert snapshot(incremental) == snapshot(fresh)
     inside(fresh, text)
@@ -174,24 +176,33 @@ def test_incremental_edits_equal_a_fresh_analysis(edits):
 
 def test_an_edit_reparses_only_the_chunk_it_touches(monkeypatch):
     blocks = "".join(f'route[R{i}] {{\n\tsl_send_reply("404", "r{i}");\n}}\n' for i in range(50))
-    analyze(blocks)
+    cache = BlockCache()
+    analyze(blocks, cache=cache)
     calls = []
     real = ser.parse_chunk
     monkeypatch.setattr(ser, "parse_chunk", lambda chunk: calls.append(chunk) or real(chunk))
     edited = blocks.replace('"r25"', '"r25 edited"')
-    an = analyze(edited)
+    an = analyze(edited, cache=cache)
     assert len(calls) == 1 and "r25 edited" in calls[0]
-    site = [c for c in an.code_sites if c.phrase == "r30"][0]
+    site = next(c for c in an.code_sites if c.phrase == "r30")
     assert edited[site.span.start : site.span.end] == "404"
 
 
-def test_cache_stays_within_its_budget():
-    from sip_lsp.dialects.common.block_cache import ChunkCache
+def test_a_document_cache_keeps_only_the_blocks_its_last_analysis_used():
+    a = "route[A] {\n\texit;\n}\n"
+    b = "route[B] {\n\tdrop;\n}\n"
+    cache = BlockCache()
+    dialects.analyze(a + b, "kamailio", DialectContext(cache=cache))
+    assert ("ser", a) in cache and ("ser", b) in cache and len(cache) == 2
+    dialects.analyze(a, "kamailio", DialectContext(cache=cache))
+    assert ("ser", a) in cache and ("ser", b) not in cache and len(cache) == 1
 
-    cache = ChunkCache(budget=100)
-    for i in range(50):
-        cache.entry(f"route[R{i}] {{ }}\n")["x"] = i
-    assert cache.chars <= 100 and len(cache.entries) < 50
-    assert "route[R49] { }\n" in cache.entries and "route[R0] { }\n" not in cache.entries
-    cache.entry("route[R40] { }\n")  # a hit moves the entry to the young end
-    assert list(cache.entries)[-1] == "route[R40] { }\n"
+
+def test_a_document_reads_nothing_another_document_cached(monkeypatch):
+    calls = []
+    real = ser.parse_chunk
+    monkeypatch.setattr(ser, "parse_chunk", lambda chunk: calls.append(chunk) or real(chunk))
+    dialects.analyze(BASE, "kamailio", DialectContext(cache=BlockCache()))
+    parsed_once = len(calls)
+    dialects.analyze(BASE, "kamailio", DialectContext(cache=BlockCache()))
+    assert parsed_once and len(calls) == 2 * parsed_once

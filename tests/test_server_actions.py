@@ -85,7 +85,7 @@ async def test_disable_in_this_file_keeps_the_kamailio_marker_first(client):
 
 
 async def test_fix_all_applies_every_safe_fix(client):
-    doc_uri, text = open_document(client, "unicode.cfg")
+    doc_uri, _ = open_document(client, "unicode.cfg")
     diag = next(d for d in await diagnostics(client, doc_uri, 1) if d.code == "SC103")
     actions = await _actions(client, doc_uri, diag, only=["source.fixAll"])
     [fix_all] = [a for a in actions if a.kind == "source.fixAll.sip-lsp"]

@@ -31,7 +31,10 @@ async def test_asterisk_second_dial_and_cause_hovers(client):
 
 
 async def test_asterisk_completes_dialstatus_values_and_codes(client):
-    text = '[ctx]\nexten => s,1,Dial(PJSIP/a)\n same => n,GotoIf($["${DIALSTATUS}" = "\n same => n,PJSIPHangup(\n'
+    text = (
+        '[ctx]\nexten => s,1,Dial(PJSIP/a)\n same => n,GotoIf($["${DIALSTATUS}" = "\n'
+        " same => n,PJSIPHangup(\n"
+    )
     doc_uri, _ = open_document(client, "extensions.conf", text, language_id="asterisk")
     await diagnostics(client, doc_uri, 1)
     values = await _labels(

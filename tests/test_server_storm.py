@@ -295,7 +295,7 @@ async def test_random_sequences_answer_and_end_in_a_fresh_analysis(client, seed,
     rng = random.Random(seed)
     steps = max(40, case_count() // 2)
     docs = {}
-    for name, dialect, text in seeds():
+    for name, _dialect, text in seeds():
         path = client.root / name
         docs[name] = [
             _open(client, path, text, LANGUAGE[SEED_FILES[name]]),
@@ -341,7 +341,7 @@ async def test_random_sequences_answer_and_end_in_a_fresh_analysis(client, seed,
         count_case(pytestconfig, "server requests")
     expected = {name: _expected(client, path, model) for name, (uri, model, version, path) in docs.items()}
     assert any(expected.values()), "the edits left nothing to compare"
-    for name, (uri, model, version, path) in docs.items():
+    for name, (uri, *_) in docs.items():
         await _assert_converges(client, uri, expected[name])
     _no_server_errors(client)
 

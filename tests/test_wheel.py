@@ -38,6 +38,7 @@ def test_wheel_installs_and_explains_in_a_fresh_venv(tmp_path):
     wheel = next(dist.glob("sip_lsp-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "sip_lsp/data/catalog.json" in names
+    assert {"sip_lsp/data/site/index.html", "sip_lsp/data/site/ru/compare/202-604.html"} <= set(names)
     assert not [n for n in names if n.endswith(".yaml")], "catalogue sources do not belong in the wheel"
 
     venv = tmp_path / "venv"

@@ -7,8 +7,9 @@ validated against `catalog/schema.json` and compiled into
 recompiles; a test fails when the compiled form is stale.
 
 User catalogues (extra YAML files from settings) are validated against the same
-schema at load time; their entries add to or replace built-in ones. Every error
-names the file, the entry and the field.
+schema at load time, by the `jsonschema` library (imported only then and by the
+build); their entries add to or replace built-in ones. Every error names the
+file, the entry and the field.
 
 The compiler (`build`) is imported only by `python -m sip_lsp.catalog build` and the
 tests: it needs PyYAML, which `check` and `explain` never import.
@@ -23,8 +24,10 @@ from sip_lsp.catalog.entries import (
     DialStatus,
     EngineCause,
     Header,
+    JSONObject,
     Q850Cause,
     RetryClass,
+    RetryLines,
     RuleEntry,
     as_dict,
 )
@@ -44,8 +47,10 @@ __all__ = [
     "Engine",
     "EngineCause",
     "Header",
+    "JSONObject",
     "Q850Cause",
     "RetryClass",
+    "RetryLines",
     "RuleEntry",
     "as_dict",
     "default_catalog",

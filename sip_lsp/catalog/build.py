@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from sip_lsp.catalog import translations
-from sip_lsp.catalog.entries import CatalogError
+from sip_lsp.catalog.entries import CatalogError, JSONObject
 from sip_lsp.catalog.load import merge, yaml_problem
 from sip_lsp.catalog.paths import DATA_FILE, LANGS, SOURCE_DIR
 from sip_lsp.catalog.validate import validate
@@ -19,11 +19,11 @@ from sip_lsp.catalog.validate import validate
 TRANSLATED = tuple(lang for lang in LANGS if lang != "en")
 
 
-def compile_sources(source_dir: str | os.PathLike = SOURCE_DIR) -> dict:
-    """Read, validate and merge every YAML file under `source_dir`."""
-    source_dir = Path(source_dir)
-    schema_doc = json.loads((source_dir / "schema.json").read_text(encoding="utf-8"))
-    data: dict = {}
+def compile_sources(source: str | os.PathLike[str] = SOURCE_DIR) -> JSONObject:
+    """Read, validate and merge every YAML file under `source`."""
+    source_dir = Path(source)
+    schema_doc: JSONObject = json.loads((source_dir / "schema.json").read_text(encoding="utf-8"))
+    data: JSONObject = {}
     for path in sorted(source_dir.rglob("*.yaml")):
         if path.relative_to(source_dir).parts[0] in TRANSLATED:
             continue
@@ -35,9 +35,9 @@ def compile_sources(source_dir: str | os.PathLike = SOURCE_DIR) -> dict:
         merge(data, doc, rel, user=False)
     data.pop("_codes_index", None)
     data.setdefault("codes", []).sort(key=lambda e: e["code"])
-    english = {k: v for k, v in data.items() if k in translations.PROSE or k in ("causes", "engines")}
+    english = {k: v for k, v in data.items() if k in translations.SECTIONS}
     for lang in TRANSLATED:
-        overlay: dict = {}
+        overlay: JSONObject = {}
         for path in sorted((source_dir / lang).rglob("*.yaml")):
             rel = str(path.relative_to(source_dir.parent))
             doc = _read(path, rel)
@@ -52,14 +52,15 @@ def compile_sources(source_dir: str | os.PathLike = SOURCE_DIR) -> dict:
     return data
 
 
-def _read(path: Path, rel: str) -> dict:
+def _read(path: Path, rel: str) -> JSONObject:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc: JSONObject = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return doc
     except yaml.YAMLError as exc:
         raise CatalogError(rel, "", "", yaml_problem(exc)) from None
 
 
-def write_compiled(data: dict) -> None:
+def write_compiled(data: JSONObject) -> None:
     os.makedirs(os.path.dirname(DATA_FILE), exist_ok=True)
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     tmp = DATA_FILE + ".tmp"

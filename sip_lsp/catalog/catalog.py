@@ -12,8 +12,10 @@ from sip_lsp.catalog.entries import (
     DialStatus,
     EngineCause,
     Header,
+    JSONObject,
     Q850Cause,
     RetryClass,
+    RetryLines,
     RuleEntry,
 )
 
@@ -30,7 +32,7 @@ class Catalog:
         headings: dict[str, dict[str, str]],
         classes: dict[str, dict[str, str]],
         retry_classes: dict[str, RetryClass],
-        data: dict | None = None,
+        data: JSONObject | None = None,
     ) -> None:
         self.codes, self.causes, self.engines, self.rules = codes, causes, engines, rules
         self.headings, self.classes, self.retry_classes = headings, classes, retry_classes
@@ -79,12 +81,13 @@ class Catalog:
         names = self.classes.get(cls, {})
         return names.get(lang) or names.get("en", cls)
 
-    def to_data(self) -> dict:
+    def to_data(self) -> JSONObject:
         """A deep copy of the merged source data this catalogue was built from."""
-        return json.loads(json.dumps(self._data))
+        copy: JSONObject = json.loads(json.dumps(self._data))
+        return copy
 
     @staticmethod
-    def from_data(data: dict) -> Catalog:
+    def from_data(data: JSONObject) -> Catalog:
         """A catalogue from merged source data (the compiled JSON, plus user files)."""
         codes = {}
         for e in data.get("codes", []):
@@ -143,6 +146,8 @@ class Catalog:
                 },
                 source=eng.get("source", ""),
                 sip_names=dict(eng.get("sip_names", {})),
+                facts={k: f.get("value") for k, f in eng.get("semantics", {}).items()},
+                templates=dict(eng.get("templates", {})),
             )
         rules = {
             r["id"]: RuleEntry(
@@ -163,7 +168,19 @@ class Catalog:
             for r in data.get("rules", [])
         }
         retry = {
-            k: RetryClass(v["title"], v["advice"].strip()) for k, v in data.get("retry_classes", {}).items()
+            k: RetryClass(
+                v["title"],
+                v["advice"].strip(),
+                v.get("on_receive", "").strip(),
+                v.get("in_failure_route", "").strip(),
+                {
+                    c["code"]: RetryLines(
+                        c.get("on_receive", "").strip(), c.get("in_failure_route", "").strip()
+                    )
+                    for c in v.get("codes", ())
+                },
+            )
+            for k, v in data.get("retry_classes", {}).items()
         }
         return Catalog(
             codes=dict(sorted(codes.items())),

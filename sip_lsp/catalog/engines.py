@@ -17,6 +17,8 @@ class Engine:
         dialstatus: dict[str, DialStatus] | None = None,
         source: str = "",
         sip_names: dict[str, int] | None = None,
+        facts: dict[str, object] | None = None,
+        templates: dict[str, str] | None = None,
     ) -> None:
         self.name = name
         self.causes = causes
@@ -26,6 +28,10 @@ class Engine:
         self.source = source
         # Response names the engine accepts in place of a code (PJSIPHangup(BUSY_HERE) -> 486).
         self.sip_names = sip_names or {}
+        # Call-outcome facts (`semantics:` in the engine's file): name -> value.
+        self.facts = facts or {}
+        # Sentence templates for the per-engine facts of a code (render.engine_facts_markdown).
+        self.templates = templates or {}
         self._by_token: dict[str, EngineCause] = {}
         self._codes_by_cause: dict[str, frozenset[int]] = {}
         for cause in causes.values():
@@ -39,6 +45,10 @@ class Engine:
     def cause(self, token: str) -> EngineCause | None:
         """A cause by name (case-insensitive, aliases too) or number."""
         return self._by_token.get(token.strip().upper())
+
+    def fact(self, name: str, default: object = None) -> object:
+        """The value of a call-outcome fact (`semantics.<name>.value`), or `default`."""
+        return self.facts.get(name, default)
 
     def cause_for_sip(self, code: int) -> EngineCause | None:
         """The cause this engine derives from a received SIP failure response."""

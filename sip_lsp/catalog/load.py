@@ -6,9 +6,7 @@ import json
 from functools import lru_cache
 
 from sip_lsp.catalog.catalog import Catalog
-from sip_lsp.catalog.entries import (
-    CatalogError,
-)
+from sip_lsp.catalog.entries import CatalogError, JSONObject
 from sip_lsp.catalog.paths import DATA_FILE
 from sip_lsp.catalog.validate import validate
 
@@ -36,12 +34,14 @@ def with_user_files(base: Catalog, paths: list[str]) -> Catalog:
     return Catalog.from_data(data)
 
 
-def schema() -> dict:
+def schema() -> JSONObject:
     with open(DATA_FILE, encoding="utf-8") as fh:
-        return json.load(fh)["schema"]
+        compiled: JSONObject = json.load(fh)
+    schema_doc: JSONObject = compiled["schema"]
+    return schema_doc
 
 
-def _read_user_file(path: str) -> dict:
+def _read_user_file(path: str) -> JSONObject:
     import yaml  # only user catalogues pay for PyYAML
 
     try:
@@ -59,7 +59,8 @@ def _read_user_file(path: str) -> dict:
     if errors:
         entry, fld, problem = errors[0]
         raise CatalogError(path, entry, fld, problem)
-    return doc
+    valid: JSONObject = doc  # the schema's top level is an object
+    return valid
 
 
 def yaml_problem(exc: Exception) -> str:
@@ -70,7 +71,7 @@ def yaml_problem(exc: Exception) -> str:
     return f"YAML syntax error: {where}{problem}"
 
 
-def merge(data: dict, doc: dict, path: str, user: bool) -> None:
+def merge(data: JSONObject, doc: JSONObject, path: str, user: bool) -> None:
     """Add one validated file to `data`; duplicates inside a file are errors."""
     seen: set[int] = set()
     for i, entry in enumerate(doc.get("codes", [])):

@@ -10,18 +10,15 @@ data. Anything not translated reads in English.
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from sip_lsp.catalog.entries import JSONObject
 
 # The field that names a list item, in the order they are looked for.
 _ITEM_KEYS = ("code", "id", "number", "value", "name")
 _PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 
-# Prose the completeness check expects in every language: section -> fields per item.
-PROSE = {
-    "codes": ("summary", "description", "when_seen", "how_to_fix"),
-    "rules": ("summary", "why", "fix", "message"),
-    "retry_classes": ("title", "advice"),
-}
+# The parts of the catalogue a translation may cover (headings carry both languages in place).
+SECTIONS = ("codes", "rules", "retry_classes", "causes", "engines")
 
 
 class TranslationError(Exception):
@@ -32,15 +29,16 @@ class TranslationError(Exception):
         super().__init__(f"{entry}, field '{field}': {problem}" if field else f"{entry}: {problem}")
 
 
-def item_key(item: dict[str, Any]) -> tuple[str, Any] | None:
+def item_key(item: JSONObject) -> tuple[str, str | int] | None:
     """The (field, value) that names a list item, or None."""
     for key in _ITEM_KEYS:
-        if key in item and isinstance(item[key], (str, int)):
-            return key, item[key]
+        value = item.get(key)
+        if isinstance(value, (str, int)):
+            return key, value
     return None
 
 
-def check(english: Any, overlay: Any, where: str = "") -> None:
+def check(english: object, overlay: object, where: str = "") -> None:
     """Raise TranslationError where `overlay` has no English counterpart or breaks a template."""
     if isinstance(overlay, dict):
         if not isinstance(english, dict):
@@ -74,7 +72,7 @@ def check(english: Any, overlay: Any, where: str = "") -> None:
         raise TranslationError(where, "", "only text is translated; this value differs from the English one")
 
 
-def combine(target: dict[str, Any], doc: dict[str, Any]) -> None:
+def combine(target: JSONObject, doc: JSONObject) -> None:
     """Add one translated file to the language's overlay (lists extend, mappings merge)."""
     for key, value in doc.items():
         if isinstance(value, list):
@@ -85,41 +83,27 @@ def combine(target: dict[str, Any], doc: dict[str, Any]) -> None:
             target[key] = value
 
 
-def apply(english: Any, overlay: Any) -> Any:
+def apply(english: JSONObject, overlay: JSONObject) -> JSONObject:
     """A copy of `english` with the overlay's text laid over it."""
+    return {key: _laid(value, overlay[key]) if key in overlay else value for key, value in english.items()}
+
+
+def _laid(english: object, overlay: object) -> object:
+    """`english` (any part of the catalogue) with the overlay's text laid over it."""
     if isinstance(overlay, dict) and isinstance(english, dict):
-        out = dict(english)
-        for key, value in overlay.items():
-            if key in out:
-                out[key] = apply(out[key], value)
-        return out
+        return apply(english, overlay)
     if isinstance(overlay, list) and isinstance(english, list):
         named = [(item_key(o), o) for o in overlay if isinstance(o, dict)]
-        seen: dict[tuple[str, Any], int] = {}
+        seen: dict[tuple[str, str | int], int] = {}
         return [_apply_item(item, named, seen) for item in english]
     return overlay if isinstance(overlay, str) else english
 
 
-def missing(english: dict[str, Any], overlay: dict[str, Any]) -> list[str]:
-    """The prose fields of `english` that the overlay does not translate ("codes[604].how_to_fix")."""
-    gaps = []
-    for section, fields in PROSE.items():
-        items = english.get(section, [])
-        pairs = items.items() if isinstance(items, dict) else ((item_key(i), i) for i in items)
-        translated = overlay.get(section, {} if isinstance(items, dict) else [])
-        for key, item in pairs:
-            if isinstance(translated, dict):
-                found = translated.get(key, {})
-            else:
-                found = next((t for t in translated if item_key(t) == key), {})
-            label = key[1] if isinstance(key, tuple) else key
-            gaps += [f"{section}[{label}].{f}" for f in fields if item.get(f) and not found.get(f)]
-    return gaps
-
-
 def _apply_item(
-    item: Any, named: list[tuple[tuple[str, Any] | None, dict[str, Any]]], seen: dict[tuple[str, Any], int]
-) -> Any:
+    item: object,
+    named: list[tuple[tuple[str, str | int] | None, JSONObject]],
+    seen: dict[tuple[str, str | int], int],
+) -> object:
     """`item` with the overlay entry that names it by the same field (a cause by name or number).
 
     Items that share a name (two Contact rows of one header list) pair up in order: the
@@ -137,7 +121,7 @@ def _apply_item(
     return item
 
 
-def _find(items: list[Any], named: tuple[str, Any]) -> Any:
+def _find(items: list[object], named: tuple[str, str | int]) -> object:
     key, value = named
     return next((e for e in items if isinstance(e, dict) and e.get(key) == value), None)
 

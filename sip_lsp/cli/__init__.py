@@ -1,4 +1,4 @@
-"""Command line: check, explain, compare, codes, serve.
+"""Command line: check, explain, compare, codes, site, serve.
 
 Only argument parsing lives here; each command is a function in the module
 named for what it does. `check`, `explain`, `compare` and `codes` never import
@@ -8,53 +8,57 @@ pygls or lsprotocol (DESIGN §1): those load only for `serve`.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
+from typing import NoReturn
 
 from sip_lsp import __version__
 
 
 class _Formatter(argparse.HelpFormatter):
-    """argparse's help formatter, sized to the terminal without importing shutil.
+    """argparse's help formatter, told the width so that it does not import shutil: 5% of `explain`."""
 
-    argparse builds one per argument (to check its metavar), and the first one
-    imports shutil, with zlib, bz2 and lzma: ~1.3 ms of every run.
-    """
-
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
-    ) -> None:
-        super().__init__(prog, indent_increment, max_help_position, width or _terminal_columns() - 2)
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_columns() - 2)
 
 
-def _terminal_columns() -> int:
-    """shutil.get_terminal_size().columns: $COLUMNS, else stdout's terminal, else 80."""
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size() finds it: $COLUMNS, stdout's terminal, or 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
     try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns > 0:
-        return columns
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
-    except (AttributeError, ValueError, OSError):
+        return os.get_terminal_size().columns or 80
+    except OSError:
         return 80
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line and exits 2."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
+    def error(self, message: str) -> NoReturn:
+        help_command = " ".join([*self.prog.split()[1:], "--help"])  # "check --help"
+        self.exit(2, f"sip-lsp: error: {message} (see 'sip-lsp {help_command}')\n")
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"sip-lsp: error: {message} (see 'sip-lsp {self._command()}--help')\n")
 
-    def _command(self) -> str:
-        parts = self.prog.split()[1:]
-        return " ".join(parts) + " " if parts else ""
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="sip-lsp",
+        description="Language server, linter and reference for SIP response codes.",
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"sip-lsp {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, summary, add_arguments in (
+        ("check", "lint Kamailio/OpenSIPS scripts and Asterisk/FreeSWITCH dialplans", _check_arguments),
+        ("explain", "explain a response code (604) or a rule (SC301)", _explain_arguments),
+        ("compare", "compare two response codes side by side", _compare_arguments),
+        ("codes", "list the registered response codes", _codes_arguments),
+        ("site", "build the reference site (static HTML) from the catalogue", _site_arguments),
+        ("serve", "run the language server (stdio by default)", _serve_arguments),
+    ):
+        add_arguments(commands.add_parser(name, help=summary, formatter_class=_Formatter))
+    return parser
 
 
 def _check_arguments(check: argparse.ArgumentParser) -> None:
@@ -96,42 +100,20 @@ def _codes_arguments(codes: argparse.ArgumentParser) -> None:
     codes.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
 
+def _site_arguments(site: argparse.ArgumentParser) -> None:
+    site.add_argument("--out", required=True, metavar="DIR", help="directory to write the site into")
+    site.add_argument("--lang", default="en,ru", metavar="LANGS", help="comma-separated languages (en,ru)")
+    site.add_argument("--catalog", action="append", default=[], metavar="FILE")
+
+
 def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
     serve.add_argument("--log-file", metavar="FILE")
 
 
-# name -> (help, adds the command's arguments)
-_COMMANDS = {
-    "check": ("lint Kamailio/OpenSIPS scripts and Asterisk/FreeSWITCH dialplans", _check_arguments),
-    "explain": ("explain a response code (604) or a rule (SC301)", _explain_arguments),
-    "compare": ("compare two response codes side by side", _compare_arguments),
-    "codes": ("list the registered response codes", _codes_arguments),
-    "serve": ("run the language server (stdio by default)", _serve_arguments),
-}
-
-
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser for `command` alone when it names one, else for every command.
-
-    argparse builds a help formatter per argument; a run parses one command,
-    and only the top-level help or a mistyped command lists the others.
-    """
-    parser = _Parser(
-        prog="sip-lsp", description="Language server, linter and reference for SIP response codes."
-    )
-    parser.add_argument("--version", action="version", version=f"sip-lsp {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in [command] if command in _COMMANDS else _COMMANDS:
-        summary, add_arguments = _COMMANDS[name]
-        add_arguments(sub.add_parser(name, help=summary))
-    return parser
-
-
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser(_command_word(argv))
-    args = parser.parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command is None:
         parser.print_help()
         return 2
@@ -144,44 +126,46 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The `sip-lsp` process: `main`, tuned for the short-lived commands (all but `serve`).
+    """The `sip-lsp` process: `main`, then an exit that skips the interpreter's teardown.
 
-    They allocate mostly long-lived objects (modules, the catalogue), so cyclic
-    GC runs rarely; and they exit without tearing the interpreter down, which
-    would free every object one by one (~5 ms of a one-file `check`; mypy's
-    fast exit does the same). `serve` keeps the defaults: its own GC policy,
-    and a normal exit that flushes its log.
+    Tearing down frees every object one by one: ~12% of a one-file `check`
+    (bench/check_vs_kamailio.py). `serve` exits normally, which flushes its log.
     """
     argv = sys.argv[1:]
-    if _command_word(argv) == "serve":
-        sys.exit(main(argv))
-    gc.set_threshold(50_000, 20, 20)
     status = main(argv)
+    if argv[:1] == ["serve"]:
+        sys.exit(status)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except OSError:
-        sys.exit(status)  # the normal exit reports the failed write, as it always has
+        sys.exit(status)  # the normal exit reports the failed write
     os._exit(status)
 
 
-def _command_word(argv: list[str]) -> str | None:
-    """The command `argv` runs: its first word, as both top-level options (help, version) end the run."""
-    return argv[0] if argv and not argv[0].startswith("-") else None
-
-
 def _run(args: argparse.Namespace) -> int:
+    # Each command imports what it runs, no more: the linter would cost `explain` a quarter
+    # of its start-up; pygls and lsprotocol load only for `serve`.
     if args.command == "check":
         from sip_lsp.cli.check import run_check
 
         return run_check(args)
-    if args.command in ("explain", "compare", "codes"):
-        from sip_lsp.cli import reference
+    if args.command == "serve":
+        from sip_lsp.server import serve
 
-        return getattr(reference, f"run_{args.command}")(args)
-    from sip_lsp.server import serve
+        return serve(args)
+    if args.command == "site":
+        from sip_lsp.site.build import run_site
 
-    return serve(args)
+        return run_site(args)
+    from sip_lsp.cli import reference
+
+    commands = {
+        "explain": reference.run_explain,
+        "compare": reference.run_compare,
+        "codes": reference.run_codes,
+    }
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

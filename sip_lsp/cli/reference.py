@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 
 from sip_lsp import render
-from sip_lsp.catalog import Catalog, CatalogError, CodeEntry, RuleEntry, as_dict, load_catalog
+from sip_lsp.catalog import Catalog, CatalogError, CodeEntry, JSONObject, RuleEntry, as_dict, load_catalog
 
 
 class _Unknown(Exception):
@@ -26,7 +27,9 @@ def run_explain(args: argparse.Namespace) -> int:
             return _output(render.rule_markdown(subject, catalog, args.lang), as_dict(subject), args.format)
         if isinstance(subject, CodeEntry):
             return _output(
-                render.code_markdown(subject, catalog, args.lang), _code_json(subject, catalog), args.format
+                render.code_explain_markdown(subject, catalog, args.lang),
+                _code_json(subject, catalog),
+                args.format,
             )
         return _output("\n\n".join(md for md, _ in subject), [data for _, data in subject], args.format)
 
@@ -63,7 +66,7 @@ def run_codes(args: argparse.Namespace) -> int:
     return _run(args, show)
 
 
-def _run(args: argparse.Namespace, show) -> int:
+def _run(args: argparse.Namespace, show: Callable[[Catalog], str]) -> int:
     try:
         catalog = load_catalog(args.catalog)
         text = show(catalog)
@@ -80,7 +83,9 @@ def _output(md: str, data: object, fmt: str) -> str:
     return md + "\n" if fmt == "markdown" else render.markdown_to_text(md)
 
 
-def _subject(subject: str, catalog: Catalog, lang: str) -> CodeEntry | RuleEntry | list[tuple[str, dict]]:
+def _subject(
+    subject: str, catalog: Catalog, lang: str
+) -> CodeEntry | RuleEntry | list[tuple[str, JSONObject]]:
     """A code (604), a rule (SC301, retry-after-global-failure), a reason phrase, or engine topics."""
     if subject.strip().isdigit():
         return _code(subject, catalog, lang)
@@ -96,10 +101,10 @@ def _subject(subject: str, catalog: Catalog, lang: str) -> CodeEntry | RuleEntry
     raise _Unknown(render.words(catalog, "error_unknown_subject", lang, subject=subject))
 
 
-def _engine_topics(subject: str, catalog: Catalog, lang: str) -> list[tuple[str, dict]]:
+def _engine_topics(subject: str, catalog: Catalog, lang: str) -> list[tuple[str, JSONObject]]:
     """Engine causes and DIALSTATUS values by this name: (Markdown, JSON data) for each engine."""
     token = subject.strip().upper()
-    topics = []
+    topics: list[tuple[str, JSONObject]] = []
     for engine in catalog.engines.values():
         cause = engine.cause(token)
         if cause is not None:
@@ -155,7 +160,7 @@ def _class(text: str, catalog: Catalog) -> str:
     return cls
 
 
-def _code_json(entry: CodeEntry, catalog: Catalog) -> dict:
+def _code_json(entry: CodeEntry, catalog: Catalog) -> JSONObject:
     data = as_dict(entry)
     data["class"] = entry.cls
     data["class_name"] = catalog.class_name(entry.cls)

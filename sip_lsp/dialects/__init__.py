@@ -12,8 +12,10 @@ import os
 import re
 from collections.abc import Callable
 
+from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.gcpause import without_gc
 from sip_lsp.model import Analysis
+from sip_lsp.text import LineIndex
 
 DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch", "kemi")
 
@@ -27,7 +29,7 @@ class DialectContext:
     A slotted class, not a dataclass: creating the dataclass cost every `check` ~0.2 ms.
     """
 
-    __slots__ = ("path", "root", "catalog", "read", "flavor", "seen")
+    __slots__ = ("path", "root", "catalog", "read", "flavor", "seen", "cache", "lines")
 
     def __init__(
         self,
@@ -37,6 +39,8 @@ class DialectContext:
         read: Callable[[str], str | None] | None = None,
         flavor: str | None = None,
         seen: set[str] | None = None,
+        cache: BlockCache | None = None,
+        lines: LineIndex | None = None,
     ) -> None:
         self.path = path  # absolute path of the document, if any
         self.root = root  # workspace root: includes never leave it
@@ -46,6 +50,16 @@ class DialectContext:
         self.read = read
         self.flavor = flavor  # kamailio | opensips when already known
         self.seen = set() if seen is None else seen  # include cycle guard
+        # The document's blocks as the previous analysis left them; a fresh one: a cold analysis.
+        self.cache = BlockCache() if cache is None else cache
+        # The document's line index when the caller keeps one (the server); else made on first need.
+        self.lines = lines
+
+    def lines_of(self, text: str) -> LineIndex:
+        """The line index of the document `text`: the caller's, or one made once for every layer."""
+        if self.lines is None or self.lines.text is not text:
+            self.lines = LineIndex(text)
+        return self.lines
 
 
 # Pattern strings, compiled on first use (re's own cache): a file with a #! mark
@@ -121,6 +135,13 @@ def analyze(text: str, dialect: str, ctx: DialectContext | None = None) -> Analy
 
 
 def _analyze(text: str, dialect: str, ctx: DialectContext) -> Analysis:
+    try:
+        return _dispatch(text, dialect, ctx)
+    finally:
+        ctx.cache.sweep()  # what this analysis did not use goes
+
+
+def _dispatch(text: str, dialect: str, ctx: DialectContext) -> Analysis:
     if dialect in ("kamailio", "opensips"):
         from sip_lsp.dialects import ser
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from sip_lsp.model import Analysis, shifted
+from sip_lsp.model import Analysis
 
 # Spans longer than this are kept apart and scanned linearly (there are few).
 _LONG = 512
@@ -31,7 +31,7 @@ class Hit:
     @property
     def fact(self) -> object:
         if self._shift:
-            self._fact, self._shift = shifted(self._fact, self._shift), 0
+            self._fact, self._shift = self._fact.shift(self._shift), 0
         return self._fact
 
 

@@ -1,42 +1,122 @@
 """Facts + catalogue + settings -> findings (pure, dialect-free).
 
-`run_rules` runs every rule module, keeps what the settings enable (with their
-severity overrides), drops what inline `sip-lsp: disable=` comments hide, and
-sorts by position. Dialect notes are not rules: `lint()` passes them on as is.
+Each rule is a function `scNNN_name(fact, ctx)` that judges one fact, kept in the
+module named for what it judges (codes, replies, failover, status_tests, causes,
+dispatch, truth_uses) and listed below under the fact it reads. Its name, severity, docs and
+messages live in the catalogue.
 
-Every rule judges one fact at a time, so an analysis made of `parts` (see
-model.PartedAnalysis) is judged part by part, and a part's findings are kept
-in its Facts: after an edit only the parts that changed are judged again.
+`judge` runs every rule on a set of facts: a whole Analysis, or one part of one
+(sip_lsp.lint judges a document part by part and keeps each part's findings).
+`apply_settings` keeps what the settings enable (with their severity
+overrides), drops what inline `sip-lsp: disable=` comments hide, and sorts by
+position. Dialect notes are not rules: `lint()` passes them on as is.
+
+To add a rule: its entry (id, name, severity, docs, messages, in English and
+Russian) in catalog/; a function `scNNN_name(fact, ctx) -> Found` in the module
+for what it judges; that function in the tuple below for the fact it reads; and
+tests/fixtures/rules/SCNNN.<cfg|conf|xml|py|lua|js> with the lines it must report marked
+`expect: SCNNN` (tests/test_rule_fixtures.py runs it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
+from typing import TypeVar
 
 from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
-from sip_lsp.model import Analysis, Facts, Finding, replace, shifted
-from sip_lsp.rules import causes, codes, dispatch, failover, ksr_result, replies, status_tests
-from sip_lsp.rules.base import RuleContext
+from sip_lsp.model import (
+    Analysis,
+    CauseSite,
+    CodeSite,
+    DispatchSite,
+    FactSource,
+    FailoverSite,
+    Finding,
+    Knob,
+    StatusTest,
+    TruthUse,
+)
+from sip_lsp.rules import causes, codes, dispatch, failover, replies, status_tests, truth_uses
+from sip_lsp.rules.context import Rule, RuleContext
 from sip_lsp.text import LineIndex
 
-# Every rule module: `check(analysis, ctx) -> Iterable[Finding]`, and `READS`, the fact lists it reads.
-RULE_MODULES = (codes, replies, failover, status_tests, causes, dispatch, ksr_result)
+__all__ = ["RuleContext", "apply_settings", "judge", "run_rules"]
+
+CODE_SITE_RULES: tuple[Rule[CodeSite], ...] = (
+    codes.sc101_unknown_code,
+    codes.sc102_invalid_code,
+    codes.sc103_deprecated_code,
+    codes.sc104_reason_phrase_mismatch,
+    replies.sc201_missing_required_header,
+    replies.sc202_global_failure_for_local_miss,
+)
+FAILOVER_SITE_RULES: tuple[Rule[FailoverSite], ...] = (
+    failover.sc301_retry_after_global_failure,
+    failover.sc302_retry_after_cancel,
+    failover.sc303_failover_on_busy,
+    failover.sc304_failover_on_challenge,
+)
+KNOB_RULES: tuple[Rule[Knob], ...] = (failover.sc305_6xx_block_disabled,)
+STATUS_TEST_RULES: tuple[Rule[StatusTest], ...] = (
+    status_tests.sc306_unanchored_status_pattern,
+    status_tests.sc307_dead_status_test,
+    status_tests.sc308_reply_status_in_failure_route,
+)
+CAUSE_SITE_RULES: tuple[Rule[CauseSite], ...] = (causes.sc309_unknown_cause,)
+DISPATCH_SITE_RULES: tuple[Rule[DispatchSite], ...] = (dispatch.sc310_dialstatus_dispatch,)
+TRUTH_USE_RULES: tuple[Rule[TruthUse], ...] = (truth_uses.sc315_ksr_result_as_boolean,)
+
+F = TypeVar("F")
 
 
-def run_rules(analysis: Analysis, catalog: Catalog, settings: Settings | None = None) -> list[Finding]:
-    settings = settings or Settings()
-    ctx = RuleContext(catalog)
+def run_rules(
+    analysis: Analysis, catalog: Catalog, settings: Settings | None = None, lines: LineIndex | None = None
+) -> list[Finding]:
+    """Every rule on a whole analysis, with the settings and suppressions applied.
+
+    `lines`: the line index of `analysis.text` when the caller has one (lint passes the server's).
+    """
+    found = judge(analysis, RuleContext(catalog, analysis.dialect))
+    return apply_settings(found, analysis, settings or Settings(), lines)
+
+
+def judge(facts: FactSource, ctx: RuleContext) -> list[Finding]:
+    """Every rule's findings on `facts`, at the offsets the facts hold, before settings apply."""
+    found: list[Finding] = []
+    _judge_each(facts.code_sites, CODE_SITE_RULES, ctx, found)
+    _judge_each(facts.failover_sites, FAILOVER_SITE_RULES, ctx, found)
+    _judge_each(facts.knobs, KNOB_RULES, ctx, found)
+    _judge_each(facts.status_tests, STATUS_TEST_RULES, ctx, found)
+    _judge_each(facts.cause_sites, CAUSE_SITE_RULES, ctx, found)
+    _judge_each(facts.dispatch_sites, DISPATCH_SITE_RULES, ctx, found)
+    _judge_each(facts.truth_uses, TRUTH_USE_RULES, ctx, found)
+    return found
+
+
+def _judge_each(
+    facts: Sequence[F], rules: tuple[Rule[F], ...], ctx: RuleContext, found: list[Finding]
+) -> None:
+    for fact in facts:
+        for rule in rules:
+            found += rule(fact, ctx)
+
+
+def apply_settings(
+    found: list[Finding], analysis: Analysis, settings: Settings, lines: LineIndex | None = None
+) -> list[Finding]:
+    """The findings the settings enable and no suppression comment hides, at their severity, sorted."""
     # Lines matter only for line suppressions; indexing a 100k-line text costs ~10 ms.
-    lines = LineIndex(analysis.text) if analysis.suppressions.lines else None
+    if lines is None and analysis.suppressions.lines:
+        lines = LineIndex(analysis.text)
     out: list[Finding] = []
-    for finding in _findings(analysis, ctx):
+    for finding in found:
         if not settings.enabled(finding.rule, finding.name):
             continue
         if _suppressed(finding, analysis, lines):
             continue
         level = settings.severity_for(finding.rule, finding.name)
-        out.append(replace(finding, severity=level) if level else finding)
+        out.append(finding.with_severity(level) if level else finding)
     out.sort(key=lambda f: (f.span.path or "", f.span.start, f.span.end, f.rule))
     return out
 
@@ -47,28 +127,3 @@ def _suppressed(finding: Finding, analysis: Analysis, lines: LineIndex | None) -
     in_document = finding.span.path in (None, analysis.path)
     line = lines.position(finding.span.start)[0] if in_document and lines is not None else -1
     return any(sup.hides(key, line) for key in (finding.rule, finding.name))
-
-
-def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    """Every rule's findings, before settings and suppressions apply."""
-    if not analysis.parts:
-        for module in RULE_MODULES:
-            yield from module.check(analysis, ctx)
-        return
-    for facts, d in analysis.parts:
-        for finding in _judged(facts, ctx):
-            yield shifted(finding, d) if d else finding
-
-
-def _judged(facts: Facts, ctx: RuleContext) -> tuple[Finding, ...]:
-    """The findings of one part at the offsets its facts were made at, judged once per catalogue."""
-    if facts.judged_by is not ctx.catalog:
-        found: list[Finding] = []
-        for module in RULE_MODULES:
-            for name in module.READS:
-                if getattr(facts, name):
-                    found += module.check(facts, ctx)
-                    break
-        facts.judged = tuple(found)
-        facts.judged_by = ctx.catalog
-    return facts.judged

@@ -9,36 +9,27 @@ when the token is one (603 -> CALL_REJECTED), or a near spelling.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
 
-from sip_lsp.model import Analysis, CauseSite, Edit, Finding, Fix
-from sip_lsp.rules.base import RuleContext
+from sip_lsp.model import CauseSite, Edit, Fix
+from sip_lsp.rules.context import NOTHING, Found, RuleContext
 
-RULE = "SC309"
 _CLOSE = 0.85  # difflib ratio for a typo-level near spelling
 
 
-# The fact lists `check` reads: a part with none of them is not judged.
-READS = ("cause_sites",)
-
-
-def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    for site in analysis.cause_sites:
-        if site.cause is None:
-            yield _unknown(site, ctx)
-
-
-def _unknown(site: CauseSite, ctx: RuleContext) -> Finding:
-    entry = ctx.catalog.rules[RULE]
-    engine = entry.messages.get(f"engine.{site.engine}", site.engine)
+def sc309_unknown_cause(site: CauseSite, ctx: RuleContext) -> Found:
+    """A cause name or number the engine's lookup does not find."""
+    if site.cause is not None:
+        return NOTHING
+    engine = ctx.catalog.rules["SC309"].messages.get(f"engine.{site.engine}", site.engine)
     key = "hangup" if site.context.lower() == "hangup" else ""
     guess = _guess(site, ctx)
-    fixes = ()
+    fixes: tuple[Fix, ...] = ()
     if guess:
-        fixes = (Fix(ctx.fix_title(RULE, "replace", cause=guess), (Edit(site.span, guess),), safe=False),)
-    return ctx.finding(
-        RULE, site.span, key, fixes=fixes, token=site.token, engine=engine, context=site.context
-    )
+        title = ctx.fix_title("SC309", "replace", cause=guess)
+        fixes = (Fix(title, (Edit(site.span, guess),), safe=False),)
+    values = {"token": site.token, "engine": engine, "context": site.context}
+    return (ctx.finding("SC309", site.span, key, fixes=fixes, **values),)
 
 
 def _guess(site: CauseSite, ctx: RuleContext) -> str | None:
@@ -48,8 +39,6 @@ def _guess(site: CauseSite, ctx: RuleContext) -> str | None:
     token = site.token.strip()
     if token.isdigit() and len(token) == 3 and 300 <= int(token) <= 699:
         cause = engine.cause_for_sip(int(token))
-        return cause.name if cause else None
-    import difflib  # only for an unknown cause; keeps `check` start-up lean
-
+        return str(cause.name) if cause else None
     close = difflib.get_close_matches(token.upper(), list(engine.causes), n=1, cutoff=_CLOSE)
     return close[0] if close else None

@@ -6,40 +6,28 @@ announcement. A handler whose suffix is no DIALSTATUS value never runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from sip_lsp.model import Analysis, Finding, Related
-from sip_lsp.rules.base import RuleContext
-
-# The fact lists `check` reads: a part with none of them is not judged.
-READS = ("dispatch_sites",)
+from sip_lsp.model import DispatchSite, Finding, Related
+from sip_lsp.rules.context import Found, RuleContext
 
 
-def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    for site in analysis.dispatch_sites:
-        if site.missing:
-            yield ctx.finding(
-                "SC310",
-                site.span,
-                prefix=site.prefix,
-                variable=site.variable,
-                values=", ".join(site.missing),
-                handlers=", ".join(site.prefix + v for v in site.missing),
+def sc310_dialstatus_dispatch(site: DispatchSite, ctx: RuleContext) -> Found:
+    """One finding for the values with no handler, one per handler no value reaches."""
+    found: list[Finding] = []
+    prefix, variable = site.prefix, site.variable
+    if site.missing:
+        values = ", ".join(site.missing)
+        handlers = ", ".join(prefix + value for value in site.missing)
+        found.append(
+            ctx.finding(
+                "SC310", site.span, prefix=prefix, variable=variable, values=values, handlers=handlers
             )
+        )
+    if site.stray:
+        goto = Related(site.span, ctx.text("SC310", "dispatch", prefix=prefix, variable=variable))
         for name, span in site.stray:
-            yield ctx.finding(
-                "SC310",
-                span,
-                "stray",
-                handler=name,
-                prefix=site.prefix,
-                variable=site.variable,
-                related=(
-                    Related(
-                        site.span,
-                        ctx.catalog.rules["SC310"].text(
-                            "dispatch", prefix=site.prefix, variable=site.variable
-                        ),
-                    ),
-                ),
+            found.append(
+                ctx.finding(
+                    "SC310", span, "stray", handler=name, prefix=prefix, variable=variable, related=(goto,)
+                )
             )
+    return found

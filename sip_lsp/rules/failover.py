@@ -1,15 +1,14 @@
 """SC301-SC305: can a failover run on a status that forbids it?
 
 One code, one rule (DESIGN §4): a 6xx reaching a failover is SC301 only, 487
-SC302, 486 SC303, 401/407 SC304.
+SC302, 486 SC303, 401/407 SC304. A failover that follows an earlier one on
+every path is the same retry, judged once at the action that started it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from sip_lsp.model import Analysis, Edit, FailoverKind, FailoverSite, Finding, Fix, Related, Span
-from sip_lsp.rules.base import RuleContext
+from sip_lsp.model import Edit, FailoverKind, FailoverSite, Fix, Knob, Related, Span
+from sip_lsp.rules.context import NOTHING, Found, RuleContext
 
 GLOBAL_FAILURES = frozenset(range(600, 700))  # RFC 3261 §16.7 steps 5 and 10
 CANCELLED = 487  # RFC 3261 §9.2, §16.10
@@ -17,60 +16,53 @@ BUSY = 486  # RFC 3261 §21.4.24
 CHALLENGES = frozenset({401, 407})  # RFC 3261 §22.2-22.3
 
 
-# The fact lists `check` reads: a part with none of them is not judged.
-READS = ("failover_sites", "knobs")
-
-
-def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    for site in analysis.failover_sites:
-        if site.follows_failover:
-            continue  # the same retry: judged at the action that started it
-        if not GLOBAL_FAILURES.isdisjoint(site.codes):
-            yield _global(site, ctx)
-        if CANCELLED in site.codes and site.cancel_applies:
-            yield _cancel(site, ctx)
-        if BUSY in site.codes and site.kind is FailoverKind.NEXT_DESTINATION and not site.rewrites_target:
-            yield ctx.finding(
-                "SC303",
-                site.span,
-                action=site.action,
-                code=ctx.code_label(BUSY),
-                related=_related(site, ctx, "SC303", armed=False),
-            )
-        if not site.authenticated and not site.rewrites_target and not CHALLENGES.isdisjoint(site.codes):
-            yield ctx.finding(
-                "SC304",
-                site.span,
-                action=site.action,
-                codes=ctx.code_list(site.codes & CHALLENGES),
-                related=_related(site, ctx, "SC304", armed=False),
-            )
-    for knob in analysis.knobs:
-        if knob.disables_6xx_block:
-            yield ctx.finding("SC305", knob.span, name=knob.name, value=knob.value)
-
-
-def _global(site: FailoverSite, ctx: RuleContext) -> Finding:
+def sc301_retry_after_global_failure(site: FailoverSite, ctx: RuleContext) -> Found:
+    """A failover reachable on a 6xx; the fix ends the handler on any 6xx first."""
+    if site.follows_failover or GLOBAL_FAILURES.isdisjoint(site.codes):
+        return NOTHING
+    codes = ctx.code_list(site.codes & GLOBAL_FAILURES)
+    related = _related(site, ctx, "SC301")
     fixes = _guard(site, ctx, "SC301", "6xx")
-    return ctx.finding(
-        "SC301",
-        site.span,
-        action=site.action,
-        codes=ctx.code_list(site.codes & GLOBAL_FAILURES),
-        related=_related(site, ctx, "SC301"),
-        fixes=fixes,
-    )
+    return (ctx.finding("SC301", site.span, action=site.action, codes=codes, related=related, fixes=fixes),)
 
 
-def _cancel(site: FailoverSite, ctx: RuleContext) -> Finding:
-    return ctx.finding(
-        "SC302",
-        site.span,
-        action=site.action,
-        code=ctx.code_label(CANCELLED),
-        related=_related(site, ctx, "SC302"),
-        fixes=_guard(site, ctx, "SC302", "cancel"),
-    )
+def sc302_retry_after_cancel(site: FailoverSite, ctx: RuleContext) -> Found:
+    """A new branch reachable after the caller cancelled (487)."""
+    if site.follows_failover or CANCELLED not in site.codes or not site.cancel_applies:
+        return NOTHING
+    code = ctx.code_label(CANCELLED)
+    related = _related(site, ctx, "SC302")
+    fixes = _guard(site, ctx, "SC302", "cancel")
+    return (ctx.finding("SC302", site.span, action=site.action, code=code, related=related, fixes=fixes),)
+
+
+def sc303_failover_on_busy(site: FailoverSite, ctx: RuleContext) -> Found:
+    """The next gateway tried on 486: the callee was reached and is busy."""
+    if site.follows_failover or BUSY not in site.codes or site.rewrites_target:
+        return NOTHING
+    if site.kind is not FailoverKind.NEXT_DESTINATION:
+        return NOTHING  # a new branch to another target on busy is forwarding (voicemail)
+    code = ctx.code_label(BUSY)
+    related = _related(site, ctx, "SC303", armed=False)
+    return (ctx.finding("SC303", site.span, action=site.action, code=code, related=related),)
+
+
+def sc304_failover_on_challenge(site: FailoverSite, ctx: RuleContext) -> Found:
+    """A retry on 401/407 without answering the challenge."""
+    if site.follows_failover or site.authenticated or site.rewrites_target:
+        return NOTHING
+    if CHALLENGES.isdisjoint(site.codes):
+        return NOTHING
+    codes = ctx.code_list(site.codes & CHALLENGES)
+    related = _related(site, ctx, "SC304", armed=False)
+    return (ctx.finding("SC304", site.span, action=site.action, codes=codes, related=related),)
+
+
+def sc305_6xx_block_disabled(knob: Knob, ctx: RuleContext) -> Found:
+    """disable_6xx_block=1 (or t_set_disable_6xx): tm forks again after a 6xx."""
+    if not knob.disables_6xx_block:
+        return NOTHING
+    return (ctx.finding("SC305", knob.span, name=knob.name, value=knob.value),)
 
 
 def _guard(site: FailoverSite, ctx: RuleContext, rule: str, kind: str) -> tuple[Fix, ...]:
@@ -83,9 +75,9 @@ def _guard(site: FailoverSite, ctx: RuleContext, rule: str, kind: str) -> tuple[
 
 
 def _related(site: FailoverSite, ctx: RuleContext, rule: str, armed: bool = True) -> tuple[Related, ...]:
-    entry = ctx.catalog.rules[rule]
-    related = [Related(span, entry.text("related-test")) for span in site.shaping_tests]
+    """The tests that let the status through; with `armed`, where the handler is armed and reached."""
+    related = [Related(span, ctx.text(rule, "related-test")) for span in site.shaping_tests]
     if armed:
-        related += [Related(span, entry.text("related-armed")) for span in site.armed_by]
-        related += [Related(span, entry.text("related-via")) for span in site.via]
+        related += [Related(span, ctx.text(rule, "related-armed")) for span in site.armed_by]
+        related += [Related(span, ctx.text(rule, "related-via")) for span in site.via]
     return tuple(related)

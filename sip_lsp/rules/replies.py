@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from sip_lsp.model import Analysis, CodeSite, Edit, Finding, Fix, Role
-from sip_lsp.rules.base import RuleContext
+from sip_lsp.model import CodeSite, Edit, Fix, Role
+from sip_lsp.rules.context import NOTHING, Found, RuleContext
 
 # Replies that are useless without a header the script itself must add; the
 # header names come from the catalogue. 401/407: RFC 3261 §22.2-22.3;
@@ -20,46 +18,37 @@ _SER = ("kamailio", "opensips")
 _LOCAL_MISS = (404, 480)
 
 
-# The fact lists `check` reads: a part with none of them is not judged.
-READS = ("code_sites",)
-
-
-def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    for site in analysis.code_sites:
-        if site.role is not Role.SENT or site.code is None:
-            continue
-        if site.code in _NEEDS_HEADER and not site.has_header_append:
-            finding = _missing_header(site, ctx, analysis.dialect in _SER)
-            if finding:
-                yield finding
-        if site.after_local_miss and 600 <= site.code <= 699:
-            yield _global_for_local(site, ctx)
-
-
-def _missing_header(site: CodeSite, ctx: RuleContext, ser: bool) -> Finding | None:
-    code = site.code or 0
+def sc201_missing_required_header(site: CodeSite, ctx: RuleContext) -> Found:
+    """A reply sent without a header its RFC requires (401 without WWW-Authenticate)."""
+    code = site.code
+    if site.role is not Role.SENT or code is None or code not in _NEEDS_HEADER or site.has_header_append:
+        return NOTHING
     entry = ctx.catalog.code(code)
     if entry is None or not entry.headers_required:
-        return None
+        return NOTHING
     headers = " and ".join(h.name for h in entry.headers_required)
     rfc = next((h.rfc for h in entry.headers_required if h.rfc), "") or entry.rfc
-    key = f"challenge-{code}" if ser and code in _CHALLENGES else ""
-    return ctx.finding("SC201", site.span, key, label=ctx.code_label(code), headers=headers, rfc=rfc)
+    key = f"challenge-{code}" if ctx.dialect in _SER and code in _CHALLENGES else ""
+    return (ctx.finding("SC201", site.span, key, label=ctx.code_label(code), headers=headers, rfc=rfc),)
 
 
-def _global_for_local(site: CodeSite, ctx: RuleContext) -> Finding:
-    fixes = tuple(_replace_fix(site, ctx, code) for code in _LOCAL_MISS)
+def sc202_global_failure_for_local_miss(site: CodeSite, ctx: RuleContext) -> Found:
+    """A 6xx sent because a local lookup failed: offers 404 or 480 instead."""
+    code = site.code
+    if site.role is not Role.SENT or code is None or not site.after_local_miss or not 600 <= code <= 699:
+        return NOTHING
+    fixes = tuple(_send_instead(site, code, ctx, other) for other in _LOCAL_MISS)
     local, later = (ctx.code_label(c) for c in _LOCAL_MISS)
-    return ctx.finding(
-        "SC202", site.span, label=ctx.code_label(site.code or 0), local=local, later=later, fixes=fixes
+    return (
+        ctx.finding("SC202", site.span, label=ctx.code_label(code), local=local, later=later, fixes=fixes),
     )
 
 
-def _replace_fix(site: CodeSite, ctx: RuleContext, code: int) -> Fix:
-    """Send `code` instead; the phrase follows when it was the old code's own."""
-    edits = [Edit(site.span, str(code))]
-    entry = ctx.catalog.code(code)
-    if entry and site.phrase and site.phrase_span and ctx.owns_phrase(site.code or 0, site.phrase):
+def _send_instead(site: CodeSite, code: int, ctx: RuleContext, other: int) -> Fix:
+    """Send `other` instead of `code`; the phrase follows when it was the old code's own."""
+    edits = [Edit(site.span, str(other))]
+    entry = ctx.catalog.code(other)
+    if entry and site.phrase and site.phrase_span and ctx.owns_phrase(code, site.phrase):
         edits.append(Edit(site.phrase_span, entry.reason))
-    title = ctx.fix_title("SC202", "replace", replacement=ctx.code_label(code))
+    title = ctx.fix_title("SC202", "replace", replacement=ctx.code_label(other))
     return Fix(title, tuple(edits), safe=False)

@@ -14,6 +14,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
+from sip_lsp.lint import DocumentCache
 from sip_lsp.model import Span
 from sip_lsp.text import LineIndex
 
@@ -77,10 +78,10 @@ class Positions:
 
 
 class Document:
-    """One open document: its text, version and line index."""
+    """One open document: its text, version, line index and what its last analysis cached."""
 
     # `stamp` moves when an included file changes: a lint started before that is stale.
-    __slots__ = ("uri", "path", "version", "language_id", "lines", "codec", "stamp")
+    __slots__ = ("uri", "path", "version", "language_id", "lines", "codec", "stamp", "cache")
 
     def __init__(self, item: types.TextDocumentItem, codec: PositionCodec) -> None:
         self.uri = item.uri
@@ -90,6 +91,7 @@ class Document:
         self.codec = codec
         self.lines = LineIndex(item.text)
         self.stamp = 0
+        self.cache = DocumentCache()  # this document's blocks; closing the document drops it
 
     @property
     def text(self) -> str:

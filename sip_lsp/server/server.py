@@ -274,13 +274,22 @@ class SipLanguageServer(LanguageServer):
         from sip_lsp.lint import lint
 
         started = time.perf_counter()
-        # One lint at a time: the dialects keep module-level caches that are not thread-safe.
+        # One lint at a time: a document's BlockCache serves one analysis at a time.
         with self.lint_lock:
             big = len(lines.text) > _BIG
             if big:  # freeze what the lint made before collecting again: no pass over it at all
                 gc.disable()
             try:
-                result = lint(lines.text, doc.path, settings, catalog, read=self.read, root=self.root)
+                result = lint(
+                    lines.text,
+                    doc.path,
+                    settings,
+                    catalog,
+                    read=self.read,
+                    root=self.root,
+                    cache=doc.cache,
+                    lines=lines,
+                )
             finally:
                 if big:
                     gc.freeze()

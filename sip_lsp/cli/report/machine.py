@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import TextIO
 
 from sip_lsp.cli.report import FileReport, Locator
 from sip_lsp.model import Finding, Span
-
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the check path need not import typing
-if TYPE_CHECKING:
-    from typing import TextIO
 
 # GitHub has three annotation levels (error, warning, notice).
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "information": "notice", "hint": "notice"}
@@ -21,7 +18,7 @@ def write_json(reports: list[FileReport], locator: Locator, out: TextIO) -> None
     out.write("\n")
 
 
-def _json_item(finding: Finding, report: FileReport, locator: Locator) -> dict:
+def _json_item(finding: Finding, report: FileReport, locator: Locator) -> dict[str, object]:
     return {
         **_where(finding.span, report, locator, "path"),
         "rule": finding.rule,
@@ -45,7 +42,7 @@ def _json_item(finding: Finding, report: FileReport, locator: Locator) -> dict:
     }
 
 
-def _where(span: Span, report: FileReport, locator: Locator, key: str) -> dict:
+def _where(span: Span, report: FileReport, locator: Locator, key: str) -> dict[str, object]:
     loc = locator.locate(span, report)
     return {
         key: loc.display,

@@ -10,16 +10,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import quote
 
 from sip_lsp import __version__
-from sip_lsp.catalog import Catalog
+from sip_lsp.catalog import Catalog, RuleEntry
 from sip_lsp.cli.report import FileReport, Location, Locator
-from sip_lsp.model import Finding, Span
-
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the check path need not import typing
-if TYPE_CHECKING:
-    from typing import TextIO
+from sip_lsp.model import Finding, Fix, Span
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
@@ -51,7 +48,7 @@ def write(reports: list[FileReport], locator: Locator, catalog: Catalog, out: Te
     out.write("\n")
 
 
-def _descriptor(rule) -> dict:
+def _descriptor(rule: RuleEntry) -> dict[str, object]:
     help_text = "\n\n".join(p for p in (rule.why, rule.fix) if p)
     return {
         "id": rule.id,
@@ -64,8 +61,10 @@ def _descriptor(rule) -> dict:
     }
 
 
-def _result(finding: Finding, report: FileReport, locator: Locator, index: dict[str, int]) -> dict:
-    result: dict = {
+def _result(
+    finding: Finding, report: FileReport, locator: Locator, index: dict[str, int]
+) -> dict[str, object]:
+    result: dict[str, object] = {
         "ruleId": finding.rule,
         "level": _LEVEL[finding.severity],
         "message": {"text": finding.message},
@@ -87,14 +86,14 @@ def _result(finding: Finding, report: FileReport, locator: Locator, index: dict[
     return result
 
 
-def _location(loc: Location, span: Span, report: FileReport) -> dict:
+def _location(loc: Location, span: Span, report: FileReport) -> dict[str, object]:
     path = span.path or report.path
     return {
         "physicalLocation": {"artifactLocation": {"uri": _uri(path, loc.display)}, "region": _region(loc)}
     }
 
 
-def _region(loc: Location) -> dict:
+def _region(loc: Location) -> dict[str, int]:
     return {
         "startLine": loc.line,
         "startColumn": loc.column,
@@ -103,16 +102,16 @@ def _region(loc: Location) -> dict:
     }
 
 
-def _fix(fix, report: FileReport, locator: Locator) -> dict:
-    changes: dict[str, dict] = {}
+def _fix(fix: Fix, report: FileReport, locator: Locator) -> dict[str, object]:
+    replacements: dict[str, list[dict[str, object]]] = {}  # artifact URI -> its replacements
     for edit in fix.edits:
         loc = locator.locate(edit.span, report)
         uri = _uri(edit.span.path or report.path, loc.display)
-        change = changes.setdefault(uri, {"artifactLocation": {"uri": uri}, "replacements": []})
-        change["replacements"].append(
+        replacements.setdefault(uri, []).append(
             {"deletedRegion": _region(loc), "insertedContent": {"text": edit.new_text}}
         )
-    return {"description": {"text": fix.title}, "artifactChanges": list(changes.values())}
+    changes = [{"artifactLocation": {"uri": uri}, "replacements": r} for uri, r in replacements.items()]
+    return {"description": {"text": fix.title}, "artifactChanges": changes}
 
 
 def _uri(path: str, display: str) -> str:

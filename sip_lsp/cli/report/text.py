@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sip_lsp.cli.report import FileReport, Locator
+from typing import TextIO
 
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the check path need not import typing
-if TYPE_CHECKING:
-    from typing import TextIO
+from sip_lsp.cli.report import FileReport, Locator
 
 _TAB = "\t"
 

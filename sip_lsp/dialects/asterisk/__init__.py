@@ -17,20 +17,18 @@ the rules' findings for them stay cached.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import partial
 
-from sip_lsp.dialects import note_text
 from sip_lsp.dialects.asterisk import chunks
 from sip_lsp.dialects.asterisk.chunks import place
 from sip_lsp.dialects.asterisk.engine import tables
 from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, failover_sites
 from sip_lsp.dialects.asterisk.parse import Ctx, Step
-from sip_lsp.model import Analysis, Facts, Note, PartedAnalysis, Span
-from sip_lsp.text import LineIndex, read_text
+from sip_lsp.dialects.common import suppressions
+from sip_lsp.dialects.common.includes import Includes
+from sip_lsp.model import Analysis, Facts, PartedAnalysis
 
-_SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_, ]+)")
 _AEL_CONTEXT = re.compile(r"^\s*(context|macro)\s+[\w-]+\s*\{", re.M)
 _CONF_STATEMENT = re.compile(r"^\s*(exten|same)\s*=>?", re.M)
 
@@ -49,7 +47,7 @@ def analyze(text: str, ctx) -> Analysis:
         ael.analyze(text, analysis, tables(ctx.catalog))
     else:
         _analyze_conf(text, ctx, analysis)
-    _suppressions(text, analysis)
+    _suppressions(text, ctx, analysis)
     return analysis
 
 
@@ -62,11 +60,11 @@ def _is_ael(text: str, path: str | None) -> bool:
 
 def _analyze_conf(text: str, ctx, analysis: PartedAnalysis) -> None:
     t = tables(ctx.catalog)
-    placed = chunks.pieces(text, t, _includer(ctx, analysis))
+    placed = chunks.pieces(text, t, Includes(ctx, analysis), ctx.cache)
     if placed is None:
         analysis.notes.clear()  # what the cut-short attempt noted and read is read again
         analysis.included.clear()
-        placed = [(0, chunks.whole(text, t, _includer(ctx, analysis)))]
+        placed = [(0, chunks.whole(text, t, Includes(ctx, analysis)))]
     index, moved = _index(placed)
     flow = Flow(t, index) if t is not None else None
     records: list[Record] = []
@@ -99,57 +97,8 @@ def _index(placed: list[tuple[int, chunks.Piece]]) -> tuple[Index, dict[str, int
     return Index(contexts, callers), moved
 
 
-def _includer(ctx, analysis: Analysis):
-    """Reads `#include`d files inside the workspace, once each; a Note for the others."""
-    # No document path and no workspace root: nothing is inside, nothing is read (not even the cwd).
-    base = os.path.dirname(ctx.path) if ctx.path else (ctx.root or "")
-    roots = [os.path.realpath(r) for r in (ctx.root, base) if r]
-    seen = set(ctx.seen)  # a copy: analysing the same text twice gives the same facts
-    if ctx.path:
-        seen.add(os.path.realpath(ctx.path))
-
-    def include(name: str, span: Span) -> tuple[str, str] | None:
-        folder = os.path.dirname(span.path) if span.path else base
-        try:
-            path = os.path.realpath(os.path.join(folder, name))
-        except (OSError, ValueError):  # a NUL byte or an unusable name
-            return None
-        if not any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
-            if span.path is None:
-                analysis.notes.append(Note(span, note_text(ctx, "note_include_outside", name=name)))
-            return None
-        if path in seen or len(seen) >= 1000:
-            return None
-        seen.add(path)
-        content = _read(ctx, path)
-        if content is None:
-            return None
-        analysis.included.append(path)
-        return path, content
-
-    return include
-
-
-def _read(ctx, path: str) -> str | None:
-    if ctx.read is not None:
-        return ctx.read(path)
-    return read_text(path)
-
-
-def _suppressions(text: str, analysis: Analysis) -> None:
+def _suppressions(text: str, ctx, analysis: Analysis) -> None:
     """`; sip-lsp: disable=SC301` (this line and the next) and `disable-file=`; `//` in AEL."""
-    if "sip-lsp" not in text:
-        return
-    lines = LineIndex(text)
-    for m in _SUPPRESS.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start : m.start()]
-        if ";" not in before and "//" not in before:
-            continue
-        ids = frozenset(i.strip().upper() for i in m.group(2).split(",") if i.strip())
-        if m.group(1) == "disable-file":
-            analysis.suppressions.file |= ids
-            continue
-        line = lines.position(m.start())[0]
-        for n in (line, line + 1):
-            analysis.suppressions.lines[n] = analysis.suppressions.lines.get(n, frozenset()) | ids
+    found = suppressions.in_line_comments(text, (";", "//"))
+    if found:
+        suppressions.record(analysis.suppressions, found, ctx.lines_of(text))

@@ -9,6 +9,7 @@ failover analysis: AEL control flow is not followed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from sip_lsp.dialects.asterisk import facts
 from sip_lsp.dialects.asterisk.engine import Tables
@@ -20,10 +21,13 @@ _CONTEXT = re.compile(r"^[ \t]*(?:abstract\s+|extend\s+)*(context|macro)\s+([\w-
 _APP = re.compile(r"\b(Hangup|PJSIPHangup|Busy|Congestion|Dial|Set)\s*\(", re.I)
 _SWITCH = re.compile(r"switch\s*\(\s*\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*\)\s*\{", re.I)
 _CASE = re.compile(r"\bcase\s+([A-Za-z0-9_]+)\s*:")
+_IF = re.compile(r"\bif\s*\(")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
-    clean = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    """Blocks, code and cause sites and status tests of an extensions.ael into `analysis`."""
+    clean = _COMMENT.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), text)
     contexts = list(_CONTEXT.finditer(clean))
     for n, m in enumerate(contexts):
         end = contexts[n + 1].start() if n + 1 < len(contexts) else len(text)
@@ -46,7 +50,7 @@ def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
         )
         if step.name != "dial":
             facts.step_facts(step, t, analysis)
-    for m in re.finditer(r"\bif\s*\(", clean):
+    for m in _IF.finditer(clean):
         close = _closing(clean, m.end())
         step = Step(
             _context_at(contexts, starts, m.start()),
@@ -83,8 +87,6 @@ def _closing(text: str, start: int) -> int:
 
 
 def _context_at(contexts: list[re.Match[str]], starts: list[int], offset: int) -> str:
-    from bisect import bisect_right
-
     i = bisect_right(starts, offset) - 1
     return contexts[i].group(2) if i >= 0 else ""
 

@@ -18,10 +18,11 @@ from sip_lsp.dialects.asterisk.engine import Tables
 from sip_lsp.dialects.asterisk.facts import Dispatch, dispatch, local_facts
 from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, Tagged, failover_site
 from sip_lsp.dialects.asterisk.parse import Ctx, Include, Parsed, context_starts, parse_file
-from sip_lsp.dialects.common.block_cache import ChunkCache
+from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.model import DispatchSite, Facts, Span
 
-_CACHE = ChunkCache()
+_BLOCKS = "asterisk"  # this dialect's table in the document's BlockCache
+_PIECE, _INCLUDES = "piece", "includes"  # slot keys: the Piece; whether the text has an #include
 GROUP = 32
 _INCLUDE = re.compile(r"#\s*(include|tryinclude)", re.I)
 
@@ -124,7 +125,9 @@ class Piece:
         return cross
 
 
-def pieces(text: str, t: Tables | None, include: Include) -> list[tuple[int, Piece]] | None:
+def pieces(
+    text: str, t: Tables | None, include: Include, cache: BlockCache
+) -> list[tuple[int, Piece]] | None:
     """(offset, piece) per group of contexts of `text`; None when it cannot be cut or names a context twice.
 
     A piece with an `#include` is parsed afresh each time (the file may have
@@ -137,19 +140,23 @@ def pieces(text: str, t: Tables | None, include: Include) -> list[tuple[int, Pie
     group = _group(len(starts))
     starts = [s for s, header in starts if _cuts(header, group)]
     bounds = [0, *starts, len(text)] if not starts or starts[0] else [*starts, len(text)]
+    blocks = cache.blocks(_BLOCKS)
     out: list[tuple[int, Piece]] = []
     names: set[str] = set()
     prio = 0
     for k in range(len(bounds) - 1):
         s = bounds[k]
         chunk = text[s : bounds[k + 1]]
-        if _INCLUDE.search(chunk):
-            piece = Piece(chunk, s, prio, t, include)
-        else:
-            slot = _CACHE.entry(chunk)
-            piece = slot.get("piece")
-            if piece is None or not piece.fits(prio, t):
-                piece = slot["piece"] = Piece(chunk, s, prio, t)
+        slot = blocks.slot(chunk)
+        piece = slot.get(_PIECE)
+        if piece is None or not piece.fits(prio, t):
+            includes = slot.get(_INCLUDES)
+            if includes is None:  # searched once per text: a cached piece has none
+                includes = slot[_INCLUDES] = _INCLUDE.search(chunk) is not None
+            if includes:
+                piece = Piece(chunk, s, prio, t, include)
+            else:
+                piece = slot[_PIECE] = Piece(chunk, s, prio, t)
         named = [name for name in piece.parsed.contexts if name]
         # A piece after the first starts at a header: its unnamed context stays empty unless a `[ ]` reopens it.
         if (k and _used(piece.parsed.contexts[""])) or not names.isdisjoint(named):

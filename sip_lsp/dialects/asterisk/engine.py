@@ -7,8 +7,9 @@ and apps/app_dial.c handle_cause, both read from `catalog/engines/asterisk.yaml`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sip_lsp.catalog import Engine, default_catalog
+from sip_lsp.catalog import Catalog, Engine, default_catalog
 from sip_lsp.model import FINAL_CODES
 
 
@@ -22,19 +23,15 @@ class Tables:
     by_number: tuple[str, ...]  # canonical names in table order (ast_str2cause)
 
 
-# catalogue id -> (catalogue, tables); holding the catalogue keeps its id from
-# being reused by a newer one. A few entries: user catalogues get reloaded.
-_CACHE: dict[int, tuple[object, Tables]] = {}
-_CACHE_SIZE = 4
-
-
-def tables(catalog: object | None) -> Tables | None:
+def tables(catalog: Catalog | None) -> Tables | None:
     """The Asterisk tables of `catalog` (the built-in one when None)."""
-    catalog = catalog or default_catalog()
-    cached = _CACHE.get(id(catalog))
-    if cached is not None and cached[0] is catalog:
-        return cached[1]
-    engine = getattr(catalog, "engines", {}).get("asterisk")
+    return _tables(catalog or default_catalog())
+
+
+# A pure function of the catalogue (compared by identity); a few entries: user catalogues get reloaded.
+@lru_cache(maxsize=4)
+def _tables(catalog: Catalog) -> Tables | None:
+    engine = catalog.engines.get("asterisk")
     if engine is None:
         return None
     # One pass over 300-699 instead of Engine.codes_for_cause per cause (50 scans).
@@ -44,25 +41,20 @@ def tables(catalog: object | None) -> Tables | None:
         if cause is not None:
             by_cause.setdefault(cause.name, set()).add(code)
     claimed = {c for s in engine.dialstatus.values() for c in s.causes}
-    status_codes = {}
+    status_codes: dict[str, frozenset[int]] = {}
     for value, status in engine.dialstatus.items():
         names = set(status.causes) | (
             {c for c in engine.causes if c not in claimed} if status.other_causes else set()
         )
         status_codes[value] = frozenset(c for n in names for c in by_cause.get(n, ()))
-    raw = catalog.to_data().get("engines", {}).get("asterisk", {}) if hasattr(catalog, "to_data") else {}
-    result = Tables(
+    return Tables(
         engine=engine,
         status_codes=status_codes,
         failed=tuple(v for v, s in engine.dialstatus.items() if s.failed),
         cause_codes={k: frozenset(v) for k, v in by_cause.items()},
-        sip_names={k.upper(): v for k, v in raw.get("sip_names", {}).items()},
+        sip_names={k.upper(): v for k, v in engine.sip_names.items()},
         by_number=tuple(c.name for c in sorted(engine.causes.values(), key=lambda c: c.number)),
     )
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(catalog)] = (catalog, result)
-    return result
 
 
 def hangup_cause(t: Tables, token: str) -> str | None:

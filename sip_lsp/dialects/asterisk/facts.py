@@ -10,10 +10,12 @@ Goto(prefix-${DIALSTATUS},1) dispatch needs the target context (`dispatch`).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple, Protocol
 
 from sip_lsp.dialects.asterisk.engine import Tables, hangup_cause
 from sip_lsp.dialects.asterisk.flow import (
     DISPATCH,
+    CallEdge,
     Index,
     Tagged,
     call_edges,
@@ -34,10 +36,37 @@ _CALL_APPS = ("gosub", "gosubif", "macro")
 _FACT_APPS = frozenset({"hangup", "set", "pjsiphangup", *_INDICATED})
 _PRI_CAUSE = re.compile(r"\s*PRI_CAUSE\s*=\s*(\d+)\s*$")
 
-# Goto(prefix-${...},1) seen locally: (the Goto, its target spec, the extension's span, its text, the Dial before).
-Pending = tuple[Step, str, Span, str, "Step | None"]
-# A dispatch site with tagged spans: (span, prefix, missing values, stray handlers).
-Dispatch = tuple[Tagged, str, tuple[str, ...], tuple[tuple[str, Tagged], ...]]
+
+class Pending(NamedTuple):
+    """A Goto(prefix-${...},1) seen locally, judged once the target context is known (`dispatch`)."""
+
+    goto: Step
+    spec: str  # its target, `[[context,]exten,]priority`
+    span: Span  # the extension field
+    word: str  # its text
+    dial: Step | None  # the Dial() before it in the extension
+
+
+class Dispatch(NamedTuple):
+    """A Goto(prefix-${DIALSTATUS},1) dispatch site, its spans tagged with their context."""
+
+    span: Tagged
+    prefix: str
+    missing: tuple[str, ...]  # DIALSTATUS values with no handler
+    stray: tuple[tuple[str, Tagged], ...]  # handlers (name, span) whose suffix is no value
+
+
+class FactSink(Protocol):
+    """Where step facts go: a context's `Local`, or the Analysis of an AEL file."""
+
+    @property
+    def text(self) -> str: ...  # the text the steps' offsets point into
+    @property
+    def code_sites(self) -> list[CodeSite]: ...
+    @property
+    def cause_sites(self) -> list[CauseSite]: ...
+    @property
+    def status_tests(self) -> list[StatusTest]: ...
 
 
 class Local:
@@ -64,7 +93,7 @@ class Local:
         self.status_tests: list[StatusTest] = []
         self.references: list[Reference] = []
         self.pending: list[Pending] = []
-        self.calls: list = []  # asterisk_flow.call_edges of every Gosub/Macro
+        self.calls: list[CallEdge] = []  # of every Gosub/Macro
         self.dials: list[tuple[Ext, int]] = []  # every Dial(), where the flow's walks start
 
     def facts(self) -> Facts:
@@ -80,7 +109,7 @@ class Local:
 
 
 def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Local:
-    """Outline, codes, causes, tests, references and pending dispatches of `parsed` (from `text` at `origin`)."""
+    """Outline, codes, causes, tests, references and pending dispatches of `parsed` (`text` at `origin`)."""
     out = Local(text, origin)
     out.blocks = _blocks(parsed)
     for context in parsed.contexts.values():
@@ -105,7 +134,7 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
 
 
 def _blocks(parsed: Parsed) -> list[Block]:
-    out = []
+    out: list[Block] = []
     for context in parsed.order:
         children = tuple(
             Block(
@@ -122,7 +151,7 @@ def _blocks(parsed: Parsed) -> list[Block]:
     return out
 
 
-def step_facts(step: Step, t: Tables | None, sink, origin: int = 0) -> None:
+def step_facts(step: Step, t: Tables | None, sink: FactSink, origin: int = 0) -> None:
     """Code, cause and status-test facts of one application call (conf and AEL) into `sink`.
 
     `sink` has the fact lists and the `text` the step's offsets point into, less `origin`.
@@ -151,7 +180,13 @@ def step_facts(step: Step, t: Tables | None, sink, origin: int = 0) -> None:
 
 
 def _cause(
-    step: Step, token: str, cause: str | None, context: str, t: Tables, sink, offset: int | None = None
+    step: Step,
+    token: str,
+    cause: str | None,
+    context: str,
+    t: Tables,
+    sink: FactSink,
+    offset: int | None = None,
 ) -> None:
     lead = len(token) - len(token.lstrip())
     start = step.args_start + (offset if offset is not None else lead)
@@ -168,7 +203,7 @@ def _cause(
     )
 
 
-def _pjsip_hangup(step: Step, arg: str, t: Tables | None, sink) -> None:
+def _pjsip_hangup(step: Step, arg: str, t: Tables | None, sink: FactSink) -> None:
     """PJSIPHangup(486) or PJSIPHangup(BUSY_HERE): res/res_pjsip.c ast_sip_str2rc."""
     word = arg.strip()
     start = step.args_start + len(arg) - len(arg.lstrip())
@@ -183,7 +218,8 @@ def _pjsip_hangup(step: Step, arg: str, t: Tables | None, sink) -> None:
     )
 
 
-def tests(step: Step, t: Tables, sink, origin: int = 0) -> None:
+def tests(step: Step, t: Tables, sink: FactSink, origin: int = 0) -> None:
+    """The DIALSTATUS/HANGUPCAUSE comparisons of one step, as status tests and cause sites."""
     for test in find_tests(step):
         value = test.value.upper()
         if test.variable == "DIALSTATUS":
@@ -233,21 +269,23 @@ def _references(step: Step, name: str, dial: Step | None, t: Tables | None, out:
             if word and "${" not in word:
                 out.references.append(Reference(span, word, kind))
             elif kind == "extension" and t is not None:
-                out.pending.append((step, spec, span, word, dial))
+                out.pending.append(Pending(step, spec, span, word, dial))
 
 
 def dispatch(pending: Pending, t: Tables, index: Index) -> Dispatch | None:
     """Goto(prefix-${DIALSTATUS},1): which values have no handler, which handlers no value."""
-    step, spec, span, word, dial = pending
-    m = DISPATCH.match(word)
-    dest = target(step, spec)
+    m = DISPATCH.match(pending.word)
+    dest = target(pending.goto, pending.spec)
     if not m or m.group(2) != "DIALSTATUS" or dest is None or "${" in dest[0]:
         return None
     prefix = m.group(1).strip()
-    missing = tuple(v for v in status_values(t, dial) if index.find_ext(dest[0], prefix + v) is None)
-    stray = []
-    for ctx_name, ext in index.all_exts(dest[0]):
-        if ext.name.startswith(prefix) and not ext.name.startswith("_") and prefix:
-            if ext.name[len(prefix) :] not in t.status_codes:
-                stray.append((ext.name, (ctx_name, ext.name_span)))
-    return (step.context, span), prefix, missing, tuple(stray)
+    missing = tuple(v for v in status_values(t, pending.dial) if index.find_ext(dest[0], prefix + v) is None)
+    stray = tuple(
+        (ext.name, Tagged(ctx_name, ext.name_span))
+        for ctx_name, ext in index.all_exts(dest[0])
+        if prefix
+        and ext.name.startswith(prefix)
+        and not ext.name.startswith("_")
+        and ext.name[len(prefix) :] not in t.status_codes
+    )
+    return Dispatch(Tagged(pending.goto.context, pending.span), prefix, missing, stray)

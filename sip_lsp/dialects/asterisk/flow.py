@@ -10,7 +10,7 @@ and records the codes that reach the next Dial() (a failover).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -63,27 +63,40 @@ def _find_tests(step: Step) -> tuple[Test, ...]:
     return tuple(
         [
             Test(
-                variable,
-                op,
-                value,
-                Span(base + start, base + end, path),
-                Span(base + value_start, base + value_end, path),
+                found.variable,
+                found.op,
+                found.value,
+                Span(base + found.start, base + found.end, path),
+                Span(base + found.value_start, base + found.value_end, path),
             )
-            for variable, op, value, start, end, value_start, value_end in _tests_in(step.args)
+            for found in _tests_in(step.args)
         ]
     )
 
 
-@lru_cache(maxsize=4096)  # the same conditions recur from context to context
-def _tests_in(args: str) -> tuple[tuple[str, str, str, int, int, int, int], ...]:
-    """(variable, op, value, start, end, value start, value end) per comparison in `args`."""
+class _Comparison(NamedTuple):
+    """A comparison found in an argument string, with offsets into it."""
+
+    variable: str
+    op: str
+    value: str
+    start: int
+    end: int
+    value_start: int
+    value_end: int
+
+
+# This memo, _spec_parts' and _joiner's: the same conditions and Goto specs recur from context
+# to context and walk to walk (together ~7% of an Asterisk lint, ~10% of a re-lint).
+@lru_cache(maxsize=4096)
+def _tests_in(args: str) -> tuple[_Comparison, ...]:
     out = []
     for m in _TEST.finditer(args):
         if m.group(1):
             variable, op, value, vg = m.group(1), m.group(2), m.group(3), 3
         else:
             variable, op, value, vg = m.group(6), m.group(5), m.group(4), 4
-        out.append((variable, op, value, m.start(), m.end(), m.start(vg), m.end(vg)))
+        out.append(_Comparison(variable, op, value, m.start(), m.end(), m.start(vg), m.end(vg)))
     return tuple(out)
 
 
@@ -118,7 +131,7 @@ _WILD = re.compile(r"[xXzZnN.!\[]")
 
 
 class _Prefix:
-    """`_literal.` (one character or more after it) or `_literal!` (any): a prefix test, no regex to compile."""
+    """`_literal.` (one character or more after it) or `_literal!` (any): a prefix test, no regex."""
 
     __slots__ = ("prefix", "least")
 
@@ -129,14 +142,19 @@ class _Prefix:
         return name.startswith(self.prefix) and len(name) >= self.least and "\n" not in name
 
 
+# An extension pattern as something that tells whether it matches a name.
+Matcher = re.Pattern[str] | _Prefix
+
+
 @lru_cache(maxsize=16384)  # re's own cache holds 512: a large dialplan recompiled every pattern
-def pattern_regex(pattern: str) -> re.Pattern[str] | _Prefix | None:
-    """An Asterisk extension pattern (`_NXX.`, `_f[n]-.`) as a regex (or a prefix test when that is all it is)."""
+def pattern_regex(pattern: str) -> Matcher | None:
+    """An Asterisk extension pattern (`_NXX.`, `_f[n]-.`) as a regex (or a prefix test when that will do)."""
     body = pattern[1:]
     wild = _WILD.search(body)
     if wild is not None and wild.start() == len(body) - 1 and body[-1] in ".!":
         return _Prefix(body[:-1], len(body) if body[-1] == "." else len(body) - 1)
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while i < len(body):
         ch = body[i]
         if ch in "xX":
@@ -165,6 +183,20 @@ def pattern_regex(pattern: str) -> re.Pattern[str] | _Prefix | None:
         return None
 
 
+class Caller(NamedTuple):
+    """A Gosub/Macro call, with the name of the extension it sits in."""
+
+    call: Step
+    ext_name: str
+
+
+class CallEdge(NamedTuple):
+    """The (context, extension) a Gosub/Macro calls, and the call."""
+
+    callee: tuple[str, str]
+    caller: Caller
+
+
 class Index:
     """Lookups over the dialplan's contexts, built once per analysis.
 
@@ -175,10 +207,10 @@ class Index:
     __slots__ = ("contexts", "callers", "patterns", "reads", "caller_reads", "orders", "found")
 
     def __init__(
-        self, contexts: dict[str, Ctx], callers: dict[tuple[str, str], list[tuple[Step, str]]]
+        self, contexts: dict[str, Ctx], callers: Mapping[tuple[str, str], Sequence[tuple[Step, str]]]
     ) -> None:
         self.contexts, self.callers = contexts, callers
-        self.patterns: dict[str, list[tuple[re.Pattern[str], Ext]]] = {}
+        self.patterns: dict[str, list[tuple[Matcher, Ext]]] = {}
         self.reads: dict[str, Ctx | None] = {}
         self.caller_reads: dict[tuple[str, str], list[tuple[Step, str]]] = {}
         self.orders: dict[str, list[Ctx]] = {}  # search orders met since `record`
@@ -198,12 +230,11 @@ class Index:
         return found
 
     def find_ext(self, ctx_name: str, name: str) -> Ext | None:
-        """The extension `name` reaches in `ctx_name`: literal, pattern, then templates and includes in order."""
+        """The extension `name` reaches in `ctx_name`: literal, pattern, then templates and includes."""
         key = (ctx_name, name)
-        found = self.found.get(key, self)  # `self`: not looked up yet (None is a result)
-        if found is self:
-            found = self.found[key] = self._find_ext(ctx_name, name)
-        return found
+        if key not in self.found:  # None is a result too
+            self.found[key] = self._find_ext(ctx_name, name)
+        return self.found[key]
 
     def _find_ext(self, ctx_name: str, name: str) -> Ext | None:
         for ctx in self._search_order(ctx_name):
@@ -223,7 +254,9 @@ class Index:
         return out
 
     def _search(self, ctx_name: str) -> list[Ctx]:
-        out, seen, todo = [], set(), [ctx_name]
+        out: list[Ctx] = []
+        seen: set[str] = set()
+        todo = [ctx_name]
         while todo:
             name = todo.pop()
             if name in seen:
@@ -236,7 +269,7 @@ class Index:
             todo += reversed([*ctx.templates, *(n for n, _ in ctx.includes)])
         return out
 
-    def _patterns(self, ctx: Ctx) -> list[tuple[re.Pattern[str], Ext]]:
+    def _patterns(self, ctx: Ctx) -> list[tuple[Matcher, Ext]]:
         cached = self.patterns.get(ctx.name)
         if cached is None:
             cached = []
@@ -264,7 +297,7 @@ def target(step: Step, spec: str) -> tuple[str, str, str] | None:
     return parts[0], parts[1], parts[2]
 
 
-@lru_cache(maxsize=4096)  # the same Goto specs recur in every walk that passes them
+@lru_cache(maxsize=4096)  # see _tests_in
 def _spec_parts(spec: str) -> tuple[str, ...]:
     """The fields of `[[context,]exten,]priority`, stripped, the priority without its `(args)`."""
     parts = [p.strip() for _, p in split_top(spec, ",")]
@@ -325,7 +358,7 @@ class Status:
 
 
 def narrow(
-    status: Status, causes: dict[str, frozenset[int]], tests: list[Test], cond: str, codes: frozenset[int]
+    status: Status, causes: dict[str, frozenset[int]], tests: Sequence[Test], cond: str, codes: frozenset[int]
 ) -> tuple[frozenset[int], frozenset[int]] | None:
     """(true, false) code sets for a condition made of DIALSTATUS tests, None if not one.
 
@@ -348,7 +381,7 @@ def narrow(
     return None
 
 
-@lru_cache(maxsize=4096)  # a condition is narrowed once per walk through it
+@lru_cache(maxsize=4096)  # see _tests_in
 def _joiner(cond: str) -> frozenset[str]:
     """The characters joining a condition's tests (`&`, `|`, or anything unexpected)."""
     return frozenset(_NOT_JOINER.sub("", cond))
@@ -376,19 +409,34 @@ def _loop_start(ext: Ext, inside: int) -> int | None:
     return None
 
 
-# A span with the name of the context whose text it lies in: contexts may move
-# between analyses (see asterisk_chunks), the span is placed when a fact is built.
-Tagged = tuple[str, Span]
-# One Dial() reached after a failed one: (dial, codes, shaping tests, via).
-Record = tuple[Step, frozenset[int], tuple[Tagged, ...], tuple[Tagged, ...]]
+class Tagged(NamedTuple):
+    """A span with the name of the context whose text it lies in: contexts may move
+    between analyses (see chunks), the span is placed when a fact is built."""
+
+    context: str
+    span: Span
 
 
-def call_edges(step: Step, ext_name: str) -> list[tuple[tuple[str, str], tuple[Step, str]]]:
-    """A Gosub/Macro call's edges: ((context, extension) called, (the call, the extension it sits in))."""
-    return [(dest[:2], (step, ext_name)) for dest in call_targets(step)]
+class Record(NamedTuple):
+    """One Dial() reached after a failed one, as one walk found it."""
+
+    dial: Step
+    codes: frozenset[int]  # the codes that reach it
+    tests: tuple[Tagged, ...]  # the DIALSTATUS tests that narrowed them
+    via: tuple[Tagged, ...]  # the jumps on the way
+
+
+def _tag(step: Step) -> Tagged:
+    return Tagged(step.context, step.span)
+
+
+def call_edges(step: Step, ext_name: str) -> list[CallEdge]:
+    """A Gosub/Macro call's edges: the (context, extension) called, and the call."""
+    return [CallEdge((dest[0], dest[1]), Caller(step, ext_name)) for dest in call_targets(step)]
 
 
 def call_targets(step: Step) -> list[tuple[str, str, str]]:
+    """The (context, extension, priority) a Gosub/Macro call goes to."""
     name = step.name
     if name == "macro":
         macro = split_top(step.args, ",")[0][1].strip()
@@ -410,17 +458,19 @@ def failover_sites(records: Iterable[Record], place: Callable[[Tagged], Span]) -
     cancel_applies: a caller's CANCEL makes Dial() return -1 and ends
     the dialplan, so no Dial() runs after it.
     """
-    found: dict[Step, tuple[tuple[Tagged, ...], set[int], set[Tagged]]] = {}
-    for step, codes, tests, via in records:
-        rec = found.get(step)
-        if rec is None:
-            found[step] = (via, set(codes), set(tests))
+    via: dict[Step, tuple[Tagged, ...]] = {}  # the first walk's
+    codes: dict[Step, set[int]] = {}
+    tests: dict[Step, set[Tagged]] = {}
+    for record in records:
+        step = record.dial
+        if step in via:
+            codes[step].update(record.codes)
+            tests[step].update(record.tests)
         else:
-            rec[1].update(codes)
-            rec[2].update(tests)
+            via[step], codes[step], tests[step] = record.via, set(record.codes), set(record.tests)
     return [
-        failover_site((step, frozenset(codes), tuple(tests), via), place)
-        for step, (via, codes, tests) in found.items()
+        failover_site(Record(step, frozenset(codes[step]), tuple(tests[step]), via[step]), place)
+        for step in via
     ]
 
 
@@ -429,7 +479,7 @@ def failover_site(record: Record, place: Callable[[Tagged], Span]) -> FailoverSi
     step, codes, tests, via = record
     shaping = sorted(map(place, set(tests)), key=_in_files) if tests else ()
     return FailoverSite(
-        span=place((step.context, step.span)),
+        span=place(_tag(step)),
         action=step.app,
         kind=FailoverKind.NEXT_DESTINATION,
         codes=codes,
@@ -446,6 +496,18 @@ def _in_files(span: Span) -> tuple[str, int]:
     return span.path or "", span.start
 
 
+# Jumps a walk made (Tagged), and where each Gosub/Macro on the way returns to.
+_Tags = tuple[Tagged, ...]
+_Stack = tuple[tuple[Ext, int], ...]
+
+
+# Where a walk stands (step i of an extension) and what it carries there: the codes still
+# possible, the tests that narrowed them, the jumps on the way, and where each Gosub/Macro
+# called on the way returns to. A plain tuple: a walk makes one per step it takes, and a
+# NamedTuple made the Asterisk lint 3-4% slower.
+_At = tuple[Ext, int, frozenset[int], _Tags, _Tags, _Stack]
+
+
 class Flow:
     """Walks the dialplan from each Dial() and records the Dial() calls reached after a failure."""
 
@@ -453,37 +515,35 @@ class Flow:
 
     def __init__(self, tables: Tables, index: Index) -> None:
         self.tables, self.index = tables, index
-        self.status: Status | None = None  # of the Dial being walked
         self.records: list[Record] = []
         self.causes = {
             str(c.number): tables.cause_codes.get(c.name, frozenset())  # HANGUPCAUSE -> codes behind it
             for c in tables.engine.causes.values()
         }
         self._statuses: dict[bool, Status] = {}  # by whether the Dial has several callees
+        self.status = self._status(several=False)  # of the Dial being walked
 
     def walks(self, dials: Iterable[tuple[Ext, int]]) -> list[Record]:
         """What the walks from each Dial() (its extension and index there) reach, in walk order."""
         self.records = []
         for ext, i in dials:
-            self.status = self._status(ext.steps[i])
-            self._walk(ext, i + 1)
+            self.status = self._status(several="&" in split_top(ext.steps[i].args, ",")[0][1])
+            self._walk((ext, i + 1, self.status.failed, (), (), ()))
         return self.records
 
-    def _status(self, dial: Step) -> Status:
-        several = "&" in split_top(dial.args, ",")[0][1]
+    def _status(self, several: bool) -> Status:
         status = self._statuses.get(several)
         if status is None:
             status = self._statuses[several] = Status(status_map(self.tables, several), self.tables.failed)
         return status
 
-    def _walk(self, ext: Ext, start: int) -> None:
-        work: list[tuple[Ext, int, frozenset[int], tuple, tuple, tuple]] = [
-            (ext, start, self.status.failed, (), (), ())
-        ]
-        seen: set[tuple] = set()
+    def _walk(self, start: _At) -> None:
+        work = [start]
+        seen: set[tuple[int, int, frozenset[int], _Stack]] = set()
         steps = 0
         while work and steps < _MAX_STEPS:
-            ext, i, codes, tests, via, stack = work.pop()
+            at = work.pop()
+            ext, i, codes, tests, via, stack = at
             key = (id(ext), i, codes, stack)
             if not codes or key in seen:
                 continue
@@ -496,29 +556,27 @@ class Flow:
             if name == "dial":
                 # The origin itself again (a loop, a subroutine called twice) is a retry too.
                 self._record(step, codes, tests, via)
+            elif name in _STOP:
                 continue
-            if name in _STOP:
-                continue
-            if name == "return":
-                work += self._return(step, codes, tests, via, stack)
-                continue
-            if name in _JUMPS:
-                work += self._jump(step, name, ext, i, codes, tests, via, stack)
-                continue
-            if name in _LOOP:
-                work += self._loop(step, name, ext, i, codes, tests, via, stack)
-                continue
-            work.append((ext, i + 1, codes, tests, via, stack))
+            elif name == "return":
+                work += self._return(step, at)
+            elif name in _JUMPS:
+                work += self._jump(step, name, at)
+            elif name in _LOOP:
+                work += self._loop(step, name, at)
+            else:
+                work.append((ext, i + 1, codes, tests, via, stack))
 
-    def _loop(self, step: Step, name: str, ext: Ext, i: int, codes, tests, via, stack) -> list:
+    def _loop(self, step: Step, name: str, at: _At) -> list[_At]:
         """While/EndWhile/ExitWhile/ContinueWhile (apps/app_while.c): back to the While, or past EndWhile."""
+        ext, i, codes, tests, via, stack = at
         if name == "while":
             found = find_tests(step)
             split = narrow(self.status, self.causes, found, step.args, codes)
             body, leave = split if split else (codes, codes)
-            shaped = tests + tuple((step.context, x.span) for x in found) if split else tests
+            shaped = tests + tuple(Tagged(step.context, x.span) for x in found) if split else tests
             end = _loop_end(ext, i)
-            out = [(ext, i + 1, body, shaped, via, stack)]
+            out: list[_At] = [(ext, i + 1, body, shaped, via, stack)]
             return out + ([(ext, end + 1, leave, shaped, via, stack)] if end is not None else [])
         start = _loop_start(ext, i)
         if start is None:
@@ -526,30 +584,29 @@ class Flow:
         if name == "exitwhile":
             end = _loop_end(ext, start)
             return [(ext, end + 1, codes, tests, via, stack)] if end is not None else []
-        return [(ext, start, codes, tests, via + ((step.context, step.span),), stack)]
+        return [(ext, start, codes, tests, via + (_tag(step),), stack)]
 
-    def _return(self, step: Step, codes, tests, via, stack) -> list:
+    def _return(self, step: Step, at: _At) -> list[_At]:
+        """Back after the Gosub/Macro that called this walk, or after every call into this extension."""
+        _, _, codes, tests, via, stack = at
         if stack:
-            ext, i = stack[-1]
-            return [(ext, i, codes, tests, via, stack[:-1])]
-        out = []
+            back, i = stack[-1]
+            return [(back, i, codes, tests, via, stack[:-1])]
+        out: list[_At] = []
         for call, ext_name in self.index.callers_of((step.context, step.exten)):
             ctx = self.index.context(call.context)
             ext = ctx.exts.get(ext_name) if ctx is not None else None
             if ext is not None and call in ext.steps:
-                out.append(
-                    (ext, ext.steps.index(call) + 1, codes, tests, via + ((call.context, call.span),), ())
-                )
+                out.append((ext, ext.steps.index(call) + 1, codes, tests, via + (_tag(call),), ()))
         return out
 
-    def _jump(self, step: Step, name: str, ext: Ext, i: int, codes, tests, via, stack) -> list:
-        out = []
-        after = (ext, i + 1)
+    def _jump(self, step: Step, name: str, at: _At) -> list[_At]:
+        ext, i, codes, tests, via, stack = at
         if name in ("goto", "gosub", "macro"):
             branches = [(step.args, codes, tests)]
             if name == "macro":
-                dest = call_targets(step)
-                branches = [("", codes, tests)] if not dest else [(f"{dest[0][0]},s,1", codes, tests)]
+                called = call_targets(step)
+                branches = [(f"{called[0][0]},s,1" if called else "", codes, tests)]
         else:
             parts = branch_specs(step.args)
             if parts is None:
@@ -559,7 +616,7 @@ class Flow:
             in_cond = [x for x in found if x.span.start - step.args_start < len(cond)]
             split = narrow(self.status, self.causes, in_cond, cond, codes)
             yes_codes, no_codes = split if split else (codes, codes)
-            shaped = tests + tuple((step.context, x.span) for x in found) if split else tests
+            shaped = tests + tuple(Tagged(step.context, x.span) for x in found) if split else tests
             if name == "execif":
                 app = yes.strip().split("(", 1)[0].strip().lower()
                 if app == "dial":
@@ -569,6 +626,7 @@ class Flow:
                 ]
             branches = [(yes, yes_codes, shaped), (no, no_codes, shaped)]
         calls = name in ("gosub", "gosubif", "macro")
+        out: list[_At] = []
         for spec, sub_codes, sub_tests in branches:
             if not spec.strip():
                 out.append((ext, i + 1, sub_codes, sub_tests, via, stack))
@@ -576,17 +634,19 @@ class Flow:
             dest = target(step, spec)
             if dest is None:
                 continue
-            new_stack = stack + (after,) if calls and len(stack) < _MAX_DEPTH else stack
-            out += self._goto(step, dest, sub_codes, sub_tests, via + ((step.context, step.span),), new_stack)
+            new_stack = stack + ((ext, i + 1),) if calls and len(stack) < _MAX_DEPTH else stack
+            out += self._goto(dest, sub_codes, sub_tests, via + (_tag(step),), new_stack)
             if calls and len(stack) >= _MAX_DEPTH:
                 out.append((ext, i + 1, sub_codes, sub_tests, via, stack))
         return out
 
-    def _goto(self, step: Step, dest: tuple[str, str, str], codes, tests, via, stack) -> list:
+    def _goto(
+        self, dest: tuple[str, str, str], codes: frozenset[int], tests: _Tags, via: _Tags, stack: _Stack
+    ) -> list[_At]:
         ctx, exten, prio = dest
         m = DISPATCH.match(exten) if "${" in exten else None
         if m and m.group(2) == "DIALSTATUS":
-            out = []
+            out: list[_At] = []
             prefix = m.group(1).strip()
             for value in self.tables.failed:  # status_values without a Dial's options
                 sub = codes & self.status.codes.get(value, frozenset())
@@ -600,13 +660,15 @@ class Flow:
         return self._enter(ext, prio, codes, tests, via, stack) if ext else []
 
     @staticmethod
-    def _enter(ext: Ext, prio: str, codes, tests, via, stack) -> list:
+    def _enter(
+        ext: Ext, prio: str, codes: frozenset[int], tests: _Tags, via: _Tags, stack: _Stack
+    ) -> list[_At]:
         number = int(prio) if ext.steps and prio.isdigit() else None
         for i, step in enumerate(ext.steps):
             if step.prio == number or step.label == prio:
                 return [(ext, i, codes, tests, via, stack)]
         return []
 
-    def _record(self, step: Step, codes: frozenset[int], tests: tuple, via: tuple) -> None:
+    def _record(self, step: Step, codes: frozenset[int], tests: _Tags, via: _Tags) -> None:
         if codes and not dials_voicemail(step):
-            self.records.append((step, codes, tests, via))
+            self.records.append(Record(step, codes, tests, via))

@@ -11,8 +11,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from sip_lsp.model import Span
+
+if TYPE_CHECKING:  # flow finds the tests and imports this module; a Step only keeps them
+    from sip_lsp.dialects.asterisk.flow import Test
 
 
 @dataclass(eq=False, slots=True)
@@ -28,7 +32,7 @@ class Step:
     args: str
     args_start: int  # offset of `args` in its file's text
     span: Span  # App(args) up to the end of the statement
-    tests: tuple | None = None  # its DIALSTATUS comparisons, once asked (asterisk_flow.find_tests)
+    tests: tuple[Test, ...] | None = None  # its DIALSTATUS comparisons, once asked (flow.find_tests)
 
 
 @dataclass(eq=False, slots=True)
@@ -118,7 +122,8 @@ def strip_comments(text: str) -> list[tuple[int, str]]:
 _SPECIAL: dict[str, re.Pattern[str]] = {}
 
 
-@lru_cache(maxsize=8192)  # the same arguments recur across a dialplan and are split by facts and flow alike
+# The same arguments recur across a dialplan and are split by facts and flow alike (~20% of a lint).
+@lru_cache(maxsize=8192)
 def split_top(text: str, seps: str) -> tuple[tuple[int, str], ...]:
     """Split at `seps` outside (), ${}, $[] and quotes; (offset, part) pairs."""
     rx = _SPECIAL.get(seps)
@@ -243,9 +248,9 @@ def parse_file(
             continue
         if ctx.name_span.path == path:
             ctx.end = end
-        cut = _cut(stripped)
-        if cut is not None:
-            state.last = _statement(parsed, ctx, state.last, cut, lead, end, path)
+        statement = _cut(stripped)
+        if statement is not None:
+            state.last = _statement(parsed, ctx, state.last, statement, lead, end, path)
             continue
         m = _INCLUDE_LINE.match(stripped)
         if m is not None:
@@ -257,34 +262,38 @@ def parse_file(
 
 
 def _statement(
-    parsed: Parsed, ctx: Ctx, last: Ext | None, cut: tuple, lead: int, line_end: int, path: str | None
+    parsed: Parsed,
+    ctx: Ctx,
+    last: Ext | None,
+    statement: Statement,
+    lead: int,
+    line_end: int,
+    path: str | None,
 ) -> Ext | None:
-    """Add the priority of a statement line (`cut` by _cut, the line at offset `lead`); the extension it is in."""
-    name, name_at, found, app, app_name, args, args_at, app_at = cut
+    """Add the priority of a statement line (at offset `lead`); the extension it is in."""
+    name = statement.name
     if name is None:  # same => prio,App(args)
-        if last is None:
-            return last
         ext = last
+    elif not name:
+        return last
     else:
-        if not name:
-            return last
         ext = ctx.exts.get(name)
         if ext is None:
-            s = lead + name_at
+            s = lead + statement.name_at
             ext = ctx.exts[name] = Ext(name, Span(s, s + len(name), path))
-    if found is None:
+    found = statement.priority
+    if ext is None or found is None:
         return ext
-    word, plus, label = found
-    if word == "n":
-        prio = parsed.last_prio + 1 + plus
-    elif word == "s":
-        prio = parsed.last_prio + plus
+    if found.relative == "n":
+        prio = parsed.last_prio + 1 + found.increment
+    elif found.relative == "s":
+        prio = parsed.last_prio + found.increment
     else:
-        prio = word + plus
+        prio = found.number + found.increment
     if parsed.inherits is None:
-        parsed.inherits = word in ("n", "s")
+        parsed.inherits = found.relative is not None
     parsed.last_prio = prio
-    if app is None:
+    if statement.app is None:
         return ext
     steps = ext.steps
     steps.append(
@@ -292,12 +301,12 @@ def _statement(
             ctx.name,
             ext.name,
             prio,
-            label,
-            app,
-            app_name,
-            args,
-            lead + args_at,
-            Span(lead + app_at, line_end, path),
+            found.label,
+            statement.app,
+            statement.app_name,
+            statement.args,
+            lead + statement.args_at,
+            Span(lead + statement.app_at, line_end, path),
         )
     )
     if line_end > ext.end and ext.name_span.path == path:
@@ -307,16 +316,37 @@ def _statement(
     return ext
 
 
-@lru_cache(maxsize=8192)  # a dialplan repeats its lines (`same => n,Hangup()`) in context after context
-def _cut(line: str) -> tuple | None:
-    """A statement line's parts, offsets into `line`: (extension name or None for `same`, its offset,
-    _prio of the priority, application or None, it lowercased, its arguments, their offset, the application's
-    offset). None when the line is no `exten =>`/`same =>` statement."""
+class Priority(NamedTuple):
+    """`1`, `n`, `s+2`, `n(label)` as written."""
+
+    relative: Literal["n", "s"] | None  # next or same as the previous statement's; None: numbered
+    number: int  # when not relative
+    increment: int
+    label: str | None
+
+
+class Statement(NamedTuple):
+    """An `exten =>` or `same =>` line's parts, with offsets into the line."""
+
+    name: str | None  # the extension; None for `same`
+    name_at: int
+    priority: Priority | None  # None for hints and junk
+    app: str | None
+    app_name: str  # `app` lowercased
+    args: str
+    args_at: int
+    app_at: int
+
+
+# A dialplan repeats its lines (`same => n,Hangup()`) in context after context (~15% of a lint).
+@lru_cache(maxsize=8192)
+def _cut(line: str) -> Statement | None:
+    """A statement line's parts; None when the line is no `exten =>`/`same =>` statement."""
     m = _STATEMENT.match(line)
     if m is None:
         return None
     raw = m.group(1)
-    name = name_at = None
+    name, name_at = None, 0
     if raw is not None:
         name = raw.strip().split("/", 1)[0].strip()
         name_at = m.start(1) + len(raw) - len(raw.lstrip())
@@ -326,20 +356,22 @@ def _cut(line: str) -> tuple | None:
         args = line[after + 1 : -1] if line.endswith(")") else line[after + 1 :]
     elif opener == ",":
         args = line[after + 1 :]
-    return name, name_at, _prio(m.group(2)), app, app and app.lower(), args, after + 1, m.end(3)
+    return Statement(
+        name, name_at, _priority(m.group(2)), app, app.lower() if app else "", args, after + 1, m.end(3)
+    )
 
 
-def _prio(text: str) -> tuple[int | str, int, str | None] | None:
-    """`1`, `n`, `s+2`, `n(label)` -> (number, or "n"/"s" for next/same, increment, label); None for hints and junk."""
+def _priority(text: str) -> Priority | None:
     pm = _PRIO.match(text)
     if not pm:
         return None
     word = pm.group(1).lower()
     if word == "hint":
         return None
-    word = {"next": "n", "same": "s"}.get(word, word)
-    return (
-        (word if word in ("n", "s") else int(word)),
-        int(pm.group(2) or 0),
-        (pm.group(3) or "").strip() or None,
-    )
+    increment = int(pm.group(2) or 0)
+    label = (pm.group(3) or "").strip() or None
+    if word in ("n", "next"):
+        return Priority("n", 0, increment, label)
+    if word in ("s", "same"):
+        return Priority("s", 0, increment, label)
+    return Priority(None, int(word), increment, label)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sip_lsp.dialects import DialectContext
+from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.freeswitch import causes as fc
 from sip_lsp.dialects.freeswitch import chunks as extension_chunks
 from sip_lsp.dialects.freeswitch import dial as dial
@@ -51,7 +52,6 @@ from sip_lsp.model import (
     Role,
     Span,
     StatusTest,
-    shifted,
 )
 from sip_lsp.text import LineIndex
 
@@ -70,12 +70,9 @@ ENDS_CALL = frozenset({"hangup", "transfer", "redirect", "deflect"})
 MAX_DEPTH = 64  # outline nesting kept for conditions
 GLOBAL = frozenset(range(600, 700))  # RFC 3261 §16.7: final everywhere
 _VOICEMAIL = re.compile(r"voicemail", re.I)
-_SUPPRESS = re.compile(r"sip-lsp:\s*(disable|disable-file)=([\w,\s-]+)")
-_MARK = "sip-lsp:"  # in every comment _SUPPRESS matches
 _WORD = re.compile(r"\S+")
 _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
 
-_TABLES: dict[int, fc.CauseTable] = {}
 _FACTS = "facts"  # slot key prefix of an extension's facts (see _Walker._chunk)
 
 
@@ -88,14 +85,15 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
 
 def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
     """Scan with known extensions masked (extension_chunks), then walk into facts."""
-    doc, chunks = extension_chunks.split(text)
-    comments = [(c.start, c.text) for c in doc.comments if _MARK in c.text]
+    doc, chunks = extension_chunks.split(text, ctx.cache)
+    mark = suppressions.MARK
+    comments = [(c.start, c.text) for c in doc.comments if mark in c.text]
     for chunk in chunks.values():
         if chunk.masked:
-            comments += [(chunk.start + at, comment) for at, comment in chunk.comments if _MARK in comment]
+            comments += [(chunk.start + at, comment) for at, comment in chunk.comments if mark in comment]
     if comments:
         comments.sort(key=lambda c: c[0])
-        _suppressions(comments, LineIndex(text), analysis)
+        _suppressions(comments, ctx.lines_of(text), analysis)
     walker = _Walker(analysis, _table(ctx.catalog), text, doc=doc, chunks=chunks)
     analysis.blocks.extend(walker.visit(doc.roots))
 
@@ -106,26 +104,19 @@ def _table(catalog) -> fc.CauseTable | None:
 
         catalog = default_catalog()
     engine = catalog.engines.get(ENGINE)
-    if engine is None:
-        return None
-    table = _TABLES.get(id(engine))
-    if table is None or table.engine is not engine:
-        table = _TABLES[id(engine)] = fc.CauseTable(engine)
-    return table
+    return None if engine is None else _cause_table(engine)
+
+
+@lru_cache(maxsize=4)  # a pure function of the engine table (compared by identity); catalogues get reloaded
+def _cause_table(engine) -> fc.CauseTable:
+    return fc.CauseTable(engine)
 
 
 def _suppressions(comments: list[tuple[int, str]], lines: LineIndex, analysis: Analysis) -> None:
-    """`sip-lsp: disable=` comments, in document order (start of "<!--", text)."""
-    sup = analysis.suppressions
+    """`sip-lsp: disable=` comments, in document order (start of "<!--", text between the markers)."""
     for start, comment in comments:
-        for m in _SUPPRESS.finditer(comment):
-            ids = frozenset(i.strip() for i in m.group(2).split(",") if i.strip())
-            if m.group(1) == "disable-file":
-                sup.file = sup.file | ids
-                continue
-            line, _ = lines.position(start + 4 + m.start())
-            for n in (line, line + 1):
-                sup.lines[n] = sup.lines.get(n, frozenset()) | ids
+        found = [(start + 4 + at, whole, ids) for at, whole, ids in suppressions.directives(comment)]
+        suppressions.record(analysis.suppressions, found, lines)
 
 
 @dataclass
@@ -195,11 +186,11 @@ class _Facts:
     def moved(self, base: int) -> _Facts:
         d = base - self.base
         out = _Facts(self.table, base)
-        out.block = shifted(self.block, d)
+        out.block = None if self.block is None else self.block.shift(d)
         if self.carry is not None:
-            out.carry = {k: _Value(v.text, shifted(v.span, d)) for k, v in self.carry.items()}
+            out.carry = {k: _Value(v.text, v.span.shift(d)) for k, v in self.carry.items()}
         for name in _FACT_LISTS:
-            setattr(out, name, [shifted(x, d) for x in getattr(self, name)])
+            setattr(out, name, [x.shift(d) for x in getattr(self, name)])
         return out
 
 

@@ -20,7 +20,8 @@ Every rule here is read from the FreeSWITCH sources and cited where it lives:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
+from typing import NamedTuple, TypeVar
 
 from sip_lsp.catalog import Engine, EngineCause
 from sip_lsp.model import FINAL_CODES
@@ -30,9 +31,12 @@ _TRUE = frozenset({"yes", "on", "true", "t", "enabled", "active", "allow"})
 BOOLEAN_WORDS = _TRUE | frozenset({"no", "off", "false", "f", "disabled", "inactive", "disallow"})
 _NUMBER = re.compile(r"[+-]?[0-9.]*\Z")
 _LEADING_INT = re.compile(r"\s*[+-]?([0-9]*)")
-_MEMO_LIMIT = 50_000  # entries; the memo restarts beyond (token text is user input)
+_MEMO_LIMIT = 50_000  # entries; a memo restarts beyond (its keys are user input)
 DEFAULT_CONTINUE = frozenset({"NO_ANSWER", "NO_USER_RESPONSE", "ORIGINATOR_CANCEL"})
 NEVER_CONTINUE = "ATTENDED_TRANSFER"
+
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
 
 
 def switch_true(value: str | None) -> bool:
@@ -44,12 +48,21 @@ def switch_true(value: str | None) -> bool:
 
 
 def _atoi(value: str) -> int:
-    digits = _LEADING_INT.match(value).group(1)
+    m = _LEADING_INT.match(value)
+    digits = m.group(1) if m else ""
     sign = -1 if value.strip().startswith("-") else 1
     return sign * int(digits) if digits else 0
 
 
-def tokens(value: str) -> list[tuple[str, int, int]]:
+class Token(NamedTuple):
+    """One token of a comma-separated cause list, with its offsets in the value."""
+
+    text: str
+    start: int
+    end: int
+
+
+def tokens(value: str) -> list[Token]:
     """Comma-separated tokens, trimmed, with their (start, end) in `value`."""
     out = []
     pos = 0
@@ -60,63 +73,87 @@ def tokens(value: str) -> list[tuple[str, int, int]]:
         while b > a and value[b - 1] in " '":
             b -= 1
         if a < b:
-            out.append((value[a:b], a, b))
+            out.append(Token(value[a:b], a, b))
         pos += len(part) + 1
     return out
 
 
-@dataclass
+class Resolved(NamedTuple):
+    """What a cause-list token stands for."""
+
+    cause: str | None  # the cause name, None for no cause
+    codes: frozenset[int]  # the final codes that produce it
+
+
+def _remember(memo: dict[_K, _V], key: _K, compute: Callable[[], _V]) -> _V:
+    """`memo[key]`, computed on first use; the memo restarts when it grows past _MEMO_LIMIT."""
+    found = memo.get(key)
+    if found is None:
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        found = memo[key] = compute()
+    return found
+
+
 class CauseTable:
-    """An engine's causes with the SIP failure codes that produce each (300-699)."""
+    """An engine's causes with the SIP failure codes that produce each (300-699).
 
-    engine: Engine
-    cause_of: dict[int, str] = field(default_factory=dict)  # final code -> cause name
-    _codes: dict[str, frozenset[int]] = field(default_factory=dict)
-    _names_upper: list[str] = field(default_factory=list)
-    _memo: dict[tuple, frozenset[int] | tuple[str, ...]] = field(default_factory=dict)
+    Its answers are memoised: cause lists repeat across a dialplan.
+    """
 
-    def __post_init__(self) -> None:
-        by_name: dict[str, set[int]] = {name: set() for name in self.engine.causes}
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.cause_of: dict[int, str] = {}  # final code -> cause name
+        by_name: dict[str, set[int]] = {name: set() for name in engine.causes}
         for code in sorted(FINAL_CODES):
-            cause = self.engine.cause_for_sip(code)
+            cause = engine.cause_for_sip(code)
             if cause is not None:
                 self.cause_of[code] = cause.name
                 by_name.setdefault(cause.name, set()).add(code)
         self._codes = {name: frozenset(codes) for name, codes in by_name.items()}
-        self._names_upper = sorted(self.engine.causes, key=len, reverse=True)
+        self._names_by_length = sorted(engine.causes, key=len, reverse=True)
+        self._causes_of: dict[frozenset[int], tuple[str, ...]] = {}
+        self._resolved: dict[tuple[str, str], Resolved] = {}
+        self._codes_of: dict[frozenset[str], frozenset[int]] = {}
+        self._continuing: dict[tuple[str | None, str | None], frozenset[int]] = {}
+        self._hunt: dict[str | None, frozenset[int]] = {}
 
     def causes_of(self, codes: frozenset[int]) -> list[str]:
-        """The distinct causes of `codes`, in code order (memoised)."""
-        key = ("causes", codes)
-        if key not in self._memo:
-            self._memo[key] = tuple(
-                dict.fromkeys(self.cause_of[c] for c in sorted(codes) if c in self.cause_of)
-            )
-        return list(self._memo[key])
+        """The distinct causes of `codes`, in code order."""
 
-    def resolve(self, how: str, token: str) -> tuple[str | None, frozenset[int]]:
-        """(cause name or None, its codes) for `token` read the `how` way (exact,
-        str2cause, substring), memoised: cause lists repeat across a dialplan."""
+        def distinct() -> tuple[str, ...]:
+            return tuple(dict.fromkeys(self.cause_of[c] for c in sorted(codes) if c in self.cause_of))
+
+        found: tuple[str, ...] = _remember(self._causes_of, codes, distinct)
+        return list(found)
+
+    def resolve(self, how: str, token: str) -> Resolved:
+        """What `token` stands for, read the `how` way: "exact", "str2cause" or "substring"."""
         key = (how, token)
-        found = self._memo.get(key)
+        found = self._resolved.get(key)  # called for every token of every cause list
         if found is None:
-            if len(self._memo) > _MEMO_LIMIT:
-                self._memo.clear()
-            cause = getattr(self, how)(token)
-            found = self._memo[key] = (cause.name, self.codes(cause.name)) if cause else (None, frozenset())
+            if len(self._resolved) > _MEMO_LIMIT:
+                self._resolved.clear()
+            found = self._resolved[key] = self._resolve(how, token)
         return found
+
+    def _resolve(self, how: str, token: str) -> Resolved:
+        if how == "substring":
+            cause = self.substring(token)
+        elif how == "str2cause":
+            cause = self.str2cause(token)
+        else:
+            cause = self.exact(token)
+        return Resolved(cause.name, self.codes(cause.name)) if cause else Resolved(None, frozenset())
 
     def codes(self, name: str) -> frozenset[int]:
         return self._codes.get(name, frozenset())
 
     def codes_of(self, names: frozenset[str]) -> frozenset[int]:
-        """Final codes whose cause is one of `names` (memoised)."""
-        key = ("names", names)
-        if key not in self._memo:
-            self._memo[key] = self.codes_where(lambda n: n in names)
-        return self._memo[key]
+        """Final codes whose cause is one of `names`."""
+        return _remember(self._codes_of, names, lambda: self.codes_where(lambda n: n in names))
 
-    def codes_where(self, keep) -> frozenset[int]:
+    def codes_where(self, keep: Callable[[str], bool]) -> frozenset[int]:
         """Final codes whose cause satisfies `keep(name)`."""
         out: set[int] = set()
         for name, codes in self._codes.items():
@@ -145,16 +182,17 @@ class CauseTable:
     def substring(self, token: str) -> EngineCause | None:
         """The longest cause name occurring inside `token` (fail_on_single_reject)."""
         up = token.upper()
-        return next((self.engine.causes[n] for n in self._names_upper if n in up), None)
+        return next((self.engine.causes[n] for n in self._names_by_length if n in up), None)
 
     def continuing(self, continue_on_fail: str | None, failure_causes: str | None) -> frozenset[int]:
         """Final codes after which the dialplan goes on past a failed bridge."""
-        key = ("continue", continue_on_fail, failure_causes)
-        if key not in self._memo:
-            self._memo[key] = self._continuing(continue_on_fail, failure_causes)
-        return self._memo[key]
+        return _remember(
+            self._continuing,
+            (continue_on_fail, failure_causes),
+            lambda: self._continuing_codes(continue_on_fail, failure_causes),
+        )
 
-    def _continuing(self, continue_on_fail: str | None, failure_causes: str | None) -> frozenset[int]:
+    def _continuing_codes(self, continue_on_fail: str | None, failure_causes: str | None) -> frozenset[int]:
         if continue_on_fail is None and failure_causes is None:
             return self.codes_where(lambda n: n in DEFAULT_CONTINUE)
         cof_all = switch_true(continue_on_fail)
@@ -175,12 +213,9 @@ class CauseTable:
 
     def hunt_goes_on(self, fail_on_single_reject: str | None) -> frozenset[int]:
         """Final codes after which a `|` group failover dials the next group."""
-        key = ("hunt", fail_on_single_reject)
-        if key not in self._memo:
-            self._memo[key] = self._hunt_goes_on(fail_on_single_reject)
-        return self._memo[key]
+        return _remember(self._hunt, fail_on_single_reject, lambda: self._hunt_codes(fail_on_single_reject))
 
-    def _hunt_goes_on(self, fail_on_single_reject: str | None) -> frozenset[int]:
+    def _hunt_codes(self, fail_on_single_reject: str | None) -> frozenset[int]:
         value = fail_on_single_reject
         if not value or switch_true(value):
             return FINAL_CODES

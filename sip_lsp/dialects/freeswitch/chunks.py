@@ -2,9 +2,9 @@
 
 The language server re-analyses the whole dialplan on every keystroke, and a
 keystroke changes one extension. Every extension's text (from `<extension` to
-the first `</extension>`) is a chunk with a slot in a cache bounded by
-characters (`chunk_cache.ChunkCache`); the dialect keeps the chunk's facts
-there. A chunk seen before and found reusable is masked as an empty
+the first `</extension>`) is a chunk with a slot in the document's
+`BlockCache` (dialects.common.block_cache); the dialect keeps the chunk's
+facts there. A chunk seen before and found reusable is masked as an empty
 `<extension>   </extension>` of the same length before the document is
 scanned, so the scan covers only the rest (contexts, comments, new or edited
 extensions) and offsets stay the document's.
@@ -25,7 +25,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from sip_lsp.dialects.common.block_cache import ChunkCache
+from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.dialects.freeswitch import xmlscan
 
 _START = re.compile(r"<extension(?![-\w.:])")
@@ -34,7 +34,7 @@ _OTHERS = re.compile("<(?:" + "|".join(sorted(xmlscan.NO_SELF_NEST - {"extension
 _REUSABLE = "reusable"  # slot key: True / False once known
 _COMMENTS = "comments"  # slot key: a reusable chunk's comments as (offset in it, text)
 
-CACHE = ChunkCache()
+_BLOCKS = "freeswitch"  # this dialect's table in the document's BlockCache
 
 
 @dataclass(slots=True)
@@ -60,8 +60,9 @@ class Chunk:
         return xmlscan.scan(self.text).roots[0]
 
 
-def split(text: str) -> tuple[xmlscan.Document, dict[int, Chunk]]:
+def split(text: str, cache: BlockCache) -> tuple[xmlscan.Document, dict[int, Chunk]]:
     """The scan of `text` with reusable chunks masked, and every chunk by start offset."""
+    blocks = cache.blocks(_BLOCKS)
     chunks: dict[int, Chunk] = {}
     pieces: list[str] = []
     pos = masked = 0
@@ -75,7 +76,7 @@ def split(text: str) -> tuple[xmlscan.Document, dict[int, Chunk]]:
             break
         end += len(_END)
         chunk = text[start:end]
-        slot = CACHE.entry(chunk)
+        slot = blocks.slot(chunk)
         reuse = slot.get(_REUSABLE) is True
         chunks[start] = Chunk(start, chunk, slot, reuse)
         pos = end

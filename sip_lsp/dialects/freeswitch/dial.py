@@ -149,8 +149,6 @@ def _blocks(s: str, a: int, b: int, opener: str) -> tuple[int, list[Var]]:
 def parse(s: str) -> DialString:
     """Split a bridge/originate dial string; never raises."""
     start, globals_ = _blocks(s, 0, len(s), "{<")
-    if _ANY_SPECIAL.search(s, start) is None:
-        return DialString(tuple(globals_), _plain_threads(s, start))
     threads = []
     for ta, tb in split_top(s, start, len(s), ENTERPRISE):
         ta, more = _blocks(s, ta, tb, "{<")
@@ -168,21 +166,3 @@ def parse(s: str) -> DialString:
         if groups:
             threads.append(tuple(groups))
     return DialString(tuple(globals_), tuple(threads))
-
-
-def _plain_threads(s: str, start: int) -> tuple[tuple[tuple[Leg, ...], ...], ...]:
-    """`parse` after the leading blocks when no bracket or quote is left (the common case)."""
-    threads = []
-    for thread in _split_plain(s, start, len(s), ENTERPRISE):
-        groups = []
-        for ga, gb in _split_plain(s, *thread, "|"):
-            legs = []
-            for leg in _split_plain(s, ga, gb, ","):
-                la, lb = _strip(s, *leg)
-                if la < lb:
-                    legs.append(Leg(s[la:lb], la, lb))
-            if legs:
-                groups.append(tuple(legs))
-        if groups:
-            threads.append(tuple(groups))
-    return tuple(threads)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Literal, NamedTuple
 
 from sip_lsp.model import ALL_CODES
 
@@ -30,8 +31,22 @@ _FIELD = re.compile(r"\$\{(\w+)\}\Z")
 _CODES = tuple(sorted(ALL_CODES))
 
 
-def field_kind(field: str) -> tuple[str, str] | None:
-    """("status" | "cause", variable) for a field we understand, else None."""
+class FieldKind(NamedTuple):
+    """What a condition's field holds."""
+
+    kind: Literal["status", "cause"]  # the SIP status, or a cause name
+    variable: str
+
+
+class Admitted(NamedTuple):
+    """The status codes a regex finds."""
+
+    admits: frozenset[int]  # searched, as mod_dialplan_xml does
+    named: frozenset[int]  # read as if anchored: what its author named
+
+
+def field_kind(field: str) -> FieldKind | None:
+    """What `field` holds, for a field we understand; else None."""
     if "${" not in field:
         return None  # most fields: destination_number, caller_id_number ...
     m = _FIELD.match(field.strip())
@@ -39,9 +54,9 @@ def field_kind(field: str) -> tuple[str, str] | None:
         return None
     name = m.group(1)
     if name in STATUS_FIELDS:
-        return "status", name
+        return FieldKind("status", name)
     if name in CAUSE_FIELDS:
-        return "cause", name
+        return FieldKind("cause", name)
     return None
 
 
@@ -53,14 +68,14 @@ def _compile(expression: str) -> re.Pattern[str] | None:
         return None
 
 
-def status_admits(expression: str) -> tuple[frozenset[int], frozenset[int]] | None:
-    """(admitted, named-if-anchored) status codes, or None for a bad regex."""
+def status_admits(expression: str) -> Admitted | None:
+    """The status codes `expression` admits, or None for a bad regex."""
     rx = _compile(expression)
     if rx is None:
         return None
     admits = frozenset(c for c in _CODES if rx.search(str(c)))
     named = frozenset(c for c in admits if rx.fullmatch(str(c)))
-    return admits, named
+    return Admitted(admits, named)
 
 
 @lru_cache(maxsize=1024)

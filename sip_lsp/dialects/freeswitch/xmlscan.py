@@ -11,6 +11,7 @@ left open end with their last child. Attribute values are entity-decoded, and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from sip_lsp.model import Span
 
@@ -19,7 +20,7 @@ _ATTR_SOURCE = r"""([^\s=/>"'<]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')"""
 _ATTR = re.compile(_ATTR_SOURCE)
 # Fast path: a complete start tag whose values hold no "<" (the common case).
 # Its first two attributes are groups of the match itself (2-4, 5-7): most
-# dialplan elements have no more, and a finditer per element costs as much.
+# dialplan elements have no more, and a finditer per element cost ~20% of a lint.
 _TAG = re.compile(
     r"<([A-Za-z_:][-\w.:]*)"
     + rf"(?:\s+{_ATTR_SOURCE})?" * 2
@@ -102,7 +103,7 @@ class Element:
         attr = self.attrs.get(name)
         return attr.value if attr else default
 
-    def iter(self):
+    def iter(self) -> Iterator[Element]:
         """This element and every descendant, in document order (no recursion)."""
         stack = [self]
         while stack:
@@ -128,7 +129,8 @@ class Document:
         self.comments: list[Comment] = []
         self.stray_ends: list[int] = []  # starts of end tags that closed nothing
 
-    def iter(self):
+    def iter(self) -> Iterator[Element]:
+        """Every element, in document order."""
         for root in self.roots:
             yield from root.iter()
 
@@ -171,15 +173,14 @@ def scan(text: str, void: frozenset[str] = VOID, no_self_nest: frozenset[str] = 
     stack: list[Element] = []
     n = len(text)
     i = 0
-    find = text.find
     while True:
-        lt = find("<", i)
+        lt = text.find("<", i)
         if lt < 0:
             break
         mark = text[lt + 1 : lt + 2]
         if mark == "!":
             if text.startswith("<!--", lt):
-                e = find("-->", lt + 4)
+                e = text.find("-->", lt + 4)
                 end = n if e < 0 else e + 3
                 doc.comments.append(Comment(lt, end, text[lt + 4 : e if e >= 0 else n]))
                 i = end
@@ -245,12 +246,11 @@ def _finish(el: Element) -> None:
 def _close(text: str, lt: int, stack: list[Element]) -> tuple[int, bool]:
     """Close the innermost open element of that name: (position after, whether one was)."""
     m = _NAME.match(text, lt + 2)
-    gt = text.find(">", lt + 2)
-    nxt = text.find("<", lt + 2)
-    if gt < 0 or (0 <= nxt < gt):
-        end = nxt if nxt >= 0 else len(text)
-    else:
-        end = gt + 1
+    cut = text.find("<", lt + 2)  # an end tag with no `>` before the next tag ends there
+    if cut < 0:
+        cut = len(text)
+    gt = text.find(">", lt + 2, cut)
+    end = gt + 1 if gt >= 0 else cut
     name = m.group() if m else ""
     for k in range(len(stack) - 1, -1, -1):
         if stack[k].name == name:
@@ -263,7 +263,7 @@ def _close(text: str, lt: int, stack: list[Element]) -> tuple[int, bool]:
     return max(end, lt + 2), False
 
 
-def _fast_element(text: str, lt: int, tag: re.Match) -> tuple[Element, bool]:
+def _fast_element(text: str, lt: int, tag: re.Match[str]) -> tuple[Element, bool]:
     """The element of a start tag the fast pattern matched whole, and whether it is `/>`."""
     name, first, double1, single1, second, double2, single2, rest, slash = tag.groups()
     attrs: dict[str, Attr] = {}
@@ -303,7 +303,7 @@ def _attributes(text: str, el: Element) -> bool:
     n = len(text)
     pos = el.name_end
     while True:
-        pos = _SPACE.match(text, pos).end()
+        pos = _space_end(text, pos)
         if pos >= n:
             el.tag_end = n
             return False
@@ -322,9 +322,9 @@ def _attributes(text: str, el: Element) -> bool:
             pos += 1
             continue
         name, name_start = am.group(), pos
-        pos = _SPACE.match(text, am.end()).end()
+        pos = _space_end(text, am.end())
         if pos < n and text[pos] == "=":
-            pos = _SPACE.match(text, pos + 1).end()
+            pos = _space_end(text, pos + 1)
             start, end, pos = _value(text, pos)
         else:
             start = end = am.end()
@@ -347,4 +347,11 @@ def _value(text: str, pos: int) -> tuple[int, int, int]:
             return start, n, n
         return start, close, close + 1
     m = _UNQUOTED.match(text, pos)
-    return pos, m.end(), m.end()
+    end = m.end() if m else pos
+    return pos, end, end
+
+
+def _space_end(text: str, pos: int) -> int:
+    """Where the whitespace at `pos` ends."""
+    m = _SPACE.match(text, pos)
+    return m.end() if m else pos

@@ -4,8 +4,8 @@ Pipeline: the language's front end (python.py: `ast`; lua.py, javascript.py:
 tree-sitter) makes one tree (ir.py) -> local facts per function (facts.py) ->
 status-set walks through the functions armed with `KSR.tm.t_on_failure("name")`
 (flow.py) -> one Analysis with the same facts as the native dialect, plus the KSR
-results used as truth values (`truth_uses`, model/kemi.py) for SC315. What the KSR
-functions are and do comes from the catalogue (catalog/engines/kemi.yaml, ksr.py).
+results used as truth values (`truth_uses`) for SC315. What the KSR functions are
+and do comes from the catalogue (catalog/engines/kemi.yaml, ksr.py).
 """
 
 from __future__ import annotations
@@ -13,17 +13,25 @@ from __future__ import annotations
 import contextlib
 import os
 
-from sip_lsp.dialects import note_text
-from sip_lsp.dialects.kemi import facts, flow, ir, suppress
+from sip_lsp.catalog import Catalog
+from sip_lsp.dialects import DialectContext, note_text
+from sip_lsp.dialects.common import suppressions
+from sip_lsp.dialects.kemi import facts, flow, ir
 from sip_lsp.dialects.kemi.ksr import ksr_for
-from sip_lsp.dialects.kemi.values import Script
-from sip_lsp.model import ALL_CODES, Analysis, Block, Note, Span, StatusTest
-from sip_lsp.model.kemi import TruthUse
+from sip_lsp.dialects.kemi.values import Leaf, Script
+from sip_lsp.model import ALL_CODES, Analysis, Block, Note, Span, StatusTest, TruthUse
 
 LANGUAGES = {".py": "python", ".lua": "lua", ".js": "javascript", ".mjs": "javascript"}
 COMMENTS = {"python": "#", "lua": "--", "javascript": "//"}
 # Entry points Kamailio calls by their default names (app_* modules' kemi handlers).
 _ENTRIES = {"ksr_request_route": "request_route", "ksr_reply_route": "reply_route"}
+# The KSR.tm function that arms a handler of each kind, for the note on a name that finds none.
+_ARMED_WITH = {
+    "failure_route": "t_on_failure",
+    "branch_failure_route": "t_on_branch_failure",
+    "onreply_route": "t_on_reply",
+    "branch_route": "t_on_branch",
+}
 # Codes worth naming when an always-true test lets every code reach a failover.
 _NOTABLE = frozenset({*range(600, 700), 486, 487})
 
@@ -41,35 +49,47 @@ def language_of(path: str | None, text: str) -> str:
     return "javascript" if "function" in head or "{" in head else "python"
 
 
-def analyze(text: str, ctx) -> Analysis:
-    """Facts of a KEMI script; `ctx` is a dialects.DialectContext. Never raises on bad input."""
+def analyze(text: str, ctx: DialectContext) -> Analysis:
+    """Facts of a KEMI script. Never raises on bad input."""
     language = language_of(ctx.path, text)
     analysis = Analysis(dialect="kemi", text=text, path=ctx.path, comment=COMMENTS[language])
-    analysis.language = language  # type: ignore[attr-defined]
-    analysis.truth_uses = []  # type: ignore[attr-defined]
     try:
-        module = _parse(language, text)
+        module = parse(language, text)
     except (RecursionError, MemoryError, ValueError):
         return analysis
-    analysis.suppressions = suppress.read(module.comments, text)
-    script = Script(module, ksr_for(ctx.catalog), text)
+    _suppressions(analysis, module, ctx)
+    catalog = ctx.catalog if isinstance(ctx.catalog, Catalog) else None
+    script = Script(module, ksr_for(catalog), text)
     with contextlib.suppress(RecursionError):  # absurd nesting: what was gathered stays
         _Builder(analysis, script, ctx).build()
     return analysis
 
 
-def _parse(language: str, text: str) -> ir.Module:
+def parse(language: str, text: str) -> ir.Module:
+    """The one tree of a script in `language`; the parser is imported on first use."""
     if language == "python":
-        from sip_lsp.dialects.kemi import python as front
-    elif language == "lua":
-        from sip_lsp.dialects.kemi import lua as front  # type: ignore[no-redef]
-    else:
-        from sip_lsp.dialects.kemi import javascript as front  # type: ignore[no-redef]
-    return front.parse_module(text)
+        from sip_lsp.dialects.kemi import python
+
+        return python.parse_module(text)
+    if language == "lua":
+        from sip_lsp.dialects.kemi import lua
+
+        return lua.parse_module(text)
+    from sip_lsp.dialects.kemi import javascript
+
+    return javascript.parse_module(text)
+
+
+def _suppressions(analysis: Analysis, module: ir.Module, ctx: DialectContext) -> None:
+    """`sip-lsp: disable=` in the comments the language's own parser found (`#`, `--`, `//`, blocks)."""
+    text = analysis.text
+    found = [d for start, end, _ in module.comments for d in suppressions.directives(text, start, end)]
+    if found:
+        suppressions.record(analysis.suppressions, found, ctx.lines_of(text))
 
 
 class _Builder:
-    def __init__(self, analysis: Analysis, script: Script, ctx) -> None:
+    def __init__(self, analysis: Analysis, script: Script, ctx: DialectContext) -> None:
         self.an, self.script, self.ctx = analysis, script, ctx
 
     def build(self) -> None:
@@ -90,7 +110,7 @@ class _Builder:
                 flow.walk_handler(script, handler, tuple(spans), guard, result)
         an.failover_sites = sorted(result.sites.values(), key=lambda s: (s.span.start, s.block or ""))
         an.status_tests = [self.test(leaf, block, result) for leaf, block in found.tests]
-        an.truth_uses = [self.truth(t, result) for t in found.truths]  # type: ignore[attr-defined]
+        an.truth_uses = [self.truth(t, result) for t in found.truths]
 
     def blocks(self, found: facts.Collected) -> list[Block]:
         kinds: dict[str, str] = {}
@@ -103,20 +123,18 @@ class _Builder:
         return out
 
     def missing(self, kind: str, name: str, spans: list[Span]) -> None:
-        function = {"failure_route": "t_on_failure", "branch_failure_route": "t_on_branch_failure"}.get(
-            kind, "t_on_reply" if kind == "onreply_route" else "t_on_branch"
-        )
-        message = note_text(self.ctx, "note_kemi_handler_missing", function=f"KSR.tm.{function}", name=name)
+        function = f"KSR.tm.{_ARMED_WITH.get(kind, 't_on_branch')}"
+        message = note_text(self.ctx, "note_kemi_handler_missing", function=function, name=name)
         self.an.notes += [Note(span, message) for span in spans]
 
-    def test(self, leaf, block: str | None, result: flow.Result) -> StatusTest:
+    def test(self, leaf: Leaf, block: str | None, result: flow.Result) -> StatusTest:
         possible = result.possible.get(leaf.start)
         in_failure = possible is not None
         if possible is None and leaf.kind == "compare" and not leaf.when_true:
             possible = ALL_CODES  # a number compared with a string: false wherever it stands
         read = leaf.read
         reads = read is not None and read.request and in_failure
-        variable = Span(*read.variable) if reads and read.variable else None
+        variable = Span(*read.variable) if read is not None and reads and read.variable else None
         return StatusTest(
             Span(leaf.start, leaf.end),
             leaf.kind,
@@ -133,7 +151,8 @@ class _Builder:
 
     def truth(self, t: facts.TruthProto, result: flow.Result) -> TruthUse:
         span = Span(t.node.start, t.node.end)
-        action = action_span = None
+        action: str | None = None
+        action_span: Span | None = None
         codes: frozenset[int] = frozenset()
         if t.value and t.taken:
             lo, hi = t.taken[0].start, t.taken[-1].end
@@ -151,15 +170,17 @@ class _Builder:
 def _first_call(stmts: list[ir.Node]) -> ir.Call | None:
     """The first KSR call made as a statement in `stmts`, depth first."""
     for st in stmts:
-        kind = type(st)
-        if kind is ir.ExprStmt and type(st.expr) is ir.Call and (st.expr.callee or "").startswith("KSR."):
-            return st.expr
+        if isinstance(st, ir.ExprStmt):
+            expr = st.expr
+            if isinstance(expr, ir.Call) and (expr.callee or "").startswith("KSR."):
+                return expr
+            continue
         inner: list[list[ir.Node]] = []
-        if kind is ir.If:
+        if isinstance(st, ir.If):
             inner = [st.then, st.orelse or []]
-        elif kind is ir.Loop or kind is ir.Block:
+        elif isinstance(st, (ir.Loop, ir.Block)):
             inner = [st.body]
-        elif kind is ir.Branches:
+        elif isinstance(st, ir.Branches):
             inner = st.bodies
         for body in inner:
             found = _first_call(body)

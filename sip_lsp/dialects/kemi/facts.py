@@ -24,13 +24,17 @@ class TruthProto:
 
     __slots__ = ("node", "function", "value", "replacement", "taken", "skipped")
 
-    def __init__(self, node, function, value, replacement, taken, skipped) -> None:
-        self.node = node  # the call (or local) as written
-        self.function = function  # the KSR function whose result it is
-        self.value = value  # True/False: the whole condition is then always that; None: part of one
-        self.replacement = replacement  # the call compared with `> 0`, in the script's language
-        self.taken = taken  # statements that always run because of it (the then of `if X`)
-        self.skipped = skipped  # statements that never run because of it
+    def __init__(
+        self,
+        node: ir.Node,  # the call (or local) as written
+        function: str,  # the KSR function whose result it is
+        value: bool | None,  # True/False: the whole condition is then always that; None: part of one
+        replacement: str,  # the call compared with `> 0`, in the script's language
+        taken: list[ir.Node],  # statements that always run because of it (the then of `if X`)
+        skipped: list[ir.Node],  # statements that never run because of it
+    ) -> None:
+        self.node, self.function, self.value = node, function, value
+        self.replacement, self.taken, self.skipped = replacement, taken, skipped
 
 
 class Collected:
@@ -59,7 +63,8 @@ class _Walker:
         self.ksr = script.ksr
         self.text = script.text
         self.block = func.name if func is not None else None
-        self.appended = False
+        self.appended = False  # a header append or challenge ran on the path so far (SC201)
+        # id(condition) -> (the value that takes `then`, statements it runs, statements it skips)
         self.whole: dict[int, tuple[bool, list[ir.Node], list[ir.Node]]] = {}
 
     # -- statements ------------------------------------------------------------
@@ -72,35 +77,23 @@ class _Walker:
         return leaves
 
     def statement(self, st: ir.Node, miss: bool) -> bool:
-        kind = type(st)
-        if kind is ir.ExprStmt:
+        if isinstance(st, ir.ExprStmt):
             self.expr(st.expr, miss, False)
-            return type(st.expr) is ir.Call and self.ksr.has("exit", st.expr.callee)
-        if kind is ir.Assign:
+            return isinstance(st.expr, ir.Call) and self.ksr.has("exit", st.expr.callee)
+        if isinstance(st, ir.Assign):
             if st.value is not None:
                 self.expr(st.value, miss, False)
             return False
-        if kind is ir.If:
-            self.mark_whole(st)
-            self.expr(st.cond, miss, True)
-            miss_then, miss_else = self.lookup_miss(st.cond)
-            saved = self.appended
-            then_leaves = self.body(st.then, miss or miss_then)
-            after_then = self.appended
-            self.appended = saved
-            else_leaves = st.orelse is not None and self.body(st.orelse, miss or miss_else)
-            if then_leaves:
-                return else_leaves
-            self.appended = after_then if else_leaves else self.appended or after_then
-            return False
-        if kind is ir.Loop:
+        if isinstance(st, ir.If):
+            return self.if_statement(st, miss)
+        if isinstance(st, ir.Loop):
             if st.cond is not None:
                 self.expr(st.cond, miss, True)
             self.body(st.body, miss)
             return False
-        if kind is ir.Block:
+        if isinstance(st, ir.Block):
             return self.body(st.body, miss)
-        if kind is ir.Branches:
+        if isinstance(st, ir.Branches):
             if st.subject is not None:
                 self.expr(st.subject, miss, False)
             saved = self.appended
@@ -112,16 +105,30 @@ class _Walker:
                     merged = merged or self.appended
             self.appended = merged
             return all_leave
-        if kind is ir.Return or kind is ir.Leave:
+        if isinstance(st, (ir.Return, ir.Leave)):
             if st.value is not None:
                 self.expr(st.value, miss, False)
             return True
         return False
 
+    def if_statement(self, st: ir.If, miss: bool) -> bool:
+        self.mark_whole(st)
+        self.expr(st.cond, miss, True)
+        miss_then, miss_else = self.lookup_miss(st.cond)
+        saved = self.appended
+        then_leaves = self.body(st.then, miss or miss_then)
+        after_then = self.appended
+        self.appended = saved
+        else_leaves = st.orelse is not None and self.body(st.orelse, miss or miss_else)
+        if then_leaves:
+            return else_leaves
+        self.appended = after_then if else_leaves else self.appended or after_then
+        return False
+
     def mark_whole(self, st: ir.If) -> None:
         """`if X` / `if not X`: X alone decides the branch, so its constant value says which runs."""
         node, value = st.cond, True
-        while type(node) is ir.Not:
+        while isinstance(node, ir.Not):
             node, value = node.operand, not value
         then, orelse = st.then, st.orelse or []
         self.whole[id(node)] = (value, then if value else orelse, orelse if value else then)
@@ -129,14 +136,14 @@ class _Walker:
     def lookup_miss(self, cond: ir.Node) -> tuple[bool, bool]:
         """(then, else) is the branch where a local lookup failed: `lookup() < 0`, `not (rc > 0)`."""
         node, flip = cond, False
-        while type(node) is ir.Not:
+        while isinstance(node, ir.Not):
             node, flip = node.operand, not flip
-        if type(node) is not ir.Compare or type(node.right) is not ir.Num:
+        if not isinstance(node, ir.Compare) or not isinstance(node.right, ir.Num):
             return False, False
-        target = node.left
-        if type(target) is ir.Name:
+        target: ir.Node | None = node.left
+        if isinstance(target, ir.Name):
             target = self.script.aliases(self.func).get(target.id)
-        if type(target) is not ir.Call or not self.ksr.has("lookup", target.callee):
+        if not isinstance(target, ir.Call) or not self.ksr.has("lookup", target.callee):
             return False, False
         fn = OPS.get(node.op)
         if fn is None:
@@ -147,33 +154,35 @@ class _Walker:
 
     # -- expressions -----------------------------------------------------------
     def expr(self, node: ir.Node, miss: bool, truth: bool, under_not: bool = False) -> None:
-        kind = type(node)
-        if truth or kind is ir.Compare:
+        if truth or isinstance(node, ir.Compare):
             leaf = self.script.test(node, self.func)
             if leaf is not None:
                 self.record_test(leaf)
-            if truth and (kind is ir.Call or kind is ir.Name):
+            if truth and isinstance(node, (ir.Call, ir.Name)):
                 self.truth_use(node, under_not)
-        if kind is ir.Call:
+        if isinstance(node, ir.Call):
             for a in node.args:
                 self.expr(a, miss, False)
             if node.func is not None:
                 self.expr(node.func, miss, False)
             self.call(node, miss)
-        elif kind is ir.Not:
+        elif isinstance(node, ir.Not):
             self.expr(node.operand, miss, True, True)
-        elif kind is ir.BoolOp:
+        elif isinstance(node, ir.BoolOp):
             self.expr(node.left, miss, True)
             self.expr(node.right, miss, truth)
-        elif kind is ir.IfExp:
+        elif isinstance(node, ir.IfExp):
             self.expr(node.test, miss, True)
             self.expr(node.body, miss, truth)
             self.expr(node.orelse, miss, truth)
-        elif kind is ir.Compare:
+        elif isinstance(node, ir.Compare):
             self.expr(node.left, miss, False)
             self.expr(node.right, miss, False)
-        elif kind is ir.Other or kind is ir.Seq:
-            for c in node.children if kind is ir.Other else node.items:
+        elif isinstance(node, ir.Other):
+            for c in node.children:
+                self.expr(c, miss, False)
+        elif isinstance(node, ir.Seq):
+            for c in node.items:
                 self.expr(c, miss, False)
 
     def truth_use(self, node: ir.Node, under_not: bool) -> None:
@@ -190,15 +199,15 @@ class _Walker:
     def call(self, call: ir.Call, miss: bool) -> None:
         name = call.callee
         role = self.ksr.role(name)
-        if role is None:
+        if role is None or name is None:
             return
         if role == "reply":
-            self.reply(call, miss)
+            self.reply(call, name, miss)
         elif role == "header_append":
             self.appended = True
         elif role in ARM_KINDS and call.args:
             target = call.args[0]
-            if type(target) is ir.Str and "$" not in target.value:
+            if isinstance(target, ir.Str) and "$" not in target.value:
                 span = Span(target.inner_start, target.inner_end)
                 kind = ARM_KINDS[role]
                 self.out.references.append(Reference(span, target.value, kind))
@@ -206,28 +215,26 @@ class _Walker:
         elif role == "disable_6xx" and call.args:
             arg = call.args[0]
             value = self.text[arg.start : arg.end]
-            on = type(arg) is ir.Num and arg.value != 0
+            on = isinstance(arg, ir.Num) and arg.value != 0
             self.out.knobs.append(Knob(Span(call.start, call.end), name.rsplit(".", 1)[-1], value, on))
 
-    def reply(self, call: ir.Call, miss: bool) -> None:
+    def reply(self, call: ir.Call, name: str, miss: bool) -> None:
         if not call.args:
             return
         arg = call.args[0]
-        kind = type(arg)
-        if kind is ir.Num:
+        if isinstance(arg, ir.Num):
             start, end = arg.start, arg.end
             written = self.text[start:end]
-        elif kind is ir.Str and arg.raw and "$" not in arg.value:
+        elif isinstance(arg, ir.Str) and arg.raw and "$" not in arg.value:
             start, end = arg.inner_start, arg.inner_end
             written = arg.value
         else:
             return  # a code from a variable is not diagnosed
         phrase = phrase_span = None
-        if len(call.args) > 1 and type(call.args[1]) is ir.Str and "$" not in call.args[1].value:
+        if len(call.args) > 1:
             p = call.args[1]
-            phrase, phrase_span = p.value, Span(p.inner_start, p.inner_end) if p.raw else None
-            if phrase_span is None:
-                phrase = None
+            if isinstance(p, ir.Str) and p.raw and "$" not in p.value:
+                phrase, phrase_span = p.value, Span(p.inner_start, p.inner_end)
         code = int(written) if _CODE3.fullmatch(written) else None
         self.out.code_sites.append(
             CodeSite(
@@ -235,7 +242,7 @@ class _Walker:
                 written,
                 code,
                 Role.SENT,
-                call.callee.rsplit(".", 1)[-1],
+                name.rsplit(".", 1)[-1],
                 phrase,
                 phrase_span,
                 self.block,
@@ -247,19 +254,8 @@ class _Walker:
 
     def record_test(self, leaf: Leaf) -> None:
         for code, s, e in leaf.codes:
-            self.out.code_sites.append(
-                CodeSite(
-                    Span(s, e),
-                    code,
-                    int(code),
-                    Role.MATCHED,
-                    leaf.kind,
-                    None,
-                    None,
-                    self.block,
-                    False,
-                    False,
-                    False,
-                )
+            site = CodeSite(
+                Span(s, e), code, int(code), Role.MATCHED, leaf.kind, block=self.block, code_required=False
             )
+            self.out.code_sites.append(site)
         self.out.tests.append((leaf, self.block))

@@ -22,10 +22,17 @@ class State:
 
     __slots__ = ("codes", "authenticated", "rewrites", "shaping", "hunting")
 
-    def __init__(self, codes, authenticated=False, rewrites=False, shaping=(), hunting=False) -> None:
-        self.codes: frozenset[int] = codes
+    def __init__(
+        self,
+        codes: frozenset[int],
+        authenticated: bool = False,  # uac_auth ran (SC304 does not apply)
+        rewrites: bool = False,  # the target was rewritten (SC303 does not apply)
+        shaping: tuple[Span, ...] = (),  # the tests that narrowed `codes`
+        hunting: bool = False,  # a failover already ran on this path
+    ) -> None:
+        self.codes = codes
         self.authenticated, self.rewrites = authenticated, rewrites
-        self.shaping: tuple[Span, ...] = shaping
+        self.shaping = shaping
         self.hunting = hunting
 
     def narrowed(self, codes: frozenset[int], test: Span) -> State:
@@ -34,7 +41,7 @@ class State:
         shaping = self.shaping if any(_same(test, s) for s in self.shaping) else self.shaping + (test,)
         return State(codes, self.authenticated, self.rewrites, shaping, self.hunting)
 
-    def marked(self, authenticated=False, rewrites=False, hunting=False) -> State:
+    def marked(self, authenticated: bool = False, rewrites: bool = False, hunting: bool = False) -> State:
         return State(
             self.codes,
             self.authenticated or authenticated,
@@ -92,7 +99,8 @@ def _same(a: Span, b: Span) -> bool:
 
 class Result:
     def __init__(self) -> None:
-        self.sites: dict[tuple, FailoverSite] = {}
+        # (action start, handler, via) -> the failover site
+        self.sites: dict[tuple[int, str, tuple[Span, ...]], FailoverSite] = {}
         self.possible: dict[int, frozenset[int]] = {}  # test start -> codes that reach it
 
 
@@ -105,7 +113,9 @@ class _Env:
         self.loops: list[list[State]] = []
 
 
-def walk_handler(script: Script, handler: ir.Func, armed_by: tuple[Span, ...], guard, result: Result) -> None:
+def walk_handler(
+    script: Script, handler: ir.Func, armed_by: tuple[Span, ...], guard: GuardFix | None, result: Result
+) -> None:
     """Walk one failure handler from its entry, recording failover sites and the codes reaching tests."""
     flow = _Flow(script, handler, armed_by, guard, result)
     try:
@@ -115,7 +125,14 @@ def walk_handler(script: Script, handler: ir.Func, armed_by: tuple[Span, ...], g
 
 
 class _Flow:
-    def __init__(self, script: Script, handler: ir.Func, armed_by, guard, result: Result) -> None:
+    def __init__(
+        self,
+        script: Script,
+        handler: ir.Func,
+        armed_by: tuple[Span, ...],
+        guard: GuardFix | None,
+        result: Result,
+    ) -> None:
         self.script, self.ksr = script, script.ksr
         self.handler, self.armed_by, self.guard, self.result = handler, armed_by, guard, result
 
@@ -128,41 +145,40 @@ class _Flow:
         return st
 
     def statement(self, node: ir.Node, st: State, env: _Env) -> State:
-        kind = type(node)
-        if kind is ir.ExprStmt:
+        if isinstance(node, ir.ExprStmt):
             return self.effect(node.expr, st, env)
-        if kind is ir.Assign:
+        if isinstance(node, ir.Assign):
             return self.effect(node.value, st, env) if node.value is not None else st
-        if kind is ir.If:
+        if isinstance(node, ir.If):
             t, f = self.narrow(node.cond, st, env)
             t_out = self.body(node.then, t, env)
             f_out = self.body(node.orelse, f, env) if node.orelse is not None else f
             return merge(t_out, f_out)
-        if kind is ir.Loop:
+        if isinstance(node, ir.Loop):
             t, f = self.narrow(node.cond, st, env) if node.cond is not None else (st, st)
             env.loops.append([])
             out = self.body(node.body, t, env)
             for s in env.loops.pop():
                 out = merge(out, s)
             return merge(f, out)
-        if kind is ir.Block:
+        if isinstance(node, ir.Block):
             return self.body(node.body, st, env)
-        if kind is ir.Branches:
+        if isinstance(node, ir.Branches):
             if node.subject is not None:
                 st = self.effect(node.subject, st, env)
             out = EMPTY if node.exhaustive and node.bodies else st
             for b in node.bodies:
                 out = merge(out, self.body(b, st, env))
             return out
-        if kind is ir.Return:
+        if isinstance(node, ir.Return):
             if node.value is not None:
                 st = self.effect(node.value, st, env)
             if env.in_callee and st.codes:
                 env.returned.append(st)
             return EMPTY
-        if kind is ir.Leave:
+        if isinstance(node, ir.Leave):
             return EMPTY
-        if kind is ir.Jump:
+        if isinstance(node, ir.Jump):
             if env.loops:
                 env.loops[-1].append(st)
             return EMPTY
@@ -172,26 +188,24 @@ class _Flow:
     def narrow(self, cond: ir.Node, st: State, env: _Env) -> tuple[State, State]:
         if not st.codes:
             return st, st
-        kind = type(cond)
-        if kind is ir.Not:
+        if isinstance(cond, ir.Not):
             t, f = self.narrow(cond.operand, st, env)
             return f, t
-        if kind is ir.BoolOp:
+        if isinstance(cond, ir.BoolOp):
             ta, fa = self.narrow(cond.left, st, env)
             if cond.op == "and":
                 tb, fb = self.narrow(cond.right, ta, env)
                 return tb, merge(fa, fb)
             tb, fb = self.narrow(cond.right, fa, env)
             return merge(ta, tb), fb
-        leaf = self.script.test(cond, env.func) if kind in (ir.Compare, ir.Call, ir.Name) else None
+        leaf = self.script.test(cond, env.func) if isinstance(cond, (ir.Compare, ir.Call, ir.Name)) else None
         st = self.effect(cond, st, env)
         if leaf is None or not st.codes:
             return st, st
         self._possible(leaf.start, st.codes)
         span = Span(leaf.start, leaf.end)
-        return st.narrowed(_and(st.codes, leaf.when_true), span), st.narrowed(
-            _and(st.codes, leaf.when_false), span
-        )
+        yes = st.narrowed(_and(st.codes, leaf.when_true), span)
+        return yes, st.narrowed(_and(st.codes, leaf.when_false), span)
 
     def _possible(self, start: int, codes: frozenset[int]) -> None:
         prev = self.result.possible.get(start)
@@ -202,19 +216,18 @@ class _Flow:
         """The state after evaluating `node` for its side effects (calls, in evaluation order)."""
         if node is None or not st.codes:
             return st
-        kind = type(node)
-        if kind is ir.Call:
+        if isinstance(node, ir.Call):
             for a in node.args:
                 st = self.effect(a, st, env)
             return self.call(node, st, env)
-        if kind is ir.BoolOp or kind is ir.Compare:
+        if isinstance(node, (ir.BoolOp, ir.Compare)):
             return self.effect(node.right, self.effect(node.left, st, env), env)
-        if kind is ir.Not:
+        if isinstance(node, ir.Not):
             return self.effect(node.operand, st, env)
-        if kind is ir.IfExp:
+        if isinstance(node, ir.IfExp):
             st = self.effect(node.test, st, env)
             return merge(self.effect(node.body, st, env), self.effect(node.orelse, st, env))
-        if kind is ir.Other:
+        if isinstance(node, ir.Other):
             for c in node.children:
                 st = self.effect(c, st, env)
         return st
@@ -233,8 +246,9 @@ class _Flow:
             return st.marked(authenticated=True)
         if role == "rewrite":
             return st.marked(rewrites=True)
-        if role == "pv_set" and node.args and type(node.args[0]) is ir.Str:
-            if self.ksr.has("rewrite_pvs", node.args[0].value.strip()):
+        if role == "pv_set" and node.args:
+            arg = node.args[0]
+            if isinstance(arg, ir.Str) and self.ksr.has("rewrite_pvs", arg.value.strip()):
                 return st.marked(rewrites=True)
             return st
         if role == "exit":
@@ -257,11 +271,10 @@ class _Flow:
         key = (span.start, self.handler.name, env.via)
         prev = self.result.sites.get(key)
         codes = st.codes if prev is None else _or(prev.codes, st.codes)
-        shaping = (
-            st.shaping
-            if prev is None
-            else prev.shaping + tuple(s for s in st.shaping if not any(_same(s, t) for t in prev.shaping))
-        )
+        shaping = st.shaping
+        if prev is not None:  # the same site met again on another path: both paths' tests
+            met = prev.shaping_tests
+            shaping = met + tuple(s for s in st.shaping if not any(_same(s, t) for t in met))
         self.result.sites[key] = FailoverSite(
             span,
             node.callee or "",
@@ -285,9 +298,9 @@ def _final_reply(call: ir.Call) -> bool:
     if not call.args:
         return False
     arg = call.args[0]
-    if type(arg) is ir.Num:
+    if isinstance(arg, ir.Num):
         return arg.value >= 200
-    if type(arg) is ir.Str and arg.value.strip().isdigit():
+    if isinstance(arg, ir.Str) and arg.value.strip().isdigit():
         return int(arg.value.strip()) >= 200
     return True
 

@@ -26,7 +26,9 @@ class Call(Node):
 
     __slots__ = ("callee", "args", "func")
 
-    def __init__(self, start: int, end: int, callee: str | None, args: list[Node], func: Node | None = None):
+    def __init__(
+        self, start: int, end: int, callee: str | None, args: list[Node], func: Node | None = None
+    ) -> None:
         super().__init__(start, end)
         self.callee = callee
         self.args = args
@@ -38,7 +40,7 @@ class Str(Node):
 
     __slots__ = ("value", "inner_start", "inner_end", "raw")
 
-    def __init__(self, start: int, end: int, value: str, inner_start: int, inner_end: int, raw: bool):
+    def __init__(self, start: int, end: int, value: str, inner_start: int, inner_end: int, raw: bool) -> None:
         super().__init__(start, end)
         self.value = value
         self.inner_start = inner_start
@@ -49,7 +51,7 @@ class Str(Node):
 class Num(Node):
     __slots__ = ("value",)
 
-    def __init__(self, start: int, end: int, value: float | int) -> None:
+    def __init__(self, start: int, end: int, value: float) -> None:
         super().__init__(start, end)
         self.value = value
 
@@ -87,7 +89,7 @@ class Compare(Node):
 
     __slots__ = ("op", "left", "right", "strict")
 
-    def __init__(self, start: int, end: int, op: str, left: Node, right: Node, strict: bool = False):
+    def __init__(self, start: int, end: int, op: str, left: Node, right: Node, strict: bool = False) -> None:
         super().__init__(start, end)
         self.op = op
         self.left = left

@@ -7,8 +7,13 @@ node is walked for the statements and calls it still holds.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sip_lsp.dialects.kemi import ir
 from sip_lsp.dialects.kemi.tsparse import Offsets, pieces, text_of, unescape
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 _COMPARE = {
     "==": ("==", False),
@@ -54,8 +59,8 @@ class _Converter:
     def _at(self, byte: int) -> int:
         return self.offsets(self.base + byte)
 
-    def comments(self, root) -> list[tuple[int, int, str]]:
-        out = []
+    def comments(self, root: Node) -> list[tuple[int, int, str]]:
+        out: list[tuple[int, int, str]] = []
         stack = [root]
         while stack:
             node = stack.pop()
@@ -68,7 +73,7 @@ class _Converter:
         return out
 
     # -- top level -------------------------------------------------------------
-    def toplevel(self, node, module: ir.Module) -> None:
+    def toplevel(self, node: Node, module: ir.Module) -> None:
         kind = node.type
         if kind == "function_declaration":
             name = node.child_by_field_name("name")
@@ -93,7 +98,7 @@ class _Converter:
             return
         module.toplevel.extend(self.stmt(node))
 
-    def func(self, node, name_node, whole) -> ir.Func:
+    def func(self, node: Node, name_node: Node, whole: Node) -> ir.Func:
         params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
         if params is None:
             names: tuple[str, ...] = ()
@@ -128,7 +133,7 @@ class _Converter:
         )
 
     # -- statements ------------------------------------------------------------
-    def block(self, node) -> list[ir.Node]:
+    def block(self, node: Node | None) -> list[ir.Node]:
         out: list[ir.Node] = []
         if node is None or self.depth > _MAX_DEPTH:
             return out
@@ -143,7 +148,7 @@ class _Converter:
             self.depth -= 1
         return out
 
-    def stmt(self, node) -> list[ir.Node]:
+    def stmt(self, node: Node) -> list[ir.Node]:
         kind = node.type
         s, e = self.at(node.start_byte), self.at(node.end_byte)
         if kind == "expression_statement":
@@ -178,8 +183,8 @@ class _Converter:
         if kind == "statement_block":
             return [ir.Block(s, e, self.block(node))]
         if kind == "return_statement":
-            value = [c for c in node.named_children if c.type != "comment"]
-            return [ir.Return(s, e, self.expr(value[0]) if value else None)]
+            returned = [c for c in node.named_children if c.type != "comment"]
+            return [ir.Return(s, e, self.expr(returned[0]) if returned else None)]
         if kind == "throw_statement":
             return [ir.Leave(s, e, None)]
         if kind in ("break_statement", "continue_statement"):
@@ -197,8 +202,8 @@ class _Converter:
                 out.extend(self.block(final.child_by_field_name("body")))
             return [ir.Block(s, e, out)]
         if kind == "labeled_statement":
-            body = node.child_by_field_name("body")
-            return self.stmt(body) if body is not None else []
+            labelled = node.child_by_field_name("body")
+            return self.stmt(labelled) if labelled is not None else []
         if kind == "ERROR":
             out = []
             for child in node.named_children:
@@ -208,14 +213,14 @@ class _Converter:
             return [self.expression_statement(node, s, e)]
         return []
 
-    def expression_statement(self, node, s: int, e: int) -> ir.Node:
+    def expression_statement(self, node: Node, s: int, e: int) -> ir.Node:
         if node.type == "assignment_expression":
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             names = (text_of(left, self.data),) if left is not None and left.type == "identifier" else ()
             return ir.Assign(s, e, names, self.expr(right) if right is not None else None)
         return ir.ExprStmt(s, e, self.expr(node))
 
-    def switch(self, node, s: int, e: int) -> ir.Node:
+    def switch(self, node: Node, s: int, e: int) -> ir.Node:
         """Cases fall through to the next until a break: each body runs its case's statements on."""
         subject = node.child_by_field_name("value")
         body = node.child_by_field_name("body")
@@ -236,7 +241,7 @@ class _Converter:
         return ir.Branches(s, e, self.expr(subject) if subject is not None else None, bodies, exhaustive)
 
     # -- expressions -----------------------------------------------------------
-    def expr(self, node) -> ir.Node:
+    def expr(self, node: Node | None) -> ir.Node:
         if node is None:
             return ir.Other(0, 0, [])
         kind = node.type
@@ -302,7 +307,7 @@ class _Converter:
         )
         return ir.Other(s, e, children)
 
-    def string(self, node, s: int, e: int) -> ir.Str:
+    def string(self, node: Node, s: int, e: int) -> ir.Str:
         parts = []
         raw = True
         for c in node.named_children:
@@ -345,14 +350,14 @@ _CONTAINERS = frozenset(
 )
 
 
-def _operator(node) -> str:
+def _operator(node: Node) -> str:
     for c in node.children:
         if not c.is_named:
             return c.type
     return ""
 
 
-def _dotted(node, data: bytes) -> str | None:
+def _dotted(node: Node | None, data: bytes) -> str | None:
     """`KSR.tm.t_relay` for a chain of names, else None."""
     if node is None:
         return None

@@ -7,8 +7,14 @@ for the statements and calls it still holds: a half-typed script keeps its facts
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from sip_lsp.dialects.kemi import ir
 from sip_lsp.dialects.kemi.tsparse import Offsets, pieces, text_of, unescape
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 _COMPARE = {"==": "==", "~=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _LOOPS = frozenset({"while_statement", "repeat_statement", "for_statement"})
@@ -43,8 +49,8 @@ class _Converter:
     def _at(self, byte: int) -> int:
         return self.offsets(self.base + byte)
 
-    def comments(self, root) -> list[tuple[int, int, str]]:
-        out = []
+    def comments(self, root: Node) -> list[tuple[int, int, str]]:
+        out: list[tuple[int, int, str]] = []
         stack = [root]
         while stack:  # comments sit among statements; an expression rarely holds one
             node = stack.pop()
@@ -57,7 +63,7 @@ class _Converter:
         return out
 
     # -- top level -------------------------------------------------------------
-    def toplevel(self, node, module: ir.Module) -> None:
+    def toplevel(self, node: Node, module: ir.Module) -> None:
         kind = node.type
         if kind == "function_declaration":
             name = node.child_by_field_name("name")
@@ -84,7 +90,7 @@ class _Converter:
             self._require(node, module)
         module.toplevel.extend(self.stmt(node))
 
-    def _require(self, node, module: ir.Module) -> None:
+    def _require(self, node: Node, module: ir.Module) -> None:
         """`require "name"` / `require("name")` at the top: a module of the script."""
         for call in _calls_named(node, "require"):
             args = call.child_by_field_name("arguments")
@@ -96,7 +102,7 @@ class _Converter:
                 s = self.string(arg)
                 module.imports.append((s.value, s.start, s.end))
 
-    def func(self, node, name_node, whole) -> ir.Func:
+    def func(self, node: Node, name_node: Node, whole: Node) -> ir.Func:
         params = node.child_by_field_name("parameters")
         names = tuple(text_of(p, self.data) for p in params.named_children) if params is not None else ()
         body_node = node.child_by_field_name("body")
@@ -120,7 +126,7 @@ class _Converter:
         )
 
     # -- statements ------------------------------------------------------------
-    def block(self, node) -> list[ir.Node]:
+    def block(self, node: Node | None) -> list[ir.Node]:
         out: list[ir.Node] = []
         if node is None:
             return out
@@ -134,7 +140,7 @@ class _Converter:
             self.depth -= 1
         return out
 
-    def stmt(self, node) -> list[ir.Node]:
+    def stmt(self, node: Node) -> list[ir.Node]:
         kind = node.type
         s, e = self.at(node.start_byte), self.at(node.end_byte)
         if kind == "function_call":
@@ -190,13 +196,13 @@ class _Converter:
             return [ir.ExprStmt(s, e, self.expr(node))]
         return []
 
-    def if_chain(self, node, s: int, e: int) -> ir.If:
+    def if_chain(self, node: Node, s: int, e: int) -> ir.If:
         cond = node.child_by_field_name("condition")
         then = self.block(node.child_by_field_name("consequence"))
         alternatives = [c for c in node.named_children if c.type in ("elseif_statement", "else_statement")]
         return ir.If(s, e, self.expr(cond), then, self.alternatives(alternatives, e))
 
-    def alternatives(self, alts: list, e: int) -> list[ir.Node] | None:
+    def alternatives(self, alts: list[Node], e: int) -> list[ir.Node] | None:
         if not alts:
             return None
         first = alts[0]
@@ -208,7 +214,7 @@ class _Converter:
         return [ir.If(s, e, self.expr(cond), then, self.alternatives(alts[1:], e))]
 
     # -- expressions -----------------------------------------------------------
-    def expr(self, node) -> ir.Node:
+    def expr(self, node: Node | None) -> ir.Node:
         if node is None:
             return ir.Other(0, 0, [])
         kind = node.type
@@ -266,7 +272,7 @@ class _Converter:
             return ir.Seq(s, e, children)
         return ir.Other(s, e, children)
 
-    def string(self, node) -> ir.Str:
+    def string(self, node: Node) -> ir.Str:
         s, e = self.at(node.start_byte), self.at(node.end_byte)
         content = node.child_by_field_name("content")
         if content is None:
@@ -319,26 +325,26 @@ _CONTAINERS = frozenset(
 )
 
 
-def _first(node, kind: str):
+def _first(node: Node, kind: str) -> Node | None:
     for c in node.named_children:
         if c.type == kind:
             return c
     return None
 
 
-def _body(node):
+def _body(node: Node) -> Node | None:
     body = node.child_by_field_name("body")
     return body if body is not None else _first(node, "block")
 
 
-def _operator(node) -> str:
+def _operator(node: Node) -> str:
     for c in node.children:
         if not c.is_named:
             return c.type
     return ""
 
 
-def _dotted(node, data: bytes) -> str | None:
+def _dotted(node: Node | None, data: bytes) -> str | None:
     """`KSR.tm.t_relay` for a chain of names, else None."""
     if node is None:
         return None
@@ -362,7 +368,7 @@ def _dotted(node, data: bytes) -> str | None:
     return ".".join(reversed(parts))
 
 
-def _calls_named(node, name: str):
+def _calls_named(node: Node, name: str) -> Iterator[Node]:
     """`name(...)` calls directly in a top-level statement (not inside functions)."""
     stack = [node]
     while stack:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import warnings
 from itertools import accumulate
 
 from sip_lsp.dialects.kemi import ir
 
-_COMPARE = {
+_COMPARE: dict[type[ast.cmpop], str] = {
     ast.Eq: "==",
     ast.NotEq: "!=",
     ast.Lt: "<",
@@ -24,8 +25,8 @@ _COMPARE = {
     ast.Gt: ">",
     ast.GtE: ">=",
     ast.In: "in",
+    ast.NotIn: "not in",
 }
-_COMPARE[ast.NotIn] = "not in"
 _EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _MAX_REPAIRS = 8
@@ -58,7 +59,7 @@ def _parse(text: str, module: ir.Module) -> ast.Module | None:
         except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
             module.broken = True
             lines = lines or _NEWLINE.split(text)
-            line = getattr(exc, "lineno", None)
+            line = exc.lineno if isinstance(exc, SyntaxError) else None
             if not line or line > len(lines):
                 break
             first_bad = line if first_bad is None else min(first_bad, line)
@@ -132,18 +133,14 @@ class _Converter:
         self.depth = 0
         self.starts = lines.starts if lines.ascii else None  # the fast path: columns are offsets
 
-    def span(self, node: ast.AST) -> tuple[int, int]:
-        starts = self.starts
-        if starts is not None and node.end_col_offset is not None:  # type: ignore[attr-defined]
-            return (
-                starts[node.lineno - 1] + node.col_offset,  # type: ignore[attr-defined]
-                starts[node.end_lineno - 1] + node.end_col_offset,  # type: ignore[attr-defined]
-            )
-        start = self.lines.at(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-        end_line = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
-        end_col = getattr(node, "end_col_offset", None)
-        end = self.lines.at(end_line, end_col) if end_col is not None else start
-        return start, end
+    def span(self, node: ast.stmt | ast.expr) -> tuple[int, int]:
+        starts, end_line, end_col = self.starts, node.end_lineno, node.end_col_offset
+        if end_line is None or end_col is None:
+            start = self.lines.at(node.lineno, node.col_offset)
+            return start, start
+        if starts is not None:  # an ASCII text: columns are offsets
+            return starts[node.lineno - 1] + node.col_offset, starts[end_line - 1] + end_col
+        return self.lines.at(node.lineno, node.col_offset), self.lines.at(end_line, end_col)
 
     # -- top level -------------------------------------------------------------
     def toplevel(self, node: ast.stmt, module: ir.Module, owner: str | None = None) -> None:
@@ -207,26 +204,25 @@ class _Converter:
 
     def stmt(self, node: ast.stmt) -> list[ir.Node]:
         s, e = self.span(node)
-        kind = type(node)
-        if kind is ast.Expr:
-            value = self.expr(node.value)
-            if type(value) is ir.Call and value.callee in _EXITS:
-                return [ir.Leave(s, e, value)]
-            return [ir.ExprStmt(s, e, value)]
-        if kind is ast.Assign:
+        if isinstance(node, ast.Expr):
+            done = self.expr(node.value)
+            if isinstance(done, ir.Call) and done.callee in _EXITS:
+                return [ir.Leave(s, e, done)]
+            return [ir.ExprStmt(s, e, done)]
+        if isinstance(node, ast.Assign):
             names = tuple(t.id for t in node.targets if isinstance(t, ast.Name))
             return [ir.Assign(s, e, names, self.expr(node.value))]
         if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
             names = (node.target.id,) if isinstance(node.target, ast.Name) else ()
-            value = self.expr(node.value) if node.value is not None else None
+            value: ir.Node | None = self.expr(node.value) if node.value is not None else None
             if isinstance(node, ast.AugAssign):
                 value = ir.Other(s, e, [value] if value is not None else [])
             return [ir.Assign(s, e, names, value)]
-        if kind is ast.Return:
+        if isinstance(node, ast.Return):
             return [ir.Return(s, e, self.expr(node.value) if node.value is not None else None)]
         if isinstance(node, ast.Raise):
             return [ir.Leave(s, e, None)]
-        if kind is ast.If:
+        if isinstance(node, ast.If):
             orelse = self.body(node.orelse) if node.orelse else None
             return [ir.If(s, e, self.expr(node.test), self.body(node.body), orelse)]
         if isinstance(node, ast.While):
@@ -235,86 +231,81 @@ class _Converter:
             head = ir.ExprStmt(s, e, self.expr(node.iter))
             return [head, ir.Loop(s, e, None, self.body(node.body)), *self.body(node.orelse)]
         if isinstance(node, (ast.With, ast.AsyncWith)):
-            items = [ir.ExprStmt(s, e, self.expr(i.context_expr)) for i in node.items]
+            items: list[ir.Node] = [ir.ExprStmt(s, e, self.expr(i.context_expr)) for i in node.items]
             return [ir.Block(s, e, items + self.body(node.body))]
-        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            handlers = [self.body(h.body) for h in node.handlers]  # type: ignore[attr-defined]
-            out = self.body(node.body)  # type: ignore[attr-defined]
-            if handlers:
-                out.append(ir.Branches(s, e, None, handlers, False))
-            out += self.body(node.orelse) + self.body(node.finalbody)  # type: ignore[attr-defined]
-            return [ir.Block(s, e, out)]
+        if isinstance(node, ast.Try):
+            return [self.try_block(s, e, node.body, node.handlers, node.orelse, node.finalbody)]
+        if sys.version_info >= (3, 11) and isinstance(node, ast.TryStar):
+            return [self.try_block(s, e, node.body, node.handlers, node.orelse, node.finalbody)]
         if isinstance(node, (ast.Break, ast.Continue)):
             return [ir.Jump(s, e, "break" if isinstance(node, ast.Break) else "continue")]
-        if type(node).__name__ == "Match":
-            cases = [self.body(c.body) for c in node.cases]  # type: ignore[attr-defined]
-            subject = self.expr(node.subject)  # type: ignore[attr-defined]
-            return [ir.Branches(s, e, subject, cases, False)]
+        if isinstance(node, ast.Match):
+            cases = [self.body(c.body) for c in node.cases]
+            return [ir.Branches(s, e, self.expr(node.subject), cases, False)]
         return []  # def, class, import, pass, global, assert ...
+
+    def try_block(
+        self,
+        s: int,
+        e: int,
+        body: list[ast.stmt],
+        handlers: list[ast.ExceptHandler],
+        orelse: list[ast.stmt],
+        finalbody: list[ast.stmt],
+    ) -> ir.Node:
+        """The body, then one of the handlers or none, then else and finally."""
+        out = self.body(body)
+        caught = [self.body(h.body) for h in handlers]
+        if caught:
+            out.append(ir.Branches(s, e, None, caught, False))
+        return ir.Block(s, e, out + self.body(orelse) + self.body(finalbody))
 
     # -- expressions -----------------------------------------------------------
     def expr(self, node: ast.expr | None) -> ir.Node:
         if node is None:
             return ir.Other(0, 0, [])
         s, e = self.span(node)
-        kind = type(node)
-        if kind is ast.Call:
+        if isinstance(node, ast.Call):
             callee = _dotted(node.func)
             args = [self.expr(a) for a in node.args]
             args += [self.expr(k.value) for k in node.keywords if k.arg is None]
             func = None if callee is not None else self.expr(node.func)
             return ir.Call(s, e, callee, args, func)
-        if kind is ast.Constant:
+        if isinstance(node, ast.Constant):
             value = node.value
-            vt = type(value)
-            if vt is str:
-                return self.string(node, value, s, e)
-            if vt is int or vt is float:
+            if isinstance(value, str):
+                return self.string(value, s, e)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
                 return ir.Num(s, e, value)
             return ir.Other(s, e, [])
-        if kind is ast.Name:
+        if isinstance(node, ast.Name):
             return ir.Name(s, e, node.id)
-        if kind is ast.Attribute:
+        if isinstance(node, ast.Attribute):
             dotted = _dotted(node)
             return ir.Name(s, e, dotted) if dotted else ir.Other(s, e, [self.expr(node.value)])
-        if kind is ast.BinOp:  # `"text " + KSR.pv.get("$ru")`: common, and its calls matter
+        if isinstance(node, ast.BinOp):  # `"text " + KSR.pv.get("$ru")`: common, and its calls matter
             return ir.Other(s, e, [self.expr(node.left), self.expr(node.right)])
-        if kind is ast.UnaryOp:
+        if isinstance(node, ast.UnaryOp):
             operand = self.expr(node.operand)
             if isinstance(node.op, ast.Not):
                 return ir.Not(s, e, operand)
-            if isinstance(node.op, ast.USub) and type(operand) is ir.Num:
+            if isinstance(node.op, ast.USub) and isinstance(operand, ir.Num):
                 return ir.Num(s, e, -operand.value)
             return ir.Other(s, e, [operand])
-        if kind is ast.BoolOp:
+        if isinstance(node, ast.BoolOp):
             op = "and" if isinstance(node.op, ast.And) else "or"
             values = [self.expr(v) for v in node.values]
             out = values[0]
             for v in values[1:]:
                 out = ir.BoolOp(s, v.end, op, out, v)
             return out
-        if kind is ast.Compare:
-            left = self.expr(node.left)
-            parts: list[ir.Node] = []
-            for op, comp in zip(node.ops, node.comparators):
-                right = self.expr(comp)
-                name = _COMPARE.get(type(op))
-                start = left.start if left.start or left.end else s
-                parts.append(
-                    ir.Compare(start, right.end, name, left, right) if name else ir.Other(s, e, [left, right])
-                )
-                left = right
-            out = parts[0]
-            for p in parts[1:]:
-                out = ir.BoolOp(s, e, "and", out, p)
-            return out
+        if isinstance(node, ast.Compare):
+            return self.compare(node, s, e)
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
             return ir.Seq(s, e, [self.expr(x) for x in node.elts])
         if isinstance(node, ast.IfExp):
             return ir.IfExp(s, e, self.expr(node.test), self.expr(node.body), self.expr(node.orelse))
-        if isinstance(node, ast.Lambda):
-            return ir.Other(s, e, [])
-        if self.depth > _MAX_DEPTH:
+        if isinstance(node, ast.Lambda) or self.depth > _MAX_DEPTH:
             return ir.Other(s, e, [])
         self.depth += 1
         try:
@@ -323,7 +314,24 @@ class _Converter:
             self.depth -= 1
         return ir.Other(s, e, children)
 
-    def string(self, node: ast.Constant, value: str, s: int, e: int) -> ir.Str:
+    def compare(self, node: ast.Compare, s: int, e: int) -> ir.Node:
+        """`a < b < c` as `a < b and b < c`."""
+        left = self.expr(node.left)
+        parts: list[ir.Node] = []
+        for op, comp in zip(node.ops, node.comparators):
+            right = self.expr(comp)
+            name = _COMPARE.get(type(op))
+            start = left.start if left.start or left.end else s
+            parts.append(
+                ir.Compare(start, right.end, name, left, right) if name else ir.Other(s, e, [left, right])
+            )
+            left = right
+        out = parts[0]
+        for p in parts[1:]:
+            out = ir.BoolOp(s, e, "and", out, p)
+        return out
+
+    def string(self, value: str, s: int, e: int) -> ir.Str:
         written = self.text[s:e]
         q = 0
         while q < len(written) and written[q] not in "\"'":

@@ -11,31 +11,43 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-_PARSERS: dict[str, object] = {}
+if TYPE_CHECKING:  # imported for real only when a Lua or JavaScript script is met
+    from tree_sitter import Node, Parser, Tree
+
+_PARSERS: dict[str, Parser] = {}
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
+# A piece of a script parsed alone: its root node, its bytes, and where those bytes start in the text.
+Piece = tuple["Node", bytes, int]
 
-def _parser(language: str):
+
+def _parser(language: str) -> Parser:
     parser = _PARSERS.get(language)
     if parser is None:
         import tree_sitter
 
+        grammar: object  # a capsule holding the C grammar
         if language == "lua":
-            import tree_sitter_lua as grammar
+            import tree_sitter_lua
+
+            grammar = tree_sitter_lua.language()
         else:
-            import tree_sitter_javascript as grammar
-        parser = _PARSERS[language] = tree_sitter.Parser(tree_sitter.Language(grammar.language()))
+            import tree_sitter_javascript
+
+            grammar = tree_sitter_javascript.language()
+        parser = _PARSERS[language] = tree_sitter.Parser(tree_sitter.Language(grammar))
     return parser
 
 
-def parse(language: str, text: str):
+def parse(language: str, text: str) -> tuple[Tree, Offsets, bytes]:
     """The tree of `text` in `language` ("lua" | "javascript"), its offset map and its bytes."""
     data = text.encode("utf-8", "surrogatepass")
-    return _parser(language).parse(data), Offsets(text), data  # type: ignore[attr-defined]
+    return _parser(language).parse(data), Offsets(text), data
 
 
-def pieces(language: str, text: str, heads: tuple[bytes, ...]):
+def pieces(language: str, text: str, heads: tuple[bytes, ...]) -> tuple[Offsets, list[Piece]]:
     """(offset map, [(root node, its bytes, byte offset of those bytes in the text)]).
 
     One piece, the whole text, when it parses. When it does not, an error can swallow
@@ -54,7 +66,7 @@ def pieces(language: str, text: str, heads: tuple[bytes, ...]):
         pos += len(line)
     cuts.append(len(data))
     parser = _parser(language)
-    out = []
+    out: list[Piece] = []
     for start, end in pairwise(cuts):
         piece = data[start:end]
         out.append((parser.parse(piece).root_node, piece, start))
@@ -85,7 +97,7 @@ class Offsets:
         return byte - (self.extra[k - 1] if k else 0)
 
 
-def text_of(node, data: bytes) -> str:
+def text_of(node: Node, data: bytes) -> str:
     return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 

@@ -13,7 +13,9 @@ and the bare call, or `~= 0`, for both: always true.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import TypeVar
 
 from sip_lsp.dialects.kemi import ir
 from sip_lsp.dialects.kemi.ksr import Ksr
@@ -23,7 +25,7 @@ from sip_lsp.model import ALL_CODES
 
 NO_CODES: frozenset[int] = frozenset()
 _MAX_INLINE = 4
-OPS = {
+OPS: dict[str, Callable[[float, float], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -39,12 +41,30 @@ CANCELLED, NOT_CANCELLED = frozenset({487}), ALL_CODES - {487}
 TIMEOUT, NOT_TIMEOUT = frozenset({408}), ALL_CODES - {408}
 
 
+# A parameter bound to an argument: the argument, the caller's function, the caller's own bindings.
+Bindings = dict[str, tuple[ir.Node, "ir.Func | None", "Bindings | None"]]
+# A 3-digit code written in a test, and where: ("486", start, end).
+WrittenCode = tuple[str, int, int]
+T = TypeVar("T")
+
+
 class Result:
     """A KSR test's 1/-1 result: the codes for which it returns 1 (and -1 otherwise)."""
 
     __slots__ = ("kind", "function", "call", "admits", "otherwise", "named", "pattern", "codes", "text")
 
-    def __init__(self, kind, function, call, admits, otherwise, named=None, pattern=None, codes=(), text=""):
+    def __init__(
+        self,
+        kind: str,
+        function: str,
+        call: ir.Call,
+        admits: frozenset[int],
+        otherwise: frozenset[int],
+        named: frozenset[int] | None = None,
+        pattern: tuple[int, int] | None = None,
+        codes: tuple[WrittenCode, ...] = (),
+        text: str = "",
+    ) -> None:
         self.kind = kind  # t_check_status | cancelled | branch_timeout | branch_replied
         self.function = function  # the KSR name
         self.call = call  # the KSR call node
@@ -83,8 +103,18 @@ class Leaf:
     )
 
     def __init__(
-        self, kind, start, end, text, when_true, when_false, named=None, pattern=None, codes=(), read=None
-    ):
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        text: str,
+        when_true: frozenset[int],
+        when_false: frozenset[int],
+        named: frozenset[int] | None = None,
+        pattern: tuple[int, int] | None = None,
+        codes: tuple[WrittenCode, ...] = (),
+        read: Read | None = None,
+    ) -> None:
         self.kind = kind
         self.start, self.end = start, end
         self.text = text
@@ -105,11 +135,9 @@ class Script:
         self.functions: dict[str, list[ir.Func]] = {}
         self.methods: dict[tuple[str, str], ir.Func] = {}
         for f in module.funcs:
-            if f.owner is None:
-                self.functions.setdefault(f.name, []).append(f)
-            else:
+            if f.owner is not None:
                 self.methods.setdefault((f.owner, f.name), f)
-                self.functions.setdefault(f.name, []).append(f)
+            self.functions.setdefault(f.name, []).append(f)
         self._aliases: dict[int, dict[str, ir.Node]] = {}
         # test() of a node as written (no parameter bindings): the facts walk and every
         # flow walk through the same condition ask for it.
@@ -123,10 +151,9 @@ class Script:
             return None
         if name.startswith("self.") and func is not None and func.owner is not None:
             return self.methods.get((func.owner, name[5:]))
-        found = self.functions.get(name)
-        if found:
-            plain = [f for f in found if f.owner is None]
-            return plain[0] if plain else None
+        for f in self.functions.get(name, ()):
+            if f.owner is None:
+                return f
         return None
 
     def handlers(self, name: str) -> list[ir.Func]:
@@ -143,48 +170,50 @@ class Script:
             stack = list(func.body if func is not None else self.module.toplevel)
             while stack:
                 st = stack.pop()
-                kind = type(st)
-                if kind is ir.Assign:
+                if isinstance(st, ir.Assign):
                     for n in st.names:
                         counts[n] = counts.get(n, 0) + 1
                         if st.value is not None and len(st.names) == 1:
                             values[n] = st.value
-                elif kind is ir.If:
+                elif isinstance(st, ir.If):
                     stack += st.then + (st.orelse or [])
-                elif kind is ir.Loop or kind is ir.Block:
+                elif isinstance(st, (ir.Loop, ir.Block)):
                     stack += st.body
-                elif kind is ir.Branches:
+                elif isinstance(st, ir.Branches):
                     for b in st.bodies:
                         stack += b
             found = self._aliases[key] = {n: v for n, v in values.items() if counts.get(n) == 1}
         return found
 
-    def wrapped(self, call: ir.Call, func: ir.Func | None) -> tuple[ir.Node, ir.Func, dict] | None:
-        """For a call of a thin wrapper: (its returned expression, the wrapper, params -> arguments)."""
+    def wrapped(
+        self, call: ir.Call, func: ir.Func | None, env: Bindings | None
+    ) -> tuple[ir.Node, ir.Func, Bindings] | None:
+        """For a call of a thin wrapper: (its returned expression, the wrapper, its parameters bound)."""
         target = self.resolve(call, func)
-        if target is None or len(target.body) != 1 or type(target.body[0]) is not ir.Return:
+        if target is None or len(target.body) != 1:
             return None
-        value = target.body[0].value
-        if value is None:
+        only = target.body[0]
+        if not isinstance(only, ir.Return) or only.value is None:
             return None
-        return value, target, dict(zip(target.params, call.args))
+        return only.value, target, {k: (v, func, env) for k, v in zip(target.params, call.args)}
 
     # -- reading expressions ---------------------------------------------------
     def read(
-        self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0
+        self, node: ir.Node, func: ir.Func | None, env: Bindings | None = None, depth: int = 0
     ) -> Read | None:
         """The status read `node` is (through wrappers and single assignments), or None."""
         if depth > _MAX_INLINE:
             return None
-        kind = type(node)
-        if kind is ir.Name:
+        if isinstance(node, ir.Name):
             return self._through_name(node, func, env, depth, self.read)
-        if kind is not ir.Call:
+        if not isinstance(node, ir.Call):
             return None
         ksr = self.ksr
         name = node.callee
-        if ksr.has("status_read", name) and node.args and type(node.args[0]) is ir.Str:
+        if ksr.has("status_read", name) and node.args:
             arg = node.args[0]
+            if not isinstance(arg, ir.Str):
+                return None
             var = arg.value.replace(" ", "")
             if var not in STATUS_VARS:
                 return None
@@ -192,67 +221,71 @@ class Script:
             return Read(request, (arg.inner_start, arg.inner_end) if request and arg.raw else None)
         if ksr.has("request_status", name):
             return Read(True, None)
-        inner = self.wrapped(node, func)
+        inner = self.wrapped(node, func, env)
         if inner is not None:
             value, target, params = inner
-            return self.read(value, target, _bind(params, func, env), depth + 1)
+            return self.read(value, target, params, depth + 1)
         return None
 
     def result(
-        self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0
+        self, node: ir.Node, func: ir.Func | None, env: Bindings | None = None, depth: int = 0
     ) -> Result | None:
         """The KSR test whose 1/-1 result `node` is, or None."""
         if depth > _MAX_INLINE:
             return None
-        kind = type(node)
-        if kind is ir.Name:
+        if isinstance(node, ir.Name):
             return self._through_name(node, func, env, depth, self.result)
-        if kind is not ir.Call:
+        if not isinstance(node, ir.Call):
             return None
-        name = node.callee
+        name = node.callee or ""
         role = self.ksr.role(name)
         if role == "status_regex":
             arg = node.args[0] if node.args else None
-            if type(arg) is ir.Name and env and arg.id in env:
+            if isinstance(arg, ir.Name) and env and arg.id in env:
                 bound, _, bound_env = env[arg.id]
                 arg = _literal(bound, bound_env)
-            if type(arg) is not ir.Str or has_variable(arg.value):
+            if not isinstance(arg, ir.Str) or has_variable(arg.value):
                 return None
             return _regex_result(name, node, arg)
         if role == "cancelled":
-            return Result("cancelled", name, node, frozenset({487}), ALL_CODES - {487}, text=self._text(node))
+            return Result("cancelled", name, node, CANCELLED, NOT_CANCELLED, text=self._text(node))
         if role == "branch_timeout":
-            return Result(
-                "branch_timeout", name, node, frozenset({408}), ALL_CODES - {408}, text=self._text(node)
-            )
+            return Result("branch_timeout", name, node, TIMEOUT, NOT_TIMEOUT, text=self._text(node))
         if role == "branch_replied":
             return Result("branch_replied", name, node, ALL_CODES, NO_REPLY_CODES, text=self._text(node))
-        inner = self.wrapped(node, func)
+        inner = self.wrapped(node, func, env)
         if inner is not None:
             value, target, params = inner
-            return self.result(value, target, _bind(params, func, env), depth + 1)
+            return self.result(value, target, params, depth + 1)
         return None
 
     def int_call(
-        self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0
+        self, node: ir.Node, func: ir.Func | None, env: Bindings | None = None, depth: int = 0
     ) -> str | None:
         """The KSR function returning 1/-1 that `node` evaluates to (through wrappers and locals)."""
         if depth > _MAX_INLINE:
             return None
-        kind = type(node)
-        if kind is ir.Name:
+        if isinstance(node, ir.Name):
             return self._through_name(node, func, env, depth, self.int_call)
-        if kind is not ir.Call:
+        if not isinstance(node, ir.Call):
             return None
-        if self.ksr.result_code(node.callee):
+        if node.callee and self.ksr.result_code(node.callee):
             return node.callee
-        inner = self.wrapped(node, func)
+        inner = self.wrapped(node, func, env)
         if inner is not None:
             value, target, params = inner
-            return self.int_call(value, target, _bind(params, func, env), depth + 1)
+            return self.int_call(value, target, params, depth + 1)
         return None
 
-    def _through_name(self, node: ir.Name, func, env, depth, how):
+    def _through_name(
+        self,
+        node: ir.Name,
+        func: ir.Func | None,
+        env: Bindings | None,
+        depth: int,
+        how: Callable[[ir.Node, ir.Func | None, Bindings | None, int], T | None],
+    ) -> T | None:
+        """`how` applied to what a name stands for: a bound parameter, or a local assigned once."""
         if env and node.id in env:
             bound, bound_func, bound_env = env[node.id]
             return how(bound, bound_func, bound_env, depth + 1)
@@ -266,7 +299,7 @@ class Script:
 
     # -- tests -----------------------------------------------------------------
     def test(
-        self, node: ir.Node, func: ir.Func | None, env: dict | None = None, depth: int = 0
+        self, node: ir.Node, func: ir.Func | None, env: Bindings | None = None, depth: int = 0
     ) -> Leaf | None:
         """The status test a condition is, or None; spans are those of `node` as written."""
         if env is None and depth == 0:
@@ -277,26 +310,30 @@ class Script:
             return found
         return self._test(node, func, env, depth)
 
-    def _test(self, node: ir.Node, func: ir.Func | None, env: dict | None, depth: int) -> Leaf | None:
-        kind = type(node)
-        if kind is ir.Compare:
+    def _test(self, node: ir.Node, func: ir.Func | None, env: Bindings | None, depth: int) -> Leaf | None:
+        if isinstance(node, ir.Compare):
             return self._compare(node, func, env, depth)
-        if kind is ir.Call or kind is ir.Name:
-            res = self.result(node, func, env, depth)
-            if res is not None:  # the bare 1/-1 result: true either way (SC315)
-                return self._leaf(node, res, ALL_CODES, NO_CODES, plain=False)
-            if kind is ir.Call and depth < _MAX_INLINE:
-                inner = self.wrapped(node, func)
-                if inner is not None:  # a wrapper returning a test: `return t_check_status(re) > 0`
-                    value, target, params = inner
-                    leaf = self.test(value, target, _bind(params, func, env), depth + 1)
-                    if leaf is not None:
-                        leaf.start, leaf.end, leaf.text = node.start, node.end, self._text(node)
-                        leaf.read = leaf.read if leaf.read is None else Read(leaf.read.request, None)
-                    return leaf
-        return None
+        if not isinstance(node, (ir.Call, ir.Name)):
+            return None
+        res = self.result(node, func, env, depth)
+        if res is not None:  # the bare 1/-1 result: true either way (SC315)
+            return self._leaf(node, res, ALL_CODES, NO_CODES, plain=False)
+        if not isinstance(node, ir.Call) or depth >= _MAX_INLINE:
+            return None
+        inner = self.wrapped(node, func, env)
+        if inner is None:
+            return None
+        # a wrapper returning a test: `return t_check_status(re) > 0`
+        value, target, params = inner
+        leaf = self.test(value, target, params, depth + 1)
+        if leaf is not None:
+            leaf.start, leaf.end, leaf.text = node.start, node.end, self._text(node)
+            leaf.read = leaf.read if leaf.read is None else Read(leaf.read.request, None)
+        return leaf
 
-    def _compare(self, node: ir.Compare, func, env, depth) -> Leaf | None:
+    def _compare(
+        self, node: ir.Compare, func: ir.Func | None, env: Bindings | None, depth: int
+    ) -> Leaf | None:
         left, right, op = node.left, node.right, node.op
         for a, b, o in ((left, right, op), (right, left, _FLIP.get(op, op))):
             read = self.read(a, func, env, depth)
@@ -304,35 +341,31 @@ class Script:
                 admits = self._admits(o, b, node.strict)
                 if admits is None:
                     return None
-                codes = ()
-                if o in ("==", "!=", "in", "not in"):
-                    codes = tuple(_written_codes(b, self.text))
+                codes = tuple(_written_codes(b, self.text)) if o in ("==", "!=", "in", "not in") else ()
+                text = self._text(node)
                 return Leaf(
-                    "compare",
-                    node.start,
-                    node.end,
-                    self._text(node),
-                    admits,
-                    ALL_CODES - admits,
-                    codes=codes,
-                    read=read,
+                    "compare", node.start, node.end, text, admits, ALL_CODES - admits, codes=codes, read=read
                 )
-            res = self.result(a, func, env, depth) if type(b) is ir.Num else None
-            if res is not None:
-                fn = OPS.get(o)
-                if fn is None:
-                    return None
-                on_one, on_minus = fn(1, b.value), fn(-1, b.value)
-                if on_one and not on_minus:
-                    return self._leaf(node, res, res.admits, res.otherwise, plain=True)
-                if on_minus and not on_one:
-                    return self._leaf(node, res, res.otherwise, res.admits, plain=False)
-                return self._leaf(
-                    node, res, ALL_CODES if on_one else NO_CODES, NO_CODES if on_one else ALL_CODES, False
-                )
+            if not isinstance(b, ir.Num):
+                continue
+            res = self.result(a, func, env, depth)
+            if res is None:
+                continue
+            fn = OPS.get(o)
+            if fn is None:
+                return None
+            on_one, on_minus = fn(1, b.value), fn(-1, b.value)
+            if on_one and not on_minus:
+                return self._leaf(node, res, res.admits, res.otherwise, plain=True)
+            if on_minus and not on_one:
+                return self._leaf(node, res, res.otherwise, res.admits, plain=False)
+            always, never = (ALL_CODES, NO_CODES) if on_one else (NO_CODES, ALL_CODES)
+            return self._leaf(node, res, always, never, plain=False)
         return None
 
-    def _leaf(self, node: ir.Node, res: Result, when_true, when_false, plain: bool) -> Leaf:
+    def _leaf(
+        self, node: ir.Node, res: Result, when_true: frozenset[int], when_false: frozenset[int], plain: bool
+    ) -> Leaf:
         """A test of `res`'s result; `plain` when true exactly where the KSR test returns 1."""
         regex = res.kind == "t_check_status"
         span = (res.pattern if regex else None) or (node.start, node.end)
@@ -352,10 +385,9 @@ class Script:
 
     def _admits(self, op: str, value: ir.Node, strict: bool) -> frozenset[int] | None:
         """The codes `status <op> value` admits, as the script's language compares a number."""
-        kind = type(value)
-        if kind is ir.Num:
+        if isinstance(value, ir.Num):
             return _numeric(op, value.value)
-        if kind is ir.Str:
+        if isinstance(value, ir.Str):
             if self.language == "javascript" and not strict:
                 try:  # loose comparison: the string becomes a number
                     number = float(value.value.strip()) if value.value.strip() else 0.0
@@ -364,24 +396,19 @@ class Script:
                 return _numeric(op, number)
             # Python, Lua and ===: a number never equals a string (ordering raises an error)
             return ALL_CODES if op == "!=" else NO_CODES
-        if kind is ir.Seq and op in ("in", "not in"):
+        if isinstance(value, ir.Seq) and op in ("in", "not in"):
             found = frozenset(
-                int(i.value) for i in value.items if type(i) is ir.Num and i.value == int(i.value)
+                int(i.value) for i in value.items if isinstance(i, ir.Num) and i.value == int(i.value)
             )
             admits = found & ALL_CODES
             return admits if op == "in" else ALL_CODES - admits
         return None
 
 
-def _bind(params: dict, func, env) -> dict:
-    """Parameters -> (argument, the caller's function, the caller's bindings)."""
-    return {k: (v, func, env) for k, v in params.items()}
-
-
-def _literal(node, env):
+def _literal(node: ir.Node, env: Bindings | None) -> ir.Node:
     """A parameter's bound value, followed through the callers' parameters."""
     depth = 0
-    while type(node) is ir.Name and env and node.id in env and depth < _MAX_INLINE:
+    while isinstance(node, ir.Name) and env and node.id in env and depth < _MAX_INLINE:
         node, _, env = env[node.id]
         depth += 1
     return node
@@ -400,22 +427,12 @@ def _regex_sets(pattern: str) -> tuple[frozenset[int], frozenset[int], frozenset
 def _regex_result(name: str, call: ir.Call, arg: ir.Str) -> Result:
     pattern = arg.value
     admits, otherwise, named = _regex_sets(pattern)
-    codes = ()
+    codes: tuple[WrittenCode, ...] = ()
     if arg.raw:
-        codes = tuple(
-            (c, arg.inner_start + s, arg.inner_start + e) for c, s, e in status_regex.literal_codes(pattern)
-        )
-    return Result(
-        "t_check_status",
-        name,
-        call,
-        admits,
-        otherwise,
-        named,
-        (arg.inner_start, arg.inner_end) if arg.raw else None,
-        codes,
-        pattern,
-    )
+        base = arg.inner_start
+        codes = tuple((c, base + s, base + e) for c, s, e in status_regex.literal_codes(pattern))
+    span = (arg.inner_start, arg.inner_end) if arg.raw else None
+    return Result("t_check_status", name, call, admits, otherwise, named, span, codes, pattern)
 
 
 @lru_cache(maxsize=512)
@@ -426,12 +443,12 @@ def _numeric(op: str, n: float) -> frozenset[int] | None:
     return frozenset(c for c in ALL_CODES if fn(c, n))
 
 
-def _written_codes(node: ir.Node, text: str):
+def _written_codes(node: ir.Node, text: str) -> Iterator[WrittenCode]:
     """3-digit codes written as literals on the other side of a comparison (for hover)."""
-    items = node.items if type(node) is ir.Seq else [node]
+    items = node.items if isinstance(node, ir.Seq) else [node]
     for item in items:
         written = text[item.start : item.end]
-        if type(item) is ir.Num and len(written) == 3 and written.isdigit():
+        if isinstance(item, ir.Num) and len(written) == 3 and written.isdigit():
             yield written, item.start, item.end
-        elif type(item) is ir.Str and item.raw and len(item.value) == 3 and item.value.isdigit():
+        elif isinstance(item, ir.Str) and item.raw and len(item.value) == 3 and item.value.isdigit():
             yield item.value, item.inner_start, item.inner_end

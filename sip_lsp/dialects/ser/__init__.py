@@ -1,10 +1,10 @@
 """Kamailio / OpenSIPS routing scripts: text -> `Analysis` (facts only).
 
 Pipeline: blank m4/template machinery (preprocessor) -> cut at block headers
-(parser.split) -> parse each chunk, cached by its text, so an edit re-parses
-only the chunk it touches -> follow include_file/import_file inside the
-workspace -> per-block facts (facts) -> status-set flow through failure
-handlers (flow).
+(parser.split) -> parse each chunk, cached by its text in the document's
+BlockCache (ctx.cache), so an edit re-parses only the chunk it touches ->
+follow include_file/import_file inside the workspace -> per-block facts
+(facts) -> status-set flow through failure handlers (flow).
 
 The result is a model.PartedAnalysis: each chunk's facts are placed with how
 far the chunk moved since they were collected, so an edit copies no fact of
@@ -13,22 +13,17 @@ the chunks it only moves, and the rules' findings for them stay cached.
 
 from __future__ import annotations
 
-import os
-import re
-
-from sip_lsp.dialects import note_text
-from sip_lsp.dialects.common.block_cache import ChunkCache
+from sip_lsp.dialects.common import suppressions
+from sip_lsp.dialects.common.includes import Includes
 from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span, Suppressions
-from sip_lsp.text import read_text
+from sip_lsp.model import Analysis, Block, PartedAnalysis, Span
 
-_CACHE = ChunkCache()
+_BLOCKS = "ser"  # this dialect's table in the document's BlockCache
 # Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
 _PARSED, _SUPPRESSIONS = "parsed", "suppressions"
-_SUPPRESS = re.compile(r"sip-lsp:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+)")
 _BRANCH_FAILURE_EVENT = "tm:branch-failure"
 
 
@@ -38,11 +33,6 @@ def analyze(text: str, ctx) -> Analysis:
     analysis = PartedAnalysis(dialect=flavor, text=text, path=ctx.path, comment="#")
     _Builder(analysis, ctx, flavor).build()
     return analysis
-
-
-def parsed(chunk: str) -> Parsed:
-    """The parse of one chunk, from the cache when the same text was parsed before."""
-    return _parsed(_CACHE.entry(chunk), chunk)
 
 
 def _parsed(slot: dict, chunk: str) -> Parsed:
@@ -59,17 +49,14 @@ def _parsed(slot: dict, chunk: str) -> Parsed:
 class _Builder:
     def __init__(self, analysis: Analysis, ctx, flavor: str) -> None:
         self.an, self.ctx, self.flavor = analysis, ctx, flavor
-        # (chunk's facts, shift since collected, base, path, chunk text)
-        self.chunks: list[tuple[ChunkFacts, int, int, str | None, str]] = []
+        # (chunk's facts, shift since collected, base, path, chunk text, its cache slot)
+        self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, dict]] = []
         self._routes: dict[str, list[flow.RouteDef]] | None = None
-        self._last_line = (0, 0)
-        doc = ctx.path
-        self.allowed = [os.path.realpath(d) for d in (ctx.root, os.path.dirname(doc) if doc else None) if d]
-        if doc:
-            ctx.seen.add(os.path.realpath(doc))
+        self.include = Includes(ctx, analysis)
 
     def build(self) -> None:
         docs: list[tuple[str | None, str]] = [(None, self.an.text)]
+        blocks = self.ctx.cache.blocks(_BLOCKS)
         i = 0
         while i < len(docs):
             path, text = docs[i]
@@ -79,68 +66,28 @@ class _Builder:
             for k, s in enumerate(starts):
                 e = starts[k + 1] if k + 1 < len(starts) else len(masked)
                 chunk = masked[s:e]
-                slot = _CACHE.entry(chunk)
+                slot = blocks.slot(chunk)
                 p = _parsed(slot, chunk)
                 self.chunk(slot, p, s, path, chunk)
                 for inc in p.includes:
-                    target = self.include(inc.path, Span(s + inc.start, s + inc.end, path), path)
+                    target = self.include(inc.path, Span(s + inc.start, s + inc.end, path))
                     if target is not None:
                         docs.append(target)
         self.run_flow()
 
     def chunk(self, slot: dict, p: Parsed, base: int, path: str | None, text: str) -> None:
         facts = _chunk_facts(slot, p, base, path, text)
-        self.chunks.append((facts, base - facts.base, base, path, text))
+        self.chunks.append((facts, base - facts.base, base, path, text, slot))
         if path is None:
-            for offset, whole_file, ids in _suppressions(slot, p, text):
-                self.suppress(base + offset, whole_file, ids)
-
-    def suppress(self, offset: int, whole_file: bool, ids: frozenset[str]) -> None:
-        sup: Suppressions = self.an.suppressions
-        if whole_file:
-            sup.file = sup.file | ids
-        else:
-            line = self.line_of(offset)
-            for ln in (line, line + 1):
-                sup.lines[ln] = sup.lines.get(ln, frozenset()) | ids
-
-    def line_of(self, offset: int) -> int:
-        """0-based line of `offset`; offsets arrive in increasing order, so counting stays linear."""
-        last_offset, last_line = self._last_line
-        if offset < last_offset:
-            last_offset, last_line = 0, 0
-        line = last_line + self.an.text.count("\n", last_offset, offset)
-        self._last_line = (offset, line)
-        return line
-
-    def include(self, name: str, span: Span, including: str | None) -> tuple[str, str] | None:
-        """Resolve an include: inside the workspace, not seen before, readable."""
-        ctx = self.ctx
-        base_file = including or ctx.path
-        if not name or "\0" in name:  # a NUL byte: no file has that name (realpath would raise)
-            return None
-        written = name
-        if not os.path.isabs(name):
-            if not base_file:
-                return None
-            name = os.path.join(os.path.dirname(base_file), name)
-        full = os.path.realpath(name)
-        if not any(full == d or full.startswith(d.rstrip(os.sep) + os.sep) for d in self.allowed):
-            self.an.notes.append(Note(span, note_text(ctx, "note_include_outside", name=written)))
-            return None
-        if full in ctx.seen:
-            return None
-        ctx.seen.add(full)
-        text = ctx.read(full) if ctx.read else read_text(full)
-        if text is None:
-            return None
-        self.an.included.append(full)
-        return full, text
+            found = _suppressions(slot, p, text)
+            if found:
+                moved = [(base + offset, whole_file, ids) for offset, whole_file, ids in found]
+                suppressions.record(self.an.suppressions, moved, self.ctx.lines_of(self.an.text))
 
     def run_flow(self) -> None:
         """Walk the failure handlers, then place every chunk's facts completed by the walks."""
         armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
-        for facts, d, _, _, _ in self.chunks:
+        for facts, d, *_ in self.chunks:
             for key, span in facts.arming:
                 sites = armed.get(key)
                 if sites is None:
@@ -150,12 +97,13 @@ class _Builder:
         far: flow_cache.Possible = {}  # test sets of walks that followed route(X), by document offset
         walks: list[tuple[flow_cache.Walk, ...]] = []  # per chunk, the walks of its handlers
         placed = []
-        for facts, _, base, path, text in self.chunks:
+        for facts, _, base, path, text, slot in self.chunks:
             mine = ()
             for kind, name, r in facts.routes:
                 if kind in FAILURE_KINDS:
                     try:
                         walk, d = flow_cache.analyze(
+                            slot,
                             (r, base, path, text),
                             name,
                             self.routes,
@@ -170,7 +118,7 @@ class _Builder:
                         placed.append((walk.facts, d))
             walks.append(mine)
         parts = self.an.parts
-        for (facts, d, _, _, _), mine in zip(self.chunks, walks):
+        for (facts, d, *_), mine in zip(self.chunks, walks):
             extra = tuple(far.get((t.span.start + d, t.span.path)) for t, _ in facts.tests) if far else None
             parts.append((facts.facts(self.flavor, (mine, extra), lambda: _test_sets(facts, mine, extra)), d))
         parts += placed
@@ -179,7 +127,7 @@ class _Builder:
         """Named routes by name, made when a walk first follows route(X) (most handlers call none)."""
         if self._routes is None:
             self._routes = {}
-            for facts, _, base, path, text in self.chunks:
+            for facts, _, base, path, text, _ in self.chunks:
                 for kind, name, r in facts.routes:
                     if kind == "route" and r.name_start != r.start:
                         self._routes.setdefault(name, []).append(flow.RouteDef(r, base, path, text))
@@ -209,18 +157,12 @@ def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) 
     return facts
 
 
-def _suppressions(slot: dict, p: Parsed, text: str) -> tuple[tuple[int, bool, frozenset[str]], ...]:
-    """The chunk's `sip-lsp: disable` comments: (offset in the chunk, whole file, rule ids)."""
+def _suppressions(slot: dict, p: Parsed, text: str) -> tuple[suppressions.Directive, ...]:
+    """The chunk's `sip-lsp: disable` comments, at offsets in the chunk."""
     found = slot.get(_SUPPRESSIONS)
     if found is None:
         found = slot[_SUPPRESSIONS] = tuple(
-            (
-                s,
-                m.group(1) == "disable-file",
-                frozenset(x.strip().upper() for x in m.group(2).replace(" ", ",").split(",") if x.strip()),
-            )
-            for s, e in p.comments
-            for m in _SUPPRESS.finditer(text, s, e)
+            d for s, e in p.comments for d in suppressions.directives(text, s, e)
         )
     return found
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from sip_lsp.dialects.ser import status_regex
 from sip_lsp.dialects.ser.lexer import value_offsets
+from sip_lsp.dialects.ser.status_regex import WrittenCode
 from sip_lsp.dialects.ser.syntax import UNSEEN, Binary, Call, Lit, Name, Node, Unary, Var
 from sip_lsp.model import ALL_CODES
 
@@ -56,7 +57,7 @@ class Test:
         admits: frozenset[int],
         named: frozenset[int] | None,
         var: Var | None = None,
-        codes: tuple[tuple[str, int, int], ...] = (),
+        codes: tuple[WrittenCode, ...] = (),
         regex: tuple[int, int] | None = None,
     ) -> None:
         self.kind = kind
@@ -65,8 +66,8 @@ class Test:
         self.pattern = pattern
         self.admits = admits
         self.named = named
-        self.var = var
-        self.codes = codes
+        self.var = var  # the status variable compared, when it is one ($rs, $T_reply_code)
+        self.codes = codes  # the codes written literally in the test
         self.regex = regex  # where a regex is written, inside its quotes
 
 
@@ -87,54 +88,65 @@ def status_test(node: Node | None, text: str) -> Test | None:
     Kept on the node: parses are cached per chunk, so the fact collector, the
     flow walk and every later analysis of an unchanged chunk share one answer.
     """
-    kind = type(node)  # only some calls and comparisons test: the rest answer at once
-    if kind is Call:
-        if node.name not in _TEST_CALLS:
-            return None
-    elif kind is not Binary or node.op not in _FLIP:
-        return None
-    test = node.test
-    if test is UNSEEN:
-        test = node.test = _status_test(node, text)
-    return test
-
-
-def _status_test(node: Node | None, text: str) -> Test | None:
     if isinstance(node, Call):
-        if node.name in _CALL_TESTS:
-            kind, admits = _CALL_TESTS[node.name]
-            return Test(kind, node.start, node.end, text[node.start : node.end], admits, None)
-        if node.name == "t_check_status" and node.args and isinstance(node.args[0], Lit):
-            return _regex_test("t_check_status", node.args[0], text, negate=False)
-        return None
-    if isinstance(node, Binary) and node.op in _FLIP:
-        left, right, op = node.left, node.right, node.op
-        if status_var(right) and not status_var(left):
-            left, right, op = right, left, _FLIP[op]
-        if not status_var(left):
-            return None
-        value = _literal(right)
-        if value is None:
-            return None
-        var = left if isinstance(left, Var) else None
-        if op in ("=~", "!~"):
-            if not isinstance(right, Lit):
-                return None
-            t = _regex_test("compare", right, text, negate=op == "!~")
-            if t is not None:  # the span covers the comparison; `pattern` stays the regex
-                t.start, t.end, t.var = node.start, node.end, var
-            return t
-        codes: tuple[tuple[str, int, int], ...] = ()
-        try:
-            n = int(value.strip())
-        except ValueError:
-            admits = frozenset()
-        else:
-            admits = _numeric_admits(op, n)
-            if op in ("==", "!=") and isinstance(right, Lit) and _CODE3.fullmatch(value):
-                codes = ((value, right.inner_start, right.inner_end),)
-        return Test("compare", node.start, node.end, text[node.start : node.end], admits, None, var, codes)
+        return call_test(node, text)
+    if isinstance(node, Binary):
+        return comparison_test(node, text)
     return None
+
+
+def call_test(call: Call, text: str) -> Test | None:
+    """The status test a call is: t_check_status(), t_branch_timeout() ... or None."""
+    if call.name not in _TEST_CALLS:
+        return None
+    if call.test is UNSEEN:
+        call.test = _call_test(call, text)
+    return call.test
+
+
+def comparison_test(node: Binary, text: str) -> Test | None:
+    """The status test a comparison is (`$T_reply_code == 486`, `$rs =~ "^6"`), or None."""
+    if node.op not in _FLIP:
+        return None
+    if node.test is UNSEEN:
+        node.test = _comparison_test(node, text)
+    return node.test
+
+
+def _call_test(call: Call, text: str) -> Test | None:
+    if call.name in _CALL_TESTS:
+        kind, admits = _CALL_TESTS[call.name]
+        return Test(kind, call.start, call.end, text[call.start : call.end], admits, None)
+    if call.name == "t_check_status" and call.args and isinstance(call.args[0], Lit):
+        return _regex_test("t_check_status", call.args[0], text, negate=False)
+    return None
+
+
+def _comparison_test(node: Binary, text: str) -> Test | None:
+    left, right, op = node.left, node.right, node.op
+    if status_var(right) and not status_var(left):
+        left, right, op = right, left, _FLIP[op]
+    if not status_var(left):
+        return None
+    value = _literal(right)
+    if value is None:
+        return None
+    var = left if isinstance(left, Var) else None
+    if op in ("=~", "!~"):
+        if not isinstance(right, Lit):
+            return None
+        # the span covers the comparison; `pattern` stays the regex
+        return _regex_test("compare", right, text, negate=op == "!~", where=node, var=var)
+    codes: tuple[WrittenCode, ...] = ()
+    try:
+        n = int(value.strip())
+    except ValueError:
+        admits: frozenset[int] = frozenset()
+    else:
+        admits = _numeric_admits(op, n)
+        if op in ("==", "!=") and isinstance(right, Lit) and _CODE3.fullmatch(value):
+            codes = (WrittenCode(value, right.inner_start, right.inner_end),)
+    return Test("compare", node.start, node.end, text[node.start : node.end], admits, None, var, codes)
 
 
 @lru_cache(maxsize=1024)
@@ -154,7 +166,9 @@ def case_test(value: Node | None, text: str) -> Test | None:
     except ValueError:
         return Test("compare", value.start, value.end, text[value.start : value.end], frozenset(), None)
     codes = (
-        ((v, value.inner_start, value.inner_end),) if isinstance(value, Lit) and _CODE3.fullmatch(v) else ()
+        (WrittenCode(v, value.inner_start, value.inner_end),)
+        if isinstance(value, Lit) and _CODE3.fullmatch(v)
+        else ()
     )
     admits = frozenset({n}) & ALL_CODES
     return Test("compare", value.start, value.end, text[value.start : value.end], admits, None, None, codes)
@@ -168,7 +182,10 @@ def _literal(node: Node | None) -> str | None:
     return None
 
 
-def _regex_test(kind: str, lit: Lit, text: str, negate: bool) -> Test | None:
+def _regex_test(
+    kind: str, lit: Lit, text: str, negate: bool, where: Node | None = None, var: Var | None = None
+) -> Test | None:
+    """The test of the regex in `lit`, spanning `where` (the literal's inside when None)."""
     pattern = lit.value
     if has_variable(pattern):
         return None  # a pattern built from variables: unknown at analysis time
@@ -187,15 +204,6 @@ def _regex_test(kind: str, lit: Lit, text: str, negate: bool) -> Test | None:
             if e > len(offsets):
                 continue
             s, e = offsets[s], offsets[e - 1] + 1
-        codes.append((code, lit.inner_start + s, lit.inner_start + e))
-    return Test(
-        kind,
-        lit.inner_start,
-        lit.inner_end,
-        raw,
-        admits,
-        named,
-        None,
-        tuple(codes),
-        (lit.inner_start, lit.inner_end),
-    )
+        codes.append(WrittenCode(code, lit.inner_start + s, lit.inner_start + e))
+    start, end = (where.start, where.end) if where is not None else (lit.inner_start, lit.inner_end)
+    return Test(kind, start, end, raw, admits, named, var, tuple(codes), (lit.inner_start, lit.inner_end))

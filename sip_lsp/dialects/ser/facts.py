@@ -8,14 +8,16 @@ taken when a local lookup failed (SC202).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from sip_lsp.dialects.ser.conditions import (
     REQUEST_STATUS,
     Test,
+    call_test,
     case_test,
+    comparison_test,
     has_variable,
-    status_test,
     status_var,
 )
 from sip_lsp.dialects.ser.syntax import (
@@ -92,13 +94,36 @@ _CODE3 = re.compile(r"\d{3}")
 _LIST_ITEM = re.compile(r"(class\s*=\s*)?(-?\d+)")
 
 
+class LocalTest(NamedTuple):
+    """A status test as one block shows it; the flow completes it (ChunkFacts.facts)."""
+
+    test: StatusTest
+    reads_rs: bool  # it compares $rs: the request's status in a failure handler (SC308)
+
+
+class NamedRoute(NamedTuple):
+    """A route with the kind and name the flow knows it by (`event_route[tm:branch-failure:X]`
+    is branch_failure_route X)."""
+
+    kind: str
+    name: str
+    route: Route
+
+
+class ArmingSite(NamedTuple):
+    """A t_on_failure-like reference: the handler it arms and where it is written."""
+
+    handler: tuple[str, str]  # (kind, name)
+    span: Span
+
+
 class Sink:
     """Facts collected for one chunk, with absolute spans."""
 
     def __init__(self, base: int, path: str | None, text: str) -> None:
         self.base, self.path, self.text = base, path, text
         self.code_sites: list[CodeSite] = []
-        self.tests: list[tuple[StatusTest, bool]] = []  # (test, reads $rs)
+        self.tests: list[LocalTest] = []
         self.references: list[Reference] = []
         self.knobs: list[Knob] = []
 
@@ -159,42 +184,45 @@ class _Walker:
         """Walk statements; True when they always leave the route (exit, return, drop)."""
         leaves = False
         for st in stmts:  # statements after a leave are dead but still hold facts
-            if type(st) is Jump:
+            if isinstance(st, Jump):
                 leaves = leaves or st.word != "break"
             elif self.statement(st, miss):
                 leaves = True
         return leaves
 
     def statement(self, st: Node, miss: bool) -> bool:
+        """Walk one statement; True when it always leaves the route."""
         was_lookup = self.after_lookup
         self.after_lookup = False
-        kind = type(st)  # syntax nodes are never subclassed: one identity test per kind
-        if kind is ExprStmt:
+        if isinstance(st, ExprStmt):
             self.expr(st.expr, miss)
-            if type(st.expr) is Call and st.expr.name in LOOKUPS:
-                self.after_lookup = True
-        elif kind is If:
-            self.expr(st.cond, miss)
-            miss_then, miss_else = self.lookup_miss(st.cond, was_lookup)
-            saved = self.appended
-            then_leaves = self.body(st.then, miss or miss_then)
-            after_then = self.appended
-            self.appended = saved
-            else_leaves = st.orelse is not None and self.body(st.orelse, miss or miss_else)
-            if then_leaves:
-                return else_leaves
-            self.appended = after_then if else_leaves else self.appended or after_then
-        elif kind is Assign:
+            self.after_lookup = _is_lookup(st.expr)
+        elif isinstance(st, If):
+            return self.if_statement(st, miss, was_lookup)
+        elif isinstance(st, Assign):
             self.expr(st.value, miss)
-            if isinstance(st.value, Call) and st.value.name in LOOKUPS and isinstance(st.target, Var):
+            if _is_lookup(st.value) and isinstance(st.target, Var):
                 self.lookup_vars.add(st.target.text)
-        elif kind is Switch:
+        elif isinstance(st, Switch):
             self.switch(st, miss, was_lookup)
-        elif kind is While:
+        elif isinstance(st, While):
             self.expr(st.cond, miss)
             self.body(st.body, miss)
-        elif kind is Seq:
+        elif isinstance(st, Seq):
             return self.body(st.body, miss)
+        return False
+
+    def if_statement(self, st: If, miss: bool, was_lookup: bool) -> bool:
+        self.expr(st.cond, miss)
+        miss_then, miss_else = self.lookup_miss(st.cond, was_lookup)
+        saved = self.appended
+        then_leaves = self.body(st.then, miss or miss_then)
+        after_then = self.appended
+        self.appended = saved
+        else_leaves = st.orelse is not None and self.body(st.orelse, miss or miss_else)
+        if then_leaves:
+            return else_leaves
+        self.appended = after_then if else_leaves else self.appended or after_then
         return False
 
     def switch(self, st: Switch, miss: bool, was_lookup: bool) -> None:
@@ -217,12 +245,11 @@ class _Walker:
 
     def lookup_miss(self, cond: Node | None, was_lookup: bool) -> tuple[bool, bool]:
         """(then, else) branch is the miss of a lookup: `!lookup()`, `$var(rc) < 0`."""
-        kind = type(cond)
-        if kind is Unary and cond.op == "!" and type(cond.operand) is Call and cond.operand.name in LOOKUPS:
-            return True, False
-        if kind is Call and cond.name in LOOKUPS:
+        if _is_lookup(cond):
             return False, True
-        if kind is Binary and type(cond.left) is Var:
+        if isinstance(cond, Unary) and cond.op == "!" and _is_lookup(cond.operand):
+            return True, False
+        if isinstance(cond, Binary) and isinstance(cond.left, Var):
             name = cond.left.text
             if name in self.lookup_vars or (was_lookup and name in _RETURN_CODE):
                 lit = cond.right
@@ -237,28 +264,30 @@ class _Walker:
         return False, False
 
     def expr(self, node: Node | None, miss: bool) -> None:
-        kind = type(node)
-        if kind is Binary or kind is Call:  # only these can be status tests
-            test = status_test(node, self.text)
-            if test is not None:
-                self.record_test(test)
-            elif kind is Call:
+        if isinstance(node, Call):
+            test = call_test(node, self.text)
+            if test is None:
                 self.call(node, miss)
             else:
+                self.record_test(test)
+        elif isinstance(node, Binary):
+            test = comparison_test(node, self.text)
+            if test is None:
                 self.expr(node.left, miss)
                 self.expr(node.right, miss)
-        elif kind is Unary:
+            else:
+                self.record_test(test)
+        elif isinstance(node, Unary):
             self.expr(node.operand, miss)
 
     def call(self, call: Call, miss: bool) -> None:
         name = call.name
         sink = self.sink
         for a in call.args:
-            kind = type(a)
-            if kind is Lit:
+            if isinstance(a, Lit):
                 if "$digest_challenge" in a.value:
                     self.appended = True
-            elif kind is Call:
+            elif isinstance(a, Call):
                 self.call(a, miss)
         if name in REPLY_FUNCS:
             self.reply(call, miss)
@@ -290,12 +319,11 @@ class _Walker:
         if not call.args:
             return
         arg = call.args[0]
-        kind = type(arg)
-        if kind is Lit:
+        if isinstance(arg, Lit):
             if arg.kind == "str" and has_variable(arg.value):
                 return  # the code comes from a variable
             start, end = arg.inner_start, arg.inner_end
-        elif kind is Unary and arg.op == "-" and type(arg.operand) is Lit:
+        elif isinstance(arg, Unary) and arg.op == "-" and isinstance(arg.operand, Lit):
             start, end = arg.start, arg.end
         else:
             return  # variables and #!define names are not diagnosed
@@ -305,21 +333,18 @@ class _Walker:
             p = call.args[1]
             if "$" not in p.value:
                 phrase, phrase_span = p.value, self.sink.span(p.inner_start, p.inner_end)
-        code = int(written) if _CODE3.fullmatch(written) else None
-        # Positional: keyword arguments cost a third of building a site (one per reply).
         self.sink.code_sites.append(
             CodeSite(
                 self.sink.span(start, end),
                 written,
-                code,
+                int(written) if _CODE3.fullmatch(written) else None,
                 Role.SENT,
-                call.name,
-                phrase,
-                phrase_span,
-                self.block,
-                self.appended,
-                miss,
-                True,
+                function=call.name,
+                phrase=phrase,
+                phrase_span=phrase_span,
+                block=self.block,
+                has_header_append=self.appended,
+                after_local_miss=miss,
             )
         )
 
@@ -327,43 +352,37 @@ class _Walker:
         if test is None:
             return
         sink = self.sink
-        for code, s, e in test.codes:
+        for written in test.codes:
             sink.code_sites.append(
                 CodeSite(
-                    sink.span(s, e),
-                    code,
-                    int(code),
+                    sink.span(written.start, written.end),
+                    written.code,
+                    int(written.code),
                     Role.MATCHED,
-                    test.kind,
-                    None,
-                    None,
-                    self.block,
-                    False,
-                    False,
-                    False,
+                    function=test.kind,
+                    block=self.block,
+                    code_required=False,
                 )
             )
-        reads_rs = test.var is not None and test.var.text == REQUEST_STATUS
-        var_span = sink.span(test.var.start, test.var.end) if reads_rs else None
-        pattern_span = sink.span(*test.regex) if test.regex else None
-        sink.tests.append(
-            (
-                StatusTest(
-                    sink.span(test.start, test.end),
-                    test.kind,
-                    test.pattern,
-                    test.admits,
-                    test.named,
-                    None,
-                    self.block,
-                    self.failure,
-                    reads_rs and self.failure,
-                    var_span,
-                    pattern_span,
-                ),
-                reads_rs,
-            )
+        var = test.var
+        reads_rs = var is not None and var.text == REQUEST_STATUS
+        status_test = StatusTest(
+            sink.span(test.start, test.end),
+            test.kind,
+            test.pattern,
+            test.admits,
+            test.named,
+            block=self.block,
+            in_failure_handler=self.failure,
+            reads_request_status=reads_rs and self.failure,
+            variable_span=sink.span(var.start, var.end) if var is not None and reads_rs else None,
+            pattern_span=sink.span(*test.regex) if test.regex else None,
         )
+        sink.tests.append(LocalTest(status_test, reads_rs))
+
+
+def _is_lookup(node: Node | None) -> bool:
+    return isinstance(node, Call) and node.name in LOOKUPS
 
 
 def _negative(node: Node | None) -> bool:
@@ -400,18 +419,24 @@ class ChunkFacts:
     )
 
     def __init__(
-        self, base: int, blocks: list[Block], routes: list[tuple[str, str, Route]], sink: Sink
+        self, base: int, blocks: list[Block], routes: Iterable[tuple[str, str, Route]], sink: Sink
     ) -> None:
-        self.base, self.blocks, self.routes = base, blocks, routes  # routes: (kind, name, route)
+        self.base, self.blocks = base, blocks
+        self.routes = [NamedRoute(*r) for r in routes]
         self.code_sites, self.references = sink.code_sites, sink.references
-        # ((handler kind, name), span) of each t_on_failure-like reference, for the flow step.
-        self.arming = tuple(((r.kind, r.name), r.span) for r in sink.references if r.kind in FAILURE_KINDS)
+        # Each t_on_failure-like reference, for the flow step.
+        self.arming = tuple(
+            ArmingSite((r.kind, r.name), r.span) for r in sink.references if r.kind in FAILURE_KINDS
+        )
         self.knobs, self.tests = sink.knobs, sink.tests
         self.completed: Facts | None = None
-        self.completed_by: tuple = ()
+        self.completed_by: tuple[object, ...] = ()
 
     def facts(
-        self, dialect: str, by: tuple, test_sets: Callable[[], tuple[frozenset[int] | None, ...]]
+        self,
+        dialect: str,
+        by: tuple[object, ...],
+        test_sets: Callable[[], tuple[frozenset[int] | None, ...]],
     ) -> Facts:
         """The chunk's Facts with test i completed by `test_sets()[i]`, the codes that reach it.
 
@@ -420,7 +445,10 @@ class ChunkFacts:
         """
         done = self.completed
         if done is None or done.dialect != dialect or self.completed_by != by:
-            tests = [self._complete(t, reads, p) for (t, reads), p in zip(self.tests, test_sets())]
+            tests = [
+                self._complete(local.test, local.reads_rs, possible)
+                for local, possible in zip(self.tests, test_sets())
+            ]
             done = self.completed = Facts(
                 dialect, self.blocks, self.code_sites, tests, knobs=self.knobs, references=self.references
             )
@@ -440,10 +468,10 @@ class ChunkFacts:
             test.text,
             test.admits,
             test.named,
-            possible,
-            test.block,
-            in_failure,
-            reads,
-            test.variable_span if reads else None,
-            test.pattern_span,
+            possible=possible,
+            block=test.block,
+            in_failure_handler=in_failure,
+            reads_request_status=reads,
+            variable_span=test.variable_span if reads else None,
+            pattern_span=test.pattern_span,
         )

@@ -21,6 +21,7 @@ from sip_lsp.dialects.ser.syntax import (
     If,
     Jump,
     Lit,
+    Name,
     Node,
     Route,
     Seq,
@@ -71,13 +72,22 @@ _SETS: dict[frozenset[int], frozenset[int]] = {}
 
 
 def _shared(codes: frozenset[int]) -> frozenset[int]:
-    if len(_SETS) > 4096:
-        _SETS.clear()
-    return _SETS.setdefault(codes, codes)
+    """The one copy of `codes`, built in sorted order.
+
+    The table outlives documents, so the copy it hands out must not depend on
+    which document made the set first: a set's iteration order (and its repr)
+    follows how it was built, and `a | b` or `a - b` keep their operands' layout.
+    """
+    found = _SETS.get(codes)
+    if found is None:
+        if len(_SETS) > 4096:
+            _SETS.clear()
+        found = _SETS[codes] = frozenset(sorted(codes))
+    return found
 
 
 # Set algebra on shared sets, remembered: a script narrows the same few sets by the
-# same few tests over and over, and each & or - on 400 codes costs ~5 us.
+# same few tests over and over (the memo halves the walks: ~10% of a Kamailio lint).
 _SPLITS: dict[tuple[frozenset[int], frozenset[int]], tuple[frozenset[int], frozenset[int]]] = {}
 _UNIONS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
 
@@ -120,8 +130,7 @@ class RouteDef:
 class State:
     """What holds on one path: the codes still possible and what ran before.
 
-    Never changed once built (paths share states); a plain slotted class, as a
-    new state is made at every narrowing and dataclasses.replace cost 3x more.
+    Never changed once built (paths share states); a new state is made at every narrowing.
     """
 
     __slots__ = ("codes", "authenticated", "rewrites", "shaping", "hunting")
@@ -152,7 +161,7 @@ class State:
         )
 
 
-# What Span equality compares, read in C: the generated Span.__eq__ ran ~700 times per lint.
+# What Span equality compares, read in C: comparing Spans themselves costs ~9% of a Kamailio lint.
 _SPAN_KEY = attrgetter("start", "end", "path")
 
 
@@ -183,9 +192,11 @@ _EMPTY = State(frozenset())
 
 
 class _Env:
+    """Where a walk is: the route it is in, the route(X) calls that led there."""
+
     __slots__ = ("rd", "via", "stack", "returned", "in_callee")
 
-    def __init__(self, rd: RouteDef, via: tuple[Span, ...], stack: tuple[str, ...], in_callee: bool):
+    def __init__(self, rd: RouteDef, via: tuple[Span, ...], stack: tuple[str, ...], in_callee: bool) -> None:
         self.rd = rd
         self.via = via
         self.stack = stack
@@ -196,10 +207,16 @@ class _Env:
         return Span(self.rd.base + start, self.rd.base + end, self.rd.path)
 
 
+# A failover site as walks reach it: (start, path, handler name, route(X) calls on the way).
+SiteKey = tuple[int, str | None, str, tuple[Span, ...]]
+
+
 class FlowResult:
+    """What the walks of failure handlers found: failover sites, and the codes reaching each test."""
+
     def __init__(self) -> None:
-        self.sites: dict[tuple, FailoverSite] = {}
-        self.possible: dict[tuple[int, str | None], frozenset[int]] = {}
+        self.sites: dict[SiteKey, FailoverSite] = {}
+        self.possible: dict[tuple[int, str | None], frozenset[int]] = {}  # by (test start, path)
 
 
 def analyze_handler(
@@ -244,7 +261,7 @@ class _Flow:
         for node in stmts:
             if not st.codes:
                 return _EMPTY, False
-            if type(node) is Jump:
+            if isinstance(node, Jump):
                 if node.word == "break":
                     return st, True
                 if node.word == "return" and env.in_callee:
@@ -254,27 +271,26 @@ class _Flow:
         return st, False
 
     def statement(self, node: Node, st: State, env: _Env) -> State:
-        kind = type(node)  # syntax nodes are never subclassed: one identity test per kind
-        if kind is ExprStmt:
+        if isinstance(node, ExprStmt):
             return self.effect(node.expr, st, env)
-        if kind is If:
+        if isinstance(node, If):
             t, f = self.narrow(node.cond, st, env)
             t_out, _ = self.body(node.then, t, env)
             f_out = self.body(node.orelse, f, env)[0] if node.orelse is not None else f
             return _merge(t_out, f_out)
-        if kind is Assign:
+        if isinstance(node, Assign):
             st = self.effect(node.value, st, env)
             clears = isinstance(node.value, Var) and node.value.text == "$null"
             if isinstance(node.target, Var) and node.target.text in TARGET_VARS and not clears:
                 st = st.marked(rewrites=True)
             return st
-        if kind is Switch:
+        if isinstance(node, Switch):
             return self.switch(node, st, env)
-        if kind is While:
+        if isinstance(node, While):
             t, f = self.narrow(node.cond, st, env)
             out, _ = self.body(node.body, t, env)
             return _merge(f, out)
-        if kind is Seq:
+        if isinstance(node, Seq):
             return self.body(node.body, st, env)[0]
         return st
 
@@ -327,20 +343,20 @@ class _Flow:
         if test is not None:
             span = env.span(test.start, test.end)
             self._possible(span, st.codes)
-            t, f = _split(st.codes, test.admits)
-            return self._shaped(st, t, span), self._shaped(st, f, span)
-        kind = type(cond)
-        if kind is Unary and cond.op == "!":
-            t, f = self.narrow(cond.operand, st, env)
-            return f, t
-        if kind is Binary and cond.op == "&&":
-            ta, fa = self.narrow(cond.left, st, env)
-            tb, fb = self.narrow(cond.right, ta, env)
-            return tb, _merge(fa, fb)
-        if kind is Binary and cond.op == "||":
-            ta, fa = self.narrow(cond.left, st, env)
-            tb, fb = self.narrow(cond.right, fa, env)
-            return _merge(ta, tb), fb
+            admitted, rest = _split(st.codes, test.admits)
+            return self._shaped(st, admitted, span), self._shaped(st, rest, span)
+        if isinstance(cond, Binary):
+            if cond.op == "&&":
+                ta, fa = self.narrow(cond.left, st, env)
+                tb, fb = self.narrow(cond.right, ta, env)
+                return tb, _merge(fa, fb)
+            if cond.op == "||":
+                ta, fa = self.narrow(cond.left, st, env)
+                tb, fb = self.narrow(cond.right, fa, env)
+                return _merge(ta, tb), fb
+        elif isinstance(cond, Unary) and cond.op == "!":
+            when_true, when_false = self.narrow(cond.operand, st, env)
+            return when_false, when_true
         st = self.effect(cond, st, env)
         return st, st
 
@@ -360,14 +376,13 @@ class _Flow:
     # -- calls ---------------------------------------------------------------
     def effect(self, node: Node | None, st: State, env: _Env) -> State:
         """The state after evaluating `node` for its side effects."""
-        if node is None or not st.codes:
+        if not st.codes:
             return st
-        kind = type(node)  # syntax nodes are never subclassed
-        if kind is Binary:
-            return self.effect(node.right, self.effect(node.left, st, env), env)
-        if kind is Unary:
-            return self.effect(node.operand, st, env)
-        if kind is not Call:
+        if not isinstance(node, Call):
+            if isinstance(node, Binary):
+                return self.effect(node.right, self.effect(node.left, st, env), env)
+            if isinstance(node, Unary):
+                return self.effect(node.operand, st, env)
             return st
         name = node.name
         if name == "route" and node.args:
@@ -386,8 +401,13 @@ class _Flow:
 
     def call_route(self, node: Call, st: State, env: _Env) -> State:
         target = node.args[0]
-        name = target.value if isinstance(target, Lit) else getattr(target, "text", None)
-        defs = self.routes().get(name or "")
+        if isinstance(target, Lit):
+            name = target.value
+        elif isinstance(target, (Name, Var)):
+            name = target.text
+        else:
+            return st
+        defs = self.routes().get(name)
         if not defs or name in env.stack or len(env.stack) > _MAX_DEPTH:
             return st
         out = _EMPTY
@@ -405,9 +425,9 @@ class _Flow:
         key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
         codes = st.codes if prev is None else _union(prev.codes, st.codes)
-        shaping = st.shaping if prev is None else _joined(prev.shaping, st.shaping)
+        shaping = st.shaping if prev is None else _joined(prev.shaping_tests, st.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
-        rewrites = st.rewrites if prev is None else prev.rewrites and st.rewrites
+        rewrites = st.rewrites if prev is None else prev.rewrites_target and st.rewrites
         follows = st.hunting if prev is None else prev.follows_failover and st.hunting
         self.result.sites[key] = FailoverSite(
             span,

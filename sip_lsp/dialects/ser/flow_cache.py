@@ -1,4 +1,4 @@
-"""Flow results per failure handler, reused while the handler's chunk is unchanged.
+"""Flow results per failure handler, kept in its chunk's cache slot while the chunk is unchanged.
 
 A handler that calls no route(X) depends only on its own parse (cached per
 chunk text), the flavor and the t_on_failure sites that arm it, so after an
@@ -15,15 +15,12 @@ from collections.abc import Callable
 
 from sip_lsp.dialects.ser import flow
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Facts, Span, shifted
+from sip_lsp.model import Facts, Span
 
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
 _CALLS = re.compile(r"\broute\s*\(")
-_MAX = 20000
-# (route node, path, handler name, flavor) -> Walk as last computed, or None for a
-# handler that calls routes.
-_CACHE: dict[tuple, Walk | None] = {}
 _UNSEEN = ()
+_WALK = "walk"  # slot key prefix: (_WALK, route node, path, handler name, flavor) -> Walk, or None
 
 Possible = dict[tuple[int, str | None], frozenset[int]]
 # A failure handler where it stands: (route, its chunk's base, path, chunk text), as in flow.RouteDef.
@@ -59,21 +56,29 @@ class Walk:
 
 
 def analyze(
-    h: Handler, name: str, routes: Callable[[], dict], flavor: str, arming: Arming, far: Possible
+    slot: dict,
+    h: Handler,
+    name: str,
+    routes: Callable[[], dict],
+    flavor: str,
+    arming: Arming,
+    far: Possible,
 ) -> tuple[Walk, int]:
     """The handler's walk and how far it moved since; a walk into other routes merges into `far`.
 
+    `slot` is the cache slot of the handler's chunk (dialects.common.block_cache);
     `routes()` gives the named routes, called only when the walk meets a route(X) call.
     """
     route, base, path, text = h
-    key = (route, path, name, flavor)
-    hit = _CACHE.get(key, _UNSEEN)
-    if hit is _UNSEEN:
-        if len(_CACHE) >= _MAX:
-            _CACHE.clear()
-        # str.find first: the pattern has no literal prefix, so search tries every offset.
-        if text.find("route", route.open, route.end) != -1 and _CALLS.search(text, route.open, route.end):
-            hit = _CACHE[key] = None
+    key = (_WALK, route, path, name, flavor)
+    hit = slot.get(key, _UNSEEN)
+    # str.find first: the pattern has no literal prefix, so search tries every offset.
+    if (
+        hit is _UNSEEN
+        and text.find("route", route.open, route.end) != -1
+        and _CALLS.search(text, route.open, route.end)
+    ):
+        hit = slot[key] = None
     if hit is None:
         facts, possible = _walk(flow.RouteDef(*h), name, routes, flavor, arming)
         for k, codes in possible.items():
@@ -82,11 +87,11 @@ def analyze(
         return Walk(base, facts, {}, arming), 0
     if hit is _UNSEEN:
         facts, possible = _walk(flow.RouteDef(*h), name, routes, flavor, arming)
-        hit = _CACHE[key] = Walk(
+        hit = slot[key] = Walk(
             base, facts, {start - base: codes for (start, _), codes in possible.items()}, arming
         )
     elif not hit.armed_alike(arming, base):
-        hit = _CACHE[key] = _rearmed(hit, base, arming)
+        hit = slot[key] = _rearmed(hit, base, arming)
     return hit, base - hit.base
 
 
@@ -100,16 +105,12 @@ def _walk(
 
 
 def _armed_by(arming: Arming) -> tuple[Span, ...]:
-    return tuple(shifted(span, d) if d else span for span, d in arming)
+    return tuple(span.shift(d) if d else span for span, d in arming)
 
 
 def _rearmed(walk: Walk, base: int, arming: Arming) -> Walk:
     """The walk moved to `base` and armed by other sites (an arming t_on_failure moved on its own)."""
     d = base - walk.base
     armed_by = _armed_by(arming)
-    sites = []
-    for s in walk.facts.failover_sites:
-        site = shifted(s, d)  # a new object: setting armed_by on it leaves the cached walk alone
-        site.armed_by = armed_by
-        sites.append(site)
+    sites = [site.rearmed(d, armed_by) for site in walk.facts.failover_sites]
     return Walk(base, Facts(walk.facts.dialect, failover_sites=sites), walk.possible, arming)

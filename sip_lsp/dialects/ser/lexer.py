@@ -17,10 +17,9 @@ follows from its text (kind_of).
 from __future__ import annotations
 
 import re
-from collections import namedtuple
-from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
+from typing import NamedTuple
 
 # Token kinds.
 ID, NUM, STR, PV, OP, JUNK = "id", "num", "str", "pv", "op", "junk"
@@ -46,6 +45,11 @@ _LEXEME_PATTERN = r"""(
 # A directive at line start goes on after a backslash-newline (_directive_end).
 _DIRECTIVE_LINE = r"(?:\#!|!!)[A-Za-z_][^\n]*(?:(?<=\\)\n[^\n]*|(?<=\\\r)\n[^\n]*)*"
 _LEXEME = re.compile(_LEXEME_PATTERN.replace("DIRECTIVE", _DIRECTIVE_LINE), re.X | re.M)
+# Whitespace, then one lexeme (_scan_each); a `#!` line only by its start (_settle finds
+# its end), so no match reads past the end of the lexeme it stands for.
+_ONE_LEXEME = re.compile(
+    r"[ \t\r\n\f\v]*+" + _LEXEME_PATTERN.replace("DIRECTIVE", r"(?:\#!|!!)[A-Za-z_]"), re.X | re.M
+)
 # First characters of the lexemes that may need Python (see _special).
 _MAYBE_SPECIAL = re.compile(r"[#/!$]")
 # Splits of one text that a lexeme may cut short before lexing goes one lexeme at a time.
@@ -60,10 +64,14 @@ _ESCAPES = {"n": "\n", "r": "\r", "a": "\a", "t": "\t", '"': '"', "\\": "\\"}
 _ESC_RE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{2,3}|\n|.)", re.S)
 
 
-class Token(namedtuple("Token", "kind start end text value")):
+class Token(NamedTuple):
     """One token, as `Lexed.tokens` lists them (tests, debugging)."""
 
-    __slots__ = ()
+    kind: str
+    start: int
+    end: int
+    text: str
+    value: str
 
 
 class Lexed:
@@ -82,7 +90,7 @@ class Lexed:
     @property
     def tokens(self) -> list[Token]:
         """The tokens as objects (tests, debugging; the parser reads the lists)."""
-        out = []
+        out: list[Token] = []
         for t, s, e in zip(self.texts, self.starts, self.ends):
             kind = kind_of(self.text, t, e)
             out.append(Token(kind, s, e, t, string_value(t) if kind == STR else t))
@@ -217,6 +225,8 @@ def _scan(text: str, pos: int, out: Lexed) -> int:
     count = len(texts)
     starts, ends = offsets[1 : 2 * count : 2], offsets[2 : 2 * count + 1 : 2]
     resume, stop, drop = len(text), count, []
+    # The first characters of all lexemes, one per lexeme: a regex over them finds the
+    # few that may need Python without a Python-level look at every lexeme.
     for m in _MAYBE_SPECIAL.finditer("".join(map(itemgetter(0), texts))):
         k = m.start()
         lexeme = texts[k]
@@ -244,7 +254,7 @@ def _scan_each(text: str, pos: int, out: Lexed) -> None:
     """Lex from `pos` one match per lexeme: linear however many lexemes defeat the
     regex (each costs _scan a new split of the rest), as hostile input can make them."""
     n = len(text)
-    match = _one_lexeme().match
+    match = _ONE_LEXEME.match
     while pos < n:
         m = match(text, pos)
         if m is None:  # only whitespace left
@@ -259,15 +269,6 @@ def _scan_each(text: str, pos: int, out: Lexed) -> None:
         out.texts.append(lexeme)
         out.starts.append(s)
         out.ends.append(pos)
-
-
-@lru_cache(maxsize=1)
-def _one_lexeme() -> re.Pattern[str]:
-    """Whitespace, then one lexeme; a `#!` line only by its start (_settle finds its end),
-    so no match reads past the end of the lexeme it stands for."""
-    return re.compile(
-        r"[ \t\r\n\f\v]*+" + _LEXEME_PATTERN.replace("DIRECTIVE", r"(?:\#!|!!)[A-Za-z_]"), re.X | re.M
-    )
 
 
 def _special(lexeme: str) -> bool:

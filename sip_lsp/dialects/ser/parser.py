@@ -98,12 +98,10 @@ _NOT_OPERANDS = frozenset(
     {"and", "or", "eq", "ne", "ieq", "ine", "if", "else", "switch", "while", "case", "default"}
 )
 _UNARY = frozenset({"!", "-", "~", "not"})
-_NOT_CALLS = _NOT_OPERANDS | _UNARY
 _ASSIGN = frozenset({"=", "+=", ":="})
 _STATEMENT_END = frozenset({"{", "}", ";"})
 _BLOCK_END = frozenset({"}"})
 _CASE_END = frozenset({"}", "case", "default"})
-_ARGUMENT_END = frozenset({",", ")"})
 # Past the last token the parser reads "" (no token is empty); _route_ahead looks 40 ahead.
 _PAD = [""] * 48
 _JUMPS = frozenset({"exit", "return", "drop", "break"})
@@ -113,7 +111,6 @@ _STATEMENT_WORDS = frozenset({"if", "switch", "while", "else", "case", "default"
 def split(text: str) -> list[int]:
     """Chunk start offsets: 0, then the start of each line holding a block header."""
     starts = [0]
-    rfind = text.rfind
     events = _comment_marks(text)
     k, depth = 0, 0
     for m in _HEADER.finditer(text):
@@ -124,10 +121,10 @@ def split(text: str) -> list[int]:
             if step < 0:
                 depth = max(depth - 1, 0)
             else:
-                prefix = text[rfind("\n", 0, at) + 1 : at]
+                prefix = text[text.rfind("\n", 0, at) + 1 : at]
                 if "#" not in prefix and "//" not in prefix:  # not inside a line comment
                     depth += 1
-        nl = rfind("\n", max(pos - _PREFIX_MAX, 0), pos)
+        nl = text.rfind("\n", max(pos - _PREFIX_MAX, 0), pos)
         if nl == -1 and pos > _PREFIX_MAX:
             continue  # too far into its line to be a header
         line = nl + 1
@@ -314,15 +311,9 @@ class _Parser:
             if t == "else" or t == "case" or t == "default":
                 self.i += 1
                 return None
-        if texts[i + 1] == "(" and t[0] in ID_START and t not in _NOT_CALLS:  # f(...): what expr() gives
-            self.i += 1
-            expr = self.call(i)
-            if texts[self.i] in _BINARY:
-                expr = self.climb(expr, 1)
-        else:
-            expr = self.expr()
-            if expr is None:
-                return None
+        expr = self.expr()
+        if expr is None:
+            return None
         op = texts[self.i]
         if op in _ASSIGN:
             self.i += 1
@@ -517,25 +508,14 @@ class _Parser:
             t = texts[i]
             if t == ")" or t in _STATEMENT_END:
                 break
-            c = t[0]
-            if (
-                (c == '"' or c == "'")
-                and texts[i + 1] in _ARGUMENT_END
-                and t[-1] == c
-                and len(t) > 1
-                and "\\" not in t
-            ):  # most arguments: a closed string, no escapes (what expr() gives)
-                args.append(Lit("str", t[1:-1], t, starts[i], ends[i]))
+            self.i = i
+            a = self.expr()
+            if a is not None:
+                args.append(a)
+            if self.i == i:  # not an operand: skip the token
                 i += 1
-            else:
-                self.i = i
-                a = self.expr()
-                if a is not None:
-                    args.append(a)
-                if self.i == i:  # not an operand: skip the token
-                    i += 1
-                    continue
-                i = self.i
+                continue
+            i = self.i
             if texts[i] == ",":
                 i += 1
         if texts[i] == ")":  # _close(")") with the local index (a call's name precedes: i > 0)

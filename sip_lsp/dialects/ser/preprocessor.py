@@ -8,6 +8,7 @@ all branches are analysed and spans stay true. Also reads `#!` directives.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
 
@@ -64,10 +65,8 @@ def mask(text: str, path: str | None = None) -> str:
     if _TEMPLATE_OPEN.search(text):  # one pass instead of three substring scans
         text = _mask_templates(text)
     if looks_like_m4(text, path):
-        try:
+        with contextlib.suppress(RecursionError):  # absurdly nested m4 quotes: analyse the text unmasked
             text = _mask_m4(text)
-        except RecursionError:  # absurdly nested m4 quotes: analyse the text unmasked
-            pass
     return text
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import warnings
 from functools import lru_cache
+from typing import NamedTuple
 
 from sip_lsp.model import ALL_CODES
 
@@ -42,6 +43,14 @@ _GNU_ESCAPES = {
     "`": r"\A",
     "'": r"\Z",
 }
+
+
+class WrittenCode(NamedTuple):
+    """A 3-digit code written literally, with its offsets in the text it was found in."""
+
+    code: str
+    start: int
+    end: int
 
 
 class PatternError(ValueError):
@@ -175,6 +184,6 @@ _LITERAL_CODE = re.compile(r"(?:^|(?<=[\^(|]))(\d{3})(?=$|[$)|])")
 
 
 @lru_cache(maxsize=4096)
-def literal_codes(ere: str) -> tuple[tuple[str, int, int], ...]:
+def literal_codes(ere: str) -> tuple[WrittenCode, ...]:
     """3-digit alternatives written literally ("486|408", "^(401)$"), with offsets in `ere`."""
-    return tuple((m.group(1), m.start(1), m.end(1)) for m in _LITERAL_CODE.finditer(ere))
+    return tuple(WrittenCode(m.group(1), m.start(1), m.end(1)) for m in _LITERAL_CODE.finditer(ere))

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:  # conditions builds on these nodes; only the annotation of `test` names it
+    from sip_lsp.dialects.ser.conditions import Test
+
 
 class Node:
-    """Subclasses assign one field per statement: unpacking a tuple of 4+ costs a third more."""
+    """A piece of the tree: where it starts and ends in the parsed chunk."""
 
     __slots__ = ("start", "end")
 
+    start: int
+    end: int
+
+
+class _Unseen(Enum):
+    UNSEEN = "unseen"
+
 
 # `test` of a Call or Binary before conditions.status_test has looked at it.
-UNSEEN = object()
+UNSEEN: Final = _Unseen.UNSEEN
 
 
 class Lit(Node):
@@ -58,7 +71,8 @@ class Call(Node):
         self.name_end = name_end
         self.args = args
         self.end = end
-        self.test = UNSEEN  # the status test this call is (conditions.status_test), or None
+        # the status test this call is (conditions.status_test), or None
+        self.test: Test | _Unseen | None = UNSEEN
 
 
 class Unary(Node):
@@ -80,7 +94,8 @@ class Binary(Node):
         self.right = right
         self.start = start
         self.end = end
-        self.test = UNSEEN  # the status test this comparison is (conditions.status_test), or None
+        # the status test this comparison is (conditions.status_test), or None
+        self.test: Test | _Unseen | None = UNSEEN
 
 
 class ExprStmt(Node):
