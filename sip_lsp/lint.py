@@ -111,7 +111,7 @@ def lint(
     """
     if len(text) > settings.max_file_size:
         return LintResult(Analysis(dialect="unknown", text=text, path=path), too_large=True)
-    dialect = dialect or dialects.detect(text, path, settings.dialects)
+    dialect = dialect or dialects.detect(text, path, settings.dialects, root)
     cache = cache or DocumentCache()
     ctx = dialects.DialectContext(
         path=path, root=root, catalog=catalog, read=read, cache=cache.blocks, lines=lines

@@ -128,7 +128,8 @@ class _Check:
             self._note(shown, f"larger than max-file-size ({settings.max_file_size} characters); skipped")
             return None
         text, encoding_note = decode(data)
-        detected = dialects.detect(text, path, settings.dialects)
+        root = os.path.dirname(settings.source) if settings.source else root
+        detected = dialects.detect(text, path, settings.dialects, root)
         if detected == "unknown" and not explicit:
             return None  # a directory's other files: only what looks like a config is checked
         dialect = self.args.dialect or detected
@@ -141,7 +142,6 @@ class _Check:
             return None
         if encoding_note:
             self._note(shown, encoding_note)
-        root = os.path.dirname(settings.source) if settings.source else root
         # One DocumentCache per file: its lint, fix passes and re-lint share blocks, no other file does.
         cache = DocumentCache()
         try:

@@ -78,8 +78,15 @@ _KEMI_EXTENSIONS = (".py", ".lua", ".js", ".mjs")
 _KEMI_CALL = r"\bKSR\s*\.\s*[A-Za-z_][\w.]*\s*\("
 
 
-def detect(text: str, path: str | None = None, globs: dict[str, str] | None = None) -> str:
-    """Return the dialect of a document, or "unknown"."""
+def detect(
+    text: str, path: str | None = None, globs: dict[str, str] | None = None, root: str | None = None
+) -> str:
+    """Return the dialect of a document, or "unknown".
+
+    A Python, Lua or JavaScript file is KEMI when it calls `KSR.`, or when a
+    kamailio.cfg beside it, in its parent folder or in the workspace `root` names it
+    (`modparam("app_lua", "load", ...)`: dialects/common/kemi_scripts.py).
+    """
     if path and globs:
         for pattern, dialect in globs.items():
             if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
@@ -88,7 +95,11 @@ def detect(text: str, path: str | None = None, globs: dict[str, str] | None = No
     head = text[:20000] if len(text) > 20000 else text
     head = "\n".join(head.lstrip("\ufeff").split("\n")[:_HEAD_LINES])
     if name.endswith(_KEMI_EXTENSIONS):
-        return "kemi" if "KSR" in text and re.search(_KEMI_CALL, text) else "unknown"
+        if "KSR" in text and re.search(_KEMI_CALL, text):
+            return "kemi"
+        from sip_lsp.dialects.common import kemi_scripts
+
+        return "kemi" if kemi_scripts.named_by_config(path, root) else "unknown"
     if name.endswith(".ael"):
         return "asterisk"
     if name.endswith(".xml") or head.lstrip().startswith("<"):

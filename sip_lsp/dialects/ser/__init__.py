@@ -13,13 +13,14 @@ the chunks it only moves, and the rules' findings for them stay cached.
 
 from __future__ import annotations
 
-from sip_lsp.dialects.common import suppressions
+from sip_lsp.dialects import note_text
+from sip_lsp.dialects.common import kemi_scripts, suppressions
 from sip_lsp.dialects.common.includes import Includes
 from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
-from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Analysis, Block, PartedAnalysis, Span
+from sip_lsp.dialects.ser.syntax import Lit, Route
+from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span
 
 _BLOCKS = "ser"  # this dialect's table in the document's BlockCache
 # Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
@@ -83,6 +84,22 @@ class _Builder:
             if found:
                 moved = [(base + offset, whole_file, ids) for offset, whole_file, ids in found]
                 suppressions.record(self.an.suppressions, moved, self.ctx.lines_of(self.an.text))
+            if p.calls and (self.ctx.path or self.ctx.root):
+                self.kemi_scripts(p, base)
+
+    def kemi_scripts(self, p: Parsed, base: int) -> None:
+        """A note on `modparam("app_lua", "load", "x.lua")` when x.lua is not in the workspace."""
+        for call in p.calls:
+            if call.name != "modparam" or len(call.args) < 3:
+                continue
+            module, param, value = call.args[:3]
+            if not (isinstance(module, Lit) and isinstance(param, Lit) and isinstance(value, Lit)):
+                continue
+            if value.kind != "str" or not kemi_scripts.names_script(module.value, param.value):
+                continue
+            if kemi_scripts.find(value.value, self.ctx.path, self.ctx.root) is None:
+                message = note_text(self.ctx, "note_kemi_script_missing", name=value.value)
+                self.an.notes.append(Note(Span(base + value.inner_start, base + value.inner_end), message))
 
     def run_flow(self) -> None:
         """Walk the failure handlers, then place every chunk's facts completed by the walks."""
