@@ -16,7 +16,7 @@ import os
 from sip_lsp.catalog import Catalog
 from sip_lsp.dialects import DialectContext, note_text
 from sip_lsp.dialects.common import suppressions
-from sip_lsp.dialects.kemi import facts, flow, ir
+from sip_lsp.dialects.kemi import facts, flow, ir, modules
 from sip_lsp.dialects.kemi.ksr import ksr_for
 from sip_lsp.dialects.kemi.values import Leaf, Script
 from sip_lsp.model import ALL_CODES, Analysis, Block, Note, Span, StatusTest, TruthUse
@@ -60,8 +60,9 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
     _suppressions(analysis, module, ctx)
     catalog = ctx.catalog if isinstance(ctx.catalog, Catalog) else None
     script = Script(module, ksr_for(catalog), text)
+    loaded = modules.Modules(ctx, analysis, module, parse)
     with contextlib.suppress(RecursionError):  # absurd nesting: what was gathered stays
-        _Builder(analysis, script, ctx).build()
+        _Builder(analysis, script, ctx, loaded).build()
     return analysis
 
 
@@ -89,8 +90,10 @@ def _suppressions(analysis: Analysis, module: ir.Module, ctx: DialectContext) ->
 
 
 class _Builder:
-    def __init__(self, analysis: Analysis, script: Script, ctx: DialectContext) -> None:
-        self.an, self.script, self.ctx = analysis, script, ctx
+    def __init__(
+        self, analysis: Analysis, script: Script, ctx: DialectContext, loaded: modules.Modules
+    ) -> None:
+        self.an, self.script, self.ctx, self.loaded = analysis, script, ctx, loaded
 
     def build(self) -> None:
         an, script = self.an, self.script
@@ -101,7 +104,8 @@ class _Builder:
         for (kind, name), spans in found.arming.items():
             handlers = script.handlers(name)
             if not handlers:
-                self.missing(kind, name, spans)
+                if not self.loaded.defines(name):  # a module the script loads may define it
+                    self.missing(kind, name, spans)
                 continue
             if kind != "failure_route":
                 continue

@@ -261,6 +261,22 @@ class Func(Node):
         self.indent = indent
 
 
+class Import:
+    """A module the script loads: `require "routing"`, `require("./lib.js")`, `from routing import *`.
+
+    `names`: the handler names it brings in, as (name in the module, name here);
+    None: every top-level function of the module (Lua and JavaScript globals,
+    Python's `import *`); (): none (Python's `import routing` binds the module only).
+    """
+
+    __slots__ = ("name", "start", "end", "names")
+
+    def __init__(self, name: str, start: int, end: int, names: tuple[tuple[str, str], ...] | None) -> None:
+        self.name = name  # as written: routing, kemi.routing, ./lib.js
+        self.start, self.end = start, end  # the name as written
+        self.names = names
+
+
 class Module:
     """A parsed script: its functions, top-level statements, comments and imports."""
 
@@ -271,5 +287,5 @@ class Module:
         self.funcs: list[Func] = []
         self.toplevel: list[Node] = []
         self.comments: list[tuple[int, int, str]] = []  # (start, end, text)
-        self.imports: list[tuple[str, int, int]] = []  # module names required/imported
+        self.imports: list[Import] = []  # modules required/imported at the top level
         self.broken = False  # the parser recovered from errors: facts are partial

@@ -75,6 +75,13 @@ class _Converter:
     # -- top level -------------------------------------------------------------
     def toplevel(self, node: Node, module: ir.Module) -> None:
         kind = node.type
+        if kind == "import_statement":
+            source = node.child_by_field_name("source")
+            if source is not None and source.type == "string":
+                module.imports.append(self.imported(source))
+            return
+        if kind != "function_declaration" and b"require" in self.data[node.start_byte : node.end_byte]:
+            module.imports += [self.imported(arg) for arg in _required(node)]
         if kind == "function_declaration":
             name = node.child_by_field_name("name")
             if name is not None:
@@ -97,6 +104,11 @@ class _Converter:
                 self.toplevel(child, module)
             return
         module.toplevel.extend(self.stmt(node))
+
+    def imported(self, source: Node) -> ir.Import:
+        """A module loaded by `import ... from "./x.js"` or `require("./x.js")`: its top-level functions."""
+        s = self.string(source, self.at(source.start_byte), self.at(source.end_byte))
+        return ir.Import(s.value, s.inner_start, s.inner_end, None)
 
     def func(self, node: Node, name_node: Node, whole: Node) -> ir.Func:
         params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
@@ -348,6 +360,23 @@ _CONTAINERS = frozenset(
         "ERROR",
     }
 )
+
+
+def _required(node: Node) -> list[Node]:
+    """The string arguments of `require("...")` calls in a top-level statement, outside functions."""
+    out: list[Node] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "call_expression":
+            fn, args = n.child_by_field_name("function"), n.child_by_field_name("arguments")
+            if fn is not None and fn.type == "identifier" and fn.text == b"require" and args is not None:
+                first = args.named_children[:1]
+                if first and first[0].type == "string":
+                    out.append(first[0])
+        if n.type not in _FUNCTIONS and n.type != "function_declaration":
+            stack.extend(reversed(n.named_children))
+    return out
 
 
 def _operator(node: Node) -> str:

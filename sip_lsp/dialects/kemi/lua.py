@@ -100,7 +100,7 @@ class _Converter:
                 arg = strings[0] if strings else None
             if arg is not None:
                 s = self.string(arg)
-                module.imports.append((s.value, s.start, s.end))
+                module.imports.append(ir.Import(s.value, s.inner_start, s.inner_end, None))
 
     def func(self, node: Node, name_node: Node, whole: Node) -> ir.Func:
         params = node.child_by_field_name("parameters")

@@ -152,10 +152,12 @@ class _Converter:
         elif owner is None:
             if isinstance(node, ast.Import):
                 s, e = self.span(node)
-                module.imports += [(a.name, s, e) for a in node.names]
+                module.imports += [ir.Import(a.name, s, e, ()) for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 s, e = self.span(node)
-                module.imports.append((node.module, s, e))
+                star = any(a.name == "*" for a in node.names)
+                names = None if star else tuple((a.name, a.asname or a.name) for a in node.names)
+                module.imports.append(ir.Import(node.module, s, e, names))
             module.toplevel.extend(self.stmt(node))
 
     def func(self, node: ast.FunctionDef | ast.AsyncFunctionDef, owner: str | None) -> ir.Func:
