@@ -209,12 +209,145 @@ FREESWITCH_BUG = FREESWITCH_BLOCK.replace(
     "nolocal:fail_on_single_reject=USER_BUSY,CALL_REJECTED,", "nolocal:fail_on_single_reject="
 )
 
+# KEMI scripts (Kamailio's routing in Python, Lua, JavaScript): the carrier block written with the
+# KSR API, as each language's examples write it.
+KEMI_PYTHON_HEAD = "import KSR as KSR\n\n\n"
+KEMI_PYTHON_BLOCK = """\
+# carrier {n}: dispatcher set {n}, serial failover on 5xx and timeouts
+def ksr_route_r{salt}{n}():
+    if KSR.is_INVITE() and KSR.siputils.has_totag() < 0:
+        if KSR.dispatcher.ds_select_dst({n}, 4) < 0:
+            KSR.sl.send_reply(404, "Not Found")
+            return -255
+    if KSR.auth_db.auth_check(KSR.pv.get("$fd"), "subscriber", 1) < 0:
+        KSR.auth.auth_challenge(KSR.pv.get("$fd"), 0)
+        return -255
+    KSR.tm.t_on_failure("ksr_failure_f{salt}{n}")
+    if KSR.tm.t_relay() < 0:
+        KSR.sl.sl_reply_error()
+    return -255
+
+
+def ksr_failure_f{salt}{n}():
+    if KSR.tm.t_is_canceled() > 0:
+        return 1
+    if KSR.tm.t_check_status("^(6[0-9][0-9]|401|407)$") > 0:
+        return 1
+    if KSR.pv.get("$T_reply_code") == 486:
+        KSR.tm.t_reply(486, "Busy Here")
+        return 1
+    if KSR.tm.t_branch_timeout() > 0 or KSR.tm.t_check_status("^5[0-9][0-9]$") > 0:
+        if KSR.dispatcher.ds_next_dst() > 0:
+            KSR.tm.t_on_failure("ksr_failure_f{salt}{n}")
+            KSR.tm.t_relay()
+            return 1
+        KSR.tm.t_reply(503, "Service Unavailable")
+    return 1
+
+
+"""
+KEMI_PYTHON_BUG = KEMI_PYTHON_BLOCK.replace("6[0-9][0-9]|401", "401")  # no 6xx guard (SC301)
+
+KEMI_LUA_HEAD = "-- KEMI Lua benchmark\n\n"
+KEMI_LUA_BLOCK = """\
+-- carrier {n}: dispatcher set {n}, serial failover on 5xx and timeouts
+function ksr_route_r{salt}{n}()
+\tif KSR.is_INVITE() and KSR.siputils.has_totag() < 0 then
+\t\tif KSR.dispatcher.ds_select_dst({n}, 4) < 0 then
+\t\t\tKSR.sl.send_reply(404, "Not Found")
+\t\t\tKSR.x.exit()
+\t\tend
+\tend
+\tif KSR.auth_db.auth_check(KSR.pv.get("$fd"), "subscriber", 1) < 0 then
+\t\tKSR.auth.auth_challenge(KSR.pv.get("$fd"), 0)
+\t\tKSR.x.exit()
+\tend
+\tKSR.tm.t_on_failure("ksr_failure_f{salt}{n}")
+\tif KSR.tm.t_relay() < 0 then
+\t\tKSR.sl.sl_reply_error()
+\tend
+\tKSR.x.exit()
+end
+
+function ksr_failure_f{salt}{n}()
+\tif KSR.tm.t_is_canceled() > 0 then
+\t\treturn 1
+\tend
+\tif KSR.tm.t_check_status("^(6[0-9][0-9]|401|407)$") > 0 then
+\t\treturn 1
+\tend
+\tif KSR.pv.get("$T_reply_code") == 486 then
+\t\tKSR.tm.t_reply(486, "Busy Here")
+\t\treturn 1
+\tend
+\tif KSR.tm.t_branch_timeout() > 0 or KSR.tm.t_check_status("^5[0-9][0-9]$") > 0 then
+\t\tif KSR.dispatcher.ds_next_dst() > 0 then
+\t\t\tKSR.tm.t_on_failure("ksr_failure_f{salt}{n}")
+\t\t\tKSR.tm.t_relay()
+\t\t\treturn 1
+\t\tend
+\t\tKSR.tm.t_reply(503, "Service Unavailable")
+\tend
+end
+
+"""
+KEMI_LUA_BUG = KEMI_LUA_BLOCK.replace("6[0-9][0-9]|401", "401")  # no 6xx guard (SC301)
+
+KEMI_JS_HEAD = "// KEMI JavaScript benchmark\n\n"
+KEMI_JS_BLOCK = """\
+// carrier {n}: dispatcher set {n}, serial failover on 5xx and timeouts
+function ksr_route_r{salt}{n}() {{
+\tif (KSR.is_INVITE() && KSR.siputils.has_totag() < 0) {{
+\t\tif (KSR.dispatcher.ds_select_dst({n}, 4) < 0) {{
+\t\t\tKSR.sl.send_reply(404, "Not Found");
+\t\t\tKSR.x.exit();
+\t\t}}
+\t}}
+\tif (KSR.auth_db.auth_check(KSR.pv.get("$fd"), "subscriber", 1) < 0) {{
+\t\tKSR.auth.auth_challenge(KSR.pv.get("$fd"), 0);
+\t\tKSR.x.exit();
+\t}}
+\tKSR.tm.t_on_failure("ksr_failure_f{salt}{n}");
+\tif (KSR.tm.t_relay() < 0) {{
+\t\tKSR.sl.sl_reply_error();
+\t}}
+\tKSR.x.exit();
+}}
+
+function ksr_failure_f{salt}{n}() {{
+\tif (KSR.tm.t_is_canceled() > 0) {{
+\t\treturn 1;
+\t}}
+\tif (KSR.tm.t_check_status("^(6[0-9][0-9]|401|407)$") > 0) {{
+\t\treturn 1;
+\t}}
+\tif (KSR.pv.get("$T_reply_code") == 486) {{
+\t\tKSR.tm.t_reply(486, "Busy Here");
+\t\treturn 1;
+\t}}
+\tif (KSR.tm.t_branch_timeout() > 0 || KSR.tm.t_check_status("^5[0-9][0-9]$") > 0) {{
+\t\tif (KSR.dispatcher.ds_next_dst() > 0) {{
+\t\t\tKSR.tm.t_on_failure("ksr_failure_f{salt}{n}");
+\t\t\tKSR.tm.t_relay();
+\t\t\treturn 1;
+\t\t}}
+\t\tKSR.tm.t_reply(503, "Service Unavailable");
+\t}}
+}}
+
+"""
+KEMI_JS_BUG = KEMI_JS_BLOCK.replace("6[0-9][0-9]|401", "401")  # no 6xx guard (SC301)
+
+
 DIALECTS = {
     # dialect: (head, block, buggy block, tail, file name)
     "kamailio": (KAMAILIO_HEAD, KAMAILIO_BLOCK, KAMAILIO_BUG, "", "kamailio.cfg"),
     "opensips": (OPENSIPS_HEAD, OPENSIPS_BLOCK, OPENSIPS_BUG, "", "opensips.cfg"),
     "asterisk": (ASTERISK_HEAD, ASTERISK_BLOCK, ASTERISK_BUG, "", "extensions.conf"),
     "freeswitch": (FREESWITCH_HEAD, FREESWITCH_BLOCK, FREESWITCH_BUG, FREESWITCH_TAIL, "dialplan.xml"),
+    "kemi-python": (KEMI_PYTHON_HEAD, KEMI_PYTHON_BLOCK, KEMI_PYTHON_BUG, "", "kamailio.py"),
+    "kemi-lua": (KEMI_LUA_HEAD, KEMI_LUA_BLOCK, KEMI_LUA_BUG, "", "kamailio.lua"),
+    "kemi-javascript": (KEMI_JS_HEAD, KEMI_JS_BLOCK, KEMI_JS_BUG, "", "kamailio.js"),
 }
 
 

@@ -1,10 +1,11 @@
 """The benchmark suite: one table on stdout, the same rows in bench/results/latest.json.
 
-Sections: warm analysis per dialect (analysis.py), `sip-lsp check` against
-`kamailio -c` and CLI start-up (check_vs_kamailio.py), the language server over
-stdio (editor.py). Each figure is printed beside its goal and its floor.
+Sections: warm analysis per dialect and KEMI scripts against the native cfg
+(analysis.py), `sip-lsp check` against `kamailio -c` and CLI start-up
+(check_vs_kamailio.py), the language server over stdio (editor.py). Each figure
+is printed beside its goal and its floor.
 
-    .venv/bin/python bench/run.py [--only analysis,cli,lsp] [--dialects kamailio,asterisk]
+    .venv/bin/python bench/run.py [--only analysis,cli,lsp] [--dialects kamailio,asterisk,kemi]
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ SECTIONS = ("analysis", "cli", "lsp")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(SECTIONS), help="sections to run: " + ", ".join(SECTIONS))
-    parser.add_argument("--dialects", default="kamailio,opensips,asterisk,freeswitch")
+    parser.add_argument("--dialects", default="kamailio,opensips,asterisk,freeswitch,kemi")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
     started = time.perf_counter()

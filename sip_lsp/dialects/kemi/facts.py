@@ -10,6 +10,8 @@ lookup failed (SC202).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from sip_lsp.dialects.kemi import ir
 from sip_lsp.dialects.kemi.ksr import ARM_KINDS
@@ -154,36 +156,47 @@ class _Walker:
 
     # -- expressions -----------------------------------------------------------
     def expr(self, node: ir.Node, miss: bool, truth: bool, under_not: bool = False) -> None:
-        if truth or isinstance(node, ir.Compare):
+        kind = type(node)
+        if truth or kind is ir.Compare:
             leaf = self.script.test(node, self.func)
             if leaf is not None:
                 self.record_test(leaf)
-            if truth and isinstance(node, (ir.Call, ir.Name)):
+            if truth and (kind is ir.Call or kind is ir.Name):
                 self.truth_use(node, under_not)
-        if isinstance(node, ir.Call):
-            for a in node.args:
-                self.expr(a, miss, False)
-            if node.func is not None:
-                self.expr(node.func, miss, False)
-            self.call(node, miss)
-        elif isinstance(node, ir.Not):
-            self.expr(node.operand, miss, True, True)
-        elif isinstance(node, ir.BoolOp):
-            self.expr(node.left, miss, True)
-            self.expr(node.right, miss, truth)
-        elif isinstance(node, ir.IfExp):
-            self.expr(node.test, miss, True)
-            self.expr(node.body, miss, truth)
-            self.expr(node.orelse, miss, truth)
-        elif isinstance(node, ir.Compare):
-            self.expr(node.left, miss, False)
-            self.expr(node.right, miss, False)
-        elif isinstance(node, ir.Other):
-            for c in node.children:
-                self.expr(c, miss, False)
-        elif isinstance(node, ir.Seq):
-            for c in node.items:
-                self.expr(c, miss, False)
+        walk = _INSIDE.get(kind)  # a literal or a name holds nothing more
+        if walk is not None:
+            walk(self, node, miss, truth)
+
+    def call_expr(self, node: ir.Call, miss: bool, truth: bool) -> None:
+        for a in node.args:
+            self.expr(a, miss, False)
+        if node.func is not None:
+            self.expr(node.func, miss, False)
+        self.call(node, miss)
+
+    def not_expr(self, node: ir.Not, miss: bool, truth: bool) -> None:
+        self.expr(node.operand, miss, True, True)
+
+    def bool_expr(self, node: ir.BoolOp, miss: bool, truth: bool) -> None:
+        self.expr(node.left, miss, True)
+        self.expr(node.right, miss, truth)
+
+    def if_expr(self, node: ir.IfExp, miss: bool, truth: bool) -> None:
+        self.expr(node.test, miss, True)
+        self.expr(node.body, miss, truth)
+        self.expr(node.orelse, miss, truth)
+
+    def compare_expr(self, node: ir.Compare, miss: bool, truth: bool) -> None:
+        self.expr(node.left, miss, False)
+        self.expr(node.right, miss, False)
+
+    def other_expr(self, node: ir.Other, miss: bool, truth: bool) -> None:
+        for c in node.children:
+            self.expr(c, miss, False)
+
+    def seq_expr(self, node: ir.Seq, miss: bool, truth: bool) -> None:
+        for c in node.items:
+            self.expr(c, miss, False)
 
     def truth_use(self, node: ir.Node, under_not: bool) -> None:
         function = self.script.int_call(node, self.func)
@@ -259,3 +272,15 @@ class _Walker:
             )
             self.out.code_sites.append(site)
         self.out.tests.append((leaf, self.block))
+
+
+# What walks inside each kind of expression (by exact type: one lookup per node).
+_INSIDE: dict[type[ir.Node], Callable[[_Walker, Any, bool, bool], None]] = {
+    ir.Call: _Walker.call_expr,
+    ir.Not: _Walker.not_expr,
+    ir.BoolOp: _Walker.bool_expr,
+    ir.IfExp: _Walker.if_expr,
+    ir.Compare: _Walker.compare_expr,
+    ir.Other: _Walker.other_expr,
+    ir.Seq: _Walker.seq_expr,
+}

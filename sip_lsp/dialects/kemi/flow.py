@@ -52,6 +52,8 @@ class State:
 
 
 EMPTY = State(frozenset())
+# Expressions with no calls in them: most arguments.
+_LEAVES = frozenset({ir.Str, ir.Num, ir.Name})
 # Set algebra remembered: a script narrows the same few sets by the same few tests
 # over and over, and each & or | on 400 codes costs microseconds (as in ser/flow.py).
 _ANDS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
@@ -214,7 +216,7 @@ class _Flow:
     # -- calls -----------------------------------------------------------------
     def effect(self, node: ir.Node | None, st: State, env: _Env) -> State:
         """The state after evaluating `node` for its side effects (calls, in evaluation order)."""
-        if node is None or not st.codes:
+        if node is None or not st.codes or type(node) in _LEAVES:
             return st
         if isinstance(node, ir.Call):
             for a in node.args:

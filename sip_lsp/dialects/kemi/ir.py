@@ -29,7 +29,7 @@ class Call(Node):
     def __init__(
         self, start: int, end: int, callee: str | None, args: list[Node], func: Node | None = None
     ) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.callee = callee
         self.args = args
         self.func = func  # the callee expression when it is not a dotted path
@@ -41,7 +41,7 @@ class Str(Node):
     __slots__ = ("value", "inner_start", "inner_end", "raw")
 
     def __init__(self, start: int, end: int, value: str, inner_start: int, inner_end: int, raw: bool) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.value = value
         self.inner_start = inner_start
         self.inner_end = inner_end
@@ -52,7 +52,7 @@ class Num(Node):
     __slots__ = ("value",)
 
     def __init__(self, start: int, end: int, value: float) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.value = value
 
 
@@ -60,7 +60,7 @@ class Name(Node):
     __slots__ = ("id",)
 
     def __init__(self, start: int, end: int, ident: str) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.id = ident
 
 
@@ -68,7 +68,7 @@ class Not(Node):
     __slots__ = ("operand",)
 
     def __init__(self, start: int, end: int, operand: Node) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.operand = operand
 
 
@@ -78,7 +78,7 @@ class BoolOp(Node):
     __slots__ = ("op", "left", "right")
 
     def __init__(self, start: int, end: int, op: str, left: Node, right: Node) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.op = op  # "and" | "or"
         self.left = left
         self.right = right
@@ -90,7 +90,7 @@ class Compare(Node):
     __slots__ = ("op", "left", "right", "strict")
 
     def __init__(self, start: int, end: int, op: str, left: Node, right: Node, strict: bool = False) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.op = op
         self.left = left
         self.right = right
@@ -103,7 +103,7 @@ class Seq(Node):
     __slots__ = ("items",)
 
     def __init__(self, start: int, end: int, items: list[Node]) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.items = items
 
 
@@ -113,7 +113,7 @@ class IfExp(Node):
     __slots__ = ("test", "body", "orelse")
 
     def __init__(self, start: int, end: int, test: Node, body: Node, orelse: Node) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.test = test
         self.body = body
         self.orelse = orelse
@@ -125,7 +125,7 @@ class Other(Node):
     __slots__ = ("children",)
 
     def __init__(self, start: int, end: int, children: list[Node]) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.children = children
 
 
@@ -136,7 +136,7 @@ class ExprStmt(Node):
     __slots__ = ("expr",)
 
     def __init__(self, start: int, end: int, expr: Node) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.expr = expr
 
 
@@ -146,7 +146,7 @@ class Assign(Node):
     __slots__ = ("names", "value")
 
     def __init__(self, start: int, end: int, names: tuple[str, ...], value: Node | None) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.names = names
         self.value = value
 
@@ -155,7 +155,7 @@ class Return(Node):
     __slots__ = ("value",)
 
     def __init__(self, start: int, end: int, value: Node | None) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.value = value
 
 
@@ -165,7 +165,7 @@ class Leave(Node):
     __slots__ = ("value",)
 
     def __init__(self, start: int, end: int, value: Node | None) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.value = value
 
 
@@ -175,7 +175,7 @@ class Jump(Node):
     __slots__ = ("word",)
 
     def __init__(self, start: int, end: int, word: str) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.word = word
 
 
@@ -190,7 +190,7 @@ class If(Node):
         then: list[Node],
         orelse: list[Node] | None,
     ) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.cond = cond
         self.then = then
         self.orelse = orelse
@@ -202,7 +202,7 @@ class Loop(Node):
     __slots__ = ("cond", "body")
 
     def __init__(self, start: int, end: int, cond: Node | None, body: list[Node]) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.cond = cond
         self.body = body
 
@@ -215,7 +215,7 @@ class Branches(Node):
     def __init__(
         self, start: int, end: int, subject: Node | None, bodies: list[list[Node]], exhaustive: bool
     ) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.subject = subject
         self.bodies = bodies
         self.exhaustive = exhaustive
@@ -227,7 +227,7 @@ class Block(Node):
     __slots__ = ("body",)
 
     def __init__(self, start: int, end: int, body: list[Node]) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.body = body
 
 
@@ -249,7 +249,7 @@ class Func(Node):
         body_start: int | None = None,
         indent: str | None = None,
     ) -> None:
-        super().__init__(start, end)
+        self.start, self.end = start, end
         self.name = name
         self.name_start = name_start
         self.name_end = name_end

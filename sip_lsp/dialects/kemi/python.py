@@ -13,7 +13,9 @@ import ast
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from itertools import accumulate
+from typing import Any
 
 from sip_lsp.dialects.kemi import ir
 
@@ -266,48 +268,15 @@ class _Converter:
     def expr(self, node: ast.expr | None) -> ir.Node:
         if node is None:
             return ir.Other(0, 0, [])
-        s, e = self.span(node)
-        if isinstance(node, ast.Call):
-            callee = _dotted(node.func)
-            args = [self.expr(a) for a in node.args]
-            args += [self.expr(k.value) for k in node.keywords if k.arg is None]
-            func = None if callee is not None else self.expr(node.func)
-            return ir.Call(s, e, callee, args, func)
-        if isinstance(node, ast.Constant):
-            value = node.value
-            if isinstance(value, str):
-                return self.string(value, s, e)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return ir.Num(s, e, value)
-            return ir.Other(s, e, [])
-        if isinstance(node, ast.Name):
-            return ir.Name(s, e, node.id)
-        if isinstance(node, ast.Attribute):
-            dotted = _dotted(node)
-            return ir.Name(s, e, dotted) if dotted else ir.Other(s, e, [self.expr(node.value)])
-        if isinstance(node, ast.BinOp):  # `"text " + KSR.pv.get("$ru")`: common, and its calls matter
-            return ir.Other(s, e, [self.expr(node.left), self.expr(node.right)])
-        if isinstance(node, ast.UnaryOp):
-            operand = self.expr(node.operand)
-            if isinstance(node.op, ast.Not):
-                return ir.Not(s, e, operand)
-            if isinstance(node.op, ast.USub) and isinstance(operand, ir.Num):
-                return ir.Num(s, e, -operand.value)
-            return ir.Other(s, e, [operand])
-        if isinstance(node, ast.BoolOp):
-            op = "and" if isinstance(node.op, ast.And) else "or"
-            values = [self.expr(v) for v in node.values]
-            out = values[0]
-            for v in values[1:]:
-                out = ir.BoolOp(s, v.end, op, out, v)
-            return out
-        if isinstance(node, ast.Compare):
-            return self.compare(node, s, e)
-        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-            return ir.Seq(s, e, [self.expr(x) for x in node.elts])
-        if isinstance(node, ast.IfExp):
-            return ir.IfExp(s, e, self.expr(node.test), self.expr(node.body), self.expr(node.orelse))
-        if isinstance(node, ast.Lambda) or self.depth > _MAX_DEPTH:
+        starts, end_line, end_col = self.starts, node.end_lineno, node.end_col_offset
+        if starts is not None and end_line is not None and end_col is not None:  # ASCII: columns are offsets
+            s, e = starts[node.lineno - 1] + node.col_offset, starts[end_line - 1] + end_col
+        else:
+            s, e = self.span(node)
+        convert = _EXPRESSIONS.get(type(node))
+        if convert is not None:
+            return convert(self, node, s, e)
+        if self.depth > _MAX_DEPTH:
             return ir.Other(s, e, [])
         self.depth += 1
         try:
@@ -315,6 +284,71 @@ class _Converter:
         finally:
             self.depth -= 1
         return ir.Other(s, e, children)
+
+    def call(self, node: ast.Call, s: int, e: int) -> ir.Node:
+        func = node.func
+        callee = self.dotted(func)
+        args = [self.expr(a) for a in node.args]
+        if node.keywords:
+            args += [self.expr(k.value) for k in node.keywords if k.arg is None]
+        return ir.Call(s, e, callee, args, None if callee is not None else self.expr(func))
+
+    def dotted(self, node: ast.expr) -> str | None:
+        """`KSR.tm.t_relay` for a chain of names: the text as written when it holds nothing else."""
+        if type(node) is ast.Name:
+            return node.id
+        starts = self.starts
+        if starts is not None and node.end_lineno == node.lineno and node.end_col_offset is not None:
+            line = starts[node.lineno - 1]
+            written = self.text[line + node.col_offset : line + node.end_col_offset]
+            if _NAME_CHARS.issuperset(written) and ".." not in written and not written[:1].isdigit():
+                return written
+        return _dotted(node)
+
+    def constant(self, node: ast.Constant, s: int, e: int) -> ir.Node:
+        value = node.value
+        if isinstance(value, str):
+            return self.string(value, s, e)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return ir.Num(s, e, value)
+        return ir.Other(s, e, [])
+
+    def name(self, node: ast.Name, s: int, e: int) -> ir.Node:
+        return ir.Name(s, e, node.id)
+
+    def attribute(self, node: ast.Attribute, s: int, e: int) -> ir.Node:
+        dotted = self.dotted(node)
+        return ir.Name(s, e, dotted) if dotted else ir.Other(s, e, [self.expr(node.value)])
+
+    def binop(self, node: ast.BinOp, s: int, e: int) -> ir.Node:
+        """`"text " + KSR.pv.get("$ru")`: common, and its calls matter."""
+        return ir.Other(s, e, [self.expr(node.left), self.expr(node.right)])
+
+    def unary(self, node: ast.UnaryOp, s: int, e: int) -> ir.Node:
+        operand = self.expr(node.operand)
+        if isinstance(node.op, ast.Not):
+            return ir.Not(s, e, operand)
+        if isinstance(node.op, ast.USub) and isinstance(operand, ir.Num):
+            return ir.Num(s, e, -operand.value)
+        return ir.Other(s, e, [operand])
+
+    def boolop(self, node: ast.BoolOp, s: int, e: int) -> ir.Node:
+        op = "and" if isinstance(node.op, ast.And) else "or"
+        values = [self.expr(v) for v in node.values]
+        out = values[0]
+        for v in values[1:]:
+            out = ir.BoolOp(s, v.end, op, out, v)
+        return out
+
+    def seq(self, node: ast.Tuple | ast.List | ast.Set, s: int, e: int) -> ir.Node:
+        return ir.Seq(s, e, [self.expr(x) for x in node.elts])
+
+    def ifexp(self, node: ast.IfExp, s: int, e: int) -> ir.Node:
+        return ir.IfExp(s, e, self.expr(node.test), self.expr(node.body), self.expr(node.orelse))
+
+    def opaque(self, node: ast.expr, s: int, e: int) -> ir.Node:
+        """A lambda: its body runs later, elsewhere."""
+        return ir.Other(s, e, [])
 
     def compare(self, node: ast.Compare, s: int, e: int) -> ir.Node:
         """`a < b < c` as `a < b and b < c`."""
@@ -334,7 +368,12 @@ class _Converter:
         return out
 
     def string(self, value: str, s: int, e: int) -> ir.Str:
-        written = self.text[s:e]
+        text = self.text
+        first = text[s : s + 1]
+        if (first == '"' or first == "'") and text[s : s + 3] != first * 3 and text[e - 1 : e] == first:
+            inner = text[s + 1 : e - 1]  # the common case: one quote, no prefix
+            return ir.Str(s, e, value, s + 1, e - 1, inner == value)
+        written = text[s:e]
         q = 0
         while q < len(written) and written[q] not in "\"'":
             q += 1
@@ -342,8 +381,26 @@ class _Converter:
         inner_s, inner_e = s + q + len(quote), e - len(quote)
         if not quote or not written.endswith(quote) or inner_e < inner_s:
             return ir.Str(s, e, value, s, e, False)
-        inner = self.text[inner_s:inner_e]
-        return ir.Str(s, e, value, inner_s, inner_e, inner == value)
+        return ir.Str(s, e, value, inner_s, inner_e, text[inner_s:inner_e] == value)
+
+
+# The converter of each expression type; any other is an `ir.Other` over its children.
+_EXPRESSIONS: dict[type[ast.expr], Callable[[_Converter, Any, int, int], ir.Node]] = {
+    ast.Call: _Converter.call,
+    ast.Constant: _Converter.constant,
+    ast.Name: _Converter.name,
+    ast.Attribute: _Converter.attribute,
+    ast.Compare: _Converter.compare,
+    ast.BinOp: _Converter.binop,
+    ast.UnaryOp: _Converter.unary,
+    ast.BoolOp: _Converter.boolop,
+    ast.Tuple: _Converter.seq,
+    ast.List: _Converter.seq,
+    ast.Set: _Converter.seq,
+    ast.IfExp: _Converter.ifexp,
+    ast.Lambda: _Converter.opaque,
+}
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.")
 
 
 def _docstring(node: ast.stmt) -> bool:
