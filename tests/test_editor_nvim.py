@@ -256,3 +256,18 @@ def test_neovim_syntax_groups(tmp_path, name, filetype, expected):
     # every group links to a standard one, so any colour scheme shows it
     for text, group in groups.items():
         assert group["linked"] and group["linked"] != group["name"], (text, group)
+
+
+def test_neovim_attaches_to_a_kemi_lua_script(tmp_path: Path) -> None:
+    result = run_nvim(tmp_path, "kemi/kamailio.lua", "nvim_attach.lua", SIP_RULE="SC315")
+    assert result["filetype"] == "lua"
+    assert result["attached"] and result["diagnosed"], result
+    # a buffer another server owns too: sip-lsp leaves its buffer-wide inlay hints alone
+    assert result["inlay_enabled"] is False, result
+
+
+def test_neovim_leaves_a_plain_lua_file_alone(tmp_path: Path) -> None:
+    # root_dir decides when the buffer opens: a client that is not started by then never is
+    result = run_nvim(tmp_path, "kemi/tool.lua", "nvim_attach.lua", SIP_WAIT="3000")
+    assert result["filetype"] == "lua"
+    assert result["attached"] is False and "sip_lsp" not in result["clients"], result

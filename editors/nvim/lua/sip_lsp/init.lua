@@ -73,14 +73,22 @@ local function watch_codelens(client, bufnr)
   refresh()
 end
 
+-- KEMI scripts: buffers another server (pyright, lua_ls, ts_ls) owns as well.
+local shared_filetypes = { python = true, lua = true, javascript = true }
+
 --- Called for every sip_lsp client that attaches to a buffer (plugin/sip_lsp.lua does it).
+--- In a KEMI script the buffer-wide switches (inlay hints, completion) are left as the
+--- user's own server set them unless vim.g.sip_lsp / setup() names them explicitly.
 function M.on_attach(client, bufnr)
   local opts = M.options()
+  local explicit = vim.tbl_extend('force', chosen, type(vim.g.sip_lsp) == 'table' and vim.g.sip_lsp or {})
+  local shared = shared_filetypes[vim.bo[bufnr].filetype] == true
   show_virtual_text(client, opts)
-  if client:supports_method('textDocument/inlayHint', bufnr) then
+  if client:supports_method('textDocument/inlayHint', bufnr) and (not shared or explicit.inlay_hints ~= nil) then
     vim.lsp.inlay_hint.enable(wants_inlay_hints(client, opts), { bufnr = bufnr })
   end
-  if opts.completion and client:supports_method('textDocument/completion', bufnr) then
+  local completion = opts.completion and (not shared or explicit.completion == true)
+  if completion and client:supports_method('textDocument/completion', bufnr) then
     vim.lsp.completion.enable(true, client.id, bufnr, { autotrigger = opts.autotrigger })
   end
   if opts.codelens then
