@@ -107,8 +107,10 @@ export async function startVsCode({ files, settings }) {
 export async function openFile(page, name, language) {
   await page.keyboard.press("Control+P");
   await page.keyboard.type(name);
-  await page.waitForSelector(".quick-input-list .monaco-list-row", { timeout: 30_000 });
-  await page.keyboard.press("Enter");
+  // the list may still show the recently opened files: wait for this one's row
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
   await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30_000 });
   await page.locator(".statusbar").getByText(language, { exact: true }).waitFor({ timeout: 30_000 });
 }

@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import {
   LanguageClient,
   LanguageClientOptions,
+  Middleware,
   ServerOptions,
   ShowDocumentParams,
   ShowDocumentRequest,
@@ -15,6 +16,11 @@ const LANGUAGES = ["kamailio", "opensips", "asterisk", "freeswitch"];
 // Languages VS Code gives our files by extension (.cfg is "properties", dialplans are "xml");
 // a file is moved to ours only when its content says so: never every .cfg or .xml.
 const SNIFFED = ["properties", "ini", "plaintext", "xml"];
+// Kamailio KEMI scripts keep their language (and its own server): sip-lsp is sent one of these
+// documents only when it calls the KSR API in its first lines (`KSR.tm.t_relay(`).
+const KEMI_LANGUAGES = ["python", "lua", "javascript"];
+const KEMI_CALL = /\bKSR\s*\.\s*[A-Za-z_][\w.]*\s*\(/;
+const KEMI_LINES = 2000;
 const INSTALL_HINT = "pip install sip-lsp";
 // Settings read only when the server process starts: a change restarts it.
 const RESTART_SECTIONS = ["sipLsp.server"];
@@ -26,6 +32,8 @@ let starting: Promise<void> | undefined;
 let output: vscode.LogOutputChannel | undefined;
 // Set once a SIP document is open: settings changes before that start nothing.
 let wanted = false;
+// The KEMI scripts the server was sent (by URI): decided when each opens.
+const kemiOpen = new Set<string>();
 
 function serverCommand(): string[] {
   const cmd = vscode.workspace.getConfiguration("sipLsp").get<string[]>("server.command");
@@ -77,6 +85,61 @@ async function showDocument(
   return (await next(params, new vscode.CancellationTokenSource().token)) as ShowDocumentResult;
 }
 
+/** A Python, Lua or JavaScript file that calls KSR: a KEMI script. */
+function isKemi(doc: vscode.TextDocument): boolean {
+  return (
+    KEMI_LANGUAGES.includes(doc.languageId) &&
+    doc.uri.scheme === "file" &&
+    KEMI_CALL.test(doc.getText(new vscode.Range(0, 0, KEMI_LINES, 0)))
+  );
+}
+
+/** The server has this document: one of ours, or a KEMI script it was sent on open. */
+function served(doc: vscode.TextDocument | vscode.Uri): boolean {
+  const uri = "uri" in doc ? doc.uri : doc;
+  const languageId = "languageId" in doc ? doc.languageId : undefined;
+  if (languageId !== undefined && !KEMI_LANGUAGES.includes(languageId)) {
+    return true;
+  }
+  return kemiOpen.has(uri.toString());
+}
+
+// Python, Lua and JavaScript documents reach the server only when they are KEMI scripts; every
+// request about another one is answered here with nothing, leaving it to the language's own server.
+const kemiFilter: Middleware = {
+  didOpen: (doc, next) => {
+    if (!KEMI_LANGUAGES.includes(doc.languageId)) {
+      return next(doc);
+    }
+    if (!isKemi(doc)) {
+      return Promise.resolve();
+    }
+    kemiOpen.add(doc.uri.toString());
+    return next(doc);
+  },
+  didChange: (event, next) => (served(event.document) ? next(event) : Promise.resolve()),
+  didSave: (doc, next) => (served(doc) ? next(doc) : Promise.resolve()),
+  didClose: (doc, next) => {
+    if (!served(doc)) {
+      return Promise.resolve();
+    }
+    kemiOpen.delete(doc.uri.toString());
+    return next(doc);
+  },
+  provideHover: (doc, position, token, next) => (served(doc) ? next(doc, position, token) : undefined),
+  provideCompletionItem: (doc, position, context, token, next) =>
+    served(doc) ? next(doc, position, context, token) : undefined,
+  provideCodeActions: (doc, range, context, token, next) =>
+    served(doc) ? next(doc, range, context, token) : undefined,
+  provideDefinition: (doc, position, token, next) => (served(doc) ? next(doc, position, token) : undefined),
+  provideReferences: (doc, position, options, token, next) =>
+    served(doc) ? next(doc, position, options, token) : undefined,
+  provideDocumentSymbols: (doc, token, next) => (served(doc) ? next(doc, token) : undefined),
+  provideInlayHints: (doc, range, token, next) => (served(doc) ? next(doc, range, token) : undefined),
+  provideDiagnostics: (doc, previousResultId, token, next) =>
+    served(doc) ? next(doc, previousResultId, token) : undefined,
+};
+
 async function startClient(): Promise<void> {
   const cmd = serverCommand();
   try {
@@ -88,10 +151,13 @@ async function startClient(): Promise<void> {
   output ??= vscode.window.createOutputChannel("sip-lsp", { log: true });
   const serverOptions: ServerOptions = { command: cmd[0], args: cmd.slice(1) };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.map((language) => ({ language })),
+    documentSelector: [
+      ...LANGUAGES.map((language) => ({ language })),
+      ...KEMI_LANGUAGES.map((language) => ({ language, scheme: "file" })),
+    ],
     synchronize: { configurationSection: "sipLsp" },
     outputChannel: output,
-    middleware: { window: { showDocument } },
+    middleware: { ...kemiFilter, window: { showDocument } },
   };
   const created = new LanguageClient("sipLsp", "sip-lsp", serverOptions, clientOptions);
   try {
@@ -151,7 +217,7 @@ async function claim(doc: vscode.TextDocument): Promise<void> {
   if (language) {
     await vscode.languages.setTextDocumentLanguage(doc, language);
   }
-  if (LANGUAGES.includes(language ?? doc.languageId)) {
+  if (LANGUAGES.includes(language ?? doc.languageId) || isKemi(doc)) {
     wanted = true;
     await ensureClient();
   }
