@@ -57,6 +57,7 @@ from sip_lsp.model.facts import (
     StatusTest,
 )
 from sip_lsp.model.findings import Edit, Finding, Fix, Related
+from sip_lsp.model.outcome import Local, Outcome, OutcomeTable, Row
 from sip_lsp.model.spans import Span
 from sip_lsp.model.value import Value
 
@@ -79,11 +80,15 @@ __all__ = [
     "Fix",
     "GuardFix",
     "Knob",
+    "Local",
     "Note",
+    "Outcome",
+    "OutcomeTable",
     "PartedAnalysis",
     "Reference",
     "Related",
     "Role",
+    "Row",
     "Span",
     "StatusTest",
     "Suppressions",

@@ -22,6 +22,7 @@ from sip_lsp.model.facts import (
     Reference,
     StatusTest,
 )
+from sip_lsp.model.outcome import OutcomeTable
 from sip_lsp.model.value import Value
 
 # The Analysis lists a dialect may hand over in `Facts` parts instead.
@@ -34,6 +35,7 @@ FACT_LISTS = (
     "cause_sites",
     "dispatch_sites",
     "references",
+    "outcome_tables",
 )
 FactList = Literal[
     "blocks",
@@ -44,6 +46,7 @@ FactList = Literal[
     "cause_sites",
     "dispatch_sites",
     "references",
+    "outcome_tables",
 ]
 
 
@@ -68,6 +71,8 @@ class FactSource(Protocol):
     def dispatch_sites(self) -> Sequence[DispatchSite]: ...
     @property
     def references(self) -> Sequence[Reference]: ...
+    @property
+    def outcome_tables(self) -> Sequence[OutcomeTable]: ...
 
 
 class Suppressions(Value):
@@ -114,6 +119,7 @@ class Facts:
         cause_sites: Sequence[CauseSite] = (),
         dispatch_sites: Sequence[DispatchSite] = (),
         references: Sequence[Reference] = (),
+        outcome_tables: Sequence[OutcomeTable] = (),
     ) -> None:
         self.dialect: Final = dialect
         self.blocks: Final = blocks
@@ -124,6 +130,7 @@ class Facts:
         self.cause_sites: Final = cause_sites
         self.dispatch_sites: Final = dispatch_sites
         self.references: Final = references
+        self.outcome_tables: Final = outcome_tables
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -158,6 +165,7 @@ class Analysis:
         # The comment leader used for suppression comments ("#", ";", "<!--").
         comment: str = "#",
         included: list[str] | None = None,
+        outcome_tables: list[OutcomeTable] | None = None,
     ) -> None:
         """A None list starts empty (a fresh one per analysis)."""
         self.dialect = dialect
@@ -175,6 +183,7 @@ class Analysis:
         self.suppressions = Suppressions() if suppressions is None else suppressions
         self.comment = comment
         self.included = [] if included is None else included
+        self.outcome_tables = [] if outcome_tables is None else outcome_tables
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(dialect={self.dialect!r}, path={self.path!r}, {len(self.text)} chars)"
@@ -195,6 +204,8 @@ class Analysis:
     def placed(self, name: Literal["dispatch_sites"]) -> Iterator[tuple[DispatchSite, int]]: ...
     @overload
     def placed(self, name: Literal["references"]) -> Iterator[tuple[Reference, int]]: ...
+    @overload
+    def placed(self, name: Literal["outcome_tables"]) -> Iterator[tuple[OutcomeTable, int]]: ...
     @overload
     def placed(self, name: FactList) -> Iterator[tuple[object, int]]: ...
 
