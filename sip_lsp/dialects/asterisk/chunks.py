@@ -40,7 +40,9 @@ class Cross:
         self.tables, self.dispatches, self.records = t, dispatches, records
         self.reads, self.caller_reads = index.reads, index.caller_reads  # Index.record starts new ones
         tags = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
-        tags += [tag for step, _, tests, via in records for tag in ((step.context, step.span), *tests, *via)]
+        tags += [
+            tag for step, _, tests, via, _ in records for tag in ((step.context, step.span), *tests, *via)
+        ]
         self.names = tuple({name for name, _ in tags})
         # (distances between the contexts named, where the first was, both Facts) when last placed
         self.placed: tuple[tuple[int, ...], int, Facts, Facts] | None = None

@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from sip_lsp.dialects.asterisk.engine import Tables
 from sip_lsp.dialects.asterisk.parse import Ctx, Ext, Step, split_top
-from sip_lsp.model import FailoverKind, FailoverSite, Span
+from sip_lsp.dialects.asterisk.party import Frame, bind, call_args, destination, merged, parties, rebind
+from sip_lsp.model import FailoverKind, FailoverSite, Outcome, Span
 
 # Applications after which this channel's dialplan does not go on.
 _STOP = frozenset({"hangup", "busy", "congestion", "pjsiphangup", "macroexit"})
@@ -424,6 +425,7 @@ class Record(NamedTuple):
     codes: frozenset[int]  # the codes that reach it
     tests: tuple[Tagged, ...]  # the DIALSTATUS tests that narrowed them
     via: tuple[Tagged, ...]  # the jumps on the way
+    destination: Outcome  # whom it calls: the party dialled before (retry-same), another, unknown
 
 
 def _tag(step: Step) -> Tagged:
@@ -461,22 +463,27 @@ def failover_sites(records: Iterable[Record], place: Callable[[Tagged], Span]) -
     via: dict[Step, tuple[Tagged, ...]] = {}  # the first walk's
     codes: dict[Step, set[int]] = {}
     tests: dict[Step, set[Tagged]] = {}
+    whom: dict[Step, list[Outcome]] = {}
     for record in records:
         step = record.dial
         if step in via:
             codes[step].update(record.codes)
             tests[step].update(record.tests)
+            whom[step].append(record.destination)
         else:
             via[step], codes[step], tests[step] = record.via, set(record.codes), set(record.tests)
+            whom[step] = [record.destination]
     return [
-        failover_site(Record(step, frozenset(codes[step]), tuple(tests[step]), via[step]), place)
+        failover_site(
+            Record(step, frozenset(codes[step]), tuple(tests[step]), via[step], merged(whom[step])), place
+        )
         for step in via
     ]
 
 
 def failover_site(record: Record, place: Callable[[Tagged], Span]) -> FailoverSite:
     """The site of one Dial() from all that reached it (merged into one record)."""
-    step, codes, tests, via = record
+    step, codes, tests, via, whom = record
     shaping = sorted(map(place, set(tests)), key=_in_files) if tests else ()
     return FailoverSite(
         span=place(_tag(step)),
@@ -489,6 +496,7 @@ def failover_site(record: Record, place: Callable[[Tagged], Span]) -> FailoverSi
         authenticated=True,
         cancel_applies=False,
         engine="asterisk",
+        destination=whom,
     )
 
 
@@ -496,16 +504,18 @@ def _in_files(span: Span) -> tuple[str, int]:
     return span.path or "", span.start
 
 
-# Jumps a walk made (Tagged), and where each Gosub/Macro on the way returns to.
+# Jumps a walk made (Tagged), and where each Gosub/Macro on the way returns to (with the frame there).
 _Tags = tuple[Tagged, ...]
-_Stack = tuple[tuple[Ext, int], ...]
+_Stack = tuple[tuple[Ext, int, Frame], ...]
+_Parties = frozenset[str | None]  # the party keys of the Dial a walk started from (party.parties)
 
 
 # Where a walk stands (step i of an extension) and what it carries there: the codes still
 # possible, the tests that narrowed them, the jumps on the way, and where each Gosub/Macro
-# called on the way returns to. A plain tuple: a walk makes one per step it takes, and a
-# NamedTuple made the Asterisk lint 3-4% slower.
-_At = tuple[Ext, int, frozenset[int], _Tags, _Tags, _Stack]
+# called on the way returns to; whom the first Dial called and the ${ARGn} of the current frame
+# (party.Frame). A plain tuple: a walk makes one per step it takes, and a NamedTuple made the
+# Asterisk lint 3-4% slower.
+_At = tuple[Ext, int, frozenset[int], _Tags, _Tags, _Stack, _Parties, Frame]
 
 
 class Flow:
@@ -528,7 +538,9 @@ class Flow:
         self.records = []
         for ext, i in dials:
             self.status = self._status(several="&" in split_top(ext.steps[i].args, ",")[0][1])
-            self._walk((ext, i + 1, self.status.failed, (), (), ()))
+            dial = ext.steps[i]
+            origin = parties(dial.args, dial.exten, None)
+            self._walk((ext, i + 1, self.status.failed, (), (), (), origin, None))
         return self.records
 
     def _status(self, several: bool) -> Status:
@@ -539,12 +551,12 @@ class Flow:
 
     def _walk(self, start: _At) -> None:
         work = [start]
-        seen: set[tuple[int, int, frozenset[int], _Stack]] = set()
+        seen: set[tuple[int, int, frozenset[int], _Stack, _Parties, Frame]] = set()
         steps = 0
         while work and steps < _MAX_STEPS:
             at = work.pop()
-            ext, i, codes, tests, via, stack = at
-            key = (id(ext), i, codes, stack)
+            ext, i, codes, tests, via, stack, origin, frame = at
+            key = (id(ext), i, codes, stack, origin, frame)
             if not codes or key in seen:
                 continue
             seen.add(key)
@@ -555,7 +567,7 @@ class Flow:
             name = step.name
             if name == "dial":
                 # The origin itself again (a loop, a subroutine called twice) is a retry too.
-                self._record(step, codes, tests, via)
+                self._record(step, step.args, codes, tests, via, origin, frame)
             elif name in _STOP:
                 continue
             elif name == "return":
@@ -565,43 +577,52 @@ class Flow:
             elif name in _LOOP:
                 work += self._loop(step, name, at)
             else:
-                work.append((ext, i + 1, codes, tests, via, stack))
+                work.append((ext, i + 1, codes, tests, via, stack, origin, frame))
 
     def _loop(self, step: Step, name: str, at: _At) -> list[_At]:
         """While/EndWhile/ExitWhile/ContinueWhile (apps/app_while.c): back to the While, or past EndWhile."""
-        ext, i, codes, tests, via, stack = at
+        ext, i, codes, tests, via, stack, origin, frame = at
         if name == "while":
             found = find_tests(step)
             split = narrow(self.status, self.causes, found, step.args, codes)
             body, leave = split if split else (codes, codes)
             shaped = tests + tuple(Tagged(step.context, x.span) for x in found) if split else tests
             end = _loop_end(ext, i)
-            out: list[_At] = [(ext, i + 1, body, shaped, via, stack)]
-            return out + ([(ext, end + 1, leave, shaped, via, stack)] if end is not None else [])
+            out: list[_At] = [(ext, i + 1, body, shaped, via, stack, origin, frame)]
+            return out + (
+                [(ext, end + 1, leave, shaped, via, stack, origin, frame)] if end is not None else []
+            )
         start = _loop_start(ext, i)
         if start is None:
-            return [(ext, i + 1, codes, tests, via, stack)]
+            return [(ext, i + 1, codes, tests, via, stack, origin, frame)]
         if name == "exitwhile":
             end = _loop_end(ext, start)
-            return [(ext, end + 1, codes, tests, via, stack)] if end is not None else []
-        return [(ext, start, codes, tests, via + (_tag(step),), stack)]
+            return [(ext, end + 1, codes, tests, via, stack, origin, frame)] if end is not None else []
+        return [(ext, start, codes, tests, via + (_tag(step),), stack, origin, frame)]
 
     def _return(self, step: Step, at: _At) -> list[_At]:
-        """Back after the Gosub/Macro that called this walk, or after every call into this extension."""
-        _, _, codes, tests, via, stack = at
+        """Back after the Gosub/Macro that called this walk, or after every call into this extension.
+
+        Leaving the frame the walk started in, the first Dial's ${ARGn} take the call's values.
+        """
+        _, _, codes, tests, via, stack, origin, _ = at
         if stack:
-            back, i = stack[-1]
-            return [(back, i, codes, tests, via, stack[:-1])]
+            back, i, outer = stack[-1]
+            return [(back, i, codes, tests, via, stack[:-1], origin, outer)]
         out: list[_At] = []
-        for call, ext_name in self.index.callers_of((step.context, step.exten)):
+        key = (step.context, step.exten)
+        for call, ext_name in self.index.callers_of(key):
             ctx = self.index.context(call.context)
             ext = ctx.exts.get(ext_name) if ctx is not None else None
             if ext is not None and call in ext.steps:
-                out.append((ext, ext.steps.index(call) + 1, codes, tests, via + (_tag(call),), ()))
+                bound = rebind(origin, call.exten, _passed(call, key))
+                out.append(
+                    (ext, ext.steps.index(call) + 1, codes, tests, via + (_tag(call),), (), bound, None)
+                )
         return out
 
     def _jump(self, step: Step, name: str, at: _At) -> list[_At]:
-        ext, i, codes, tests, via, stack = at
+        ext, i, codes, tests, via, stack, origin, frame = at
         if name in ("goto", "gosub", "macro"):
             branches = [(step.args, codes, tests)]
             if name == "macro":
@@ -610,7 +631,7 @@ class Flow:
         else:
             parts = branch_specs(step.args)
             if parts is None:
-                return [(ext, i + 1, codes, tests, via, stack)]
+                return [(ext, i + 1, codes, tests, via, stack, origin, frame)]
             cond, yes, no = parts
             found = find_tests(step)
             in_cond = [x for x in found if x.span.start - step.args_start < len(cond)]
@@ -618,30 +639,53 @@ class Flow:
             yes_codes, no_codes = split if split else (codes, codes)
             shaped = tests + tuple(Tagged(step.context, x.span) for x in found) if split else tests
             if name == "execif":
-                app = yes.strip().split("(", 1)[0].strip().lower()
+                app, _, rest = yes.strip().partition("(")
+                app = app.strip().lower()
                 if app == "dial":
-                    self._record(step, yes_codes, shaped, via)
+                    self._record(step, rest.rsplit(")", 1)[0], yes_codes, shaped, via, origin, frame)
                 return [
-                    (ext, i + 1, no_codes if app in _STOP or app == "dial" else codes, shaped, via, stack)
+                    (
+                        ext,
+                        i + 1,
+                        no_codes if app in _STOP or app == "dial" else codes,
+                        shaped,
+                        via,
+                        stack,
+                        origin,
+                        frame,
+                    )
                 ]
             branches = [(yes, yes_codes, shaped), (no, no_codes, shaped)]
         calls = name in ("gosub", "gosubif", "macro")
         out: list[_At] = []
         for spec, sub_codes, sub_tests in branches:
             if not spec.strip():
-                out.append((ext, i + 1, sub_codes, sub_tests, via, stack))
+                out.append((ext, i + 1, sub_codes, sub_tests, via, stack, origin, frame))
                 continue
             dest = target(step, spec)
             if dest is None:
                 continue
-            new_stack = stack + ((ext, i + 1),) if calls and len(stack) < _MAX_DEPTH else stack
-            out += self._goto(dest, sub_codes, sub_tests, via + (_tag(step),), new_stack)
+            inner = frame
+            new_stack = stack
+            if calls:
+                passed = call_args(step.args if name == "macro" else spec, name == "macro")
+                inner = tuple([bind(a, step.exten, frame) for a in passed])
+                if len(stack) < _MAX_DEPTH:
+                    new_stack = stack + ((ext, i + 1, frame),)
+            out += self._goto(dest, sub_codes, sub_tests, via + (_tag(step),), new_stack, origin, inner)
             if calls and len(stack) >= _MAX_DEPTH:
-                out.append((ext, i + 1, sub_codes, sub_tests, via, stack))
+                out.append((ext, i + 1, sub_codes, sub_tests, via, stack, origin, frame))
         return out
 
     def _goto(
-        self, dest: tuple[str, str, str], codes: frozenset[int], tests: _Tags, via: _Tags, stack: _Stack
+        self,
+        dest: tuple[str, str, str],
+        codes: frozenset[int],
+        tests: _Tags,
+        via: _Tags,
+        stack: _Stack,
+        origin: _Parties,
+        frame: Frame,
     ) -> list[_At]:
         ctx, exten, prio = dest
         m = DISPATCH.match(exten) if "${" in exten else None
@@ -652,23 +696,47 @@ class Flow:
                 sub = codes & self.status.codes.get(value, frozenset())
                 ext = self.index.find_ext(ctx, prefix + value) if sub else None
                 if ext is not None:
-                    out += self._enter(ext, prio, sub, tests, via, stack)
+                    out += self._enter(ext, prio, (sub, tests, via, stack, origin, frame))
             return out
         if "${" in ctx or "${" in exten:
             return []
         ext = self.index.find_ext(ctx, exten)
-        return self._enter(ext, prio, codes, tests, via, stack) if ext else []
+        return self._enter(ext, prio, (codes, tests, via, stack, origin, frame)) if ext else []
 
     @staticmethod
     def _enter(
-        ext: Ext, prio: str, codes: frozenset[int], tests: _Tags, via: _Tags, stack: _Stack
+        ext: Ext, prio: str, carried: tuple[frozenset[int], _Tags, _Tags, _Stack, _Parties, Frame]
     ) -> list[_At]:
         number = int(prio) if ext.steps and prio.isdigit() else None
+        codes, tests, via, stack, origin, frame = carried
         for i, step in enumerate(ext.steps):
             if step.prio == number or step.label == prio:
-                return [(ext, i, codes, tests, via, stack)]
+                return [(ext, i, codes, tests, via, stack, origin, frame)]
         return []
 
-    def _record(self, step: Step, codes: frozenset[int], tests: _Tags, via: _Tags) -> None:
+    def _record(
+        self,
+        step: Step,
+        args: str,
+        codes: frozenset[int],
+        tests: _Tags,
+        via: _Tags,
+        origin: _Parties,
+        frame: Frame,
+    ) -> None:
+        """A Dial (`args`: its arguments) reached with `codes`; whom it calls, next to the first Dial's."""
         if codes and not dials_voicemail(step):
-            self.records.append(Record(step, codes, tests, via))
+            whom = destination(origin, parties(args, step.exten, frame))
+            self.records.append(Record(step, codes, tests, via, whom))
+
+
+def _passed(call: Step, key: tuple[str, str]) -> Frame:
+    """The ${ARGn} a Gosub/Macro/GosubIf `call` passes to the extension `key`."""
+    if call.name == "macro":
+        return call_args(call.args, True)
+    specs = [call.args] if call.name == "gosub" else list((branch_specs(call.args) or ("", "", ""))[1:])
+    for spec in specs:
+        dest = target(call, spec) if spec.strip() else None
+        if dest is not None and dest[:2] == key:
+            return tuple([bind(a, call.exten, None) for a in call_args(spec, False)])
+    return None
