@@ -84,7 +84,7 @@ def party(device: str) -> str | None:
     if "@" in head:  # SIP/number@peer; IAX2/user:secret@peer (a device)
         number, _, peer = head.partition("@")
         return _key(number if tech == "sip" else peer)
-    return _key(head) if "${" not in tech else None
+    return _key(head)  # a device, or a number after a variable technology (`${TRUNK}/${EXTEN}`)
 
 
 def _key(word: str) -> str | None:
@@ -115,6 +115,8 @@ def destination(origin: Iterable[str | None], reached: Iterable[str | None]) -> 
         return Outcome.RETRY_SAME
     if None in before or None in after or not before or not after:
         return Outcome.UNKNOWN
+    if any("${arg" in k for k in before | after if k):
+        return Outcome.UNKNOWN  # an argument not bound here may hold the same number
     return Outcome.NEW_PARTY
 
 
