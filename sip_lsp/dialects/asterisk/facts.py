@@ -18,7 +18,9 @@ from sip_lsp.dialects.asterisk.flow import (
     CallEdge,
     Index,
     Tagged,
+    alias_tests,
     call_edges,
+    copies,
     find_tests,
     mentions_status,
     status_values,
@@ -118,16 +120,19 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
                 out.references.append(Reference(span, name, "context"))
         for ext in context.exts.values():
             dial: Step | None = None
+            aliases: dict[str, str] = {}  # copies of DIALSTATUS/HANGUPCAUSE so far
             for i, step in enumerate(ext.steps):
                 name = step.name
+                aliased = alias_tests(step, aliases)
+                copies(step, aliases)
                 if name == "dial":
                     dial = step
                     out.dials.append((ext, i))
                 elif name in _CALL_APPS:
                     out.calls += call_edges(step, ext.name)
                 if step.span.path is None:
-                    if name in _FACT_APPS or mentions_status(step.args):
-                        step_facts(step, t, out, origin)
+                    if name in _FACT_APPS or aliased or mentions_status(step.args):
+                        step_facts(step, t, out, origin, aliased)
                     if name in _GOTO_APPS or name == "macro":
                         _references(step, name, dial, t, out)
     return out
@@ -151,7 +156,7 @@ def _blocks(parsed: Parsed) -> list[Block]:
     return out
 
 
-def step_facts(step: Step, t: Tables | None, sink: FactSink, origin: int = 0) -> None:
+def step_facts(step: Step, t: Tables | None, sink: FactSink, origin: int = 0, aliased: bool = False) -> None:
     """Code, cause and status-test facts of one application call (conf and AEL) into `sink`.
 
     `sink` has the fact lists and the `text` the step's offsets point into, less `origin`.
@@ -175,7 +180,7 @@ def step_facts(step: Step, t: Tables | None, sink: FactSink, origin: int = 0) ->
                 span, str(code), code, Role.SENT, function=step.app, block=step.context, code_required=False
             )
         )
-    if t is not None and mentions_status(step.args):
+    if t is not None and (aliased or mentions_status(step.args)):
         tests(step, t, sink, origin)
 
 

@@ -57,6 +57,46 @@ def mentions_status(args: str) -> bool:
     return "DIALSTATUS" in args or "HANGUPCAUSE" in args
 
 
+_NAMED_TEST = re.compile(
+    r'"?\$\{(\w+)\}"?\s*(!=|==|=)\s*"?([A-Za-z0-9_]*)"?|"?([A-Za-z0-9_]+)"?\s*(!=|==|=)\s*"?\$\{(\w+)\}"?'
+)
+_ALIAS = re.compile(r"\s*(\w+)\s*=\s*\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*$")
+_SET_NAME = re.compile(r"\s*(\w+)\s*=")
+
+
+def copies(step: Step, aliases: dict[str, str]) -> None:
+    """Keep `aliases` (variable -> DIALSTATUS/HANGUPCAUSE) up to date after `Set(SV=${DIALSTATUS})`."""
+    if step.name != "set":
+        return
+    m = _ALIAS.match(step.args)
+    if m:
+        aliases[m.group(1)] = m.group(2)
+    else:
+        named = _SET_NAME.match(step.args)
+        if named:
+            aliases.pop(named.group(1), None)
+
+
+def alias_tests(step: Step, aliases: dict[str, str]) -> bool:
+    """Tests of a copy of DIALSTATUS (`"${SV}"="BUSY"` after `Set(SV=${DIALSTATUS})`), kept on the step."""
+    if not aliases or "${" not in step.args or not any("${" + a + "}" in step.args for a in aliases):
+        return False
+    base, path = step.args_start, step.span.path
+    found = list(find_tests(step))
+    for m in _NAMED_TEST.finditer(step.args):
+        if m.group(1):
+            name, op, value, vg = m.group(1), m.group(2), m.group(3), 3
+        else:
+            name, op, value, vg = m.group(6), m.group(5), m.group(4), 4
+        if name in aliases and _compared(step, m.start(), m.end()):
+            whole = Span(base + m.start(), base + m.end(), path)
+            found.append(
+                Test(aliases[name], op, value, whole, Span(base + m.start(vg), base + m.end(vg), path))
+            )
+    step.tests = tuple(sorted(found, key=lambda x: x.span.start))
+    return len(found) > 0
+
+
 def _find_tests(step: Step) -> tuple[Test, ...]:
     if not mentions_status(step.args):
         return ()
@@ -71,8 +111,45 @@ def _find_tests(step: Step) -> tuple[Test, ...]:
                 Span(base + found.value_start, base + found.value_end, path),
             )
             for found in _tests_in(step.args)
+            if _compared(step, found.start, found.end)
         ]
     )
+
+
+# Applications whose argument is a condition even when written without `$[...]` (AEL's `if (...)`).
+_CONDITIONS = frozenset({"gotoif", "gosubif", "execif", "while", "exitif", "if", "elseif"})
+
+
+def _compared(step: Step, start: int, end: int) -> bool:
+    """Whether `step.args[start:end]` is a comparison Asterisk evaluates: inside `$[...]`.
+
+    Elsewhere `=` is text: `Set(X=${DIALSTATUS})` assigns, `NoOp(status=${DIALSTATUS})`
+    prints. An AEL condition or a GotoIf without `$[` is taken as written.
+    """
+    spans = _expressions(step.args)
+    if not spans:
+        return step.name in _CONDITIONS
+    return any(a <= start and end <= b for a, b in spans)
+
+
+@lru_cache(maxsize=4096)  # see _tests_in
+def _expressions(args: str) -> tuple[tuple[int, int], ...]:
+    """The (start, end) of each outermost `$[...]` in `args`."""
+    out: list[tuple[int, int]] = []
+    i = args.find("$[")
+    while i >= 0:
+        depth, j = 0, i + 1
+        while j < len(args):
+            if args[j] == "[":
+                depth += 1
+            elif args[j] == "]":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        out.append((i, j + 1))
+        i = args.find("$[", j + 1)
+    return tuple(out)
 
 
 class _Comparison(NamedTuple):
@@ -361,20 +438,32 @@ class Status:
 def narrow(
     status: Status, causes: dict[str, frozenset[int]], tests: Sequence[Test], cond: str, codes: frozenset[int]
 ) -> tuple[frozenset[int], frozenset[int]] | None:
-    """(true, false) code sets for a condition made of DIALSTATUS tests, None if not one.
+    """(true, false) code sets for a condition made of DIALSTATUS/HANGUPCAUSE tests, None if not one.
 
-    A single `${HANGUPCAUSE} = N` test splits by the codes behind cause N
-    (wait_for_answer copies the callee's hangup cause to the caller).
+    Tests of one kind joined by `|` (all `=`) or by `&` (all `!=`): an OR of
+    equalities is true for the codes behind any value named, an AND of
+    inequalities for the others. `${HANGUPCAUSE} = N` splits by the codes behind
+    cause N (wait_for_answer copies the callee's hangup cause to the caller), so
+    `"${DIALSTATUS}"="CONGESTION" | "${HANGUPCAUSE}"="38"` is one set too.
     """
-    if len(tests) == 1 and tests[0].variable == "HANGUPCAUSE" and tests[0].value in causes:
-        inside = codes & causes[tests[0].value]
-        return (inside, codes - inside) if tests[0].op != "!=" else (codes - inside, inside)
-    status_tests = [x for x in tests if x.variable == "DIALSTATUS" and x.value.upper() in status.codes]
-    if not status_tests or len(status_tests) != len(tests):
+    if not tests:
         return None
-    inside, outside = status.sides(frozenset({x.value.upper() for x in status_tests}))
-    ops = {x.op for x in status_tests}
+    named: set[str] = set()
+    by_cause: frozenset[int] = frozenset()
+    for test in tests:
+        if test.variable == "HANGUPCAUSE" and test.value in causes:
+            by_cause |= causes[test.value]
+        elif test.variable == "DIALSTATUS" and test.value.upper() in status.codes:
+            named.add(test.value.upper())
+        else:
+            return None
+    ops = {x.op for x in tests}
     joiner = _joiner(cond)
+    if named:
+        inside, outside = status.sides(frozenset(named))
+    else:
+        inside, outside = frozenset(), codes
+    inside, outside = inside | by_cause, outside - by_cause
     if ops <= {"=", "=="} and joiner <= {"|"}:
         return codes & inside, codes & outside
     if ops == {"!="} and joiner <= {"&"}:
@@ -639,22 +728,7 @@ class Flow:
             yes_codes, no_codes = split if split else (codes, codes)
             shaped = tests + tuple(Tagged(step.context, x.span) for x in found) if split else tests
             if name == "execif":
-                app, _, rest = yes.strip().partition("(")
-                app = app.strip().lower()
-                if app == "dial":
-                    self._record(step, rest.rsplit(")", 1)[0], yes_codes, shaped, via, origin, frame)
-                return [
-                    (
-                        ext,
-                        i + 1,
-                        no_codes if app in _STOP or app == "dial" else codes,
-                        shaped,
-                        via,
-                        stack,
-                        origin,
-                        frame,
-                    )
-                ]
+                return self._execif(step, ((yes, yes_codes), (no, no_codes)), (*at[:3], shaped, *at[4:]))
             branches = [(yes, yes_codes, shaped), (no, no_codes, shaped)]
         calls = name in ("gosub", "gosubif", "macro")
         out: list[_At] = []
@@ -675,6 +749,29 @@ class Flow:
             out += self._goto(dest, sub_codes, sub_tests, via + (_tag(step),), new_stack, origin, inner)
             if calls and len(stack) >= _MAX_DEPTH:
                 out.append((ext, i + 1, sub_codes, sub_tests, via, stack, origin, frame))
+        return out
+
+    def _execif(self, step: Step, branches: tuple[tuple[str, frozenset[int]], ...], at: _At) -> list[_At]:
+        """ExecIf(cond?app(args):app(args)) (apps/app_exec.c): each branch's codes run its application.
+
+        A Dial records a failover; Hangup, Busy ... end those codes' walk; Return
+        takes them back to the caller; any other application lets them go on.
+        """
+        ext, i, _, tests, via, stack, origin, frame = at
+        out: list[_At] = []
+        for spec, sub in branches:
+            app, _, rest = spec.strip().partition("(")
+            app = app.strip().lower()
+            if not sub or app == "dial":
+                if app == "dial":
+                    self._record(step, rest.rsplit(")", 1)[0], sub, tests, via, origin, frame)
+                continue
+            if app in _STOP:
+                continue
+            if app == "return":
+                out += self._return(step, (ext, i, sub, tests, via, stack, origin, frame))
+            else:
+                out.append((ext, i + 1, sub, tests, via, stack, origin, frame))
         return out
 
     def _goto(
