@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from sip_lsp.dialects.asterisk.engine import Tables
+from sip_lsp.dialects.asterisk.outcomes import MEDIA, TIMEOUT, Event
 from sip_lsp.dialects.asterisk.parse import Ctx, Ext, Step, split_top
 from sip_lsp.dialects.asterisk.party import Frame, bind, call_args, destination, merged, parties, rebind
 from sip_lsp.model import FailoverKind, FailoverSite, Outcome, Span
@@ -402,9 +403,10 @@ def status_map(t: Tables, several: bool) -> dict[str, frozenset[int]]:
     busy, else CONGESTION if any was congested, else CHANUNAVAIL, and NOANSWER
     when a line counted nothing: the other lines may have failed with any code.
     """
+    codes = dict(t.status_codes)
+    codes["NOANSWER"] = codes.get("NOANSWER", frozenset()) | {TIMEOUT}  # Dial's own timeout (outcomes)
     if not several:
-        return t.status_codes
-    codes = t.status_codes
+        return codes
     every = frozenset().union(*(codes.get(v, frozenset()) for v in t.failed))
     wide = dict(codes)
     wide["BUSY"] = codes["BUSY"] | codes["CONGESTION"] | codes["CHANUNAVAIL"]
@@ -610,11 +612,13 @@ _At = tuple[Ext, int, frozenset[int], _Tags, _Tags, _Stack, _Parties, Frame]
 class Flow:
     """Walks the dialplan from each Dial() and records the Dial() calls reached after a failure."""
 
-    __slots__ = ("tables", "index", "status", "records", "causes", "_statuses")
+    __slots__ = ("tables", "index", "status", "records", "events", "causes", "_statuses", "_origin")
 
     def __init__(self, tables: Tables, index: Index) -> None:
         self.tables, self.index = tables, index
         self.records: list[Record] = []
+        self.events: list[Event] = []  # where each walk stopped, for the outcome tables
+        self._origin: Step | None = None  # the Dial being walked from
         self.causes = {
             str(c.number): tables.cause_codes.get(c.name, frozenset())  # HANGUPCAUSE -> codes behind it
             for c in tables.engine.causes.values()
@@ -624,10 +628,10 @@ class Flow:
 
     def walks(self, dials: Iterable[tuple[Ext, int]]) -> list[Record]:
         """What the walks from each Dial() (its extension and index there) reach, in walk order."""
-        self.records = []
+        self.records, self.events = [], []
         for ext, i in dials:
             self.status = self._status(several="&" in split_top(ext.steps[i].args, ",")[0][1])
-            dial = ext.steps[i]
+            dial = self._origin = ext.steps[i]
             origin = parties(dial.args, dial.exten, None)
             self._walk((ext, i + 1, self.status.failed, (), (), (), origin, None))
         return self.records
@@ -651,6 +655,7 @@ class Flow:
             seen.add(key)
             steps += 1
             if i >= len(ext.steps):
+                self._event(Outcome.END if not stack else Outcome.UNKNOWN, None, codes, tests)
                 continue
             step = ext.steps[i]
             name = step.name
@@ -658,7 +663,9 @@ class Flow:
                 # The origin itself again (a loop, a subroutine called twice) is a retry too.
                 self._record(step, step.args, codes, tests, via, origin, frame)
             elif name in _STOP:
-                continue
+                self._event(Outcome.UNKNOWN if name == "macroexit" else Outcome.END, step, codes, tests)
+            elif name in MEDIA:
+                self._event(Outcome.MEDIA, step, codes, tests)
             elif name == "return":
                 work += self._return(step, at)
             elif name in _JUMPS:
@@ -767,6 +774,7 @@ class Flow:
                     self._record(step, rest.rsplit(")", 1)[0], sub, tests, via, origin, frame)
                 continue
             if app in _STOP:
+                self._event(Outcome.UNKNOWN, step, sub, tests)
                 continue
             if app == "return":
                 out += self._return(step, (ext, i, sub, tests, via, stack, origin, frame))
@@ -822,9 +830,20 @@ class Flow:
         frame: Frame,
     ) -> None:
         """A Dial (`args`: its arguments) reached with `codes`; whom it calls, next to the first Dial's."""
-        if codes and not dials_voicemail(step):
-            whom = destination(origin, parties(args, step.exten, frame))
-            self.records.append(Record(step, codes, tests, via, whom))
+        if not codes:
+            return
+        if dials_voicemail(step):
+            self._event(Outcome.MEDIA, step, codes, tests)
+            return
+        whom = destination(origin, parties(args, step.exten, frame))
+        self._event(whom, step, codes, tests)
+        real = codes - {TIMEOUT}
+        if real:
+            self.records.append(Record(step, real, tests, via, whom))
+
+    def _event(self, outcome: Outcome, step: Step | None, codes: frozenset[int], tests: _Tags) -> None:
+        if codes and self._origin is not None:
+            self.events.append(Event(self._origin, outcome, step, codes, tests))
 
 
 def _passed(call: Step, key: tuple[str, str]) -> Frame:
