@@ -62,7 +62,10 @@ STATUS_TEST_RULES: tuple[Rule[StatusTest], ...] = (
     status_tests.sc307_dead_status_test,
     status_tests.sc308_reply_status_in_failure_route,
 )
-CAUSE_SITE_RULES: tuple[Rule[CauseSite], ...] = (causes.sc309_unknown_cause,)
+CAUSE_SITE_RULES: tuple[Rule[CauseSite], ...] = (
+    causes.sc309_unknown_cause,
+    causes.sc313_hangup_sends_decline,
+)
 DISPATCH_SITE_RULES: tuple[Rule[DispatchSite], ...] = (dispatch.sc310_dialstatus_dispatch,)
 
 F = TypeVar("F")
