@@ -25,6 +25,8 @@ def sc309_unknown_cause(site: CauseSite, ctx: RuleContext) -> Found:
         return NOTHING
     engine = ctx.catalog.rules["SC309"].messages.get(f"engine.{site.engine}", site.engine)
     key = "hangup" if site.context.lower() == "hangup" else ""
+    if site.engine == "asterisk" and site.context == "HANGUPCAUSE" and _dialstatus(site.token, ctx):
+        key = "dialstatus"  # `"${HANGUPCAUSE}" = "BUSY"`: a DIALSTATUS value where a cause is read
     guess = _guess(site, ctx)
     fixes: tuple[Fix, ...] = ()
     if guess:
@@ -61,3 +63,8 @@ def sc313_hangup_sends_decline(site: CauseSite, ctx: RuleContext) -> Found:
         return NOTHING
     number = cause.number if cause is not None else site.cause
     return (ctx.finding("SC313", site.span, key, app="Hangup", code=code, cause=number),)
+
+
+def _dialstatus(token: str, ctx: RuleContext) -> bool:
+    engine = ctx.catalog.engines.get("asterisk")
+    return engine is not None and token.strip().upper() in engine.dialstatus

@@ -292,8 +292,10 @@ def tests(step: Step, t: Tables, sink: FactSink, origin: int = 0) -> None:
             known = value in t.status_codes
             cause, codes = (value if known else None), t.status_codes.get(value, frozenset())
         else:
-            found = t.engine.cause(value) if value else None
-            cause = found.name if found else None
+            # ${HANGUPCAUSE} is a number (main/pbx_variables.c): a name never equals it.
+            found = t.engine.cause(value) if value.isdigit() else None
+            # 0 is AST_CAUSE_NOTDEFINED (include/asterisk/causes.h): a real value, no cause set.
+            cause = found.name if found else ("NOTDEFINED" if value == "0" else None)
             codes = t.cause_codes.get(cause or "", frozenset())
         admits = codes if test.op != "!=" else FINAL_CODES - codes
         text = (
@@ -338,6 +340,30 @@ def _references(step: Step, name: str, dial: Step | None, t: Tables | None, out:
                 out.pending.append(Pending(step, spec, span, word, dial))
 
 
+def _jumped_to(index: Index, names: set[str]) -> set[str]:
+    """Those of `names` an explicit Goto/GotoIf/Gosub names as its extension: reachable, not stray.
+
+    Reads every context (through the index, so the result is redone when one changes); runs
+    only when a dispatch has a handler whose suffix is no DIALSTATUS value.
+    """
+    found: set[str] = set()
+    for ctx_name in list(index.contexts):
+        ctx = index.context(ctx_name)
+        for ext in ctx.exts.values() if ctx is not None else ():
+            for step in ext.steps:
+                if step.name not in _GOTO_APPS or not any(n in step.args for n in names):
+                    continue
+                specs = [step.args]
+                if step.name in ("gotoif", "gosubif"):
+                    parts = split_top(step.args, "?")
+                    specs = [p for _, p in split_top(step.args[parts[1][0] :], ":")] if len(parts) > 1 else []
+                for spec in specs:
+                    dest = target(step, spec)
+                    if dest is not None and dest[1] in names:
+                        found.add(dest[1])
+    return found
+
+
 def dispatch(pending: Pending, t: Tables, index: Index) -> Dispatch | None:
     """Goto(prefix-${DIALSTATUS},1): which values have no handler, which handlers no value."""
     m = DISPATCH.match(pending.word)
@@ -346,12 +372,16 @@ def dispatch(pending: Pending, t: Tables, index: Index) -> Dispatch | None:
         return None
     prefix = m.group(1).strip()
     missing = tuple(v for v in status_values(t, pending.dial) if index.find_ext(dest[0], prefix + v) is None)
-    stray = tuple(
+    in_h = pending.goto.exten == "h"  # the h extension runs after any call: DIALSTATUS may be empty
+    candidates = [
         (ext.name, Tagged(ctx_name, ext.name_span))
         for ctx_name, ext in index.all_exts(dest[0])
         if prefix
         and ext.name.startswith(prefix)
         and not ext.name.startswith("_")
         and ext.name[len(prefix) :] not in t.status_codes
-    )
+        and not (in_h and ext.name == prefix)
+    ]
+    jumped = _jumped_to(index, {name for name, _ in candidates}) if candidates else set()
+    stray = tuple(c for c in candidates if c[0] not in jumped)
     return Dispatch(Tagged(pending.goto.context, pending.span), prefix, missing, stray)
