@@ -57,43 +57,50 @@ class Event(NamedTuple):
     tests: tuple[tuple[str, Span], ...]  # Tagged (context, span), placed when the table is built
 
 
-def sent(t: Tables, step: Step | None, code: int) -> int | None:
-    """The SIP code Asterisk sends upstream when the call ends at `step` after `code` (see module doc)."""
+def replies(t: Tables, step: Step | None, codes: frozenset[int]) -> list[tuple[int | None, frozenset[int]]]:
+    """(code sent upstream, the codes after which it is sent) when the call ends at `step` (module doc)."""
     name = step.name if step is not None else ""
     if name in _INDICATED:
-        return _INDICATED[name]
-    if name == "pjsiphangup":
-        word = split_top(step.args, ",")[0][1].strip() if step is not None else ""
+        return [(_INDICATED[name], codes)]
+    if name == "pjsiphangup" and step is not None:
+        word = split_top(step.args, ",")[0][1].strip()
         if word.isdigit():
-            return int(word) if 400 <= int(word) <= 699 else 603
+            return [(int(word) if 400 <= int(word) <= 699 else 603, codes)]
         key = word.upper().removeprefix("PJSIP_SC_")
-        return t.sip_names.get(key) if "${" not in word else None
+        return [(t.sip_names.get(key) if "${" not in word else None, codes)]
     if name == "hangup" and step is not None:
         arg = split_top(step.args, ",")[0][1].strip()
         if "${" in arg:
-            return None
+            return [(None, codes)]
         cause = hangup_cause(t, arg) if arg else None
         if cause is not None:
-            return to_sip(t, cause)
-    elif step is None:
-        status = status_of(t, code)
-        if status in _FALLTHROUGH:
-            return _FALLTHROUGH[status]
-    return _kept(t).get(code, to_sip(t, None))
+            return [(to_sip(t, cause), codes)]
+    out: list[tuple[int | None, frozenset[int]]] = []
+    if step is None:  # autofallthrough indicates busy or congestion for those DIALSTATUS values
+        for status, code in _FALLTHROUGH.items():
+            inside = codes & t.status_codes.get(status, frozenset())
+            if inside:
+                out.append((code, inside))
+                codes = codes - inside
+    out += [(reply, codes & group) for reply, group in _kept(t).items() if codes & group]
+    return out
 
 
-_KEPT: dict[int, tuple[Tables, dict[int, int | None]]] = {}
+_KEPT: dict[int, tuple[Tables, dict[int | None, frozenset[int]]]] = {}
 
 
-def _kept(t: Tables) -> dict[int, int | None]:
-    """Code -> what `Hangup()` sends after it: the callee's cause mapped back (once per tables)."""
+def _kept(t: Tables) -> dict[int | None, frozenset[int]]:
+    """What `Hangup()` sends -> the codes after which it sends it: the callee's cause mapped back.
+
+    TIMEOUT (no cause copied) sends what a channel with no cause sends. Once per tables.
+    """
     found = _KEPT.get(id(t))
     if found is None or found[0] is not t:
-        out: dict[int, int | None] = {}
+        groups: dict[int | None, set[int]] = {to_sip(t, None): {TIMEOUT}}
         for code in FINAL_CODES:
             cause = t.engine.cause_for_sip(code)
-            out[code] = to_sip(t, cause.name if cause else None)
-        found = _KEPT[id(t)] = (t, out)
+            groups.setdefault(to_sip(t, cause.name if cause else None), set()).add(code)
+        found = _KEPT[id(t)] = (t, {k: frozenset(v) for k, v in groups.items()})
     return found[1]
 
 
@@ -105,11 +112,9 @@ def to_sip(t: Tables, cause: str | None) -> int | None:
     return t.engine.default_to_sip
 
 
-def status_of(t: Tables, code: int) -> str | None:
-    """The DIALSTATUS one callee's `code` gives (TIMEOUT: NOANSWER)."""
-    if code == TIMEOUT:
-        return "NOANSWER"
-    return next((v for v, codes in t.status_codes.items() if code in codes), None)
+_ALL = frozenset(FINAL_CODES) | {TIMEOUT}
+_PSEUDO = frozenset({TIMEOUT, -1})  # the walk's TIMEOUT and the table's no-destination marker
+_Key = tuple[Outcome, int | None, int]  # outcome, reply, the deciding step's id (0: none)
 
 
 def table(
@@ -118,37 +123,54 @@ def table(
     events: Iterable[Event],
     place: Callable[[tuple[str, Span]], Span],
 ) -> OutcomeTable:
-    """The Dial's table: each code in one row; codes the paths disagree on, or none reached, are unknown."""
-    seen: dict[int, set[tuple[Outcome, int | None, Span | None]]] = {}
-    guards: dict[int, set[Span]] = {}
+    """The Dial's table: each code in one row; codes the paths disagree on, or none reached, are unknown.
+
+    Set operations over the events' code sets (a table per Dial, every analysis that places it).
+    """
+    owner: dict[int, _Key] = {}
+    parts: dict[_Key, tuple[set[int], Step | None, dict[tuple[str, int, int], tuple[str, Span]]]] = {}
+    disputed: set[int] = set()
     for event in events:
-        span = place((event.step.context, event.step.span)) if event.step is not None else None
-        tested = {place(x) for x in event.tests}
-        for code in event.codes:
-            reply = sent(t, event.step, code) if event.outcome is Outcome.END else None
-            seen.setdefault(code, set()).add((event.outcome, reply, span))
-            guards.setdefault(code, set()).update(tested)
-    groups: dict[tuple[Outcome, int | None, Span | None], tuple[set[int], set[Local], set[Span]]] = {}
-    for code in (*sorted(FINAL_CODES), TIMEOUT):
-        ways = seen.get(code, set())
-        key = next(iter(ways)) if len(ways) == 1 else (Outcome.UNKNOWN, None, None)
-        codes, local, tests = groups.setdefault(key, (set(), set(), set()))
-        if code == TIMEOUT:
-            local.add(Local.TIMEOUT)
-        else:
-            codes.add(code)
-        tests.update(guards.get(code, ()))
-    cancelled = groups.setdefault((Outcome.END, 487, None), (set(), set(), set()))
-    cancelled[1].add(Local.CANCELLED)  # Dial returns -1 on the caller's CANCEL: the dialplan ends
-    unknown = groups.setdefault((Outcome.UNKNOWN, None, None), (set(), set(), set()))
-    unknown[1].add(Local.NO_DESTINATION)  # the cause of a channel that could not be requested varies
-    rows = tuple(
-        Row(frozenset(codes), frozenset(local), outcome, reply, span, tuple(sorted(tests, key=_at)))
-        for (outcome, reply, span), (codes, local, tests) in groups.items()
-        if codes or local
-    )
+        split = replies(t, event.step, event.codes) if event.outcome is Outcome.END else [(None, event.codes)]
+        for reply, codes in split:
+            key = (event.outcome, reply, id(event.step) if event.step is not None else 0)
+            mine, _, tests = parts.setdefault(key, (set(), event.step, {}))
+            for x in event.tests:
+                tests[(x[0], x[1].start, x[1].end)] = x
+            for code in codes & owner.keys():
+                if owner[code] != key:
+                    disputed.add(code)
+            owner.update(dict.fromkeys(codes, key))
+            mine.update(codes)
+    unknown = (_ALL - owner.keys()) | disputed
+    rows: list[Row] = []
+    for (outcome, reply, _), (codes, step, tests) in parts.items():
+        mine = frozenset(codes) - unknown
+        if mine:
+            rows.append(_row(mine, outcome, reply, step, tests.values(), place))
+    cancelled = Row(frozenset(), frozenset({Local.CANCELLED}), Outcome.END, 487)  # Dial returns -1
+    # The cause of a channel that could not be requested varies: no destination is unknown.
+    rows.append(_row(frozenset(unknown) | {-1}, Outcome.UNKNOWN, None, None, (), place))
     target = split_top(dial.args, ",")[0][1].strip()
-    return OutcomeTable("dial", target, place((dial.context, dial.span)), rows=rows, block=dial.context)
+    return OutcomeTable(
+        "dial", target, place((dial.context, dial.span)), rows=(*rows, cancelled), block=dial.context
+    )
+
+
+def _row(
+    codes: frozenset[int],
+    outcome: Outcome,
+    reply: int | None,
+    step: Step | None,
+    tests: Iterable[tuple[str, Span]],
+    place: Callable[[tuple[str, Span]], Span],
+) -> Row:
+    local = {Local.TIMEOUT} if TIMEOUT in codes else set()
+    if -1 in codes:
+        local.add(Local.NO_DESTINATION)
+    span = place((step.context, step.span)) if step is not None else None
+    guards = tuple(sorted((place(x) for x in tests), key=_at))
+    return Row(codes - _PSEUDO, frozenset(local), outcome, reply, span, guards)
 
 
 def _at(span: Span) -> tuple[str, int]:
