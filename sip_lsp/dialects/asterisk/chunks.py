@@ -58,7 +58,7 @@ class Cross:
         self.tables, self.dispatches, self.records = t, dispatches, records
         self.dials, self.events = walked  # every Dial walked from, where its walks stopped
         self.reads, self.caller_reads = index.reads, index.caller_reads  # Index.record starts new ones
-        tags = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
+        tags: list[tuple[str, Span]] = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
         tags += [
             tag for step, _, tests, via, _ in records for tag in ((step.context, step.span), *tests, *via)
         ]

@@ -144,10 +144,10 @@ def table(
             mine.update(codes)
     unknown = (_ALL - owner.keys()) | disputed
     rows: list[Row] = []
-    for (outcome, reply, _), (codes, step, tests) in parts.items():
-        mine = frozenset(codes) - unknown
-        if mine:
-            rows.append(_row(mine, outcome, reply, step, tests.values(), place))
+    for (outcome, reply, _), (gathered, step, tests) in parts.items():
+        decided = frozenset(gathered) - unknown
+        if decided:
+            rows.append(_row(decided, outcome, reply, step, tests.values(), place))
     cancelled = Row(frozenset(), frozenset({Local.CANCELLED}), Outcome.END, 487)  # Dial returns -1
     # The cause of a channel that could not be requested varies: no destination is unknown.
     rows.append(_row(frozenset(unknown) | {-1}, Outcome.UNKNOWN, None, None, (), place))
