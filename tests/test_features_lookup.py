@@ -87,3 +87,32 @@ def test_asterisk_goto_finds_the_extension_in_the_named_context():
     assert target.start == text.index("s,1,Hangup")
     [local] = definition_at(analysis, index, text.index("Goto(s,1)") + 5)
     assert local.start == text.index("s,1,Goto")
+
+
+def test_a_phrase_beside_a_code_that_is_not_a_number_hovers_as_its_owner():
+    text = 'sl_send_reply("$var(code)", "Busy Here"); sl_send_reply("$var(x)", "Nobody Knows");'
+    phrase, unknown = text.index("Busy Here"), text.index("Nobody Knows")
+    sites = [
+        CodeSite(
+            Span(15, 25),
+            "$var(code)",
+            None,
+            Role.SENT,
+            phrase="Busy Here",
+            phrase_span=Span(phrase, phrase + 9),
+        ),
+        CodeSite(
+            Span(text.index("$var(x)"), text.index("$var(x)") + 7),
+            "$var(x)",
+            None,
+            Role.SENT,
+            phrase="Nobody Knows",
+            phrase_span=Span(unknown, unknown + 12),
+        ),
+    ]
+    analysis = Analysis(dialect="kamailio", text=text, code_sites=sites)
+    catalog = default_catalog()
+    found = hover_at(analysis, SiteIndex(analysis), phrase + 2, catalog)
+    assert found is not None and found.markdown.startswith("**486 Busy Here**"), found
+    assert "None" not in found.markdown
+    assert hover_at(analysis, SiteIndex(analysis), unknown + 2, catalog) is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sip_lsp import render
 from sip_lsp.catalog import Catalog
 
 
@@ -72,8 +73,6 @@ def _sort(frequency: int, key: str) -> str:
 
 
 def _doc(catalog: Catalog, code: int, lang: str) -> str:
-    from sip_lsp import render
-
     entry = catalog.code(code)
     return render.code_markdown(entry, catalog, lang) if entry else ""
 
@@ -146,8 +145,6 @@ def _causes(catalog: Catalog, engine_name: str, lang: str, start: int, end: int)
     engine = catalog.engines.get(engine_name)
     if engine is None:
         return []
-    from sip_lsp import render
-
     items = []
     for cause in engine.causes.values():
         numeric = engine_name == "asterisk"
@@ -171,8 +168,6 @@ def _dialstatus(catalog: Catalog, lang: str, start: int, end: int) -> list[Compl
     engine = catalog.engines.get("asterisk")
     if engine is None:
         return []
-    from sip_lsp import render
-
     return [
         Completion(
             label=d.value,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sip_lsp.catalog import Catalog
-from sip_lsp.model import Analysis, Role
+from sip_lsp.model import Analysis, CodeSite, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +19,10 @@ def inlay_hints(
 ) -> list[InlayHint]:
     """Hints for matched or configured codes without a phrase, inside [start, end]."""
     end = len(analysis.text) if end is None else end
-    hints = []
+    hints: list[InlayHint] = []
     for site, d in analysis.placed("code_sites"):
+        if not isinstance(site, CodeSite):
+            continue
         if site.span.path is not None or site.code is None or site.phrase is not None:
             continue
         if site.role not in (Role.MATCHED, Role.CONFIGURED):

@@ -7,21 +7,27 @@ from the diagnostics the client echoes back), so they stay right after edits.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 from lsprotocol import types
 
-from sip_lsp import features
+from sip_lsp import features, render
+from sip_lsp.model import Edit
 from sip_lsp.server import diagnostics
+from sip_lsp.server.documents import Document
 from sip_lsp.server.guard import guarded
+from sip_lsp.server.server import Analysed, SipLanguageServer
 
 FIX_ALL = "source.fixAll.sip-lsp"
 
 
-def _wanted(only, kind: str) -> bool:
+def _wanted(only: Sequence[str] | None, kind: str) -> bool:
     return not only or any(kind == o or kind.startswith(o + ".") for o in only)
 
 
-def _workspace_edit(ls, doc, analysed, edits) -> types.WorkspaceEdit | None:
+def _workspace_edit(
+    ls: SipLanguageServer, doc: Document, analysed: Analysed, edits: Iterable[Edit]
+) -> types.WorkspaceEdit | None:
     changes: dict[str, list[types.TextEdit]] = defaultdict(list)
     for edit in edits:
         positions = ls.positions_for(edit.span.path, analysed, doc)
@@ -33,13 +39,11 @@ def _workspace_edit(ls, doc, analysed, edits) -> types.WorkspaceEdit | None:
     return types.WorkspaceEdit(changes=dict(changes))
 
 
-def _title(ls, analysed, key: str, rule: str) -> str:
-    from sip_lsp import render
-
+def _title(ls: SipLanguageServer, analysed: Analysed, key: str, rule: str) -> str:
     return render.words(analysed.catalog, f"action_{key}", ls.lang, rule=rule)
 
 
-def register(server) -> None:
+def register(server: SipLanguageServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
@@ -47,7 +51,7 @@ def register(server) -> None:
         ),
     )
     @guarded(list)
-    def code_action(ls, params: types.CodeActionParams):
+    def code_action(ls: SipLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return []

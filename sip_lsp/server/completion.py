@@ -5,7 +5,9 @@ from __future__ import annotations
 from lsprotocol import types
 
 from sip_lsp import features
-from sip_lsp.server.guard import guarded
+from sip_lsp.dialects import detect
+from sip_lsp.server.guard import guarded, nothing
+from sip_lsp.server.server import SipLanguageServer
 
 KINDS = {
     "code": types.CompletionItemKind.Value,
@@ -15,13 +17,13 @@ KINDS = {
 }
 
 
-def register(server) -> None:
+def register(server: SipLanguageServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=['"', "(", "|", "=", ",", " "]),
     )
-    @guarded()
-    def completion(ls, params: types.CompletionParams):
+    @guarded(nothing)
+    def completion(ls: SipLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return None
@@ -32,17 +34,15 @@ def register(server) -> None:
         if cached is not None:
             dialect, catalog = cached.analysis.dialect, cached.catalog
         else:
-            from sip_lsp.dialects import detect
-
             settings = ls.settings_for(doc.path)
-            dialect = detect(doc.text, doc.path, getattr(settings, "dialects", None) or None)
+            dialect = detect(doc.text, doc.path, settings.dialects or None)
             catalog = ls.catalog_for(settings)
         found = features.completions_at(
             doc.lines.line_text(line), column, doc.lines.starts[line], dialect, catalog, ls.lang
         )
         if not found:
             return None
-        items = []
+        items: list[types.CompletionItem] = []
         for item in found:
             edit_range = types.Range(start=positions.position(item.start), end=positions.position(item.end))
             items.append(

@@ -4,13 +4,14 @@ didChangeConfiguration, merged over `sip-lsp.toml`; locale from initialize."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 
 from lsprotocol import types
 
 from sip_lsp.config import CONFIG_NAME
 from sip_lsp.server import diagnostics
-from sip_lsp.server.guard import guarded
-from sip_lsp.server.server import SECTION
+from sip_lsp.server.guard import guarded, nothing
+from sip_lsp.server.server import SECTION, SipLanguageServer
 
 LANGS = ("en", "ru")
 
@@ -20,26 +21,26 @@ def _lang(locale: str | None) -> str:
     return lang if lang in LANGS else "en"
 
 
-def _pulls_configuration(ls) -> bool:
+def _pulls_configuration(ls: SipLanguageServer) -> bool:
     ws = ls.client_capabilities.workspace
     return bool(ws and ws.configuration)
 
 
-async def pull_settings(ls) -> None:
+async def pull_settings(ls: SipLanguageServer) -> None:
     """Ask the client for the `sipLsp` section, then re-analyse and re-publish."""
     result = await ls.workspace_configuration_async(
         types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
     )
-    settings = result[0] if result else None
-    apply(ls, settings if isinstance(settings, dict) else {})
+    apply(ls, result[0] if result else None)
 
 
-def apply(ls, settings: dict) -> None:
+def apply(ls: SipLanguageServer, settings: object) -> None:
+    """New editor settings as the client sent them (a dict, or anything: then none)."""
     ls.set_editor_settings(settings)
     reanalyse(ls)
 
 
-def reanalyse(ls) -> None:
+def reanalyse(ls: SipLanguageServer) -> None:
     """Settings changed: every answer may differ (diagnostics, inlay hints)."""
     for doc in ls.documents:
         ls.forget(doc.uri)
@@ -49,7 +50,7 @@ def reanalyse(ls) -> None:
         ls.workspace_inlay_hint_refresh(None)
 
 
-async def watch_config_files(ls) -> None:
+async def watch_config_files(ls: SipLanguageServer) -> None:
     """Ask the client to report changes to sip-lsp.toml (when it can register watchers)."""
     ws = ls.client_capabilities.workspace
     if not (ws and ws.did_change_watched_files and ws.did_change_watched_files.dynamic_registration):
@@ -69,39 +70,39 @@ async def watch_config_files(ls) -> None:
     )
 
 
-def register(server) -> None:
+def register(server: SipLanguageServer) -> None:
     @server.feature(types.INITIALIZE)
-    @guarded()
-    def initialize(ls, params: types.InitializeParams):
+    @guarded(nothing)
+    def initialize(ls: SipLanguageServer, params: types.InitializeParams) -> None:
         ls.lang = _lang(params.locale)
         options = params.initialization_options
         if isinstance(options, dict):
             ls.set_editor_settings(options)
 
     @server.feature(types.INITIALIZED)
-    @guarded()
-    def initialized(ls, params: types.InitializedParams):
+    @guarded(nothing)
+    def initialized(ls: SipLanguageServer, params: types.InitializedParams) -> None:
         if _pulls_configuration(ls):
             _fetch(ls)
         ls.tasks.add(asyncio.ensure_future(_quietly(ls, watch_config_files(ls), "watching sip-lsp.toml")))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    @guarded()
-    def did_change_watched_files(ls, params: types.DidChangeWatchedFilesParams):
+    @guarded(nothing)
+    def did_change_watched_files(ls: SipLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
         if any(change.uri.endswith(CONFIG_NAME) for change in params.changes):
             ls.set_editor_settings(ls.editor_settings)  # drops cached sip-lsp.toml and catalogues
             reanalyse(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    @guarded()
-    def did_change_configuration(ls, params: types.DidChangeConfigurationParams):
+    @guarded(nothing)
+    def did_change_configuration(ls: SipLanguageServer, params: types.DidChangeConfigurationParams) -> None:
         if _pulls_configuration(ls):
             _fetch(ls)
         elif isinstance(params.settings, dict):
             apply(ls, params.settings)
 
 
-async def _quietly(ls, job, what: str) -> None:
+async def _quietly(ls: SipLanguageServer, job: Awaitable[None], what: str) -> None:
     """An optional round trip: if the client refuses, say so in the log and carry on."""
     try:
         await job
@@ -109,10 +110,10 @@ async def _quietly(ls, job, what: str) -> None:
         ls.log(f"sip-lsp: {what}: {exc}", types.MessageType.Info)
 
 
-def _fetch(ls) -> None:
+def _fetch(ls: SipLanguageServer) -> None:
     """Fetch settings in the background; answers that depend on them wait (`ls.settled`)."""
 
-    async def fetch():
+    async def fetch() -> None:
         try:
             await pull_settings(ls)
         except Exception as exc:

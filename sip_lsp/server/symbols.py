@@ -5,7 +5,10 @@ from __future__ import annotations
 from lsprotocol import types
 
 from sip_lsp import features
+from sip_lsp.features import Symbol
+from sip_lsp.server.documents import Positions
 from sip_lsp.server.guard import guarded
+from sip_lsp.server.server import SipLanguageServer
 
 K = types.SymbolKind
 KINDS = {
@@ -28,7 +31,7 @@ KINDS = {
 }
 
 
-def _symbol(positions, symbol) -> types.DocumentSymbol:
+def _symbol(positions: Positions, symbol: Symbol) -> types.DocumentSymbol:
     rng = positions.range(symbol.span)
     name_range = positions.range(symbol.name_span)
     if not (rng.start.line, rng.start.character) <= (name_range.start.line, name_range.start.character):
@@ -43,10 +46,12 @@ def _symbol(positions, symbol) -> types.DocumentSymbol:
     )
 
 
-def register(server) -> None:
+def register(server: SipLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @guarded(list)
-    def document_symbol(ls, params: types.DocumentSymbolParams):
+    def document_symbol(
+        ls: SipLanguageServer, params: types.DocumentSymbolParams
+    ) -> list[types.DocumentSymbol]:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return []
@@ -55,16 +60,21 @@ def register(server) -> None:
 
     @server.feature(types.WORKSPACE_SYMBOL)
     @guarded(list)
-    def workspace_symbol(ls, params: types.WorkspaceSymbolParams):
+    def workspace_symbol(
+        ls: SipLanguageServer, params: types.WorkspaceSymbolParams
+    ) -> list[types.WorkspaceSymbol]:
         query = (params.query or "").lower()
-        out = []
+        out: list[types.WorkspaceSymbol] = []
         for doc in ls.documents:
             try:
                 analysed = ls.analysed(doc)
             except Exception as exc:
                 ls.failed(f"analysis of {doc.uri}", exc)
                 continue
-            stack = [(s, None) for s in features.document_symbols(analysed.analysis)]
+            # (symbol, the name of the symbol it sits in)
+            stack: list[tuple[Symbol, str | None]] = [
+                (s, None) for s in features.document_symbols(analysed.analysis)
+            ]
             while stack:
                 symbol, parent = stack.pop()
                 if query in (symbol.name or "").lower():
