@@ -37,6 +37,7 @@ async def pull_settings(ls: SipLanguageServer) -> None:
 def apply(ls: SipLanguageServer, settings: object) -> None:
     """New editor settings as the client sent them (a dict, or anything: then none)."""
     ls.set_editor_settings(settings)
+    ls.report_editor_problems()
     reanalyse(ls)
 
 
@@ -84,6 +85,8 @@ def register(server: SipLanguageServer) -> None:
     def initialized(ls: SipLanguageServer, params: types.InitializedParams) -> None:
         if _pulls_configuration(ls):
             _fetch(ls)
+        else:
+            ls.report_editor_problems()  # initializationOptions
         ls.tasks.add(asyncio.ensure_future(_quietly(ls, watch_config_files(ls), "watching sip-lsp.toml")))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)

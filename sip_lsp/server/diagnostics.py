@@ -100,6 +100,7 @@ def finding_diagnostic(
     if fixes:
         data["fixes"] = fixes
     return types.Diagnostic(
+        code_description=types.CodeDescription(href=ls.rule_href(finding.rule)),
         range=analysed.positions.range(finding.span),
         severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.rule,

@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -27,13 +28,14 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
-from sip_lsp import __version__
+from sip_lsp import __version__, rules_docs
 from sip_lsp.catalog import Catalog, CatalogError, default_catalog, load_catalog
 from sip_lsp.config import ConfigError, Settings, find_config, load_config
 from sip_lsp.features import SiteIndex
 from sip_lsp.lint import LintResult, lint
 from sip_lsp.model import Analysis
 from sip_lsp.server.documents import Document, Documents, Positions
+from sip_lsp.server.options import ServerOptions
 from sip_lsp.text import LineIndex, decode, read_bytes
 
 if TYPE_CHECKING:  # pygls defines it for type checkers only
@@ -123,6 +125,8 @@ class SipLanguageServer(LanguageServer):
         self.analyses: dict[str, Analysed] = {}
         self.lang = "en"
         self.editor_settings: dict[str, object] = {}
+        self.options = ServerOptions()
+        self._hrefs: dict[str, str] = {}  # rule id -> its docs page
         self.generation = 0
         self._configs: dict[str, Settings] = {}  # directory -> its settings
         self._catalogs: dict[tuple[str, ...], Catalog] = {}  # user catalogue files -> catalogue
@@ -214,10 +218,12 @@ class SipLanguageServer(LanguageServer):
                 os.path.join(root, c) if isinstance(c, str) and not os.path.isabs(c) else c for c in catalogs
             ]
         self.editor_settings = settings
+        self.options = ServerOptions.read(settings, default_catalog(), self.lang)
         self.generation += 1
         self._configs.clear()
         self._catalogs.clear()
         self._shown.clear()
+        self._hrefs.clear()
 
     def settings_for(self, path: str | None) -> Settings:
         """Settings for a document: sip-lsp.toml (found upwards) under editor settings.
@@ -238,10 +244,15 @@ class SipLanguageServer(LanguageServer):
         if self.editor_settings:
             merged = settings.merged_each(self.editor_settings)
             settings = merged.settings
-            for problem in merged.problems:
+            for problem in (*merged.problems, *self.options.problems):
                 self.problem(problem)
         self._configs[directory] = settings
         return settings
+
+    def report_editor_problems(self) -> None:
+        """Report bad editor settings now: a client that pulls diagnostics may not ask for a while."""
+        for problem in (*Settings().merged_each(self.editor_settings).problems, *self.options.problems):
+            self.problem(problem)
 
     def catalog_for(self, settings: Settings) -> Catalog:
         """The built-in catalogue with the user's files (the built-in one alone if they are broken)."""
@@ -255,6 +266,21 @@ class SipLanguageServer(LanguageServer):
                 self.problem(error)
                 self._catalogs[files] = default_catalog()
         return self._catalogs[files]
+
+    def rule_href(self, rule_id: str) -> str:
+        """A rule's docs: `<docsUrl>/<ID>.md`, else its page in the package (in the client's language)."""
+        href = self._hrefs.get(rule_id)
+        if href is None:
+            base = self.options.docs_url
+            if base:
+                href = f"{base.rstrip('/')}/{rule_id}.md"
+            else:
+                path = rules_docs.page_path(rule_id, self.lang)
+                if not os.path.isfile(path):
+                    path = rules_docs.page_path(rule_id)
+                href = Path(path).as_uri()
+            self._hrefs[rule_id] = href
+        return href
 
     # ------------------------------------------------------------ analysis
 
