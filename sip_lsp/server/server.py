@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import MsgId
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
@@ -74,6 +75,17 @@ class SipProtocol(LanguageServerProtocol):
             doc.version = params.text_document.version
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
+
+    def _handle_cancel_notification(self, msg_id: MsgId) -> None:
+        """Editors cancel requests already answered (routine while typing): not worth a warning.
+
+        pygls warns, and without a log file Python prints the warning to stderr, which
+        editors show as an error.
+        """
+        if msg_id in self._request_futures:
+            super()._handle_cancel_notification(msg_id)
+        else:
+            log.debug("cancel of finished request %s", msg_id)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> _Step:
