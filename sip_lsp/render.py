@@ -66,20 +66,31 @@ def _bullets(lines: list[str]) -> str:
 # ---------------------------------------------------------------- codes
 
 
+def code_brief(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
+    """The head of `code_markdown`: code · phrase · class · RFC, and the summary (completion)."""
+    catalog = catalog.for_lang(lang)
+    entry = catalog.code(entry.code) or entry
+    return _join(_code_title(entry, catalog, lang), _status_note(entry, catalog, lang), entry.summary)
+
+
+def _code_title(entry: CodeEntry, catalog: Catalog, lang: str) -> str:
+    title = [f"**{entry.code} {entry.reason}**", _class_label(entry.cls, catalog, lang)]
+    if entry.rfc:
+        title.append(entry.rfc)
+    return SEP.join(title)
+
+
 def code_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
     """The whole entry: hover on a code and `sip-lsp explain 604`."""
     catalog = catalog.for_lang(lang)
     entry = catalog.code(entry.code) or entry
-    title = [f"**{entry.code} {entry.reason}**", _class_label(entry.cls, catalog, lang)]
-    if entry.rfc:
-        title.append(entry.rfc)
     aliases = (
         f"{words(catalog, 'aliases', lang)}: " + ", ".join(f"“{a}”" for a in entry.aliases)
         if entry.aliases
         else ""
     )
     return _join(
-        SEP.join(title),
+        _code_title(entry, catalog, lang),
         _status_note(entry, catalog, lang),
         entry.summary,
         aliases,

@@ -62,7 +62,14 @@ def test_completion_contexts():
     )
     line = 'sl_send_reply("'
     items = completions_at(line + '", "Busy")', len(line), 0, "kamailio", catalog)
-    assert next(i for i in items if i.label == "486").insert_text == '486"'
+    busy = next(i for i in items if i.label == "486")
+    assert busy.insert_text == '"486"' and (busy.start, busy.end) == (len(line) - 1, len(line) + 1)
+    items = completions_at(line + "40", len(line) + 1, 0, "kamailio", catalog)
+    not_found = next(i for i in items if i.label == "404")
+    assert not_found.insert_text == '"404", "Not Found"' and (not_found.start, not_found.end) == (
+        len(line) - 1,
+        len(line) + 2,
+    )
     assert completions_at("xlog(", 5, 0, "kamailio", catalog) == []
 
 

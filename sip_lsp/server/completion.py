@@ -17,6 +17,18 @@ KINDS = {
 }
 
 
+def _snippet(text: str) -> str:
+    """`text` as a snippet that inserts exactly `text`."""
+    return text.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}")
+
+
+def _snippets(ls: SipLanguageServer) -> bool:
+    """Neovim inserts a plain-text item only up to its first space; a snippet it inserts whole."""
+    completion = ls.client_capabilities.text_document and ls.client_capabilities.text_document.completion
+    item = completion and completion.completion_item
+    return bool(item and item.snippet_support)
+
+
 def register(server: SipLanguageServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -42,12 +54,16 @@ def register(server: SipLanguageServer) -> None:
         )
         if not found:
             return None
+        snippets = _snippets(ls)
         items: list[types.CompletionItem] = []
         for item in found:
             edit_range = types.Range(start=positions.position(item.start), end=positions.position(item.end))
             items.append(
                 types.CompletionItem(
                     label=item.label,
+                    label_details=types.CompletionItemLabelDetails(description=item.label_detail)
+                    if item.label_detail
+                    else None,
                     kind=KINDS.get(item.kind, types.CompletionItemKind.Value),
                     detail=item.detail or None,
                     documentation=types.MarkupContent(
@@ -57,7 +73,13 @@ def register(server: SipLanguageServer) -> None:
                     else None,
                     sort_text=item.sort_text or None,
                     filter_text=item.filter_text or None,
-                    text_edit=types.TextEdit(range=edit_range, new_text=item.insert_text),
+                    insert_text_format=types.InsertTextFormat.Snippet
+                    if snippets
+                    else types.InsertTextFormat.PlainText,
+                    text_edit=types.TextEdit(
+                        range=edit_range,
+                        new_text=_snippet(item.insert_text) if snippets else item.insert_text,
+                    ),
                 )
             )
         return types.CompletionList(is_incomplete=False, items=items)
