@@ -11,24 +11,35 @@ from sip_lsp.server.guard import guarded
 from sip_lsp.server.server import SipLanguageServer
 
 K = types.SymbolKind
-KINDS = {
-    "request_route": K.Function,
+# One kind per role, so an outline tells them apart (`detail` names the exact block kind).
+ROUTE_KINDS = {
+    # A subroutine: runs where route(NAME) calls it.
     "route": K.Function,
-    "failure_route": K.Function,
-    "branch_route": K.Function,
-    "branch_failure_route": K.Function,
-    "onreply_route": K.Function,
-    "reply_route": K.Function,
-    "local_route": K.Function,
-    "error_route": K.Function,
-    "startup_route": K.Function,
-    "event_route": K.Event,
-    "context": K.Namespace,
+    # Run by the engine for each request, branch or reply.
+    "request_route": K.Method,
+    "branch_route": K.Method,
+    "onreply_route": K.Method,
+    "reply_route": K.Method,
+    "local_route": K.Method,
+    "startup_route": K.Method,
+    "timer_route": K.Method,
+    "error_route": K.Method,
+    # Run when a transaction fails: where failover lives.
+    "failure_route": K.Event,
+    "branch_failure_route": K.Event,
+    # Module events (event_route[tm:local-request]).
+    "event_route": K.Interface,
+    # The last look at a request before it is sent.
+    "onsend_route": K.Operator,
+}
+DIALPLAN_KINDS = {
+    "context": K.Namespace,  # Asterisk [context], FreeSWITCH <context>
+    "extension": K.Method,  # Asterisk exten => ..., FreeSWITCH <extension>
     "macro": K.Function,
-    "extension": K.Method,
-    "condition": K.Struct,
+    "condition": K.Struct,  # FreeSWITCH <condition>
     "priority": K.Field,
 }
+KINDS = {**ROUTE_KINDS, **DIALPLAN_KINDS}
 
 
 def _symbol(positions: Positions, symbol: Symbol) -> types.DocumentSymbol:
