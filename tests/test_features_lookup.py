@@ -48,7 +48,22 @@ def test_hover_markdown_comes_from_the_catalogue():
 def test_inlay_hints_only_for_bare_matched_codes():
     analysis = _analysis()
     hints = inlay_hints(analysis, default_catalog())
-    assert [h.label for h in hints] == ["Busy Here", "Does Not Exist Anywhere"]
+    assert [(h.offset, h.label) for h in hints] == [
+        (analysis.text.index('604")') + 4, "486 Busy Here, 604 Does Not Exist Anywhere")
+    ]
+
+
+def test_inlay_hint_beside_a_code_outside_a_string():
+    text = "if ($T_reply_code == 486 || $rs == 603) {"
+    sites = [
+        CodeSite(Span(text.index("486"), text.index("486") + 3), "486", 486, Role.MATCHED),
+        CodeSite(Span(text.index("603"), text.index("603") + 3), "603", 603, Role.MATCHED),
+    ]
+    hints = inlay_hints(Analysis(dialect="kamailio", text=text, code_sites=sites), default_catalog())
+    assert [(h.offset, h.label) for h in hints] == [
+        (text.index("486") + 3, "Busy Here"),
+        (text.index("603") + 3, "Decline"),
+    ]
 
 
 def test_completion_contexts():
