@@ -18,6 +18,7 @@ from sip_lsp.server import (
     hover,
     inlay_hints,
     navigation,
+    semantic_tokens,
     symbols,
     sync,
 )
@@ -33,6 +34,7 @@ FEATURES = (
     symbols,
     navigation,
     code_actions,
+    semantic_tokens,
 )
 
 

@@ -42,13 +42,15 @@ def apply(ls: SipLanguageServer, settings: object) -> None:
 
 
 def reanalyse(ls: SipLanguageServer) -> None:
-    """Settings changed: every answer may differ (diagnostics, inlay hints)."""
+    """Settings changed: every answer may differ (diagnostics, inlay hints, semantic tokens)."""
     for doc in ls.documents:
         ls.forget(doc.uri)
     diagnostics.refresh(ls)
     ws = ls.client_capabilities.workspace
     if ws and ws.inlay_hint and ws.inlay_hint.refresh_support:
         ls.workspace_inlay_hint_refresh(None)
+    if ws and ws.semantic_tokens and ws.semantic_tokens.refresh_support:
+        ls.workspace_semantic_tokens_refresh(None)
 
 
 async def watch_config_files(ls: SipLanguageServer) -> None:

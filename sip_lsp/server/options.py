@@ -1,7 +1,9 @@
 """Editor settings only the server reads (they mean nothing to `check`).
 
-`sipLsp.docsUrl`: the base URL of the rules' pages (a diagnostic links to
-`<docsUrl>/<ID>.md`); by default the Markdown pages shipped in the package.
+- `sipLsp.docsUrl`: the base URL of the rules' pages (a diagnostic links to
+  `<docsUrl>/<ID>.md`); by default the Markdown pages shipped in the package.
+- `sipLsp.semanticTokens`: semantic highlighting on (default) or off.
+
 A wrong value is left out and reported like any bad setting.
 """
 
@@ -19,14 +21,23 @@ _WHERE = "editor settings"
 @dataclass(frozen=True, slots=True)
 class ServerOptions:
     docs_url: str | None = None
+    semantic_tokens: bool = True
     problems: tuple[ConfigError, ...] = ()
 
     @staticmethod
     def read(settings: dict[str, object], catalog: Catalog, lang: str) -> ServerOptions:
         problems: list[ConfigError] = []
-        raw = settings.get("docsUrl")
-        docs_url = raw if isinstance(raw, str) and "://" in raw else None
-        if raw not in (None, "") and docs_url is None:
-            text = render.words(catalog, "setting_not_url", lang, value=repr(raw))
-            problems.append(ConfigError(_WHERE, "docsUrl", text))
-        return ServerOptions(docs_url=docs_url, problems=tuple(problems))
+
+        def wrong(key: str, text_key: str, value: object) -> None:
+            text = render.words(catalog, text_key, lang, value=repr(value))
+            problems.append(ConfigError(_WHERE, key, text))
+
+        raw_url = settings.get("docsUrl")
+        docs_url = raw_url if isinstance(raw_url, str) and "://" in raw_url else None
+        if raw_url not in (None, "") and docs_url is None:
+            wrong("docsUrl", "setting_not_url", raw_url)
+        raw_tokens = settings.get("semanticTokens")
+        if raw_tokens is not None and not isinstance(raw_tokens, bool):
+            wrong("semanticTokens", "setting_not_bool", raw_tokens)
+        semantic_tokens = raw_tokens if isinstance(raw_tokens, bool) else True
+        return ServerOptions(docs_url, semantic_tokens, tuple(problems))
