@@ -78,7 +78,8 @@ def test_completion_contexts():
     line = 'sl_send_reply("'
     items = completions_at(line + '", "Busy")', len(line), 0, "kamailio", catalog)
     busy = next(i for i in items if i.label == "486")
-    assert busy.insert_text == '"486"' and (busy.start, busy.end) == (len(line) - 1, len(line) + 1)
+    # The closing quote after the cursor stays and closes the inserted text.
+    assert busy.insert_text == '"486' and (busy.start, busy.end) == (len(line) - 1, len(line))
     items = completions_at(line + "40", len(line) + 1, 0, "kamailio", catalog)
     not_found = next(i for i in items if i.label == "404")
     assert not_found.insert_text == '"404", "Not Found"' and (not_found.start, not_found.end) == (

@@ -43,10 +43,13 @@ async def test_the_item_replaces_the_whole_argument_with_code_and_phrase(client)
     items = await _complete(client, doc_uri, 3, len('\tsl_send_reply("4'))
     not_found = next(i for i in items if i.label == "404")
     edit = not_found.text_edit
+    # From the opening quote to the cursor: the closing quote the editor paired stays and closes
+    # the text (Neovim expands a snippet at the cursor whatever the range's end).
     assert (edit.range.start.character, edit.range.end.character) == (
         len("\tsl_send_reply("),
-        len('\tsl_send_reply("4"'),
+        len('\tsl_send_reply("4'),
     )
+    assert edit.new_text == '"404", "Not Found'
     assert not_found.filter_text.startswith('"4')  # what the editor filters with: the typed `"4`
     # Both editors declare snippet support: a snippet is inserted whole (Neovim cuts plain text
     # at its first space). Nothing in the text needs escaping.
@@ -95,8 +98,8 @@ async def plain(lsp_client: LanguageClient):
 
 
 async def test_a_client_without_snippets_gets_plain_text(plain):
-    doc_uri, _ = open_document(plain, "paired.cfg", PAIRED)
-    items = await _complete(plain, doc_uri, 3, len('\tsl_send_reply("4'))
+    doc_uri, _ = open_document(plain, "completion.cfg", TEXT)
+    items = await _complete(plain, doc_uri, 3, len('\tsl_send_reply("'))
     not_found = next(i for i in items if i.label == "404")
     assert not_found.insert_text_format == types.InsertTextFormat.PlainText
     assert not_found.text_edit.new_text == '"404", "Not Found"'

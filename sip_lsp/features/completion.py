@@ -79,22 +79,29 @@ def _doc(catalog: Catalog, code: int, lang: str) -> str:
     return render.code_brief(entry, catalog, lang) if entry else ""
 
 
-_REST_QUOTED = re.compile(r'\d*"?')
-_REST = re.compile(r"\d*")
+_DIGITS = re.compile(r"\d*")
 
 
 def _reply_codes(
     catalog: Catalog, lang: str, start: int, cursor: int, quoted: bool, after: str
 ) -> list[Completion]:
-    """The whole first argument (from `start`, its opening quote) becomes `"486", "Busy Here"`;
-    only the code when a second argument is already there."""
+    """The first argument (from `start`, its opening quote) becomes `"486", "Busy Here"`; only
+    the code when a second argument is already there.
+
+    A closing quote already after the cursor (an auto-pairs plugin's) is kept and closes the
+    inserted text: Neovim expands a snippet at the cursor and ignores where the edit ends, so
+    replacing that quote would leave it doubled there.
+    """
     has_second = "," in after.split(")", 1)[0]
-    rest = (_REST_QUOTED if quoted else _REST).match(after)
-    end = cursor + (rest.end() if rest else 0)
+    digits = _DIGITS.match(after)
+    end = cursor + (digits.end() if digits else 0)
+    closed = quoted and after[end - cursor : end - cursor + 1] == '"'
     items: list[Completion] = []
     for entry in catalog.codes.values():
         code = f'"{entry.code}"' if quoted else str(entry.code)
         text = code if has_second else f'{code}, "{entry.reason}"'
+        if closed:
+            text = text[:-1]
         items.append(
             Completion(
                 label=str(entry.code),

@@ -48,9 +48,14 @@ def reanalyse(ls: SipLanguageServer) -> None:
     diagnostics.refresh(ls)
     ws = ls.client_capabilities.workspace
     if ws and ws.inlay_hint and ws.inlay_hint.refresh_support:
-        ls.workspace_inlay_hint_refresh(None)
+        _ask(ls, ls.workspace_inlay_hint_refresh_async(None), "inlay hint refresh")
     if ws and ws.semantic_tokens and ws.semantic_tokens.refresh_support:
-        ls.workspace_semantic_tokens_refresh(None)
+        _ask(ls, ls.workspace_semantic_tokens_refresh_async(None), "semantic tokens refresh")
+
+
+def _ask(ls: SipLanguageServer, request: Awaitable[None], what: str) -> None:
+    """Send an optional request in the background; a client that refuses it is no error."""
+    ls.tasks.add(asyncio.ensure_future(_quietly(ls, request, what)))
 
 
 async def watch_config_files(ls: SipLanguageServer) -> None:
@@ -89,7 +94,7 @@ def register(server: SipLanguageServer) -> None:
             _fetch(ls)
         else:
             ls.report_editor_problems()  # initializationOptions
-        ls.tasks.add(asyncio.ensure_future(_quietly(ls, watch_config_files(ls), "watching sip-lsp.toml")))
+        _ask(ls, watch_config_files(ls), "watching sip-lsp.toml")
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @guarded(nothing)
