@@ -105,9 +105,11 @@ class Analysed:
     catalog: Catalog
     settings: Settings
     seconds: float = 0.0
-    # Built on first use: the offset index (hover, definition) and the diagnostics.
+    # Built on first use: the offset index (hover, definition), the diagnostics, the
+    # encoded semantic tokens.
     site_index: SiteIndex | None = field(default=None, repr=False)
     diagnostics: list[types.Diagnostic] | None = field(default=None, repr=False)
+    semantic_tokens: list[int] | None = field(default=None, repr=False)
 
     @property
     def analysis(self) -> Analysis:
