@@ -26,26 +26,32 @@ def _pulls_configuration(ls: SipLanguageServer) -> bool:
     return bool(ws and ws.configuration)
 
 
-async def pull_settings(ls: SipLanguageServer) -> None:
+async def pull_settings(ls: SipLanguageServer, refresh_views: bool = True) -> None:
     """Ask the client for the `sipLsp` section, then re-analyse and re-publish."""
     result = await ls.workspace_configuration_async(
         types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
     )
-    apply(ls, result[0] if result else None)
+    apply(ls, result[0] if result else None, refresh_views)
 
 
-def apply(ls: SipLanguageServer, settings: object) -> None:
+def apply(ls: SipLanguageServer, settings: object, refresh_views: bool = True) -> None:
     """New editor settings as the client sent them (a dict, or anything: then none)."""
     ls.set_editor_settings(settings)
     ls.report_editor_problems()
-    reanalyse(ls)
+    reanalyse(ls, refresh_views)
 
 
-def reanalyse(ls: SipLanguageServer) -> None:
-    """Settings changed: every answer may differ (diagnostics, inlay hints, semantic tokens)."""
+def reanalyse(ls: SipLanguageServer, refresh_views: bool = True) -> None:
+    """Settings changed: every answer may differ (diagnostics, inlay hints, semantic tokens).
+
+    `refresh_views` False: the first settings of the session. Inlay hints and semantic
+    tokens wait for them (`ls.settled`), so nothing the client shows needs refreshing.
+    """
     for doc in ls.documents:
         ls.forget(doc.uri)
     diagnostics.refresh(ls)
+    if not refresh_views:
+        return
     ws = ls.client_capabilities.workspace
     if ws and ws.inlay_hint and ws.inlay_hint.refresh_support:
         _ask(ls, ls.workspace_inlay_hint_refresh_async(None), "inlay hint refresh")
@@ -91,7 +97,7 @@ def register(server: SipLanguageServer) -> None:
     @guarded(nothing)
     def initialized(ls: SipLanguageServer, params: types.InitializedParams) -> None:
         if _pulls_configuration(ls):
-            _fetch(ls)
+            _fetch(ls, refresh_views=False)
         else:
             ls.report_editor_problems()  # initializationOptions
         _ask(ls, watch_config_files(ls), "watching sip-lsp.toml")
@@ -120,12 +126,12 @@ async def _quietly(ls: SipLanguageServer, job: Awaitable[None], what: str) -> No
         ls.log(f"sip-lsp: {what}: {exc}", types.MessageType.Info)
 
 
-def _fetch(ls: SipLanguageServer) -> None:
+def _fetch(ls: SipLanguageServer, refresh_views: bool = True) -> None:
     """Fetch settings in the background; answers that depend on them wait (`ls.settled`)."""
 
     async def fetch() -> None:
         try:
-            await pull_settings(ls)
+            await pull_settings(ls, refresh_views)
         except Exception as exc:
             ls.failed("workspace/configuration", exc)
 
