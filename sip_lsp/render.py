@@ -66,6 +66,17 @@ def _bullets(lines: list[str]) -> str:
 # ---------------------------------------------------------------- codes
 
 
+def code_brief(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
+    """The head of `code_markdown`: code · phrase · class · RFC, and the summary (completion)."""
+    catalog = catalog.for_lang(lang)
+    entry = catalog.code(entry.code) or entry
+    return _join(
+        _code_title(entry, _class_label(entry.cls, catalog, lang)),
+        _status_note(entry, catalog, lang),
+        entry.summary,
+    )
+
+
 def code_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
     """The whole entry: hover on a phrase, and the body of `sip-lsp explain 604`."""
     return _join(*_code_sections(entry, catalog, lang).values())
