@@ -61,6 +61,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _default_lang() -> str:
+    """The language when --lang is not given: Russian under a ru_* locale (LC_ALL, LC_MESSAGES, LANG)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "ru" if value.lower().startswith("ru") else "en"
+    return "en"
+
+
+def _lang_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", choices=("en", "ru"), default=_default_lang(), help="language of the text (default: $LANG)"
+    )
+
+
 def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="+", metavar="PATH", help="files and directories")
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
@@ -77,11 +92,12 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--catalog", action="append", default=[], metavar="FILE", help="extra catalogue YAML (repeatable)"
     )
+    _lang_argument(check)
 
 
 def _explain_arguments(explain: argparse.ArgumentParser) -> None:
     explain.add_argument("subject", help="a response code or a rule id/name")
-    explain.add_argument("--lang", choices=("en", "ru"), default="en")
+    _lang_argument(explain)
     explain.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     explain.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
@@ -89,7 +105,7 @@ def _explain_arguments(explain: argparse.ArgumentParser) -> None:
 def _compare_arguments(compare: argparse.ArgumentParser) -> None:
     compare.add_argument("first")
     compare.add_argument("second")
-    compare.add_argument("--lang", choices=("en", "ru"), default="en")
+    _lang_argument(compare)
     compare.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     compare.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
