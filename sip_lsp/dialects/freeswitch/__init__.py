@@ -27,10 +27,14 @@ caller channel is no longer ready and no later action runs, so cancel
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
+from sip_lsp.catalog import Catalog, Engine
 from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.freeswitch import causes as fc
@@ -98,7 +102,7 @@ def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
     analysis.blocks.extend(walker.visit(doc.roots))
 
 
-def _table(catalog) -> fc.CauseTable | None:
+def _table(catalog: Catalog | None) -> fc.CauseTable | None:
     if catalog is None:
         from sip_lsp.catalog import default_catalog
 
@@ -108,7 +112,7 @@ def _table(catalog) -> fc.CauseTable | None:
 
 
 @lru_cache(maxsize=4)  # a pure function of the engine table (compared by identity); catalogues get reloaded
-def _cause_table(engine) -> fc.CauseTable:
+def _cause_table(engine: Engine) -> fc.CauseTable:
     return fc.CauseTable(engine)
 
 
@@ -127,6 +131,10 @@ class _Value:
     span: Span
 
 
+# A condition branch: (condition start, runs as an action, outer branch), innermost first.
+_Branch = tuple[int, bool, "_Branch | None"]
+
+
 @dataclass(slots=True)
 class _Step:
     """One queued action: its element, app, data and condition branch.
@@ -138,7 +146,7 @@ class _Step:
     el: xmlscan.Element
     app: str
     data: xmlscan.Attr | None
-    branch: tuple | None
+    branch: _Branch | None
     block: str
 
 
@@ -200,7 +208,7 @@ def _exclusive(a: _Step, b: _Step) -> bool:
     return any(cid in mine and mine[cid] != pol for cid, pol in _pairs(b.branch))
 
 
-def _pairs(branch: tuple | None):
+def _pairs(branch: _Branch | None) -> Iterator[tuple[int, bool]]:
     """(condition start, as an action) for each condition of a branch."""
     while branch is not None:
         cid, polarity, branch = branch
@@ -252,7 +260,7 @@ class _Walker:
                 stack.extend((child, carry) for child in reversed(el.children))
         return out
 
-    def _block(self, el: xmlscan.Element, kind: str, name: str, children=()) -> Block:
+    def _block(self, el: xmlscan.Element, kind: str, name: str, children: Iterable[Block] = ()) -> Block:
         attr = el.get("name")
         name_span = self._span(attr.start, attr.end) if attr else self._span(el.start + 1, el.name_end)
         return Block(
@@ -297,7 +305,7 @@ class _Walker:
             else ()
         )
         key = (_FACTS, context, id(self.table), inherited)
-        facts = chunk.slot.get(key)
+        facts: _Facts | None = chunk.slot.get(key)
         if facts is not None and facts.table is self.table:
             if facts.base != start:
                 facts = chunk.slot[key] = facts.moved(start)
@@ -309,11 +317,14 @@ class _Walker:
             facts.block = walker._extension(root, state, context)
             # _extension replaces state.vars only when the extension passes them on
             facts.carry = state.vars if state.vars is not carry.vars else None
-            if walker.local and (chunk.masked or extension_chunks.reusable(chunk, el, self.doc)):
+            if walker.local and (
+                chunk.masked or (self.doc is not None and extension_chunks.reusable(chunk, el, self.doc))
+            ):
                 chunk.slot[key] = facts
         facts.add_to(self.a)
         if facts.carry is not None:
             carry.vars = facts.carry
+        assert facts.block is not None  # kept facts were walked: their block is set
         return facts.block
 
     def _conditions(self, ext: xmlscan.Element, block: str, steps: list[_Step]) -> list[Block]:
@@ -323,7 +334,7 @@ class _Walker:
         most MAX_DEPTH deep (deeper conditions hang off the last level).
         """
         out: list[Block] = []
-        frames: list[list] = []
+        frames: list[list[Any]] = []  # [condition, its branch, next child, its blocks]
         for top in ext.children:
             if top.name != "condition":
                 continue
@@ -453,6 +464,8 @@ class _Walker:
 
     def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
         attr = step.data
+        if attr is None:
+            return prior
         ds = dial.parse(attr.value)
         legs = ds.legs()
         # Cause lists in {...}/[...] are checked, but only fail_on_single_reject is
@@ -470,7 +483,7 @@ class _Walker:
                 self._cause(attr, leg.start + len("error/"), leg.end, "error/", "str2cause")
         fosr = ds.var("fail_on_single_reject")
         if fosr is not None:
-            fosr_value = _Value(fosr.value, attr.span(fosr.start, fosr.end, self.base))
+            fosr_value: _Value | None = _Value(fosr.value, attr.span(fosr.start, fosr.end, self.base))
         else:
             fosr_value = state.vars.get("fail_on_single_reject")
         self._hunt(step, ds, fosr_value, fosr is not None)
@@ -496,7 +509,7 @@ class _Walker:
             return prior
         cof, fcv = state.vars.get("continue_on_fail"), state.vars.get("failure_causes")
         if (cof is not None and "$" in cof.text) or (fcv is not None and "$" in fcv.text):
-            continuing = frozenset()  # set from a variable: unknown, judge nothing
+            continuing: frozenset[int] = frozenset()  # set from a variable: unknown, judge nothing
         else:
             continuing = (
                 self.table.continuing(cof.text if cof else None, fcv.text if fcv else None)
@@ -509,14 +522,16 @@ class _Walker:
     def _hunt(self, step: _Step, ds: dial.DialString, fosr: _Value | None, in_dial: bool) -> None:
         """A failover site for each `|` group after the first."""
         if fosr is not None and "$" in fosr.text:
-            codes = frozenset()  # set from a variable: unknown, judge nothing
+            codes: frozenset[int] = frozenset()  # set from a variable: unknown, judge nothing
         else:
             codes = self.table.hunt_goes_on(fosr.text if fosr else None) if self.table else FINAL_CODES
         shaped = (fosr.span,) if fosr else ()
         guard = guarded = None
         attr = step.data
+        if attr is None:
+            return
         for thread in ds.threads:
-            for before, group in zip(thread, thread[1:]):
+            for before, group in itertools.pairwise(thread):
                 if all(_VOICEMAIL.search(leg.text) for leg in group):
                     continue
                 if not (in_dial or guarded):
@@ -562,6 +577,8 @@ class _Walker:
 
     def _respond(self, step: _Step) -> None:
         attr = step.data
+        if attr is None:
+            return
         parts = _respond_parts(attr.value)
         if parts is None:
             return
@@ -669,10 +686,10 @@ def _token(text: str) -> tuple[str, int, int] | None:
 
 
 def _final(step: _Step) -> bool:
-    words = step.data.value.split(None, 1) if step.data else ()
+    words = step.data.value.split(None, 1) if step.data else []
     return bool(words) and words[0].isdigit() and int(words[0]) >= 300
 
 
-def _gateways(legs) -> bool:
+def _gateways(legs: Sequence[dial.Leg]) -> bool:
     """mod_sofia answers a 401/407 with the gateway's credentials (sofia_reg_handle_sip_r_challenge)."""
     return bool(legs) and all(leg.text.startswith("sofia/gateway/") for leg in legs)

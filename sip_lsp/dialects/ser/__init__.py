@@ -13,13 +13,17 @@ the chunks it only moves, and the rules' findings for them stay cached.
 
 from __future__ import annotations
 
+from functools import partial
+
+from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.common import suppressions
+from sip_lsp.dialects.common.block_cache import Slot
 from sip_lsp.dialects.common.includes import Includes
 from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Analysis, Block, PartedAnalysis, Span
+from sip_lsp.model import Analysis, Block, Facts, PartedAnalysis, Span
 
 _BLOCKS = "ser"  # this dialect's table in the document's BlockCache
 # Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
@@ -27,7 +31,7 @@ _PARSED, _SUPPRESSIONS = "parsed", "suppressions"
 _BRANCH_FAILURE_EVENT = "tm:branch-failure"
 
 
-def analyze(text: str, ctx) -> Analysis:
+def analyze(text: str, ctx: DialectContext) -> Analysis:
     """Facts of a Kamailio/OpenSIPS script; `ctx` is a dialects.DialectContext."""
     flavor = ctx.flavor or "kamailio"
     analysis = PartedAnalysis(dialect=flavor, text=text, path=ctx.path, comment="#")
@@ -35,7 +39,7 @@ def analyze(text: str, ctx) -> Analysis:
     return analysis
 
 
-def _parsed(slot: dict, chunk: str) -> Parsed:
+def _parsed(slot: Slot, chunk: str) -> Parsed:
     p = slot.get(_PARSED)
     if p is None:
         try:
@@ -47,10 +51,10 @@ def _parsed(slot: dict, chunk: str) -> Parsed:
 
 
 class _Builder:
-    def __init__(self, analysis: Analysis, ctx, flavor: str) -> None:
+    def __init__(self, analysis: PartedAnalysis, ctx: DialectContext, flavor: str) -> None:
         self.an, self.ctx, self.flavor = analysis, ctx, flavor
         # (chunk's facts, shift since collected, base, path, chunk text, its cache slot)
-        self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, dict]] = []
+        self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, Slot]] = []
         self._routes: dict[str, list[flow.RouteDef]] | None = None
         self.include = Includes(ctx, analysis)
 
@@ -75,7 +79,7 @@ class _Builder:
                         docs.append(target)
         self.run_flow()
 
-    def chunk(self, slot: dict, p: Parsed, base: int, path: str | None, text: str) -> None:
+    def chunk(self, slot: Slot, p: Parsed, base: int, path: str | None, text: str) -> None:
         facts = _chunk_facts(slot, p, base, path, text)
         self.chunks.append((facts, base - facts.base, base, path, text, slot))
         if path is None:
@@ -96,9 +100,9 @@ class _Builder:
                     sites.append((span, d))
         far: flow_cache.Possible = {}  # test sets of walks that followed route(X), by document offset
         walks: list[tuple[flow_cache.Walk, ...]] = []  # per chunk, the walks of its handlers
-        placed = []
+        placed: list[tuple[Facts, int]] = []
         for facts, _, base, path, text, slot in self.chunks:
-            mine = ()
+            mine: tuple[flow_cache.Walk, ...] = ()
             for kind, name, r in facts.routes:
                 if kind in FAILURE_KINDS:
                     try:
@@ -120,7 +124,9 @@ class _Builder:
         parts = self.an.parts
         for (facts, d, *_), mine in zip(self.chunks, walks):
             extra = tuple(far.get((t.span.start + d, t.span.path)) for t, _ in facts.tests) if far else None
-            parts.append((facts.facts(self.flavor, (mine, extra), lambda: _test_sets(facts, mine, extra)), d))
+            parts.append(
+                (facts.facts(self.flavor, (mine, extra), partial(_test_sets, facts, mine, extra)), d)
+            )
         parts += placed
 
     def routes(self) -> dict[str, list[flow.RouteDef]]:
@@ -134,9 +140,9 @@ class _Builder:
         return self._routes
 
 
-def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
+def _chunk_facts(slot: Slot, p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
     """Local facts of a chunk, cached by its text: an edit elsewhere only shifts them."""
-    cached = slot.get(path)
+    cached: ChunkFacts | None = slot.get(path)
     if cached is not None:
         return cached
     sink = Sink(base, path, text)
@@ -157,7 +163,7 @@ def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) 
     return facts
 
 
-def _suppressions(slot: dict, p: Parsed, text: str) -> tuple[suppressions.Directive, ...]:
+def _suppressions(slot: Slot, p: Parsed, text: str) -> tuple[suppressions.Directive, ...]:
     """The chunk's `sip-lsp: disable` comments, at offsets in the chunk."""
     found = slot.get(_SUPPRESSIONS)
     if found is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from sip_lsp.dialects.common.block_cache import Slot
 from sip_lsp.dialects.ser import flow
 from sip_lsp.dialects.ser.syntax import Route
 from sip_lsp.model import Facts, Span
@@ -27,6 +28,8 @@ Possible = dict[tuple[int, str | None], frozenset[int]]
 Handler = tuple[Route, int, str | None, str]
 # The t_on_failure sites arming a handler: (span as collected, how far its chunk moved since).
 Arming = tuple[tuple[Span, int], ...]
+# The named routes by name, made on a walk's first route(X) call.
+Routes = Callable[[], dict[str, list[flow.RouteDef]]]
 
 
 class Walk:
@@ -56,10 +59,10 @@ class Walk:
 
 
 def analyze(
-    slot: dict,
+    slot: Slot,
     h: Handler,
     name: str,
-    routes: Callable[[], dict],
+    routes: Routes,
     flavor: str,
     arming: Arming,
     far: Possible,
@@ -95,9 +98,7 @@ def analyze(
     return hit, base - hit.base
 
 
-def _walk(
-    h: flow.RouteDef, name: str, routes: Callable[[], dict], flavor: str, arming: Arming
-) -> tuple[Facts, Possible]:
+def _walk(h: flow.RouteDef, name: str, routes: Routes, flavor: str, arming: Arming) -> tuple[Facts, Possible]:
     """flow.analyze_handler's failover sites as Facts, and its test sets by document offset."""
     own = flow.FlowResult()
     flow.analyze_handler(h, name, routes, flavor, _armed_by(arming), own)
