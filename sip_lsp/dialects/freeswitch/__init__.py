@@ -27,10 +27,12 @@ caller channel is no longer ready and no later action runs, so cancel
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from sip_lsp.catalog import Engine
 from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.freeswitch import causes as fc
@@ -47,7 +49,9 @@ from sip_lsp.model import (
     FailoverKind,
     FailoverSite,
     GuardFix,
+    IgnoredStep,
     Knob,
+    Outcome,
     Reference,
     Role,
     Span,
@@ -71,6 +75,7 @@ MAX_DEPTH = 64  # outline nesting kept for conditions
 GLOBAL = frozenset(range(600, 700))  # RFC 3261 §16.7: final everywhere
 _VOICEMAIL = re.compile(r"voicemail", re.I)
 _WORD = re.compile(r"\S+")
+_FIELD_VAR = re.compile(r"\$\{(\w+)\}")
 _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
 
 _FACTS = "facts"  # slot key prefix of an extension's facts (see _Walker._chunk)
@@ -146,6 +151,7 @@ class _Step:
 class _Bridge:
     step: _Step
     target: str
+    legs: tuple[dial.Leg, ...]
     continuing: frozenset[int]
     shaped_by: tuple[Span, ...]
     gateways: bool  # every leg is a sofia gateway (it answers challenges)
@@ -156,7 +162,15 @@ class _State:
     vars: dict[str, _Value] = field(default_factory=dict)
 
 
-_FACT_LISTS = ("code_sites", "cause_sites", "failover_sites", "knobs", "references", "status_tests")
+_FACT_LISTS = (
+    "code_sites",
+    "cause_sites",
+    "failover_sites",
+    "knobs",
+    "references",
+    "status_tests",
+    "ignored_steps",
+)
 
 
 class _Facts:
@@ -166,7 +180,7 @@ class _Facts:
     them all by the same distance, which `moved` applies without walking again.
     """
 
-    __slots__ = ("table", "base", "block", "carry") + _FACT_LISTS
+    __slots__ = ("table", "base", "block", "carry", *_FACT_LISTS)
 
     def __init__(self, table: fc.CauseTable | None, base: int) -> None:
         self.table, self.base = table, base
@@ -178,6 +192,7 @@ class _Facts:
         self.knobs: list[Knob] = []
         self.references: list[Reference] = []
         self.status_tests: list[StatusTest] = []
+        self.ignored_steps: list[IgnoredStep] = []
 
     def add_to(self, sink: Analysis | _Facts) -> None:
         for name in _FACT_LISTS:
@@ -326,18 +341,21 @@ class _Walker:
         frames: list[list] = []
         for top in ext.children:
             if top.name != "condition":
+                if top.name in ("action", "anti-action"):
+                    self._outside(top)
                 continue
-            self._status_tests(top, block)
-            frames.append([top, None, 0, []])
+            frames.append([top, None, 0, [], self._routing_time(top, block, steps)])
             while frames:
                 frame = frames[-1]
-                el, branch, i, kids = frame
+                el, branch, i, kids, dead = frame
                 children = el.children
                 while i < len(children):
                     child = children[i]
                     i += 1
                     kind = child.name
                     if kind == "action" or kind == "anti-action":
+                        if dead and kind == "action":
+                            continue  # decided at routing time, before the bridge: never queued
                         attrs = child.attrs
                         app = attrs.get("application")
                         app = app.value.strip() if app else ""
@@ -345,8 +363,8 @@ class _Walker:
                             _Step(child, app, attrs.get("data"), (el.start, kind == "action", branch), block)
                         )
                     elif kind == "condition":
-                        self._status_tests(child, block)
-                        frames.append([child, (el.start, True, branch), 0, []])
+                        gone = dead or self._routing_time(child, block, steps)
+                        frames.append([child, (el.start, True, branch), 0, [], gone])
                         break
                 frame[2] = i
                 if frames[-1] is not frame:
@@ -360,6 +378,40 @@ class _Walker:
         return out
 
     # ------------------------------------------------------------- conditions
+
+    def _outside(self, el: xmlscan.Element) -> None:
+        """An <action> that is a direct child of <extension>: parse_exten never reads it."""
+        app = el.value("application") or el.name
+        self.a.ignored_steps.append(IgnoredStep(self._span(el.start, el.tag_end), "outside-condition", app))
+
+    def _routing_time(self, el: xmlscan.Element, block: str, steps: list[_Step]) -> bool:
+        """Record the condition's status tests, or an SC316 step when it tests what an
+        earlier bridge of the extension sets: mod_dialplan_xml decides it at routing
+        time, with the variable still empty. True when its actions are then never
+        queued (the expression does not match the empty value)."""
+        bridges = [st for st in steps if st.app == "bridge" and not fc.switch_true(st.el.value("inline"))]
+        tests = [el] + [c for c in el.children if c.name == "regex"]
+        found: tuple[xmlscan.Element, xmlscan.Attr, re.Match[str]] | None = None
+        if bridges and self.table is not None:
+            names = _bridge_variables(self.table.engine)
+            for t in tests:
+                attr = t.get("field")
+                if attr is None:
+                    continue
+                hit = _FIELD_VAR.search(attr.value)
+                if hit is not None and hit.group(1) in names:
+                    found = (t, attr, hit)
+                    break
+        if found is None:
+            self._status_tests(el, block)
+            return False
+        t, attr, hit = found
+        related = tuple(self._span(b.data.start, b.data.end) for b in bridges if b.data is not None)
+        span = attr.span(hit.start(), hit.end(), self.base)
+        self.a.ignored_steps.append(IgnoredStep(span, "routing-time", hit.group(1), related[-1:]))
+        expr = t.value("expression")
+        rx = status._compile(expr) if expr else None
+        return rx is not None and rx.search("") is None
 
     def _status_tests(self, el: xmlscan.Element, block: str) -> None:
         tests = [el] + [c for c in el.children if c.name == "regex"]
@@ -479,6 +531,8 @@ class _Walker:
         live = [b for b in prior if not _exclusive(b.step, step)]
         if live and not voicemail and all(b.target != target for b in live):
             last = live[-1]
+            first = ds.threads[0][0] if ds.threads else ()
+            towards = Outcome(dial.destination(last.legs, first))
             self.a.failover_sites.append(
                 FailoverSite(
                     span=self._span(attr.start, attr.end),
@@ -490,6 +544,7 @@ class _Walker:
                     shaping_tests=last.shaped_by,
                     cancel_applies=False,
                     engine=ENGINE,
+                    destination=towards,
                 )
             )
         if voicemail:
@@ -504,7 +559,7 @@ class _Walker:
                 else FINAL_CODES
             )
         shaped = tuple(v.span for v in (cof, fcv) if v is not None)
-        return prior + [_Bridge(step, target, continuing, shaped, _gateways(legs))]
+        return prior + [_Bridge(step, target, tuple(legs), continuing, shaped, _gateways(legs))]
 
     def _hunt(self, step: _Step, ds: dial.DialString, fosr: _Value | None, in_dial: bool) -> None:
         """A failover site for each `|` group after the first."""
@@ -516,8 +571,9 @@ class _Walker:
         guard = guarded = None
         attr = step.data
         for thread in ds.threads:
-            for before, group in zip(thread, thread[1:]):
-                if all(_VOICEMAIL.search(leg.text) for leg in group):
+            for before, group in itertools.pairwise(thread):
+                towards = Outcome(dial.destination(before, group))
+                if towards is Outcome.MEDIA or all(_VOICEMAIL.search(leg.text) for leg in group):
                     continue
                 if not (in_dial or guarded):
                     guard, guarded = self._guard(step, fosr), True
@@ -534,6 +590,7 @@ class _Walker:
                         guard=guard,
                         cancel_applies=False,
                         engine=ENGINE,
+                        destination=towards,
                     )
                 )
 
@@ -666,6 +723,17 @@ def _token(text: str) -> tuple[str, int, int] | None:
         return None
     start = text.find(token)
     return token, start, start + len(token)
+
+
+@lru_cache(maxsize=4)
+def _bridge_variables(engine: Engine) -> frozenset[str]:
+    """Variables only a bridge sets on the caller (or on the called leg only): engine facts."""
+    names: set[str] = set()
+    for fact in ("a_leg_status_variables", "b_leg_only_variables"):
+        value = engine.fact(fact, ())
+        if isinstance(value, list):
+            names.update(str(v) for v in value)
+    return frozenset(names)
 
 
 def _final(step: _Step) -> bool:

@@ -1,0 +1,92 @@
+"""FreeSWITCH call outcomes: whom a bridge calls next, routing-time conditions, outcome tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from sip_lsp.dialects import DialectContext, analyze
+from sip_lsp.dialects.freeswitch import dial
+from sip_lsp.model import Outcome
+
+
+def facts(body: str):
+    text = f'<include><context name="c"><extension name="e">{body}</extension></context></include>'
+    return analyze(text, "freeswitch", DialectContext())
+
+
+def legs(s: str) -> list[dial.Leg]:
+    return dial.parse(s).legs()
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ("sofia/gateway/a/$1", "sofia/gateway/b/$1", "retry-same"),
+        ("sofia/gateway/a/${destination_number}", "sofia/gateway/b/1$1", "retry-same"),
+        ("sofia/external/${destination_number}@a.example", "sofia/external/$1@b.example", "retry-same"),
+        ("user/1000", "user/1001", "new-party"),
+        ("user/1000@example.com", "user/1000@example.com", "retry-same"),
+        ("user/1000", "sofia/gateway/a/15551230000", "new-party"),
+        ("user/1000", "loopback/app=voicemail:default example.com 1000", "media"),
+        ("sofia/gateway/a/$1", "${fallback}", "unknown"),
+        ("${group_call(sales@x)}", "user/1000", "unknown"),
+        ("user/${dialed_extension}@x", "sofia/gateway/b/$1", "retry-same"),
+    ],
+)
+def test_destination_tells_the_party_from_the_route(before: str, after: str, expected: str) -> None:
+    assert dial.destination(legs(before), legs(after)) == expected
+
+
+def _sites(body: str):
+    return [(s.destination, s.codes != frozenset()) for s in facts(body).failover_sites]
+
+
+def test_pipe_list_of_users_is_a_hunt_and_gateways_a_retry() -> None:
+    hunt = facts(
+        '<condition field="destination_number" expression="^1$">'
+        '<action application="bridge" data="user/1000|user/1001"/></condition>'
+    )
+    assert [s.destination for s in hunt.failover_sites] == [Outcome.NEW_PARTY]
+    retry = facts(
+        '<condition field="destination_number" expression="^(1)$">'
+        '<action application="bridge" data="sofia/gateway/a/$1|sofia/gateway/b/$1"/></condition>'
+    )
+    assert [s.destination for s in retry.failover_sites] == [Outcome.RETRY_SAME]
+
+
+def test_sequential_bridges_after_continue_on_fail_count_the_same_way() -> None:
+    body = (
+        '<condition field="destination_number" expression="^(1)$">'
+        '<action application="set" data="continue_on_fail=true"/>'
+        '<action application="bridge" data="user/1000"/>'
+        '<action application="bridge" data="user/1001"/>'
+        '<action application="bridge" data="sofia/gateway/a/1001"/>'
+        '<action application="bridge" data="${somewhere}"/>'
+        "</condition>"
+    )
+    got = [s.destination for s in facts(body).failover_sites]
+    assert got == [Outcome.NEW_PARTY, Outcome.RETRY_SAME, Outcome.UNKNOWN]
+
+
+def test_a_bridge_under_a_routing_time_condition_is_never_queued() -> None:
+    body = (
+        '<condition field="destination_number" expression="^(1)$">'
+        '<action application="set" data="continue_on_fail=true"/>'
+        '<action application="bridge" data="sofia/gateway/a/$1"/></condition>'
+        '<condition field="${originate_disposition}" expression="^USER_BUSY$">'
+        '<action application="bridge" data="sofia/gateway/b/$1"/>'
+        '<anti-action application="bridge" data="sofia/gateway/c/$1"/></condition>'
+    )
+    got = facts(body)
+    assert [s.kind for s in got.ignored_steps] == ["routing-time"]
+    assert got.ignored_steps[0].name == "originate_disposition"
+    assert len(got.ignored_steps[0].related) == 1
+    # gateway b is never queued; the anti-action (gateway c) always is: one retry, to c
+    assert len(got.failover_sites) == 1
+    assert got.text[got.failover_sites[0].span.start :].startswith("sofia/gateway/c/")
+    assert not [t for t in got.status_tests if t.text == "^USER_BUSY$"]
+
+
+def test_an_action_outside_a_condition_is_reported_once() -> None:
+    got = facts('<action application="answer"/><condition field="a" expression="b"/>')
+    assert [(s.kind, s.name) for s in got.ignored_steps] == [("outside-condition", "answer")]
