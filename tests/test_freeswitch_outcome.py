@@ -6,7 +6,7 @@ import pytest
 
 from sip_lsp.dialects import DialectContext, analyze
 from sip_lsp.dialects.freeswitch import dial
-from sip_lsp.model import Outcome
+from sip_lsp.model import Local, Outcome
 
 
 def facts(body: str):
@@ -90,3 +90,77 @@ def test_a_bridge_under_a_routing_time_condition_is_never_queued() -> None:
 def test_an_action_outside_a_condition_is_reported_once() -> None:
     got = facts('<action application="answer"/><condition field="a" expression="b"/>')
     assert [(s.kind, s.name) for s in got.ignored_steps] == [("outside-condition", "answer")]
+
+
+def _tables(body: str):
+    return facts(body).outcome_tables
+
+
+def _every_case_once(table) -> None:
+    seen = [c for r in table.rows for c in r.codes]
+    assert sorted(seen) == list(range(300, 700))
+    assert sorted(x for r in table.rows for x in r.local) == sorted(Local)
+
+
+def test_every_bridge_has_a_table_with_every_code_once() -> None:
+    body = (
+        '<condition field="destination_number" expression="^(\\d+)$">'
+        '<action application="set" data="continue_on_fail=NORMAL_TEMPORARY_FAILURE,USER_BUSY"/>'
+        '<action application="bridge" data="sofia/gateway/a/$1|sofia/gateway/b/$1"/>'
+        '<action application="bridge" data="user/1000"/>'
+        '<action application="respond" data="503"/>'
+        "</condition>"
+    )
+    first, second = _tables(body)
+    for table in (first, second):
+        assert table.kind == "bridge"
+        _every_case_once(table)
+    # the | list dials gateway b for any cause; a timeout stops it (NO_ANSWER is not listed: 480)
+    assert first.row_for(604).outcome is Outcome.RETRY_SAME
+    assert first.row_for(302).outcome is Outcome.NEW_PARTY  # sofia follows the Contact
+    timeout = first.row_for_local(Local.TIMEOUT)
+    assert (timeout.outcome, timeout.reply) == (Outcome.END, 480)
+    # user/1000: 503 (NORMAL_TEMPORARY_FAILURE) and 486 (USER_BUSY) go on to `respond 503`
+    assert (second.row_for(486).outcome, second.row_for(486).reply) == (Outcome.REPLY, 503)
+    assert second.row_for(503).outcome is Outcome.REPLY
+    # 604 ends the call; the caller gets the 604 itself (sofia passes the other leg's code)
+    ended = second.row_for(604)
+    assert (ended.outcome, ended.reply, ended.note) == (Outcome.END, None, "outcome_note_fs_remote_code")
+    assert second.row_for_local(Local.CANCELLED).reply == 487
+
+
+def test_fail_on_single_reject_timeout_and_ignore_remote_cause_shape_the_table() -> None:
+    body = (
+        '<condition field="destination_number" expression="^(\\d+)$">'
+        '<action application="set" data="sip_ignore_remote_cause=true"/>'
+        '<action application="bridge" data="{fail_on_single_reject=USER_BUSY,'
+        'originate_continue_on_timeout=true}user/1000|user/1001"/>'
+        "</condition>"
+    )
+    (table,) = _tables(body)
+    _every_case_once(table)
+    assert table.row_for(480).outcome is Outcome.NEW_PARTY
+    busy = table.row_for(486)  # the hunt stops; the default list does not continue on USER_BUSY
+    assert (busy.outcome, busy.reply) == (Outcome.END, 486)
+    assert (table.row_for(600).outcome, table.row_for(600).reply) == (Outcome.END, 486)  # USER_BUSY -> 486
+    assert table.row_for_local(Local.TIMEOUT).outcome is Outcome.NEW_PARTY
+
+
+def test_after_the_bridge_media_hangup_and_variables() -> None:
+    body = (
+        '<condition field="destination_number" expression="^(\\d+)$">'
+        '<action application="set" data="continue_on_fail=true"/>'
+        '<action application="bridge" data="user/1000"/>'
+        '<action application="voicemail" data="default example.com 1000"/>'
+        "</condition>"
+    )
+    (table,) = _tables(body)
+    assert table.row_for(486).outcome is Outcome.MEDIA
+    hangup = _tables(
+        body.replace(
+            'application="voicemail" data="default example.com 1000"', 'application="hangup" data="USER_BUSY"'
+        )
+    )[0]
+    assert hangup.row_for(404).note == "outcome_note_fs_remote_code"
+    unknown = _tables(body.replace("continue_on_fail=true", "continue_on_fail=${causes}"))[0]
+    assert unknown.row_for(486).outcome is Outcome.UNKNOWN

@@ -14,8 +14,16 @@ module extracts, and where FreeSWITCH decides it:
 - an action after a failed `bridge` runs only for the causes continue_on_fail /
   failure_causes let through (audio_bridge_function); a later bridge to
   another target is a failover, a later bridge into voicemail is not.
-- conditions on `${sip_term_status}`, `${originate_disposition}`...: status
-  tests (status).
+- conditions on `${sip_invite_failure_status}`, `${originate_disposition}`...:
+  status tests (status), unless an earlier bridge of the same extension is to
+  set them: every condition is decided at routing time, before any action runs
+  (mod_dialplan_xml parse_exten), so that one is an IgnoredStep (SC316) and its
+  actions are never queued; so is an <action> outside any <condition>.
+- every bridge gets an OutcomeTable (outcome.bridge_table): each final code
+  through sofia's cause, the `|` hunt, continue_on_fail and what follows.
+- whom a later `|` element or bridge calls (dial.destination): the dialled
+  number via another gateway is retry-same, another user new-party (hunt,
+  forward), voicemail media, a variable unknown.
 `<X-PRE-PROCESS cmd="include">` is not followed: every included dialplan file
 is a whole `<include>` document, checked on its own when it is opened.
 Each extension's facts are kept by its text (extension_chunks, _Facts), so a
@@ -38,6 +46,7 @@ from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.freeswitch import causes as fc
 from sip_lsp.dialects.freeswitch import chunks as extension_chunks
 from sip_lsp.dialects.freeswitch import dial as dial
+from sip_lsp.dialects.freeswitch import outcome as outcome
 from sip_lsp.dialects.freeswitch import status as status
 from sip_lsp.dialects.freeswitch import xmlscan
 from sip_lsp.model import (
@@ -52,6 +61,7 @@ from sip_lsp.model import (
     IgnoredStep,
     Knob,
     Outcome,
+    OutcomeTable,
     Reference,
     Role,
     Span,
@@ -67,7 +77,14 @@ CAUSE_VARS = {
     "fail_on_single_reject": "substring",
     "transfer_on_fail": "exact",
 }
-KNOB_VARS = frozenset({"hangup_after_bridge", "originate_continue_on_timeout", "hangup_on_single_reject"})
+KNOB_VARS = frozenset(
+    {
+        "hangup_after_bridge",
+        "originate_continue_on_timeout",
+        "hangup_on_single_reject",
+        "sip_ignore_remote_cause",
+    }
+)
 SETTERS = frozenset({"set", "export"})
 # Applications after which nothing later in the extension runs on this call.
 ENDS_CALL = frozenset({"hangup", "transfer", "redirect", "deflect"})
@@ -170,6 +187,7 @@ _FACT_LISTS = (
     "references",
     "status_tests",
     "ignored_steps",
+    "outcome_tables",
 )
 
 
@@ -193,6 +211,7 @@ class _Facts:
         self.references: list[Reference] = []
         self.status_tests: list[StatusTest] = []
         self.ignored_steps: list[IgnoredStep] = []
+        self.outcome_tables: list[OutcomeTable] = []
 
     def add_to(self, sink: Analysis | _Facts) -> None:
         for name in _FACT_LISTS:
@@ -447,9 +466,12 @@ class _Walker:
 
     def _run(self, steps: list[_Step], state: _State) -> None:
         bridges: list[_Bridge] = []
-        for step in steps:
+        points: list[tuple[int, _Step, outcome.Knobs]] = []
+        for at, step in enumerate(steps):
             app = step.app
             data = step.data
+            if app == "bridge" and data is not None:
+                points.append((at, step, self._knobs(step, state)))
             if app in SETTERS or app == "multiset":
                 self._set(step, state)
             elif app == "unset" and data is not None:
@@ -464,6 +486,79 @@ class _Walker:
                 self._references(data)
             if app in ENDS_CALL or (app == "respond" and _final(step)):
                 bridges = [b for b in bridges if _exclusive(b.step, step)]
+        if self.table is not None:
+            for at, step, knobs in points:
+                self._outcome(steps, at, step, knobs, self.table)
+
+    # ------------------------------------------------------------- outcomes
+
+    def _knobs(self, step: _Step, state: _State) -> outcome.Knobs:
+        """The variables that shape a bridge's outcome where it runs ({...} in the dial string wins)."""
+        ds = dial.parse(step.data.value) if step.data is not None else dial.DialString((), ())
+
+        def value(name: str, in_dial: bool = False) -> str | None:
+            found = ds.var(name) if in_dial else None
+            if found is not None:
+                return found.value
+            held = state.vars.get(name)
+            return held.text if held is not None else None
+
+        return outcome.Knobs(
+            value("continue_on_fail"),
+            value("failure_causes"),
+            value("fail_on_single_reject", True),
+            value("originate_continue_on_timeout", True),
+            value("sip_ignore_remote_cause"),
+        )
+
+    def _outcome(
+        self, steps: list[_Step], at: int, step: _Step, knobs: outcome.Knobs, table: fc.CauseTable
+    ) -> None:
+        """The bridge's OutcomeTable (outcome.bridge_table) with what follows it in the extension."""
+        attr = step.data
+        if attr is None:
+            return
+        ds = dial.parse(attr.value)
+        legs = ds.legs()
+        following = self._following(steps, at, step, legs)
+        self.a.outcome_tables.append(
+            outcome.bridge_table(
+                table,
+                attr.value.strip(),
+                self._span(attr.start, attr.end),
+                step.block,
+                ds,
+                knobs,
+                following,
+                lambda leg: attr.span(leg.start, leg.end, self.base),
+            )
+        )
+
+    def _following(self, steps: list[_Step], at: int, bridge: _Step, legs: list[dial.Leg]) -> outcome.Next:
+        """What the dialplan runs next when it goes on past `bridge`; END at the end of it."""
+        for later in steps[at + 1 :]:
+            if _exclusive(bridge, later):
+                continue
+            app, data = later.app, later.data
+            span = self._span(later.el.start, later.el.tag_end)
+            if app == "bridge" and data is not None:
+                ds = dial.parse(data.value)
+                first = ds.threads[0][0] if ds.threads else ()
+                where = self._span(data.start, data.end)
+                return outcome.Next(Outcome(dial.destination(legs, first)), None, None, where)
+            if app == "respond" and data is not None and _final(later):
+                parts = _respond_parts(data.value)
+                code = parts[1] if parts is not None else None
+                return outcome.Next(Outcome.REPLY if code else Outcome.UNKNOWN, code, None, span)
+            if app == "hangup":
+                token = _token(data.value) if data is not None else None
+                cause = self.table.resolve("str2cause", token[0]).cause if token and self.table else None
+                return outcome.Next(Outcome.END, None, cause or "NORMAL_CLEARING", span)
+            if app in outcome.MEDIA_APPS:
+                return outcome.Next(Outcome.MEDIA, None, None, span)
+            if app in outcome.HANDED_ON or app in ENDS_CALL:
+                return outcome.Next(Outcome.UNKNOWN, None, None, span)
+        return outcome.Next(Outcome.END, None, None, None)
 
     def _set(self, step: _Step, state: _State) -> None:
         data = step.data
