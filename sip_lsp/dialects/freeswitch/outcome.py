@@ -20,6 +20,7 @@ decides it (docs/engine-semantics.md §4, signalwire/freeswitch@cc93a683ca6e):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from sip_lsp.catalog import Engine
@@ -70,6 +71,17 @@ class Knobs(NamedTuple):
     ignore_remote_cause: str | None
 
 
+# Where a row's deciding line is, resolved per bridge (the shapes are shared).
+AT_BRIDGE, AT_NEXT, AT_FOLLOWING, NOWHERE = "bridge", "next", "following", ""
+
+
+class _Shape(NamedTuple):
+    outcome: Outcome
+    reply: int | None
+    at: str  # AT_BRIDGE | AT_NEXT | AT_FOLLOWING | NOWHERE
+    note: str
+
+
 def bridge_table(
     table: fc.CauseTable,
     name: str,
@@ -81,69 +93,87 @@ def bridge_table(
     group_spans: Callable[[dial.Leg], Span],
 ) -> OutcomeTable:
     """The OutcomeTable of one bridge (see the module docstring for the order of decisions)."""
-    engine = table.engine
     groups = ds.threads[0] if ds.threads else ()
     first = groups[0] if groups else ()
     second = groups[1] if len(groups) > 1 else None
+    hunt_after = dial.destination(first, second) if second else None
+    tech = first[0].text.split("/", 1)[0] if first else ""
+    shape = (following.outcome, following.reply, following.cause, following.span is not None)
+    where = {
+        AT_BRIDGE: span,
+        AT_NEXT: group_spans(second[0]) if second else None,
+        AT_FOLLOWING: following.span,
+        NOWHERE: None,
+    }
+    rows = tuple(
+        Row(codes, locals_, r.outcome, r.reply, where[r.at], (), r.note)
+        for r, codes, locals_ in _rows(table, knobs, hunt_after, shape, tech)
+    )
+    return OutcomeTable("bridge", name, span, (), rows, block)
+
+
+@lru_cache(maxsize=512)
+def _rows(
+    table: fc.CauseTable,
+    knobs: Knobs,
+    hunt_after: str | None,
+    following: tuple[Outcome, int | None, str | None, bool],
+    tech: str,
+) -> tuple[tuple[_Shape, frozenset[int], frozenset[Local]], ...]:
+    """The rows of every bridge with these knobs, next element and following step (spans symbolic)."""
+    engine = table.engine
+    then, then_reply, then_cause, then_has_span = following
     variable = any("$" in (k or "") for k in (knobs.continue_on_fail, knobs.failure_causes))
     redirects = {int(str(c)) for c in _list(engine.fact("redirect_followed_codes", ()))}
     ignore = fc.switch_true(knobs.ignore_remote_cause)
-    hunt_after = dial.destination(first, second) if second else None
 
-    def after_failure(cause: str, received: bool) -> tuple[Outcome, int | None, Span | None, str]:
+    def after_failure(cause: str, received: bool) -> _Shape:
         """Past the failed bridge: the dialplan goes on or the caller is hung up."""
         if variable:
-            return Outcome.UNKNOWN, None, None, ""
+            return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
         if table.continues(knobs.continue_on_fail, knobs.failure_causes, cause):
-            if following.outcome is Outcome.END:
-                where = following.span or span
-                return _ended(engine, following.cause or cause, received and not ignore, where)
-            return following.outcome, following.reply, following.span, ""
-        return _ended(engine, cause, received and not ignore, span)
+            if then is Outcome.END:
+                at = AT_FOLLOWING if then_has_span else AT_BRIDGE
+                return _ended(engine, then_cause or cause, received and not ignore, at)
+            return _Shape(then, then_reply, AT_FOLLOWING, "")
+        return _ended(engine, cause, received and not ignore, AT_BRIDGE)
 
-    def decide(cause: str, received: bool, timed_out: bool) -> tuple[Outcome, int | None, Span | None, str]:
-        if second is not None and hunt_after is not None:
+    def decide(cause: str, received: bool, timed_out: bool) -> _Shape:
+        if hunt_after is not None:
             stopped = timed_out and not fc.switch_true(knobs.continue_on_timeout)
             if "$" in (knobs.fail_on_single_reject or ""):
-                return Outcome.UNKNOWN, None, None, ""
+                return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
             if not stopped and table.hunt_continues(knobs.fail_on_single_reject, cause):
-                return Outcome(hunt_after), None, group_spans(second[0]), ""
+                return _Shape(Outcome(hunt_after), None, AT_NEXT, "")
         return after_failure(cause, received)
 
-    rows: dict[tuple[Outcome, int | None, Span | None, str], tuple[set[int], set[Local]]] = {}
-    redirected = (Outcome.NEW_PARTY, None, span, NOTE_REDIRECT)
+    rows: dict[_Shape, tuple[set[int], set[Local]]] = {}
+    redirected = _Shape(Outcome.NEW_PARTY, None, AT_BRIDGE, NOTE_REDIRECT)
     for cause, codes in table.by_cause().items():  # one decision per cause, not per code
         if not codes:
             continue
-        key = decide(cause, True, False)
-        rows.setdefault(key, (set(), set()))[0].update(codes - redirects)
+        rows.setdefault(decide(cause, True, False), (set(), set()))[0].update(codes - redirects)
         if codes & redirects:
             rows.setdefault(redirected, (set(), set()))[0].update(codes & redirects)
     rows.setdefault(decide(NO_ANSWER, False, True), (set(), set()))[1].add(Local.TIMEOUT)
-    tech = first[0].text.split("/", 1)[0] if first else ""
     local = decide(LOCAL_CAUSE.get(tech, DEFAULT_LOCAL_CAUSE), False, False)
     rows.setdefault(local, (set(), set()))[1].add(Local.NO_DESTINATION)
     # The caller cancelled: originate stops and no later action runs (the A leg is gone).
-    cancelled = (Outcome.END, CANCELLED_CODE, span, "")
+    cancelled = _Shape(Outcome.END, CANCELLED_CODE, AT_BRIDGE, "")
     rows.setdefault(cancelled, (set(), set()))[1].add(Local.CANCELLED)
-    made = [
-        Row(frozenset(codes), frozenset(locals_), outcome, reply, where, (), note)
-        for (outcome, reply, where, note), (codes, locals_) in rows.items()
-        if codes or locals_
-    ]
-    made.sort(key=lambda r: (min(r.codes) if r.codes else 1000, r.outcome.value))
-    return OutcomeTable("bridge", name, span, (), tuple(made), block)
+    made = [(shape, frozenset(codes), frozenset(locals_)) for shape, (codes, locals_) in rows.items()]
+    made = [m for m in made if m[1] or m[2]]
+    made.sort(key=lambda m: (min(m[1]) if m[1] else 1000, m[0].outcome.value))
+    return tuple(made)
 
 
-def _ended(
-    engine: Engine, cause: str, passthrough: bool, span: Span | None
-) -> tuple[Outcome, int | None, Span | None, str]:
+def _ended(engine: Engine, cause: str, passthrough: bool, at: str) -> _Shape:
     """END: the received code passed through, or hangup_cause_to_sip's code for `cause`."""
     if passthrough:
-        return Outcome.END, None, span, NOTE_REMOTE
+        return _Shape(Outcome.END, None, at, NOTE_REMOTE)
     found = engine.causes.get(cause)
     to_sip = (found.to_sip if found is not None else None) or engine.default_to_sip
-    return Outcome.END, to_sip, span, ""
+    return _Shape(Outcome.END, to_sip, at, "")
 
 
 def _list(value: object) -> Sequence[object]:
