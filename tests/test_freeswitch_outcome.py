@@ -164,3 +164,48 @@ def test_after_the_bridge_media_hangup_and_variables() -> None:
     assert hangup.row_for(404).note == "outcome_note_fs_remote_code"
     unknown = _tables(body.replace("continue_on_fail=true", "continue_on_fail=${causes}"))[0]
     assert unknown.row_for(486).outcome is Outcome.UNKNOWN
+
+
+def _dialplan(tmp_path):
+    """default.xml sets continue_on_fail in a continue="true" extension, then includes default/*.xml."""
+    (tmp_path / "default").mkdir()
+    (tmp_path / "default.xml").write_text(
+        '<include><context name="default">'
+        '<extension name="global" continue="true"><condition field="destination_number" expression="^.*$">'
+        '<action application="set" data="continue_on_fail=true"/></condition></extension>'
+        '<X-PRE-PROCESS cmd="include" data="default/*.xml"/>'
+        "</context></include>"
+    )
+    carriers = (
+        '<include><extension name="out"><condition field="destination_number" expression="^(\\d+)$">'
+        '<action application="bridge" data="sofia/gateway/a/$1"/>'
+        '<action application="bridge" data="sofia/gateway/b/$1"/>'
+        "</condition></extension></include>"
+    )
+    (tmp_path / "default" / "10_carriers.xml").write_text(carriers)
+    return tmp_path / "default" / "10_carriers.xml", carriers
+
+
+def test_continue_on_fail_of_another_file_of_the_context_governs_the_bridges(tmp_path) -> None:
+    path, text = _dialplan(tmp_path)
+    got = analyze(text, "freeswitch", DialectContext(path=str(path), root=str(tmp_path)))
+    (site,) = got.failover_sites
+    assert 604 in site.codes  # continue_on_fail=true from default.xml: every failure goes on
+    assert site.shaping_tests[0].path == str(tmp_path / "default.xml")
+    alone = analyze(text, "freeswitch", DialectContext())
+    assert [604 in s.codes for s in alone.failover_sites] == [False]  # alone: the default list
+
+
+def test_an_earlier_file_of_the_same_glob_passes_its_variables_on(tmp_path) -> None:
+    path, text = _dialplan(tmp_path)
+    (tmp_path / "default.xml").write_text(
+        '<include><context name="default"><X-PRE-PROCESS cmd="include" data="default/*.xml"/>'
+        "</context></include>"
+    )
+    (tmp_path / "default" / "00_vars.xml").write_text(
+        '<include><extension name="v" continue="true"><condition field="destination_number" expression=".">'
+        '<action application="set" data="continue_on_fail=USER_BUSY"/></condition></extension></include>'
+    )
+    got = analyze(text, "freeswitch", DialectContext(path=str(path), root=str(tmp_path)))
+    (site,) = got.failover_sites
+    assert 486 in site.codes and 604 not in site.codes

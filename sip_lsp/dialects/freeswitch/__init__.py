@@ -24,8 +24,11 @@ module extracts, and where FreeSWITCH decides it:
 - whom a later `|` element or bridge calls (dial.destination): the dialled
   number via another gateway is retry-same, another user new-party (hunt,
   forward), voicemail media, a variable unknown.
-`<X-PRE-PROCESS cmd="include">` is not followed: every included dialplan file
-is a whole `<include>` document, checked on its own when it is opened.
+`<X-PRE-PROCESS cmd="include">` is not followed into the included files: each
+is checked when it is opened, and then starts from what runs before it in its
+context (context.py: the continue="true" extensions of the including `D.xml`
+before the include and the earlier files of the same glob), so their
+continue_on_fail governs its bridges.
 Each extension's facts are kept by its text (extension_chunks, _Facts), so a
 keystroke re-scans and re-walks only the extension it changed.
 A caller's CANCEL hangs up the A leg: switch_ivr_originate stops when the
@@ -36,6 +39,7 @@ caller channel is no longer ready and no later action runs, so cancel
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,6 +49,7 @@ from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.freeswitch import causes as fc
 from sip_lsp.dialects.freeswitch import chunks as extension_chunks
+from sip_lsp.dialects.freeswitch import context as fs_context
 from sip_lsp.dialects.freeswitch import dial as dial
 from sip_lsp.dialects.freeswitch import outcome as outcome
 from sip_lsp.dialects.freeswitch import status as status
@@ -67,7 +72,7 @@ from sip_lsp.model import (
     Span,
     StatusTest,
 )
-from sip_lsp.text import LineIndex
+from sip_lsp.text import LineIndex, read_text
 
 ENGINE = "freeswitch"
 # Variables whose value is a cause list, and how its tokens are matched.
@@ -116,8 +121,61 @@ def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
     if comments:
         comments.sort(key=lambda c: c[0])
         _suppressions(comments, ctx.lines_of(text), analysis)
-    walker = _Walker(analysis, _table(ctx.catalog), text, doc=doc, chunks=chunks)
-    analysis.blocks.extend(walker.visit(doc.roots))
+    table = _table(ctx.catalog)
+    walker = _Walker(analysis, table, text, doc=doc, chunks=chunks)
+    found = _context_before(ctx, table) if ctx.path and "<context" not in text else None
+    if found is None:
+        analysis.blocks.extend(walker.visit(doc.roots))
+    else:
+        analysis.blocks.extend(walker.visit(doc.roots, _State(dict(found[1])), found[0]))
+
+
+def _context_before(ctx: DialectContext, table: fc.CauseTable | None) -> tuple[str, dict[str, _Value]] | None:
+    """The context an included file joins and the variables the text before it passes on.
+
+    See context.py: `D/x.xml` included by `D.xml`'s `<X-PRE-PROCESS cmd="include">`
+    inside a context; its continue="true" extensions before the include, then the
+    earlier files of the same glob, run first on the call. Spans keep their file.
+    """
+    if ctx.path is None:
+        return None
+    read = ctx.read or read_text
+    try:
+        found = fs_context.before(ctx.path, read, ctx.root, os.listdir)
+    except (OSError, ValueError):
+        return None
+    if found is None:
+        return None
+    key = (found.parent, found.parent_text, found.siblings, id(table))
+    held = _BEFORE.get(key)
+    if held is None:
+        carry = _State()
+        sink = Analysis(dialect=ENGINE, text=found.parent_text)
+        walker = _Walker(sink, table, found.parent_text)
+        for el in found.extensions:
+            walker._extension(el, carry, found.context)
+        carry.vars = _tagged(carry.vars, found.parent)
+        for path, text in found.siblings:
+            walker = _Walker(sink, table, text)
+            for el in xmlscan.scan(text).iter():
+                if el.name == "extension":
+                    walker._extension(el, carry, found.context)
+            carry.vars = _tagged(carry.vars, path)
+        if len(_BEFORE) > 16:
+            _BEFORE.clear()
+        held = _BEFORE[key] = (found.context, carry.vars)
+    return held
+
+
+_BEFORE: dict[tuple[object, ...], tuple[str, dict[str, _Value]]] = {}
+
+
+def _tagged(values: dict[str, _Value], path: str) -> dict[str, _Value]:
+    """`values` with the spans of this file (path None) marked as in `path`."""
+    return {
+        k: v if v.span.path is not None else _Value(v.text, Span(v.span.start, v.span.end, path))
+        for k, v in values.items()
+    }
 
 
 def _table(catalog) -> fc.CauseTable | None:
@@ -272,16 +330,20 @@ class _Walker:
 
     # ------------------------------------------------------------- structure
 
-    def visit(self, roots: list[xmlscan.Element]) -> list[Block]:
-        """Top-level blocks; extensions outside a context (an <include> file) share state."""
+    def visit(
+        self, roots: list[xmlscan.Element], start: _State | None = None, context: str | None = None
+    ) -> list[Block]:
+        """Top-level blocks; extensions outside a context (an <include> file) share state,
+        starting from `start` (what runs before the file in `context`, see _context_before)."""
         out: list[Block] = []
-        stack = [(el, _State()) for el in reversed(roots)]
+        first = start or _State()
+        stack = [(el, first) for el in reversed(roots)]
         while stack:
             el, carry = stack.pop()
             if el.name == "context":
                 out.append(self._context(el))
             elif el.name == "extension":
-                out.append(self._extension(el, carry, None))
+                out.append(self._extension(el, carry, context))
             else:
                 stack.extend((child, carry) for child in reversed(el.children))
         return out
@@ -331,7 +393,8 @@ class _Walker:
             else ()
         )
         key = (_FACTS, context, id(self.table), inherited)
-        facts = chunk.slot.get(key)
+        foreign = any(v.span.path is not None for v in carry.vars.values())
+        facts = None if foreign else chunk.slot.get(key)
         if facts is not None and facts.table is self.table:
             if facts.base != start:
                 facts = chunk.slot[key] = facts.moved(start)
@@ -343,7 +406,11 @@ class _Walker:
             facts.block = walker._extension(root, state, context)
             # _extension replaces state.vars only when the extension passes them on
             facts.carry = state.vars if state.vars is not carry.vars else None
-            if walker.local and (chunk.masked or extension_chunks.reusable(chunk, el, self.doc)):
+            if (
+                not foreign
+                and walker.local
+                and (chunk.masked or extension_chunks.reusable(chunk, el, self.doc))
+            ):
                 chunk.slot[key] = facts
         facts.add_to(self.a)
         if facts.carry is not None:
