@@ -33,10 +33,11 @@ from sip_lsp.model import (
     FactSource,
     FailoverSite,
     Finding,
+    IgnoredStep,
     Knob,
     StatusTest,
 )
-from sip_lsp.rules import causes, codes, dispatch, failover, replies, status_tests
+from sip_lsp.rules import causes, codes, dispatch, failover, ignored, replies, status_tests
 from sip_lsp.rules.context import Rule, RuleContext
 from sip_lsp.text import LineIndex
 
@@ -64,6 +65,7 @@ STATUS_TEST_RULES: tuple[Rule[StatusTest], ...] = (
 )
 CAUSE_SITE_RULES: tuple[Rule[CauseSite], ...] = (causes.sc309_unknown_cause,)
 DISPATCH_SITE_RULES: tuple[Rule[DispatchSite], ...] = (dispatch.sc310_dialstatus_dispatch,)
+IGNORED_STEP_RULES: tuple[Rule[IgnoredStep], ...] = (ignored.sc316_ignored_action,)
 
 F = TypeVar("F")
 
@@ -88,6 +90,7 @@ def judge(facts: FactSource, ctx: RuleContext) -> list[Finding]:
     _judge_each(facts.status_tests, STATUS_TEST_RULES, ctx, found)
     _judge_each(facts.cause_sites, CAUSE_SITE_RULES, ctx, found)
     _judge_each(facts.dispatch_sites, DISPATCH_SITE_RULES, ctx, found)
+    _judge_each(facts.ignored_steps, IGNORED_STEP_RULES, ctx, found)
     return found
 
 
