@@ -114,7 +114,7 @@ class _Builder:
                     except RecursionError:
                         continue
                     mine += (walk,)
-                    if walk.facts.failover_sites:
+                    if walk.facts.failover_sites or walk.facts.outcome_tables:
                         placed.append((walk.facts, d))
             walks.append(mine)
         parts = self.an.parts
