@@ -131,3 +131,40 @@ def test_forks_and_forwards_are_not_warned_as_retries():
     ):
         found = lint(failure(body), "/tmp/x.cfg", Settings(), default_catalog(), dialect="kamailio").findings
         assert not {f.rule for f in found} & {"SC301", "SC302", "SC303", "SC304"}, body
+
+
+def test_local_cases_follow_their_tests():
+    body = (
+        "\tif (t_is_canceled()) {\n\t\texit;\n\t}\n"
+        '\tif (t_branch_timeout() || t_check_status("^5[0-9][0-9]$")) {\n'
+        "\t\tif (ds_next_dst()) {\n\t\t\tt_relay();\n\t\t\texit;\n\t\t}\n"
+        '\t\tappend_to_reply("Retry-After: 30\\r\\n");\n\t\tt_reply("503", "No gateway");\n\t\texit;\n\t}\n'
+    )
+    t = table(failure(body))
+    assert t.row_for_local(Local.CANCELLED).outcome is Outcome.FORWARD
+    assert t.row_for_local(Local.TIMEOUT) is t.row_for(502)
+    assert t.row_for(502).outcome is Outcome.RETRY_SAME
+    assert t.row_for(408) is t.row_for(502)  # t_branch_timeout() is a status test admitting 408
+    assert t.row_for_local(Local.NO_DESTINATION).reply == 503
+    [site] = sites(analyze(failure(body)), "ds_next_dst")
+    assert site.codes == frozenset(range(500, 600)) | {408}  # the local cases never show as codes
+
+
+def test_no_reply_at_all_is_the_timeout_case():
+    t = table(failure('\tif (!t_branch_replied()) {\n\t\tt_reply("430", "Flow Failed");\n\t}\n'))
+    assert (t.row_for_local(Local.TIMEOUT).outcome, t.row_for_local(Local.TIMEOUT).reply) == (
+        Outcome.REPLY,
+        430,
+    )
+    assert t.row_for(486).outcome is Outcome.FORWARD
+
+
+def test_a_retry_after_cancel_falls_back_to_what_the_script_does():
+    t = table(failure('\tif (!t_relay()) {\n\t\tt_reply("500", "Error");\n\t}\n'))
+    assert t.row_for(503).outcome is Outcome.RETRY_SAME
+    assert t.row_for_local(Local.CANCELLED).reply == 500
+
+
+def test_an_action_on_one_path_beats_a_fallback_reply_on_another():
+    body = '\tif (!lookup("location")) {\n\t\tt_reply("404", "Not Found");\n\t\texit;\n\t}\n\tt_relay();\n'
+    assert table(failure(body)).row_for(603).outcome is Outcome.RETRY_SAME

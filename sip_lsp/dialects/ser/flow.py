@@ -86,6 +86,16 @@ PARTY_REWRITES = frozenset({"rewriteuri", "seturi", "rewriteuser", "setuser"})
 # A target that looks like a voicemail, announcement or IVR service.
 _MEDIA = re.compile(r"voice\s*mail|\bvm\b|vmail|mailbox|announce|\bivr\b|media", re.IGNORECASE)
 _GLOBAL = frozenset(range(600, 700))
+# Local cases walked as codes of their own, outside 300-699: no remote party sent them.
+# t_check_status() sees the local timeout as 408 and a cancelled transaction's reply as 487.
+TIMEOUT, CANCELLED = 1408, 1487
+_LOCALS = frozenset({TIMEOUT, CANCELLED})
+_START = FINAL_CODES | _LOCALS
+# Calls whose false side is "no destination left" (Local.NO_DESTINATION): the next gateway
+# or destination set, or a first selection made in the failure route.
+NO_DESTINATION_TESTS = NEXT_DESTINATION | frozenset(
+    {"ds_select_dst", "ds_select_domain", "ds_select", "do_routing", "route_to_gw", "load_gws", "lb_start"}
+)
 # The dialled party in a rewrite's value: the request URI, its user, the original or To user.
 _SAME_PARTY = re.compile(r"\$(?:rU|ru|ou|oU|tU|\(ru|\(rU|\(ou)")
 _MAX_DEPTH = 32
@@ -314,7 +324,7 @@ class _Flow:
 
     def run(self) -> None:
         env = _Env(self.handler, (), (), in_callee=False)
-        end, _ = self.body(self.handler.route.body, State(FINAL_CODES), env)
+        end, _ = self.body(self.handler.route.body, State(_START), env)
         self.decide(end, Outcome.FORWARD)  # falling off the end: tm relays the winning reply (1.8)
         self.result.tables.append(self.table())
 
@@ -323,10 +333,11 @@ class _Flow:
         res = self.result
         forward: Decision = (Outcome.FORWARD, None, None, ())
         by_code = {code: res.outcomes.get(code, forward) for code in FINAL_CODES}
-        local: dict[Local, Decision] = {Local.TIMEOUT: by_code[408]}  # fr timer: local 408
-        cancelled = by_code[487]  # a retry after CANCEL fails (K 1.6, O 2.4): the reply stands
-        local[Local.CANCELLED] = cancelled if cancelled[0] is Outcome.REPLY else forward
-        local[Local.NO_DESTINATION] = res.no_destination or forward
+        local: dict[Local, Decision] = {
+            Local.TIMEOUT: res.outcomes.get(TIMEOUT, forward),  # fr timer: a local 408 (K 1.4)
+            Local.CANCELLED: res.outcomes.get(CANCELLED, forward),
+            Local.NO_DESTINATION: res.no_destination or forward,
+        }
         groups: dict[tuple[Outcome, int | None, tuple[int, int, str | None] | None], _Group] = {}
         for code, decision in by_code.items():
             _group(groups, decision).codes.add(code)
@@ -361,8 +372,12 @@ class _Flow:
         codes = st.codes - st.decided if st.decided else st.codes
         decision = (outcome, reply, span, st.shaping)
         known = res.outcomes
+        acts = outcome in _ACTIONS
         for code in codes:
-            if code not in known:
+            prev = known.get(code)
+            # The first path in text order decides, but a path that calls someone beats one that
+            # only replies or forwards: that reply is the fallback (a lookup miss, say).
+            if prev is None or (acts and prev[0] not in _ACTIONS):
                 known[code] = decision
         return codes
 
@@ -425,7 +440,7 @@ class _Flow:
                 for v in case.values:
                     t = case_test(v, text)
                     if t is not None:
-                        admits |= t.admits
+                        admits |= _with_locals(t.admits)
                         self._possible(env.span(t.start, t.end), st.codes)
                 rest = _split(rest, admits)[1]
                 entry = st.narrowed(
@@ -457,7 +472,7 @@ class _Flow:
         if test is not None:
             span = env.span(test.start, test.end)
             self._possible(span, st.codes)
-            admitted, rest = _split(st.codes, test.admits)
+            admitted, rest = _split(st.codes, _with_locals(test.admits))
             return self._shaped(st, admitted, span), self._shaped(st, rest, span)
         if isinstance(cond, Binary):
             if cond.op == "&&":
@@ -471,9 +486,17 @@ class _Flow:
         elif isinstance(cond, Unary) and cond.op == "!":
             when_true, when_false = self.narrow(cond.operand, st, env)
             return when_false, when_true
-        elif isinstance(cond, Call) and cond.name in NEXT_DESTINATION:
+        elif isinstance(cond, Call) and cond.name in NO_DESTINATION_TESTS:
             # false: no destination left, the failover did not happen (Local.NO_DESTINATION)
             return self.effect(cond, st, env), st.marked(nodest=True)
+        elif isinstance(cond, Call) and (cond.name in NEW_BRANCH or cond.name.startswith("t_relay_to")):
+            # true only for the codes tm lets a new branch go out on (K 1.6, O 2.1, 2.4)
+            after = self.effect(cond, st, env)
+            refused = _REFUSED_OPENSIPS if self.flavor == "opensips" else _REFUSED
+            return after.narrowed(_split(after.codes, refused)[1], after.shaping), after
+        elif isinstance(cond, Call) and cond.name == "t_branch_replied":  # false: nothing came back (K 1.4)
+            no_reply, replied = _split_local(st, TIMEOUT)
+            return replied, no_reply
         st = self.effect(cond, st, env)
         return st, st
 
@@ -487,6 +510,7 @@ class _Flow:
 
     def _possible(self, span: Span, codes: frozenset[int]) -> None:
         key = (span.start, span.path)
+        codes = _split(codes, FINAL_CODES)[0]
         prev = self.result.possible.get(key)
         self.result.possible[key] = codes if prev is None else _union(prev, codes)
 
@@ -508,13 +532,14 @@ class _Flow:
             kind = FailoverKind.NEXT_DESTINATION if name in NEXT_DESTINATION else FailoverKind.NEW_BRANCH
             destination = _destination(name, st)
             self.record(node, kind, st, env, destination)
-            settles = st
+            # tm refuses a new branch of a cancelled transaction (K 1.6, O 2.4), and OpenSIPS any
+            # after a 6xx (T_NO_NEW_BRANCHES_FLAG, 2.1): the retry's t_relay() fails and what the
+            # script does then decides those.
+            refused = _REFUSED_OPENSIPS if self.flavor == "opensips" else _REFUSED
+            blocked, rest = _split(st.codes, refused)
             if self.flavor == "opensips":
-                # OpenSIPS refuses new branches after a 6xx (T_NO_NEW_BRANCHES_FLAG, engine-semantics
-                # 2.1): the retry's t_relay() fails and what the script does then decides the 6xx.
-                blocked, rest = _split(st.codes, _GLOBAL)
-                self.result.blocked.update(blocked)
-                settles = st.narrowed(rest, st.shaping)
+                self.result.blocked.update(blocked & _GLOBAL)
+            settles = st.narrowed(rest, st.shaping)
             settled = self.decide(settles, destination, span=env.span(node.start, node.end))
             return st.marked(hunting=True, decided=settled)
         if name in AUTH:
@@ -553,7 +578,8 @@ class _Flow:
         span = env.span(node.start, node.end)
         key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
-        codes = st.codes if prev is None else _union(prev.codes, st.codes)
+        mine = _split(st.codes, FINAL_CODES)[0]
+        codes = mine if prev is None else _union(prev.codes, mine)
         shaping = st.shaping if prev is None else _joined(prev.shaping_tests, st.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
         rewrites = st.rewrites if prev is None else prev.rewrites_target and st.rewrites
@@ -600,6 +626,33 @@ def _group(
     else:
         group.guards = _joined(group.guards, guards)
     return group
+
+
+_REFUSED = frozenset({CANCELLED})
+_ACTIONS = frozenset({Outcome.RETRY_SAME, Outcome.NEW_PARTY, Outcome.MEDIA, Outcome.UNKNOWN})
+_REFUSED_OPENSIPS = _GLOBAL | _REFUSED
+
+
+_WITH_LOCALS: dict[frozenset[int], frozenset[int]] = {}
+
+
+def _with_locals(admits: frozenset[int]) -> frozenset[int]:
+    """A status test's codes with the local cases it also admits (408: timeout, 487: cancelled)."""
+    found = _WITH_LOCALS.get(admits)
+    if found is None:
+        extra: tuple[int, ...] = (TIMEOUT,) if 408 in admits else ()
+        if 487 in admits:
+            extra += (CANCELLED,)
+        if len(_WITH_LOCALS) > 4096:
+            _WITH_LOCALS.clear()
+        found = _WITH_LOCALS[admits] = _shared(admits | frozenset(extra)) if extra else admits
+    return found
+
+
+def _split_local(st: State, case: int) -> tuple[State, State]:
+    """(the path where the local `case` holds, the path where it does not)."""
+    inside, outside = _split(st.codes, frozenset({case}))
+    return st.narrowed(inside, st.shaping), st.narrowed(outside, st.shaping)
 
 
 def _destination(action: str, st: State) -> Outcome:
