@@ -168,3 +168,26 @@ def test_a_retry_after_cancel_falls_back_to_what_the_script_does():
 def test_an_action_on_one_path_beats_a_fallback_reply_on_another():
     body = '\tif (!lookup("location")) {\n\t\tt_reply("404", "Not Found");\n\t\texit;\n\t}\n\tt_relay();\n'
     assert table(failure(body)).row_for(603).outcome is Outcome.RETRY_SAME
+
+
+def _rules(text: str, flavor: str = "kamailio") -> set[str]:
+    from sip_lsp.catalog import default_catalog
+    from sip_lsp.config import Settings
+    from sip_lsp.lint import lint
+
+    return {f.rule for f in lint(text, "/tmp/x.cfg", Settings(), default_catalog(), dialect=flavor).findings}
+
+
+def test_a_route_in_an_include_not_read_is_not_called_missing():
+    text = (
+        '#!KAMAILIO\ninclude_file "/nonexistent/routes.cfg"\n'
+        'request_route {\n\tt_on_failure("X");\n\tt_relay();\n}\n'
+    )
+    assert "SC312" not in _rules(text)
+    assert "SC312" in _rules(text.replace('include_file "/nonexistent/routes.cfg"\n', ""))
+
+
+def test_a_failure_route_replying_500_to_a_604_is_masked():
+    body = '\tif (t_check_status("604")) {\n\t\tt_reply("500", "Error");\n\t\texit;\n\t}\n'
+    assert "SC311" in _rules(failure(body))
+    assert "SC311" not in _rules(failure(body.replace('t_reply("500", "Error");', "exit;")))

@@ -53,6 +53,7 @@ class _Builder:
         self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, dict]] = []
         self._routes: dict[str, list[flow.RouteDef]] | None = None
         self.include = Includes(ctx, analysis)
+        self.unread = False  # an include was not read: its routes are unknown
 
     def build(self) -> None:
         docs: list[tuple[str | None, str]] = [(None, self.an.text)]
@@ -73,6 +74,8 @@ class _Builder:
                     target = self.include(inc.path, Span(s + inc.start, s + inc.end, path))
                     if target is not None:
                         docs.append(target)
+                    else:
+                        self.unread = True
         self.run_flow()
 
     def chunk(self, slot: dict, p: Parsed, base: int, path: str | None, text: str) -> None:
@@ -149,7 +152,7 @@ class _Builder:
         ]
         for (kind, name), sites in armed.items():
             # "0" is index 0, the main route's: t_on_failure("0") is the old idiom that disarms
-            if kind == "failure_route" and name not in defined and name != "0":
+            if kind == "failure_route" and name not in defined and name != "0" and not self.unread:
                 knobs += [
                     Knob(span.shift(d) if d else span, "missing_failure_route", name) for span, d in sites
                 ]
