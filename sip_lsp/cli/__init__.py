@@ -1,4 +1,4 @@
-"""Command line: check, explain, compare, codes, site, serve.
+"""Command line: check, explain, compare, codes, table, site, serve.
 
 Only argument parsing lives here; each command is a function in the module
 named for what it does. `check`, `explain`, `compare` and `codes` never import
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("explain", "explain a response code (604) or a rule (SC301)", _explain_arguments),
         ("compare", "compare two response codes side by side", _compare_arguments),
         ("codes", "list the registered response codes", _codes_arguments),
+        ("table", "print what each failover point does with every final response", _table_arguments),
         ("site", "build the reference site (static HTML) from the catalogue", _site_arguments),
         ("serve", "run the language server (stdio by default)", _serve_arguments),
     ):
@@ -116,6 +117,20 @@ def _codes_arguments(codes: argparse.ArgumentParser) -> None:
     codes.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
 
+def _table_arguments(table: argparse.ArgumentParser) -> None:
+    table.add_argument("paths", nargs="+", metavar="PATH", help="files and directories")
+    table.add_argument("--at", metavar="ROUTE|LINE", help="only the failover point named ROUTE or at LINE")
+    table.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    table.add_argument("--lang", choices=("en", "ru"), default="en")
+    table.add_argument(
+        "--dialect",
+        choices=("kamailio", "opensips", "asterisk", "freeswitch"),
+        help="force the dialect of every file",
+    )
+    table.add_argument("--config", metavar="FILE", help="sip-lsp.toml to use instead of searching upwards")
+    table.add_argument("--catalog", action="append", default=[], metavar="FILE")
+
+
 def _site_arguments(site: argparse.ArgumentParser) -> None:
     site.add_argument("--out", required=True, metavar="DIR", help="directory to write the site into")
     site.add_argument("--lang", default="en,ru", metavar="LANGS", help="comma-separated languages (en,ru)")
@@ -170,6 +185,10 @@ def _run(args: argparse.Namespace) -> int:
         from sip_lsp.server import serve
 
         return serve(args)
+    if args.command == "table":
+        from sip_lsp.cli.table import run_table
+
+        return run_table(args)
     if args.command == "site":
         from sip_lsp.site.build import run_site
 

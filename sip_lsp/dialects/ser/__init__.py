@@ -19,11 +19,11 @@ from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.common.block_cache import Slot
 from sip_lsp.dialects.common.includes import Includes
-from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
+from sip_lsp.dialects.ser import arming, flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Analysis, Block, Facts, PartedAnalysis, Span
+from sip_lsp.model import Analysis, Block, Facts, Knob, PartedAnalysis, Span
 
 _BLOCKS = "ser"  # this dialect's table in the document's BlockCache
 # Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
@@ -57,6 +57,7 @@ class _Builder:
         self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, Slot]] = []
         self._routes: dict[str, list[flow.RouteDef]] | None = None
         self.include = Includes(ctx, analysis)
+        self.unread = False  # an include was not read: its routes are unknown
 
     def build(self) -> None:
         docs: list[tuple[str | None, str]] = [(None, self.an.text)]
@@ -77,6 +78,8 @@ class _Builder:
                     target = self.include(inc.path, Span(s + inc.start, s + inc.end, path))
                     if target is not None:
                         docs.append(target)
+                    else:
+                        self.unread = True
         self.run_flow()
 
     def chunk(self, slot: Slot, p: Parsed, base: int, path: str | None, text: str) -> None:
@@ -118,7 +121,7 @@ class _Builder:
                     except RecursionError:
                         continue
                     mine += (walk,)
-                    if walk.facts.failover_sites:
+                    if walk.facts.failover_sites or walk.facts.outcome_tables:
                         placed.append((walk.facts, d))
             walks.append(mine)
         parts = self.an.parts
@@ -128,6 +131,41 @@ class _Builder:
                 (facts.facts(self.flavor, (mine, extra), partial(_test_sets, facts, mine, extra)), d)
             )
         parts += placed
+        lost = self.lost_handlers(armed)
+        if lost:
+            parts.append((Facts(self.flavor, knobs=lost), 0))
+
+    def lost_handlers(self, armed: dict[tuple[str, str], list[tuple[Span, int]]]) -> list[Knob]:
+        """t_on_failure() sites replaced before the relay, or naming no failure route (SC312)."""
+        defined = set()
+        entries: list[arming.Where] = []
+        for facts, _, base, _path, _, _ in self.chunks:
+            for kind, name, r in facts.routes:
+                if kind == "failure_route":
+                    defined.add(name)
+                if kind in ("request_route", "failure_route") or (
+                    kind == "route" and r.name_start == r.start
+                ):
+                    entries.append((r, base, _path))
+        found = arming.Lost()
+        for where in entries:
+            try:
+                arming.walk_entry(where, self.where_routes, found)
+            except RecursionError:
+                continue
+        knobs = [
+            Knob(span, "lost_failure_route", f"{name} {other}") for span, name, other in found.sites.values()
+        ]
+        for (kind, name), sites in armed.items():
+            # "0" is index 0, the main route's: t_on_failure("0") is the old idiom that disarms
+            if kind == "failure_route" and name not in defined and name != "0" and not self.unread:
+                knobs += [
+                    Knob(span.shift(d) if d else span, "missing_failure_route", name) for span, d in sites
+                ]
+        return knobs
+
+    def where_routes(self) -> dict[str, list[arming.Where]]:
+        return {name: [(rd.route, rd.base, rd.path) for rd in defs] for name, defs in self.routes().items()}
 
     def routes(self) -> dict[str, list[flow.RouteDef]]:
         """Named routes by name, made when a walk first follows route(X) (most handlers call none)."""

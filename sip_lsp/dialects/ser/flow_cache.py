@@ -16,7 +16,7 @@ from collections.abc import Callable
 from sip_lsp.dialects.common.block_cache import Slot
 from sip_lsp.dialects.ser import flow
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Facts, Span
+from sip_lsp.model import Facts, OutcomeTable, Span
 
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
 _CALLS = re.compile(r"\broute\s*\(")
@@ -102,7 +102,7 @@ def _walk(h: flow.RouteDef, name: str, routes: Routes, flavor: str, arming: Armi
     """flow.analyze_handler's failover sites as Facts, and its test sets by document offset."""
     own = flow.FlowResult()
     flow.analyze_handler(h, name, routes, flavor, _armed_by(arming), own)
-    return Facts(flavor, failover_sites=list(own.sites.values())), own.possible
+    return Facts(flavor, failover_sites=list(own.sites.values()), outcome_tables=own.tables), own.possible
 
 
 def _armed_by(arming: Arming) -> tuple[Span, ...]:
@@ -114,4 +114,11 @@ def _rearmed(walk: Walk, base: int, arming: Arming) -> Walk:
     d = base - walk.base
     armed_by = _armed_by(arming)
     sites = [site.rearmed(d, armed_by) for site in walk.facts.failover_sites]
-    return Walk(base, Facts(walk.facts.dialect, failover_sites=sites), walk.possible, arming)
+    tables = [_armed(t.shift(d) if d else t, armed_by) for t in walk.facts.outcome_tables]
+    return Walk(
+        base, Facts(walk.facts.dialect, failover_sites=sites, outcome_tables=tables), walk.possible, arming
+    )
+
+
+def _armed(t: OutcomeTable, armed_by: tuple[Span, ...]) -> OutcomeTable:
+    return OutcomeTable(t.kind, t.name, t.span, armed_by, t.rows, t.block)
