@@ -90,6 +90,7 @@ _GLOBAL = frozenset(range(600, 700))
 # t_check_status() sees the local timeout as 408 and a cancelled transaction's reply as 487.
 TIMEOUT, CANCELLED = 1408, 1487
 _LOCALS = frozenset({TIMEOUT, CANCELLED})
+_LOCAL_CODES = ((Local.TIMEOUT, TIMEOUT), (Local.CANCELLED, CANCELLED))
 _START = FINAL_CODES | _LOCALS
 # Calls whose false side is "no destination left" (Local.NO_DESTINATION): the next gateway
 # or destination set, or a first selection made in the failure route.
@@ -284,7 +285,12 @@ class FlowResult:
     def __init__(self) -> None:
         self.sites: dict[SiteKey, FailoverSite] = {}
         self.possible: dict[tuple[int, str | None], frozenset[int]] = {}  # by (test start, path)
-        self.outcomes: dict[int, Decision] = {}
+        # What each code leads to, as (codes, decision) in the order the walk settled them: a few
+        # sets per handler, not a decision per code (a table per handler of 400 codes would cost
+        # the lint of a 1k-line script about twice its time).
+        self.settled: list[tuple[set[int], Decision]] = []
+        self.decided: set[int] = set()  # every code some path settled
+        self.by_fallback: set[int] = set()  # those settled by a reply or forward, which an action beats
         self.no_destination: Decision | None = None  # what runs when ds_next_dst()/next_gw() fail
         self.tables: list[OutcomeTable] = []
         self.blocked: set[int] = set()  # 6xx codes that reached a retry OpenSIPS refuses (2.1)
@@ -332,17 +338,16 @@ class _Flow:
         """The handler's outcome table from the decisions the walk made (engine-semantics §1, §2)."""
         res = self.result
         forward: Decision = (Outcome.FORWARD, None, None, ())
-        by_code = {code: res.outcomes.get(code, forward) for code in FINAL_CODES}
-        local: dict[Local, Decision] = {
-            Local.TIMEOUT: res.outcomes.get(TIMEOUT, forward),  # fr timer: a local 408 (K 1.4)
-            Local.CANCELLED: res.outcomes.get(CANCELLED, forward),
-            Local.NO_DESTINATION: res.no_destination or forward,
-        }
+        settled = [*res.settled, (set(_START) - res.decided, forward)]
         groups: dict[tuple[Outcome, int | None, tuple[int, int, str | None] | None], _Group] = {}
-        for code, decision in by_code.items():
-            _group(groups, decision).codes.add(code)
-        for case, decision in local.items():
-            _group(groups, decision).local.add(case)
+        for codes, decision in settled:
+            if not codes:
+                continue
+            group = _group(groups, decision)
+            group.codes |= codes & FINAL_CODES
+            group.local |= {case for case, code in _LOCAL_CODES if code in codes}
+        group = _group(groups, res.no_destination or forward)
+        group.local.add(Local.NO_DESTINATION)
         rows = tuple(
             Row(
                 frozenset(g.codes),
@@ -371,14 +376,21 @@ class _Flow:
             return frozenset()
         codes = st.codes - st.decided if st.decided else st.codes
         decision = (outcome, reply, span, st.shaping)
-        known = res.outcomes
-        acts = outcome in _ACTIONS
-        for code in codes:
-            prev = known.get(code)
-            # The first path in text order decides, but a path that calls someone beats one that
-            # only replies or forwards: that reply is the fallback (a lookup miss, say).
-            if prev is None or (acts and prev[0] not in _ACTIONS):
-                known[code] = decision
+        # The first path in text order decides, but a path that calls someone beats one that
+        # only replies or forwards: that reply is the fallback (a lookup miss, say).
+        fresh = set(codes) - res.decided
+        if outcome in _ACTIONS:
+            taken = res.by_fallback & codes
+            if taken:
+                for earlier, _ in res.settled:
+                    earlier -= taken
+                res.by_fallback -= taken
+                fresh |= taken
+        elif fresh:
+            res.by_fallback |= fresh
+        if fresh:
+            res.decided |= fresh
+            res.settled.append((fresh, decision))
         return codes
 
     # -- statements ------------------------------------------------------
