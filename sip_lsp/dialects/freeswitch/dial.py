@@ -14,6 +14,7 @@ indices into the (entity-decoded) string.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 _OPEN = {"{": "}", "[": "]", "(": ")", "<": ">"}
@@ -146,6 +147,7 @@ def _blocks(s: str, a: int, b: int, opener: str) -> tuple[int, list[Var]]:
     return a, found
 
 
+@lru_cache(maxsize=4096)  # a pure function of the string; each bridge is read three times per lint
 def parse(s: str) -> DialString:
     """Split a bridge/originate dial string; never raises."""
     start, globals_ = _blocks(s, 0, len(s), "{<")
