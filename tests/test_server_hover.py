@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest_lsp
-from fixtures.server.client import SERVER, at, initialize_params, like_an_editor, open_document
+from fixtures.server.client import SERVER, at, diagnostics, initialize_params, like_an_editor, open_document
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -60,3 +60,10 @@ async def test_russian_headings_with_locale_ru(russian):
     assert catalog.heading("description", "ru") != catalog.heading("description", "en")
     assert catalog.heading("description", "ru") in hover.contents.value
     assert catalog.heading("description", "en") not in hover.contents.value
+
+
+async def test_russian_locale_gives_russian_diagnostics(russian):
+    doc_uri, _ = open_document(russian, "failover.cfg")
+    found = await diagnostics(russian, doc_uri, 1)
+    sc301 = next(d for d in found if d.code == "SC301")
+    assert "может выполниться после" in sc301.message

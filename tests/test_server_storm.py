@@ -112,7 +112,11 @@ class Model:
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=["neovim", "visual_studio_code"])
 async def client(request, lsp_client: LanguageClient, tmp_path):
-    for method in (types.CLIENT_REGISTER_CAPABILITY, types.WORKSPACE_INLAY_HINT_REFRESH):
+    for method in (
+        types.CLIENT_REGISTER_CAPABILITY,
+        types.WORKSPACE_INLAY_HINT_REFRESH,
+        types.WORKSPACE_SEMANTIC_TOKENS_REFRESH,
+    ):
         lsp_client.feature(method)(lambda *args: None)  # requests the server may send
 
     caps = client_capabilities(request.param)

@@ -220,7 +220,8 @@ class _Check:
     def _catalog(self, files: tuple[str, ...]) -> Catalog | None:
         if files not in self._catalogs:
             try:
-                self._catalogs[files] = load_catalog(list(files))
+                # Messages and fix titles in the chosen language (--lang, or the locale).
+                self._catalogs[files] = load_catalog(list(files)).for_lang(self.args.lang)
             except CatalogError as exc:
                 self._error("sip-lsp", f"catalogue {exc}")
                 self._catalogs[files] = None

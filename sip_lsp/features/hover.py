@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sip_lsp import render
 from sip_lsp.catalog import Catalog
 from sip_lsp.features.index import SiteIndex
 from sip_lsp.model import Analysis, CauseSite, CodeSite, FailoverSite, StatusTest
@@ -32,8 +33,6 @@ def hover_at(
     lines: LineIndex | None = None,
 ) -> Hover | None:
     """Markdown for what is under `offset`, or None."""
-    from sip_lsp import render
-
     hit = index.at(offset, ("code", "phrase", "status_test", "failover", "cause"))
     if hit is None:
         return _bare_number(analysis, offset, catalog, lang, lines)
@@ -42,7 +41,7 @@ def hover_at(
     if hit.kind == "code" and isinstance(fact, CodeSite):
         text = _code(fact.code, catalog, lang) if fact.code is not None else None
     elif hit.kind == "phrase" and isinstance(fact, CodeSite) and fact.phrase is not None:
-        text = render.phrase_markdown(fact.phrase, fact.code, catalog, lang)
+        text = _phrase(fact.phrase, fact.code, catalog, lang)
     elif hit.kind == "status_test" and isinstance(fact, StatusTest):
         text = render.status_test_markdown(fact, catalog, lang)
     elif hit.kind == "failover" and isinstance(fact, FailoverSite):
@@ -55,21 +54,27 @@ def hover_at(
 
 
 def _code(code: int, catalog: Catalog, lang: str) -> str | None:
-    from sip_lsp import render
-
     entry = catalog.code(code)
     if entry is None:
         return render.unregistered_markdown(code, catalog, lang) if 100 <= code <= 699 else None
     return render.code_markdown(entry, catalog, lang)
 
 
-def _cause(site: CauseSite, catalog: Catalog, lang: str) -> str | None:
-    from sip_lsp import render
+def _phrase(phrase: str, code: int | None, catalog: Catalog, lang: str) -> str | None:
+    """A phrase beside a code that is not a number (`$var(code)`) hovers as the code it names."""
+    if code is not None:
+        return render.phrase_markdown(phrase, code, catalog, lang)
+    owner = catalog.phrase_owner(phrase)
+    return _code(owner, catalog, lang) if owner is not None else None
 
+
+def _cause(site: CauseSite, catalog: Catalog, lang: str) -> str | None:
     if site.context.upper() == "DIALSTATUS":
         return render.dialstatus_markdown(site.token, catalog, lang) or None
     engine = catalog.engines.get(site.engine)
-    cause = engine.cause(site.cause or site.token) if engine else None
+    if engine is None:
+        return None
+    cause = engine.cause(site.cause or site.token)
     return render.cause_markdown(engine, cause, catalog, lang) if cause else None
 
 

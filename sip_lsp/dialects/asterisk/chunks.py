@@ -168,8 +168,8 @@ def pieces(
     if starts is None:
         return None
     group = _group(len(starts))
-    starts = [s for s, header in starts if _cuts(header, group)]
-    bounds = [0, *starts, len(text)] if not starts or starts[0] else [*starts, len(text)]
+    cuts = [s for s, header in starts if _cuts(header, group)]
+    bounds = [0, *cuts, len(text)] if not cuts or cuts[0] else [*cuts, len(text)]
     blocks = cache.blocks(_BLOCKS)
     out: list[tuple[int, Piece]] = []
     names: set[str] = set()
@@ -188,7 +188,8 @@ def pieces(
             else:
                 piece = slot[_PIECE] = Piece(chunk, s, prio, t)
         named = [name for name in piece.parsed.contexts if name]
-        # A piece after the first starts at a header: its unnamed context stays empty unless a `[ ]` reopens it.
+        # A piece after the first starts at a header: its unnamed context stays empty
+        # unless a `[ ]` reopens it.
         if (k and _used(piece.parsed.contexts[""])) or not names.isdisjoint(named):
             return None
         names.update(named)
@@ -215,7 +216,10 @@ def _group(headers: int) -> int:
 
 
 def _cuts(header: str, group: int) -> bool:
-    """Whether a piece starts at this header: about one in `group`, chosen by its text (stays put after an edit)."""
+    """Whether a piece starts at this header: about one in `group`, chosen by its text.
+
+    The choice stays put after an edit elsewhere.
+    """
     return zlib.crc32(header.encode()) % group == 0
 
 
