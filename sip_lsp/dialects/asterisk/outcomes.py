@@ -127,9 +127,9 @@ def table(
 
     Set operations over the events' code sets (a table per Dial, every analysis that places it).
     """
-    owner: dict[int, _Key] = {}
     parts: dict[_Key, tuple[set[int], Step | None, dict[tuple[str, int, int], tuple[str, Span]]]] = {}
-    disputed: set[int] = set()
+    claimed: set[int] = set()  # codes some path reached
+    disputed: set[int] = set()  # codes two paths with different outcomes reached
     for event in events:
         split = replies(t, event.step, event.codes) if event.outcome is Outcome.END else [(None, event.codes)]
         for reply, codes in split:
@@ -137,12 +137,10 @@ def table(
             mine, _, tests = parts.setdefault(key, (set(), event.step, {}))
             for x in event.tests:
                 tests[(x[0], x[1].start, x[1].end)] = x
-            for code in codes & owner.keys():
-                if owner[code] != key:
-                    disputed.add(code)
-            owner.update(dict.fromkeys(codes, key))
-            mine.update(codes)
-    unknown = (_ALL - owner.keys()) | disputed
+            disputed |= codes & (claimed - mine)  # reached by another outcome before
+            mine |= codes
+            claimed |= codes
+    unknown = (_ALL - claimed) | disputed
     rows: list[Row] = []
     for (outcome, reply, _), (gathered, step, tests) in parts.items():
         decided = frozenset(gathered) - unknown
