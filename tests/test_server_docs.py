@@ -7,7 +7,7 @@ import pathlib
 from urllib.parse import unquote, urlparse
 
 import pytest_lsp
-from fixtures.server.client import SERVER, diagnostics, initialize_params, like_an_editor, open_document
+from fixtures.server.client import SERVER, at, diagnostics, initialize_params, like_an_editor, open_document
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -109,3 +109,14 @@ async def test_a_docs_url_that_is_not_a_url_is_reported(client):
     assert any("docsUrl" in m.message and "42" in m.message for m in client.messages)
     diag = next(d for d in await diagnostics(client, doc_uri) if d.code == "SC301")
     assert diag.code_description.href.startswith("file:")
+
+
+async def test_hover_links_to_the_codes_page_under_the_docs_url(configured):
+    doc_uri, text = open_document(configured, "failover.cfg")
+    await diagnostics(configured, doc_uri, 1)
+    hover = await configured.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=doc_uri), position=at(text, '"604"', delta=2)
+        )
+    )
+    assert hover.contents.value.rstrip().endswith("(https://docs.example.org/sip-lsp/ru/codes/604.html)")
