@@ -56,7 +56,8 @@ async def test_explain_opens_the_rules_page(client):
         types.ExecuteCommandParams(command=explain.command.command, arguments=explain.command.arguments)
     )
     [shown] = client.shown_documents
-    assert shown.uri == diag.code_description.href and not shown.external
+    assert shown.uri == diag.code_description.href and shown.external  # HTML: the browser
+    assert _path(shown.uri).is_file()
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))

@@ -99,12 +99,15 @@ def _problem_actions(
 
 
 async def explain(ls: SipLanguageServer, rule_id: str) -> None:
-    """Open the rule's page in the client, or say where it is when the client cannot open it."""
+    """Open the rule's page in the client, or say where it is when the client cannot open it.
+
+    The page is HTML (the reference site), so it opens outside the editor: in the browser.
+    """
     href = ls.rule_href(rule_id)
     window = ls.client_capabilities.window
     if window and window.show_document and window.show_document.support:
         await ls.window_show_document_async(
-            types.ShowDocumentParams(uri=href, external=not href.startswith("file:"), take_focus=True)
+            types.ShowDocumentParams(uri=href, external=True, take_focus=True)
         )
         return
     catalog = default_catalog().for_lang(ls.lang)
