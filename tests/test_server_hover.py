@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest_lsp
-from fixtures.server.client import SERVER, at, initialize_params, like_an_editor, open_document
+from fixtures.server.client import SERVER, at, diagnostics, initialize_params, like_an_editor, open_document
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -96,3 +96,10 @@ async def test_russian_headings_with_locale_ru(russian):
     screen, url = _first_screen(hover.contents.value)
     assert len(screen.split()) <= 80
     assert _page(url).is_file() and url.endswith("/ru/codes/604.html")
+
+
+async def test_russian_locale_gives_russian_diagnostics(russian):
+    doc_uri, _ = open_document(russian, "failover.cfg")
+    found = await diagnostics(russian, doc_uri, 1)
+    sc301 = next(d for d in found if d.code == "SC301")
+    assert "может выполниться после" in sc301.message

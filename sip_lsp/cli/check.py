@@ -82,7 +82,7 @@ class _Check:
 
             sarif.write(reports, self.locator, catalog, out)
         else:
-            human.write(reports, self.locator, out, self.args.fix, catalog)
+            human.write(reports, self.locator, out, self.args.fix, catalog, self.args.lang)
 
     # ------------------------------------------------------------ files
 
@@ -225,7 +225,8 @@ class _Check:
     def _catalog(self, files: tuple[str, ...]) -> Catalog | None:
         if files not in self._catalogs:
             try:
-                self._catalogs[files] = load_catalog(list(files))
+                # Messages and fix titles in the chosen language (--lang, or the locale).
+                self._catalogs[files] = load_catalog(list(files)).for_lang(self.args.lang)
             except CatalogError as exc:
                 self._error("sip-lsp", f"catalogue {exc}")
                 self._catalogs[files] = None

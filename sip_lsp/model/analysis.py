@@ -17,6 +17,7 @@ from sip_lsp.model.facts import (
     CodeSite,
     DispatchSite,
     FailoverSite,
+    IgnoredStep,
     Knob,
     Note,
     Reference,
@@ -36,6 +37,7 @@ FACT_LISTS = (
     "dispatch_sites",
     "references",
     "outcome_tables",
+    "ignored_steps",
 )
 FactList = Literal[
     "blocks",
@@ -47,6 +49,7 @@ FactList = Literal[
     "dispatch_sites",
     "references",
     "outcome_tables",
+    "ignored_steps",
 ]
 
 
@@ -73,6 +76,8 @@ class FactSource(Protocol):
     def references(self) -> Sequence[Reference]: ...
     @property
     def outcome_tables(self) -> Sequence[OutcomeTable]: ...
+    @property
+    def ignored_steps(self) -> Sequence[IgnoredStep]: ...
 
 
 class Suppressions(Value):
@@ -120,6 +125,7 @@ class Facts:
         dispatch_sites: Sequence[DispatchSite] = (),
         references: Sequence[Reference] = (),
         outcome_tables: Sequence[OutcomeTable] = (),
+        ignored_steps: Sequence[IgnoredStep] = (),
     ) -> None:
         self.dialect: Final = dialect
         self.blocks: Final = blocks
@@ -131,6 +137,7 @@ class Facts:
         self.dispatch_sites: Final = dispatch_sites
         self.references: Final = references
         self.outcome_tables: Final = outcome_tables
+        self.ignored_steps: Final = ignored_steps
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -166,6 +173,7 @@ class Analysis:
         comment: str = "#",
         included: list[str] | None = None,
         outcome_tables: list[OutcomeTable] | None = None,
+        ignored_steps: list[IgnoredStep] | None = None,
     ) -> None:
         """A None list starts empty (a fresh one per analysis)."""
         self.dialect = dialect
@@ -184,6 +192,7 @@ class Analysis:
         self.comment = comment
         self.included = [] if included is None else included
         self.outcome_tables = [] if outcome_tables is None else outcome_tables
+        self.ignored_steps = [] if ignored_steps is None else ignored_steps
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(dialect={self.dialect!r}, path={self.path!r}, {len(self.text)} chars)"
@@ -206,6 +215,8 @@ class Analysis:
     def placed(self, name: Literal["references"]) -> Iterator[tuple[Reference, int]]: ...
     @overload
     def placed(self, name: Literal["outcome_tables"]) -> Iterator[tuple[OutcomeTable, int]]: ...
+    @overload
+    def placed(self, name: Literal["ignored_steps"]) -> Iterator[tuple[IgnoredStep, int]]: ...
     @overload
     def placed(self, name: FactList) -> Iterator[tuple[object, int]]: ...
 

@@ -347,6 +347,33 @@ class DispatchSite(Value):
         return DispatchSite(self.span.shift(delta), self.prefix, self.variable, self.missing, stray)
 
 
+class IgnoredStep(Value):
+    """A dialplan step the engine does not run as written (SC316).
+
+    FreeSWITCH (mod_dialplan_xml parse_exten): an <action> outside any <condition>
+    is never read (kind "outside-condition"); a condition on a variable only a
+    bridge sets, after that bridge in one extension, is decided when the call is
+    routed, before the bridge runs (kind "routing-time").
+    """
+
+    __slots__ = ("span", "kind", "name", "related")
+
+    def __init__(
+        self,
+        span: Span,  # the action, or the condition's field
+        kind: str,  # outside-condition | routing-time
+        name: str,  # the application, or the variable tested
+        related: tuple[Span, ...] = (),  # the bridges that set the variable later
+    ) -> None:
+        self.span: Final = span
+        self.kind: Final = kind
+        self.name: Final = name
+        self.related: Final = related
+
+    def shift(self, delta: int) -> IgnoredStep:
+        return IgnoredStep(self.span.shift(delta), self.kind, self.name, shift_all(self.related, delta))
+
+
 class Block(Value):
     """A route, context, extension or condition: the document's outline."""
 

@@ -33,10 +33,12 @@ from sip_lsp.model import (
     FactSource,
     FailoverSite,
     Finding,
+    IgnoredStep,
     Knob,
+    OutcomeTable,
     StatusTest,
 )
-from sip_lsp.rules import causes, codes, dispatch, failover, replies, status_tests
+from sip_lsp.rules import causes, codes, dispatch, failover, ignored, outcomes, replies, status_tests
 from sip_lsp.rules.context import Rule, RuleContext
 from sip_lsp.text import LineIndex
 
@@ -56,7 +58,12 @@ FAILOVER_SITE_RULES: tuple[Rule[FailoverSite], ...] = (
     failover.sc303_failover_on_busy,
     failover.sc304_failover_on_challenge,
 )
-KNOB_RULES: tuple[Rule[Knob], ...] = (failover.sc305_6xx_block_disabled,)
+KNOB_RULES: tuple[Rule[Knob], ...] = (
+    failover.sc305_6xx_block_disabled,
+    outcomes.sc312_failure_handler_lost,
+    outcomes.sc314_reply_header_on_request,
+)
+OUTCOME_TABLE_RULES: tuple[Rule[OutcomeTable], ...] = (outcomes.sc311_failure_masked,)
 STATUS_TEST_RULES: tuple[Rule[StatusTest], ...] = (
     status_tests.sc306_unanchored_status_pattern,
     status_tests.sc307_dead_status_test,
@@ -64,6 +71,7 @@ STATUS_TEST_RULES: tuple[Rule[StatusTest], ...] = (
 )
 CAUSE_SITE_RULES: tuple[Rule[CauseSite], ...] = (causes.sc309_unknown_cause,)
 DISPATCH_SITE_RULES: tuple[Rule[DispatchSite], ...] = (dispatch.sc310_dialstatus_dispatch,)
+IGNORED_STEP_RULES: tuple[Rule[IgnoredStep], ...] = (ignored.sc316_ignored_action,)
 
 F = TypeVar("F")
 
@@ -88,6 +96,8 @@ def judge(facts: FactSource, ctx: RuleContext) -> list[Finding]:
     _judge_each(facts.status_tests, STATUS_TEST_RULES, ctx, found)
     _judge_each(facts.cause_sites, CAUSE_SITE_RULES, ctx, found)
     _judge_each(facts.dispatch_sites, DISPATCH_SITE_RULES, ctx, found)
+    _judge_each(facts.ignored_steps, IGNORED_STEP_RULES, ctx, found)
+    _judge_each(facts.outcome_tables, OUTCOME_TABLE_RULES, ctx, found)
     return found
 
 

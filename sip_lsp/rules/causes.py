@@ -28,8 +28,10 @@ def sc309_unknown_cause(site: CauseSite, ctx: RuleContext) -> Found:
     if guess:
         title = ctx.fix_title("SC309", "replace", cause=guess)
         fixes = (Fix(title, (Edit(site.span, guess),), safe=False),)
-    values = {"token": site.token, "engine": engine, "context": site.context}
-    return (ctx.finding("SC309", site.span, key, fixes=fixes, **values),)
+    finding = ctx.finding(
+        "SC309", site.span, key, fixes=fixes, token=site.token, engine=engine, context=site.context
+    )
+    return (finding,)
 
 
 def _guess(site: CauseSite, ctx: RuleContext) -> str | None:

@@ -44,7 +44,7 @@ def sc303_failover_on_busy(site: FailoverSite, ctx: RuleContext) -> Found:
     """The next gateway tried on 486: the callee was reached and is busy."""
     if site.destination is not Outcome.RETRY_SAME:
         return NOTHING  # another party rung (hunt, forward, fork) is not a retry
-    if site.follows_failover or BUSY not in site.codes or site.rewrites_target:
+    if site.follows_failover or BUSY not in site.codes:
         return NOTHING
     if site.kind is not FailoverKind.NEXT_DESTINATION:
         return NOTHING  # a new branch to another target on busy is forwarding (voicemail)
@@ -57,7 +57,7 @@ def sc304_failover_on_challenge(site: FailoverSite, ctx: RuleContext) -> Found:
     """A retry on 401/407 without answering the challenge."""
     if site.destination is not Outcome.RETRY_SAME:
         return NOTHING  # another party rung (hunt, forward, fork) is not a retry
-    if site.follows_failover or site.authenticated or site.rewrites_target:
+    if site.follows_failover or site.authenticated:
         return NOTHING
     if CHALLENGES.isdisjoint(site.codes):
         return NOTHING

@@ -270,17 +270,20 @@ class SipLanguageServer(LanguageServer):
             self.problem(problem)
 
     def catalog_for(self, settings: Settings) -> Catalog:
-        """The built-in catalogue with the user's files (the built-in one alone if they are broken)."""
+        """The built-in catalogue with the user's files (the built-in one alone if they are broken).
+
+        In the client's language: diagnostics and fix titles read in it (`initialize`'s locale).
+        """
         files: tuple[str, ...] = tuple(settings.catalogs)
         if not files:
-            return default_catalog()
+            return default_catalog().for_lang(self.lang)
         if files not in self._catalogs:
             try:
                 self._catalogs[files] = load_catalog(files)
             except CatalogError as error:
                 self.problem(error)
                 self._catalogs[files] = default_catalog()
-        return self._catalogs[files]
+        return self._catalogs[files].for_lang(self.lang)
 
     def page_href(self, kind: str, key: object) -> str | None:
         """A page of the reference site in the client's language: under `docsUrl` when set, else

@@ -39,7 +39,7 @@ class Cross:
     def __init__(self, t: Tables, index: Index, dispatches: list[Dispatch], records: list[Record]) -> None:
         self.tables, self.dispatches, self.records = t, dispatches, records
         self.reads, self.caller_reads = index.reads, index.caller_reads  # Index.record starts new ones
-        tags = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
+        tags: list[tuple[str, Span]] = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
         tags += [tag for step, _, tests, via in records for tag in ((step.context, step.span), *tests, *via)]
         self.names = tuple({name for name, _ in tags})
         # (distances between the contexts named, where the first was, both Facts) when last placed
@@ -138,8 +138,8 @@ def pieces(
     if starts is None:
         return None
     group = _group(len(starts))
-    starts = [s for s, header in starts if _cuts(header, group)]
-    bounds = [0, *starts, len(text)] if not starts or starts[0] else [*starts, len(text)]
+    cuts = [s for s, header in starts if _cuts(header, group)]
+    bounds = [0, *cuts, len(text)] if not cuts or cuts[0] else [*cuts, len(text)]
     blocks = cache.blocks(_BLOCKS)
     out: list[tuple[int, Piece]] = []
     names: set[str] = set()
@@ -158,7 +158,8 @@ def pieces(
             else:
                 piece = slot[_PIECE] = Piece(chunk, s, prio, t)
         named = [name for name in piece.parsed.contexts if name]
-        # A piece after the first starts at a header: its unnamed context stays empty unless a `[ ]` reopens it.
+        # A piece after the first starts at a header: its unnamed context stays empty
+        # unless a `[ ]` reopens it.
         if (k and _used(piece.parsed.contexts[""])) or not names.isdisjoint(named):
             return None
         names.update(named)
@@ -185,7 +186,10 @@ def _group(headers: int) -> int:
 
 
 def _cuts(header: str, group: int) -> bool:
-    """Whether a piece starts at this header: about one in `group`, chosen by its text (stays put after an edit)."""
+    """Whether a piece starts at this header: about one in `group`, chosen by its text.
+
+    The choice stays put after an edit elsewhere.
+    """
     return zlib.crc32(header.encode()) % group == 0
 
 
