@@ -9,8 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from sip_lsp import rules_docs
-from sip_lsp.catalog import Catalog, translations
+from sip_lsp.catalog import translations
 from sip_lsp.catalog.entries import CatalogError, JSONObject
 from sip_lsp.catalog.load import merge, yaml_problem
 from sip_lsp.catalog.paths import DATA_FILE, LANGS, SOURCE_DIR
@@ -80,6 +79,5 @@ def main(argv: list[str]) -> int:
         print(f"sip-lsp: {exc}", file=sys.stderr)
         return 2
     write_compiled(data)
-    rules_docs.write_pages(Catalog.from_data({k: v for k, v in data.items() if k != "schema"}))
     print(f"wrote {DATA_FILE} ({len(data['codes'])} codes, {len(data.get('rules', []))} rules)")
     return 0

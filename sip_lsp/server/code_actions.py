@@ -13,7 +13,8 @@ from lsprotocol import types
 
 from sip_lsp import features, render
 from sip_lsp.catalog import default_catalog
-from sip_lsp.model import Edit, Finding
+from sip_lsp.features.problems import Problem
+from sip_lsp.model import Edit
 from sip_lsp.server import diagnostics
 from sip_lsp.server.documents import Document
 from sip_lsp.server.guard import guarded, guarded_async, nothing
@@ -46,57 +47,67 @@ def _title(ls: SipLanguageServer, analysed: Analysed, key: str, rule: str) -> st
     return render.words(analysed.catalog, f"action_{key}", ls.lang, rule=rule)
 
 
-def _finding_actions(
-    ls: SipLanguageServer, doc: Document, analysed: Analysed, finding: Finding
+def _problem_actions(
+    ls: SipLanguageServer, doc: Document, analysed: Analysed, problem: Problem
 ) -> list[types.CodeAction]:
-    """The finding's fixes, its two suppressions, and "Explain" (opens the rule's page)."""
-    diagnostic = diagnostics.finding_diagnostic(ls, doc, analysed, finding)
+    """Per rule of the problem: its fixes, its two suppressions, and "Explain" (its page).
+
+    Every action names the problem's one diagnostic; a suppression adds only its own
+    rule, so the other rules of the site stay.
+    """
+    diagnostic = diagnostics.problem_diagnostic(ls, doc, analysed, problem)
     lines = analysed.positions.lines
     actions: list[types.CodeAction] = []
-    for fix in finding.fixes:
-        edit = _workspace_edit(ls, doc, analysed, fix.edits)
-        if edit is not None:
+    for finding in problem.findings:
+        for fix in finding.fixes:
+            edit = _workspace_edit(ls, doc, analysed, fix.edits)
+            if edit is not None:
+                actions.append(
+                    types.CodeAction(
+                        title=fix.title,
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        is_preferred=fix.safe or None,
+                        edit=edit,
+                    )
+                )
+    for finding in problem.findings:
+        suppressions = (
+            ("disable_line", features.disable_on_line(analysed.analysis, lines, finding)),
+            ("disable_file", features.disable_in_file(analysed.analysis, lines, finding.rule)),
+        )
+        for key, suppression in suppressions:
             actions.append(
                 types.CodeAction(
-                    title=fix.title,
+                    title=_title(ls, analysed, key, finding.rule),
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
-                    is_preferred=fix.safe or None,
-                    edit=edit,
+                    edit=_workspace_edit(ls, doc, analysed, [suppression]),
                 )
             )
-    suppressions = (
-        ("disable_line", features.disable_on_line(analysed.analysis, lines, finding)),
-        ("disable_file", features.disable_in_file(analysed.analysis, lines, finding.rule)),
-    )
-    for key, suppression in suppressions:
+    for rule in problem.rules:
+        title = _title(ls, analysed, "explain", rule)
         actions.append(
             types.CodeAction(
-                title=_title(ls, analysed, key, finding.rule),
+                title=title,
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                edit=_workspace_edit(ls, doc, analysed, [suppression]),
+                command=types.Command(title=title, command=EXPLAIN, arguments=[rule]),
             )
         )
-    title = _title(ls, analysed, "explain", finding.rule)
-    actions.append(
-        types.CodeAction(
-            title=title,
-            kind=types.CodeActionKind.QuickFix,
-            diagnostics=[diagnostic],
-            command=types.Command(title=title, command=EXPLAIN, arguments=[finding.rule]),
-        )
-    )
     return actions
 
 
 async def explain(ls: SipLanguageServer, rule_id: str) -> None:
-    """Open the rule's page in the client, or say where it is when the client cannot open it."""
+    """Open the rule's page in the client, or say where it is when the client cannot open it.
+
+    The page is HTML (the reference site), so it opens outside the editor: in the browser.
+    """
     href = ls.rule_href(rule_id)
     window = ls.client_capabilities.window
     if window and window.show_document and window.show_document.support:
         await ls.window_show_document_async(
-            types.ShowDocumentParams(uri=href, external=not href.startswith("file:"), take_focus=True)
+            types.ShowDocumentParams(uri=href, external=True, take_focus=True)
         )
         return
     catalog = default_catalog().for_lang(ls.lang)
@@ -127,9 +138,9 @@ def register(server: SipLanguageServer) -> None:
         findings = [f for f in analysed.result.findings if f.span.path in (None, doc.path)]
         actions: list[types.CodeAction] = []
         if _wanted(only, types.CodeActionKind.QuickFix):
-            for finding in findings:
-                if finding.span.start <= end and start <= finding.span.end:
-                    actions += _finding_actions(ls, doc, analysed, finding)
+            for problem in diagnostics.problems_for(ls, doc, analysed):
+                if problem.span.start <= end and start <= problem.span.end:
+                    actions += _problem_actions(ls, doc, analysed, problem)
         if (only and _wanted(only, FIX_ALL)) or (not only and any(f.fixes for f in findings)):
             edits = features.safe_fix_edits(findings)
             if edits:

@@ -1,5 +1,7 @@
 """Findings -> LSP diagnostics, pushed or pulled depending on the client.
 
+The failover rules that fire on one action make one diagnostic (features/problems.py).
+
 Clients that declare `textDocument.diagnostic` pull (result ids are
 "version.generation", so an unchanged document answers "unchanged"); the rest
 get `publishDiagnostics` with the document version.
@@ -11,7 +13,8 @@ from typing import TypedDict
 
 from lsprotocol import types
 
-from sip_lsp.model import Finding, Fix
+from sip_lsp.features.problems import Problem, problems, shares_a_site, site_actions
+from sip_lsp.model import Fix
 from sip_lsp.server.documents import Document
 from sip_lsp.server.guard import guarded_async
 from sip_lsp.server.server import Analysed, SipLanguageServer
@@ -52,7 +55,8 @@ class FixData(TypedDict):
 
 
 class DiagnosticData(TypedDict, total=False):
-    rule: str
+    rule: str  # the most severe rule: the diagnostic's code
+    rules: list[str]  # every rule of a merged problem, that one first
     fixes: list[FixData]
 
 
@@ -80,11 +84,22 @@ def fix_data(ls: SipLanguageServer, doc: Document, analysed: Analysed, fix: Fix)
     return {"title": fix.title, "safe": fix.safe, "edits": edits}
 
 
-def finding_diagnostic(
-    ls: SipLanguageServer, doc: Document, analysed: Analysed, finding: Finding
+def problems_for(ls: SipLanguageServer, doc: Document, analysed: Analysed) -> list[Problem]:
+    """The document's own findings as problems: one per failover action (findings in included
+    files stay there)."""
+    if analysed.problems is None:
+        findings = [f for f in analysed.result.findings if f.span.path in (None, doc.path)]
+        actions = site_actions(analysed.analysis, findings) if shares_a_site(findings) else None
+        analysed.problems = problems(findings, analysed.catalog, ls.lang, actions)
+    return analysed.problems
+
+
+def problem_diagnostic(
+    ls: SipLanguageServer, doc: Document, analysed: Analysed, problem: Problem
 ) -> types.Diagnostic:
+    """One diagnostic for the problem: the most severe rule's code, every rule in `data`."""
     related: list[types.DiagnosticRelatedInformation] = []
-    for item in finding.related:
+    for item in problem.related:
         positions = ls.positions_for(item.span.path, analysed, doc)
         if positions is not None:
             related.append(
@@ -95,19 +110,22 @@ def finding_diagnostic(
                     message=item.message,
                 )
             )
-    fixes = [d for d in (fix_data(ls, doc, analysed, f) for f in finding.fixes) if d is not None]
-    data: DiagnosticData = {"rule": finding.rule}
+    fixes = [d for d in (fix_data(ls, doc, analysed, f) for f in problem.fixes) if d is not None]
+    primary = problem.primary
+    data: DiagnosticData = {"rule": primary.rule}
+    if problem.merged:
+        data["rules"] = list(problem.rules)
     if fixes:
         data["fixes"] = fixes
     return types.Diagnostic(
-        code_description=types.CodeDescription(href=ls.rule_href(finding.rule)),
-        range=analysed.positions.range(finding.span),
-        severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
-        code=finding.rule,
+        code_description=types.CodeDescription(href=ls.rule_href(primary.rule)),
+        range=analysed.positions.range(problem.span),
+        severity=SEVERITY.get(problem.severity, types.DiagnosticSeverity.Warning),
+        code=primary.rule,
         source=SOURCE,
-        message=finding.message,
+        message=problem.message,
         related_information=related or None,
-        tags=[TAGS[t] for t in finding.tags if t in TAGS] or None,
+        tags=[TAGS[t] for t in problem.tags if t in TAGS] or None,
         data=data,
     )
 
@@ -118,10 +136,7 @@ def diagnostics_for(ls: SipLanguageServer, doc: Document, analysed: Analysed) ->
         return analysed.diagnostics
     # No reuse across versions: an equal Finding (same offsets) can sit on another
     # line or column after an edit above it.
-    out: list[types.Diagnostic] = []
-    for finding in analysed.result.findings:
-        if finding.span.path is None or finding.span.path == doc.path:
-            out.append(finding_diagnostic(ls, doc, analysed, finding))
+    out = [problem_diagnostic(ls, doc, analysed, p) for p in problems_for(ls, doc, analysed)]
     for note in analysed.result.notes:
         if note.span.path is None or note.span.path == doc.path:
             out.append(

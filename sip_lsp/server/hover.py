@@ -20,7 +20,13 @@ def register(server: SipLanguageServer) -> None:
         positions = analysed.positions
         offset = positions.offset(params.position)
         found = features.hover_at(
-            analysed.analysis, analysed.index, offset, analysed.catalog, ls.lang, positions.lines
+            analysed.analysis,
+            analysed.index,
+            offset,
+            analysed.catalog,
+            ls.lang,
+            positions.lines,
+            ls.page_href,
         )
         if found is None:
             return None

@@ -1,7 +1,8 @@
 """Editor settings only the server reads (they mean nothing to `check`).
 
-- `sipLsp.docsUrl`: the base URL of the rules' pages (a diagnostic links to
-  `<docsUrl>/<ID>.md`); by default the Markdown pages shipped in the package.
+- `sipLsp.docsUrl`: the base URL of the reference site (`sip-lsp site`): a diagnostic
+  links to `<docsUrl>/en/rules/SC301.html`, a hover to `<docsUrl>/en/codes/604.html`;
+  by default the site shipped in the package.
 - `sipLsp.semanticTokens`: semantic highlighting on (default) or off.
 
 A wrong value is left out and reported like any bad setting.

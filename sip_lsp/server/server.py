@@ -18,7 +18,6 @@ import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -29,10 +28,11 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
-from sip_lsp import __version__, rules_docs
+from sip_lsp import __version__, site
 from sip_lsp.catalog import Catalog, CatalogError, default_catalog, load_catalog
 from sip_lsp.config import ConfigError, Settings, find_config, load_config
 from sip_lsp.features import SiteIndex
+from sip_lsp.features.problems import Problem
 from sip_lsp.lint import LintResult, lint
 from sip_lsp.model import Analysis
 from sip_lsp.server.documents import Document, Documents, Positions
@@ -105,9 +105,10 @@ class Analysed:
     catalog: Catalog
     settings: Settings
     seconds: float = 0.0
-    # Built on first use: the offset index (hover, definition), the diagnostics, the
-    # encoded semantic tokens.
+    # Built on first use: the offset index (hover, definition), the problems (one per
+    # site) and their diagnostics, the encoded semantic tokens.
     site_index: SiteIndex | None = field(default=None, repr=False)
+    problems: list[Problem] | None = field(default=None, repr=False)
     diagnostics: list[types.Diagnostic] | None = field(default=None, repr=False)
     semantic_tokens: list[int] | None = field(default=None, repr=False)
 
@@ -140,7 +141,7 @@ class SipLanguageServer(LanguageServer):
         self.lang = "en"
         self.editor_settings: dict[str, object] = {}
         self.options = ServerOptions()
-        self._hrefs: dict[str, str] = {}  # rule id -> its docs page
+        self._hrefs: dict[tuple[str, str], str | None] = {}  # (page kind, key) -> its URI
         self.generation = 0
         self._configs: dict[str, Settings] = {}  # directory -> its settings
         self._catalogs: dict[tuple[str, ...], Catalog] = {}  # user catalogue files -> catalogue
@@ -284,20 +285,23 @@ class SipLanguageServer(LanguageServer):
                 self._catalogs[files] = default_catalog()
         return self._catalogs[files].for_lang(self.lang)
 
-    def rule_href(self, rule_id: str) -> str:
-        """A rule's docs: `<docsUrl>/<ID>.md`, else its page in the package (in the client's language)."""
-        href = self._hrefs.get(rule_id)
-        if href is None:
+    def page_href(self, kind: str, key: object) -> str | None:
+        """A page of the reference site in the client's language: under `docsUrl` when set, else
+        the site shipped in the package (None when the package has no such page: a code or
+        rule of a user catalogue)."""
+        cache_key = (kind, str(key))
+        if cache_key not in self._hrefs:
             base = self.options.docs_url
-            if base:
-                href = f"{base.rstrip('/')}/{rule_id}.md"
-            else:
-                path = rules_docs.page_path(rule_id, self.lang)
-                if not os.path.isfile(path):
-                    path = rules_docs.page_path(rule_id)
-                href = Path(path).as_uri()
-            self._hrefs[rule_id] = href
-        return href
+            href: str | None = site.page_uri(kind, key, self.lang, base=base)
+            local = os.path.join(site.SITE_DIR, site.page_path(kind, key, self.lang))
+            if not base and not os.path.isfile(local):
+                href = None
+            self._hrefs[cache_key] = href
+        return self._hrefs[cache_key]
+
+    def rule_href(self, rule_id: str) -> str:
+        """A rule's page on the reference site (the site's index for a rule it lacks)."""
+        return self.page_href("rule", rule_id) or site.page_uri("index", None, self.lang)
 
     # ------------------------------------------------------------ analysis
 
