@@ -97,6 +97,26 @@ class Settings(NamedTuple):
             settings = settings._replace(max_file_size=_size(where, "maxFileSize", value))
         return settings
 
+    def merged_each(self, overrides: dict[str, object]) -> Merged:
+        """Like `merged`, one setting at a time: a bad one is left out and reported, the rest apply."""
+        settings, problems = self, []
+        for key, value in overrides.items():
+            try:
+                settings = settings.merged({key: value})
+            except ConfigError as exc:
+                problems.append(exc)
+        return Merged(settings, tuple(problems))
+
+
+class Merged:
+    """Editor settings applied over a file's, and the ones left out because they are wrong."""
+
+    __slots__ = ("settings", "problems")
+
+    def __init__(self, settings: Settings, problems: tuple[ConfigError, ...]) -> None:
+        self.settings = settings
+        self.problems = problems
+
 
 def matches(selector: str, rule_id: str, name: str) -> bool:
     """Does a selector (id, id prefix, name or ALL) pick this rule?"""

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
-from sip_lsp.catalog import Catalog, CodeEntry, Engine, EngineCause, Header, RuleEntry
+from sip_lsp.catalog import Catalog, CodeEntry, Engine, EngineCause, Header, Q850Cause, RuleEntry
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs `explain` ~2 ms
 if TYPE_CHECKING:  # the model costs ~8 ms to import; `explain` never needs it
+    from typing import Any
+
     from sip_lsp.model import FailoverSite, StatusTest
 
 SEP = " · "
@@ -26,7 +28,7 @@ FAILOVER_SURPRISES = frozenset({401, 407, 486, 487, *range(600, 700)})
 FIRST_FINAL_FAILURE = 300
 
 
-class _Keep(dict):
+class _Keep(dict[str, object]):
     """Leaves an unknown `{name}` in a (user-translated) template as it is."""
 
     def __missing__(self, key: str) -> str:
@@ -64,6 +66,17 @@ def _bullets(lines: list[str]) -> str:
 
 
 # ---------------------------------------------------------------- codes
+
+
+def code_brief(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
+    """The head of `code_markdown`: code · phrase · class · RFC, and the summary (completion)."""
+    catalog = catalog.for_lang(lang)
+    entry = catalog.code(entry.code) or entry
+    return _join(
+        _code_title(entry, _class_label(entry.cls, catalog, lang)),
+        _status_note(entry, catalog, lang),
+        entry.summary,
+    )
 
 
 def code_markdown(entry: CodeEntry, catalog: Catalog, lang: str = "en") -> str:
@@ -157,7 +170,7 @@ def _cause_maps(code: int, catalog: Catalog, lang: str) -> list[str]:
     if number is None and tables:
         number = next((c.number for c in catalog.causes.values() if code in c.from_sip), None)
     if number is not None:
-        cause = catalog.causes.get(number)
+        cause: Q850Cause | EngineCause | None = catalog.causes.get(number)
         lines.append(f"{words(catalog, 'q850', lang)}: {number}" + (f" {cause.name}" if cause else ""))
     for name in ENGINES:
         engine = catalog.engines.get(name)
@@ -276,10 +289,11 @@ def _b2bua_rows(engine: Engine, entry: CodeEntry, values: dict[str, object]) -> 
         return []
     sent = _sent(engine, cause)
     status = _dialstatus_for(engine, cause.name)
-    fallthrough = (engine.fact("autofallthrough_codes") or {}).get(status)
+    fallthroughs = engine.fact("autofallthrough_codes")
+    fallthrough = fallthroughs.get(status) if isinstance(fallthroughs, dict) else None
     facts = dict(values, cause=cause.name, number=cause.number, sent=sent)
     facts.update(dialstatus=status, fallthrough=fallthrough)
-    if code in (engine.fact("redirect_followed_codes") or ()):  # the caller gets the new call's outcome
+    if code in _listed(engine, "redirect_followed_codes"):  # the caller gets the new call's outcome
         return [
             ("receives", _fill(engine, "receives_redirect", code, facts)),
             ("send", _send(engine, code, cause, facts)),
@@ -291,7 +305,7 @@ def _b2bua_rows(engine: Engine, entry: CodeEntry, values: dict[str, object]) -> 
     if fallthrough and fallthrough != sent:
         receives.append(_fill(engine, "receives_fallthrough", code, facts))
     tests = [_fill(engine, "test", code, facts)]
-    if cause.name in (engine.fact("default_continue_causes") or ()):
+    if cause.name in _listed(engine, "default_continue_causes"):
         tests.append(_fill(engine, "test_continues", code, facts))
     reason = "reason" if cause.number <= Q850_LAST else "reason_own_cause"
     return [
@@ -304,7 +318,7 @@ def _b2bua_rows(engine: Engine, entry: CodeEntry, values: dict[str, object]) -> 
 
 def _remapped(engine: Engine, code: int) -> int | None:
     """The code a tm proxy relays in place of `code` (Kamailio's remap_503_500), or None."""
-    return engine.fact("relay_remaps_503_to") if code == 503 else None
+    return _code_fact(engine, "relay_remaps_503_to") if code == 503 else None
 
 
 def _engine_cause(engine: Engine, entry: CodeEntry) -> EngineCause | None:
@@ -313,14 +327,26 @@ def _engine_cause(engine: Engine, entry: CodeEntry) -> EngineCause | None:
     return (engine.cause(token) if token else None) or engine.cause_for_sip(entry.code)
 
 
+def _code_fact(engine: Engine, name: str) -> int | None:
+    """A fact that is one code; None when the engine's file does not set it."""
+    value = engine.fact(name)
+    return value if isinstance(value, int) else None
+
+
+def _listed(engine: Engine, name: str) -> list[Any]:
+    """A fact that lists codes, cause names or a range; empty when the engine's file does not set it."""
+    value = engine.fact(name)
+    return value if isinstance(value, list) else []
+
+
 def _sent(engine: Engine, cause: EngineCause) -> int | None:
     """The response a B2BUA sends for `cause`: its table's, else the one for causes it does not list."""
-    return cause.to_sip or engine.fact("unmapped_cause_sends") or engine.default_to_sip
+    return cause.to_sip or _code_fact(engine, "unmapped_cause_sends") or engine.default_to_sip
 
 
 def _send(engine: Engine, code: int, cause: EngineCause, facts: dict[str, object]) -> str:
     """The engine's own way to answer with `code`, then the hangup cause that sends it or the nearest."""
-    low, high = engine.fact("pjsiphangup_range") or (FIRST_FINAL_FAILURE, 699)
+    low, high = _listed(engine, "pjsiphangup_range") or (FIRST_FINAL_FAILURE, 699)
     send = [_fill(engine, "send", code, facts) if low <= code <= high else ""]
     exact = _cause_sending(engine, code, cause)
     if exact is not None:
@@ -395,7 +421,7 @@ def _hover_engines(entry: CodeEntry, catalog: Catalog, english: Catalog, lang: s
         engine = catalog.engines.get(name)
         if engine is None:
             continue
-        if code in (engine.fact("redirect_followed_codes") or ()):
+        if code in _listed(engine, "redirect_followed_codes"):
             items.append(_fill(engine, "hover_redirect", code, values))
             continue
         received = _received(engine, entry)
@@ -674,7 +700,7 @@ def dialstatus_markdown(value: str, catalog: Catalog, lang: str = "en") -> str:
     catalog = catalog.for_lang(lang)
     engine = catalog.engines.get("asterisk")
     status = engine.dialstatus.get(value.upper()) if engine else None
-    if status is None:
+    if engine is None or status is None:
         return ""
     produced = engine.codes_for_dialstatus(status.value)
     return _join(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -151,3 +152,16 @@ def test_explain_and_compare_through_the_cli_in_russian():
     compare = _cli("compare", "202", "604", "--lang", "ru")
     assert "Описание" in explain and "Как исправить" in explain
     assert _english_sentences(explain) == [] and _english_sentences(compare) == []
+
+
+def test_check_speaks_russian_with_lang_or_the_locale(tmp_path):
+    """`check --lang ru` (or LANG=ru_RU) gives Russian messages and fix titles: no English sentence."""
+    command = [sys.executable, "-m", "sip_lsp", "check", "--exit-zero", "examples/"]
+    by_flag = subprocess.run([*command, "--lang", "ru"], capture_output=True, text=True, check=True)
+    env = {**os.environ, "LANG": "ru_RU.UTF-8"}
+    by_locale = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+    assert by_flag.stdout == by_locale.stdout
+    messages = [line.split(" ", 2)[-1] for line in by_flag.stdout.splitlines() if ": SC" in line]
+    fixes = [line.split("= fix:", 1)[1] for line in by_flag.stdout.splitlines() if "= fix:" in line]
+    assert messages and fixes
+    assert [m for m in messages + fixes if _english_sentences(m)] == []

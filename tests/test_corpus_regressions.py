@@ -21,8 +21,9 @@ def rules_at(text: str, needle: str, dialect: str = "kamailio") -> set[str]:
 # Serial forking over the callee's own contacts by q value (tm t_load_contacts /
 # t_next_contacts / t_next_contact_flow, OpenSIPS next_branches) is not gateway failover:
 # 486 means busy *at this end system* (RFC 3261 §21.4.24), and the next contact of the same
-# AoR is exactly what a parallel fork would have rung anyway. SC303 must stay quiet; the
-# other failover rules still apply (no cancel check here: SC302).
+# AoR is exactly what a parallel fork would have rung anyway. SC303 must stay quiet, and so
+# must SC302: a fork is not a retry (issue 13), and tm refuses any new branch of a cancelled
+# transaction (docs/engine-semantics.md 1.6, 2.4).
 SERIAL_CONTACTS = """\
 route {
     if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
@@ -46,8 +47,8 @@ def test_serial_forking_to_next_contact_is_not_failover_on_busy():
     assert "SC303" not in rules_at(SERIAL_CONTACTS, "t_next_contacts()) {")
 
 
-def test_serial_forking_to_next_contact_still_needs_a_cancel_check():
-    assert "SC302" in rules_at(SERIAL_CONTACTS, "t_next_contacts()) {")
+def test_serial_forking_to_next_contact_is_not_a_retry_after_cancel():
+    assert "SC302" not in rules_at(SERIAL_CONTACTS, "t_next_contacts()) {")
 
 
 SERIAL_BRANCHES_OPENSIPS = """\

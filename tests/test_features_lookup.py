@@ -48,7 +48,22 @@ def test_hover_markdown_comes_from_the_catalogue():
 def test_inlay_hints_only_for_bare_matched_codes():
     analysis = _analysis()
     hints = inlay_hints(analysis, default_catalog())
-    assert [h.label for h in hints] == ["Busy Here", "Does Not Exist Anywhere"]
+    assert [(h.offset, h.label) for h in hints] == [
+        (analysis.text.index('604")') + 4, "486 Busy Here, 604 Does Not Exist Anywhere")
+    ]
+
+
+def test_inlay_hint_beside_a_code_outside_a_string():
+    text = "if ($T_reply_code == 486 || $rs == 603) {"
+    sites = [
+        CodeSite(Span(text.index("486"), text.index("486") + 3), "486", 486, Role.MATCHED),
+        CodeSite(Span(text.index("603"), text.index("603") + 3), "603", 603, Role.MATCHED),
+    ]
+    hints = inlay_hints(Analysis(dialect="kamailio", text=text, code_sites=sites), default_catalog())
+    assert [(h.offset, h.label) for h in hints] == [
+        (text.index("486") + 3, "Busy Here"),
+        (text.index("603") + 3, "Decline"),
+    ]
 
 
 def test_completion_contexts():
@@ -62,7 +77,15 @@ def test_completion_contexts():
     )
     line = 'sl_send_reply("'
     items = completions_at(line + '", "Busy")', len(line), 0, "kamailio", catalog)
-    assert next(i for i in items if i.label == "486").insert_text == '486"'
+    busy = next(i for i in items if i.label == "486")
+    # The closing quote after the cursor stays and closes the inserted text.
+    assert busy.insert_text == '"486' and (busy.start, busy.end) == (len(line) - 1, len(line))
+    items = completions_at(line + "40", len(line) + 1, 0, "kamailio", catalog)
+    not_found = next(i for i in items if i.label == "404")
+    assert not_found.insert_text == '"404", "Not Found"' and (not_found.start, not_found.end) == (
+        len(line) - 1,
+        len(line) + 2,
+    )
     assert completions_at("xlog(", 5, 0, "kamailio", catalog) == []
 
 
@@ -87,3 +110,32 @@ def test_asterisk_goto_finds_the_extension_in_the_named_context():
     assert target.start == text.index("s,1,Hangup")
     [local] = definition_at(analysis, index, text.index("Goto(s,1)") + 5)
     assert local.start == text.index("s,1,Goto")
+
+
+def test_a_phrase_beside_a_code_that_is_not_a_number_hovers_as_its_owner():
+    text = 'sl_send_reply("$var(code)", "Busy Here"); sl_send_reply("$var(x)", "Nobody Knows");'
+    phrase, unknown = text.index("Busy Here"), text.index("Nobody Knows")
+    sites = [
+        CodeSite(
+            Span(15, 25),
+            "$var(code)",
+            None,
+            Role.SENT,
+            phrase="Busy Here",
+            phrase_span=Span(phrase, phrase + 9),
+        ),
+        CodeSite(
+            Span(text.index("$var(x)"), text.index("$var(x)") + 7),
+            "$var(x)",
+            None,
+            Role.SENT,
+            phrase="Nobody Knows",
+            phrase_span=Span(unknown, unknown + 12),
+        ),
+    ]
+    analysis = Analysis(dialect="kamailio", text=text, code_sites=sites)
+    catalog = default_catalog()
+    found = hover_at(analysis, SiteIndex(analysis), phrase + 2, catalog)
+    assert found is not None and found.markdown.startswith("**486 Busy Here**"), found
+    assert "None" not in found.markdown
+    assert hover_at(analysis, SiteIndex(analysis), unknown + 2, catalog) is None

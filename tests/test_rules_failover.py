@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rulekit import ids, run
 
-from sip_lsp.model import FINAL_CODES, FailoverKind, FailoverSite, GuardFix, Knob, Span
+from sip_lsp.model import FINAL_CODES, FailoverKind, FailoverSite, GuardFix, Knob, Outcome, Span
 
 GUARD = GuardFix(
     offset=5,
@@ -62,9 +62,16 @@ def test_gateway_failover_on_busy():
 
 
 def test_busy_to_voicemail_or_new_branch_is_not_failover():
-    rewritten = site({486}, rewrites_target=True)
+    # The dialect marks a rewritten $ru (forward, voicemail) as another party or media.
+    rewritten = site({486}, rewrites_target=True, destination=Outcome.NEW_PARTY)
+    voicemail = site({486}, rewrites_target=True, destination=Outcome.MEDIA)
     branch = site({486}, kind=FailoverKind.NEW_BRANCH, action="t_relay")
-    assert run(failover_sites=[rewritten, branch]) == []
+    assert run(failover_sites=[rewritten, voicemail, branch]) == []
+
+
+def test_busy_retried_via_another_route_to_the_same_party_is_failover():
+    # $du rewritten, $rU kept: the same callee through another proxy (destination retry-same).
+    assert ids(run(failover_sites=[site({486}, rewrites_target=True)])) == ["SC303"]
 
 
 def test_failover_on_challenge():
@@ -92,5 +99,9 @@ def test_6xx_block_disabled():
 def test_forwarding_to_a_rewritten_target_after_a_challenge_is_not_a_retry():
     # Call-forward to voicemail after 401/407: the challenged request is not sent again.
     assert "SC304" not in ids(
-        run(failover_sites=[site({401, 407}, FailoverKind.NEW_BRANCH, rewrites_target=True)])
+        run(
+            failover_sites=[
+                site({401, 407}, FailoverKind.NEW_BRANCH, rewrites_target=True, destination=Outcome.MEDIA)
+            ]
+        )
     )

@@ -132,3 +132,14 @@ async def test_editing_sip_lsp_toml_reanalyses(client, tmp_path):
     after = await _after_change(client, doc_uri)
     assert "SC301" in [d.code for d in after]
     assert any("bogus" in m.message and "sip-lsp.toml" in m.message for m in client.messages)
+
+
+async def test_one_bad_setting_is_reported_and_the_good_ones_apply(client):
+    doc_uri, _ = open_document(client, "failover.cfg")
+    assert "SC301" in [d.code for d in await diagnostics(client, doc_uri, 1)]
+    _reconfigure(client, {"ignore": ["SC301"], "maxFileSize": "big", "severity": {"SC303": "loud"}})
+    after = await _after_change(client, doc_uri)
+    assert "SC301" not in [d.code for d in after]
+    shown = [m.message for m in client.messages]
+    assert any("maxFileSize" in m for m in shown), shown
+    assert any("loud" in m for m in shown), shown

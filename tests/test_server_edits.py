@@ -9,6 +9,7 @@ from lsprotocol import types
 
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
+from sip_lsp.features.problems import problems, site_actions
 from sip_lsp.lint import lint
 from sip_lsp.text import LineIndex
 
@@ -42,13 +43,15 @@ def _position(lines: LineIndex, offset: int) -> types.Position:
 
 
 def _expected(text: str, path: str) -> list[tuple]:
-    result = lint(text, path, Settings(), default_catalog(), root=str(HERE.resolve()))
+    """A fresh lint's findings as the server shows them: one per problem site."""
+    catalog = default_catalog()
+    result = lint(text, path, Settings(), catalog, root=str(HERE.resolve()))
     lines = LineIndex(text)
+    own = [f for f in result.findings if f.span.path is None]
     out = []
-    for f in result.findings:
-        if f.span.path is None:
-            start, end = _position(lines, f.span.start), _position(lines, f.span.end)
-            out.append((f.rule, start.line, start.character, end.line, end.character, f.message))
+    for p in problems(own, catalog, "en", site_actions(result.analysis, own)):
+        start, end = _position(lines, p.span.start), _position(lines, p.span.end)
+        out.append((p.primary.rule, start.line, start.character, end.line, end.character, p.message))
     return sorted(out)
 
 

@@ -22,6 +22,48 @@ async def test_document_symbols_list_the_routes(client):
     assert relay.selection_range.start == at(text, "RELAY]")
 
 
+ROUTES = """#!KAMAILIO
+request_route { route(R); }
+route[R] { exit; }
+branch_route[B] { exit; }
+onreply_route[O] { exit; }
+failure_route[F] { exit; }
+branch_failure_route[BF] { exit; }
+onsend_route { exit; }
+event_route[tm:local-request] { exit; }
+"""
+
+
+async def test_each_kind_of_route_has_its_own_symbol_kind(client):
+    doc_uri, _ = open_document(client, "routes-kinds.cfg", ROUTES)
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=_ident(doc_uri))
+    )
+    kinds = {s.detail: s.kind for s in symbols}
+    K = types.SymbolKind
+    assert kinds == {
+        "request_route": K.Method,
+        "route": K.Function,
+        "branch_route": K.Method,
+        "onreply_route": K.Method,
+        "failure_route": K.Event,
+        "branch_failure_route": K.Event,
+        "onsend_route": K.Operator,
+        "event_route": K.Interface,
+    }
+
+
+async def test_dialplan_contexts_and_extensions_have_their_own_kinds(client):
+    K = types.SymbolKind
+    for name, language in (("extensions.conf", "asterisk"), ("dialplan.xml", "freeswitch")):
+        doc_uri, _ = open_document(client, name, language_id=language)
+        [context] = await client.text_document_document_symbol_async(
+            types.DocumentSymbolParams(text_document=_ident(doc_uri))
+        )
+        assert (context.detail, context.kind) == ("context", K.Namespace), name
+        assert [(c.detail, c.kind) for c in context.children] == [("extension", K.Method)], name
+
+
 async def test_definition_of_route_and_failure_route(client):
     doc_uri, text = open_document(client, "failover.cfg")
     result = await client.text_document_definition_async(

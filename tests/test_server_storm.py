@@ -23,6 +23,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
+from sip_lsp.features.problems import problems, site_actions
 from sip_lsp.lint import lint
 
 SERVER = [sys.executable, "-m", "sip_lsp", "serve"]
@@ -112,7 +113,11 @@ class Model:
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=["neovim", "visual_studio_code"])
 async def client(request, lsp_client: LanguageClient, tmp_path):
-    for method in (types.CLIENT_REGISTER_CAPABILITY, types.WORKSPACE_INLAY_HINT_REFRESH):
+    for method in (
+        types.CLIENT_REGISTER_CAPABILITY,
+        types.WORKSPACE_INLAY_HINT_REFRESH,
+        types.WORKSPACE_SEMANTIC_TOKENS_REFRESH,
+    ):
         lsp_client.feature(method)(lambda *args: None)  # requests the server may send
 
     caps = client_capabilities(request.param)
@@ -134,12 +139,13 @@ def _pulls(client) -> bool:
 
 
 def _expected(client, path, model: Model, read=None) -> list[tuple]:
-    """Diagnostics a fresh lint of the model's text yields, as comparable tuples."""
-    result = lint(model.text, str(path), Settings(), default_catalog(), root=str(client.root), read=read)
+    """Diagnostics a fresh lint of the model's text yields (one per problem site), as comparable tuples."""
+    catalog = default_catalog()
+    result = lint(model.text, str(path), Settings(), catalog, root=str(client.root), read=read)
+    own = [f for f in result.findings if f.span.path is None]
     out = [
-        (f.rule, _pos(model.position(f.span.start)), _pos(model.position(f.span.end)), f.message)
-        for f in result.findings
-        if f.span.path is None
+        (p.primary.rule, _pos(model.position(p.span.start)), _pos(model.position(p.span.end)), p.message)
+        for p in problems(own, catalog, "en", site_actions(result.analysis, own))
     ]
     out += [
         (None, _pos(model.position(n.span.start)), _pos(model.position(n.span.end)), n.message)

@@ -1,4 +1,4 @@
-"""Command line: check, explain, compare, codes, site, serve.
+"""Command line: check, explain, compare, codes, table, site, serve.
 
 Only argument parsing lives here; each command is a function in the module
 named for what it does. `check`, `explain`, `compare` and `codes` never import
@@ -54,11 +54,27 @@ def build_parser() -> argparse.ArgumentParser:
         ("explain", "explain a response code (604) or a rule (SC301)", _explain_arguments),
         ("compare", "compare two response codes side by side", _compare_arguments),
         ("codes", "list the registered response codes", _codes_arguments),
+        ("table", "print what each failover point does with every final response", _table_arguments),
         ("site", "build the reference site (static HTML) from the catalogue", _site_arguments),
         ("serve", "run the language server (stdio by default)", _serve_arguments),
     ):
         add_arguments(commands.add_parser(name, help=summary, formatter_class=_Formatter))
     return parser
+
+
+def _default_lang() -> str:
+    """The language when --lang is not given: Russian under a ru_* locale (LC_ALL, LC_MESSAGES, LANG)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "ru" if value.lower().startswith("ru") else "en"
+    return "en"
+
+
+def _lang_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", choices=("en", "ru"), default=_default_lang(), help="language of the text (default: $LANG)"
+    )
 
 
 def _check_arguments(check: argparse.ArgumentParser) -> None:
@@ -77,11 +93,12 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--catalog", action="append", default=[], metavar="FILE", help="extra catalogue YAML (repeatable)"
     )
+    _lang_argument(check)
 
 
 def _explain_arguments(explain: argparse.ArgumentParser) -> None:
     explain.add_argument("subject", help="a response code or a rule id/name")
-    explain.add_argument("--lang", choices=("en", "ru"), default="en")
+    _lang_argument(explain)
     explain.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     explain.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
@@ -89,7 +106,7 @@ def _explain_arguments(explain: argparse.ArgumentParser) -> None:
 def _compare_arguments(compare: argparse.ArgumentParser) -> None:
     compare.add_argument("first")
     compare.add_argument("second")
-    compare.add_argument("--lang", choices=("en", "ru"), default="en")
+    _lang_argument(compare)
     compare.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     compare.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
@@ -98,6 +115,20 @@ def _codes_arguments(codes: argparse.ArgumentParser) -> None:
     codes.add_argument("--class", dest="cls", metavar="CLASS", help="1xx..6xx (or 1..6)")
     codes.add_argument("--json", action="store_true")
     codes.add_argument("--catalog", action="append", default=[], metavar="FILE")
+
+
+def _table_arguments(table: argparse.ArgumentParser) -> None:
+    table.add_argument("paths", nargs="+", metavar="PATH", help="files and directories")
+    table.add_argument("--at", metavar="ROUTE|LINE", help="only the failover point named ROUTE or at LINE")
+    table.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    table.add_argument("--lang", choices=("en", "ru"), default="en")
+    table.add_argument(
+        "--dialect",
+        choices=("kamailio", "opensips", "asterisk", "freeswitch"),
+        help="force the dialect of every file",
+    )
+    table.add_argument("--config", metavar="FILE", help="sip-lsp.toml to use instead of searching upwards")
+    table.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
 
 def _site_arguments(site: argparse.ArgumentParser) -> None:
@@ -154,6 +185,10 @@ def _run(args: argparse.Namespace) -> int:
         from sip_lsp.server import serve
 
         return serve(args)
+    if args.command == "table":
+        from sip_lsp.cli.table import run_table
+
+        return run_table(args)
     if args.command == "site":
         from sip_lsp.site.build import run_site
 

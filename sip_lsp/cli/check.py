@@ -82,7 +82,7 @@ class _Check:
 
             sarif.write(reports, self.locator, catalog, out)
         else:
-            human.write(reports, self.locator, out, self.args.fix)
+            human.write(reports, self.locator, out, self.args.fix, catalog, self.args.lang)
 
     # ------------------------------------------------------------ files
 
@@ -157,6 +157,8 @@ class _Check:
             self._note(shown, f"larger than max-file-size ({settings.max_file_size} characters); skipped")
             return None
         report = FileReport(path, shown, text, result.findings)
+        if self.args.format == "text":
+            report.actions = human.site_actions(result.analysis, result.findings)
         for note in result.notes:
             loc = self.locator.locate(note.span, report)
             self._note(f"{loc.display}:{loc.line}:{loc.column}", note.message)
@@ -194,9 +196,12 @@ class _Check:
         print(f"{report.display}: fixed {len(applied)} ({what})", file=sys.stderr)
         before = len(report.findings)
         report.text = new_text
-        report.findings = lint(
+        result = lint(
             new_text, report.path, settings, catalog, read=_read_text, root=root, dialect=dialect, cache=cache
-        ).findings
+        )
+        report.findings = result.findings
+        if self.args.format == "text":
+            report.actions = human.site_actions(result.analysis, result.findings)
         report.fixed = max(before - len(report.findings), 0)
         self.locator = Locator(_read_text)
 
@@ -220,7 +225,8 @@ class _Check:
     def _catalog(self, files: tuple[str, ...]) -> Catalog | None:
         if files not in self._catalogs:
             try:
-                self._catalogs[files] = load_catalog(list(files))
+                # Messages and fix titles in the chosen language (--lang, or the locale).
+                self._catalogs[files] = load_catalog(list(files)).for_lang(self.args.lang)
             except CatalogError as exc:
                 self._error("sip-lsp", f"catalogue {exc}")
                 self._catalogs[files] = None

@@ -11,11 +11,15 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.gcpause import without_gc
 from sip_lsp.model import Analysis
 from sip_lsp.text import LineIndex
+
+if TYPE_CHECKING:  # the catalogue loads on first need, not on import
+    from sip_lsp.catalog import Catalog
 
 DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch", "kemi")
 
@@ -35,7 +39,7 @@ class DialectContext:
         self,
         path: str | None = None,
         root: str | None = None,
-        catalog: object | None = None,
+        catalog: Catalog | None = None,
         read: Callable[[str], str | None] | None = None,
         flavor: str | None = None,
         seen: set[str] | None = None,
@@ -44,7 +48,7 @@ class DialectContext:
     ) -> None:
         self.path = path  # absolute path of the document, if any
         self.root = root  # workspace root: includes never leave it
-        self.catalog = catalog  # sip_lsp.catalog.Catalog (cause maps)
+        self.catalog = catalog  # the cause maps; None: the built-in catalogue
         # Reads an included file: path -> text, or None when unreadable. The server
         # passes one that prefers open documents; the CLI one reads the disk.
         self.read = read
@@ -65,8 +69,15 @@ class DialectContext:
 # Pattern strings, compiled on first use (re's own cache): a file with a #! mark
 # needs only the first, and compiling them all at import cost every run ~0.7 ms.
 _SER_MARK = r"(?m)^\s*#!(KAMAILIO|SER|OPENSIPS|OPENSER)\b"
-_SER_HINT = r"(?m)^\s*(loadmodule\b|modparam\s*\(|mpath\s*=|(request_|failure_|onreply_|branch_|reply_|local_|error_|startup_)?route\s*(\[|\{)|event_route\s*\[)"
-_OPENSIPS_HINT = r"(?i)#!OPENSIPS|\bopensips\b|\bt_was_cancelled\b|\buse_next_gw\b|\bdrouting\b|\blb_next\b|\bmpath\s*=|\bsocket\s*=\s*\w+:|\bmod_fix\b|\bopensipsctl\b|\bbranch_route\s*\[|\$ru\b.*\$ru\b|\bsl_send_reply\s*\(\s*\d"
+_SER_HINT = (
+    r"(?m)^\s*(loadmodule\b|modparam\s*\(|mpath\s*="
+    r"|(request_|failure_|onreply_|branch_|reply_|local_|error_|startup_)?route\s*(\[|\{)|event_route\s*\[)"
+)
+_OPENSIPS_HINT = (
+    r"(?i)#!OPENSIPS|\bopensips\b|\bt_was_cancelled\b|\buse_next_gw\b|\bdrouting\b|\blb_next\b"
+    r"|\bmpath\s*=|\bsocket\s*=\s*\w+:|\bmod_fix\b|\bopensipsctl\b|\bbranch_route\s*\[|\$ru\b.*\$ru\b"
+    r"|\bsl_send_reply\s*\(\s*\d"
+)
 _KAMAILIO_HINT = r"(?i)#!KAMAILIO|#!SER\b|\bkamailio\b|request_route\b|\bkamcmd\b|\$T_reply_code|\bksr\b"
 _ASTERISK_HINT = r"(?mi)^\s*(exten|same)\s*=>?"
 _ASTERISK_CONTEXT = r"(?m)^\s*\[[^\]\n]+\]"

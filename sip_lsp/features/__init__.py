@@ -10,11 +10,13 @@ from sip_lsp.features.hover import Hover, hover_at
 from sip_lsp.features.index import SiteIndex
 from sip_lsp.features.inlay import InlayHint, inlay_hints
 from sip_lsp.features.navigation import Symbol, definition_at, document_symbols, references_to
+from sip_lsp.features.semantic import SemanticToken, semantic_tokens
 
 __all__ = [
     "Completion",
     "Hover",
     "InlayHint",
+    "SemanticToken",
     "SiteIndex",
     "Symbol",
     "completions_at",
@@ -26,4 +28,5 @@ __all__ = [
     "inlay_hints",
     "references_to",
     "safe_fix_edits",
+    "semantic_tokens",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sip_lsp import render
 from sip_lsp.catalog import Catalog
 
 
@@ -20,9 +21,10 @@ class Completion:
     start: int  # offsets of the text the item replaces
     end: int
     detail: str = ""
-    documentation: str = ""  # Markdown
+    documentation: str = ""  # Markdown, short: a list of 75 items is read row by row
     sort_text: str = ""
     filter_text: str = ""
+    label_detail: str = ""  # shown beside the label on every row (a code's phrase)
 
 
 _REPLY = re.compile(r"\b(sl_send_reply|t_reply|send_reply|sl_reply|t_send_reply)\s*\(\s*(\"?)(\d{0,3})$")
@@ -46,7 +48,8 @@ def completions_at(
     if dialect in ("kamailio", "opensips", "unknown"):
         if m := _REPLY.search(before):
             quoted, typed = bool(m.group(2)), m.group(3)
-            return _reply_codes(catalog, lang, cursor - len(typed), cursor, quoted, after)
+            start = cursor - len(typed) - (1 if quoted else 0)
+            return _reply_codes(catalog, lang, start, cursor, quoted, after)
         if m := _PATTERN.search(before):
             typed = re.split(r"[|(^]", m.group(1))[-1]
             return _pattern_items(catalog, lang, cursor - len(typed), cursor)
@@ -72,35 +75,46 @@ def _sort(frequency: int, key: str) -> str:
 
 
 def _doc(catalog: Catalog, code: int, lang: str) -> str:
-    from sip_lsp import render
-
     entry = catalog.code(code)
-    return render.code_markdown(entry, catalog, lang) if entry else ""
+    return render.code_brief(entry, catalog, lang) if entry else ""
+
+
+_DIGITS = re.compile(r"\d*")
 
 
 def _reply_codes(
-    catalog: Catalog, lang: str, start: int, end: int, quoted: bool, after: str
+    catalog: Catalog, lang: str, start: int, cursor: int, quoted: bool, after: str
 ) -> list[Completion]:
+    """The first argument (from `start`, its opening quote) becomes `"486", "Busy Here"`; only
+    the code when a second argument is already there.
+
+    A closing quote already after the cursor (an auto-pairs plugin's) is kept and closes the
+    inserted text: Neovim expands a snippet at the cursor and ignores where the edit ends, so
+    replacing that quote would leave it doubled there.
+    """
     has_second = "," in after.split(")", 1)[0]
-    closes = quoted and after.startswith('"')
-    items = []
+    digits = _DIGITS.match(after)
+    end = cursor + (digits.end() if digits else 0)
+    closed = quoted and after[end - cursor : end - cursor + 1] == '"'
+    items: list[Completion] = []
     for entry in catalog.codes.values():
-        text = str(entry.code)
-        if quoted:
-            text += '"'
-        if not has_second:
-            text += f', "{entry.reason}"'
+        code = f'"{entry.code}"' if quoted else str(entry.code)
+        text = code if has_second else f'{code}, "{entry.reason}"'
+        if closed:
+            text = text[:-1]
         items.append(
             Completion(
                 label=str(entry.code),
                 kind="code",
                 insert_text=text,
                 start=start,
-                end=end + (1 if closes else 0),
+                end=end,
                 detail=entry.reason,
                 documentation=_doc(catalog, entry.code, lang),
                 sort_text=_sort(entry.frequency, str(entry.code)),
-                filter_text=str(entry.code),
+                # Neovim's omnifunc inserts the filter text of a snippet item: the whole text.
+                filter_text=text,
+                label_detail=entry.reason,
             )
         )
     return items
@@ -118,6 +132,7 @@ def _codes(catalog: Catalog, lang: str, start: int, end: int, with_phrase: str =
             documentation=_doc(catalog, e.code, lang),
             sort_text=_sort(e.frequency, str(e.code)),
             filter_text=str(e.code),
+            label_detail=e.reason,
         )
         for e in catalog.codes.values()
     ]
@@ -137,6 +152,7 @@ def _pattern_items(catalog: Catalog, lang: str, start: int, end: int) -> list[Co
                 detail=catalog.class_name(cls, lang),
                 sort_text=f"0000-{digit}",
                 filter_text=str(digit),
+                label_detail=f"{cls} {catalog.class_name(cls, lang)}",
             )
         )
     return items
@@ -146,9 +162,7 @@ def _causes(catalog: Catalog, engine_name: str, lang: str, start: int, end: int)
     engine = catalog.engines.get(engine_name)
     if engine is None:
         return []
-    from sip_lsp import render
-
-    items = []
+    items: list[Completion] = []
     for cause in engine.causes.values():
         numeric = engine_name == "asterisk"
         items.append(
@@ -162,6 +176,7 @@ def _causes(catalog: Catalog, engine_name: str, lang: str, start: int, end: int)
                 documentation=render.cause_markdown(engine, cause, catalog, lang),
                 sort_text=f"{cause.number:04d}",
                 filter_text=f"{cause.name} {cause.number}" if numeric else cause.name,
+                label_detail=str(cause.number),
             )
         )
     return items
@@ -171,8 +186,6 @@ def _dialstatus(catalog: Catalog, lang: str, start: int, end: int) -> list[Compl
     engine = catalog.engines.get("asterisk")
     if engine is None:
         return []
-    from sip_lsp import render
-
     return [
         Completion(
             label=d.value,

@@ -1,14 +1,26 @@
-"""Hover: pick the fact under the cursor and let render write its Markdown."""
+"""Hover: pick the fact under the cursor and let render write its Markdown.
+
+A code hovers with its first screen only (render.code_hover_markdown): the action
+for where it stands (a reply: what the caller does on receiving it; a status test
+or a failure handler: what the handler does with it) and a link to its full page.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from sip_lsp import render
 from sip_lsp.catalog import Catalog
-from sip_lsp.features.index import SiteIndex
-from sip_lsp.model import Analysis, CauseSite, CodeSite, FailoverSite, StatusTest
+from sip_lsp.features.index import SiteIndex, walk
+from sip_lsp.model import Analysis, CauseSite, CodeSite, FailoverSite, Role, StatusTest
 from sip_lsp.text import LineIndex
+
+# (page kind, key) -> the page's URI, or None when there is no such page (a user catalogue's code).
+PageLink = Callable[[str, object], str | None]
+# Blocks a failure reaches: a code written in one hovers with the handler's action.
+_FAILURE_HANDLERS = frozenset({"failure_route", "branch_failure_route"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,19 +42,19 @@ def hover_at(
     catalog: Catalog,
     lang: str = "en",
     lines: LineIndex | None = None,
+    link: PageLink | None = None,
 ) -> Hover | None:
-    """Markdown for what is under `offset`, or None."""
-    from sip_lsp import render
-
+    """Markdown for what is under `offset`, or None; `link` gives a code's page for "more"."""
     hit = index.at(offset, ("code", "phrase", "status_test", "failover", "cause"))
     if hit is None:
-        return _bare_number(analysis, offset, catalog, lang, lines)
+        return _bare_number(analysis, offset, catalog, lang, lines, link)
     fact = hit.fact
     text: str | None = None
     if hit.kind == "code" and isinstance(fact, CodeSite):
-        text = _code(fact.code, catalog, lang) if fact.code is not None else None
+        where = _where(fact, analysis, hit.start)
+        text = _code(fact.code, catalog, lang, where, link) if fact.code is not None else None
     elif hit.kind == "phrase" and isinstance(fact, CodeSite) and fact.phrase is not None:
-        text = render.phrase_markdown(fact.phrase, fact.code, catalog, lang)
+        text = _phrase(fact.phrase, fact.code, catalog, lang, _where(fact, analysis, hit.start), link)
     elif hit.kind == "status_test" and isinstance(fact, StatusTest):
         text = render.status_test_markdown(fact, catalog, lang)
     elif hit.kind == "failover" and isinstance(fact, FailoverSite):
@@ -54,27 +66,62 @@ def hover_at(
     return Hover(text, hit.start, hit.end)
 
 
-def _code(code: int, catalog: Catalog, lang: str) -> str | None:
-    from sip_lsp import render
+def _where(site: CodeSite, analysis: Analysis, offset: int) -> str | None:
+    """ "reply" for a code the script sends, "failure" for one a status test or a failure
+    handler reads, None elsewhere (a module parameter, a route that is not a failure handler)."""
+    if site.role is Role.SENT:
+        return "reply"
+    if site.role is Role.MATCHED or _in_failure_handler(analysis, offset):
+        return "failure"
+    return None
 
+
+def _in_failure_handler(analysis: Analysis, offset: int) -> bool:
+    for top, delta in analysis.placed("blocks"):
+        for block in walk((top,)):
+            start, end = block.span.start + delta, block.span.end + delta
+            if block.span.path is None and start <= offset <= end and block.kind in _FAILURE_HANDLERS:
+                return True
+    return False
+
+
+def _code(
+    code: int, catalog: Catalog, lang: str, where: str | None = None, link: PageLink | None = None
+) -> str | None:
     entry = catalog.code(code)
     if entry is None:
         return render.unregistered_markdown(code, catalog, lang) if 100 <= code <= 699 else None
-    return render.code_markdown(entry, catalog, lang)
+    more = link("code", code) if link is not None else None
+    return render.code_hover_markdown(entry, catalog, lang, where=where, more=more)
+
+
+def _phrase(
+    phrase: str, code: int | None, catalog: Catalog, lang: str, where: str | None, link: PageLink | None
+) -> str | None:
+    """A phrase beside a code that is not a number (`$var(code)`) hovers as the code it names."""
+    if code is not None:
+        return render.phrase_markdown(phrase, code, catalog, lang)
+    owner = catalog.phrase_owner(phrase)
+    return _code(owner, catalog, lang, where, link) if owner is not None else None
 
 
 def _cause(site: CauseSite, catalog: Catalog, lang: str) -> str | None:
-    from sip_lsp import render
-
     if site.context.upper() == "DIALSTATUS":
         return render.dialstatus_markdown(site.token, catalog, lang) or None
     engine = catalog.engines.get(site.engine)
-    cause = engine.cause(site.cause or site.token) if engine else None
+    if engine is None:
+        return None
+    cause = engine.cause(site.cause or site.token)
     return render.cause_markdown(engine, cause, catalog, lang) if cause else None
 
 
 def _bare_number(
-    analysis: Analysis, offset: int, catalog: Catalog, lang: str, lines: LineIndex | None
+    analysis: Analysis,
+    offset: int,
+    catalog: Catalog,
+    lang: str,
+    lines: LineIndex | None,
+    link: PageLink | None,
 ) -> Hover | None:
     lines = lines or LineIndex(analysis.text)
     line, col = lines.position(offset)
@@ -87,6 +134,7 @@ def _bare_number(
             if catalog.code(code) is None:
                 return None
             start = offset - col + match.start()
-            markdown = _code(code, catalog, lang)
+            where = "failure" if _in_failure_handler(analysis, start) else None
+            markdown = _code(code, catalog, lang, where, link)
             return Hover(markdown, start, start + 3) if markdown else None
     return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sip_lsp.features.index import SiteIndex
+from sip_lsp.features.index import SiteIndex, walk
 from sip_lsp.model import Analysis, Block, Reference, Span
 
 
@@ -36,23 +36,13 @@ def document_symbols(analysis: Analysis) -> list[Symbol]:
     return [convert(b) for b in analysis.blocks if b.span.path is None]
 
 
-def _blocks(blocks):
-    """`blocks` and every block nested in them."""
-    stack = list(blocks)
-    while stack:
-        block = stack.pop()
-        yield block
-        stack.extend(block.children)
-
-
-def _target(index: SiteIndex, offset: int) -> tuple[str, str] | None:
+def _target(index: SiteIndex, offset: int) -> Reference | Block | None:
+    """The reference or block name under `offset`: its kind and name say what is meant."""
     hit = index.at(offset, ("reference", "block"))
     if hit is None:
         return None
     fact = hit.fact
-    if isinstance(fact, (Reference, Block)):
-        return fact.kind, fact.name
-    return None
+    return fact if isinstance(fact, (Reference, Block)) else None
 
 
 def definition_at(analysis: Analysis, index: SiteIndex, offset: int) -> list[Span]:
@@ -61,10 +51,8 @@ def definition_at(analysis: Analysis, index: SiteIndex, offset: int) -> list[Spa
     if hit is None or not isinstance(hit.fact, Reference):
         return []
     ref = hit.fact
-    candidates = _blocks(analysis.blocks)
     scope = _scope(analysis, ref)
-    if scope is not None:
-        candidates = _blocks(scope.children)
+    candidates = walk(scope.children if scope is not None else analysis.blocks)
     return [b.name_span for b in candidates if b.name == ref.name and b.kind == ref.kind]
 
 
@@ -95,8 +83,8 @@ def references_to(
     target = _target(index, offset)
     if target is None:
         return []
-    kind, name = target
+    kind, name = target.kind, target.name
     spans = [r.span for r in analysis.references if r.name == name and r.kind == kind]
     if include_declaration:
-        spans += [b.name_span for b in _blocks(analysis.blocks) if b.name == name and b.kind == kind]
+        spans += [b.name_span for b in walk(analysis.blocks) if b.name == name and b.kind == kind]
     return sorted(set(spans), key=lambda s: (s.path or "", s.start))

@@ -50,6 +50,7 @@ from sip_lsp.model.facts import (
     FailoverKind,
     FailoverSite,
     GuardFix,
+    IgnoredStep,
     Knob,
     Note,
     Reference,
@@ -58,6 +59,7 @@ from sip_lsp.model.facts import (
     TruthUse,
 )
 from sip_lsp.model.findings import Edit, Finding, Fix, Related
+from sip_lsp.model.outcome import Local, Outcome, OutcomeTable, Row
 from sip_lsp.model.spans import Span
 from sip_lsp.model.value import Value
 
@@ -79,12 +81,17 @@ __all__ = [
     "Finding",
     "Fix",
     "GuardFix",
+    "IgnoredStep",
     "Knob",
+    "Local",
     "Note",
+    "Outcome",
+    "OutcomeTable",
     "PartedAnalysis",
     "Reference",
     "Related",
     "Role",
+    "Row",
     "Span",
     "StatusTest",
     "Suppressions",

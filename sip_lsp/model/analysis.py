@@ -17,12 +17,14 @@ from sip_lsp.model.facts import (
     CodeSite,
     DispatchSite,
     FailoverSite,
+    IgnoredStep,
     Knob,
     Note,
     Reference,
     StatusTest,
     TruthUse,
 )
+from sip_lsp.model.outcome import OutcomeTable
 from sip_lsp.model.value import Value
 
 # The Analysis lists a dialect may hand over in `Facts` parts instead.
@@ -36,6 +38,8 @@ FACT_LISTS = (
     "dispatch_sites",
     "references",
     "truth_uses",
+    "outcome_tables",
+    "ignored_steps",
 )
 FactList = Literal[
     "blocks",
@@ -47,6 +51,8 @@ FactList = Literal[
     "dispatch_sites",
     "references",
     "truth_uses",
+    "outcome_tables",
+    "ignored_steps",
 ]
 
 
@@ -73,6 +79,10 @@ class FactSource(Protocol):
     def references(self) -> Sequence[Reference]: ...
     @property
     def truth_uses(self) -> Sequence[TruthUse]: ...
+    @property
+    def outcome_tables(self) -> Sequence[OutcomeTable]: ...
+    @property
+    def ignored_steps(self) -> Sequence[IgnoredStep]: ...
 
 
 class Suppressions(Value):
@@ -120,6 +130,8 @@ class Facts:
         dispatch_sites: Sequence[DispatchSite] = (),
         references: Sequence[Reference] = (),
         truth_uses: Sequence[TruthUse] = (),
+        outcome_tables: Sequence[OutcomeTable] = (),
+        ignored_steps: Sequence[IgnoredStep] = (),
     ) -> None:
         self.dialect: Final = dialect
         self.blocks: Final = blocks
@@ -131,6 +143,8 @@ class Facts:
         self.dispatch_sites: Final = dispatch_sites
         self.references: Final = references
         self.truth_uses: Final = truth_uses
+        self.outcome_tables: Final = outcome_tables
+        self.ignored_steps: Final = ignored_steps
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -167,6 +181,8 @@ class Analysis:
         # The comment leader used for suppression comments ("#", ";", "<!--", "--", "//").
         comment: str = "#",
         included: list[str] | None = None,
+        outcome_tables: list[OutcomeTable] | None = None,
+        ignored_steps: list[IgnoredStep] | None = None,
     ) -> None:
         """A None list starts empty (a fresh one per analysis)."""
         self.dialect = dialect
@@ -185,6 +201,8 @@ class Analysis:
         self.suppressions = Suppressions() if suppressions is None else suppressions
         self.comment = comment
         self.included = [] if included is None else included
+        self.outcome_tables = [] if outcome_tables is None else outcome_tables
+        self.ignored_steps = [] if ignored_steps is None else ignored_steps
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(dialect={self.dialect!r}, path={self.path!r}, {len(self.text)} chars)"
@@ -207,6 +225,10 @@ class Analysis:
     def placed(self, name: Literal["references"]) -> Iterator[tuple[Reference, int]]: ...
     @overload
     def placed(self, name: Literal["truth_uses"]) -> Iterator[tuple[TruthUse, int]]: ...
+    @overload
+    def placed(self, name: Literal["outcome_tables"]) -> Iterator[tuple[OutcomeTable, int]]: ...
+    @overload
+    def placed(self, name: Literal["ignored_steps"]) -> Iterator[tuple[IgnoredStep, int]]: ...
     @overload
     def placed(self, name: FactList) -> Iterator[tuple[object, int]]: ...
 

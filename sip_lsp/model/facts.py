@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Final
 
+from sip_lsp.model.outcome import Outcome
 from sip_lsp.model.spans import Span, shift_all, shift_optional
 from sip_lsp.model.value import Value
 
@@ -203,6 +204,7 @@ class FailoverSite(Value):
         "cancel_applies",
         "follows_failover",
         "engine",
+        "destination",
     )
 
     def __init__(
@@ -224,6 +226,10 @@ class FailoverSite(Value):
         # `t_relay()`): it is the same retry, judged once at the earlier action.
         follows_failover: bool = False,
         engine: str = "",  # kamailio | opensips | asterisk | freeswitch
+        # Whom the action calls (the outcome model): the same dialled party again
+        # (retry-same), someone else (new-party: a hunt, forward, fork), or unknown.
+        # SC301-SC304 judge retry-same only.
+        destination: Outcome = Outcome.RETRY_SAME,
     ) -> None:
         self.span: Final = span
         self.action: Final = action
@@ -239,6 +245,7 @@ class FailoverSite(Value):
         self.cancel_applies: Final = cancel_applies
         self.follows_failover: Final = follows_failover
         self.engine: Final = engine
+        self.destination: Final = destination
 
     def shift(self, delta: int) -> FailoverSite:
         return self._moved(delta, shift_all(self.armed_by, delta))
@@ -263,6 +270,7 @@ class FailoverSite(Value):
             self.cancel_applies,
             self.follows_failover,
             self.engine,
+            self.destination,
         )
 
 
@@ -337,6 +345,33 @@ class DispatchSite(Value):
     def shift(self, delta: int) -> DispatchSite:
         stray = tuple([(name, span.shift(delta)) for name, span in self.stray])
         return DispatchSite(self.span.shift(delta), self.prefix, self.variable, self.missing, stray)
+
+
+class IgnoredStep(Value):
+    """A dialplan step the engine does not run as written (SC316).
+
+    FreeSWITCH (mod_dialplan_xml parse_exten): an <action> outside any <condition>
+    is never read (kind "outside-condition"); a condition on a variable only a
+    bridge sets, after that bridge in one extension, is decided when the call is
+    routed, before the bridge runs (kind "routing-time").
+    """
+
+    __slots__ = ("span", "kind", "name", "related")
+
+    def __init__(
+        self,
+        span: Span,  # the action, or the condition's field
+        kind: str,  # outside-condition | routing-time
+        name: str,  # the application, or the variable tested
+        related: tuple[Span, ...] = (),  # the bridges that set the variable later
+    ) -> None:
+        self.span: Final = span
+        self.kind: Final = kind
+        self.name: Final = name
+        self.related: Final = related
+
+    def shift(self, delta: int) -> IgnoredStep:
+        return IgnoredStep(self.span.shift(delta), self.kind, self.name, shift_all(self.related, delta))
 
 
 class Block(Value):

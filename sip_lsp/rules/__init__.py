@@ -2,8 +2,8 @@
 
 Each rule is a function `scNNN_name(fact, ctx)` that judges one fact, kept in the
 module named for what it judges (codes, replies, failover, status_tests, causes,
-dispatch, truth_uses) and listed below under the fact it reads. Its name, severity, docs and
-messages live in the catalogue.
+dispatch, outcomes, ignored, truth_uses) and listed below under the fact it reads. Its
+name, severity, docs and messages live in the catalogue.
 
 `judge` runs every rule on a set of facts: a whole Analysis, or one part of one
 (sip_lsp.lint judges a document part by part and keeps each part's findings).
@@ -33,11 +33,23 @@ from sip_lsp.model import (
     FactSource,
     FailoverSite,
     Finding,
+    IgnoredStep,
     Knob,
+    OutcomeTable,
     StatusTest,
     TruthUse,
 )
-from sip_lsp.rules import causes, codes, dispatch, failover, replies, status_tests, truth_uses
+from sip_lsp.rules import (
+    causes,
+    codes,
+    dispatch,
+    failover,
+    ignored,
+    outcomes,
+    replies,
+    status_tests,
+    truth_uses,
+)
 from sip_lsp.rules.context import Rule, RuleContext
 from sip_lsp.text import LineIndex
 
@@ -57,15 +69,24 @@ FAILOVER_SITE_RULES: tuple[Rule[FailoverSite], ...] = (
     failover.sc303_failover_on_busy,
     failover.sc304_failover_on_challenge,
 )
-KNOB_RULES: tuple[Rule[Knob], ...] = (failover.sc305_6xx_block_disabled,)
+KNOB_RULES: tuple[Rule[Knob], ...] = (
+    failover.sc305_6xx_block_disabled,
+    outcomes.sc312_failure_handler_lost,
+    outcomes.sc314_reply_header_on_request,
+)
+OUTCOME_TABLE_RULES: tuple[Rule[OutcomeTable], ...] = (outcomes.sc311_failure_masked,)
 STATUS_TEST_RULES: tuple[Rule[StatusTest], ...] = (
     status_tests.sc306_unanchored_status_pattern,
     status_tests.sc307_dead_status_test,
     status_tests.sc308_reply_status_in_failure_route,
 )
-CAUSE_SITE_RULES: tuple[Rule[CauseSite], ...] = (causes.sc309_unknown_cause,)
+CAUSE_SITE_RULES: tuple[Rule[CauseSite], ...] = (
+    causes.sc309_unknown_cause,
+    causes.sc313_hangup_sends_decline,
+)
 DISPATCH_SITE_RULES: tuple[Rule[DispatchSite], ...] = (dispatch.sc310_dialstatus_dispatch,)
 TRUTH_USE_RULES: tuple[Rule[TruthUse], ...] = (truth_uses.sc315_ksr_result_as_boolean,)
+IGNORED_STEP_RULES: tuple[Rule[IgnoredStep], ...] = (ignored.sc316_ignored_action,)
 
 F = TypeVar("F")
 
@@ -91,6 +112,8 @@ def judge(facts: FactSource, ctx: RuleContext) -> list[Finding]:
     _judge_each(facts.cause_sites, CAUSE_SITE_RULES, ctx, found)
     _judge_each(facts.dispatch_sites, DISPATCH_SITE_RULES, ctx, found)
     _judge_each(facts.truth_uses, TRUTH_USE_RULES, ctx, found)
+    _judge_each(facts.ignored_steps, IGNORED_STEP_RULES, ctx, found)
+    _judge_each(facts.outcome_tables, OUTCOME_TABLE_RULES, ctx, found)
     return found
 
 

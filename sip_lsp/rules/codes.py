@@ -36,9 +36,9 @@ def sc102_invalid_code(site: CodeSite, ctx: RuleContext) -> Found:
 def sc103_deprecated_code(site: CodeSite, ctx: RuleContext) -> Found:
     """A deprecated code sent (202): the fix sends its replacement, with its phrase."""
     entry = _sent_entry(site, ctx)
-    if entry is None or not _replaced(entry):
+    if entry is None or entry.replaced_by is None or not _replaced(entry):
         return NOTHING
-    replacement: int = entry.replaced_by
+    replacement = entry.replaced_by
     edits = [Edit(site.span, str(replacement))]
     new = ctx.catalog.code(replacement)
     if site.phrase and site.phrase_span and new and ctx.owns_phrase(entry.code, site.phrase):

@@ -7,7 +7,7 @@ every path is the same retry, judged once at the action that started it.
 
 from __future__ import annotations
 
-from sip_lsp.model import Edit, FailoverKind, FailoverSite, Fix, Knob, Related, Span
+from sip_lsp.model import Edit, FailoverKind, FailoverSite, Fix, Knob, Outcome, Related, Span
 from sip_lsp.rules.context import NOTHING, Found, RuleContext
 
 GLOBAL_FAILURES = frozenset(range(600, 700))  # RFC 3261 §16.7 steps 5 and 10
@@ -18,6 +18,8 @@ CHALLENGES = frozenset({401, 407})  # RFC 3261 §22.2-22.3
 
 def sc301_retry_after_global_failure(site: FailoverSite, ctx: RuleContext) -> Found:
     """A failover reachable on a 6xx; the fix ends the handler on any 6xx first."""
+    if site.destination is not Outcome.RETRY_SAME:
+        return NOTHING  # another party rung (hunt, forward, fork) is not a retry
     if site.follows_failover or GLOBAL_FAILURES.isdisjoint(site.codes):
         return NOTHING
     codes = ctx.code_list(site.codes & GLOBAL_FAILURES)
@@ -28,6 +30,8 @@ def sc301_retry_after_global_failure(site: FailoverSite, ctx: RuleContext) -> Fo
 
 def sc302_retry_after_cancel(site: FailoverSite, ctx: RuleContext) -> Found:
     """A new branch reachable after the caller cancelled (487)."""
+    if site.destination is not Outcome.RETRY_SAME:
+        return NOTHING  # another party rung (hunt, forward, fork) is not a retry
     if site.follows_failover or CANCELLED not in site.codes or not site.cancel_applies:
         return NOTHING
     code = ctx.code_label(CANCELLED)
@@ -38,7 +42,9 @@ def sc302_retry_after_cancel(site: FailoverSite, ctx: RuleContext) -> Found:
 
 def sc303_failover_on_busy(site: FailoverSite, ctx: RuleContext) -> Found:
     """The next gateway tried on 486: the callee was reached and is busy."""
-    if site.follows_failover or BUSY not in site.codes or site.rewrites_target:
+    if site.destination is not Outcome.RETRY_SAME:
+        return NOTHING  # another party rung (hunt, forward, fork) is not a retry
+    if site.follows_failover or BUSY not in site.codes:
         return NOTHING
     if site.kind is not FailoverKind.NEXT_DESTINATION:
         return NOTHING  # a new branch to another target on busy is forwarding (voicemail)
@@ -49,7 +55,9 @@ def sc303_failover_on_busy(site: FailoverSite, ctx: RuleContext) -> Found:
 
 def sc304_failover_on_challenge(site: FailoverSite, ctx: RuleContext) -> Found:
     """A retry on 401/407 without answering the challenge."""
-    if site.follows_failover or site.authenticated or site.rewrites_target:
+    if site.destination is not Outcome.RETRY_SAME:
+        return NOTHING  # another party rung (hunt, forward, fork) is not a retry
+    if site.follows_failover or site.authenticated:
         return NOTHING
     if CHALLENGES.isdisjoint(site.codes):
         return NOTHING

@@ -7,52 +7,58 @@ on stdio or TCP. Everything it says comes from the core (`sip_lsp.features`,
 
 from __future__ import annotations
 
+import argparse
 import logging
 
+from sip_lsp.server import (
+    code_actions,
+    completion,
+    configuration,
+    diagnostics,
+    hover,
+    inlay_hints,
+    navigation,
+    semantic_tokens,
+    symbols,
+    sync,
+)
+from sip_lsp.server.server import SipLanguageServer
 
-def build():
+FEATURES = (
+    configuration,
+    sync,
+    diagnostics,
+    hover,
+    completion,
+    inlay_hints,
+    symbols,
+    navigation,
+    code_actions,
+    semantic_tokens,
+)
+
+
+def build() -> SipLanguageServer:
     """A server with every feature registered (tests and benches use this too)."""
-    from sip_lsp.server import (
-        code_actions,
-        completion,
-        configuration,
-        diagnostics,
-        hover,
-        inlay_hints,
-        navigation,
-        symbols,
-        sync,
-    )
-    from sip_lsp.server.server import SipLanguageServer
-
     server = SipLanguageServer()
-    for feature in (
-        configuration,
-        sync,
-        diagnostics,
-        hover,
-        completion,
-        inlay_hints,
-        symbols,
-        navigation,
-        code_actions,
-    ):
+    for feature in FEATURES:
         feature.register(server)
     return server
 
 
-def serve(args) -> int:
+def serve(args: argparse.Namespace) -> int:
     """Run until the client says exit; `args.tcp` is "HOST:PORT", `args.log_file` a path."""
-    if getattr(args, "log_file", None):
+    log_file: str | None = args.log_file
+    tcp: str | None = args.tcp
+    if log_file:
         logging.basicConfig(
-            filename=args.log_file,
+            filename=log_file,
             level=logging.INFO,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
         # pygls logs every message body at INFO: megabytes per edit of a large file.
         logging.getLogger("pygls").setLevel(logging.WARNING)
     server = build()
-    tcp = getattr(args, "tcp", None)
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))

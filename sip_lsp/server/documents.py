@@ -9,6 +9,7 @@ looking at one line only.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterator
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -26,7 +27,7 @@ def _splice_index(lines: LineIndex, start: int, end: int, new: str, text: str) -
     starts = lines.starts
     keep = bisect_right(starts, start)
     shift = bisect_right(starts, end)
-    inserted = []
+    inserted: list[int] = []
     i = new.find("\n")
     while i != -1:
         inserted.append(start + i + 1)
@@ -135,5 +136,6 @@ class Documents:
             self.by_path.pop(doc.path, None)
         return doc
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Document]:
+        """A snapshot: handlers may open or close documents while iterating."""
         return iter(list(self.by_uri.values()))

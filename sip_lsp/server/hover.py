@@ -5,13 +5,14 @@ from __future__ import annotations
 from lsprotocol import types
 
 from sip_lsp import features
-from sip_lsp.server.guard import guarded
+from sip_lsp.server.guard import guarded, nothing
+from sip_lsp.server.server import SipLanguageServer
 
 
-def register(server) -> None:
+def register(server: SipLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    @guarded()
-    def hover(ls, params: types.HoverParams):
+    @guarded(nothing)
+    def hover(ls: SipLanguageServer, params: types.HoverParams) -> types.Hover | None:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return None
@@ -19,7 +20,13 @@ def register(server) -> None:
         positions = analysed.positions
         offset = positions.offset(params.position)
         found = features.hover_at(
-            analysed.analysis, analysed.index, offset, analysed.catalog, ls.lang, positions.lines
+            analysed.analysis,
+            analysed.index,
+            offset,
+            analysed.catalog,
+            ls.lang,
+            positions.lines,
+            ls.page_href,
         )
         if found is None:
             return None

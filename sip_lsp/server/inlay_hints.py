@@ -5,26 +5,20 @@ from __future__ import annotations
 from lsprotocol import types
 
 from sip_lsp import features
-from sip_lsp.server.guard import guarded
+from sip_lsp.server.guard import guarded_async
+from sip_lsp.server.server import SipLanguageServer
 
 
-def enabled(settings) -> bool:
-    value = getattr(settings, "inlay_hints", None)
-    if value is None:
-        value = getattr(settings, "inlayHints", True)
-    return bool(value)
-
-
-def register(server) -> None:
+def register(server: SipLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
-    @guarded(list)
-    async def inlay_hint(ls, params: types.InlayHintParams):
+    @guarded_async(list)
+    async def inlay_hint(ls: SipLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint]:
         await ls.settled()
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return []
         analysed = ls.analysed(doc)
-        if not enabled(analysed.settings):
+        if not analysed.settings.inlay_hints:
             return []
         positions = analysed.positions
         start, end = positions.offset(params.range.start), positions.offset(params.range.end)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lsprotocol import types
 
 from sip_lsp import features
+from sip_lsp.model import Span
+from sip_lsp.server.documents import Document
 from sip_lsp.server.guard import guarded
+from sip_lsp.server.server import Analysed, SipLanguageServer
 
 
-def _locations(ls, doc, analysed, spans) -> list[types.Location]:
-    out = []
+def _locations(
+    ls: SipLanguageServer, doc: Document, analysed: Analysed, spans: Iterable[Span]
+) -> list[types.Location]:
+    out: list[types.Location] = []
     for span in spans:
         positions = ls.positions_for(span.path, analysed, doc)
         if positions is not None:
@@ -17,10 +24,10 @@ def _locations(ls, doc, analysed, spans) -> list[types.Location]:
     return out
 
 
-def register(server) -> None:
+def register(server: SipLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @guarded(list)
-    def definition(ls, params: types.DefinitionParams):
+    def definition(ls: SipLanguageServer, params: types.DefinitionParams) -> list[types.Location]:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return []
@@ -32,7 +39,7 @@ def register(server) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     @guarded(list)
-    def references(ls, params: types.ReferenceParams):
+    def references(ls: SipLanguageServer, params: types.ReferenceParams) -> list[types.Location]:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return []

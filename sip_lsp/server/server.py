@@ -8,24 +8,39 @@ returns the lint result for the document's current version (cached), and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import MsgId
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path
+from pygls.workspace.position_codec import PositionCodec
 
-from sip_lsp import __version__
+from sip_lsp import __version__, site
+from sip_lsp.catalog import Catalog, CatalogError, default_catalog, load_catalog
+from sip_lsp.config import ConfigError, Settings, find_config, load_config
+from sip_lsp.features import SiteIndex
+from sip_lsp.features.problems import Problem
+from sip_lsp.lint import LintResult, lint
+from sip_lsp.model import Analysis
 from sip_lsp.server.documents import Document, Documents, Positions
+from sip_lsp.server.options import ServerOptions
 from sip_lsp.text import LineIndex, decode, read_bytes
+
+if TYPE_CHECKING:  # pygls defines it for type checkers only
+    from pygls.server import ServerErrors
 
 log = logging.getLogger("sip_lsp.server")
 
@@ -36,6 +51,9 @@ _COLLECT_EVERY = 32
 # Included files larger than this are not read (a misdirected include of a dump).
 _MAX_INCLUDE = 32 * 1024 * 1024
 
+# What pygls runs after its own step for a notification: (handler, its arguments, a callback).
+_Step = Iterator[tuple[Callable[..., object], tuple[object, ...], None]]
+
 
 class SipProtocol(LanguageServerProtocol):
     """Keeps documents in `Documents` instead of pygls' workspace (see documents.py)."""
@@ -43,13 +61,13 @@ class SipProtocol(LanguageServerProtocol):
     _server: SipLanguageServer
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> _Step:
         self._server.documents.open(params.text_document, self.workspace.position_codec)
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> _Step:
         doc = self._server.documents.get(params.text_document.uri)
         if doc is not None:
             for change in params.content_changes:
@@ -58,39 +76,52 @@ class SipProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
 
+    def _handle_cancel_notification(self, msg_id: MsgId) -> None:
+        """Editors cancel requests already answered (routine while typing): not worth a warning.
+
+        pygls warns, and without a log file Python prints the warning to stderr, which
+        editors show as an error.
+        """
+        if msg_id in self._request_futures:
+            super()._handle_cancel_notification(msg_id)
+        else:
+            log.debug("cancel of finished request %s", msg_id)
+
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> _Step:
         self._server.documents.close(params.text_document.uri)
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
 
-@dataclass
+@dataclass(slots=True)
 class Analysed:
     """One lint result for one version of a document under one settings generation."""
 
     version: int | None
     generation: int
-    result: object  # sip_lsp.lint.LintResult
+    result: LintResult
     positions: Positions
-    catalog: object
-    settings: object
+    catalog: Catalog
+    settings: Settings
     seconds: float = 0.0
-    _index: object = field(default=None, repr=False)
-    _diagnostics: object = field(default=None, repr=False)
+    # Built on first use: the offset index (hover, definition), the problems (one per
+    # site) and their diagnostics, the encoded semantic tokens.
+    site_index: SiteIndex | None = field(default=None, repr=False)
+    problems: list[Problem] | None = field(default=None, repr=False)
+    diagnostics: list[types.Diagnostic] | None = field(default=None, repr=False)
+    semantic_tokens: list[int] | None = field(default=None, repr=False)
 
     @property
-    def analysis(self):
+    def analysis(self) -> Analysis:
         return self.result.analysis
 
     @property
-    def index(self):
+    def index(self) -> SiteIndex:
         """The offset index, built on first use (hover, definition)."""
-        if self._index is None:
-            from sip_lsp.features import SiteIndex
-
-            self._index = SiteIndex(self.result.analysis)
-        return self._index
+        if self.site_index is None:
+            self.site_index = SiteIndex(self.result.analysis)
+        return self.site_index
 
     @property
     def result_id(self) -> str:
@@ -108,13 +139,15 @@ class SipLanguageServer(LanguageServer):
         self.documents = Documents()
         self.analyses: dict[str, Analysed] = {}
         self.lang = "en"
-        self.editor_settings: dict = {}
+        self.editor_settings: dict[str, object] = {}
+        self.options = ServerOptions()
+        self._hrefs: dict[tuple[str, str], str | None] = {}  # (page kind, key) -> its URI
         self.generation = 0
-        self._configs: dict[str, object] = {}
-        self._catalogs: dict[tuple, object] = {}
+        self._configs: dict[str, Settings] = {}  # directory -> its settings
+        self._catalogs: dict[tuple[str, ...], Catalog] = {}  # user catalogue files -> catalogue
         self._shown: set[str] = set()
         self._frozen = 0
-        self.pending: dict[str, object] = {}  # uri -> asyncio.TimerHandle of a scheduled analysis
+        self.pending: dict[str, asyncio.TimerHandle] = {}  # uri -> a scheduled analysis
         # Text changes (open, edit, close) counted, and the count at each path's last one.
         self.text_changes = 0
         self.changed_at: dict[str, int] = {}
@@ -123,16 +156,15 @@ class SipLanguageServer(LanguageServer):
         self.lint_lock = threading.Lock()
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sip-lsp-lint")
         self.tasks: _Tasks = _Tasks()
-        self.config_task: asyncio.Future | None = None  # a workspace/configuration round trip
+        self.config_task: asyncio.Task[None] | None = None  # a workspace/configuration round trip
 
     async def settled(self) -> None:
         """Wait (briefly) for settings being fetched, so no answer uses stale ones."""
         task = self.config_task
         if task is not None and not task.done():
-            try:
+            # A client that never answers keeps the old settings.
+            with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(task), 5)
-            except Exception:  # a client that never answers keeps the old settings
-                pass
 
     # ------------------------------------------------------------ client facts
 
@@ -149,12 +181,13 @@ class SipLanguageServer(LanguageServer):
     @property
     def root(self) -> str | None:
         try:
-            return self.workspace.root_path
+            root: str | None = self.workspace.root_path
         except RuntimeError:
             return None
+        return root
 
     @property
-    def codec(self):
+    def codec(self) -> PositionCodec:
         return self.workspace.position_codec
 
     # ------------------------------------------------------------ messages
@@ -171,28 +204,28 @@ class SipLanguageServer(LanguageServer):
         detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         self.log(f"sip-lsp: {what} failed: {exc!r}\n{detail}", types.MessageType.Error)
 
-    def problem(self, message: str) -> None:
-        """Tell the user once about a bad setting or catalogue."""
+    def problem(self, error: ConfigError | CatalogError) -> None:
+        """Tell the user once about a bad setting or catalogue: the one way they hear of it."""
+        message = _message(error)
         if message in self._shown:
             return
         self._shown.add(message)
         self.log(message, types.MessageType.Warning)
         self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
 
-    def report_server_error(self, error, source) -> None:  # type: ignore[override]
+    def report_server_error(self, error: Exception, source: ServerErrors) -> None:
         # Log instead of a popup: a user cannot act on a stack trace.
         self.failed("request", error)
 
     # ------------------------------------------------------------ settings
 
-    def set_editor_settings(self, settings: object) -> None:
-        if (
-            isinstance(settings, dict)
-            and SECTION in settings
-            and isinstance(settings[SECTION], (dict, type(None)))
-        ):
-            settings = settings[SECTION]
-        settings = dict(settings) if isinstance(settings, dict) else {}
+    def set_editor_settings(self, received: object) -> None:
+        """Editor settings as sent: the `sipLsp` section or its contents; anything else is none."""
+        if isinstance(received, dict) and isinstance(received.get(SECTION), dict):
+            received = received[SECTION]
+        settings: dict[str, object] = (
+            {str(k): v for k, v in received.items()} if isinstance(received, dict) else {}
+        )
         catalogs, root = settings.get("catalogs"), self.root
         if isinstance(catalogs, list) and root:
             # Editor settings name user catalogues relative to the workspace.
@@ -200,49 +233,75 @@ class SipLanguageServer(LanguageServer):
                 os.path.join(root, c) if isinstance(c, str) and not os.path.isabs(c) else c for c in catalogs
             ]
         self.editor_settings = settings
+        self.options = ServerOptions.read(settings, default_catalog(), self.lang)
         self.generation += 1
         self._configs.clear()
         self._catalogs.clear()
         self._shown.clear()
+        self._hrefs.clear()
 
-    def settings_for(self, path: str | None):
-        """Settings for a document: sip-lsp.toml (found upwards) under editor settings."""
-        from sip_lsp import config
+    def settings_for(self, path: str | None) -> Settings:
+        """Settings for a document: sip-lsp.toml (found upwards) under editor settings.
 
+        A broken sip-lsp.toml is left out whole (as `check` refuses it); a bad editor
+        setting is left out alone. Either is reported once through `problem`.
+        """
         directory = os.path.dirname(path) if path else (self.root or "")
         if directory in self._configs:
             return self._configs[directory]
-        base = config.Settings()
-        try:
-            found = config.find_config(path) if path else None
-            if found:
-                base = config.load_config(found)
-        except Exception as exc:
-            self.problem(_message(exc))
-        settings = base
-        if self.editor_settings:
+        settings = Settings()
+        found = find_config(path) if path else None
+        if found:
             try:
-                settings = base.merged(self.editor_settings)
-            except Exception as exc:
-                self.problem(_message(exc))
-        for text in getattr(settings, "problems", None) or getattr(settings, "warnings", None) or ():
-            self.problem(str(text))
+                settings = load_config(found)
+            except ConfigError as error:
+                self.problem(error)
+        if self.editor_settings:
+            merged = settings.merged_each(self.editor_settings)
+            settings = merged.settings
+            for problem in (*merged.problems, *self.options.problems):
+                self.problem(problem)
         self._configs[directory] = settings
         return settings
 
-    def catalog_for(self, settings):
-        from sip_lsp.catalog import default_catalog, load_catalog
+    def report_editor_problems(self) -> None:
+        """Report bad editor settings now: a client that pulls diagnostics may not ask for a while."""
+        for problem in (*Settings().merged_each(self.editor_settings).problems, *self.options.problems):
+            self.problem(problem)
 
-        files = tuple(getattr(settings, "catalogs", None) or ())
+    def catalog_for(self, settings: Settings) -> Catalog:
+        """The built-in catalogue with the user's files (the built-in one alone if they are broken).
+
+        In the client's language: diagnostics and fix titles read in it (`initialize`'s locale).
+        """
+        files: tuple[str, ...] = tuple(settings.catalogs)
         if not files:
-            return default_catalog()
+            return default_catalog().for_lang(self.lang)
         if files not in self._catalogs:
             try:
-                self._catalogs[files] = load_catalog(list(files))
-            except Exception as exc:
-                self.problem(_message(exc))
+                self._catalogs[files] = load_catalog(files)
+            except CatalogError as error:
+                self.problem(error)
                 self._catalogs[files] = default_catalog()
-        return self._catalogs[files]
+        return self._catalogs[files].for_lang(self.lang)
+
+    def page_href(self, kind: str, key: object) -> str | None:
+        """A page of the reference site in the client's language: under `docsUrl` when set, else
+        the site shipped in the package (None when the package has no such page: a code or
+        rule of a user catalogue)."""
+        cache_key = (kind, str(key))
+        if cache_key not in self._hrefs:
+            base = self.options.docs_url
+            href: str | None = site.page_uri(kind, key, self.lang, base=base)
+            local = os.path.join(site.SITE_DIR, site.page_path(kind, key, self.lang))
+            if not base and not os.path.isfile(local):
+                href = None
+            self._hrefs[cache_key] = href
+        return self._hrefs[cache_key]
+
+    def rule_href(self, rule_id: str) -> str:
+        """A rule's page on the reference site (the site's index for a rule it lacks)."""
+        return self.page_href("rule", rule_id) or site.page_uri("index", None, self.lang)
 
     # ------------------------------------------------------------ analysis
 
@@ -269,10 +328,14 @@ class SipLanguageServer(LanguageServer):
         return None
 
     def _lint(
-        self, doc: Document, lines: LineIndex, version: int | None, generation: int, settings, catalog
+        self,
+        doc: Document,
+        lines: LineIndex,
+        version: int | None,
+        generation: int,
+        settings: Settings,
+        catalog: Catalog,
     ) -> Analysed:
-        from sip_lsp.lint import lint
-
         started = time.perf_counter()
         # One lint at a time: a document's BlockCache serves one analysis at a time.
         with self.lint_lock:
@@ -345,8 +408,6 @@ class SipLanguageServer(LanguageServer):
         cached = self._fresh(doc)
         if cached is not None:
             return cached
-        from sip_lsp.lint import lint  # noqa: F401 - import in this thread, not the worker
-
         # Settings and catalogue are resolved here: only this thread may message the client.
         settings = self.settings_for(doc.path)
         catalog = self.catalog_for(settings)
@@ -383,7 +444,7 @@ class SipLanguageServer(LanguageServer):
         """Open documents whose last analysis included `path`."""
         if not path:
             return []
-        out = []
+        out: list[Document] = []
         for uri, analysed in list(self.analyses.items()):
             doc = self.documents.get(uri)
             if doc is not None and doc.path != path and path in (analysed.analysis.included or ()):
@@ -413,10 +474,10 @@ class SipLanguageServer(LanguageServer):
         return Positions(LineIndex(text), self.codec) if text is not None else None
 
 
-class _Tasks(set):
+class _Tasks(set["asyncio.Task[None]"]):
     """Running background tasks (kept referenced until done)."""
 
-    def add(self, task) -> None:
+    def add(self, task: asyncio.Task[None]) -> None:
         super().add(task)
         task.add_done_callback(self.discard)
 

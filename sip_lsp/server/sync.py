@@ -12,13 +12,14 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from sip_lsp.server import diagnostics
-from sip_lsp.server.guard import guarded
+from sip_lsp.server.guard import guarded, nothing
+from sip_lsp.server.server import SipLanguageServer
 
 # Seconds to wait for more edits before analysing.
 DEBOUNCE = 0.012
 
 
-def schedule(ls, uri: str, delay: float = DEBOUNCE) -> None:
+def schedule(ls: SipLanguageServer, uri: str, delay: float = DEBOUNCE) -> None:
     pending = ls.pending
     handle = pending.pop(uri, None)
     if handle is not None:
@@ -27,7 +28,7 @@ def schedule(ls, uri: str, delay: float = DEBOUNCE) -> None:
     pending[uri] = loop.call_later(delay, lambda: ls.tasks.add(asyncio.ensure_future(run(ls, uri))))
 
 
-async def run(ls, uri: str) -> None:
+async def run(ls: SipLanguageServer, uri: str) -> None:
     """Analyse the latest version (after settings arrive) and push unless the client pulls."""
     ls.pending.pop(uri, None)
     await ls.settled()
@@ -44,7 +45,7 @@ async def run(ls, uri: str) -> None:
         ls.failed(f"analysis of {uri}", exc)
 
 
-def changed(ls, uri: str, delay: float = DEBOUNCE) -> None:
+def changed(ls: SipLanguageServer, uri: str, delay: float = DEBOUNCE) -> None:
     """Analyse this document soon, and the open documents that include it."""
     schedule(ls, uri, delay)
     doc = ls.documents.get(uri)
@@ -54,25 +55,25 @@ def changed(ls, uri: str, delay: float = DEBOUNCE) -> None:
         schedule(ls, other.uri, delay)
 
 
-def register(server) -> None:
+def register(server: SipLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    @guarded()
-    def did_open(ls, params: types.DidOpenTextDocumentParams):
+    @guarded(nothing)
+    def did_open(ls: SipLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
         changed(ls, params.text_document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    @guarded()
-    def did_change(ls, params: types.DidChangeTextDocumentParams):
+    @guarded(nothing)
+    def did_change(ls: SipLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
         changed(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
-    @guarded()
-    def did_save(ls, params: types.DidSaveTextDocumentParams):
+    @guarded(nothing)
+    def did_save(ls: SipLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         schedule(ls, params.text_document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    @guarded()
-    def did_close(ls, params: types.DidCloseTextDocumentParams):
+    @guarded(nothing)
+    def did_close(ls: SipLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.text_changed(to_fs_path(uri))
         for other in ls.dependents(to_fs_path(uri)):

@@ -47,7 +47,7 @@ def page_path(kind: str, key: object, lang: str = "en") -> str:
 def page_name(kind: str, key: object) -> str:
     """A page's file name without `.html`: `604`, `202-604` (lower code first), `SC301`."""
     if kind == "pair":
-        text = key if isinstance(key, (str, int)) else " ".join(map(str, key))  # "202-604" or (202, 604)
+        text = " ".join(map(str, key)) if isinstance(key, (tuple, list)) else key  # (202, 604) or "202-604"
         codes = sorted(int(n) for n in re.findall(r"\d+", str(text)))
         if len(codes) != 2:
             raise ValueError(f"a pair needs two codes, not {key!r}")

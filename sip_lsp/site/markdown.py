@@ -11,6 +11,7 @@ the RFC Editor's page for that section.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -56,7 +57,7 @@ def plain(text: str) -> str:
     """One line of Markdown as the words a reader sees: no backticks, bold markers or link targets."""
     spans: list[str] = []
 
-    def keep(m: re.Match) -> str:
+    def keep(m: re.Match[str]) -> str:
         spans.append(m.group(2))
         return f"\x00{len(spans) - 1}\x00"
 
@@ -65,8 +66,8 @@ def plain(text: str) -> str:
     return _HOLE.sub(lambda m: spans[int(m.group(1))], text)
 
 
-def _rfc_links(escaped: str, hole) -> str:
-    def link(m: re.Match) -> str:
+def _rfc_links(escaped: str, hole: Callable[[str], str]) -> str:
+    def link(m: re.Match[str]) -> str:
         url = RFC_URL.format(number=m.group(1))
         if m.group(2):
             url += f"#section-{m.group(2)}"
@@ -143,7 +144,8 @@ def _paragraph(lines: list[str], i: int, out: list[str]) -> int:
 
 
 def _fenced(lines: list[str], i: int, out: list[str]) -> int:
-    fence = _FENCE.match(lines[i]).group(1)
+    m = _FENCE.match(lines[i])
+    fence = m.group(1) if m else "```"  # _blocks calls this on a fence line
     body = []
     i += 1
     while i < len(lines) and not lines[i].strip().startswith(fence):
@@ -162,15 +164,16 @@ def _quote(lines: list[str], i: int, out: list[str]) -> int:
     return i
 
 
-def _list(lines: list[str], i: int, out: list[str], marker: re.Pattern, tag: str) -> int:
+def _list(lines: list[str], i: int, out: list[str], marker: re.Pattern[str], tag: str) -> int:
     """Items of one list; a line that starts no other block continues the item before it."""
     items: list[list[str]] = []
-    start = marker.match(lines[i]).group(1) if tag == "ol" else "1"
+    opening = marker.match(lines[i])
+    start = opening.group(1) if opening and tag == "ol" else "1"
     while i < len(lines):
         line = lines[i]
         m = marker.match(line)
         if m:
-            items.append([m.group(m.lastindex)])
+            items.append([m.group(m.lastindex or 0)])
         elif line.strip() and not _starts_block(line) and not _NUMBERED.match(line):
             items[-1].append(line.strip())
         else:

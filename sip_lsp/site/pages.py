@@ -220,7 +220,14 @@ def search_index(ctx: Context, path: str, pairs: list[Pair]) -> list[dict[str, s
 
 
 def _entry(
-    ctx: Context, kind: str, key: str, title: str, text: str, terms: list, path: str, page_key: object
+    ctx: Context,
+    kind: str,
+    key: str,
+    title: str,
+    text: str,
+    terms: list[int | str],
+    path: str,
+    page_key: object,
 ) -> dict[str, str]:
     return {
         "type": kind,

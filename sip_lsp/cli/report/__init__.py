@@ -20,7 +20,7 @@ from sip_lsp.text import LineIndex
 class FileReport:
     """One checked file: its text and findings; `--fix` replaces both."""
 
-    __slots__ = ("path", "display", "text", "findings", "fixed")
+    __slots__ = ("path", "display", "text", "findings", "fixed", "actions")
 
     def __init__(self, path: str, display: str, text: str, findings: list[Finding]) -> None:
         self.path = path  # absolute path of the checked file
@@ -28,6 +28,8 @@ class FileReport:
         self.text = text
         self.findings = findings
         self.fixed = 0  # findings `--fix` removed
+        # The failover action's name at spans several rules share (text output groups them).
+        self.actions: dict[Span, str] = {}
 
 
 class Location(NamedTuple):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
+from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.asterisk import chunks
 from sip_lsp.dialects.asterisk.chunks import place
 from sip_lsp.dialects.asterisk.engine import tables
@@ -33,7 +34,7 @@ _AEL_CONTEXT = re.compile(r"^\s*(context|macro)\s+[\w-]+\s*\{", re.M)
 _CONF_STATEMENT = re.compile(r"^\s*(exten|same)\s*=>?", re.M)
 
 
-def analyze(text: str, ctx) -> Analysis:
+def analyze(text: str, ctx: DialectContext) -> Analysis:
     """Extract facts from an extensions.conf or AEL document; never raises."""
     ael = _is_ael(text, ctx.path)
     analysis = (
@@ -42,10 +43,10 @@ def analyze(text: str, ctx) -> Analysis:
         else PartedAnalysis("asterisk", text, ctx.path, comment=";")
     )
     if ael:
-        from sip_lsp.dialects.asterisk import ael
+        from sip_lsp.dialects.asterisk.ael import analyze as analyze_ael
 
-        ael.analyze(text, analysis, tables(ctx.catalog))
-    else:
+        analyze_ael(text, analysis, tables(ctx.catalog))
+    elif isinstance(analysis, PartedAnalysis):  # always: an extensions.conf is parted
         _analyze_conf(text, ctx, analysis)
     _suppressions(text, ctx, analysis)
     return analysis
@@ -58,7 +59,7 @@ def _is_ael(text: str, path: str | None) -> bool:
     return bool(_AEL_CONTEXT.search(text)) and not _CONF_STATEMENT.search(text)
 
 
-def _analyze_conf(text: str, ctx, analysis: PartedAnalysis) -> None:
+def _analyze_conf(text: str, ctx: DialectContext, analysis: PartedAnalysis) -> None:
     t = tables(ctx.catalog)
     placed = chunks.pieces(text, t, Includes(ctx, analysis), ctx.cache)
     if placed is None:
@@ -97,7 +98,7 @@ def _index(placed: list[tuple[int, chunks.Piece]]) -> tuple[Index, dict[str, int
     return Index(contexts, callers), moved
 
 
-def _suppressions(text: str, ctx, analysis: Analysis) -> None:
+def _suppressions(text: str, ctx: DialectContext, analysis: Analysis) -> None:
     """`; sip-lsp: disable=SC301` (this line and the next) and `disable-file=`; `//` in AEL."""
     found = suppressions.in_line_comments(text, (";", "//"))
     if found:

@@ -17,7 +17,8 @@ from functools import partial
 from sip_lsp.dialects.asterisk.engine import Tables
 from sip_lsp.dialects.asterisk.facts import Dispatch, dispatch, local_facts
 from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, Tagged, failover_site
-from sip_lsp.dialects.asterisk.parse import Ctx, Include, Parsed, context_starts, parse_file
+from sip_lsp.dialects.asterisk.outcomes import Event, table
+from sip_lsp.dialects.asterisk.parse import Ctx, Include, Parsed, Step, context_starts, parse_file
 from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.model import DispatchSite, Facts, Span
 
@@ -34,13 +35,36 @@ class Cross:
     placed for the last set of moves of those contexts are kept as `Facts`.
     """
 
-    __slots__ = ("tables", "reads", "caller_reads", "dispatches", "records", "names", "placed")
+    __slots__ = (
+        "tables",
+        "reads",
+        "caller_reads",
+        "dispatches",
+        "records",
+        "events",
+        "dials",
+        "names",
+        "placed",
+    )
 
-    def __init__(self, t: Tables, index: Index, dispatches: list[Dispatch], records: list[Record]) -> None:
+    def __init__(
+        self,
+        t: Tables,
+        index: Index,
+        dispatches: list[Dispatch],
+        records: list[Record],
+        walked: tuple[list[Step], list[Event]] = ([], []),
+    ) -> None:
         self.tables, self.dispatches, self.records = t, dispatches, records
+        self.dials, self.events = walked  # every Dial walked from, where its walks stopped
         self.reads, self.caller_reads = index.reads, index.caller_reads  # Index.record starts new ones
-        tags = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
-        tags += [tag for step, _, tests, via in records for tag in ((step.context, step.span), *tests, *via)]
+        tags: list[tuple[str, Span]] = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
+        tags += [
+            tag for step, _, tests, via, _ in records for tag in ((step.context, step.span), *tests, *via)
+        ]
+        tags += [Tagged(d.context, d.span) for d in self.dials]
+        tags += [tag for e in self.events for tag in e.tests]
+        tags += [Tagged(e.step.context, e.step.span) for e in self.events if e.step is not None]
         self.names = tuple({name for name, _ in tags})
         # (distances between the contexts named, where the first was, both Facts) when last placed
         self.placed: tuple[tuple[int, ...], int, Facts, Facts] | None = None
@@ -68,8 +92,13 @@ class Cross:
             at = partial(place, moved=moved)
             dispatches = [_dispatch_site(d, at) for d in self.dispatches]
             sites = [failover_site(r, at) for r in self.records]
-            both = Facts("asterisk", dispatch_sites=dispatches, failover_sites=sites)
-            placed = self.placed = (apart, base, both, Facts("asterisk", dispatch_sites=dispatches))
+            by_dial: dict[Step, list[Event]] = {d: [] for d in self.dials}
+            for event in self.events:
+                by_dial.setdefault(event.origin, []).append(event)
+            tables = [table(self.tables, d, found, at) for d, found in by_dial.items()]
+            both = Facts("asterisk", dispatch_sites=dispatches, failover_sites=sites, outcome_tables=tables)
+            alone = Facts("asterisk", dispatch_sites=dispatches, outcome_tables=tables)
+            placed = self.placed = (apart, base, both, alone)
         return placed[2], placed[3], base - placed[1]
 
 
@@ -121,7 +150,8 @@ class Piece:
         found = (dispatch(p, t, index) for p in self.local.pending)
         dispatches = [d for d in found if d is not None]
         records = flow.walks(self.local.dials)
-        cross = self.cross = Cross(t, index, dispatches, records)
+        dials = [ext.steps[i] for ext, i in self.local.dials]
+        cross = self.cross = Cross(t, index, dispatches, records, (dials, flow.events))
         return cross
 
 
@@ -138,8 +168,8 @@ def pieces(
     if starts is None:
         return None
     group = _group(len(starts))
-    starts = [s for s, header in starts if _cuts(header, group)]
-    bounds = [0, *starts, len(text)] if not starts or starts[0] else [*starts, len(text)]
+    cuts = [s for s, header in starts if _cuts(header, group)]
+    bounds = [0, *cuts, len(text)] if not cuts or cuts[0] else [*cuts, len(text)]
     blocks = cache.blocks(_BLOCKS)
     out: list[tuple[int, Piece]] = []
     names: set[str] = set()
@@ -158,7 +188,8 @@ def pieces(
             else:
                 piece = slot[_PIECE] = Piece(chunk, s, prio, t)
         named = [name for name in piece.parsed.contexts if name]
-        # A piece after the first starts at a header: its unnamed context stays empty unless a `[ ]` reopens it.
+        # A piece after the first starts at a header: its unnamed context stays empty
+        # unless a `[ ]` reopens it.
         if (k and _used(piece.parsed.contexts[""])) or not names.isdisjoint(named):
             return None
         names.update(named)
@@ -185,7 +216,10 @@ def _group(headers: int) -> int:
 
 
 def _cuts(header: str, group: int) -> bool:
-    """Whether a piece starts at this header: about one in `group`, chosen by its text (stays put after an edit)."""
+    """Whether a piece starts at this header: about one in `group`, chosen by its text.
+
+    The choice stays put after an edit elsewhere.
+    """
     return zlib.crc32(header.encode()) % group == 0
 
 

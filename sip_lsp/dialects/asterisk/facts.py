@@ -18,7 +18,9 @@ from sip_lsp.dialects.asterisk.flow import (
     CallEdge,
     Index,
     Tagged,
+    alias_tests,
     call_edges,
+    copies,
     find_tests,
     mentions_status,
     status_values,
@@ -35,6 +37,17 @@ _CALL_APPS = ("gosub", "gosubif", "macro")
 # The applications step_facts reads: any other step matters only when it names a status.
 _FACT_APPS = frozenset({"hangup", "set", "pjsiphangup", *_INDICATED})
 _PRI_CAUSE = re.compile(r"\s*PRI_CAUSE\s*=\s*(\d+)\s*$")
+# SC313: applications that answer the channel (Playback and Background answer an unanswered
+# channel unless told not to), those after which the path is not a straight line, and the
+# special extensions that run after an answer or a hangup.
+_ANSWERING = frozenset(
+    {"answer", "playback", "background", "voicemail", "voicemailmain", "read", "record", "confbridge"}
+    | {"meetme", "queue", "directory", "minivmgreet", "minivmrecord", "followme", "agi", "eagi"}
+)
+_BRANCHING = frozenset({"goto", "gotoif", "gosub", "gosubif", "execif", "macro", "while", "return"})
+_SPECIAL = frozenset({"h", "i", "t", "T", "e", "a", "o", "s-busy"})
+# The contexts of SC313 cause sites (rules/causes.py reads them): no cause yet, or after a Dial timeout.
+UNANSWERED, AFTER_TIMEOUT = "Hangup:unanswered", "Hangup:after-timeout"
 
 
 class Pending(NamedTuple):
@@ -117,20 +130,73 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
             if span.path is None:
                 out.references.append(Reference(span, name, "context"))
         for ext in context.exts.values():
+            if t is not None and _entry(context.name, ext.name, t):
+                _unanswered(ext, t, out)
             dial: Step | None = None
+            aliases: dict[str, str] = {}  # copies of DIALSTATUS/HANGUPCAUSE so far
             for i, step in enumerate(ext.steps):
                 name = step.name
+                aliased = alias_tests(step, aliases)
+                copies(step, aliases)
                 if name == "dial":
                     dial = step
                     out.dials.append((ext, i))
                 elif name in _CALL_APPS:
                     out.calls += call_edges(step, ext.name)
                 if step.span.path is None:
-                    if name in _FACT_APPS or mentions_status(step.args):
-                        step_facts(step, t, out, origin)
+                    if name in _FACT_APPS or aliased or mentions_status(step.args):
+                        step_facts(step, t, out, origin, aliased)
                     if name in _GOTO_APPS or name == "macro":
                         _references(step, name, dial, t, out)
     return out
+
+
+def _entry(context: str, name: str, t: Tables) -> bool:
+    """Whether an extension may run on a call that dialled nothing yet (SC313 judges only those).
+
+    Not a macro (its caller may have answered), a special extension, or a DIALSTATUS handler
+    (`s-BUSY`, `_s-.`: reached after a Dial, with the callee's cause on the channel).
+    """
+    if context.startswith("macro-") or name in _SPECIAL:
+        return False
+    if name.startswith("_") and name[-2:] in ("-.", "-!"):
+        return False
+    return name.rsplit("-", 1)[-1].upper() not in t.status_codes if "-" in name else True
+
+
+def _unanswered(ext: Ext, t: Tables, out: Local) -> None:
+    """SC313 sites: a Hangup() that sends 603 Decline on an unanswered channel, on the straight path.
+
+    Hangup() with no cause sets 16 when the channel has none (pbx_builtin_hangup): before any
+    Dial (an unknown DID) or after a Dial with a timeout (NOANSWER copies no cause), chan_pjsip's
+    hangup_cause2sip has no entry for 16 and the session layer sends 603. Hangup(N) with a cause
+    that has no entry does the same on any path.
+    """
+    timed_dial = False
+    for step in ext.steps:
+        name = step.name
+        if name in _ANSWERING or name in _BRANCHING or step.span.path is not None:
+            return
+        if name == "dial":
+            fields = split_top(step.args, ",")
+            timed_dial = len(fields) > 1 and fields[1][1].strip() not in ("", "0")
+            if not timed_dial:
+                return  # no timeout: the channel holds the callee's cause when Dial returns
+            continue
+        if name != "hangup":
+            if name in ("busy", "congestion", "pjsiphangup", "macroexit"):
+                return
+            continue
+        arg = split_top(step.args, ",")[0][1].strip()
+        cause = hangup_cause(t, arg) if arg and "${" not in arg else None
+        found = t.engine.cause(cause) if cause else None
+        if arg and (found is None or found.to_sip):
+            return  # a cause chan_pjsip maps, a variable, or an unknown token (SC309)
+        span = Span(step.span.start, step.span.start + len(step.app))
+        word = cause or "NORMAL_CLEARING"
+        where = AFTER_TIMEOUT if timed_dial and not arg else UNANSWERED
+        out.cause_sites.append(CauseSite(span, "asterisk", arg, word, where, frozenset()))
+        return
 
 
 def _blocks(parsed: Parsed) -> list[Block]:
@@ -151,7 +217,7 @@ def _blocks(parsed: Parsed) -> list[Block]:
     return out
 
 
-def step_facts(step: Step, t: Tables | None, sink: FactSink, origin: int = 0) -> None:
+def step_facts(step: Step, t: Tables | None, sink: FactSink, origin: int = 0, aliased: bool = False) -> None:
     """Code, cause and status-test facts of one application call (conf and AEL) into `sink`.
 
     `sink` has the fact lists and the `text` the step's offsets point into, less `origin`.
@@ -175,7 +241,7 @@ def step_facts(step: Step, t: Tables | None, sink: FactSink, origin: int = 0) ->
                 span, str(code), code, Role.SENT, function=step.app, block=step.context, code_required=False
             )
         )
-    if t is not None and mentions_status(step.args):
+    if t is not None and (aliased or mentions_status(step.args)):
         tests(step, t, sink, origin)
 
 
@@ -226,8 +292,10 @@ def tests(step: Step, t: Tables, sink: FactSink, origin: int = 0) -> None:
             known = value in t.status_codes
             cause, codes = (value if known else None), t.status_codes.get(value, frozenset())
         else:
-            found = t.engine.cause(value) if value else None
-            cause = found.name if found else None
+            # ${HANGUPCAUSE} is a number (main/pbx_variables.c): a name never equals it.
+            found = t.engine.cause(value) if value.isdigit() else None
+            # 0 is AST_CAUSE_NOTDEFINED (include/asterisk/causes.h): a real value, no cause set.
+            cause = found.name if found else ("NOTDEFINED" if value == "0" else None)
             codes = t.cause_codes.get(cause or "", frozenset())
         admits = codes if test.op != "!=" else FINAL_CODES - codes
         text = (
@@ -272,6 +340,30 @@ def _references(step: Step, name: str, dial: Step | None, t: Tables | None, out:
                 out.pending.append(Pending(step, spec, span, word, dial))
 
 
+def _jumped_to(index: Index, names: set[str]) -> set[str]:
+    """Those of `names` an explicit Goto/GotoIf/Gosub names as its extension: reachable, not stray.
+
+    Reads every context (through the index, so the result is redone when one changes); runs
+    only when a dispatch has a handler whose suffix is no DIALSTATUS value.
+    """
+    found: set[str] = set()
+    for ctx_name in list(index.contexts):
+        ctx = index.context(ctx_name)
+        for ext in ctx.exts.values() if ctx is not None else ():
+            for step in ext.steps:
+                if step.name not in _GOTO_APPS or not any(n in step.args for n in names):
+                    continue
+                specs = [step.args]
+                if step.name in ("gotoif", "gosubif"):
+                    parts = split_top(step.args, "?")
+                    specs = [p for _, p in split_top(step.args[parts[1][0] :], ":")] if len(parts) > 1 else []
+                for spec in specs:
+                    dest = target(step, spec)
+                    if dest is not None and dest[1] in names:
+                        found.add(dest[1])
+    return found
+
+
 def dispatch(pending: Pending, t: Tables, index: Index) -> Dispatch | None:
     """Goto(prefix-${DIALSTATUS},1): which values have no handler, which handlers no value."""
     m = DISPATCH.match(pending.word)
@@ -280,12 +372,16 @@ def dispatch(pending: Pending, t: Tables, index: Index) -> Dispatch | None:
         return None
     prefix = m.group(1).strip()
     missing = tuple(v for v in status_values(t, pending.dial) if index.find_ext(dest[0], prefix + v) is None)
-    stray = tuple(
+    in_h = pending.goto.exten == "h"  # the h extension runs after any call: DIALSTATUS may be empty
+    candidates = [
         (ext.name, Tagged(ctx_name, ext.name_span))
         for ctx_name, ext in index.all_exts(dest[0])
         if prefix
         and ext.name.startswith(prefix)
         and not ext.name.startswith("_")
         and ext.name[len(prefix) :] not in t.status_codes
-    )
+        and not (in_h and ext.name == prefix)
+    ]
+    jumped = _jumped_to(index, {name for name, _ in candidates}) if candidates else set()
+    stray = tuple(c for c in candidates if c[0] not in jumped)
     return Dispatch(Tagged(pending.goto.context, pending.span), prefix, missing, stray)

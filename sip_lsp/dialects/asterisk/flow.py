@@ -15,8 +15,10 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from sip_lsp.dialects.asterisk.engine import Tables
+from sip_lsp.dialects.asterisk.outcomes import MEDIA, TIMEOUT, Event
 from sip_lsp.dialects.asterisk.parse import Ctx, Ext, Step, split_top
-from sip_lsp.model import FailoverKind, FailoverSite, Span
+from sip_lsp.dialects.asterisk.party import Frame, bind, call_args, destination, merged, parties, rebind
+from sip_lsp.model import FailoverKind, FailoverSite, Outcome, Span
 
 # Applications after which this channel's dialplan does not go on.
 _STOP = frozenset({"hangup", "busy", "congestion", "pjsiphangup", "macroexit"})
@@ -56,6 +58,46 @@ def mentions_status(args: str) -> bool:
     return "DIALSTATUS" in args or "HANGUPCAUSE" in args
 
 
+_NAMED_TEST = re.compile(
+    r'"?\$\{(\w+)\}"?\s*(!=|==|=)\s*"?([A-Za-z0-9_]*)"?|"?([A-Za-z0-9_]+)"?\s*(!=|==|=)\s*"?\$\{(\w+)\}"?'
+)
+_ALIAS = re.compile(r"\s*(\w+)\s*=\s*\$\{(DIALSTATUS|HANGUPCAUSE)\}\s*$")
+_SET_NAME = re.compile(r"\s*(\w+)\s*=")
+
+
+def copies(step: Step, aliases: dict[str, str]) -> None:
+    """Keep `aliases` (variable -> DIALSTATUS/HANGUPCAUSE) up to date after `Set(SV=${DIALSTATUS})`."""
+    if step.name != "set":
+        return
+    m = _ALIAS.match(step.args)
+    if m:
+        aliases[m.group(1)] = m.group(2)
+    else:
+        named = _SET_NAME.match(step.args)
+        if named:
+            aliases.pop(named.group(1), None)
+
+
+def alias_tests(step: Step, aliases: dict[str, str]) -> bool:
+    """Tests of a copy of DIALSTATUS (`"${SV}"="BUSY"` after `Set(SV=${DIALSTATUS})`), kept on the step."""
+    if not aliases or "${" not in step.args or not any("${" + a + "}" in step.args for a in aliases):
+        return False
+    base, path = step.args_start, step.span.path
+    found = list(find_tests(step))
+    for m in _NAMED_TEST.finditer(step.args):
+        if m.group(1):
+            name, op, value, vg = m.group(1), m.group(2), m.group(3), 3
+        else:
+            name, op, value, vg = m.group(6), m.group(5), m.group(4), 4
+        if name in aliases and _compared(step, m.start(), m.end()):
+            whole = Span(base + m.start(), base + m.end(), path)
+            found.append(
+                Test(aliases[name], op, value, whole, Span(base + m.start(vg), base + m.end(vg), path))
+            )
+    step.tests = tuple(sorted(found, key=lambda x: x.span.start))
+    return len(found) > 0
+
+
 def _find_tests(step: Step) -> tuple[Test, ...]:
     if not mentions_status(step.args):
         return ()
@@ -70,8 +112,45 @@ def _find_tests(step: Step) -> tuple[Test, ...]:
                 Span(base + found.value_start, base + found.value_end, path),
             )
             for found in _tests_in(step.args)
+            if _compared(step, found.start, found.end)
         ]
     )
+
+
+# Applications whose argument is a condition even when written without `$[...]` (AEL's `if (...)`).
+_CONDITIONS = frozenset({"gotoif", "gosubif", "execif", "while", "exitif", "if", "elseif"})
+
+
+def _compared(step: Step, start: int, end: int) -> bool:
+    """Whether `step.args[start:end]` is a comparison Asterisk evaluates: inside `$[...]`.
+
+    Elsewhere `=` is text: `Set(X=${DIALSTATUS})` assigns, `NoOp(status=${DIALSTATUS})`
+    prints. An AEL condition or a GotoIf without `$[` is taken as written.
+    """
+    spans = _expressions(step.args)
+    if not spans:
+        return step.name in _CONDITIONS
+    return any(a <= start and end <= b for a, b in spans)
+
+
+@lru_cache(maxsize=4096)  # see _tests_in
+def _expressions(args: str) -> tuple[tuple[int, int], ...]:
+    """The (start, end) of each outermost `$[...]` in `args`."""
+    out: list[tuple[int, int]] = []
+    i = args.find("$[")
+    while i >= 0:
+        depth, j = 0, i + 1
+        while j < len(args):
+            if args[j] == "[":
+                depth += 1
+            elif args[j] == "]":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        out.append((i, j + 1))
+        i = args.find("$[", j + 1)
+    return tuple(out)
 
 
 class _Comparison(NamedTuple):
@@ -324,9 +403,10 @@ def status_map(t: Tables, several: bool) -> dict[str, frozenset[int]]:
     busy, else CONGESTION if any was congested, else CHANUNAVAIL, and NOANSWER
     when a line counted nothing: the other lines may have failed with any code.
     """
+    codes = dict(t.status_codes)
+    codes["NOANSWER"] = codes.get("NOANSWER", frozenset()) | {TIMEOUT}  # Dial's own timeout (outcomes)
     if not several:
-        return t.status_codes
-    codes = t.status_codes
+        return codes
     every = frozenset().union(*(codes.get(v, frozenset()) for v in t.failed))
     wide = dict(codes)
     wide["BUSY"] = codes["BUSY"] | codes["CONGESTION"] | codes["CHANUNAVAIL"]
@@ -360,20 +440,32 @@ class Status:
 def narrow(
     status: Status, causes: dict[str, frozenset[int]], tests: Sequence[Test], cond: str, codes: frozenset[int]
 ) -> tuple[frozenset[int], frozenset[int]] | None:
-    """(true, false) code sets for a condition made of DIALSTATUS tests, None if not one.
+    """(true, false) code sets for a condition made of DIALSTATUS/HANGUPCAUSE tests, None if not one.
 
-    A single `${HANGUPCAUSE} = N` test splits by the codes behind cause N
-    (wait_for_answer copies the callee's hangup cause to the caller).
+    Tests of one kind joined by `|` (all `=`) or by `&` (all `!=`): an OR of
+    equalities is true for the codes behind any value named, an AND of
+    inequalities for the others. `${HANGUPCAUSE} = N` splits by the codes behind
+    cause N (wait_for_answer copies the callee's hangup cause to the caller), so
+    `"${DIALSTATUS}"="CONGESTION" | "${HANGUPCAUSE}"="38"` is one set too.
     """
-    if len(tests) == 1 and tests[0].variable == "HANGUPCAUSE" and tests[0].value in causes:
-        inside = codes & causes[tests[0].value]
-        return (inside, codes - inside) if tests[0].op != "!=" else (codes - inside, inside)
-    status_tests = [x for x in tests if x.variable == "DIALSTATUS" and x.value.upper() in status.codes]
-    if not status_tests or len(status_tests) != len(tests):
+    if not tests:
         return None
-    inside, outside = status.sides(frozenset({x.value.upper() for x in status_tests}))
-    ops = {x.op for x in status_tests}
+    named: set[str] = set()
+    by_cause: frozenset[int] = frozenset()
+    for test in tests:
+        if test.variable == "HANGUPCAUSE" and test.value in causes:
+            by_cause |= causes[test.value]
+        elif test.variable == "DIALSTATUS" and test.value.upper() in status.codes:
+            named.add(test.value.upper())
+        else:
+            return None
+    ops = {x.op for x in tests}
     joiner = _joiner(cond)
+    if named:
+        inside, outside = status.sides(frozenset(named))
+    else:
+        inside, outside = frozenset(), codes
+    inside, outside = inside | by_cause, outside - by_cause
     if ops <= {"=", "=="} and joiner <= {"|"}:
         return codes & inside, codes & outside
     if ops == {"!="} and joiner <= {"&"}:
@@ -424,6 +516,7 @@ class Record(NamedTuple):
     codes: frozenset[int]  # the codes that reach it
     tests: tuple[Tagged, ...]  # the DIALSTATUS tests that narrowed them
     via: tuple[Tagged, ...]  # the jumps on the way
+    destination: Outcome  # whom it calls: the party dialled before (retry-same), another, unknown
 
 
 def _tag(step: Step) -> Tagged:
@@ -461,22 +554,27 @@ def failover_sites(records: Iterable[Record], place: Callable[[Tagged], Span]) -
     via: dict[Step, tuple[Tagged, ...]] = {}  # the first walk's
     codes: dict[Step, set[int]] = {}
     tests: dict[Step, set[Tagged]] = {}
+    whom: dict[Step, list[Outcome]] = {}
     for record in records:
         step = record.dial
         if step in via:
             codes[step].update(record.codes)
             tests[step].update(record.tests)
+            whom[step].append(record.destination)
         else:
             via[step], codes[step], tests[step] = record.via, set(record.codes), set(record.tests)
+            whom[step] = [record.destination]
     return [
-        failover_site(Record(step, frozenset(codes[step]), tuple(tests[step]), via[step]), place)
+        failover_site(
+            Record(step, frozenset(codes[step]), tuple(tests[step]), via[step], merged(whom[step])), place
+        )
         for step in via
     ]
 
 
 def failover_site(record: Record, place: Callable[[Tagged], Span]) -> FailoverSite:
     """The site of one Dial() from all that reached it (merged into one record)."""
-    step, codes, tests, via = record
+    step, codes, tests, via, whom = record
     shaping = sorted(map(place, set(tests)), key=_in_files) if tests else ()
     return FailoverSite(
         span=place(_tag(step)),
@@ -489,6 +587,7 @@ def failover_site(record: Record, place: Callable[[Tagged], Span]) -> FailoverSi
         authenticated=True,
         cancel_applies=False,
         engine="asterisk",
+        destination=whom,
     )
 
 
@@ -496,26 +595,30 @@ def _in_files(span: Span) -> tuple[str, int]:
     return span.path or "", span.start
 
 
-# Jumps a walk made (Tagged), and where each Gosub/Macro on the way returns to.
+# Jumps a walk made (Tagged), and where each Gosub/Macro on the way returns to (with the frame there).
 _Tags = tuple[Tagged, ...]
-_Stack = tuple[tuple[Ext, int], ...]
+_Stack = tuple[tuple[Ext, int, Frame], ...]
+_Parties = frozenset[str | None]  # the party keys of the Dial a walk started from (party.parties)
 
 
 # Where a walk stands (step i of an extension) and what it carries there: the codes still
 # possible, the tests that narrowed them, the jumps on the way, and where each Gosub/Macro
-# called on the way returns to. A plain tuple: a walk makes one per step it takes, and a
-# NamedTuple made the Asterisk lint 3-4% slower.
-_At = tuple[Ext, int, frozenset[int], _Tags, _Tags, _Stack]
+# called on the way returns to; whom the first Dial called and the ${ARGn} of the current frame
+# (party.Frame). A plain tuple: a walk makes one per step it takes, and a NamedTuple made the
+# Asterisk lint 3-4% slower.
+_At = tuple[Ext, int, frozenset[int], _Tags, _Tags, _Stack, _Parties, Frame]
 
 
 class Flow:
     """Walks the dialplan from each Dial() and records the Dial() calls reached after a failure."""
 
-    __slots__ = ("tables", "index", "status", "records", "causes", "_statuses")
+    __slots__ = ("tables", "index", "status", "records", "events", "causes", "_statuses", "_origin")
 
     def __init__(self, tables: Tables, index: Index) -> None:
         self.tables, self.index = tables, index
         self.records: list[Record] = []
+        self.events: list[Event] = []  # where each walk stopped, for the outcome tables
+        self._origin: Step | None = None  # the Dial being walked from
         self.causes = {
             str(c.number): tables.cause_codes.get(c.name, frozenset())  # HANGUPCAUSE -> codes behind it
             for c in tables.engine.causes.values()
@@ -525,10 +628,12 @@ class Flow:
 
     def walks(self, dials: Iterable[tuple[Ext, int]]) -> list[Record]:
         """What the walks from each Dial() (its extension and index there) reach, in walk order."""
-        self.records = []
+        self.records, self.events = [], []
         for ext, i in dials:
             self.status = self._status(several="&" in split_top(ext.steps[i].args, ",")[0][1])
-            self._walk((ext, i + 1, self.status.failed, (), (), ()))
+            dial = self._origin = ext.steps[i]
+            origin = parties(dial.args, dial.exten, None)
+            self._walk((ext, i + 1, self.status.failed, (), (), (), origin, None))
         return self.records
 
     def _status(self, several: bool) -> Status:
@@ -539,25 +644,28 @@ class Flow:
 
     def _walk(self, start: _At) -> None:
         work = [start]
-        seen: set[tuple[int, int, frozenset[int], _Stack]] = set()
+        seen: set[tuple[int, int, frozenset[int], _Stack, _Parties, Frame]] = set()
         steps = 0
         while work and steps < _MAX_STEPS:
             at = work.pop()
-            ext, i, codes, tests, via, stack = at
-            key = (id(ext), i, codes, stack)
+            ext, i, codes, tests, via, stack, origin, frame = at
+            key = (id(ext), i, codes, stack, origin, frame)
             if not codes or key in seen:
                 continue
             seen.add(key)
             steps += 1
             if i >= len(ext.steps):
+                self._event(Outcome.END if not stack else Outcome.UNKNOWN, None, codes, tests)
                 continue
             step = ext.steps[i]
             name = step.name
             if name == "dial":
                 # The origin itself again (a loop, a subroutine called twice) is a retry too.
-                self._record(step, codes, tests, via)
+                self._record(step, step.args, codes, tests, via, origin, frame)
             elif name in _STOP:
-                continue
+                self._event(Outcome.UNKNOWN if name == "macroexit" else Outcome.END, step, codes, tests)
+            elif name in MEDIA:
+                self._event(Outcome.MEDIA, step, codes, tests)
             elif name == "return":
                 work += self._return(step, at)
             elif name in _JUMPS:
@@ -565,43 +673,52 @@ class Flow:
             elif name in _LOOP:
                 work += self._loop(step, name, at)
             else:
-                work.append((ext, i + 1, codes, tests, via, stack))
+                work.append((ext, i + 1, codes, tests, via, stack, origin, frame))
 
     def _loop(self, step: Step, name: str, at: _At) -> list[_At]:
         """While/EndWhile/ExitWhile/ContinueWhile (apps/app_while.c): back to the While, or past EndWhile."""
-        ext, i, codes, tests, via, stack = at
+        ext, i, codes, tests, via, stack, origin, frame = at
         if name == "while":
             found = find_tests(step)
             split = narrow(self.status, self.causes, found, step.args, codes)
             body, leave = split if split else (codes, codes)
             shaped = tests + tuple(Tagged(step.context, x.span) for x in found) if split else tests
             end = _loop_end(ext, i)
-            out: list[_At] = [(ext, i + 1, body, shaped, via, stack)]
-            return out + ([(ext, end + 1, leave, shaped, via, stack)] if end is not None else [])
+            out: list[_At] = [(ext, i + 1, body, shaped, via, stack, origin, frame)]
+            return out + (
+                [(ext, end + 1, leave, shaped, via, stack, origin, frame)] if end is not None else []
+            )
         start = _loop_start(ext, i)
         if start is None:
-            return [(ext, i + 1, codes, tests, via, stack)]
+            return [(ext, i + 1, codes, tests, via, stack, origin, frame)]
         if name == "exitwhile":
             end = _loop_end(ext, start)
-            return [(ext, end + 1, codes, tests, via, stack)] if end is not None else []
-        return [(ext, start, codes, tests, via + (_tag(step),), stack)]
+            return [(ext, end + 1, codes, tests, via, stack, origin, frame)] if end is not None else []
+        return [(ext, start, codes, tests, via + (_tag(step),), stack, origin, frame)]
 
     def _return(self, step: Step, at: _At) -> list[_At]:
-        """Back after the Gosub/Macro that called this walk, or after every call into this extension."""
-        _, _, codes, tests, via, stack = at
+        """Back after the Gosub/Macro that called this walk, or after every call into this extension.
+
+        Leaving the frame the walk started in, the first Dial's ${ARGn} take the call's values.
+        """
+        _, _, codes, tests, via, stack, origin, _ = at
         if stack:
-            back, i = stack[-1]
-            return [(back, i, codes, tests, via, stack[:-1])]
+            back, i, outer = stack[-1]
+            return [(back, i, codes, tests, via, stack[:-1], origin, outer)]
         out: list[_At] = []
-        for call, ext_name in self.index.callers_of((step.context, step.exten)):
+        key = (step.context, step.exten)
+        for call, ext_name in self.index.callers_of(key):
             ctx = self.index.context(call.context)
             ext = ctx.exts.get(ext_name) if ctx is not None else None
             if ext is not None and call in ext.steps:
-                out.append((ext, ext.steps.index(call) + 1, codes, tests, via + (_tag(call),), ()))
+                bound = rebind(origin, call.exten, _passed(call, key))
+                out.append(
+                    (ext, ext.steps.index(call) + 1, codes, tests, via + (_tag(call),), (), bound, None)
+                )
         return out
 
     def _jump(self, step: Step, name: str, at: _At) -> list[_At]:
-        ext, i, codes, tests, via, stack = at
+        ext, i, codes, tests, via, stack, origin, frame = at
         if name in ("goto", "gosub", "macro"):
             branches = [(step.args, codes, tests)]
             if name == "macro":
@@ -610,7 +727,7 @@ class Flow:
         else:
             parts = branch_specs(step.args)
             if parts is None:
-                return [(ext, i + 1, codes, tests, via, stack)]
+                return [(ext, i + 1, codes, tests, via, stack, origin, frame)]
             cond, yes, no = parts
             found = find_tests(step)
             in_cond = [x for x in found if x.span.start - step.args_start < len(cond)]
@@ -618,30 +735,62 @@ class Flow:
             yes_codes, no_codes = split if split else (codes, codes)
             shaped = tests + tuple(Tagged(step.context, x.span) for x in found) if split else tests
             if name == "execif":
-                app = yes.strip().split("(", 1)[0].strip().lower()
-                if app == "dial":
-                    self._record(step, yes_codes, shaped, via)
-                return [
-                    (ext, i + 1, no_codes if app in _STOP or app == "dial" else codes, shaped, via, stack)
-                ]
+                return self._execif(step, ((yes, yes_codes), (no, no_codes)), (*at[:3], shaped, *at[4:]))
             branches = [(yes, yes_codes, shaped), (no, no_codes, shaped)]
         calls = name in ("gosub", "gosubif", "macro")
         out: list[_At] = []
         for spec, sub_codes, sub_tests in branches:
             if not spec.strip():
-                out.append((ext, i + 1, sub_codes, sub_tests, via, stack))
+                out.append((ext, i + 1, sub_codes, sub_tests, via, stack, origin, frame))
                 continue
             dest = target(step, spec)
             if dest is None:
                 continue
-            new_stack = stack + ((ext, i + 1),) if calls and len(stack) < _MAX_DEPTH else stack
-            out += self._goto(dest, sub_codes, sub_tests, via + (_tag(step),), new_stack)
+            inner = frame
+            new_stack = stack
+            if calls:
+                passed = call_args(step.args if name == "macro" else spec, name == "macro")
+                inner = tuple([bind(a, step.exten, frame) for a in passed])
+                if len(stack) < _MAX_DEPTH:
+                    new_stack = stack + ((ext, i + 1, frame),)
+            out += self._goto(dest, sub_codes, sub_tests, via + (_tag(step),), new_stack, origin, inner)
             if calls and len(stack) >= _MAX_DEPTH:
-                out.append((ext, i + 1, sub_codes, sub_tests, via, stack))
+                out.append((ext, i + 1, sub_codes, sub_tests, via, stack, origin, frame))
+        return out
+
+    def _execif(self, step: Step, branches: tuple[tuple[str, frozenset[int]], ...], at: _At) -> list[_At]:
+        """ExecIf(cond?app(args):app(args)) (apps/app_exec.c): each branch's codes run its application.
+
+        A Dial records a failover; Hangup, Busy ... end those codes' walk; Return
+        takes them back to the caller; any other application lets them go on.
+        """
+        ext, i, _, tests, via, stack, origin, frame = at
+        out: list[_At] = []
+        for spec, sub in branches:
+            app, _, rest = spec.strip().partition("(")
+            app = app.strip().lower()
+            if not sub or app == "dial":
+                if app == "dial":
+                    self._record(step, rest.rsplit(")", 1)[0], sub, tests, via, origin, frame)
+                continue
+            if app in _STOP:
+                self._event(Outcome.UNKNOWN, step, sub, tests)
+                continue
+            if app == "return":
+                out += self._return(step, (ext, i, sub, tests, via, stack, origin, frame))
+            else:
+                out.append((ext, i + 1, sub, tests, via, stack, origin, frame))
         return out
 
     def _goto(
-        self, dest: tuple[str, str, str], codes: frozenset[int], tests: _Tags, via: _Tags, stack: _Stack
+        self,
+        dest: tuple[str, str, str],
+        codes: frozenset[int],
+        tests: _Tags,
+        via: _Tags,
+        stack: _Stack,
+        origin: _Parties,
+        frame: Frame,
     ) -> list[_At]:
         ctx, exten, prio = dest
         m = DISPATCH.match(exten) if "${" in exten else None
@@ -652,23 +801,58 @@ class Flow:
                 sub = codes & self.status.codes.get(value, frozenset())
                 ext = self.index.find_ext(ctx, prefix + value) if sub else None
                 if ext is not None:
-                    out += self._enter(ext, prio, sub, tests, via, stack)
+                    out += self._enter(ext, prio, (sub, tests, via, stack, origin, frame))
             return out
         if "${" in ctx or "${" in exten:
             return []
         ext = self.index.find_ext(ctx, exten)
-        return self._enter(ext, prio, codes, tests, via, stack) if ext else []
+        return self._enter(ext, prio, (codes, tests, via, stack, origin, frame)) if ext else []
 
     @staticmethod
     def _enter(
-        ext: Ext, prio: str, codes: frozenset[int], tests: _Tags, via: _Tags, stack: _Stack
+        ext: Ext, prio: str, carried: tuple[frozenset[int], _Tags, _Tags, _Stack, _Parties, Frame]
     ) -> list[_At]:
         number = int(prio) if ext.steps and prio.isdigit() else None
+        codes, tests, via, stack, origin, frame = carried
         for i, step in enumerate(ext.steps):
             if step.prio == number or step.label == prio:
-                return [(ext, i, codes, tests, via, stack)]
+                return [(ext, i, codes, tests, via, stack, origin, frame)]
         return []
 
-    def _record(self, step: Step, codes: frozenset[int], tests: _Tags, via: _Tags) -> None:
-        if codes and not dials_voicemail(step):
-            self.records.append(Record(step, codes, tests, via))
+    def _record(
+        self,
+        step: Step,
+        args: str,
+        codes: frozenset[int],
+        tests: _Tags,
+        via: _Tags,
+        origin: _Parties,
+        frame: Frame,
+    ) -> None:
+        """A Dial (`args`: its arguments) reached with `codes`; whom it calls, next to the first Dial's."""
+        if not codes:
+            return
+        if dials_voicemail(step):
+            self._event(Outcome.MEDIA, step, codes, tests)
+            return
+        whom = destination(origin, parties(args, step.exten, frame))
+        self._event(whom, step, codes, tests)
+        real = codes - {TIMEOUT}
+        if real:
+            self.records.append(Record(step, real, tests, via, whom))
+
+    def _event(self, outcome: Outcome, step: Step | None, codes: frozenset[int], tests: _Tags) -> None:
+        if codes and self._origin is not None:
+            self.events.append(Event(self._origin, outcome, step, codes, tests))
+
+
+def _passed(call: Step, key: tuple[str, str]) -> Frame:
+    """The ${ARGn} a Gosub/Macro/GosubIf `call` passes to the extension `key`."""
+    if call.name == "macro":
+        return call_args(call.args, True)
+    specs = [call.args] if call.name == "gosub" else list((branch_specs(call.args) or ("", "", ""))[1:])
+    for spec in specs:
+        dest = target(call, spec) if spec.strip() else None
+        if dest is not None and dest[:2] == key:
+            return tuple([bind(a, call.exten, None) for a in call_args(spec, False)])
+    return None

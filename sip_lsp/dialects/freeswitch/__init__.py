@@ -14,10 +14,21 @@ module extracts, and where FreeSWITCH decides it:
 - an action after a failed `bridge` runs only for the causes continue_on_fail /
   failure_causes let through (audio_bridge_function); a later bridge to
   another target is a failover, a later bridge into voicemail is not.
-- conditions on `${sip_term_status}`, `${originate_disposition}`...: status
-  tests (status).
-`<X-PRE-PROCESS cmd="include">` is not followed: every included dialplan file
-is a whole `<include>` document, checked on its own when it is opened.
+- conditions on `${sip_invite_failure_status}`, `${originate_disposition}`...:
+  status tests (status), unless an earlier bridge of the same extension is to
+  set them: every condition is decided at routing time, before any action runs
+  (mod_dialplan_xml parse_exten), so that one is an IgnoredStep (SC316) and its
+  actions are never queued; so is an <action> outside any <condition>.
+- every bridge gets an OutcomeTable (outcome.bridge_table): each final code
+  through sofia's cause, the `|` hunt, continue_on_fail and what follows.
+- whom a later `|` element or bridge calls (dial.destination): the dialled
+  number via another gateway is retry-same, another user new-party (hunt,
+  forward), voicemail media, a variable unknown.
+`<X-PRE-PROCESS cmd="include">` is not followed into the included files: each
+is checked when it is opened, and then starts from what runs before it in its
+context (context.py: the continue="true" extensions of the including `D.xml`
+before the include and the earlier files of the same glob), so their
+continue_on_fail governs its bridges.
 Each extension's facts are kept by its text (extension_chunks, _Facts), so a
 keystroke re-scans and re-walks only the extension it changed.
 A caller's CANCEL hangs up the A leg: switch_ivr_originate stops when the
@@ -27,15 +38,22 @@ caller channel is no longer ready and no later action runs, so cancel
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
+from sip_lsp.catalog import Catalog, Engine
 from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.freeswitch import causes as fc
 from sip_lsp.dialects.freeswitch import chunks as extension_chunks
+from sip_lsp.dialects.freeswitch import context as fs_context
 from sip_lsp.dialects.freeswitch import dial as dial
+from sip_lsp.dialects.freeswitch import outcome as outcome
 from sip_lsp.dialects.freeswitch import status as status
 from sip_lsp.dialects.freeswitch import xmlscan
 from sip_lsp.model import (
@@ -47,13 +65,16 @@ from sip_lsp.model import (
     FailoverKind,
     FailoverSite,
     GuardFix,
+    IgnoredStep,
     Knob,
+    Outcome,
+    OutcomeTable,
     Reference,
     Role,
     Span,
     StatusTest,
 )
-from sip_lsp.text import LineIndex
+from sip_lsp.text import LineIndex, read_text
 
 ENGINE = "freeswitch"
 # Variables whose value is a cause list, and how its tokens are matched.
@@ -63,7 +84,14 @@ CAUSE_VARS = {
     "fail_on_single_reject": "substring",
     "transfer_on_fail": "exact",
 }
-KNOB_VARS = frozenset({"hangup_after_bridge", "originate_continue_on_timeout", "hangup_on_single_reject"})
+KNOB_VARS = frozenset(
+    {
+        "hangup_after_bridge",
+        "originate_continue_on_timeout",
+        "hangup_on_single_reject",
+        "sip_ignore_remote_cause",
+    }
+)
 SETTERS = frozenset({"set", "export"})
 # Applications after which nothing later in the extension runs on this call.
 ENDS_CALL = frozenset({"hangup", "transfer", "redirect", "deflect"})
@@ -71,6 +99,7 @@ MAX_DEPTH = 64  # outline nesting kept for conditions
 GLOBAL = frozenset(range(600, 700))  # RFC 3261 §16.7: final everywhere
 _VOICEMAIL = re.compile(r"voicemail", re.I)
 _WORD = re.compile(r"\S+")
+_FIELD_VAR = re.compile(r"\$\{(\w+)\}")
 _RESPOND = re.compile(r"\s*(\S+)\s*(.*?)\s*\Z", re.S)
 
 _FACTS = "facts"  # slot key prefix of an extension's facts (see _Walker._chunk)
@@ -94,11 +123,64 @@ def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
     if comments:
         comments.sort(key=lambda c: c[0])
         _suppressions(comments, ctx.lines_of(text), analysis)
-    walker = _Walker(analysis, _table(ctx.catalog), text, doc=doc, chunks=chunks)
-    analysis.blocks.extend(walker.visit(doc.roots))
+    table = _table(ctx.catalog)
+    walker = _Walker(analysis, table, text, doc=doc, chunks=chunks)
+    found = _context_before(ctx, table) if ctx.path and "<context" not in text else None
+    if found is None:
+        analysis.blocks.extend(walker.visit(doc.roots))
+    else:
+        analysis.blocks.extend(walker.visit(doc.roots, _State(dict(found[1])), found[0]))
 
 
-def _table(catalog) -> fc.CauseTable | None:
+def _context_before(ctx: DialectContext, table: fc.CauseTable | None) -> tuple[str, dict[str, _Value]] | None:
+    """The context an included file joins and the variables the text before it passes on.
+
+    See context.py: `D/x.xml` included by `D.xml`'s `<X-PRE-PROCESS cmd="include">`
+    inside a context; its continue="true" extensions before the include, then the
+    earlier files of the same glob, run first on the call. Spans keep their file.
+    """
+    if ctx.path is None:
+        return None
+    read = ctx.read or read_text
+    try:
+        found = fs_context.before(ctx.path, read, ctx.root, os.listdir)
+    except (OSError, ValueError):
+        return None
+    if found is None:
+        return None
+    key = (found.parent, found.parent_text, found.siblings, id(table))
+    held = _BEFORE.get(key)
+    if held is None:
+        carry = _State()
+        sink = Analysis(dialect=ENGINE, text=found.parent_text)
+        walker = _Walker(sink, table, found.parent_text)
+        for el in found.extensions:
+            walker._extension(el, carry, found.context)
+        carry.vars = _tagged(carry.vars, found.parent)
+        for path, text in found.siblings:
+            walker = _Walker(sink, table, text)
+            for el in xmlscan.scan(text).iter():
+                if el.name == "extension":
+                    walker._extension(el, carry, found.context)
+            carry.vars = _tagged(carry.vars, path)
+        if len(_BEFORE) > 16:
+            _BEFORE.clear()
+        held = _BEFORE[key] = (found.context, carry.vars)
+    return held
+
+
+_BEFORE: dict[tuple[object, ...], tuple[str, dict[str, _Value]]] = {}
+
+
+def _tagged(values: dict[str, _Value], path: str) -> dict[str, _Value]:
+    """`values` with the spans of this file (path None) marked as in `path`."""
+    return {
+        k: v if v.span.path is not None else _Value(v.text, Span(v.span.start, v.span.end, path))
+        for k, v in values.items()
+    }
+
+
+def _table(catalog: Catalog | None) -> fc.CauseTable | None:
     if catalog is None:
         from sip_lsp.catalog import default_catalog
 
@@ -108,7 +190,7 @@ def _table(catalog) -> fc.CauseTable | None:
 
 
 @lru_cache(maxsize=4)  # a pure function of the engine table (compared by identity); catalogues get reloaded
-def _cause_table(engine) -> fc.CauseTable:
+def _cause_table(engine: Engine) -> fc.CauseTable:
     return fc.CauseTable(engine)
 
 
@@ -127,6 +209,10 @@ class _Value:
     span: Span
 
 
+# A condition branch: (condition start, runs as an action, outer branch), innermost first.
+_Branch = tuple[int, bool, "_Branch | None"]
+
+
 @dataclass(slots=True)
 class _Step:
     """One queued action: its element, app, data and condition branch.
@@ -138,7 +224,7 @@ class _Step:
     el: xmlscan.Element
     app: str
     data: xmlscan.Attr | None
-    branch: tuple | None
+    branch: _Branch | None
     block: str
 
 
@@ -146,6 +232,7 @@ class _Step:
 class _Bridge:
     step: _Step
     target: str
+    legs: tuple[dial.Leg, ...]
     continuing: frozenset[int]
     shaped_by: tuple[Span, ...]
     gateways: bool  # every leg is a sofia gateway (it answers challenges)
@@ -156,7 +243,16 @@ class _State:
     vars: dict[str, _Value] = field(default_factory=dict)
 
 
-_FACT_LISTS = ("code_sites", "cause_sites", "failover_sites", "knobs", "references", "status_tests")
+_FACT_LISTS = (
+    "code_sites",
+    "cause_sites",
+    "failover_sites",
+    "knobs",
+    "references",
+    "status_tests",
+    "ignored_steps",
+    "outcome_tables",
+)
 
 
 class _Facts:
@@ -166,7 +262,7 @@ class _Facts:
     them all by the same distance, which `moved` applies without walking again.
     """
 
-    __slots__ = ("table", "base", "block", "carry") + _FACT_LISTS
+    __slots__ = ("table", "base", "block", "carry", *_FACT_LISTS)
 
     def __init__(self, table: fc.CauseTable | None, base: int) -> None:
         self.table, self.base = table, base
@@ -178,6 +274,8 @@ class _Facts:
         self.knobs: list[Knob] = []
         self.references: list[Reference] = []
         self.status_tests: list[StatusTest] = []
+        self.ignored_steps: list[IgnoredStep] = []
+        self.outcome_tables: list[OutcomeTable] = []
 
     def add_to(self, sink: Analysis | _Facts) -> None:
         for name in _FACT_LISTS:
@@ -200,7 +298,7 @@ def _exclusive(a: _Step, b: _Step) -> bool:
     return any(cid in mine and mine[cid] != pol for cid, pol in _pairs(b.branch))
 
 
-def _pairs(branch: tuple | None):
+def _pairs(branch: _Branch | None) -> Iterator[tuple[int, bool]]:
     """(condition start, as an action) for each condition of a branch."""
     while branch is not None:
         cid, polarity, branch = branch
@@ -238,21 +336,25 @@ class _Walker:
 
     # ------------------------------------------------------------- structure
 
-    def visit(self, roots: list[xmlscan.Element]) -> list[Block]:
-        """Top-level blocks; extensions outside a context (an <include> file) share state."""
+    def visit(
+        self, roots: list[xmlscan.Element], start: _State | None = None, context: str | None = None
+    ) -> list[Block]:
+        """Top-level blocks; extensions outside a context (an <include> file) share state,
+        starting from `start` (what runs before the file in `context`, see _context_before)."""
         out: list[Block] = []
-        stack = [(el, _State()) for el in reversed(roots)]
+        first = start or _State()
+        stack = [(el, first) for el in reversed(roots)]
         while stack:
             el, carry = stack.pop()
             if el.name == "context":
                 out.append(self._context(el))
             elif el.name == "extension":
-                out.append(self._extension(el, carry, None))
+                out.append(self._extension(el, carry, context))
             else:
                 stack.extend((child, carry) for child in reversed(el.children))
         return out
 
-    def _block(self, el: xmlscan.Element, kind: str, name: str, children=()) -> Block:
+    def _block(self, el: xmlscan.Element, kind: str, name: str, children: Iterable[Block] = ()) -> Block:
         attr = el.get("name")
         name_span = self._span(attr.start, attr.end) if attr else self._span(el.start + 1, el.name_end)
         return Block(
@@ -297,7 +399,8 @@ class _Walker:
             else ()
         )
         key = (_FACTS, context, id(self.table), inherited)
-        facts = chunk.slot.get(key)
+        foreign = any(v.span.path is not None for v in carry.vars.values())
+        facts: _Facts | None = None if foreign else chunk.slot.get(key)
         if facts is not None and facts.table is self.table:
             if facts.base != start:
                 facts = chunk.slot[key] = facts.moved(start)
@@ -309,11 +412,18 @@ class _Walker:
             facts.block = walker._extension(root, state, context)
             # _extension replaces state.vars only when the extension passes them on
             facts.carry = state.vars if state.vars is not carry.vars else None
-            if walker.local and (chunk.masked or extension_chunks.reusable(chunk, el, self.doc)):
+            if (
+                not foreign
+                and walker.local
+                and (
+                    chunk.masked or (self.doc is not None and extension_chunks.reusable(chunk, el, self.doc))
+                )
+            ):
                 chunk.slot[key] = facts
         facts.add_to(self.a)
         if facts.carry is not None:
             carry.vars = facts.carry
+        assert facts.block is not None  # kept facts were walked: their block is set
         return facts.block
 
     def _conditions(self, ext: xmlscan.Element, block: str, steps: list[_Step]) -> list[Block]:
@@ -323,21 +433,24 @@ class _Walker:
         most MAX_DEPTH deep (deeper conditions hang off the last level).
         """
         out: list[Block] = []
-        frames: list[list] = []
+        frames: list[list[Any]] = []  # [condition, its branch, next child, its blocks]
         for top in ext.children:
             if top.name != "condition":
+                if top.name in ("action", "anti-action"):
+                    self._outside(top)
                 continue
-            self._status_tests(top, block)
-            frames.append([top, None, 0, []])
+            frames.append([top, None, 0, [], self._routing_time(top, block, steps)])
             while frames:
                 frame = frames[-1]
-                el, branch, i, kids = frame
+                el, branch, i, kids, dead = frame
                 children = el.children
                 while i < len(children):
                     child = children[i]
                     i += 1
                     kind = child.name
                     if kind == "action" or kind == "anti-action":
+                        if dead and kind == "action":
+                            continue  # decided at routing time, before the bridge: never queued
                         attrs = child.attrs
                         app = attrs.get("application")
                         app = app.value.strip() if app else ""
@@ -345,8 +458,8 @@ class _Walker:
                             _Step(child, app, attrs.get("data"), (el.start, kind == "action", branch), block)
                         )
                     elif kind == "condition":
-                        self._status_tests(child, block)
-                        frames.append([child, (el.start, True, branch), 0, []])
+                        gone = dead or self._routing_time(child, block, steps)
+                        frames.append([child, (el.start, True, branch), 0, [], gone])
                         break
                 frame[2] = i
                 if frames[-1] is not frame:
@@ -360,6 +473,40 @@ class _Walker:
         return out
 
     # ------------------------------------------------------------- conditions
+
+    def _outside(self, el: xmlscan.Element) -> None:
+        """An <action> that is a direct child of <extension>: parse_exten never reads it."""
+        app = el.value("application") or el.name
+        self.a.ignored_steps.append(IgnoredStep(self._span(el.start, el.tag_end), "outside-condition", app))
+
+    def _routing_time(self, el: xmlscan.Element, block: str, steps: list[_Step]) -> bool:
+        """Record the condition's status tests, or an SC316 step when it tests what an
+        earlier bridge of the extension sets: mod_dialplan_xml decides it at routing
+        time, with the variable still empty. True when its actions are then never
+        queued (the expression does not match the empty value)."""
+        bridges = [st for st in steps if st.app == "bridge" and not fc.switch_true(st.el.value("inline"))]
+        tests = [el] + [c for c in el.children if c.name == "regex"]
+        found: tuple[xmlscan.Element, xmlscan.Attr, re.Match[str]] | None = None
+        if bridges and self.table is not None:
+            names = _bridge_variables(self.table.engine)
+            for t in tests:
+                attr = t.get("field")
+                if attr is None:
+                    continue
+                hit = _FIELD_VAR.search(attr.value)
+                if hit is not None and hit.group(1) in names:
+                    found = (t, attr, hit)
+                    break
+        if found is None:
+            self._status_tests(el, block)
+            return False
+        t, attr, hit = found
+        related = tuple(self._span(b.data.start, b.data.end) for b in bridges if b.data is not None)
+        span = attr.span(hit.start(), hit.end(), self.base)
+        self.a.ignored_steps.append(IgnoredStep(span, "routing-time", hit.group(1), related[-1:]))
+        expr = t.value("expression")
+        rx = status._compile(expr) if expr else None
+        return rx is not None and rx.search("") is None
 
     def _status_tests(self, el: xmlscan.Element, block: str) -> None:
         tests = [el] + [c for c in el.children if c.name == "regex"]
@@ -395,9 +542,12 @@ class _Walker:
 
     def _run(self, steps: list[_Step], state: _State) -> None:
         bridges: list[_Bridge] = []
-        for step in steps:
+        points: list[tuple[int, _Step, outcome.Knobs]] = []
+        for at, step in enumerate(steps):
             app = step.app
             data = step.data
+            if app == "bridge" and data is not None:
+                points.append((at, step, self._knobs(step, state)))
             if app in SETTERS or app == "multiset":
                 self._set(step, state)
             elif app == "unset" and data is not None:
@@ -412,6 +562,79 @@ class _Walker:
                 self._references(data)
             if app in ENDS_CALL or (app == "respond" and _final(step)):
                 bridges = [b for b in bridges if _exclusive(b.step, step)]
+        if self.table is not None:
+            for at, step, knobs in points:
+                self._outcome(steps, at, step, knobs, self.table)
+
+    # ------------------------------------------------------------- outcomes
+
+    def _knobs(self, step: _Step, state: _State) -> outcome.Knobs:
+        """The variables that shape a bridge's outcome where it runs ({...} in the dial string wins)."""
+        ds = dial.parse(step.data.value) if step.data is not None else dial.DialString((), ())
+
+        def value(name: str, in_dial: bool = False) -> str | None:
+            found = ds.var(name) if in_dial else None
+            if found is not None:
+                return found.value
+            held = state.vars.get(name)
+            return held.text if held is not None else None
+
+        return outcome.Knobs(
+            value("continue_on_fail"),
+            value("failure_causes"),
+            value("fail_on_single_reject", True),
+            value("originate_continue_on_timeout", True),
+            value("sip_ignore_remote_cause"),
+        )
+
+    def _outcome(
+        self, steps: list[_Step], at: int, step: _Step, knobs: outcome.Knobs, table: fc.CauseTable
+    ) -> None:
+        """The bridge's OutcomeTable (outcome.bridge_table) with what follows it in the extension."""
+        attr = step.data
+        if attr is None:
+            return
+        ds = dial.parse(attr.value)
+        legs = ds.legs()
+        following = self._following(steps, at, step, legs)
+        self.a.outcome_tables.append(
+            outcome.bridge_table(
+                table,
+                attr.value.strip(),
+                self._span(attr.start, attr.end),
+                step.block,
+                ds,
+                knobs,
+                following,
+                lambda leg: attr.span(leg.start, leg.end, self.base),
+            )
+        )
+
+    def _following(self, steps: list[_Step], at: int, bridge: _Step, legs: list[dial.Leg]) -> outcome.Next:
+        """What the dialplan runs next when it goes on past `bridge`; END at the end of it."""
+        for later in steps[at + 1 :]:
+            if _exclusive(bridge, later):
+                continue
+            app, data = later.app, later.data
+            span = self._span(later.el.start, later.el.tag_end)
+            if app == "bridge" and data is not None:
+                ds = dial.parse(data.value)
+                first = ds.threads[0][0] if ds.threads else ()
+                where = self._span(data.start, data.end)
+                return outcome.Next(Outcome(dial.destination(legs, first)), None, None, where)
+            if app == "respond" and data is not None and _final(later):
+                parts = _respond_parts(data.value)
+                code = parts[1] if parts is not None else None
+                return outcome.Next(Outcome.REPLY if code else Outcome.UNKNOWN, code, None, span)
+            if app == "hangup":
+                token = _token(data.value) if data is not None else None
+                cause = self.table.resolve("str2cause", token[0]).cause if token and self.table else None
+                return outcome.Next(Outcome.END, None, cause or "NORMAL_CLEARING", span)
+            if app in outcome.MEDIA_APPS:
+                return outcome.Next(Outcome.MEDIA, None, None, span)
+            if app in outcome.HANDED_ON or app in ENDS_CALL:
+                return outcome.Next(Outcome.UNKNOWN, None, None, span)
+        return outcome.Next(Outcome.END, None, None, None)
 
     def _set(self, step: _Step, state: _State) -> None:
         data = step.data
@@ -453,6 +676,8 @@ class _Walker:
 
     def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
         attr = step.data
+        if attr is None:
+            return prior
         ds = dial.parse(attr.value)
         legs = ds.legs()
         # Cause lists in {...}/[...] are checked, but only fail_on_single_reject is
@@ -470,7 +695,7 @@ class _Walker:
                 self._cause(attr, leg.start + len("error/"), leg.end, "error/", "str2cause")
         fosr = ds.var("fail_on_single_reject")
         if fosr is not None:
-            fosr_value = _Value(fosr.value, attr.span(fosr.start, fosr.end, self.base))
+            fosr_value: _Value | None = _Value(fosr.value, attr.span(fosr.start, fosr.end, self.base))
         else:
             fosr_value = state.vars.get("fail_on_single_reject")
         self._hunt(step, ds, fosr_value, fosr is not None)
@@ -479,6 +704,8 @@ class _Walker:
         live = [b for b in prior if not _exclusive(b.step, step)]
         if live and not voicemail and all(b.target != target for b in live):
             last = live[-1]
+            first = ds.threads[0][0] if ds.threads else ()
+            towards = Outcome(dial.destination(last.legs, first))
             self.a.failover_sites.append(
                 FailoverSite(
                     span=self._span(attr.start, attr.end),
@@ -490,13 +717,14 @@ class _Walker:
                     shaping_tests=last.shaped_by,
                     cancel_applies=False,
                     engine=ENGINE,
+                    destination=towards,
                 )
             )
         if voicemail:
             return prior
         cof, fcv = state.vars.get("continue_on_fail"), state.vars.get("failure_causes")
         if (cof is not None and "$" in cof.text) or (fcv is not None and "$" in fcv.text):
-            continuing = frozenset()  # set from a variable: unknown, judge nothing
+            continuing: frozenset[int] = frozenset()  # set from a variable: unknown, judge nothing
         else:
             continuing = (
                 self.table.continuing(cof.text if cof else None, fcv.text if fcv else None)
@@ -504,20 +732,23 @@ class _Walker:
                 else FINAL_CODES
             )
         shaped = tuple(v.span for v in (cof, fcv) if v is not None)
-        return prior + [_Bridge(step, target, continuing, shaped, _gateways(legs))]
+        return prior + [_Bridge(step, target, tuple(legs), continuing, shaped, _gateways(legs))]
 
     def _hunt(self, step: _Step, ds: dial.DialString, fosr: _Value | None, in_dial: bool) -> None:
         """A failover site for each `|` group after the first."""
         if fosr is not None and "$" in fosr.text:
-            codes = frozenset()  # set from a variable: unknown, judge nothing
+            codes: frozenset[int] = frozenset()  # set from a variable: unknown, judge nothing
         else:
             codes = self.table.hunt_goes_on(fosr.text if fosr else None) if self.table else FINAL_CODES
         shaped = (fosr.span,) if fosr else ()
         guard = guarded = None
         attr = step.data
+        if attr is None:
+            return
         for thread in ds.threads:
-            for before, group in zip(thread, thread[1:]):
-                if all(_VOICEMAIL.search(leg.text) for leg in group):
+            for before, group in itertools.pairwise(thread):
+                towards = Outcome(dial.destination(before, group))
+                if towards is Outcome.MEDIA or all(_VOICEMAIL.search(leg.text) for leg in group):
                     continue
                 if not (in_dial or guarded):
                     guard, guarded = self._guard(step, fosr), True
@@ -534,6 +765,7 @@ class _Walker:
                         guard=guard,
                         cancel_applies=False,
                         engine=ENGINE,
+                        destination=towards,
                     )
                 )
 
@@ -562,6 +794,8 @@ class _Walker:
 
     def _respond(self, step: _Step) -> None:
         attr = step.data
+        if attr is None:
+            return
         parts = _respond_parts(attr.value)
         if parts is None:
             return
@@ -668,11 +902,22 @@ def _token(text: str) -> tuple[str, int, int] | None:
     return token, start, start + len(token)
 
 
+@lru_cache(maxsize=4)
+def _bridge_variables(engine: Engine) -> frozenset[str]:
+    """Variables only a bridge sets on the caller (or on the called leg only): engine facts."""
+    names: set[str] = set()
+    for fact in ("a_leg_status_variables", "b_leg_only_variables"):
+        value = engine.fact(fact, ())
+        if isinstance(value, list):
+            names.update(str(v) for v in value)
+    return frozenset(names)
+
+
 def _final(step: _Step) -> bool:
-    words = step.data.value.split(None, 1) if step.data else ()
+    words = step.data.value.split(None, 1) if step.data else []
     return bool(words) and words[0].isdigit() and int(words[0]) >= 300
 
 
-def _gateways(legs) -> bool:
+def _gateways(legs: Sequence[dial.Leg]) -> bool:
     """mod_sofia answers a 401/407 with the gateway's credentials (sofia_reg_handle_sip_r_challenge)."""
     return bool(legs) and all(leg.text.startswith("sofia/gateway/") for leg in legs)

@@ -146,6 +146,10 @@ class CauseTable:
             cause = self.exact(token)
         return Resolved(cause.name, self.codes(cause.name)) if cause else Resolved(None, frozenset())
 
+    def by_cause(self) -> dict[str, frozenset[int]]:
+        """Every cause name -> the final codes that produce it (each code under one cause)."""
+        return self._codes
+
     def codes(self, name: str) -> frozenset[int]:
         return self._codes.get(name, frozenset())
 
@@ -193,23 +197,31 @@ class CauseTable:
         )
 
     def _continuing_codes(self, continue_on_fail: str | None, failure_causes: str | None) -> frozenset[int]:
+        return self.codes_where(lambda name: self.continues(continue_on_fail, failure_causes, name))
+
+    def continues(self, continue_on_fail: str | None, failure_causes: str | None, name: str) -> bool:
+        """Whether the dialplan goes on after a bridge failed with cause `name`."""
         if continue_on_fail is None and failure_causes is None:
-            return self.codes_where(lambda n: n in DEFAULT_CONTINUE)
-        cof_all = switch_true(continue_on_fail)
-        cof = {t.upper() for t, _, _ in tokens(continue_on_fail or "")}
-        fc = {t.upper() for t, _, _ in tokens(failure_causes)} if failure_causes is not None else None
+            return name in DEFAULT_CONTINUE
+        if name == NEVER_CONTINUE:
+            return False
+        cause = self.engine.causes.get(name)
+        number = str(cause.number) if cause is not None else None
 
-        def listed(names: set[str], name: str) -> bool:
-            return name in names or str(self.engine.causes[name].number) in names
+        def listed(value: str) -> bool:
+            names = {t.upper() for t, _, _ in tokens(value)}
+            return name in names or number in names
 
-        def keep(name: str) -> bool:
-            if name == NEVER_CONTINUE:
-                return False
-            if fc is not None and not listed(fc, name):
-                return True
-            return cof_all or listed(cof, name)
+        if failure_causes is not None and not listed(failure_causes):
+            return True
+        return switch_true(continue_on_fail) or listed(continue_on_fail or "")
 
-        return self.codes_where(keep)
+    def hunt_continues(self, fail_on_single_reject: str | None, name: str) -> bool:
+        """Whether a `|` list dials its next element after a leg failed with cause `name`."""
+        value = fail_on_single_reject
+        if not value or switch_true(value):
+            return True
+        return (name in value.upper()) == value.startswith("!")
 
     def hunt_goes_on(self, fail_on_single_reject: str | None) -> frozenset[int]:
         """Final codes after which a `|` group failover dials the next group."""

@@ -53,7 +53,8 @@ class Chunk:
     @property
     def comments(self) -> list[tuple[int, str]]:
         """A reusable chunk's comments: (offset from `start`, text between the markers)."""
-        return self.slot[_COMMENTS]
+        comments: list[tuple[int, str]] = self.slot[_COMMENTS]
+        return comments
 
     def root(self) -> xmlscan.Element:
         """The extension scanned alone (offsets from `start`): a masked chunk's tree."""

@@ -14,6 +14,7 @@ indices into the (entity-decoded) string.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 _OPEN = {"{": "}", "[": "]", "(": ")", "<": ">"}
@@ -146,6 +147,7 @@ def _blocks(s: str, a: int, b: int, opener: str) -> tuple[int, list[Var]]:
     return a, found
 
 
+@lru_cache(maxsize=4096)  # a pure function of the string; each bridge is read three times per lint
 def parse(s: str) -> DialString:
     """Split a bridge/originate dial string; never raises."""
     start, globals_ = _blocks(s, 0, len(s), "{<")
@@ -166,3 +168,61 @@ def parse(s: str) -> DialString:
         if groups:
             threads.append(tuple(groups))
     return DialString(tuple(globals_), tuple(threads))
+
+
+# ------------------------------------------------------------------ destinations
+#
+# Who a leg calls, told apart from the route to it (issue 13): `sofia/gateway/<gw>/<party>`,
+# `sofia/<profile>/<party>@<host>`, `user/<party>@<domain>`, `group/<party>`,
+# `loopback/<party>`, `<tech>/.../<party>`. The dialled number ($1..$9 from the
+# condition, ${destination_number} and copies such as vanilla's ${dialed_extension}) is
+# one party whatever prefix a carrier wants; other ${variables} are unknown. Voicemail,
+# playback and IVR legs (mod_loopback `loopback/app=voicemail:...`) are media.
+
+DIALLED = "<dialled>"  # the party key of the dialled number
+UNKNOWN = "<unknown>"  # a party the text cannot tell (a variable)
+MEDIA = "<media>"  # voicemail, an announcement, an IVR
+_DIALLED = re.compile(
+    r"\$[1-9]\b|\$\{(?:destination_number|sip_req_user|sip_to_user|caller_destination|dialed_extension)\}"
+)
+_MEDIA = re.compile(r"voicemail|playback|\bivr\b|app=(?:playback|speak|say|ivr)", re.I)
+
+
+def party(text: str) -> str:
+    """The key of whom the leg `text` calls: a user/number (lowercase), DIALLED, UNKNOWN or MEDIA."""
+    if _MEDIA.search(text):
+        return MEDIA
+    head, _, rest = text.partition("/")
+    if not rest:
+        return UNKNOWN if "$" in text else text.lower()
+    if head == "sofia" and rest.startswith("gateway/"):
+        rest = rest[len("gateway/") :].partition("/")[2]
+    elif head in ("sofia", "skinny", "freetdm", "verto.rtc"):
+        rest = rest.partition("/")[2] or rest
+    user = rest.split("/", 1)[0] if head in ("loopback", "user", "group") else rest
+    user = user.split("@", 1)[0]
+    if _DIALLED.search(user):
+        return DIALLED
+    if "$" in user or not user:
+        return UNKNOWN
+    return user.lower()
+
+
+def destination(before: tuple[Leg, ...] | list[Leg], after: tuple[Leg, ...] | list[Leg]) -> str:
+    """What trying `after` once `before` failed is: retry-same, new-party, media or unknown.
+
+    The same party (the dialled number, the same user) through another gateway or
+    profile is retry-same; another user or number is new-party (a hunt, a forward);
+    a variable on either side leaves it unknown unless a party known on both sides
+    is rung again.
+    """
+    tried = {party(leg.text) for leg in before}
+    called = {party(leg.text) for leg in after}
+    if called and called <= {MEDIA}:
+        return "media"
+    known = (tried & called) - {UNKNOWN, MEDIA}
+    if known:
+        return "retry-same"
+    if UNKNOWN in tried or UNKNOWN in called or not called:
+        return "unknown"
+    return "new-party"

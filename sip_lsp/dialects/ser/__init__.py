@@ -13,14 +13,17 @@ the chunks it only moves, and the rules' findings for them stay cached.
 
 from __future__ import annotations
 
-from sip_lsp.dialects import note_text
+from functools import partial
+
+from sip_lsp.dialects import DialectContext, note_text
 from sip_lsp.dialects.common import kemi_scripts, suppressions
+from sip_lsp.dialects.common.block_cache import Slot
 from sip_lsp.dialects.common.includes import Includes
-from sip_lsp.dialects.ser import flow, flow_cache, preprocessor
+from sip_lsp.dialects.ser import arming, flow, flow_cache, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Lit, Route
-from sip_lsp.model import Analysis, Block, Note, PartedAnalysis, Span
+from sip_lsp.model import Analysis, Block, Facts, Knob, Note, PartedAnalysis, Span
 
 _BLOCKS = "ser"  # this dialect's table in the document's BlockCache
 # Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
@@ -28,7 +31,7 @@ _PARSED, _SUPPRESSIONS = "parsed", "suppressions"
 _BRANCH_FAILURE_EVENT = "tm:branch-failure"
 
 
-def analyze(text: str, ctx) -> Analysis:
+def analyze(text: str, ctx: DialectContext) -> Analysis:
     """Facts of a Kamailio/OpenSIPS script; `ctx` is a dialects.DialectContext."""
     flavor = ctx.flavor or "kamailio"
     analysis = PartedAnalysis(dialect=flavor, text=text, path=ctx.path, comment="#")
@@ -36,7 +39,7 @@ def analyze(text: str, ctx) -> Analysis:
     return analysis
 
 
-def _parsed(slot: dict, chunk: str) -> Parsed:
+def _parsed(slot: Slot, chunk: str) -> Parsed:
     p = slot.get(_PARSED)
     if p is None:
         try:
@@ -48,12 +51,13 @@ def _parsed(slot: dict, chunk: str) -> Parsed:
 
 
 class _Builder:
-    def __init__(self, analysis: Analysis, ctx, flavor: str) -> None:
+    def __init__(self, analysis: PartedAnalysis, ctx: DialectContext, flavor: str) -> None:
         self.an, self.ctx, self.flavor = analysis, ctx, flavor
         # (chunk's facts, shift since collected, base, path, chunk text, its cache slot)
-        self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, dict]] = []
+        self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, Slot]] = []
         self._routes: dict[str, list[flow.RouteDef]] | None = None
         self.include = Includes(ctx, analysis)
+        self.unread = False  # an include was not read: its routes are unknown
 
     def build(self) -> None:
         docs: list[tuple[str | None, str]] = [(None, self.an.text)]
@@ -74,9 +78,11 @@ class _Builder:
                     target = self.include(inc.path, Span(s + inc.start, s + inc.end, path))
                     if target is not None:
                         docs.append(target)
+                    else:
+                        self.unread = True
         self.run_flow()
 
-    def chunk(self, slot: dict, p: Parsed, base: int, path: str | None, text: str) -> None:
+    def chunk(self, slot: Slot, p: Parsed, base: int, path: str | None, text: str) -> None:
         facts = _chunk_facts(slot, p, base, path, text)
         self.chunks.append((facts, base - facts.base, base, path, text, slot))
         if path is None:
@@ -113,9 +119,9 @@ class _Builder:
                     sites.append((span, d))
         far: flow_cache.Possible = {}  # test sets of walks that followed route(X), by document offset
         walks: list[tuple[flow_cache.Walk, ...]] = []  # per chunk, the walks of its handlers
-        placed = []
+        placed: list[tuple[Facts, int]] = []
         for facts, _, base, path, text, slot in self.chunks:
-            mine = ()
+            mine: tuple[flow_cache.Walk, ...] = ()
             for kind, name, r in facts.routes:
                 if kind in FAILURE_KINDS:
                     try:
@@ -131,14 +137,51 @@ class _Builder:
                     except RecursionError:
                         continue
                     mine += (walk,)
-                    if walk.facts.failover_sites:
+                    if walk.facts.failover_sites or walk.facts.outcome_tables:
                         placed.append((walk.facts, d))
             walks.append(mine)
         parts = self.an.parts
         for (facts, d, *_), mine in zip(self.chunks, walks):
             extra = tuple(far.get((t.span.start + d, t.span.path)) for t, _ in facts.tests) if far else None
-            parts.append((facts.facts(self.flavor, (mine, extra), lambda: _test_sets(facts, mine, extra)), d))
+            parts.append(
+                (facts.facts(self.flavor, (mine, extra), partial(_test_sets, facts, mine, extra)), d)
+            )
         parts += placed
+        lost = self.lost_handlers(armed)
+        if lost:
+            parts.append((Facts(self.flavor, knobs=lost), 0))
+
+    def lost_handlers(self, armed: dict[tuple[str, str], list[tuple[Span, int]]]) -> list[Knob]:
+        """t_on_failure() sites replaced before the relay, or naming no failure route (SC312)."""
+        defined = set()
+        entries: list[arming.Where] = []
+        for facts, _, base, _path, _, _ in self.chunks:
+            for kind, name, r in facts.routes:
+                if kind == "failure_route":
+                    defined.add(name)
+                if kind in ("request_route", "failure_route") or (
+                    kind == "route" and r.name_start == r.start
+                ):
+                    entries.append((r, base, _path))
+        found = arming.Lost()
+        for where in entries:
+            try:
+                arming.walk_entry(where, self.where_routes, found)
+            except RecursionError:
+                continue
+        knobs = [
+            Knob(span, "lost_failure_route", f"{name} {other}") for span, name, other in found.sites.values()
+        ]
+        for (kind, name), sites in armed.items():
+            # "0" is index 0, the main route's: t_on_failure("0") is the old idiom that disarms
+            if kind == "failure_route" and name not in defined and name != "0" and not self.unread:
+                knobs += [
+                    Knob(span.shift(d) if d else span, "missing_failure_route", name) for span, d in sites
+                ]
+        return knobs
+
+    def where_routes(self) -> dict[str, list[arming.Where]]:
+        return {name: [(rd.route, rd.base, rd.path) for rd in defs] for name, defs in self.routes().items()}
 
     def routes(self) -> dict[str, list[flow.RouteDef]]:
         """Named routes by name, made when a walk first follows route(X) (most handlers call none)."""
@@ -151,9 +194,9 @@ class _Builder:
         return self._routes
 
 
-def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
+def _chunk_facts(slot: Slot, p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:
     """Local facts of a chunk, cached by its text: an edit elsewhere only shifts them."""
-    cached = slot.get(path)
+    cached: ChunkFacts | None = slot.get(path)
     if cached is not None:
         return cached
     sink = Sink(base, path, text)
@@ -174,7 +217,7 @@ def _chunk_facts(slot: dict, p: Parsed, base: int, path: str | None, text: str) 
     return facts
 
 
-def _suppressions(slot: dict, p: Parsed, text: str) -> tuple[suppressions.Directive, ...]:
+def _suppressions(slot: Slot, p: Parsed, text: str) -> tuple[suppressions.Directive, ...]:
     """The chunk's `sip-lsp: disable` comments, at offsets in the chunk."""
     found = slot.get(_SUPPRESSIONS)
     if found is None:

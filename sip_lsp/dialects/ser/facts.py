@@ -91,6 +91,17 @@ CODE_LIST_PARAMS = frozenset(
     {"ds_ping_reply_codes", "options_reply_codes", "probing_reply_codes", "failover_reply_codes"}
 )
 _CODE3 = re.compile(r"\d{3}")
+# `$rs` written in a string (xlog, acc): not followed by a name character.
+_RS = re.compile(r"\$rs(?![A-Za-z0-9_])")
+# textops calls that add a header to the request being routed (not to a reply).
+REQUEST_HEADER_APPENDS = frozenset({"append_hf", "insert_hf"})
+# Headers that only mean something in a response (RFC 3261 §20): appended to the request
+# right before a reply, the author meant append_to_reply() (SC314).
+_REPLY_HEADER = re.compile(
+    r"^\s*(Retry-After|WWW-Authenticate|Proxy-Authenticate|Authentication-Info|Unsupported|Warning"
+    r"|Min-Expires|Min-SE|Error-Info|Server)\s*:",
+    re.IGNORECASE,
+)
 _LIST_ITEM = re.compile(r"(class\s*=\s*)?(-?\d+)")
 
 
@@ -174,6 +185,9 @@ class _Walker:
         self.block = route.name
         self.failure = route.kind in FAILURE_KINDS
         self.appended = False
+        # A reply header appended to the request on this path: (its call's span, the header).
+        self.request_hf: tuple[Span, str] | None = None
+        self.request_hf_found: set[int] = set()
         self.lookup_vars: set[str] = set()
         self.after_lookup = False
 
@@ -215,22 +229,23 @@ class _Walker:
     def if_statement(self, st: If, miss: bool, was_lookup: bool) -> bool:
         self.expr(st.cond, miss)
         miss_then, miss_else = self.lookup_miss(st.cond, was_lookup)
-        saved = self.appended
+        saved, saved_hf = self.appended, self.request_hf
         then_leaves = self.body(st.then, miss or miss_then)
-        after_then = self.appended
-        self.appended = saved
+        after_then, then_hf = self.appended, self.request_hf
+        self.appended, self.request_hf = saved, saved_hf
         else_leaves = st.orelse is not None and self.body(st.orelse, miss or miss_else)
         if then_leaves:
             return else_leaves
         self.appended = after_then if else_leaves else self.appended or after_then
+        self.request_hf = then_hf if else_leaves else self.request_hf or then_hf
         return False
 
     def switch(self, st: Switch, miss: bool, was_lookup: bool) -> None:
         self.expr(st.subject, miss)
         on_status = status_var(st.subject)
         on_rc = was_lookup and isinstance(st.subject, Var) and st.subject.text in _RETURN_CODE
-        saved = self.appended
-        merged = saved
+        saved, saved_hf = self.appended, self.request_hf
+        merged, merged_hf = saved, saved_hf
         for case in st.cases:
             case_miss = miss
             for v in case.values or ():
@@ -238,10 +253,11 @@ class _Walker:
                     self.record_test(case_test(v, self.text))
                 if on_rc and _negative(v):
                     case_miss = True
-            self.appended = saved
+            self.appended, self.request_hf = saved, saved_hf
             if not self.body(case.body, case_miss):
                 merged = merged or self.appended
-        self.appended = merged
+                merged_hf = merged_hf or self.request_hf
+        self.appended, self.request_hf = merged, merged_hf
 
     def lookup_miss(self, cond: Node | None, was_lookup: bool) -> tuple[bool, bool]:
         """(then, else) branch is the miss of a lookup: `!lookup()`, `$var(rc) < 0`."""
@@ -279,6 +295,25 @@ class _Walker:
                 self.record_test(test)
         elif isinstance(node, Unary):
             self.expr(node.operand, miss)
+        elif isinstance(node, Var) and node.text == REQUEST_STATUS:
+            self.read_rs(node.start, node.end)
+
+    def read_rs(self, start: int, end: int) -> None:
+        """`$rs` read outside a status test (logged, stored, passed on): SC308 in a failure route."""
+        if not self.failure:
+            return
+        span = self.sink.span(start, end)
+        test = StatusTest(
+            span,
+            "read",
+            REQUEST_STATUS,
+            frozenset(),
+            block=self.block,
+            in_failure_handler=True,
+            reads_request_status=True,
+            variable_span=span,
+        )
+        self.sink.tests.append(LocalTest(test, True))
 
     def call(self, call: Call, miss: bool) -> None:
         name = call.name
@@ -287,12 +322,22 @@ class _Walker:
             if isinstance(a, Lit):
                 if "$digest_challenge" in a.value:
                     self.appended = True
+                if self.failure and REQUEST_STATUS in a.value:
+                    for m in _RS.finditer(self.text, a.start, a.end):
+                        self.read_rs(m.start(), m.end())
             elif isinstance(a, Call):
                 self.call(a, miss)
+            elif isinstance(a, (Var, Binary)):
+                self.expr(a, miss)
         if name in REPLY_FUNCS:
             self.reply(call, miss)
         elif name in HEADER_APPENDS:
             self.appended = True
+        elif name in REQUEST_HEADER_APPENDS and call.args:
+            arg = call.args[0]
+            header = _REPLY_HEADER.match(arg.value) if isinstance(arg, Lit) and arg.kind == "str" else None
+            if header:
+                self.request_hf = (sink.span(call.start, call.end), header.group(1))
         elif name in REF_KINDS and call.args:
             target = call.args[0]
             if isinstance(target, Lit) and target.kind == "str" and "$" not in target.value:
@@ -316,6 +361,10 @@ class _Walker:
             )
 
     def reply(self, call: Call, miss: bool) -> None:
+        hf = self.request_hf
+        if hf is not None and hf[0].start not in self.request_hf_found:
+            self.request_hf_found.add(hf[0].start)
+            self.sink.knobs.append(Knob(hf[0], "append_hf", hf[1]))
         if not call.args:
             return
         arg = call.args[0]

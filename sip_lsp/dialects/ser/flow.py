@@ -8,6 +8,7 @@ exit/return/drop or a final reply, and follows route(X) calls (recursion-safe).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from operator import attrgetter
 
@@ -30,7 +31,17 @@ from sip_lsp.dialects.ser.syntax import (
     Var,
     While,
 )
-from sip_lsp.model import FINAL_CODES, FailoverKind, FailoverSite, GuardFix, Span
+from sip_lsp.model import (
+    FINAL_CODES,
+    FailoverKind,
+    FailoverSite,
+    GuardFix,
+    Local,
+    Outcome,
+    OutcomeTable,
+    Row,
+    Span,
+)
 
 # Gateway failover: dispatcher, drouting, lcr, load_balancer.
 NEXT_DESTINATION = frozenset({"ds_next_dst", "ds_next_domain", "use_next_gw", "next_gw", "lb_next"})
@@ -49,6 +60,10 @@ NEW_BRANCH = frozenset(
         "next_branches",
     }
 )
+# Branches towards the callee's other contacts (forking) or a loaded destination set: another party.
+FORKS = frozenset({"append_branch", "t_next_contacts", "t_next_contact_flow", "next_branches"})
+# Loads the callee's contacts for t_next_contacts: what follows rings them, not the same target.
+LOAD_CONTACTS = frozenset({"t_load_contacts"})
 AUTH = frozenset({"uac_auth"})
 REWRITES = frozenset(
     {
@@ -65,6 +80,25 @@ REWRITES = frozenset(
     }
 )
 TARGET_VARS = ("$du", "$ru", "$rU", "$rd", "$fs")
+# Rewrites of the request URI's user part (or the whole URI): the party called, not the route to it.
+PARTY_VARS = frozenset({"$ru", "$rU"})
+PARTY_REWRITES = frozenset({"rewriteuri", "seturi", "rewriteuser", "setuser"})
+# A target that looks like a voicemail, announcement or IVR service.
+_MEDIA = re.compile(r"voice\s*mail|\bvm\b|vmail|mailbox|announce|\bivr\b|media", re.IGNORECASE)
+_GLOBAL = frozenset(range(600, 700))
+# Local cases walked as codes of their own, outside 300-699: no remote party sent them.
+# t_check_status() sees the local timeout as 408 and a cancelled transaction's reply as 487.
+TIMEOUT, CANCELLED = 1408, 1487
+_LOCALS = frozenset({TIMEOUT, CANCELLED})
+_LOCAL_CODES = ((Local.TIMEOUT, TIMEOUT), (Local.CANCELLED, CANCELLED))
+_START = FINAL_CODES | _LOCALS
+# Calls whose false side is "no destination left" (Local.NO_DESTINATION): the next gateway
+# or destination set, or a first selection made in the failure route.
+NO_DESTINATION_TESTS = NEXT_DESTINATION | frozenset(
+    {"ds_select_dst", "ds_select_domain", "ds_select", "do_routing", "route_to_gw", "load_gws", "lb_start"}
+)
+# The dialled party in a rewrite's value: the request URI, its user, the original or To user.
+_SAME_PARTY = re.compile(r"\$(?:rU|ru|ou|oU|tU|\(ru|\(rU|\(ou)")
 _MAX_DEPTH = 32
 # Code sets are shared: the few distinct sets a script produces would otherwise be
 # copied into every test and failover site (hundreds of MB on a 100k-line file).
@@ -133,7 +167,7 @@ class State:
     Never changed once built (paths share states); a new state is made at every narrowing.
     """
 
-    __slots__ = ("codes", "authenticated", "rewrites", "shaping", "hunting")
+    __slots__ = ("codes", "authenticated", "rewrites", "shaping", "hunting", "decided", "target", "nodest")
 
     def __init__(
         self,
@@ -142,15 +176,38 @@ class State:
         rewrites: bool = False,
         shaping: tuple[Span, ...] = (),
         hunting: bool = False,
+        decided: frozenset[int] = frozenset(),
+        target: Outcome = Outcome.RETRY_SAME,
+        nodest: bool = False,
     ) -> None:
         self.codes, self.authenticated, self.rewrites = codes, authenticated, rewrites
         self.shaping = shaping
         self.hunting = hunting  # a failover action already ran on this path
+        self.decided = decided  # codes whose outcome an earlier action on this path settled
+        self.target = target  # whom a t_relay() calls after the rewrites on this path
+        self.nodest = nodest  # on the path where ds_next_dst()/next_gw() found no destination
 
     def narrowed(self, codes: frozenset[int], shaping: tuple[Span, ...]) -> State:
-        return State(codes, self.authenticated, self.rewrites, shaping, self.hunting)
+        return State(
+            codes,
+            self.authenticated,
+            self.rewrites,
+            shaping,
+            self.hunting,
+            self.decided,
+            self.target,
+            self.nodest,
+        )
 
-    def marked(self, authenticated: bool = False, rewrites: bool = False, hunting: bool = False) -> State:
+    def marked(
+        self,
+        authenticated: bool = False,
+        rewrites: bool = False,
+        hunting: bool = False,
+        decided: frozenset[int] = frozenset(),
+        target: Outcome | None = None,
+        nodest: bool = False,
+    ) -> State:
         """This state after an action that authenticates, rewrites the target or hunts."""
         return State(
             self.codes,
@@ -158,6 +215,9 @@ class State:
             self.rewrites or rewrites,
             self.shaping,
             self.hunting or hunting,
+            _union(self.decided, decided) if decided else self.decided,
+            self.target if target is None else target,
+            self.nodest or nodest,
         )
 
 
@@ -185,6 +245,9 @@ def _merge(a: State, b: State) -> State:
         a.rewrites and b.rewrites,
         shaping,
         a.hunting and b.hunting,
+        a.decided if a.decided is b.decided else _shared(a.decided & b.decided),
+        a.target if a.target is b.target else Outcome.UNKNOWN,
+        a.nodest and b.nodest,
     )
 
 
@@ -211,12 +274,26 @@ class _Env:
 SiteKey = tuple[int, str | None, str, tuple[Span, ...]]
 
 
+# What settled a code's outcome: (outcome, code replied, deciding span, the tests on the way).
+Decision = tuple[Outcome, int | None, Span | None, tuple[Span, ...]]
+
+
 class FlowResult:
-    """What the walks of failure handlers found: failover sites, and the codes reaching each test."""
+    """What the walks of failure handlers found: failover sites, the codes reaching each test,
+    and what each final code leads to (the first path in text order that settles it)."""
 
     def __init__(self) -> None:
         self.sites: dict[SiteKey, FailoverSite] = {}
         self.possible: dict[tuple[int, str | None], frozenset[int]] = {}  # by (test start, path)
+        # What each code leads to, as (codes, decision) in the order the walk settled them: a few
+        # sets per handler, not a decision per code (a table per handler of 400 codes would cost
+        # the lint of a 1k-line script about twice its time).
+        self.settled: list[tuple[set[int], Decision]] = []
+        self.decided: set[int] = set()  # every code some path settled
+        self.by_fallback: set[int] = set()  # those settled by a reply or forward, which an action beats
+        self.no_destination: Decision | None = None  # what runs when ds_next_dst()/next_gw() fail
+        self.tables: list[OutcomeTable] = []
+        self.blocked: set[int] = set()  # 6xx codes that reached a retry OpenSIPS refuses (2.1)
 
 
 def analyze_handler(
@@ -253,7 +330,68 @@ class _Flow:
 
     def run(self) -> None:
         env = _Env(self.handler, (), (), in_callee=False)
-        self.body(self.handler.route.body, State(FINAL_CODES), env)
+        end, _ = self.body(self.handler.route.body, State(_START), env)
+        self.decide(end, Outcome.FORWARD)  # falling off the end: tm relays the winning reply (1.8)
+        self.result.tables.append(self.table())
+
+    def table(self) -> OutcomeTable:
+        """The handler's outcome table from the decisions the walk made (engine-semantics §1, §2)."""
+        res = self.result
+        forward: Decision = (Outcome.FORWARD, None, None, ())
+        settled = [*res.settled, (set(_START) - res.decided, forward)]
+        groups: dict[tuple[Outcome, int | None, tuple[int, int, str | None] | None], _Group] = {}
+        for codes, decision in settled:
+            if not codes:
+                continue
+            group = _group(groups, decision)
+            group.codes |= codes & FINAL_CODES
+            group.local |= {case for case, code in _LOCAL_CODES if code in codes}
+        group = _group(groups, res.no_destination or forward)
+        group.local.add(Local.NO_DESTINATION)
+        rows = tuple(
+            Row(
+                frozenset(g.codes),
+                frozenset(g.local),
+                g.outcome,
+                g.reply,
+                g.span,
+                g.guards,
+                _note(g.codes, res.blocked),
+            )
+            for g in groups.values()
+        )
+        rd = self.handler
+        route = rd.route
+        head = Span(rd.base + route.start, rd.base + route.name_end, rd.path)
+        return OutcomeTable(route.kind, self.name, head, self.armed_by, rows, self.name)
+
+    def decide(
+        self, st: State, outcome: Outcome, reply: int | None = None, span: Span | None = None
+    ) -> frozenset[int]:
+        """Settle the outcome of the codes on `st` not settled before; returns the codes settled here."""
+        res = self.result
+        if st.nodest:
+            if res.no_destination is None:
+                res.no_destination = (outcome, reply, span, st.shaping)
+            return frozenset()
+        codes = st.codes - st.decided if st.decided else st.codes
+        decision = (outcome, reply, span, st.shaping)
+        # The first path in text order decides, but a path that calls someone beats one that
+        # only replies or forwards: that reply is the fallback (a lookup miss, say).
+        fresh = set(codes) - res.decided
+        if outcome in _ACTIONS:
+            taken = res.by_fallback & codes
+            if taken:
+                for earlier, _ in res.settled:
+                    earlier -= taken
+                res.by_fallback -= taken
+                fresh |= taken
+        elif fresh:
+            res.by_fallback |= fresh
+        if fresh:
+            res.decided |= fresh
+            res.settled.append((fresh, decision))
+        return codes
 
     # -- statements ------------------------------------------------------
     def body(self, stmts: list[Node], st: State, env: _Env) -> tuple[State, bool]:
@@ -266,6 +404,8 @@ class _Flow:
                     return st, True
                 if node.word == "return" and env.in_callee:
                     env.returned.append(st)
+                else:  # exit, drop, return: tm relays the winning reply (engine-semantics 1.8, 2.5)
+                    self.decide(st, Outcome.FORWARD)
                 return _EMPTY, False
             st = self.statement(node, st, env)
         return st, False
@@ -282,7 +422,8 @@ class _Flow:
             st = self.effect(node.value, st, env)
             clears = isinstance(node.value, Var) and node.value.text == "$null"
             if isinstance(node.target, Var) and node.target.text in TARGET_VARS and not clears:
-                st = st.marked(rewrites=True)
+                var = node.target.text
+                st = st.marked(rewrites=True, target=_rewritten(var, node.value, env.rd.text, st.target))
             return st
         if isinstance(node, Switch):
             return self.switch(node, st, env)
@@ -311,7 +452,7 @@ class _Flow:
                 for v in case.values:
                     t = case_test(v, text)
                     if t is not None:
-                        admits |= t.admits
+                        admits |= _with_locals(t.admits)
                         self._possible(env.span(t.start, t.end), st.codes)
                 rest = _split(rest, admits)[1]
                 entry = st.narrowed(
@@ -343,7 +484,7 @@ class _Flow:
         if test is not None:
             span = env.span(test.start, test.end)
             self._possible(span, st.codes)
-            admitted, rest = _split(st.codes, test.admits)
+            admitted, rest = _split(st.codes, _with_locals(test.admits))
             return self._shaped(st, admitted, span), self._shaped(st, rest, span)
         if isinstance(cond, Binary):
             if cond.op == "&&":
@@ -357,6 +498,17 @@ class _Flow:
         elif isinstance(cond, Unary) and cond.op == "!":
             when_true, when_false = self.narrow(cond.operand, st, env)
             return when_false, when_true
+        elif isinstance(cond, Call) and cond.name in NO_DESTINATION_TESTS:
+            # false: no destination left, the failover did not happen (Local.NO_DESTINATION)
+            return self.effect(cond, st, env), st.marked(nodest=True)
+        elif isinstance(cond, Call) and (cond.name in NEW_BRANCH or cond.name.startswith("t_relay_to")):
+            # true only for the codes tm lets a new branch go out on (K 1.6, O 2.1, 2.4)
+            after = self.effect(cond, st, env)
+            refused = _REFUSED_OPENSIPS if self.flavor == "opensips" else _REFUSED
+            return after.narrowed(_split(after.codes, refused)[1], after.shaping), after
+        elif isinstance(cond, Call) and cond.name == "t_branch_replied":  # false: nothing came back (K 1.4)
+            no_reply, replied = _split_local(st, TIMEOUT)
+            return replied, no_reply
         st = self.effect(cond, st, env)
         return st, st
 
@@ -370,6 +522,7 @@ class _Flow:
 
     def _possible(self, span: Span, codes: frozenset[int]) -> None:
         key = (span.start, span.path)
+        codes = _split(codes, FINAL_CODES)[0]
         prev = self.result.possible.get(key)
         self.result.possible[key] = codes if prev is None else _union(prev, codes)
 
@@ -389,13 +542,26 @@ class _Flow:
             return self.call_route(node, st, env)
         if name in NEXT_DESTINATION or name in NEW_BRANCH or name.startswith("t_relay_to"):
             kind = FailoverKind.NEXT_DESTINATION if name in NEXT_DESTINATION else FailoverKind.NEW_BRANCH
-            self.record(node, kind, st, env)
-            return st.marked(hunting=True)
+            destination = _destination(name, st)
+            self.record(node, kind, st, env, destination)
+            # tm refuses a new branch of a cancelled transaction (K 1.6, O 2.4), and OpenSIPS any
+            # after a 6xx (T_NO_NEW_BRANCHES_FLAG, 2.1): the retry's t_relay() fails and what the
+            # script does then decides those.
+            refused = _REFUSED_OPENSIPS if self.flavor == "opensips" else _REFUSED
+            blocked, rest = _split(st.codes, refused)
+            if self.flavor == "opensips":
+                self.result.blocked.update(blocked & _GLOBAL)
+            settles = st.narrowed(rest, st.shaping)
+            settled = self.decide(settles, destination, span=env.span(node.start, node.end))
+            return st.marked(hunting=True, decided=settled)
         if name in AUTH:
             return st.marked(authenticated=True)
         if name in REWRITES:
-            return st.marked(rewrites=True)
+            return st.marked(rewrites=True, target=_rewrite_call(node, env.rd.text, st.target))
+        if name in LOAD_CONTACTS:
+            return st.marked(target=Outcome.NEW_PARTY)
         if name in REPLY_FUNCS and _final_reply(node):
+            self.decide(st, Outcome.REPLY, _reply_code(node), env.span(node.start, node.end))
             return _EMPTY
         return st
 
@@ -420,11 +586,12 @@ class _Flow:
             out = _merge(out, res)
         return out
 
-    def record(self, node: Call, kind: FailoverKind, st: State, env: _Env) -> None:
+    def record(self, node: Call, kind: FailoverKind, st: State, env: _Env, destination: Outcome) -> None:
         span = env.span(node.start, node.end)
         key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
-        codes = st.codes if prev is None else _union(prev.codes, st.codes)
+        mine = _split(st.codes, FINAL_CODES)[0]
+        codes = mine if prev is None else _union(prev.codes, mine)
         shaping = st.shaping if prev is None else _joined(prev.shaping_tests, st.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
         rewrites = st.rewrites if prev is None else prev.rewrites_target and st.rewrites
@@ -444,7 +611,111 @@ class _Flow:
             cancel_applies=True,
             engine=self.flavor,
             follows_failover=follows,
+            destination=destination if prev is None or prev.destination is destination else Outcome.UNKNOWN,
         )
+
+
+class _Group:
+    """The codes and local cases that share one decision, while a table is built."""
+
+    __slots__ = ("outcome", "reply", "span", "guards", "codes", "local")
+
+    def __init__(self, decision: Decision) -> None:
+        self.outcome, self.reply, self.span, self.guards = decision
+        self.codes: set[int] = set()
+        self.local: set[Local] = set()
+
+
+def _group(
+    groups: dict[tuple[Outcome, int | None, tuple[int, int, str | None] | None], _Group], decision: Decision
+) -> _Group:
+    """The group of `decision`, made on first use; codes that share it join its guards."""
+    outcome, reply, span, guards = decision
+    key = (outcome, reply, None if span is None else _SPAN_KEY(span))
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = _Group(decision)
+    else:
+        group.guards = _joined(group.guards, guards)
+    return group
+
+
+_REFUSED = frozenset({CANCELLED})
+_ACTIONS = frozenset({Outcome.RETRY_SAME, Outcome.NEW_PARTY, Outcome.MEDIA, Outcome.UNKNOWN})
+_REFUSED_OPENSIPS = _GLOBAL | _REFUSED
+
+
+_WITH_LOCALS: dict[frozenset[int], frozenset[int]] = {}
+
+
+def _with_locals(admits: frozenset[int]) -> frozenset[int]:
+    """A status test's codes with the local cases it also admits (408: timeout, 487: cancelled)."""
+    found = _WITH_LOCALS.get(admits)
+    if found is None:
+        extra: tuple[int, ...] = (TIMEOUT,) if 408 in admits else ()
+        if 487 in admits:
+            extra += (CANCELLED,)
+        if len(_WITH_LOCALS) > 4096:
+            _WITH_LOCALS.clear()
+        found = _WITH_LOCALS[admits] = _shared(admits | frozenset(extra)) if extra else admits
+    return found
+
+
+def _split_local(st: State, case: int) -> tuple[State, State]:
+    """(the path where the local `case` holds, the path where it does not)."""
+    inside, outside = _split(st.codes, frozenset({case}))
+    return st.narrowed(inside, st.shaping), st.narrowed(outside, st.shaping)
+
+
+def _destination(action: str, st: State) -> Outcome:
+    """Whom a failover action calls: the same dialled party via another route, or someone else."""
+    if action in NEXT_DESTINATION:
+        return Outcome.RETRY_SAME  # another gateway or destination set for the same $rU
+    if action in FORKS:
+        return Outcome.NEW_PARTY  # the callee's other contacts, or a loaded destination set
+    return st.target  # t_relay(): towards whatever the rewrites on the path made the target
+
+
+def _rewritten(var: str, value: Node | None, text: str, before: Outcome) -> Outcome:
+    """Whom the request goes to after `var = value`."""
+    written = "" if value is None else text[value.start : value.end]
+    if _MEDIA.search(written):
+        return Outcome.MEDIA
+    if var not in PARTY_VARS:
+        return before  # $du, $rd, $fs: another route to the same party
+    if _SAME_PARTY.search(written):
+        return before  # the same number, another host
+    if isinstance(value, (Var, Call)):
+        return Outcome.UNKNOWN  # a number from a variable: the text cannot tell
+    return Outcome.NEW_PARTY  # another user or number: forwarding
+
+
+def _rewrite_call(call: Call, text: str, before: Outcome) -> Outcome:
+    """Whom the request goes to after rewritehostport("...") and the like."""
+    arg = call.args[0] if call.args else None
+    written = "" if arg is None else text[arg.start : arg.end]
+    if _MEDIA.search(written):
+        return Outcome.MEDIA
+    if call.name not in PARTY_REWRITES:
+        return before  # a new host or port: another route
+    if _SAME_PARTY.search(written):
+        return before
+    return Outcome.NEW_PARTY
+
+
+def _reply_code(call: Call) -> int | None:
+    """The literal code a reply sends, or None when it comes from a variable."""
+    arg = call.args[0] if call.args else None
+    if isinstance(arg, Lit):
+        v = arg.value.strip()
+        if v.isdigit():
+            return int(v)
+    return None
+
+
+def _note(codes: set[int], blocked: set[int]) -> str:
+    """A heading key that says more about a row (engine-semantics 2.1), or ""."""
+    return "outcome_note_6xx_blocked" if blocked and not blocked.isdisjoint(codes) else ""
 
 
 def _final_reply(call: Call) -> bool:

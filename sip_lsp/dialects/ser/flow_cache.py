@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from sip_lsp.dialects.common.block_cache import Slot
 from sip_lsp.dialects.ser import flow
 from sip_lsp.dialects.ser.syntax import Route
-from sip_lsp.model import Facts, Span
+from sip_lsp.model import Facts, OutcomeTable, Span
 
 # Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
 _CALLS = re.compile(r"\broute\s*\(")
@@ -27,6 +28,8 @@ Possible = dict[tuple[int, str | None], frozenset[int]]
 Handler = tuple[Route, int, str | None, str]
 # The t_on_failure sites arming a handler: (span as collected, how far its chunk moved since).
 Arming = tuple[tuple[Span, int], ...]
+# The named routes by name, made on a walk's first route(X) call.
+Routes = Callable[[], dict[str, list[flow.RouteDef]]]
 
 
 class Walk:
@@ -56,10 +59,10 @@ class Walk:
 
 
 def analyze(
-    slot: dict,
+    slot: Slot,
     h: Handler,
     name: str,
-    routes: Callable[[], dict],
+    routes: Routes,
     flavor: str,
     arming: Arming,
     far: Possible,
@@ -95,13 +98,11 @@ def analyze(
     return hit, base - hit.base
 
 
-def _walk(
-    h: flow.RouteDef, name: str, routes: Callable[[], dict], flavor: str, arming: Arming
-) -> tuple[Facts, Possible]:
+def _walk(h: flow.RouteDef, name: str, routes: Routes, flavor: str, arming: Arming) -> tuple[Facts, Possible]:
     """flow.analyze_handler's failover sites as Facts, and its test sets by document offset."""
     own = flow.FlowResult()
     flow.analyze_handler(h, name, routes, flavor, _armed_by(arming), own)
-    return Facts(flavor, failover_sites=list(own.sites.values())), own.possible
+    return Facts(flavor, failover_sites=list(own.sites.values()), outcome_tables=own.tables), own.possible
 
 
 def _armed_by(arming: Arming) -> tuple[Span, ...]:
@@ -113,4 +114,11 @@ def _rearmed(walk: Walk, base: int, arming: Arming) -> Walk:
     d = base - walk.base
     armed_by = _armed_by(arming)
     sites = [site.rearmed(d, armed_by) for site in walk.facts.failover_sites]
-    return Walk(base, Facts(walk.facts.dialect, failover_sites=sites), walk.possible, arming)
+    tables = [_armed(t.shift(d) if d else t, armed_by) for t in walk.facts.outcome_tables]
+    return Walk(
+        base, Facts(walk.facts.dialect, failover_sites=sites, outcome_tables=tables), walk.possible, arming
+    )
+
+
+def _armed(t: OutcomeTable, armed_by: tuple[Span, ...]) -> OutcomeTable:
+    return OutcomeTable(t.kind, t.name, t.span, armed_by, t.rows, t.block)

@@ -1,0 +1,247 @@
+"""`sip-lsp table`: what each failover point does with every final response (issue 14 item 1).
+
+Reads the outcome tables the dialects build (model.outcome) and prints them with
+codes grouped by outcome (`5xx except 503`, `6xx`). Only registered codes are
+shown: every one of them is in exactly one row of every table. Words come from the
+catalogue headings (`table_*`, `outcome_*`, `local_*`), in English or Russian.
+Exit status: 0, or 2 on a usage or I/O error, or when `--at` matches nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from sip_lsp import dialects
+from sip_lsp.catalog import Catalog
+from sip_lsp.cli.check import _Check, _read_text
+from sip_lsp.cli.report import FileReport, Locator, display_path
+from sip_lsp.lint import lint
+from sip_lsp.model import Local, Outcome, OutcomeTable, Row
+from sip_lsp.text import decode, read_bytes
+
+_LOCAL_ORDER = (Local.TIMEOUT, Local.CANCELLED, Local.NO_DESTINATION)
+_OUTCOME_ORDER = tuple(Outcome)
+
+
+def run_table(args: argparse.Namespace) -> int:
+    args.select = args.ignore = ""
+    args.exit_zero = args.fix = False
+    return _Table(args).run()
+
+
+class Shown:
+    """One table as printed: where it is, its rows with registered codes only."""
+
+    def __init__(self, report: FileReport, table: OutcomeTable, locator: Locator, catalog: Catalog) -> None:
+        self.table = table
+        loc = locator.locate(table.span, report)
+        self.path, self.line = loc.display, loc.line
+        self.armed = [locator.locate(s, report).line for s in table.armed_by]
+        registered = set(catalog.codes)
+        self.rows: list[tuple[Row, list[int], int | None, str]] = []
+        for row in sorted(table.rows, key=_row_order):
+            codes = sorted(c for c in row.codes if c in registered)
+            if not codes and not row.local:
+                continue
+            line = source = None
+            if row.span is not None:
+                at = locator.locate(row.span, report)
+                line = at.line
+                source = locator.source_line(at, report, row.span).strip()
+            self.rows.append((row, codes, line, source or ""))
+
+
+def _row_order(row: Row) -> tuple[int, int]:
+    low = min(row.codes) if row.codes else 1000
+    return (_OUTCOME_ORDER.index(row.outcome), low)
+
+
+class _Table(_Check):
+    def run(self) -> int:
+        catalog = self._catalog(tuple(self.args.catalog))
+        if catalog is None:
+            return 2
+        shown: list[Shown] = []
+        for path, explicit, root in self._targets():
+            found = self._tables(path, explicit, root)
+            if found is not None:
+                report, tables = found
+                shown += [Shown(report, t, self.locator, catalog) for t in tables]
+        at = self.args.at
+        if at:
+            shown = [s for s in shown if _matches(s, at)]
+            if not shown:
+                self._error("sip-lsp", f"no failover point at {at!r}")
+        if self.failed:
+            return 2
+        out, lang = sys.stdout, self.args.lang
+        if self.args.format == "json":
+            json.dump({"tables": [as_json(s) for s in shown]}, out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        elif self.args.format == "markdown":
+            write_markdown(shown, catalog, lang, out)
+        else:
+            write_text(shown, catalog, lang, out)
+        return 0
+
+    def _tables(self, path: str, explicit: bool, root: str) -> tuple[FileReport, list[OutcomeTable]] | None:
+        shown = display_path(path)
+        settings = self._settings(path)
+        catalog = self._catalog(tuple(self.args.catalog))
+        if settings is None or catalog is None:
+            return None
+        try:
+            data = read_bytes(path, 4 * settings.max_file_size + 1)
+        except OSError as exc:
+            self._error(shown, f"cannot read ({exc.strerror or exc})")
+            return None
+        if data is None or b"\0" in data[:8192]:
+            return None
+        text = decode(data)[0]
+        dialect = self.args.dialect or dialects.detect(text, path, settings.dialects)
+        if dialect == "unknown":
+            if explicit:
+                self._note(shown, "not recognised as Kamailio, OpenSIPS, Asterisk or FreeSWITCH; skipped")
+            return None
+        try:
+            result = lint(text, path, settings, catalog, read=_read_text, root=root, dialect=dialect)
+        except Exception as exc:  # a dialect bug must not stop the other files
+            self._error(shown, f"internal error while analysing ({type(exc).__name__}: {exc})")
+            return None
+        report = FileReport(path, shown, text, [])
+        tables = sorted(result.analysis.outcome_tables, key=lambda t: (t.span.path or "", t.span.start))
+        return report, tables
+
+
+def _matches(shown: Shown, at: str) -> bool:
+    """`--at`: the route's name, or a line of its header, its arming sites or its rows."""
+    if not at.isdigit():
+        return shown.table.name == at
+    line = int(at)
+    return line == shown.line or line in shown.armed or any(r[2] == line for r in shown.rows)
+
+
+def group_codes(codes: Iterable[int], registered: Iterable[int], catalog: Catalog, lang: str) -> list[str]:
+    """Codes as a reader takes them in: `6xx`, `5xx except 503`, or the codes one by one."""
+    mine = set(codes)
+    known = set(registered)
+    parts: list[str] = []
+    for cls in range(3, 7):
+        whole = sorted(c for c in known if c // 100 == cls)
+        have = [c for c in whole if c in mine]
+        if not have:
+            continue
+        label = f"{cls}xx"
+        missing = [c for c in whole if c not in mine]
+        if not missing:
+            parts.append(label)
+        elif len(missing) <= 3 and len(have) > len(missing):
+            rest = ", ".join(map(str, missing))
+            parts.append(catalog.heading("table_except", lang).format(cls=label, codes=rest))
+        else:
+            parts += [str(c) for c in have]
+    return parts
+
+
+def _codes_label(shown_row: tuple[Row, list[int], int | None, str], catalog: Catalog, lang: str) -> str:
+    row, codes, _, _ = shown_row
+    parts = group_codes(codes, catalog.codes, catalog, lang)
+    excepted = any(" " in p for p in parts)  # `4xx except 408, 486`: groups need a stronger separator
+    for case in _LOCAL_ORDER:
+        if case in row.local:
+            parts.append(catalog.heading("local_" + case.value.replace("-", "_"), lang))
+    return ("; " if excepted else ", ").join(parts)
+
+
+def _outcome_label(row: Row, catalog: Catalog, lang: str) -> str:
+    word = catalog.heading(f"outcome_{row.outcome.value.replace('-', '_')}", lang)
+    return f"{word} {row.reply}" if row.reply is not None else word
+
+
+def _detail(shown_row: tuple[Row, list[int], int | None, str], catalog: Catalog, lang: str) -> str:
+    row, _, _, source = shown_row
+    detail = source or (
+        catalog.heading("table_winning_reply", lang) if row.outcome is Outcome.FORWARD else ""
+    )
+    if row.note:
+        detail = (
+            f"{detail} ({catalog.heading(row.note, lang)})" if detail else catalog.heading(row.note, lang)
+        )
+    return detail
+
+
+def _title(shown: Shown, catalog: Catalog, lang: str) -> str:
+    t = shown.table
+    head = f"{t.kind}[{t.name}] ({shown.path}:{shown.line})"
+    if shown.armed:
+        lines = ", ".join(map(str, shown.armed))
+        head += ", " + catalog.heading("table_armed", lang).format(lines=lines)
+    return head
+
+
+def write_text(shown: list[Shown], catalog: Catalog, lang: str, out: TextIO) -> None:
+    if not shown:
+        out.write(catalog.heading("table_none", lang) + "\n")
+    for i, s in enumerate(shown):
+        if i:
+            out.write("\n")
+        out.write(_title(s, catalog, lang) + "\n")
+        cells = [
+            (
+                _codes_label(r, catalog, lang),
+                _outcome_label(r[0], catalog, lang),
+                _detail(r, catalog, lang),
+                r[2],
+            )
+            for r in s.rows
+        ]
+        wide = max((len(c[0]) for c in cells), default=0)
+        word = max((len(c[1]) for c in cells), default=0)
+        for codes, outcome, detail, line in cells:
+            tail = f"   :{line}" if line is not None else ""
+            out.write(f"  {codes:<{wide}}  → {outcome:<{word}}  {detail}{tail}".rstrip() + "\n")
+
+
+def write_markdown(shown: list[Shown], catalog: Catalog, lang: str, out: TextIO) -> None:
+    if not shown:
+        out.write(catalog.heading("table_none", lang) + "\n")
+    heads = [catalog.heading(k, lang) for k in ("table_codes", "table_outcome", "table_detail", "table_line")]
+    for i, s in enumerate(shown):
+        if i:
+            out.write("\n")
+        out.write(f"### {_title(s, catalog, lang)}\n\n| {' | '.join(heads)} |\n|---|---|---|---|\n")
+        for r in s.rows:
+            detail = _detail(r, catalog, lang).replace("|", "\\|")
+            if r[3]:
+                detail = f"`{r[3]}`".replace("|", "\\|") + (
+                    f" ({catalog.heading(r[0].note, lang)})" if r[0].note else ""
+                )
+            line = "" if r[2] is None else str(r[2])
+            codes, outcome = _codes_label(r, catalog, lang), _outcome_label(r[0], catalog, lang)
+            out.write(f"| {codes} | {outcome} | {detail} | {line} |\n")
+
+
+def as_json(shown: Shown) -> dict[str, object]:
+    """The stable JSON form of one table (README: "sip-lsp table")."""
+    t = shown.table
+    return {
+        "path": shown.path,
+        "line": shown.line,
+        "kind": t.kind,
+        "name": t.name,
+        "rows": [
+            {
+                "codes": codes,
+                "local": [case.value for case in _LOCAL_ORDER if case in row.local],
+                "outcome": row.outcome.value,
+                "reply": row.reply,
+                "line": line,
+                "note": row.note,
+            }
+            for row, codes, line, _ in shown.rows
+        ],
+    }
