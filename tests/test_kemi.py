@@ -118,15 +118,24 @@ def test_thin_wrapper_is_seen_through() -> None:
     assert any(t.text == "6[0-9][0-9]" and t.admits == frozenset(range(600, 700)) for t in tests)
 
 
-def test_unresolved_handler_name_is_a_note_and_a_reference() -> None:
+def test_unresolved_handler_name_is_sc312_and_a_reference() -> None:
     result, text = _lint(FIXTURES / "truth.js")
-    (note,) = result.notes
-    assert text[note.span.start : note.span.end] == "fs_failure"
+    (lost,) = [f for f in result.findings if f.rule == "SC312"]
+    assert text[lost.span.start : lost.span.end] == "fs_failure"
+    assert "defines a function fs_failure" in lost.message
+    assert result.notes == []
     refs = {(r.name, r.kind) for r in result.analysis.references}
     assert ("fs_failure", "failure_route") in refs
     kinds = {b.name: b.kind for b in result.analysis.blocks}
     assert kinds["ksr_failure_gw"] == "failure_route"
     assert kinds["ksr_failure_route_fs_failure"] == "function"
+
+
+def test_an_unresolved_reply_handler_is_a_note() -> None:
+    text = 'function ksr_request_route() {\n\tKSR.tm.t_on_reply("nowhere");\n\tKSR.tm.t_relay();\n}\n'
+    result, _ = _lint(Path("/tmp/reply.js"), text)
+    assert [text[n.span.start : n.span.end] for n in result.notes] == ["nowhere"]
+    assert "SC312" not in {f.rule for f in result.findings}
 
 
 def test_replies_and_tests_are_facts() -> None:

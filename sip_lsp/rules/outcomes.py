@@ -4,7 +4,8 @@ SC311 reads an outcome table (model.outcome); SC312 and SC314 read knobs the
 Kamailio/OpenSIPS dialect records where the script's own order loses an effect:
 a `t_on_failure` replaced before the relay or naming no route (`name`
 "lost_failure_route" / "missing_failure_route", `value` the route, then the one
-that replaced it), a reply header appended to the request (`name` "append_hf",
+that replaced it; a KEMI script's `KSR.tm.t_on_failure` naming no function is
+"missing_failure_function"), a reply header appended to the request (`name` "append_hf",
 `value` the header).
 """
 
@@ -16,6 +17,7 @@ from sip_lsp.rules.context import NOTHING, Found, RuleContext
 GLOBAL_FAILURES = frozenset(range(600, 700))  # RFC 3261 §16.7 steps 5 and 10
 BUSY, CANCELLED = 486, 487  # RFC 3261 §21.4.24, §9.2
 LOST, MISSING = "lost_failure_route", "missing_failure_route"
+MISSING_FUNCTION = "missing_failure_function"  # KEMI: no function of that name
 REQUEST_HEADER = "append_hf"
 
 
@@ -55,6 +57,8 @@ def sc312_failure_handler_lost(knob: Knob, ctx: RuleContext) -> Found:
     """A t_on_failure() replaced before the relay on some path, or naming no failure route."""
     if knob.name == MISSING:
         return (ctx.finding("SC312", knob.span, "missing", name=knob.value),)
+    if knob.name == MISSING_FUNCTION:
+        return (ctx.finding("SC312", knob.span, "missing-function", name=knob.value),)
     if knob.name != LOST:
         return NOTHING
     name, _, other = knob.value.partition(" ")

@@ -19,7 +19,7 @@ from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.kemi import facts, flow, ir, modules
 from sip_lsp.dialects.kemi.ksr import ksr_for
 from sip_lsp.dialects.kemi.values import Leaf, Script
-from sip_lsp.model import ALL_CODES, Analysis, Block, Note, Span, StatusTest, TruthUse
+from sip_lsp.model import ALL_CODES, Analysis, Block, Knob, Note, Span, StatusTest, TruthUse
 
 LANGUAGES = {".py": "python", ".lua": "lua", ".js": "javascript", ".mjs": "javascript"}
 COMMENTS = {"python": "#", "lua": "--", "javascript": "//"}
@@ -32,6 +32,8 @@ _ARMED_WITH = {
     "onreply_route": "t_on_reply",
     "branch_route": "t_on_branch",
 }
+# The knob SC312 reads for a failure handler name no function has (rules/outcomes.py).
+MISSING_FUNCTION = "missing_failure_function"
 # Codes worth naming when an always-true test lets every code reach a failover.
 _NOTABLE = frozenset({*range(600, 700), 486, 487})
 
@@ -127,6 +129,10 @@ class _Builder:
         return out
 
     def missing(self, kind: str, name: str, spans: list[Span]) -> None:
+        """A handler name no function has: SC312 for a failure handler, a note for the others."""
+        if kind == "failure_route":
+            self.an.knobs += [Knob(span, MISSING_FUNCTION, name) for span in spans]
+            return
         function = f"KSR.tm.{_ARMED_WITH.get(kind, 't_on_branch')}"
         message = note_text(self.ctx, "note_kemi_handler_missing", function=function, name=name)
         self.an.notes += [Note(span, message) for span in spans]
