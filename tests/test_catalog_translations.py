@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from sip_lsp.catalog import DATA_FILE, default_catalog
+from sip_lsp.catalog.paths import translation_file
 from sip_lsp.catalog.translations import TranslationError, apply, check
 
 # Fields a reader reads, wherever they stand in an entry.
@@ -23,7 +24,10 @@ SECTIONS = ("codes", "rules", "retry_classes", "causes", "engines")
 
 def _data() -> dict:
     with open(DATA_FILE, encoding="utf-8") as fh:
-        return json.load(fh)
+        data = json.load(fh)
+    with open(translation_file("ru"), encoding="utf-8") as fh:
+        data["i18n"] = {"ru": json.load(fh)}
+    return data
 
 
 def _untranslated(english: object, localized: object, where: str) -> list[str]:

@@ -12,7 +12,7 @@ import yaml
 from sip_lsp.catalog import translations
 from sip_lsp.catalog.entries import CatalogError, JSONObject
 from sip_lsp.catalog.load import merge, yaml_problem
-from sip_lsp.catalog.paths import DATA_FILE, LANGS, SOURCE_DIR
+from sip_lsp.catalog.paths import DATA_FILE, LANGS, SOURCE_DIR, translation_file
 from sip_lsp.catalog.validate import validate
 
 # Languages other than English: their files live in catalog/<lang>/ and hold prose only.
@@ -61,12 +61,20 @@ def _read(path: Path, rel: str) -> JSONObject:
 
 
 def write_compiled(data: JSONObject) -> None:
-    os.makedirs(os.path.dirname(DATA_FILE), exist_ok=True)
+    """catalog.json, and each translation apart (catalog.ru.json): `check` in English never reads it."""
+    data = dict(data)
+    for lang, overlay in data.pop("i18n", {}).items():
+        _write_json(translation_file(lang), overlay)
+    _write_json(DATA_FILE, data)
+
+
+def _write_json(path: str, data: JSONObject) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    tmp = DATA_FILE + ".tmp"
+    tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
-    os.replace(tmp, DATA_FILE)
+    os.replace(tmp, path)
 
 
 def main(argv: list[str]) -> int:

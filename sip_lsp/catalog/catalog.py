@@ -18,6 +18,9 @@ from sip_lsp.catalog.entries import (
     RetryLines,
     RuleEntry,
 )
+from sip_lsp.catalog.paths import LANGS, translation_file
+
+TRANSLATED = tuple(lang for lang in LANGS if lang != "en")
 
 
 class Catalog:
@@ -48,7 +51,7 @@ class Catalog:
 
     def for_lang(self, lang: str) -> Catalog:
         """This catalogue with `lang`'s translated prose laid over the English (itself for English)."""
-        overlay = self._data.get("i18n", {}).get(lang)
+        overlay = self._overlay(lang)
         if not overlay:
             return self
         found = self._localized.get(lang)
@@ -81,8 +84,24 @@ class Catalog:
         names = self.classes.get(cls, {})
         return names.get(lang) or names.get("en", cls)
 
+    def _overlay(self, lang: str) -> JSONObject | None:
+        """`lang`'s prose: in the data (a user catalogue's merge), else the compiled translation file."""
+        if lang == "en":
+            return None
+        i18n = self._data.setdefault("i18n", {})
+        if lang not in i18n:
+            try:
+                with open(translation_file(lang), encoding="utf-8") as fh:
+                    i18n[lang] = json.load(fh)
+            except OSError:  # no such translation: English
+                i18n[lang] = {}
+        overlay: JSONObject | None = i18n[lang]
+        return overlay
+
     def to_data(self) -> JSONObject:
-        """A deep copy of the merged source data this catalogue was built from."""
+        """A deep copy of the merged source data this catalogue was built from (translations too)."""
+        for lang in TRANSLATED:
+            self._overlay(lang)
         copy: JSONObject = json.loads(json.dumps(self._data))
         return copy
 

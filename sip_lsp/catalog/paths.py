@@ -7,3 +7,8 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_FILE = os.path.join(_PACKAGE, "data", "catalog.json")
 SOURCE_DIR = os.path.join(os.path.dirname(_PACKAGE), "catalog")
 LANGS = ("en", "ru")
+
+
+def translation_file(lang: str) -> str:
+    """The compiled prose of one translation (catalog/<lang>/), read only when that language is asked for."""
+    return os.path.join(_PACKAGE, "data", f"catalog.{lang}.json")
