@@ -166,6 +166,6 @@ def test_check_speaks_russian_with_lang_or_the_locale(tmp_path):
     by_locale = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     assert by_flag.stdout == by_locale.stdout
     messages = [line.split(" ", 2)[-1] for line in by_flag.stdout.splitlines() if ": SC" in line]
-    fixes = [line.split("= fix:", 1)[1] for line in by_flag.stdout.splitlines() if "= fix:" in line]
+    fixes = [line.split(": ", 1)[1] for line in by_flag.stdout.splitlines() if "= исправление" in line]
     assert messages and fixes
     assert [m for m in messages + fixes if _english_sentences(m)] == []

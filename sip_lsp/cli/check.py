@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from sip_lsp import dialects
-from sip_lsp.catalog import Catalog, CatalogError, load_catalog
+from sip_lsp.catalog import Catalog, CatalogError, default_catalog, load_catalog
 from sip_lsp.cli.report import FileReport, Locator, display_path, machine
 from sip_lsp.cli.report import text as human
 from sip_lsp.config import ConfigError, Settings, find_config, load_config, matches
@@ -63,7 +63,7 @@ class _Check:
             return 2
         reports = [r for path, explicit, root in self._targets() if (r := self._check(path, explicit, root))]
         if not reports and not self.failed:
-            self._note("sip-lsp", "no Kamailio, OpenSIPS, Asterisk or FreeSWITCH files found")
+            self._note("sip-lsp", self._text("check_no_files"))
         catalog = self._catalog(tuple(self.args.catalog)) or base
         self._write(reports, catalog)
         if self.failed:
@@ -98,7 +98,7 @@ class _Check:
             elif os.path.lexists(path):
                 yield from self._once(path, True, os.path.dirname(path))
             else:
-                self._error(given, "no such file or directory")
+                self._error(given, self._text("check_no_such_file"))
 
     def _once(self, path: str, explicit: bool, root: str) -> Iterator[tuple[str, bool, str]]:
         if path not in self._seen:
@@ -118,14 +118,14 @@ class _Check:
         try:
             data = read_bytes(path, limit + 1)
         except OSError as exc:
-            self._error(shown, f"cannot read ({exc.strerror or exc})")
+            self._error(shown, self._text("check_cannot_read", why=exc.strerror or exc))
             return None
         if data is None or b"\0" in data[:_SNIFF_BYTES]:
             if explicit:
-                self._note(shown, "not a regular file; skipped" if data is None else "binary file; skipped")
+                self._note(shown, self._text("check_not_regular" if data is None else "check_binary"))
             return None
         if len(data) > limit:
-            self._note(shown, f"larger than max-file-size ({settings.max_file_size} characters); skipped")
+            self._note(shown, self._text("check_too_large", limit=settings.max_file_size))
             return None
         text, encoding_note = decode(data)
         root = os.path.dirname(settings.source) if settings.source else root
@@ -134,11 +134,7 @@ class _Check:
             return None  # a directory's other files: only what looks like a config is checked
         dialect = self.args.dialect or detected
         if dialect == "unknown":
-            self._note(
-                shown,
-                "not recognised as Kamailio, OpenSIPS, Asterisk or FreeSWITCH "
-                "(use --dialect or a [dialects] glob in sip-lsp.toml); skipped",
-            )
+            self._note(shown, self._text("check_unrecognised"))
             return None
         if encoding_note:
             self._note(shown, encoding_note)
@@ -149,12 +145,10 @@ class _Check:
                 text, path, settings, catalog, read=_read_text, root=root, dialect=dialect, cache=cache
             )
         except Exception as exc:  # a dialect bug must not stop the other files
-            self._error(
-                shown, f"internal error while analysing ({type(exc).__name__}: {exc}); please report it"
-            )
+            self._error(shown, self._text("check_internal_error", error=f"{type(exc).__name__}: {exc}"))
             return None
         if result.too_large:
-            self._note(shown, f"larger than max-file-size ({settings.max_file_size} characters); skipped")
+            self._note(shown, self._text("check_too_large", limit=settings.max_file_size))
             return None
         report = FileReport(path, shown, text, result.findings)
         if self.args.format == "text":
@@ -186,14 +180,18 @@ class _Check:
             payload = (_BOM if data.startswith(_BOM) else b"") + new_text.encode(encoding)
             _write_atomic(report.path, data, payload)
         except _ChangedOnDisk:
-            self._error(report.display, "changed on disk while being checked; not fixed")
+            self._error(report.display, self._text("check_changed_on_disk"))
             return
         except (OSError, UnicodeEncodeError) as exc:
-            self._error(report.display, f"cannot write the fixes ({getattr(exc, 'strerror', None) or exc})")
+            self._error(
+                report.display, self._text("check_cannot_write", why=getattr(exc, "strerror", None) or exc)
+            )
             return
         counts = Counter(f.rule for f, _ in applied)
         what = ", ".join(f"{rule} x{n}" if n > 1 else rule for rule, n in sorted(counts.items()))
-        print(f"{report.display}: fixed {len(applied)} ({what})", file=sys.stderr)
+        print(
+            f"{report.display}: {self._text('check_fixed', count=len(applied), rules=what)}", file=sys.stderr
+        )
         before = len(report.findings)
         report.text = new_text
         result = lint(
@@ -233,6 +231,10 @@ class _Check:
         return self._catalogs[files]
 
     # ------------------------------------------------------------ messages
+
+    def _text(self, key: str, **values: object) -> str:
+        """A message of `check` itself in the chosen language (catalog/headings.yaml)."""
+        return default_catalog().heading(key, self.args.lang).format(**values)
 
     def _error(self, where: str, problem: str) -> None:
         self.failed = True

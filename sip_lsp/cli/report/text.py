@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from sip_lsp.catalog import Catalog
+from sip_lsp.catalog import Catalog, default_catalog
 from sip_lsp.cli.report import FileReport, Locator
 from sip_lsp.model import Analysis, Finding, Fix, Span
 
@@ -63,6 +63,7 @@ def write(
     lang: str = "en",
 ) -> None:
     """Every report's problems; with `catalog`, the rules sharing a failover action as one."""
+    words = catalog or default_catalog()  # labels and the summary line, in `lang`
     total = fixable = fixed = 0
     for report in reports:
         fixed += report.fixed
@@ -81,18 +82,24 @@ def write(
             out.write(f" {gutter} | {line}\n")
             out.write(f" {' ' * len(gutter)} | {pad}{'^' * max(width, 1)}\n")
             for fix in entry.fixes:
-                out.write(f" {' ' * len(gutter)} = fix{'' if fix.safe else ' (unsafe)'}: {fix.title}\n")
+                label = words.heading("report_fix" if fix.safe else "report_fix_unsafe", lang)
+                out.write(f" {' ' * len(gutter)} = {label}: {fix.title}\n")
             out.write("\n")
-    out.write(_summary(total, fixable, fixed, fixing, len(reports)) + "\n")
+    out.write(_summary(words, lang, total, fixable, fixed, fixing, len(reports)) + "\n")
 
 
-def _summary(total: int, fixable: int, fixed: int, fixing: bool, files: int) -> str:
+def _summary(
+    words: Catalog, lang: str, total: int, fixable: int, fixed: int, fixing: bool, files: int
+) -> str:
+    """The last line, from the catalogue's templates (`{noun}` is English's singular or plural)."""
     if fixing:
-        return f"Found {_plural(total + fixed, 'finding')} ({fixed} fixed, {total} remaining)."
-    if total == 0:
-        return f"No findings in {_plural(files, 'file')}."
-    return f"Found {_plural(total, 'finding')} ({fixable} fixable with --fix)."
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+        key, count = "report_found_fixing", total + fixed
+    elif total == 0:
+        key, count = "report_none", files
+    else:
+        key, count = "report_found", total
+    noun = words.heading(
+        ("report_file" if key == "report_none" else "report_finding") + ("" if count == 1 else "s"), lang
+    )
+    template = words.heading(key, lang)
+    return template.format(count=count, noun=noun, fixable=fixable, fixed=fixed, remaining=total, files=files)
