@@ -35,6 +35,19 @@ def test_line_comment_extends_an_existing_directive():
     assert _apply(text, edit).split("\n")[1] == "\t# sip-lsp: disable=SC303,SC301"
 
 
+def test_line_comment_extends_a_directive_written_the_ways_the_dialects_read():
+    """Spaces around `=`, names and an XML comment: the grammar of dialects/common/suppressions.py."""
+    for line, expected in (
+        ("\t# sip-lsp: disable = failover-on-busy", "\t# sip-lsp: disable = failover-on-busy,SC301"),
+        ("\t<!-- sip-lsp: disable=SC303 -->", "\t<!-- sip-lsp: disable=SC303,SC301 -->"),
+        ("\t; sip-lsp: disable=SC303, SC304", "\t; sip-lsp: disable=SC303,SC304,SC301"),
+    ):
+        text = f"x {{\n{line}\n\tds_next_dst();\n}}\n"
+        analysis = Analysis(dialect="kamailio", text=text)
+        edit = disable_on_line(analysis, LineIndex(text), _finding(text, "ds_next_dst()"))
+        assert _apply(text, edit).split("\n")[1] == expected
+
+
 def test_crlf_files_get_crlf_comments():
     text = "x {\r\n\tds_next_dst();\r\n}\r\n"
     analysis = Analysis(dialect="kamailio", text=text)

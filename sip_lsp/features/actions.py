@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
+from sip_lsp.dialects.common import suppressions
 from sip_lsp.model import Analysis, Edit, Finding, Span
 from sip_lsp.text import LineIndex
 
-_DIRECTIVE = re.compile(r"sip-lsp:\s*disable=([\w,\s]+?)\s*(-->)?\s*$")
-_FILE_DIRECTIVE = re.compile(r"sip-lsp:\s*disable-file=([\w,\s]+?)\s*(-->)?\s*$")
 # First lines that must stay first: #!KAMAILIO-style markers and XML declarations.
 _KEEP_FIRST = re.compile(r"\s*(#!(KAMAILIO|OPENSIPS|SER|OPENSER)\b|<\?xml)", re.I)
 
@@ -29,14 +28,10 @@ def _newline(text: str) -> str:
 def disable_on_line(analysis: Analysis, lines: LineIndex, finding: Finding) -> Edit:
     """Add the rule to a `disable=` comment on the line above (or insert one)."""
     line, _ = lines.position(finding.span.start)
-    above = lines.line_text(line - 1) if line > 0 else ""
-    m = _DIRECTIVE.search(above) if line > 0 else None
-    if m and not _FILE_DIRECTIVE.search(above):
-        ids = [i.strip() for i in m.group(1).split(",") if i.strip()]
-        if finding.rule not in ids:
-            ids.append(finding.rule)
-        start = lines.starts[line - 1] + m.start(1)
-        return Edit(Span(start, start + len(m.group(1))), ",".join(ids))
+    if line > 0:
+        found = _extended(lines, line - 1, whole_file=False, rule=finding.rule)
+        if found is not None:
+            return found
     text = lines.line_text(line)
     indent = text[: len(text) - len(text.lstrip())]
     comment = _comment(analysis.comment, f"sip-lsp: disable={finding.rule}")
@@ -47,18 +42,25 @@ def disable_on_line(analysis: Analysis, lines: LineIndex, finding: Finding) -> E
 def disable_in_file(analysis: Analysis, lines: LineIndex, rule: str) -> Edit:
     """Add the rule to the file's `disable-file=` comment (or insert one at the top)."""
     for n in range(min(lines.line_count, 20)):
-        text = lines.line_text(n)
-        m = _FILE_DIRECTIVE.search(text)
-        if m:
-            ids = [i.strip() for i in m.group(1).split(",") if i.strip()]
-            if rule not in ids:
-                ids.append(rule)
-            start = lines.starts[n] + m.start(1)
-            return Edit(Span(start, start + len(m.group(1))), ",".join(ids))
+        found = _extended(lines, n, whole_file=True, rule=rule)
+        if found is not None:
+            return found
     line = 1 if lines.line_count > 1 and _KEEP_FIRST.match(lines.line_text(0)) else 0
     start = lines.starts[line] if line < lines.line_count else len(analysis.text)
     comment = _comment(analysis.comment, f"sip-lsp: disable-file={rule}")
     return Edit(Span(start, start), comment + _newline(analysis.text))
+
+
+def _extended(lines: LineIndex, line: int, whole_file: bool, rule: str) -> Edit | None:
+    """The edit adding `rule` to a directive of that kind on `line` (the dialects' own grammar)."""
+    text = lines.line_text(line)
+    for kind, start, end in suppressions.lists(text):
+        if kind is whole_file:
+            ids = [i.strip() for i in text[start:end].split(",") if i.strip()]
+            if rule not in ids:
+                ids.append(rule)
+            return Edit(Span(lines.starts[line] + start, lines.starts[line] + end), ",".join(ids))
+    return None
 
 
 def safe_fix_edits(findings: list[Finding]) -> list[Edit]:

@@ -36,6 +36,11 @@ def directives(text: str, start: int = 0, end: int | None = None) -> list[Direct
     ]
 
 
+def lists(text: str) -> list[tuple[bool, int, int]]:
+    """Each directive in `text` as (whole file, start, end of its list of ids): where an edit adds one."""
+    return [(m.group(1) == "disable-file", m.start(2), m.end(2)) for m in _DIRECTIVE.finditer(text)]
+
+
 def in_line_comments(text: str, leaders: tuple[str, ...]) -> list[Directive]:
     """The directives of comments that run from a leader (`;`, `//`) to the end of their line."""
     out: list[Directive] = []
