@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.gcpause import without_gc
-from sip_lsp.model import Analysis
+from sip_lsp.model import Analysis, Local, OutcomeTable, Simulation
 from sip_lsp.text import LineIndex
 
 if TYPE_CHECKING:  # the catalogue loads on first need, not on import
@@ -182,3 +182,40 @@ def _dispatch(text: str, dialect: str, ctx: DialectContext) -> Analysis:
 
         return kemi.analyze(text, ctx)
     return Analysis(dialect="unknown", text=text, path=ctx.path)
+
+
+# The package that walks a dialect's handlers: KEMI and the native cfg share none of it.
+_SIMULATORS = {
+    "kamailio": "ser",
+    "opensips": "ser",
+    "asterisk": "asterisk",
+    "freeswitch": "freeswitch",
+    "kemi": "kemi",
+}
+
+
+def simulate(
+    text: str,
+    dialect: str,
+    table: OutcomeTable,
+    code: int | None,
+    local: Local | None = None,
+    ctx: DialectContext | None = None,
+) -> Simulation | None:
+    """Walk one final status (or a local case) through the failover point `table` of `text`.
+
+    `table` is one of `analyze(text, dialect, ctx).outcome_tables`. Each dialect package
+    has a `simulate` module with a function of the same name and signature (minus the
+    dialect); None when the dialect has no walker or the table is not in `text`.
+    """
+    package = _SIMULATORS.get(dialect)
+    if package is None:
+        return None
+    import importlib
+
+    module = importlib.import_module(f"sip_lsp.dialects.{package}.simulate")
+    ctx = ctx or DialectContext()
+    if dialect in ("kamailio", "opensips"):
+        ctx.flavor = dialect
+    result: Simulation | None = without_gc(module.simulate, text, ctx, table, code, local)
+    return result

@@ -7,6 +7,8 @@ Dialects fill an `Analysis` with facts; rules read those facts and return
     spans.py     Span: offsets into a text (code points) and the file they are in
     facts.py     what dialects extract: CodeSite, StatusTest, FailoverSite, TruthUse, ...
     findings.py  what rules return: Finding, Related, Fix, Edit
+    outcome.py   OutcomeTable, Row: what each failover point does with every final code
+    simulation.py  Simulation, Step: one status walked through a failover point
     analysis.py  Analysis (a document's facts), Facts (one block's), Suppressions
 
 Every fact and finding is read-only to the type checker (`Final` fields) and has
@@ -60,6 +62,7 @@ from sip_lsp.model.facts import (
 )
 from sip_lsp.model.findings import Edit, Finding, Fix, Related
 from sip_lsp.model.outcome import Local, Outcome, OutcomeTable, Row
+from sip_lsp.model.simulation import Simulation, Step, StepKind
 from sip_lsp.model.spans import Span
 from sip_lsp.model.value import Value
 
@@ -92,8 +95,11 @@ __all__ = [
     "Related",
     "Role",
     "Row",
+    "Simulation",
     "Span",
     "StatusTest",
+    "Step",
+    "StepKind",
     "Suppressions",
     "TruthUse",
     "Value",
