@@ -148,6 +148,8 @@ class Catalog:
                         tuple(c.get("from_sip", ())),
                         c.get("to_sip"),
                         c.get("summary", ""),
+                        tuple(c["from_sip_chan_sip"]) if "from_sip_chan_sip" in c else None,
+                        c.get("to_sip_chan_sip"),
                     )
                     for c in eng.get("causes", [])
                 },

@@ -89,6 +89,9 @@ class EngineCause(NamedTuple):
     from_sip: tuple[int, ...] = ()
     to_sip: int | None = None
     summary: str = ""
+    # Asterisk chan_sip, where it differs from chan_pjsip (from_sip / to_sip); None: the same.
+    from_sip_chan_sip: tuple[int, ...] | None = None
+    to_sip_chan_sip: int | None = None
 
 
 class DialStatus(NamedTuple):

@@ -18,7 +18,7 @@ from sip_lsp.dialects.asterisk.engine import Tables
 from sip_lsp.dialects.asterisk.outcomes import MEDIA, TIMEOUT, Event
 from sip_lsp.dialects.asterisk.parse import Ctx, Ext, Step, split_top
 from sip_lsp.dialects.asterisk.party import Frame, bind, call_args, destination, merged, parties, rebind
-from sip_lsp.model import FailoverKind, FailoverSite, Outcome, Span
+from sip_lsp.model import FailoverKind, FailoverSite, Outcome, Span, StepKind
 
 # Applications after which this channel's dialplan does not go on.
 _STOP = frozenset({"hangup", "busy", "congestion", "pjsiphangup", "macroexit"})
@@ -609,16 +609,39 @@ _Parties = frozenset[str | None]  # the party keys of the Dial a walk started fr
 _At = tuple[Ext, int, frozenset[int], _Tags, _Tags, _Stack, _Parties, Frame]
 
 
-class Flow:
-    """Walks the dialplan from each Dial() and records the Dial() calls reached after a failure."""
+# One step a traced walk took (Flow.trace): what it did, where, and the values a heading names.
+Traced = tuple[StepKind, Tagged | None, tuple[tuple[str, str], ...]]
 
-    __slots__ = ("tables", "index", "status", "records", "events", "causes", "_statuses", "_origin")
+
+class Flow:
+    """Walks the dialplan from each Dial() and records the Dial() calls reached after a failure.
+
+    With `trace` set to a list (a simulation of one status, never the lint) the walk
+    also notes each step it takes there, in the order it takes them: a step on a
+    branch is noted when the walk pops that branch (`_pending`), so a branch the
+    status does not reach leaves nothing.
+    """
+
+    __slots__ = (
+        "tables",
+        "index",
+        "status",
+        "records",
+        "events",
+        "causes",
+        "trace",
+        "_pending",
+        "_statuses",
+        "_origin",
+    )
 
     def __init__(self, tables: Tables, index: Index) -> None:
         self.tables, self.index = tables, index
         self.records: list[Record] = []
         self.events: list[Event] = []  # where each walk stopped, for the outcome tables
         self._origin: Step | None = None  # the Dial being walked from
+        self.trace: list[Traced] | None = None  # set by a simulation: the steps walked
+        self._pending: dict[int, list[Traced]] = {}  # id of a branch not yet walked -> its steps
         self.causes = {
             str(c.number): tables.cause_codes.get(c.name, frozenset())  # HANGUPCAUSE -> codes behind it
             for c in tables.engine.causes.values()
@@ -642,16 +665,29 @@ class Flow:
             status = self._statuses[several] = Status(status_map(self.tables, several), self.tables.failed)
         return status
 
+    def walk_from(self, ext: Ext, i: int, codes: frozenset[int]) -> None:
+        """Walk from the Dial at `ext.steps[i]` with `codes` only (a simulation; `trace` notes the steps)."""
+        self.records, self.events = [], []
+        self.status = self._status(several="&" in split_top(ext.steps[i].args, ",")[0][1])
+        dial = self._origin = ext.steps[i]
+        self._walk(
+            (ext, i + 1, codes & self.status.failed, (), (), (), parties(dial.args, dial.exten, None), None)
+        )
+
     def _walk(self, start: _At) -> None:
         work = [start]
         seen: set[tuple[int, int, frozenset[int], _Stack, _Parties, Frame]] = set()
         steps = 0
+        tracing = self.trace is not None
         while work and steps < _MAX_STEPS:
             at = work.pop()
             ext, i, codes, tests, via, stack, origin, frame = at
             key = (id(ext), i, codes, stack, origin, frame)
+            noted = self._pending.pop(id(at), None) if tracing else None
             if not codes or key in seen:
                 continue
+            if noted and self.trace is not None:
+                self.trace += noted
             seen.add(key)
             steps += 1
             if i >= len(ext.steps):
@@ -685,9 +721,11 @@ class Flow:
             shaped = tests + tuple(Tagged(step.context, x.span) for x in found) if split else tests
             end = _loop_end(ext, i)
             out: list[_At] = [(ext, i + 1, body, shaped, via, stack, origin, frame)]
-            return out + (
-                [(ext, end + 1, leave, shaped, via, stack, origin, frame)] if end is not None else []
-            )
+            out += [(ext, end + 1, leave, shaped, via, stack, origin, frame)] if end is not None else []
+            if self.trace is not None:
+                for k, went in enumerate(out):
+                    self._pending.setdefault(id(went), []).append(self._test(step, step.args.strip(), k))
+            return out
         start = _loop_start(ext, i)
         if start is None:
             return [(ext, i + 1, codes, tests, via, stack, origin, frame)]
@@ -704,7 +742,7 @@ class Flow:
         _, _, codes, tests, via, stack, origin, _ = at
         if stack:
             back, i, outer = stack[-1]
-            return [(back, i, codes, tests, via, stack[:-1], origin, outer)]
+            return self._note([(back, i, codes, tests, via, stack[:-1], origin, outer)], step, StepKind.CALL)
         out: list[_At] = []
         key = (step.context, step.exten)
         for call, ext_name in self.index.callers_of(key):
@@ -715,10 +753,11 @@ class Flow:
                 out.append(
                     (ext, ext.steps.index(call) + 1, codes, tests, via + (_tag(call),), (), bound, None)
                 )
-        return out
+        return self._note(out, step, StepKind.CALL)
 
     def _jump(self, step: Step, name: str, at: _At) -> list[_At]:
         ext, i, codes, tests, via, stack, origin, frame = at
+        cond = ""  # the condition of a GotoIf/GosubIf/ExecIf: its branches are tests (traced)
         if name in ("goto", "gosub", "macro"):
             branches = [(step.args, codes, tests)]
             if name == "macro":
@@ -735,30 +774,54 @@ class Flow:
             yes_codes, no_codes = split if split else (codes, codes)
             shaped = tests + tuple(Tagged(step.context, x.span) for x in found) if split else tests
             if name == "execif":
-                return self._execif(step, ((yes, yes_codes), (no, no_codes)), (*at[:3], shaped, *at[4:]))
+                return self._execif(
+                    step, ((yes, yes_codes), (no, no_codes)), (*at[:3], shaped, *at[4:]), cond.strip()
+                )
             branches = [(yes, yes_codes, shaped), (no, no_codes, shaped)]
         calls = name in ("gosub", "gosubif", "macro")
         out: list[_At] = []
-        for spec, sub_codes, sub_tests in branches:
+        for k, (spec, sub_codes, sub_tests) in enumerate(branches):
+            made: list[_At] = []
+            dest = target(step, spec) if spec.strip() else None
             if not spec.strip():
-                out.append((ext, i + 1, sub_codes, sub_tests, via, stack, origin, frame))
-                continue
-            dest = target(step, spec)
-            if dest is None:
-                continue
-            inner = frame
-            new_stack = stack
-            if calls:
-                passed = call_args(step.args if name == "macro" else spec, name == "macro")
-                inner = tuple([bind(a, step.exten, frame) for a in passed])
-                if len(stack) < _MAX_DEPTH:
-                    new_stack = stack + ((ext, i + 1, frame),)
-            out += self._goto(dest, sub_codes, sub_tests, via + (_tag(step),), new_stack, origin, inner)
-            if calls and len(stack) >= _MAX_DEPTH:
-                out.append((ext, i + 1, sub_codes, sub_tests, via, stack, origin, frame))
+                made.append((ext, i + 1, sub_codes, sub_tests, via, stack, origin, frame))
+            elif dest is not None:
+                inner = frame
+                new_stack = stack
+                if calls:
+                    passed = call_args(step.args if name == "macro" else spec, name == "macro")
+                    inner = tuple([bind(a, step.exten, frame) for a in passed])
+                    if len(stack) < _MAX_DEPTH:
+                        new_stack = stack + ((ext, i + 1, frame),)
+                made += self._goto(dest, sub_codes, sub_tests, via + (_tag(step),), new_stack, origin, inner)
+                if calls and len(stack) >= _MAX_DEPTH:
+                    made.append((ext, i + 1, sub_codes, sub_tests, via, stack, origin, frame))
+            if self.trace is not None:
+                self._note_branch(step, cond, k, spec if dest is not None else "", made)
+            out += made
         return out
 
-    def _execif(self, step: Step, branches: tuple[tuple[str, frozenset[int]], ...], at: _At) -> list[_At]:
+    def _note_branch(self, step: Step, cond: str, k: int, spec: str, made: list[_At]) -> None:
+        """Trace a jump's branch `k` (0: the true one): its test, then where it goes."""
+        test = (self._test(step, cond.strip(), k),) if cond else ()
+        for at in made:
+            jump: tuple[Traced, ...] = ()
+            if spec:
+                where = (("app", step.app), ("target", spec.strip()), ("exten", at[0].name))
+                jump = ((StepKind.CALL, _tag(step), where),)
+            self._pending.setdefault(id(at), []).extend((*test, *jump))
+
+    def _note(self, out: list[_At], step: Step, kind: StepKind) -> list[_At]:
+        """Trace `step` (a Return) on each branch it leads to."""
+        if self.trace is not None:
+            for at in out:
+                where = (("app", step.app), ("exten", at[0].name))
+                self._pending.setdefault(id(at), []).append((kind, _tag(step), where))
+        return out
+
+    def _execif(
+        self, step: Step, branches: tuple[tuple[str, frozenset[int]], ...], at: _At, cond: str = ""
+    ) -> list[_At]:
         """ExecIf(cond?app(args):app(args)) (apps/app_exec.c): each branch's codes run its application.
 
         A Dial records a failover; Hangup, Busy ... end those codes' walk; Return
@@ -766,9 +829,11 @@ class Flow:
         """
         ext, i, _, tests, via, stack, origin, frame = at
         out: list[_At] = []
-        for spec, sub in branches:
+        for k, (spec, sub) in enumerate(branches):
             app, _, rest = spec.strip().partition("(")
             app = app.strip().lower()
+            if self.trace is not None and sub and (app == "dial" or app in _STOP):
+                self.trace.append(self._test(step, cond, k))  # the walk ends in this branch now
             if not sub or app == "dial":
                 if app == "dial":
                     self._record(step, rest.rsplit(")", 1)[0], sub, tests, via, origin, frame)
@@ -777,10 +842,24 @@ class Flow:
                 self._event(Outcome.UNKNOWN, step, sub, tests)
                 continue
             if app == "return":
-                out += self._return(step, (ext, i, sub, tests, via, stack, origin, frame))
+                made = self._return(step, (ext, i, sub, tests, via, stack, origin, frame))
             else:
-                out.append((ext, i + 1, sub, tests, via, stack, origin, frame))
+                made = [(ext, i + 1, sub, tests, via, stack, origin, frame)]
+            if self.trace is not None:
+                self._note_execif(step, cond, k, app, spec, made)
+            out += made
         return out
+
+    def _note_execif(self, step: Step, cond: str, k: int, app: str, spec: str, made: list[_At]) -> None:
+        """Trace an ExecIf branch `k` that goes on: its test, then the application it ran (if any)."""
+        ran = ((StepKind.ACTION, _tag(step), (("app", app), ("args", spec.strip()))),) if app else ()
+        for went in made:
+            self._pending[id(went)] = [self._test(step, cond, k), *ran, *self._pending.get(id(went), ())]
+
+    @staticmethod
+    def _test(step: Step, cond: str, k: int) -> Traced:
+        kind = StepKind.TEST_TRUE if k == 0 else StepKind.TEST_FALSE
+        return (kind, _tag(step), (("app", step.app), ("test", cond)))
 
     def _goto(
         self,
@@ -844,6 +923,17 @@ class Flow:
     def _event(self, outcome: Outcome, step: Step | None, codes: frozenset[int], tests: _Tags) -> None:
         if codes and self._origin is not None:
             self.events.append(Event(self._origin, outcome, step, codes, tests))
+            if self.trace is not None:
+                self.trace.append(_stopped(outcome, step))
+
+
+def _stopped(outcome: Outcome, step: Step | None) -> Traced:
+    """The traced step where a walk stopped: the end of the call, or an action that decides the row."""
+    if step is None:  # fell off the extension: autofallthrough
+        return (StepKind.EXIT, None, (("outcome", outcome.value),))
+    ends = outcome in (Outcome.END, Outcome.UNKNOWN) and step.name != "dial"
+    kind = StepKind.EXIT if ends else StepKind.ACTION
+    return (kind, _tag(step), (("app", step.app), ("args", step.args.strip()), ("outcome", outcome.value)))
 
 
 def _passed(call: Step, key: tuple[str, str]) -> Frame:
