@@ -112,9 +112,24 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
     return analysis
 
 
-def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
-    """Scan with known extensions masked (extension_chunks), then walk into facts."""
-    doc, chunks = extension_chunks.split(text, ctx.cache)
+def bridge_points(text: str, ctx: DialectContext) -> list[tuple[outcome.Point, dial.DialString]]:
+    """Each bridge's decision inputs as a cold analysis of `text` makes its table (simulate reads them)."""
+    points: list[tuple[outcome.Point, dial.DialString]] = []
+    _analyze(text, ctx, Analysis(dialect=ENGINE, text=text, path=ctx.path, comment="<!--"), points)
+    return points
+
+
+def _analyze(
+    text: str,
+    ctx: DialectContext,
+    analysis: Analysis,
+    points: list[tuple[outcome.Point, dial.DialString]] | None = None,
+) -> None:
+    """Scan with known extensions masked (extension_chunks), then walk into facts.
+
+    With `points` (a simulation) every extension is walked here, none taken from a cache.
+    """
+    doc, chunks = (xmlscan.scan(text), {}) if points is not None else extension_chunks.split(text, ctx.cache)
     mark = suppressions.MARK
     comments = [(c.start, c.text) for c in doc.comments if mark in c.text]
     for chunk in chunks.values():
@@ -125,6 +140,7 @@ def _analyze(text: str, ctx: DialectContext, analysis: Analysis) -> None:
         _suppressions(comments, ctx.lines_of(text), analysis)
     table = _table(ctx.catalog)
     walker = _Walker(analysis, table, text, doc=doc, chunks=chunks)
+    walker.points = points
     found = _context_before(ctx, table) if ctx.path and "<context" not in text else None
     if found is None:
         analysis.blocks.extend(walker.visit(doc.roots))
@@ -330,6 +346,8 @@ class _Walker:
         self.doc = doc
         self.chunks = chunks or {}
         self.local = True  # the facts depend on the extension's text only (cacheable)
+        # A simulation's recorder: each bridge's decision inputs and dial string (never in a lint).
+        self.points: list[tuple[outcome.Point, dial.DialString]] | None = None
 
     def _span(self, start: int, end: int) -> Span:
         return Span(self.base + start, self.base + end)
@@ -597,18 +615,11 @@ class _Walker:
         ds = dial.parse(attr.value)
         legs = ds.legs()
         following = self._following(steps, at, step, legs)
-        self.a.outcome_tables.append(
-            outcome.bridge_table(
-                table,
-                attr.value.strip(),
-                self._span(attr.start, attr.end),
-                step.block,
-                ds,
-                knobs,
-                following,
-                lambda leg: attr.span(leg.start, leg.end, self.base),
-            )
-        )
+        span = self._span(attr.start, attr.end)
+        made = outcome.point(span, ds, knobs, following, lambda leg: attr.span(leg.start, leg.end, self.base))
+        self.a.outcome_tables.append(outcome.bridge_table(table, attr.value.strip(), step.block, made))
+        if self.points is not None:
+            self.points.append((made, ds))
 
     def _following(self, steps: list[_Step], at: int, bridge: _Step, legs: list[dial.Leg]) -> outcome.Next:
         """What the dialplan runs next when it goes on past `bridge`; END at the end of it."""

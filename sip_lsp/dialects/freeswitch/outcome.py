@@ -26,7 +26,7 @@ from typing import NamedTuple
 from sip_lsp.catalog import Engine
 from sip_lsp.dialects.freeswitch import causes as fc
 from sip_lsp.dialects.freeswitch import dial
-from sip_lsp.model import Local, Outcome, OutcomeTable, Row, Span
+from sip_lsp.model import Local, Outcome, OutcomeTable, Row, Span, StepKind
 
 # Applications that play to the caller rather than call anyone.
 MEDIA_APPS = frozenset(
@@ -82,33 +82,47 @@ class _Shape(NamedTuple):
     note: str
 
 
-def bridge_table(
-    table: fc.CauseTable,
-    name: str,
-    span: Span,
-    block: str | None,
-    ds: dial.DialString,
-    knobs: Knobs,
-    following: Next,
-    group_spans: Callable[[dial.Leg], Span],
-) -> OutcomeTable:
-    """The OutcomeTable of one bridge (see the module docstring for the order of decisions)."""
+class Point(NamedTuple):
+    """A bridge as its table is decided: `decide`'s inputs, and where each AT_* place lies."""
+
+    hunt_after: str | None  # whom the next `|` element calls (dial.destination), None without one
+    tech: str  # the first leg's endpoint (user, sofia, ...): its no-destination cause
+    following: tuple[Outcome, int | None, str | None, bool]  # Next without its span, and whether it has one
+    knobs: Knobs
+    where: dict[str, Span | None]  # AT_BRIDGE, AT_NEXT, AT_FOLLOWING, NOWHERE -> the span
+
+
+def point(
+    span: Span, ds: dial.DialString, knobs: Knobs, following: Next, group_spans: Callable[[dial.Leg], Span]
+) -> Point:
+    """The decision inputs of the bridge at `span` (its attribute) with dial string `ds`."""
     groups = ds.threads[0] if ds.threads else ()
     first = groups[0] if groups else ()
     second = groups[1] if len(groups) > 1 else None
-    hunt_after = dial.destination(first, second) if second else None
-    tech = first[0].text.split("/", 1)[0] if first else ""
-    shape = (following.outcome, following.reply, following.cause, following.span is not None)
     where = {
         AT_BRIDGE: span,
         AT_NEXT: group_spans(second[0]) if second else None,
         AT_FOLLOWING: following.span,
         NOWHERE: None,
     }
+    return Point(
+        dial.destination(first, second) if second else None,
+        first[0].text.split("/", 1)[0] if first else "",
+        (following.outcome, following.reply, following.cause, following.span is not None),
+        knobs,
+        where,
+    )
+
+
+def bridge_table(table: fc.CauseTable, name: str, block: str | None, at: Point) -> OutcomeTable:
+    """The OutcomeTable of one bridge (see the module docstring for the order of decisions)."""
+    where = at.where
     rows = tuple(
         Row(codes, locals_, r.outcome, r.reply, where[r.at], (), r.note)
-        for r, codes, locals_ in _rows(table, knobs, hunt_after, shape, tech)
+        for r, codes, locals_ in _rows(table, at.knobs, at.hunt_after, at.following, at.tech)
     )
+    span = where[AT_BRIDGE]
+    assert span is not None  # point() puts the bridge there
     return OutcomeTable("bridge", name, span, (), rows, block)
 
 
@@ -121,42 +135,21 @@ def _rows(
     tech: str,
 ) -> tuple[tuple[_Shape, frozenset[int], frozenset[Local]], ...]:
     """The rows of every bridge with these knobs, next element and following step (spans symbolic)."""
-    engine = table.engine
-    then, then_reply, then_cause, then_has_span = following
-    variable = any("$" in (k or "") for k in (knobs.continue_on_fail, knobs.failure_causes))
-    redirects = {int(str(c)) for c in _list(engine.fact("redirect_followed_codes", ()))}
-    ignore = fc.switch_true(knobs.ignore_remote_cause)
-
-    def after_failure(cause: str, received: bool) -> _Shape:
-        """Past the failed bridge: the dialplan goes on or the caller is hung up."""
-        if variable:
-            return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
-        if table.continues(knobs.continue_on_fail, knobs.failure_causes, cause):
-            if then is Outcome.END:
-                at = AT_FOLLOWING if then_has_span else AT_BRIDGE
-                return _ended(engine, then_cause or cause, received and not ignore, at)
-            return _Shape(then, then_reply, AT_FOLLOWING, "")
-        return _ended(engine, cause, received and not ignore, AT_BRIDGE)
-
-    def decide(cause: str, received: bool, timed_out: bool) -> _Shape:
-        if hunt_after is not None:
-            stopped = timed_out and not fc.switch_true(knobs.continue_on_timeout)
-            if "$" in (knobs.fail_on_single_reject or ""):
-                return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
-            if not stopped and table.hunt_continues(knobs.fail_on_single_reject, cause):
-                return _Shape(Outcome(hunt_after), None, AT_NEXT, "")
-        return after_failure(cause, received)
-
+    redirects = redirect_codes(table.engine)
     rows: dict[_Shape, tuple[set[int], set[Local]]] = {}
     redirected = _Shape(Outcome.NEW_PARTY, None, AT_BRIDGE, NOTE_REDIRECT)
     for cause, codes in table.by_cause().items():  # one decision per cause, not per code
         if not codes:
             continue
-        rows.setdefault(decide(cause, True, False), (set(), set()))[0].update(codes - redirects)
+        shape = decide(table, knobs, hunt_after, following, cause, True, False)
+        rows.setdefault(shape, (set(), set()))[0].update(codes - redirects)
         if codes & redirects:
             rows.setdefault(redirected, (set(), set()))[0].update(codes & redirects)
-    rows.setdefault(decide(NO_ANSWER, False, True), (set(), set()))[1].add(Local.TIMEOUT)
-    local = decide(LOCAL_CAUSE.get(tech, DEFAULT_LOCAL_CAUSE), False, False)
+    timeout = decide(table, knobs, hunt_after, following, NO_ANSWER, False, True)
+    rows.setdefault(timeout, (set(), set()))[1].add(Local.TIMEOUT)
+    local = decide(
+        table, knobs, hunt_after, following, LOCAL_CAUSE.get(tech, DEFAULT_LOCAL_CAUSE), False, False
+    )
     rows.setdefault(local, (set(), set()))[1].add(Local.NO_DESTINATION)
     # The caller cancelled: originate stops and no later action runs (the A leg is gone).
     cancelled = _Shape(Outcome.END, CANCELLED_CODE, AT_BRIDGE, "")
@@ -167,12 +160,118 @@ def _rows(
     return tuple(made)
 
 
-def _ended(engine: Engine, cause: str, passthrough: bool, at: str) -> _Shape:
+def redirect_codes(engine: Engine) -> frozenset[int]:
+    """The 3xx codes sofia follows to the Contact (a new INVITE) instead of failing the leg."""
+    return frozenset(int(str(c)) for c in _list(engine.fact("redirect_followed_codes", ())))
+
+
+# One step of a traced decision (a simulation): what it did, where (AT_*), the values its heading names.
+Traced = tuple[StepKind, str, tuple[tuple[str, str], ...]]
+
+
+def decide(
+    table: fc.CauseTable,
+    knobs: Knobs,
+    hunt_after: str | None,
+    following: tuple[Outcome, int | None, str | None, bool],
+    cause: str,
+    received: bool,
+    timed_out: bool,
+    trace: list[Traced] | None = None,
+) -> _Shape:
+    """What one failed first element does: the next `|` element, or past the bridge (module doc 2-4).
+
+    `received`: a response carried the cause (its code may pass through to the caller);
+    `timed_out`: the element's timeout ran out. With `trace`, the tests and actions taken.
+    """
+    if hunt_after is not None:
+        value = knobs.fail_on_single_reject
+        if "$" in (value or ""):
+            return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
+        stopped = timed_out and not fc.switch_true(knobs.continue_on_timeout)
+        if stopped:
+            _note(
+                trace,
+                StepKind.TEST_FALSE,
+                AT_BRIDGE,
+                "originate_continue_on_timeout",
+                knobs.continue_on_timeout,
+                cause,
+            )
+        else:
+            goes_on = table.hunt_continues(value, cause)
+            kind = StepKind.TEST_TRUE if goes_on else StepKind.TEST_FALSE
+            _note(trace, kind, AT_BRIDGE, "fail_on_single_reject", value, cause)
+            if goes_on:
+                if trace is not None:
+                    trace.append((StepKind.ACTION, AT_NEXT, (("app", "bridge"), ("outcome", hunt_after))))
+                return _Shape(Outcome(hunt_after), None, AT_NEXT, "")
+    return _after_failure(table, knobs, following, cause, received, trace)
+
+
+def _after_failure(
+    table: fc.CauseTable,
+    knobs: Knobs,
+    following: tuple[Outcome, int | None, str | None, bool],
+    cause: str,
+    received: bool,
+    trace: list[Traced] | None,
+) -> _Shape:
+    """Past the failed bridge: the dialplan goes on (continue_on_fail, failure_causes) or the call ends."""
+    then, then_reply, then_cause, then_has_span = following
+    if any("$" in (k or "") for k in (knobs.continue_on_fail, knobs.failure_causes)):
+        return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
+    ignore = fc.switch_true(knobs.ignore_remote_cause)
+    goes_on = table.continues(knobs.continue_on_fail, knobs.failure_causes, cause)
+    if trace is not None:
+        kind = StepKind.TEST_TRUE if goes_on else StepKind.TEST_FALSE
+        # failure_causes not naming the cause goes on, whatever continue_on_fail says (handle_cause)
+        unlisted = knobs.failure_causes is not None and table.continues(None, knobs.failure_causes, cause)
+        if knobs.failure_causes is not None and (unlisted or knobs.continue_on_fail is None):
+            _note(trace, kind, AT_BRIDGE, "failure_causes", knobs.failure_causes, cause)
+        else:
+            _note(trace, kind, AT_BRIDGE, "continue_on_fail", knobs.continue_on_fail, cause)
+    if goes_on:
+        if then is Outcome.END:
+            at = AT_FOLLOWING if then_has_span else AT_BRIDGE
+            if trace is not None and then_has_span:
+                trace.append(
+                    (StepKind.EXIT, AT_FOLLOWING, (("app", "hangup"), ("cause", then_cause or cause)))
+                )
+            return _ended(table.engine, then_cause or cause, received and not ignore, at, trace)
+        if trace is not None:
+            kind = StepKind.REPLY if then is Outcome.REPLY else StepKind.ACTION
+            values = [("outcome", then.value)] + ([("code", str(then_reply))] if then_reply else [])
+            trace.append((kind, AT_FOLLOWING, tuple(values)))
+        return _Shape(then, then_reply, AT_FOLLOWING, "")
+    return _ended(table.engine, cause, received and not ignore, AT_BRIDGE, trace)
+
+
+def _note(
+    trace: list[Traced] | None, kind: StepKind, at: str, variable: str, value: str | None, cause: str
+) -> None:
+    if trace is not None:
+        trace.append(
+            (kind, at, (("app", "bridge"), ("test", variable), ("value", value or ""), ("cause", cause)))
+        )
+
+
+def _ended(
+    engine: Engine, cause: str, passthrough: bool, at: str, trace: list[Traced] | None = None
+) -> _Shape:
     """END: the received code passed through, or hangup_cause_to_sip's code for `cause`."""
     if passthrough:
+        if trace is not None:  # the code itself is the simulation's: the rows hold causes
+            trace.append(
+                (StepKind.MAP, at, (("from", cause), ("by", "sofia_on_hangup"), ("passthrough", "true")))
+            )
         return _Shape(Outcome.END, None, at, NOTE_REMOTE)
     found = engine.causes.get(cause)
     to_sip = (found.to_sip if found is not None else None) or engine.default_to_sip
+    if trace is not None:
+        trace.append(
+            (StepKind.MAP, at, (("from", cause), ("to", str(to_sip)), ("by", "hangup_cause_to_sip")))
+        )
     return _Shape(Outcome.END, to_sip, at, "")
 
 

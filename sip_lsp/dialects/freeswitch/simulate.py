@@ -1,0 +1,112 @@
+"""One final status walked through a FreeSWITCH `bridge` and what follows it (issue 14 item 2).
+
+The steps, in the order FreeSWITCH takes them (docs/engine-semantics.md §4; outcome.py):
+1. sofia turns the failure response into a hangup cause (sofia_glue_sip_cause_to_freeswitch),
+   or follows a 3xx to its Contact; Dial's timeout is NO_ANSWER, no leg at all the
+   endpoint's own cause;
+2. switch_ivr_originate: with a next `|` element, fail_on_single_reject (or the timeout
+   without originate_continue_on_timeout) says whether it is dialled;
+3. switch_channel_handle_cause: continue_on_fail / failure_causes say whether the dialplan
+   goes on past the failed bridge, to the action that follows (transfer, voicemail,
+   playback, respond, hangup CAUSE, a second bridge);
+4. at the end, what the caller receives: the other leg's code passed through by
+   sofia_on_hangup, or with sip_ignore_remote_cause=true hangup_cause_to_sip's code.
+The decisions are outcome.decide's own, traced; the row is the table's row for the status.
+
+Step values (formatted by the `simulate_step_*` headings): ENTER app, target; MAP from, to,
+by (and passthrough); TEST_TRUE/TEST_FALSE app, test (the variable), value, cause;
+ACTION app, args, outcome (target for the next `|` element); EXIT app, cause / outcome, code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sip_lsp.dialects import DialectContext
+from sip_lsp.dialects.freeswitch import _table, bridge_points
+from sip_lsp.dialects.freeswitch import outcome as fo
+from sip_lsp.model import Local, Outcome, OutcomeTable, Row, Simulation, Span, Step, StepKind
+
+_ACTION = re.compile(r'\bapplication\s*=\s*"([^"]*)"(?:.*?\bdata\s*=\s*"([^"]*)")?', re.S)
+
+
+def simulate(
+    text: str, ctx: DialectContext, table: OutcomeTable, code: int | None, local: Local | None
+) -> Simulation | None:
+    """Walk `code` (or the local case) through the bridge of `table`; None when it is not in `text`."""
+    causes = _table(ctx.catalog)
+    if causes is None or table.kind != "bridge":
+        return None
+    row = table.row_for_local(local) if local is not None else table.row_for(code) if code else None
+    if row is None:
+        return None
+    found = next((p for p in bridge_points(text, ctx) if p[0].where[fo.AT_BRIDGE] == table.span), None)
+    if found is None:
+        return None
+    at, ds = found
+    steps = [Step(table.span, StepKind.ENTER, (("app", "bridge"), ("target", table.name)))]
+    facts: list[tuple[str, str]] = []
+    if local is Local.CANCELLED:  # originate stops; no later action runs (the A leg is gone)
+        facts.append(("simulate_fact_cause", "ORIGINATOR_CANCEL"))
+        steps.append(
+            Step(table.span, StepKind.EXIT, (("outcome", row.outcome.value), ("code", str(row.reply))))
+        )
+        return _made(table, code, local, steps, row, facts)
+    if code is not None and code in fo.redirect_codes(causes.engine):  # a new INVITE to the Contact
+        steps.append(Step(None, StepKind.MAP, (("from", str(code)), ("to", "Contact"), ("by", "sofia"))))
+        steps.append(Step(table.span, StepKind.ACTION, (("app", "bridge"), ("outcome", row.outcome.value))))
+        return _made(table, code, local, steps, row, facts)
+    if local is Local.TIMEOUT:
+        cause = fo.NO_ANSWER
+    elif local is Local.NO_DESTINATION:
+        cause = fo.LOCAL_CAUSE.get(at.tech, fo.DEFAULT_LOCAL_CAUSE)
+    elif code is not None and code in causes.cause_of:
+        cause = causes.cause_of[code]
+    else:
+        return None
+    origin = str(code) if code is not None else local.value if local is not None else ""
+    steps.append(Step(None, StepKind.MAP, (("from", origin), ("to", cause), ("by", "sofia"))))
+    facts.append(("simulate_fact_cause", cause))
+    trace: list[fo.Traced] = []
+    fo.decide(
+        causes, at.knobs, at.hunt_after, at.following, cause, code is not None, local is Local.TIMEOUT, trace
+    )
+    following = _following(text, at.where[fo.AT_FOLLOWING])
+    groups = ds.threads[0] if ds.threads else ()
+    after = ",".join(leg.text for leg in groups[1]) if len(groups) > 1 else ""
+    for kind, where, values in trace:
+        span = at.where[where]
+        if where == fo.AT_NEXT and kind is StepKind.ACTION:
+            values = (*values, ("target", after))
+            facts.append(("simulate_fact_next_target", after))
+        elif where == fo.AT_FOLLOWING and kind in (StepKind.ACTION, StepKind.REPLY):
+            values = (*following, *values)
+        elif kind is StepKind.MAP and ("passthrough", "true") in values and code is not None:
+            values = (values[0], ("to", str(code)), *values[1:])  # the received code itself
+        steps.append(Step(span, kind, values))
+    receives = row.reply if row.reply is not None else code if row.note == fo.NOTE_REMOTE else None
+    if row.outcome is Outcome.END and receives is not None:
+        facts.append(("simulate_fact_caller_receives", str(receives)))
+    return _made(table, code, local, steps, row, facts)
+
+
+def _following(text: str, span: Span | None) -> tuple[tuple[str, str], ...]:
+    """The application and data of the action the dialplan goes on to (a bridge's span is its data)."""
+    if span is None or span.path is not None:
+        return ()
+    written = text[span.start : span.end]
+    m = _ACTION.search(written) if written.lstrip().startswith("<") else None
+    if m is None:
+        return (("app", "bridge"), ("args", written.strip()))
+    return (("app", m.group(1).strip()), ("args", (m.group(2) or "").strip()))
+
+
+def _made(
+    table: OutcomeTable,
+    code: int | None,
+    local: Local | None,
+    steps: list[Step],
+    row: Row,
+    facts: list[tuple[str, str]],
+) -> Simulation:
+    return Simulation(table, code, local, tuple(steps), row, tuple(facts))
