@@ -13,6 +13,10 @@ from sip_lsp.model import Local, Outcome, OutcomeTable, Simulation, Step, StepKi
 FIXTURE = Path(__file__).parent / "fixtures" / "simulate" / "extensions.conf"
 TEXT = FIXTURE.read_text()
 REGISTERED = sorted(c for c in default_catalog().codes if 300 <= c <= 699)
+CAUSE = {"by": "chan_pjsip", "note": "simulate_note_ast_cause"}
+DIALSTATUS = {"by": "app_dial", "note": "simulate_note_ast_dialstatus"}
+HANGUPCAUSE = {"by": "app_dial", "note": "simulate_note_ast_hangupcause"}
+SENDS = {"by": "chan_pjsip", "note": "simulate_note_ast_hangup_sends"}
 
 
 def ctx() -> DialectContext:
@@ -68,10 +72,10 @@ def test_every_registered_code_ends_in_the_tables_row(name: str) -> None:
 def test_603_to_a_carrier_is_rejected_and_hangup_sends_403() -> None:
     sim = run("PJSIP/${EXTEN}@carrier-a", 603)
     assert walk(sim) == [
-        ("enter", 5, {"app": "Dial", "target": "PJSIP/${EXTEN}@carrier-a"}),
-        ("map", None, {"from": "603", "to": "CALL_REJECTED (21)", "by": "chan_pjsip"}),
-        ("map", None, {"from": "CALL_REJECTED (21)", "to": "DIALSTATUS=CHANUNAVAIL", "by": "app_dial"}),
-        ("map", None, {"from": "CALL_REJECTED (21)", "to": "HANGUPCAUSE=21", "by": "app_dial"}),
+        ("enter", 5, {"app": "Dial", "target": "PJSIP/${EXTEN}@carrier-a", "status": "603"}),
+        ("map", None, {**CAUSE, "from": "603", "to": "CALL_REJECTED (21)"}),
+        ("map", None, {**DIALSTATUS, "from": "CALL_REJECTED (21)", "to": "DIALSTATUS=CHANUNAVAIL"}),
+        ("map", None, {**HANGUPCAUSE, "from": "CALL_REJECTED (21)", "to": "HANGUPCAUSE=21"}),
         ("test-false", 6, {"app": "GotoIf", "test": '$["${DIALSTATUS}" = "BUSY"]'}),
         (
             "test-false",
@@ -79,7 +83,7 @@ def test_603_to_a_carrier_is_rejected_and_hangup_sends_403() -> None:
             {"app": "GotoIf", "test": '$["${DIALSTATUS}" = "CONGESTION" | "${HANGUPCAUSE}" = "38"]'},
         ),
         ("exit", 8, {"app": "Hangup", "args": "", "outcome": "end"}),
-        ("map", 8, {"from": "CALL_REJECTED (21)", "to": "403", "by": "chan_pjsip"}),
+        ("map", 8, {**SENDS, "from": "CALL_REJECTED (21)", "to": "403"}),
     ]
     assert (sim.row.outcome, sim.row.reply) == (Outcome.END, 403)
     facts = dict(sim.facts)
@@ -112,12 +116,24 @@ def test_503_goes_to_the_other_carrier_as_retry_same() -> None:
 def test_timeout_is_noanswer_without_a_cause_and_hangup_falls_back_to_603() -> None:
     sim = run("PJSIP/${EXTEN}@carrier-a", None, Local.TIMEOUT)
     steps = walk(sim)
-    assert steps[1] == ("map", None, {"from": "timeout", "to": "DIALSTATUS=NOANSWER", "by": "app_dial"})
-    assert steps[2] == ("map", None, {"from": "timeout", "to": "HANGUPCAUSE=0", "by": "app_dial"})
+    assert steps[0][2]["local"] == "timeout"
+    assert steps[1] == ("map", None, {**DIALSTATUS, "from": "timeout", "to": "DIALSTATUS=NOANSWER"})
+    assert steps[2] == (
+        "map",
+        None,
+        {"from": "timeout", "to": "HANGUPCAUSE=0", "by": "app_dial", "note": "simulate_note_ast_timeout"},
+    )
+    # Hangup() sets cause 16, which chan_pjsip's hangup_cause2sip does not list: 603.
     assert steps[-1] == (
         "map",
         8,
-        {"from": "NORMAL_CLEARING (16)", "to": "603", "by": "chan_pjsip", "default": "603"},
+        {
+            "from": "NORMAL_CLEARING (16)",
+            "to": "603",
+            "by": "chan_pjsip",
+            "default": "603",
+            "note": "simulate_note_ast_unmapped",
+        },
     )
     assert (sim.row.outcome, sim.row.reply) == (Outcome.END, 603)
     assert dict(sim.facts)["simulate_fact_hangupcause_pjsip"] == "0"
@@ -138,14 +154,19 @@ def test_a_hunt_through_a_subroutine_is_new_party() -> None:
         ("call", 31),  # Return()
         ("action", 18),  # Dial(PJSIP/bob)
     ]
+    assert steps[6][2] == {"app": "Return", "target": "office,100", "note": "simulate_note_ast_return"}
     assert steps[-1][2] == {"app": "Dial", "args": "PJSIP/bob,15", "outcome": "new-party"}
     assert sim.row.outcome is Outcome.NEW_PARTY
 
 
 def test_dialstatus_dispatch_names_the_handler_reached() -> None:
     busy = walk(run("PJSIP/carol", 486))
-    assert busy[4] == ("call", 23, {"app": "Goto", "target": "s-${DIALSTATUS},1", "exten": "s-BUSY"})
-    assert busy[-1] == ("map", 24, {"from": "Busy(5)", "to": "486", "by": "Busy"})
+    assert busy[4] == ("call", 23, {"app": "Goto", "target": "s-BUSY,1", "exten": "s-BUSY"})
+    assert busy[-1] == (
+        "map",
+        24,
+        {"from": "Busy(5)", "to": "486", "by": "Busy", "note": "simulate_note_ast_app_sends"},
+    )
     congestion = walk(run("PJSIP/carol", 503))
     assert congestion[4][2]["exten"] == "s-CONGESTION"
     assert congestion[-1][2]["to"] == "503"

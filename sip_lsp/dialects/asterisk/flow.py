@@ -804,18 +804,23 @@ class Flow:
     def _note_branch(self, step: Step, cond: str, k: int, spec: str, made: list[_At]) -> None:
         """Trace a jump's branch `k` (0: the true one): its test, then where it goes."""
         test = (self._test(step, cond.strip(), k),) if cond else ()
+        dest = target(step, spec) if spec else None
         for at in made:
             jump: tuple[Traced, ...] = ()
-            if spec:
-                where = (("app", step.app), ("target", spec.strip()), ("exten", at[0].name))
+            if dest is not None:
+                shown = spec.strip()
+                if "${" in dest[1]:  # Goto(s-${DIALSTATUS},1): the extension this status reaches
+                    shown = shown.replace(dest[1], at[0].name)
+                where = (("app", step.app), ("target", shown), ("exten", at[0].name))
                 jump = ((StepKind.CALL, _tag(step), where),)
             self._pending.setdefault(id(at), []).extend((*test, *jump))
 
     def _note(self, out: list[_At], step: Step, kind: StepKind) -> list[_At]:
-        """Trace `step` (a Return) on each branch it leads to."""
+        """Trace `step` (a Return) on each branch it leads to: back to the caller's extension."""
         if self.trace is not None:
             for at in out:
-                where = (("app", step.app), ("exten", at[0].name))
+                back = f"{at[0].steps[0].context},{at[0].name}" if at[0].steps else at[0].name
+                where = (("app", step.app), ("target", back), ("note", "simulate_note_ast_return"))
                 self._pending.setdefault(id(at), []).append((kind, _tag(step), where))
         return out
 
@@ -846,15 +851,14 @@ class Flow:
             else:
                 made = [(ext, i + 1, sub, tests, via, stack, origin, frame)]
             if self.trace is not None:
-                self._note_execif(step, cond, k, app, spec, made)
+                self._note_execif(step, cond, k, made)
             out += made
         return out
 
-    def _note_execif(self, step: Step, cond: str, k: int, app: str, spec: str, made: list[_At]) -> None:
-        """Trace an ExecIf branch `k` that goes on: its test, then the application it ran (if any)."""
-        ran = ((StepKind.ACTION, _tag(step), (("app", app), ("args", spec.strip()))),) if app else ()
+    def _note_execif(self, step: Step, cond: str, k: int, made: list[_At]) -> None:
+        """Trace an ExecIf branch `k` that goes on: its test (the line shows the application it ran)."""
         for went in made:
-            self._pending[id(went)] = [self._test(step, cond, k), *ran, *self._pending.get(id(went), ())]
+            self._pending[id(went)] = [self._test(step, cond, k), *self._pending.get(id(went), ())]
 
     @staticmethod
     def _test(step: Step, cond: str, k: int) -> Traced:
@@ -930,7 +934,11 @@ class Flow:
 def _stopped(outcome: Outcome, step: Step | None) -> Traced:
     """The traced step where a walk stopped: the end of the call, or an action that decides the row."""
     if step is None:  # fell off the extension: autofallthrough
-        return (StepKind.EXIT, None, (("outcome", outcome.value),))
+        return (
+            StepKind.EXIT,
+            None,
+            (("outcome", outcome.value), ("note", "simulate_note_ast_extension_end")),
+        )
     ends = outcome in (Outcome.END, Outcome.UNKNOWN) and step.name != "dial"
     kind = StepKind.EXIT if ends else StepKind.ACTION
     return (kind, _tag(step), (("app", step.app), ("args", step.args.strip()), ("outcome", outcome.value)))

@@ -13,9 +13,12 @@ The steps, in the order Asterisk takes them (docs/engine-semantics.md §3):
 Dial's timeout walks as NOANSWER with no cause; the caller's CANCEL ends the dialplan.
 The row is the table's own row for the status: the walk explains it, never re-decides it.
 
-Step values (formatted by the `simulate_step_*` headings): ENTER app, target; MAP from,
-to, by (and `default` when the driver fell back to it); TEST_TRUE/TEST_FALSE app, test;
-CALL app, target, exten; ACTION/EXIT app, args, outcome; the last EXIT code.
+Step values: the ones the `simulate_step_*` headings format (status, local, target, to,
+outcome, code, note: a heading key that says why) and more for JSON readers: ENTER app,
+target, status/local; MAP from, to, by, note (and `default`: the driver's fallback code);
+TEST_TRUE/TEST_FALSE app, test; CALL app, target (the extension a DIALSTATUS dispatch
+reaches put in), exten; ACTION/EXIT app, args, outcome; a walk that never left the Dial
+ends with EXIT outcome, code.
 """
 
 from __future__ import annotations
@@ -29,10 +32,9 @@ from sip_lsp.dialects.asterisk.outcomes import _FALLTHROUGH, TIMEOUT, replies, t
 from sip_lsp.dialects.asterisk.parse import Step as DialStep
 from sip_lsp.dialects.asterisk.parse import split_top
 from sip_lsp.dialects.common.includes import Includes
-from sip_lsp.model import Local, Outcome, OutcomeTable, PartedAnalysis, Row, Simulation, Step, StepKind
+from sip_lsp.model import Local, Outcome, OutcomeTable, PartedAnalysis, Row, Simulation, Span, Step, StepKind
 
 DRIVERS = ("pjsip", "sip")  # chan_pjsip, chan_sip: the fact keys' suffixes
-_DRIVER_NAMES = {"pjsip": "chan_pjsip", "sip": "chan_sip"}
 _NO_CAUSE = "0"  # ${HANGUPCAUSE} of a channel no callee cause was copied to (Dial's timeout)
 
 
@@ -48,28 +50,22 @@ def simulate(
         return None
     analysis = PartedAnalysis("asterisk", text, ctx.path, comment=";")
     piece = chunks.whole(text, t, Includes(ctx, analysis))
-    found = next(
-        ((ext, i) for ext, i in piece.local.dials if ext.steps[i].span == table.span),
-        None,
-    )
+    found = next(((ext, i) for ext, i in piece.local.dials if ext.steps[i].span == table.span), None)
     if found is None:
         return None
     ext, i = found
-    dial = ext.steps[i]
-    steps = [Step(table.span, StepKind.ENTER, (("app", dial.app), ("target", table.name)))]
+    status: tuple[tuple[str, str], ...] = (("status", str(code)),) if code is not None else ()
+    status += (("local", local.value),) if local is not None else ()
+    steps = [Step(table.span, StepKind.ENTER, (("app", ext.steps[i].app), ("target", table.name), *status))]
     facts: list[tuple[str, str]] = []
     if local is Local.CANCELLED:  # Dial() returns -1: the dialplan does not go on
-        steps.append(
-            Step(None, StepKind.MAP, (("from", "CANCEL"), ("to", "DIALSTATUS=CANCEL"), ("by", "app_dial")))
-        )
+        steps.append(_map("CANCEL", "DIALSTATUS=CANCEL", "app_dial", "simulate_note_ast_cancelled"))
         facts += [(f"simulate_fact_dialstatus_{d}", "CANCEL") for d in DRIVERS]
         steps.append(_sent_step(row))
         return _made(table, code, local, steps, row, facts)
     if local is Local.NO_DESTINATION:  # no channel could be requested: the cause varies
         facts += [(f"simulate_fact_dialstatus_{d}", "CHANUNAVAIL") for d in DRIVERS]
-        steps.append(
-            Step(None, StepKind.MAP, (("from", "-"), ("to", "DIALSTATUS=CHANUNAVAIL"), ("by", "app_dial")))
-        )
+        steps.append(_map("-", "DIALSTATUS=CHANUNAVAIL", "app_dial", "simulate_note_ast_no_channel"))
         steps.append(_sent_step(row))
         return _made(table, code, local, steps, row, facts)
     walked = TIMEOUT if local is Local.TIMEOUT else code
@@ -114,27 +110,22 @@ def _status_steps(
         hangupcause = _NO_CAUSE if cause is None else str(cause.number)
         facts.append((f"simulate_fact_dialstatus_{driver}", status))
         facts.append((f"simulate_fact_hangupcause_{driver}", hangupcause))
-        if driver == "pjsip":
-            found = cause
-            by = _DRIVER_NAMES[driver]
-            if cause is not None:
-                steps.append(
-                    Step(None, StepKind.MAP, (("from", str(code)), ("to", _named(cause)), ("by", by)))
-                )
-            origin = _named(cause) if cause is not None else Local.TIMEOUT.value
-            steps.append(
-                Step(
-                    None, StepKind.MAP, (("from", origin), ("to", f"DIALSTATUS={status}"), ("by", "app_dial"))
-                )
-            )
-            steps.append(
-                Step(
-                    None,
-                    StepKind.MAP,
-                    (("from", origin), ("to", f"HANGUPCAUSE={hangupcause}"), ("by", "app_dial")),
-                )
-            )
+        if driver != "pjsip":
+            continue
+        found = cause
+        if cause is not None:
+            steps.append(_map(str(code), _named(cause), "chan_pjsip", "simulate_note_ast_cause"))
+            origin, why = _named(cause), "simulate_note_ast_hangupcause"
+        else:
+            origin, why = Local.TIMEOUT.value, "simulate_note_ast_timeout"
+        steps.append(_map(origin, f"DIALSTATUS={status}", "app_dial", "simulate_note_ast_dialstatus"))
+        steps.append(_map(origin, f"HANGUPCAUSE={hangupcause}", "app_dial", why))
     return found
+
+
+def _map(origin: str, to: str, by: str, note: str, span: Span | None = None, *more: tuple[str, str]) -> Step:
+    """A MAP step: `origin` becomes `to` in `by` (no span: the engine does it by itself)."""
+    return Step(span, StepKind.MAP, (("from", origin), ("to", to), ("by", by), *more, ("note", note)))
 
 
 def cause_for_sip(engine: Engine, code: int, driver: str) -> EngineCause | None:
@@ -172,26 +163,24 @@ def _hangup_step(t: Tables, step: DialStep | None, code: int, cause: EngineCause
     sent = replies(t, step, frozenset({code}))
     reply = str(sent[0][0]) if sent and sent[0][0] is not None else "?"
     name = step.name if step is not None else ""
-    if name not in ("hangup", ""):  # Busy(), Congestion(), PJSIPHangup(): the application's own code
-        assert step is not None
-        return Step(
-            step.span, StepKind.MAP, (("from", f"{step.app}({step.args})"), ("to", reply), ("by", step.app))
-        )
+    span = step.span if step is not None else None
+    if step is not None and name != "hangup":  # Busy(), Congestion(), PJSIPHangup(): the application's code
+        return _map(f"{step.app}({step.args})", reply, step.app, "simulate_note_ast_app_sends", span)
     status = "NOANSWER" if cause is None else dialstatus(t.engine, cause.name)
     if step is None and status in _FALLTHROUGH:  # pbx_builtins indicate_busy / indicate_congestion
-        return Step(
-            None, StepKind.MAP, (("from", f"DIALSTATUS={status}"), ("to", reply), ("by", "autofallthrough"))
-        )
+        return _map(f"DIALSTATUS={status}", reply, "autofallthrough", "simulate_note_ast_fallthrough")
     arg = split_top(step.args, ",")[0][1].strip() if step is not None else ""
     named = hangup_cause(t, arg) if arg and "${" not in arg else None
     if named is not None:
         cause = t.engine.cause(named)
     elif cause is None:  # no callee cause was copied: Hangup() sets NORMAL_CLEARING
         cause = t.engine.cause(str(t.engine.fact("hangup_default_cause", "NORMAL_CLEARING")))
-    values = [("from", _named(cause) if cause else "-"), ("to", reply), ("by", "chan_pjsip")]
-    if cause is not None and cause.to_sip is None:  # hangup_cause2sip has no entry
-        values.append(("default", str(to_sip(t, None))))
-    return Step(step.span if step is not None else None, StepKind.MAP, tuple(values))
+    origin = _named(cause) if cause is not None else "-"
+    if cause is not None and cause.to_sip is None:  # hangup_cause2sip has no entry: 603
+        return _map(
+            origin, reply, "chan_pjsip", "simulate_note_ast_unmapped", span, ("default", str(to_sip(t, None)))
+        )
+    return _map(origin, reply, "chan_pjsip", "simulate_note_ast_hangup_sends", span)
 
 
 def _sent_step(row: Row) -> Step:
