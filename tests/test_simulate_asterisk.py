@@ -188,3 +188,17 @@ def test_chan_sip_maps_a_redirect_otherwise() -> None:
 def test_a_table_not_in_the_text_gives_none() -> None:
     table = tables()["PJSIP/carol"]
     assert simulate("[x]\nexten => 1,1,NoOp()\n", "asterisk", table, 603, None, ctx()) is None
+
+
+def test_every_note_and_fact_has_english_and_russian_words() -> None:
+    catalog = default_catalog()
+    keys: set[str] = set()
+    for name in tables():
+        sims = [run(name, code) for code in (302, 404, 480, 486, 500, 503, 603)]
+        sims += [run(name, None, case) for case in Local]
+        for sim in sims:
+            keys |= {v for s in sim.steps for k, v in s.values if k == "note"}
+            keys |= {key for key, _ in sim.facts}
+    assert keys
+    for key in keys:
+        assert key in catalog.headings["en"] and key in catalog.headings["ru"], key

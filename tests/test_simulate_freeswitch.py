@@ -61,11 +61,20 @@ def test_every_registered_code_ends_in_the_tables_row(name: str) -> None:
 def test_603_stops_the_carrier_hunt_and_plays_an_announcement() -> None:
     sim = run(CARRIERS, 603)
     cause = {"app": "bridge", "cause": "CALL_REJECTED"}
+    reject = {"test": "fail_on_single_reject", "value": "USER_BUSY,CALL_REJECTED"}
     assert walk(sim) == [
-        ("enter", 9, {"app": "bridge", "target": CARRIERS}),
-        ("map", None, {"from": "603", "to": "CALL_REJECTED", "by": "sofia"}),
-        ("test-false", 9, {**cause, "test": "fail_on_single_reject", "value": "USER_BUSY,CALL_REJECTED"}),
-        ("test-true", 9, {**cause, "test": "continue_on_fail", "value": "true"}),
+        ("enter", 9, {"app": "bridge", "target": CARRIERS, "status": "603"}),
+        (
+            "map",
+            None,
+            {"from": "603", "to": "CALL_REJECTED", "by": "sofia", "note": "simulate_note_fs_cause"},
+        ),
+        ("test-false", 9, {**cause, **reject, "note": "simulate_note_fs_hunt_stops"}),
+        (
+            "test-true",
+            9,
+            {**cause, "test": "continue_on_fail", "value": "true", "note": "simulate_note_fs_continues"},
+        ),
         (
             "action",
             10,
@@ -101,8 +110,14 @@ def test_486_is_named_by_fail_on_single_reject() -> None:
 
 def test_timeout_stops_the_hunt_without_originate_continue_on_timeout() -> None:
     steps = walk(run(CARRIERS, None, Local.TIMEOUT))
-    assert steps[1] == ("map", None, {"from": "timeout", "to": "NO_ANSWER", "by": "sofia"})
+    assert steps[0][2]["local"] == "timeout"
+    assert steps[1] == (
+        "map",
+        None,
+        {"from": "timeout", "to": "NO_ANSWER", "by": "sofia", "note": "simulate_note_fs_timeout"},
+    )
     assert steps[2][:2] == ("test-false", 9) and steps[2][2]["test"] == "originate_continue_on_timeout"
+    assert steps[2][2]["note"] == "simulate_note_fs_timeout_stops"
     assert steps[-1][2]["outcome"] == "media"
 
 
@@ -121,9 +136,24 @@ def test_without_continue_on_fail_the_caller_is_hung_up_with_the_causes_code() -
         (
             "test-false",
             25,
-            {"app": "bridge", "test": "continue_on_fail", "value": "", "cause": "CALL_REJECTED"},
+            {
+                "app": "bridge",
+                "test": "continue_on_fail",
+                "value": "",
+                "cause": "CALL_REJECTED",
+                "note": "simulate_note_fs_stops",
+            },
         ),
-        ("map", 25, {"from": "CALL_REJECTED", "to": "603", "by": "hangup_cause_to_sip"}),
+        (
+            "map",
+            25,
+            {
+                "from": "CALL_REJECTED",
+                "to": "603",
+                "by": "hangup_cause_to_sip",
+                "note": "simulate_note_fs_cause_code",
+            },
+        ),
     ]
     assert (sim.row.outcome, sim.row.reply) == (Outcome.END, 603)
     # NO_ANSWER goes on by default, to `hangup USER_BUSY`: 486.
@@ -138,7 +168,13 @@ def test_failure_causes_lets_every_other_cause_go_on_and_passes_the_code_through
     assert walk(busy)[-1] == (
         "map",
         33,
-        {"from": "USER_BUSY", "to": "486", "by": "sofia_on_hangup", "passthrough": "true"},
+        {
+            "from": "USER_BUSY",
+            "to": "486",
+            "by": "sofia_on_hangup",
+            "passthrough": "true",
+            "note": "outcome_note_fs_remote_code",
+        },
     )
     assert dict(busy.facts)["simulate_fact_caller_receives"] == "486"
     declined = run("user/300", 603)
@@ -148,7 +184,11 @@ def test_failure_causes_lets_every_other_cause_go_on_and_passes_the_code_through
 
 def test_cancel_and_redirect() -> None:
     cancelled = run("user/200", None, Local.CANCELLED)
-    assert walk(cancelled)[-1] == ("exit", 25, {"outcome": "end", "code": "487"})
+    assert walk(cancelled)[-1] == (
+        "exit",
+        25,
+        {"outcome": "end", "code": "487", "note": "simulate_note_fs_cancelled"},
+    )
     redirected = run("user/200", 302)
     assert [k for k, _, _ in walk(redirected)] == ["enter", "map", "action"]
     assert redirected.row.outcome is Outcome.NEW_PARTY
@@ -157,3 +197,17 @@ def test_cancel_and_redirect() -> None:
 def test_a_table_not_in_the_text_gives_none() -> None:
     table = tables()["user/200"]
     assert simulate("<include/>", "freeswitch", table, 603, None, ctx()) is None
+
+
+def test_every_note_and_fact_has_english_and_russian_words() -> None:
+    catalog = default_catalog()
+    keys: set[str] = set()
+    for name in tables():
+        sims = [run(name, code) for code in (302, 404, 480, 486, 500, 503, 603)]
+        sims += [run(name, None, case) for case in Local]
+        for sim in sims:
+            keys |= {v for s in sim.steps for k, v in s.values if k == "note"}
+            keys |= {key for key, _ in sim.facts}
+    assert keys
+    for key in keys:
+        assert key in catalog.headings["en"] and key in catalog.headings["ru"], key

@@ -188,20 +188,20 @@ def decide(
         value = knobs.fail_on_single_reject
         if "$" in (value or ""):
             return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
-        stopped = timed_out and not fc.switch_true(knobs.continue_on_timeout)
-        if stopped:
-            _note(
+        if timed_out and not fc.switch_true(knobs.continue_on_timeout):
+            timeout = knobs.continue_on_timeout
+            _test(
                 trace,
-                StepKind.TEST_FALSE,
-                AT_BRIDGE,
+                False,
                 "originate_continue_on_timeout",
-                knobs.continue_on_timeout,
+                timeout,
                 cause,
+                "simulate_note_fs_timeout_stops",
             )
         else:
             goes_on = table.hunt_continues(value, cause)
-            kind = StepKind.TEST_TRUE if goes_on else StepKind.TEST_FALSE
-            _note(trace, kind, AT_BRIDGE, "fail_on_single_reject", value, cause)
+            why = "simulate_note_fs_hunt_goes_on" if goes_on else "simulate_note_fs_hunt_stops"
+            _test(trace, goes_on, "fail_on_single_reject", value, cause, why)
             if goes_on:
                 if trace is not None:
                     trace.append((StepKind.ACTION, AT_NEXT, (("app", "bridge"), ("outcome", hunt_after))))
@@ -224,13 +224,13 @@ def _after_failure(
     ignore = fc.switch_true(knobs.ignore_remote_cause)
     goes_on = table.continues(knobs.continue_on_fail, knobs.failure_causes, cause)
     if trace is not None:
-        kind = StepKind.TEST_TRUE if goes_on else StepKind.TEST_FALSE
+        why = "simulate_note_fs_continues" if goes_on else "simulate_note_fs_stops"
         # failure_causes not naming the cause goes on, whatever continue_on_fail says (handle_cause)
         unlisted = knobs.failure_causes is not None and table.continues(None, knobs.failure_causes, cause)
         if knobs.failure_causes is not None and (unlisted or knobs.continue_on_fail is None):
-            _note(trace, kind, AT_BRIDGE, "failure_causes", knobs.failure_causes, cause)
+            _test(trace, goes_on, "failure_causes", knobs.failure_causes, cause, why)
         else:
-            _note(trace, kind, AT_BRIDGE, "continue_on_fail", knobs.continue_on_fail, cause)
+            _test(trace, goes_on, "continue_on_fail", knobs.continue_on_fail, cause, why)
     if goes_on:
         if then is Outcome.END:
             at = AT_FOLLOWING if then_has_span else AT_BRIDGE
@@ -247,13 +247,20 @@ def _after_failure(
     return _ended(table.engine, cause, received and not ignore, AT_BRIDGE, trace)
 
 
-def _note(
-    trace: list[Traced] | None, kind: StepKind, at: str, variable: str, value: str | None, cause: str
+def _test(
+    trace: list[Traced] | None, held: bool, variable: str, value: str | None, cause: str, why: str
 ) -> None:
+    """Trace the test of `variable` (its `value`, "" when unset) for `cause`; `why`: the heading saying it."""
     if trace is not None:
-        trace.append(
-            (kind, at, (("app", "bridge"), ("test", variable), ("value", value or ""), ("cause", cause)))
+        kind = StepKind.TEST_TRUE if held else StepKind.TEST_FALSE
+        values = (
+            ("app", "bridge"),
+            ("test", variable),
+            ("value", value or ""),
+            ("cause", cause),
+            ("note", why),
         )
+        trace.append((kind, AT_BRIDGE, values))
 
 
 def _ended(
@@ -262,16 +269,19 @@ def _ended(
     """END: the received code passed through, or hangup_cause_to_sip's code for `cause`."""
     if passthrough:
         if trace is not None:  # the code itself is the simulation's: the rows hold causes
-            trace.append(
-                (StepKind.MAP, at, (("from", cause), ("by", "sofia_on_hangup"), ("passthrough", "true")))
+            values = (
+                ("from", cause),
+                ("by", "sofia_on_hangup"),
+                ("passthrough", "true"),
+                ("note", NOTE_REMOTE),
             )
+            trace.append((StepKind.MAP, at, values))
         return _Shape(Outcome.END, None, at, NOTE_REMOTE)
     found = engine.causes.get(cause)
     to_sip = (found.to_sip if found is not None else None) or engine.default_to_sip
     if trace is not None:
-        trace.append(
-            (StepKind.MAP, at, (("from", cause), ("to", str(to_sip)), ("by", "hangup_cause_to_sip")))
-        )
+        sent = (("from", cause), ("to", str(to_sip)), ("by", "hangup_cause_to_sip"))
+        trace.append((StepKind.MAP, at, (*sent, ("note", "simulate_note_fs_cause_code"))))
     return _Shape(Outcome.END, to_sip, at, "")
 
 

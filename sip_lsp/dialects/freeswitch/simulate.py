@@ -13,9 +13,11 @@ The steps, in the order FreeSWITCH takes them (docs/engine-semantics.md §4; out
    sofia_on_hangup, or with sip_ignore_remote_cause=true hangup_cause_to_sip's code.
 The decisions are outcome.decide's own, traced; the row is the table's row for the status.
 
-Step values (formatted by the `simulate_step_*` headings): ENTER app, target; MAP from, to,
-by (and passthrough); TEST_TRUE/TEST_FALSE app, test (the variable), value, cause;
-ACTION app, args, outcome (target for the next `|` element); EXIT app, cause / outcome, code.
+Step values: the ones the `simulate_step_*` headings format (status, local, target, to,
+outcome, code, note: a heading key that says why) and more for JSON readers: ENTER app,
+target, status/local; MAP from, to, by, note (passthrough: the received code is sent);
+TEST_TRUE/TEST_FALSE app, test (the variable), value ("" when unset), cause, note; ACTION
+app, args, outcome (target: the next `|` element); EXIT app, cause, or outcome, code.
 """
 
 from __future__ import annotations
@@ -44,16 +46,21 @@ def simulate(
     if found is None:
         return None
     at, ds = found
-    steps = [Step(table.span, StepKind.ENTER, (("app", "bridge"), ("target", table.name)))]
+    status: tuple[tuple[str, str], ...] = (("status", str(code)),) if code is not None else ()
+    status += (("local", local.value),) if local is not None else ()
+    steps = [Step(table.span, StepKind.ENTER, (("app", "bridge"), ("target", table.name), *status))]
     facts: list[tuple[str, str]] = []
     if local is Local.CANCELLED:  # originate stops; no later action runs (the A leg is gone)
         facts.append(("simulate_fact_cause", "ORIGINATOR_CANCEL"))
-        steps.append(
-            Step(table.span, StepKind.EXIT, (("outcome", row.outcome.value), ("code", str(row.reply))))
+        ended = (
+            ("outcome", row.outcome.value),
+            ("code", str(row.reply)),
+            ("note", "simulate_note_fs_cancelled"),
         )
+        steps.append(Step(table.span, StepKind.EXIT, ended))
         return _made(table, code, local, steps, row, facts)
     if code is not None and code in fo.redirect_codes(causes.engine):  # a new INVITE to the Contact
-        steps.append(Step(None, StepKind.MAP, (("from", str(code)), ("to", "Contact"), ("by", "sofia"))))
+        steps.append(_map(str(code), "Contact", fo.NOTE_REDIRECT))
         steps.append(Step(table.span, StepKind.ACTION, (("app", "bridge"), ("outcome", row.outcome.value))))
         return _made(table, code, local, steps, row, facts)
     if local is Local.TIMEOUT:
@@ -65,7 +72,7 @@ def simulate(
     else:
         return None
     origin = str(code) if code is not None else local.value if local is not None else ""
-    steps.append(Step(None, StepKind.MAP, (("from", origin), ("to", cause), ("by", "sofia"))))
+    steps.append(_map(origin, cause, _WHY.get(local, "") if local is not None else "simulate_note_fs_cause"))
     facts.append(("simulate_fact_cause", cause))
     trace: list[fo.Traced] = []
     fo.decide(
@@ -74,8 +81,8 @@ def simulate(
     following = _following(text, at.where[fo.AT_FOLLOWING])
     groups = ds.threads[0] if ds.threads else ()
     after = ",".join(leg.text for leg in groups[1]) if len(groups) > 1 else ""
-    for kind, where, values in trace:
-        span = at.where[where]
+    for kind, where, traced in trace:
+        span, values = at.where[where], traced
         if where == fo.AT_NEXT and kind is StepKind.ACTION:
             values = (*values, ("target", after))
             facts.append(("simulate_fact_next_target", after))
@@ -88,6 +95,14 @@ def simulate(
     if row.outcome is Outcome.END and receives is not None:
         facts.append(("simulate_fact_caller_receives", str(receives)))
     return _made(table, code, local, steps, row, facts)
+
+
+_WHY = {Local.TIMEOUT: "simulate_note_fs_timeout", Local.NO_DESTINATION: "simulate_note_fs_no_destination"}
+
+
+def _map(origin: str, to: str, note: str) -> Step:
+    """What sofia makes of the status by itself (no line): a cause, or a new INVITE to the Contact."""
+    return Step(None, StepKind.MAP, (("from", origin), ("to", to), ("by", "sofia"), ("note", note)))
 
 
 def _following(text: str, span: Span | None) -> tuple[tuple[str, str], ...]:
