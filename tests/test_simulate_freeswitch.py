@@ -50,7 +50,6 @@ def test_every_registered_code_ends_in_the_tables_row(name: str) -> None:
         if row.outcome is Outcome.END:  # the last step says what the caller receives
             assert last.kind is StepKind.MAP
             assert dict(last.values)["to"] == str(row.reply if row.reply is not None else code), code
-            assert dict(sim.facts)["simulate_fact_caller_receives"] == dict(last.values)["to"]
         elif row.outcome is not Outcome.UNKNOWN:
             assert dict(last.values)["outcome"] == row.outcome.value, code
             assert last.span == row.span, code
@@ -176,7 +175,6 @@ def test_failure_causes_lets_every_other_cause_go_on_and_passes_the_code_through
             "note": "outcome_note_fs_remote_code",
         },
     )
-    assert dict(busy.facts)["simulate_fact_caller_receives"] == "486"
     declined = run("user/300", 603)
     assert walk(declined)[2][:2] == ("test-true", 33)
     assert walk(declined)[-1] == ("action", 34, {"app": "bridge", "args": "user/301", "outcome": "new-party"})

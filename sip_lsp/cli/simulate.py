@@ -24,6 +24,7 @@ from sip_lsp.cli.table import Shown, _Table, matches, outcome_label, title
 from sip_lsp.model import Local, Outcome, Simulation, Span, Step
 
 _LOCAL_CODE = {Local.TIMEOUT: 408, Local.CANCELLED: 487}
+_PASSED_ON = "outcome_note_fs_remote_code"  # a row whose END sends the received code itself
 _TEXT_WIDTH = 60  # a step's source text is cut here in the text form
 
 
@@ -215,6 +216,8 @@ def caller_code(sim: Simulation) -> int | None:
     if row.outcome is Outcome.FORWARD:
         return sim.code if sim.code is not None else _LOCAL_CODE.get(sim.local) if sim.local else None
     if row.outcome in (Outcome.REPLY, Outcome.END):
+        if row.reply is None and row.note == _PASSED_ON:  # FreeSWITCH sends the code the other leg got
+            return sim.code
         return row.reply
     return None
 

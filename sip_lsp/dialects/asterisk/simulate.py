@@ -32,6 +32,7 @@ from sip_lsp.dialects.asterisk.outcomes import _FALLTHROUGH, TIMEOUT, replies, t
 from sip_lsp.dialects.asterisk.parse import Step as DialStep
 from sip_lsp.dialects.asterisk.parse import split_top
 from sip_lsp.dialects.common.includes import Includes
+from sip_lsp.dialects.common.simulation import entered
 from sip_lsp.model import Local, Outcome, OutcomeTable, PartedAnalysis, Row, Simulation, Span, Step, StepKind
 
 DRIVERS = ("pjsip", "sip")  # chan_pjsip, chan_sip: the fact keys' suffixes
@@ -54,8 +55,7 @@ def simulate(
     if found is None:
         return None
     ext, i = found
-    status: tuple[tuple[str, str], ...] = (("status", str(code)),) if code is not None else ()
-    status += (("local", local.value),) if local is not None else ()
+    status = entered(code, local, "simulate_note_ast_no_channel" if local is Local.NO_DESTINATION else "")
     steps = [Step(table.span, StepKind.ENTER, (("app", ext.steps[i].app), ("target", table.name), *status))]
     facts: list[tuple[str, str]] = []
     if local is Local.CANCELLED:  # Dial() returns -1: the dialplan does not go on
@@ -65,7 +65,7 @@ def simulate(
         return _made(table, code, local, steps, row, facts)
     if local is Local.NO_DESTINATION:  # no channel could be requested: the cause varies
         facts += [(f"simulate_fact_dialstatus_{d}", "CHANUNAVAIL") for d in DRIVERS]
-        steps.append(_map("-", "DIALSTATUS=CHANUNAVAIL", "app_dial", "simulate_note_ast_no_channel"))
+        steps.append(_map("-", "DIALSTATUS=CHANUNAVAIL", "app_dial", "simulate_note_ast_dialstatus"))
         steps.append(_sent_step(row))
         return _made(table, code, local, steps, row, facts)
     walked = TIMEOUT if local is Local.TIMEOUT else code

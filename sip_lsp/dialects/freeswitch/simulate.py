@@ -25,9 +25,10 @@ from __future__ import annotations
 import re
 
 from sip_lsp.dialects import DialectContext
+from sip_lsp.dialects.common.simulation import entered
 from sip_lsp.dialects.freeswitch import _table, bridge_points
 from sip_lsp.dialects.freeswitch import outcome as fo
-from sip_lsp.model import Local, Outcome, OutcomeTable, Row, Simulation, Span, Step, StepKind
+from sip_lsp.model import Local, OutcomeTable, Row, Simulation, Span, Step, StepKind
 
 _ACTION = re.compile(r'\bapplication\s*=\s*"([^"]*)"(?:.*?\bdata\s*=\s*"([^"]*)")?', re.S)
 
@@ -46,8 +47,7 @@ def simulate(
     if found is None:
         return None
     at, ds = found
-    status: tuple[tuple[str, str], ...] = (("status", str(code)),) if code is not None else ()
-    status += (("local", local.value),) if local is not None else ()
+    status = entered(code, local, "simulate_note_fs_no_destination" if local is Local.NO_DESTINATION else "")
     steps = [Step(table.span, StepKind.ENTER, (("app", "bridge"), ("target", table.name), *status))]
     facts: list[tuple[str, str]] = []
     if local is Local.CANCELLED:  # originate stops; no later action runs (the A leg is gone)
@@ -91,18 +91,19 @@ def simulate(
         elif kind is StepKind.MAP and ("passthrough", "true") in values and code is not None:
             values = (values[0], ("to", str(code)), *values[1:])  # the received code itself
         steps.append(Step(span, kind, values))
-    receives = row.reply if row.reply is not None else code if row.note == fo.NOTE_REMOTE else None
-    if row.outcome is Outcome.END and receives is not None:
-        facts.append(("simulate_fact_caller_receives", str(receives)))
     return _made(table, code, local, steps, row, facts)
 
 
-_WHY = {Local.TIMEOUT: "simulate_note_fs_timeout", Local.NO_DESTINATION: "simulate_note_fs_no_destination"}
+_WHY = {Local.TIMEOUT: "simulate_note_fs_timeout"}  # no destination: the first step says it
 
 
 def _map(origin: str, to: str, note: str) -> Step:
     """What sofia makes of the status by itself (no line): a cause, or a new INVITE to the Contact."""
-    return Step(None, StepKind.MAP, (("from", origin), ("to", to), ("by", "sofia"), ("note", note)))
+    return Step(
+        None,
+        StepKind.MAP,
+        (("from", origin), ("to", to), ("by", "sofia"), *((("note", note),) if note else ())),
+    )
 
 
 def _following(text: str, span: Span | None) -> tuple[tuple[str, str], ...]:
