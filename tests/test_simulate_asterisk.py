@@ -117,11 +117,20 @@ def test_timeout_is_noanswer_without_a_cause_and_hangup_falls_back_to_603() -> N
     sim = run("PJSIP/${EXTEN}@carrier-a", None, Local.TIMEOUT)
     steps = walk(sim)
     assert steps[0][2]["local"] == "timeout"
-    assert steps[1] == ("map", None, {**DIALSTATUS, "from": "timeout", "to": "DIALSTATUS=NOANSWER"})
+    assert steps[1] == (
+        "map",
+        None,
+        {
+            "from": "timeout",
+            "to": "DIALSTATUS=NOANSWER",
+            "by": "app_dial",
+            "note": "simulate_note_ast_timeout",
+        },
+    )
     assert steps[2] == (
         "map",
         None,
-        {"from": "timeout", "to": "HANGUPCAUSE=0", "by": "app_dial", "note": "simulate_note_ast_timeout"},
+        {"from": "timeout", "to": "HANGUPCAUSE=0", "by": "app_dial", "note": "simulate_note_ast_no_cause"},
     )
     # Hangup() sets cause 16, which chan_pjsip's hangup_cause2sip does not list: 603.
     assert steps[-1] == (

@@ -115,11 +115,11 @@ def _status_steps(
         found = cause
         if cause is not None:
             steps.append(_map(str(code), _named(cause), "chan_pjsip", "simulate_note_ast_cause"))
-            origin, why = _named(cause), "simulate_note_ast_hangupcause"
+            origin, why = _named(cause), ("simulate_note_ast_dialstatus", "simulate_note_ast_hangupcause")
         else:
-            origin, why = Local.TIMEOUT.value, "simulate_note_ast_timeout"
-        steps.append(_map(origin, f"DIALSTATUS={status}", "app_dial", "simulate_note_ast_dialstatus"))
-        steps.append(_map(origin, f"HANGUPCAUSE={hangupcause}", "app_dial", why))
+            origin, why = Local.TIMEOUT.value, ("simulate_note_ast_timeout", "simulate_note_ast_no_cause")
+        steps.append(_map(origin, f"DIALSTATUS={status}", "app_dial", why[0]))
+        steps.append(_map(origin, f"HANGUPCAUSE={hangupcause}", "app_dial", why[1]))
     return found
 
 
