@@ -118,3 +118,27 @@ def test_freeswitch_json(
     assert (found["outcome"], found["reply"]) == (outcome, reply)
     assert {f["key"]: f["value"] for f in found["facts"]} == facts
     assert found["steps"][0]["kind"] == "enter"
+
+
+@pytest.mark.parametrize(("path", "dialect"), [(CONF, "asterisk"), (XML, "freeswitch")])
+def test_cut_and_damaged_dialplans_never_crash(path: Path, dialect: str) -> None:
+    """Every table of a cut or damaged text simulates to a Simulation with its own row, or None."""
+    from sip_lsp.dialects import DialectContext, analyze
+    from sip_lsp.dialects import simulate as run
+    from sip_lsp.model import Local
+
+    text = path.read_text()
+    variants = [text[:cut] for cut in range(0, len(text), max(1, len(text) // 25))]
+    variants += [text.replace("(", "", 3), text.replace('"', "", 5), text.replace(",", "|")]
+    for variant in variants:
+        for table in analyze(variant, dialect, DialectContext()).outcome_tables:
+            for code, local in (
+                (603, None),
+                (486, None),
+                (None, Local.TIMEOUT),
+                (None, Local.NO_DESTINATION),
+            ):
+                sim = run(variant, dialect, table, code, local, DialectContext())
+                if sim is not None:
+                    expected = table.row_for_local(local) if local is not None else table.row_for(code or 0)
+                    assert sim.row == expected
