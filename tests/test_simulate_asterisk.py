@@ -211,3 +211,13 @@ def test_every_note_and_fact_has_english_and_russian_words() -> None:
     assert keys
     for key in keys:
         assert key in catalog.headings["en"] and key in catalog.headings["ru"], key
+
+
+def test_hangup_with_a_cause_sends_that_causes_code() -> None:
+    """Hangup(34) after the second carrier: chan_pjsip sends 503 whatever the callee said."""
+    sim = run("PJSIP/${EXTEN}@carrier-b", 603)
+    assert walk(sim)[-2:] == [
+        ("exit", 10, {"app": "Hangup", "args": "34", "outcome": "end"}),
+        ("map", 10, {**SENDS, "from": "NORMAL_CIRCUIT_CONGESTION (34)", "to": "503"}),
+    ]
+    assert (sim.row.outcome, sim.row.reply) == (Outcome.END, 503)
