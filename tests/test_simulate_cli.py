@@ -228,3 +228,16 @@ def test_a_walker_bug_is_one_line_not_a_traceback(monkeypatch):
     monkeypatch.setattr(dialects, "simulate", broken)
     status, _, err = _run(KAMAILIO, "--status", "603", "--lang", "en")
     assert status == 2 and "ValueError: boom" in err and "Traceback" not in err
+
+
+def test_steps_in_an_included_file_name_it(tmp_path):
+    (tmp_path / "main.cfg").write_text(
+        '#!KAMAILIO\ninclude_file "routes.cfg"\nrequest_route {\n\tt_on_failure("F");\n\tt_relay();\n}\n'
+        'failure_route[F] {\n\tif (t_check_status("486")) {\n\t\troute(VM);\n\t}\n}\n'
+    )
+    (tmp_path / "routes.cfg").write_text('route[VM] {\n\t$ru = "sip:vm@voicemail.local";\n\tt_relay();\n}\n')
+    data = as_json(str(tmp_path / "main.cfg"), "--status", "486")
+    relay = data["steps"][-2]
+    assert (relay["path"].endswith("routes.cfg"), relay["line"], relay["text"]) == (True, 3, "t_relay()")
+    assert data["outcome"] == "media"
+    assert data["steps"][-1]["kind"] == "exit" and "path" not in data["steps"][-1]  # the handler's end

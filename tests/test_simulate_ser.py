@@ -192,3 +192,14 @@ def test_a_route_calling_itself_does_not_loop():
     assert sim is not None
     assert [s.kind for s in sim.steps] == [StepKind.ENTER, StepKind.CALL, StepKind.REPLY]
     assert (sim.row.outcome, sim.row.reply) == (Outcome.REPLY, 500)
+
+
+@pytest.mark.parametrize("path", [KAMAILIO, OPENSIPS], ids=lambda p: p.name)
+def test_cut_and_garbled_scripts_never_crash(path):
+    whole = path.read_text()
+    for cut in range(0, len(whole), 37):
+        for text in (whole[:cut], whole[:cut] + "}" * 3, whole[:cut] + '(("' + whole[cut:]):
+            for table in dialects.analyze(text, "kamailio").outcome_tables:
+                for code, local in ((603, None), (None, Local.TIMEOUT)):
+                    sim = dialects.simulate(text, "kamailio", table, code, local)
+                    assert sim is None or sim.row in table.rows or sim.row.codes <= {code}
