@@ -221,3 +221,13 @@ def test_hangup_with_a_cause_sends_that_causes_code() -> None:
         ("map", 10, {**SENDS, "from": "NORMAL_CIRCUIT_CONGESTION (34)", "to": "503"}),
     ]
     assert (sim.row.outcome, sim.row.reply) == (Outcome.END, 503)
+
+
+def test_a_test_the_status_does_not_decide_walks_both_branches() -> None:
+    sim = run("PJSIP/dave", 603)
+    tests = [(k, n, v.get("note")) for k, n, v in walk(sim) if k.startswith("test")]
+    either = "simulate_note_ast_either"
+    assert sorted(tests) == [("test-false", 36, either), ("test-true", 36, either)]
+    assert sim.row.outcome is Outcome.UNKNOWN  # one branch hangs up, the other rings erin
+    stopped = {dict(s.values)["outcome"] for s in stops(sim)}
+    assert stopped == {"end", "new-party"}

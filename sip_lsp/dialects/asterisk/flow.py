@@ -724,7 +724,9 @@ class Flow:
             out += [(ext, end + 1, leave, shaped, via, stack, origin, frame)] if end is not None else []
             if self.trace is not None:
                 for k, went in enumerate(out):
-                    self._pending.setdefault(id(went), []).append(self._test(step, step.args.strip(), k))
+                    self._pending.setdefault(id(went), []).append(
+                        self._test(step, step.args.strip(), k, split is not None)
+                    )
             return out
         start = _loop_start(ext, i)
         if start is None:
@@ -758,6 +760,7 @@ class Flow:
     def _jump(self, step: Step, name: str, at: _At) -> list[_At]:
         ext, i, codes, tests, via, stack, origin, frame = at
         cond = ""  # the condition of a GotoIf/GosubIf/ExecIf: its branches are tests (traced)
+        known = True  # whether the status decides the condition (else both branches are walked)
         if name in ("goto", "gosub", "macro"):
             branches = [(step.args, codes, tests)]
             if name == "macro":
@@ -773,9 +776,10 @@ class Flow:
             split = narrow(self.status, self.causes, in_cond, cond, codes)
             yes_codes, no_codes = split if split else (codes, codes)
             shaped = tests + tuple(Tagged(step.context, x.span) for x in found) if split else tests
+            known = split is not None
             if name == "execif":
                 return self._execif(
-                    step, ((yes, yes_codes), (no, no_codes)), (*at[:3], shaped, *at[4:]), cond.strip()
+                    step, ((yes, yes_codes), (no, no_codes)), (*at[:3], shaped, *at[4:]), cond.strip(), known
                 )
             branches = [(yes, yes_codes, shaped), (no, no_codes, shaped)]
         calls = name in ("gosub", "gosubif", "macro")
@@ -797,13 +801,14 @@ class Flow:
                 if calls and len(stack) >= _MAX_DEPTH:
                     made.append((ext, i + 1, sub_codes, sub_tests, via, stack, origin, frame))
             if self.trace is not None:
-                self._note_branch(step, cond, k, spec if dest is not None else "", made)
+                self._note_branch(step, (cond, known), k, spec if dest is not None else "", made)
             out += made
         return out
 
-    def _note_branch(self, step: Step, cond: str, k: int, spec: str, made: list[_At]) -> None:
+    def _note_branch(self, step: Step, test_of: tuple[str, bool], k: int, spec: str, made: list[_At]) -> None:
         """Trace a jump's branch `k` (0: the true one): its test, then where it goes."""
-        test = (self._test(step, cond.strip(), k),) if cond else ()
+        cond, known = test_of
+        test = (self._test(step, cond.strip(), k, known),) if cond else ()
         dest = target(step, spec) if spec else None
         for at in made:
             jump: tuple[Traced, ...] = ()
@@ -825,7 +830,12 @@ class Flow:
         return out
 
     def _execif(
-        self, step: Step, branches: tuple[tuple[str, frozenset[int]], ...], at: _At, cond: str = ""
+        self,
+        step: Step,
+        branches: tuple[tuple[str, frozenset[int]], ...],
+        at: _At,
+        cond: str = "",
+        known: bool = True,
     ) -> list[_At]:
         """ExecIf(cond?app(args):app(args)) (apps/app_exec.c): each branch's codes run its application.
 
@@ -838,7 +848,7 @@ class Flow:
             app, _, rest = spec.strip().partition("(")
             app = app.strip().lower()
             if self.trace is not None and sub and (app == "dial" or app in _STOP):
-                self.trace.append(self._test(step, cond, k))  # the walk ends in this branch now
+                self.trace.append(self._test(step, cond, k, known))  # the walk ends in this branch now
             if not sub or app == "dial":
                 if app == "dial":
                     self._record(step, rest.rsplit(")", 1)[0], sub, tests, via, origin, frame)
@@ -851,19 +861,21 @@ class Flow:
             else:
                 made = [(ext, i + 1, sub, tests, via, stack, origin, frame)]
             if self.trace is not None:
-                self._note_execif(step, cond, k, made)
+                self._note_execif(self._test(step, cond, k, known), made)
             out += made
         return out
 
-    def _note_execif(self, step: Step, cond: str, k: int, made: list[_At]) -> None:
-        """Trace an ExecIf branch `k` that goes on: its test (the line shows the application it ran)."""
+    def _note_execif(self, test: Traced, made: list[_At]) -> None:
+        """Trace an ExecIf branch that goes on: its `test` (the line shows the application it ran)."""
         for went in made:
-            self._pending[id(went)] = [self._test(step, cond, k), *self._pending.get(id(went), ())]
+            self._pending[id(went)] = [test, *self._pending.get(id(went), ())]
 
     @staticmethod
-    def _test(step: Step, cond: str, k: int) -> Traced:
+    def _test(step: Step, cond: str, k: int, known: bool) -> Traced:
+        """A test's branch `k` (0: true); `known` False: the status does not decide it, both are walked."""
         kind = StepKind.TEST_TRUE if k == 0 else StepKind.TEST_FALSE
-        return (kind, _tag(step), (("app", step.app), ("test", cond)))
+        either = () if known else (("note", "simulate_note_ast_either"),)
+        return (kind, _tag(step), (("app", step.app), ("test", cond), *either))
 
     def _goto(
         self,
