@@ -209,3 +209,25 @@ def test_every_note_and_fact_has_english_and_russian_words() -> None:
     assert keys
     for key in keys:
         assert key in catalog.headings["en"] and key in catalog.headings["ru"], key
+
+
+def test_a_transfer_hands_the_call_on_and_a_respond_replies() -> None:
+    busy = run("user/400", 486)
+    assert walk(busy)[-1] == (
+        "action",
+        42,
+        {
+            "app": "transfer",
+            "args": "vm-400 XML default",
+            "outcome": "unknown",
+            "note": "simulate_note_fs_handed_on",
+        },
+    )
+    assert busy.row.outcome is Outcome.UNKNOWN
+    gone = run("user/500", 604)
+    assert walk(gone)[-1] == (
+        "reply",
+        49,
+        {"app": "respond", "args": "503 Service Unavailable", "outcome": "reply", "code": "503"},
+    )
+    assert (gone.row.outcome, gone.row.reply) == (Outcome.REPLY, 503)

@@ -88,6 +88,8 @@ def simulate(
             facts.append(("simulate_fact_next_target", after))
         elif where == fo.AT_FOLLOWING and kind in (StepKind.ACTION, StepKind.REPLY):
             values = (*following, *values)
+            if dict(following).get("app") in fo.HANDED_ON:  # transfer, execute_extension, a script
+                values = (*values, ("note", "simulate_note_fs_handed_on"))
         elif kind is StepKind.MAP and ("passthrough", "true") in values and code is not None:
             values = (values[0], ("to", str(code)), *values[1:])  # the received code itself
         steps.append(Step(span, kind, values))
