@@ -71,6 +71,11 @@ class _Table(_Check):
             if found is not None:
                 report, tables = found
                 shown += [Shown(report, t, self.locator, catalog) for t in tables]
+        # A table once: an included file's failure route is in its includer's model and its own.
+        first: dict[tuple[str, int, str, str], Shown] = {}
+        for s in shown:
+            first.setdefault((s.path, s.line, s.table.kind, s.table.name), s)
+        shown = list(first.values())
         at = self.args.at
         if at:
             shown = [s for s in shown if _matches(s, at)]
