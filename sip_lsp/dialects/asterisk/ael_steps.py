@@ -263,11 +263,11 @@ class Compiler:
         word = m.group() if m else ""
         after = self._ws(m.end(), end) if m else i
         if word in ("if", "ifTime", "random") and after < end and s[after] == "(":
-            return self._if(scope, word, after, end)
+            return self._if(scope, word, i, after, end)
         if word == "switch" and after < end and s[after] == "(":
             return self._switch(scope, after, end)
         if word in ("while", "for") and after < end and s[after] == "(":
-            return self._loop(scope, word, after, end)
+            return self._loop(scope, word, i, after, end)
         if word == "catch":
             return self._catch(scope, after, end)
         stop = self._semicolon(i, end)
@@ -325,12 +325,12 @@ class Compiler:
         close = self._close(i, end)
         return self.text[i + 1 : close], i + 1, min(close + 1, end)
 
-    def _if(self, scope: _Ext, word: str, i: int, end: int) -> int:
+    def _if(self, scope: _Ext, word: str, at_word: int, i: int, end: int) -> int:
         cond, at, j = self._condition(i, end)
         yes, no, done = self._label("then"), self._label("else"), self._label("fi")
         if word != "if":  # ifTime(...) / random(...): a test the outcome model cannot read
             cond = "~" + word + "~"
-        self._emit(scope, "GotoIf", f"{cond}?{yes}:{no}", at, Span(i - len(word), j))
+        self._emit(scope, "GotoIf", f"{cond}?{yes}:{no}", at, Span(at_word, j))
         self._mark(scope, yes, j)
         j = self._statement(scope, self._ws(j, end), end) if self._ws(j, end) < end else end
         self._goto(scope, done, j)
@@ -342,7 +342,7 @@ class Compiler:
         self._mark(scope, done, j)
         return j
 
-    def _loop(self, scope: _Ext, word: str, i: int, end: int) -> int:
+    def _loop(self, scope: _Ext, word: str, at_word: int, i: int, end: int) -> int:
         header, at, j = self._condition(i, end)
         cond, cond_at = header, at
         step = ""
@@ -356,7 +356,7 @@ class Compiler:
                 cond, step = parts[1], parts[2].strip()
         top, body, out = self._label("loop"), self._label("body"), self._label("end")
         self._mark(scope, top, i)
-        self._emit(scope, "GotoIf", f"{cond}?{body}:{out}", cond_at, Span(i - len(word), j))
+        self._emit(scope, "GotoIf", f"{cond}?{body}:{out}", cond_at, Span(at_word, j))
         self._mark(scope, body, j)
         scope.loops.append((out, top))
         k = self._ws(j, end)
