@@ -8,6 +8,15 @@ decides it (docs/engine-semantics.md §4, signalwire/freeswitch@cc93a683ca6e):
 2. switch_ivr_originate: with a next `|` element, it is dialled unless
    fail_on_single_reject names the cause, or the element timed out and
    originate_continue_on_timeout is not true; a cancelled caller stops everything.
+   A `,` group (`a,b|c`) fails as a whole: it waits until every leg is down
+   (check_channel_status: hups == and_argc), then reports the cause of its first
+   leg in dial order that got a channel (the `done:` branch's loop over
+   originate_status), so a group's rows are keyed by its first leg's code. With
+   fail_on_single_reject true or naming the cause, one reject ends the group at
+   once and the originate reports NO_ANSWER (`oglobals.idx = IDX_TIMEOUT`); a
+   true value lets the `|` list go on, a named cause stops it. A leg that cannot
+   even be created (no destination) with such a value ends the whole originate
+   with that cause (`force_reason = reason; goto outer_for`).
 3. audio_bridge_function / switch_channel_handle_cause: continue_on_fail and
    failure_causes decide whether the dialplan goes on past the failed bridge.
 4. What comes next: a later bridge (retry-same / new-party / media / unknown by
@@ -46,6 +55,8 @@ MEDIA_APPS = frozenset(
 HANDED_ON = frozenset({"transfer", "execute_extension", "lua", "javascript", "python", "perl", "socket"})
 NOTE_REMOTE = "outcome_note_fs_remote_code"  # the caller receives the other leg's code
 NOTE_REDIRECT = "outcome_note_fs_redirect"  # sofia follows the redirect's Contact
+NOTE_GROUP = "outcome_note_fs_group"  # a `,` group fails once every leg failed; keyed by the first leg
+NOTE_SINGLE_REJECT = "outcome_note_fs_single_reject"  # fail_on_single_reject ends the group at once
 NO_ANSWER = "NO_ANSWER"  # switch_ivr_originate: the element's timeout ran out
 LOCAL_CAUSE = {"user": "USER_NOT_REGISTERED", "sofia": "GATEWAY_DOWN"}  # no destination, by leg tech
 DEFAULT_LOCAL_CAUSE = "NO_ROUTE_DESTINATION"
@@ -90,6 +101,7 @@ class Point(NamedTuple):
     following: tuple[Outcome, int | None, str | None, bool]  # Next without its span, and whether it has one
     knobs: Knobs
     where: dict[str, Span | None]  # AT_BRIDGE, AT_NEXT, AT_FOLLOWING, NOWHERE -> the span
+    group: bool  # the first `|` element rings several legs at once (`a,b|c`)
 
 
 def point(
@@ -111,6 +123,7 @@ def point(
         (following.outcome, following.reply, following.cause, following.span is not None),
         knobs,
         where,
+        len(first) > 1,
     )
 
 
@@ -119,7 +132,7 @@ def bridge_table(table: fc.CauseTable, name: str, block: str | None, at: Point) 
     where = at.where
     rows = tuple(
         Row(codes, locals_, r.outcome, r.reply, where[r.at], (), r.note)
-        for r, codes, locals_ in _rows(table, at.knobs, at.hunt_after, at.following, at.tech)
+        for r, codes, locals_ in _rows(table, at.knobs, at.hunt_after, at.following, at.tech, at.group)
     )
     span = where[AT_BRIDGE]
     assert span is not None  # point() puts the bridge there
@@ -133,23 +146,25 @@ def _rows(
     hunt_after: str | None,
     following: tuple[Outcome, int | None, str | None, bool],
     tech: str,
+    group: bool,  # the first `|` element rings several legs at once (`a,b|c`)
 ) -> tuple[tuple[_Shape, frozenset[int], frozenset[Local]], ...]:
-    """The rows of every bridge with these knobs, next element and following step (spans symbolic)."""
+    """The rows of every bridge with these knobs, next element and following step (spans symbolic).
+
+    For a `,` group a code stands for the group's first leg's code, the cause the
+    originate reports once every leg failed (see the module docstring, point 2).
+    """
     redirects = redirect_codes(table.engine)
+    inputs = (table, knobs, hunt_after, following, group)
     rows: dict[_Shape, tuple[set[int], set[Local]]] = {}
     redirected = _Shape(Outcome.NEW_PARTY, None, AT_BRIDGE, NOTE_REDIRECT)
     for cause, codes in table.by_cause().items():  # one decision per cause, not per code
         if not codes:
             continue
-        shape = decide(table, knobs, hunt_after, following, cause, True, False)
-        rows.setdefault(shape, (set(), set()))[0].update(codes - redirects)
+        rows.setdefault(decide(*inputs, cause, True, False), (set(), set()))[0].update(codes - redirects)
         if codes & redirects:
             rows.setdefault(redirected, (set(), set()))[0].update(codes & redirects)
-    timeout = decide(table, knobs, hunt_after, following, NO_ANSWER, False, True)
-    rows.setdefault(timeout, (set(), set()))[1].add(Local.TIMEOUT)
-    local = decide(
-        table, knobs, hunt_after, following, LOCAL_CAUSE.get(tech, DEFAULT_LOCAL_CAUSE), False, False
-    )
+    rows.setdefault(decide(*inputs, NO_ANSWER, False, True), (set(), set()))[1].add(Local.TIMEOUT)
+    local = decide(*inputs, LOCAL_CAUSE.get(tech, DEFAULT_LOCAL_CAUSE), False, False, created=False)
     rows.setdefault(local, (set(), set()))[1].add(Local.NO_DESTINATION)
     # The caller cancelled: originate stops and no later action runs (the A leg is gone).
     cancelled = _Shape(Outcome.END, CANCELLED_CODE, AT_BRIDGE, "")
@@ -174,20 +189,36 @@ def decide(
     knobs: Knobs,
     hunt_after: str | None,
     following: tuple[Outcome, int | None, str | None, bool],
+    group: bool,
     cause: str,
     received: bool,
     timed_out: bool,
+    created: bool = True,
     trace: list[Traced] | None = None,
 ) -> _Shape:
     """What one failed first element does: the next `|` element, or past the bridge (module doc 2-4).
 
     `received`: a response carried the cause (its code may pass through to the caller);
-    `timed_out`: the element's timeout ran out. With `trace`, the tests and actions taken.
+    `timed_out`: the element's timeout ran out; `created`: its leg got a channel at all.
+    With `trace`, the tests and actions taken, in order.
     """
+    fosr = knobs.fail_on_single_reject
+    if "$" in (fosr or "") and (hunt_after is not None or group):
+        return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
+    fosr_true = fc.switch_true(fosr)
+    rejects = bool(fosr) and (fosr_true or not table.hunt_continues(fosr, cause))
+    if not created and rejects:  # the leg could not be created: the whole originate ends
+        _test(trace, False, "fail_on_single_reject", fosr, cause, "simulate_note_fs_not_created")
+        return _after_failure(table, knobs, following, cause, received, trace)
+    if group and received and rejects:  # one reject ends the group, reported as NO_ANSWER
+        _test(trace, False, "fail_on_single_reject", fosr, cause, "simulate_note_fs_group_rejected")
+        if hunt_after is not None and fosr_true:
+            _next(trace, hunt_after)
+            return _Shape(Outcome(hunt_after), None, AT_NEXT, NOTE_SINGLE_REJECT)
+        return _after_failure(table, knobs, following, NO_ANSWER, received, trace)._replace(
+            note=NOTE_SINGLE_REJECT
+        )
     if hunt_after is not None:
-        value = knobs.fail_on_single_reject
-        if "$" in (value or ""):
-            return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
         if timed_out and not fc.switch_true(knobs.continue_on_timeout):
             timeout = knobs.continue_on_timeout
             _test(
@@ -199,14 +230,21 @@ def decide(
                 "simulate_note_fs_timeout_stops",
             )
         else:
-            goes_on = table.hunt_continues(value, cause)
+            goes_on = table.hunt_continues(fosr, cause)
             why = "simulate_note_fs_hunt_goes_on" if goes_on else "simulate_note_fs_hunt_stops"
-            _test(trace, goes_on, "fail_on_single_reject", value, cause, why)
+            _test(trace, goes_on, "fail_on_single_reject", fosr, cause, why)
             if goes_on:
-                if trace is not None:
-                    trace.append((StepKind.ACTION, AT_NEXT, (("app", "bridge"), ("outcome", hunt_after))))
-                return _Shape(Outcome(hunt_after), None, AT_NEXT, "")
-    return _after_failure(table, knobs, following, cause, received, trace)
+                _next(trace, hunt_after)
+                return _Shape(Outcome(hunt_after), None, AT_NEXT, NOTE_GROUP if group and received else "")
+    shape = _after_failure(table, knobs, following, cause, received, trace)
+    if group and received and shape.note in ("", NOTE_REMOTE):
+        return shape._replace(note=NOTE_GROUP)
+    return shape
+
+
+def _next(trace: list[Traced] | None, hunt_after: str) -> None:
+    if trace is not None:
+        trace.append((StepKind.ACTION, AT_NEXT, (("app", "bridge"), ("outcome", hunt_after))))
 
 
 def _after_failure(

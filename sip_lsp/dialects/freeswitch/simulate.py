@@ -75,8 +75,9 @@ def simulate(
     steps.append(_map(origin, cause, _WHY.get(local, "") if local is not None else "simulate_note_fs_cause"))
     facts.append(("simulate_fact_cause", cause))
     trace: list[fo.Traced] = []
+    received, timed_out, created = code is not None, local is Local.TIMEOUT, local is not Local.NO_DESTINATION
     fo.decide(
-        causes, at.knobs, at.hunt_after, at.following, cause, code is not None, local is Local.TIMEOUT, trace
+        causes, at.knobs, at.hunt_after, at.following, at.group, cause, received, timed_out, created, trace
     )
     following = _following(text, at.where[fo.AT_FOLLOWING])
     groups = ds.threads[0] if ds.threads else ()
