@@ -231,3 +231,22 @@ def test_a_test_the_status_does_not_decide_walks_both_branches() -> None:
     assert sim.row.outcome is Outcome.UNKNOWN  # one branch hangs up, the other rings erin
     stopped = {dict(s.values)["outcome"] for s in stops(sim)}
     assert stopped == {"end", "new-party"}
+
+
+def test_ael_is_walked_as_compiled() -> None:
+    """extensions.ael: pbx_ael's priorities (ael_steps), its made-up labels not shown as jumps."""
+    path = FIXTURE.with_suffix(".ael")
+    text = path.read_text()
+    [alice, _] = analyze(text, "asterisk", DialectContext(path=str(path))).outcome_tables
+    assert alice.name == "PJSIP/alice"
+
+    def steps(code: int) -> list[tuple[str, int | None]]:
+        sim = simulate(text, "asterisk", alice, code, None, DialectContext(path=str(path)))
+        assert sim is not None and sim.row == alice.row_for(code)
+        return [(s.kind.value, text.count("\n", 0, s.span.start) + 1 if s.span else None) for s in sim.steps]
+
+    assert steps(486)[4:] == [("test-true", 5), ("action", 6)]
+    assert steps(603)[4:] == [("test-false", 5), ("exit", 8), ("map", 8)]
+    for code in REGISTERED:
+        sim = simulate(text, "asterisk", alice, code, None, DialectContext(path=str(path)))
+        assert sim is not None and sim.row == alice.row_for(code)

@@ -77,10 +77,30 @@ def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
 
 def _dial_tables(text: str, clean: str, t: Tables, analysis: Analysis) -> None:
     """An outcome table per Dial(): AEL compiled to priorities (ael_steps), walked as extensions.conf is."""
+    found_dials = _dials(text, clean)
+    if found_dials is None:
+        return
+    dials, index = found_dials
+    flow = Flow(t, index)
+    flow.walks(dials)
+    found: dict[Step, list[Event]] = {ext.steps[i]: [] for ext, i in dials}
+    for event in flow.events:
+        found.setdefault(event.origin, []).append(event)
+    for dial, events in found.items():
+        analysis.outcome_tables.append(table(t, dial, events, _in_place))
+
+
+def compiled_dials(text: str) -> tuple[list[tuple[Ext, int]], Index] | None:
+    """Every Dial() of an extensions.ael compiled to priorities, and the index its walks read (simulate)."""
+    return _dials(text, _COMMENT.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), text))
+
+
+def _dials(text: str, clean: str) -> tuple[list[tuple[Ext, int]], Index] | None:
+    """(each Dial's extension and index, the contexts and Gosub callers); None without a Dial."""
     try:
         contexts = Compiler(text, clean).compile()
     except RecursionError:  # absurd nesting: no tables rather than a crash
-        return
+        return None
     dials: list[tuple[Ext, int]] = []
     callers: dict[tuple[str, str], list[tuple[Step, str]]] = {}
     for ctx in contexts.values():
@@ -91,15 +111,7 @@ def _dial_tables(text: str, clean: str, t: Tables, analysis: Analysis) -> None:
                 elif step.name in ("gosub", "gosubif", "macro"):
                     for key, call in call_edges(step, ext.name):
                         callers.setdefault(key, []).append(call)
-    if not dials:
-        return
-    flow = Flow(t, Index(contexts, callers))
-    flow.walks(dials)
-    found: dict[Step, list[Event]] = {ext.steps[i]: [] for ext, i in dials}
-    for event in flow.events:
-        found.setdefault(event.origin, []).append(event)
-    for dial, events in found.items():
-        analysis.outcome_tables.append(table(t, dial, events, _in_place))
+    return (dials, Index(contexts, callers)) if dials else None
 
 
 def _in_place(tagged: tuple[str, Span]) -> Span:

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from sip_lsp.catalog import Engine, EngineCause
 from sip_lsp.dialects import DialectContext
-from sip_lsp.dialects.asterisk import _index, _is_ael, chunks
+from sip_lsp.dialects.asterisk import _index, _is_ael, ael, chunks
 from sip_lsp.dialects.asterisk.engine import Tables, hangup_cause, tables
-from sip_lsp.dialects.asterisk.flow import Flow
+from sip_lsp.dialects.asterisk.flow import Flow, Index
 from sip_lsp.dialects.asterisk.outcomes import _FALLTHROUGH, TIMEOUT, replies, to_sip
+from sip_lsp.dialects.asterisk.parse import Ext, split_top
 from sip_lsp.dialects.asterisk.parse import Step as DialStep
-from sip_lsp.dialects.asterisk.parse import split_top
 from sip_lsp.dialects.common.includes import Includes
 from sip_lsp.dialects.common.simulation import entered
 from sip_lsp.model import Local, Outcome, OutcomeTable, PartedAnalysis, Row, Simulation, Span, Step, StepKind
@@ -44,14 +44,16 @@ def simulate(
 ) -> Simulation | None:
     """Walk `code` (or the local case) through the Dial() of `table`; None when it is not in `text`."""
     t = tables(ctx.catalog)
-    if t is None or table.kind != "dial" or _is_ael(text, ctx.path):
+    if t is None or table.kind != "dial":
         return None
     row = table.row_for_local(local) if local is not None else table.row_for(code) if code else None
     if row is None:
         return None
-    analysis = PartedAnalysis("asterisk", text, ctx.path, comment=";")
-    piece = chunks.whole(text, t, Includes(ctx, analysis))
-    found = next(((ext, i) for ext, i in piece.local.dials if ext.steps[i].span == table.span), None)
+    walked_from = _dials(text, ctx, t)
+    if walked_from is None:
+        return None
+    dials, index = walked_from
+    found = next(((ext, i) for ext, i in dials if ext.steps[i].span == table.span), None)
     if found is None:
         return None
     ext, i = found
@@ -72,16 +74,32 @@ def simulate(
     if walked is None:
         return None
     pjsip_cause = _status_steps(t, walked, steps, facts)
-    flow = Flow(t, _index([(0, piece)])[0])
+    flow = Flow(t, index)
     flow.trace = []
     flow.walk_from(ext, i, frozenset({walked}))
     ends = {(e.step.span if e.step is not None else None): e.step for e in flow.events}
     for kind, tagged, values in flow.trace:
         span = tagged.span if tagged is not None else None
+        if kind is StepKind.CALL and _compiled_label(dict(values).get("target", "")):
+            continue  # AEL's if/switch/loop compiled to a jump: the test before it says it all
         steps.append(Step(span, kind, values))
         if kind is StepKind.EXIT and dict(values).get("outcome") == Outcome.END.value:
             steps.append(_hangup_step(t, ends.get(span), walked, pjsip_cause))
     return _made(table, code, local, steps, row, facts)
+
+
+def _dials(text: str, ctx: DialectContext, t: Tables) -> tuple[list[tuple[Ext, int]], Index] | None:
+    """Every Dial() of the document (an extensions.conf read whole, includes too; an AEL file
+    compiled) and the index of contexts and Gosub callers the walks read, as a cold analysis has them."""
+    if _is_ael(text, ctx.path):
+        return ael.compiled_dials(text)
+    piece = chunks.whole(text, t, Includes(ctx, PartedAnalysis("asterisk", text, ctx.path, comment=";")))
+    return piece.local.dials, _index([(0, piece)])[0]
+
+
+def _compiled_label(target: str) -> bool:
+    """A jump to a label ael_steps made up (`~then-1~`, `~case-4~`), not one the user wrote."""
+    return target.split(",")[-1].startswith("~") and "~~s~~" not in target
 
 
 def _made(
