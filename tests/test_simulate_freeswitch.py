@@ -231,3 +231,24 @@ def test_a_transfer_hands_the_call_on_and_a_respond_replies() -> None:
         {"app": "respond", "args": "503 Service Unavailable", "outcome": "reply", "code": "503"},
     )
     assert (gone.row.outcome, gone.row.reply) == (Outcome.REPLY, 503)
+
+
+def test_a_busy_phone_ends_the_ring_group_at_once() -> None:
+    """fail_on_single_reject=USER_BUSY: one 486 ends the `,` group, reported as NO_ANSWER."""
+    busy = run("user/601,user/602|user/603", 486)
+    steps = walk(busy)
+    assert [(k, n) for k, n, _ in steps] == [
+        ("enter", 56),
+        ("map", None),
+        ("test-false", 56),
+        ("map", 56),
+        ("test-true", 56),
+        ("action", 57),
+    ]
+    assert steps[2][2]["note"] == "simulate_note_fs_group_rejected"
+    assert steps[3][2] == {"from": "USER_BUSY", "to": "NO_ANSWER", "by": "originate"}
+    assert steps[4][2]["cause"] == "NO_ANSWER"  # continue_on_fail unset: NO_ANSWER goes on
+    assert busy.row.outcome is Outcome.MEDIA
+    # Any other cause lets the group fail as a whole, then the `|` list goes on to user/603.
+    other = run("user/601,user/602|user/603", 503)
+    assert walk(other)[-1][2] == {"app": "bridge", "outcome": "new-party", "target": "user/603"}

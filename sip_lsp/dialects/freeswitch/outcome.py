@@ -212,6 +212,8 @@ def decide(
         return _after_failure(table, knobs, following, cause, received, trace)
     if group and received and rejects:  # one reject ends the group, reported as NO_ANSWER
         _test(trace, False, "fail_on_single_reject", fosr, cause, "simulate_note_fs_group_rejected")
+        if trace is not None:  # the originate reports the group's end as a timeout
+            trace.append((StepKind.MAP, AT_BRIDGE, (("from", cause), ("to", NO_ANSWER), ("by", "originate"))))
         if hunt_after is not None and fosr_true:
             _next(trace, hunt_after)
             return _Shape(Outcome(hunt_after), None, AT_NEXT, NOTE_SINGLE_REJECT)
