@@ -14,8 +14,8 @@ parser reads them without building an object per token, and a token's kind
 follows from its text (kind_of).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: NamedTuple would compile each string annotation,
+# and the first compile() in a process sets up every AST type (with them ~4 % of `check`).
 import re
 from itertools import accumulate
 from operator import itemgetter
