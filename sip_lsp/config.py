@@ -242,6 +242,8 @@ def read_policy(
     fields: dict[str, CodeSet] = {}
     problems: list[ConfigError] = []
     for raw, patterns in value.items():
+        if patterns is None and editor:
+            continue  # an editor's unset key (VS Code sends null): sip-lsp.toml's applies
         name = _POLICY_EDITOR_KEYS.get(raw, raw) if editor else raw
         field = _POLICY_KEYS.get(str(name).replace("_", "-"))
         if field is None:
