@@ -133,7 +133,7 @@ class Settings(NamedTuple):
 
     def merged_each(self, overrides: dict[str, object]) -> Merged:
         """Like `merged`, one setting at a time: a bad one is left out and reported, the rest apply."""
-        settings, problems = self, []
+        settings, problems = self, list[ConfigError]()
         for key, value in overrides.items():
             if key == "policy" and value is not None:  # a bad key of it is left out alone
                 policy, wrong = read_policy("editor settings", key, value, editor=True)

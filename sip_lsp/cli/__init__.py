@@ -1,4 +1,4 @@
-"""Command line: check, explain, compare, codes, table, site, serve.
+"""Command line: check, explain, compare, codes, table, diff, site, serve.
 
 Only argument parsing lives here; each command is a function in the module
 named for what it does. `check`, `explain`, `compare` and `codes` never import
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("compare", "compare two response codes side by side", _compare_arguments),
         ("codes", "list the registered response codes", _codes_arguments),
         ("table", "print what each failover point does with every final response", _table_arguments),
+        ("diff", "which codes changed outcome at which failover point between two versions", _diff_arguments),
         ("site", "build the reference site (static HTML) from the catalogue", _site_arguments),
         ("serve", "run the language server (stdio by default)", _serve_arguments),
     ):
@@ -131,6 +132,22 @@ def _table_arguments(table: argparse.ArgumentParser) -> None:
     table.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
 
+def _diff_arguments(diff: argparse.ArgumentParser) -> None:
+    diff.add_argument(
+        "paths", nargs="+", metavar="PATH", help="OLD NEW (two files or two directories), or PATH with --rev"
+    )
+    diff.add_argument("--rev", metavar="REV", help="compare PATH at git revision REV with the working tree")
+    diff.add_argument("--format", choices=("text", "json", "github"), default="text")
+    diff.add_argument("--lang", choices=("en", "ru"), default="en")
+    diff.add_argument(
+        "--dialect",
+        choices=("kamailio", "opensips", "asterisk", "freeswitch"),
+        help="force the dialect of every file",
+    )
+    diff.add_argument("--config", metavar="FILE", help="sip-lsp.toml to use instead of searching upwards")
+    diff.add_argument("--catalog", action="append", default=[], metavar="FILE")
+
+
 def _site_arguments(site: argparse.ArgumentParser) -> None:
     site.add_argument("--out", required=True, metavar="DIR", help="directory to write the site into")
     site.add_argument("--lang", default="en,ru", metavar="LANGS", help="comma-separated languages (en,ru)")
@@ -189,6 +206,10 @@ def _run(args: argparse.Namespace) -> int:
         from sip_lsp.cli.table import run_table
 
         return run_table(args)
+    if args.command == "diff":
+        from sip_lsp.cli.diff import run_diff
+
+        return run_diff(args)
     if args.command == "site":
         from sip_lsp.site.build import run_site
 

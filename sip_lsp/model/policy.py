@@ -57,7 +57,9 @@ class Policy(Value):
     def over(self, base: Policy) -> Policy:
         """These keys where set, `base`'s elsewhere (editor settings over sip-lsp.toml)."""
         return Policy(
-            *(mine if mine is not None else theirs for mine, theirs in zip(self._values(), base._values()))
+            self.never_retry if self.never_retry is not None else base.never_retry,
+            self.retry_only if self.retry_only is not None else base.retry_only,
+            self.must_reach_caller if self.must_reach_caller is not None else base.must_reach_caller,
         )
 
 

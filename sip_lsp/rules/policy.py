@@ -8,7 +8,7 @@ Rows the text cannot judge (`unknown`) never break a policy.
 
 from __future__ import annotations
 
-from sip_lsp.model import CodeSet, Local, Outcome, OutcomeTable, Related, Row
+from sip_lsp.model import CodeSet, Finding, Local, Outcome, OutcomeTable, Related, Row
 from sip_lsp.rules.context import NOTHING, Found, RuleContext
 
 _LOCAL_ORDER = (Local.TIMEOUT, Local.CANCELLED, Local.NO_DESTINATION)
@@ -26,7 +26,7 @@ def sc401_policy_violation(table: OutcomeTable, ctx: RuleContext) -> Found:
     policy = ctx.policy
     if not policy:
         return NOTHING
-    found = []
+    found: list[Finding] = []
     for key, codes, offences in (
         ("never-retry", policy.never_retry, _retried(table, policy.never_retry, ctx, named=True)),
         ("retry-only", policy.retry_only, _retried(table, policy.retry_only, ctx, named=False)),
@@ -86,7 +86,7 @@ def _kept_from_caller(table: OutcomeTable, codes: CodeSet | None, ctx: RuleConte
 
 def _finding(
     key: str, codes: CodeSet, offences: list[Offence], table: OutcomeTable, ctx: RuleContext
-) -> Found:
+) -> Finding:
     every = frozenset(c for _, bad, _ in offences for c in bad)
     local = frozenset(case for _, _, cases in offences for case in cases)
     related: list[Related] = []
