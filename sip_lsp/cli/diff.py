@@ -294,7 +294,7 @@ def _full_key(shown: Shown) -> tuple[str | None, ...]:
 
 def _loose_key(shown: Shown) -> tuple[str | None, ...]:
     t = shown.table
-    return (_place(shown), t.kind, t.block)
+    return (_place(shown), t.kind, None if t.block == t.name else t.block)  # a failure route is its own block
 
 
 def changed(old: Shown, new: Shown, catalog: Catalog) -> list[Change]:
