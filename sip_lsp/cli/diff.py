@@ -159,7 +159,7 @@ class _Diff(_Check):
         rel = git.relative(path)
         if rel is None:
             raise GitError("diff_not_git", path=self.args.path)
-        then = {name: name for name in git.files(rel) if not SKIP_DIRS.intersection(name.split("/")[:-1])}
+        then = {name for name in git.files(rel) if not SKIP_DIRS.intersection(name.split("/")[:-1])}
         if os.path.isdir(path):
             now = {git.relative(p) or p: p for p in _walk(path).values()}
             root = path
@@ -196,9 +196,9 @@ class _Diff(_Check):
         found = [self._dialect(s, t) for s, t in zip((old, new), texts)]
         known = next((d for d in found if d != "unknown"), "unknown")
         if known == "unknown":
-            if explicit and any(texts):
-                shown = (new or old).display  # type: ignore[union-attr]
-                self._note(shown, self._text("check_unrecognised"))
+            side = new or old
+            if explicit and side is not None and any(texts):
+                self._note(side.display, self._text("check_unrecognised"))
             return []
         before = self._tables(old, texts[0], known, catalog)
         after = self._tables(new, texts[1], known, catalog)
