@@ -190,10 +190,10 @@ def status_label(sim: Simulation, catalog: Catalog, lang: str) -> str:
 def step_words(step: Step, catalog: Catalog, lang: str) -> str:
     """What a step did, in words: its kind's heading with its values, and its note."""
     values = _Lenient()
-    note = ""
+    notes = []
     for key, value in step.values:
         if key == "note":
-            note = catalog.heading(value, lang)
+            notes.append(catalog.heading(value, lang))
         elif key == "status" and value.isdigit():
             values[key] = code_label(int(value), catalog)
         elif key == "local":
@@ -204,6 +204,7 @@ def step_words(step: Step, catalog: Catalog, lang: str) -> str:
             values[key] = value
     words = catalog.heading("simulate_step_" + step.kind.value.replace("-", "_"), lang).format_map(values)
     words = " ".join(words.split())
+    note = "; ".join(notes)
     if note:
         return f"{words} ({note})" if words else note
     return words

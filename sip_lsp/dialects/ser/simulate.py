@@ -18,6 +18,7 @@ from sip_lsp.dialects.ser import _Builder
 from sip_lsp.dialects.ser.conditions import case_test, status_test, status_var
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, REPLY_FUNCS
 from sip_lsp.dialects.ser.flow import (
+    _MAX_DEPTH,
     _REFUSED,
     _REFUSED_OPENSIPS,
     CANCELLED,
@@ -37,7 +38,7 @@ from sip_lsp.dialects.ser.flow import (
     _with_locals,
 )
 from sip_lsp.dialects.ser.syntax import Call, If, Jump, Lit, Name, Node, Switch, Var
-from sip_lsp.model import Local, Outcome, OutcomeTable, PartedAnalysis, Simulation, Span, Step, StepKind
+from sip_lsp.model import Local, Outcome, OutcomeTable, PartedAnalysis, Row, Simulation, Span, Step, StepKind
 
 # Where a step stands among the conditions the text cannot decide: ((fork number, side), ...).
 Path = tuple[tuple[int, bool], ...]
@@ -52,9 +53,6 @@ def simulate(
     walked = _LOCAL_CODE.get(local) if local is not None else code
     if walked is None or (local is None and not 300 <= walked <= 699):
         return None
-    row = table.row_for_local(local) if local is not None else table.row_for(walked)
-    if row is None:
-        return None
     flavor = ctx.flavor or "kamailio"
     builder = _Builder(PartedAnalysis(dialect=flavor, text=text, path=ctx.path, comment="#"), ctx, flavor)
     builder.collect()
@@ -66,7 +64,22 @@ def simulate(
         walk.run(frozenset({walked}))
     except RecursionError:
         return None
+    row = _row(table, walk.result.tables[-1], walked, local)
+    if row is None:
+        return None
     return Simulation(table, _SIP_CODE.get(walked, walked), local, walk.kept(), row)
+
+
+def _row(table: OutcomeTable, walked: OutcomeTable, code: int, local: Local | None) -> Row | None:
+    """The table's row that says what this walk decided; the walk's own row when none does (a bug)."""
+    mine = walked.row_for_local(local) if local is not None else walked.row_for(code)
+    if mine is None:
+        return None
+    for row in table.rows:
+        holds = local in row.local if local is not None else code in row.codes
+        if holds and (row.outcome, row.reply, row.span) == (mine.outcome, mine.reply, mine.span):
+            return row
+    return mine
 
 
 def _handler(builder: _Builder, table: OutcomeTable) -> RouteDef | None:
@@ -103,14 +116,30 @@ class _Recording(Walker):
         self.steps: list[tuple[Path, Step]] = []
         self.path: Path = ()
         self.forks = 0
-        self.decision: tuple[int, Path] | None = None  # (steps before the deciding one + 1, its path)
+        self.decision: Path | None = None  # the path of the decision the table's row holds
+        self.undecided: dict[int, int] = {}  # the step of each fork's condition, by fork number
 
     def kept(self) -> tuple[Step, ...]:
-        """The steps on the path that decided the code's row, in the order they ran."""
-        if self.decision is None:
-            return tuple(step for _, step in self.steps)
-        decided = self.decision[1]
-        return tuple(step for path, step in self.steps if decided[: len(path)] == path)
+        """The steps on the path that decided the code's row, in the order they ran.
+
+        A condition the text cannot decide says true or false as that path took it.
+        """
+        decided = self.decision or ()
+        sides = dict(decided)
+        forks = {i: fork for fork, i in self.undecided.items()}
+        kept = []
+        for i, (path, step) in enumerate(self.steps):
+            if decided[: len(path)] != path:
+                continue
+            fork = forks.get(i)
+            if fork is not None:
+                if fork not in sides:
+                    continue
+                step = Step(
+                    step.span, StepKind.TEST_TRUE if sides[fork] else StepKind.TEST_FALSE, step.values
+                )
+            kept.append(step)
+        return tuple(kept)
 
     def live(self, st: State) -> bool:
         """The walked code is on this path, and the path is not the one where no destination is left."""
@@ -152,7 +181,7 @@ class _Recording(Walker):
         before = self._settling()
         codes = super().decide(st, outcome, reply, span)
         if self._settling() is not before:
-            self.decision = (len(self.steps), self.path)
+            self.decision = self.path
         return codes
 
     def _settling(self) -> object:
@@ -170,6 +199,10 @@ class _Recording(Walker):
         # The text cannot tell: the code goes both ways, each side on a path of its own.
         fork, before = self.forks, self.path
         self.forks += 1
+        if node.cond is not None:
+            self.undecided[fork] = len(self.steps)
+            span = env.span(node.cond.start, node.cond.end)
+            self.add(span, StepKind.TEST_TRUE, ("note", "simulate_note_undecided"))
         self.path = before + ((fork, True),)
         t_out = self.body(node.then, t, env)[0]
         self.path = before + ((fork, False),)
@@ -188,7 +221,9 @@ class _Recording(Walker):
         text = env.rd.text
         default: Span | None = None
         for case in node.cases:
-            span = env.span(case.start, case.end)
+            label = case.values[-1].end if case.values else case.start
+            colon = text.find(":", label, case.end)
+            span = env.span(case.start, case.end if colon == -1 else colon + 1)
             if case.values is None:
                 default = span
                 continue
@@ -223,9 +258,7 @@ class _Recording(Walker):
             ):
                 note = ("note", "simulate_note_destination_left")
                 self.steps[-1] = (path, Step(action.span, action.kind, (*action.values, note)))
-        elif isinstance(cond, Call) and (
-            cond.name in NEW_BRANCH or cond.name.startswith("t_relay_to") or cond.name == "t_branch_replied"
-        ):
+        elif isinstance(cond, Call) and cond.name == "t_branch_replied":
             kind = StepKind.TEST_TRUE if self.live(t) else StepKind.TEST_FALSE
             self.add(env.span(cond.start, cond.end), kind)
         return t, f
@@ -246,13 +279,20 @@ class _Recording(Walker):
                 if isinstance(target, (Name, Var))
                 else ""
             )
-            if called:
+            # as the walker follows it: a defined route, not one already on the way (no recursion)
+            if (
+                called
+                and called in self.routes()
+                and called not in env.stack
+                and len(env.stack) <= _MAX_DEPTH
+            ):
                 self.add(span, StepKind.CALL, ("target", f"route[{called}]"))
         elif name in NEXT_DESTINATION or name in NEW_BRANCH or name.startswith("t_relay_to"):
             outcome = _destination(name, st)
             values: tuple[tuple[str, str], ...] = (("action", name), ("outcome", outcome.value))
+            # the relay is what tm refuses; the gateway selection before it still runs (engine-semantics 2.1)
             refused = _REFUSED_OPENSIPS if self.flavor == "opensips" else _REFUSED
-            if self.code in refused:
+            if self.code in refused and name not in NEXT_DESTINATION:
                 note = (
                     "simulate_note_cancelled_refused"
                     if self.code == CANCELLED
