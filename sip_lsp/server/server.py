@@ -256,6 +256,8 @@ class SipLanguageServer(LanguageServer):
                 settings = load_config(found)
             except ConfigError as error:
                 self.problem(error)
+            for problem in settings.problems:  # a bad [policy] key: left out, the rest applies
+                self.problem(problem)
         if self.editor_settings:
             merged = settings.merged_each(self.editor_settings)
             settings = merged.settings
