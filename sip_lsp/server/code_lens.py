@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from sip_lsp.features.outcomes import lens_title, point_title
+from sip_lsp.features.outcomes import lens_title
 from sip_lsp.server.guard import guarded
 from sip_lsp.server.server import SipLanguageServer
 
@@ -65,7 +65,5 @@ def _resolve(ls: SipLanguageServer, lens: types.CodeLens) -> types.CodeLens:
     table = points.table(found)
     title = lens_title(table, analysed.catalog, ls.lang)
     line = points.line_of(found)
-    lens.command = types.Command(
-        title=title, command=CLIENT_COMMAND, arguments=[doc.uri, line, point_title(table)]
-    )
+    lens.command = types.Command(title=title, command=CLIENT_COMMAND, arguments=[doc.uri, line])
     return lens

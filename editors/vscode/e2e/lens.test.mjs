@@ -1,0 +1,77 @@
+// Real VS Code: the code lens above a failover point (its one-line outcome table), the hover
+// with the full table, and SIP: Simulate Response… run from the lens. Screenshots of the lens
+// and of the hover land in e2e/out/ (docs/vscode-lens.png and docs/vscode-table-hover.png).
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { startVsCode, openFile, onFailure, repo, sipLsp, outDir } from "./harness.mjs";
+
+const fixture = path.join(repo, "tests/fixtures/lens/carrier.cfg");
+
+async function step(session, name, body) {
+  try {
+    return await body();
+  } catch (err) {
+    await onFailure(session?.page, `failure-${name}.png`);
+    throw err;
+  }
+}
+
+describe("VS Code: failover points", { timeout: 240_000 }, () => {
+  let session;
+  before(async () => {
+    session = await startVsCode({
+      files: { "carrier.cfg": fixture },
+      settings: { "sipLsp.server.command": [sipLsp, "serve"], "editor.codeLens": true },
+    });
+    await openFile(session.page, "carrier.cfg", "Kamailio");
+  });
+  after(async () => session?.close());
+
+  it("shows the one-line outcome table in a lens above failure_route", () => step(session, "lens", async () => {
+    const { page } = session;
+    const lens = page.locator(".monaco-editor .codelens-decoration", { hasText: "→" }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    const title = await lens.innerText();
+    assert.match(title, /486 → media/);
+    assert.match(title, /408, 5xx, timeout → retry/);
+    await page.screenshot({ path: path.join(outDir, "lens.png") });
+  }));
+
+  it("hovers the route header with the full table, rows linked to their lines", () => step(session, "table-hover", async () => {
+    const { page } = session;
+    await page.locator(".view-lines span", { hasText: "failure_route" }).first().hover();
+    const hover = page.locator(".monaco-hover", { hasText: "What decides it" }).first();
+    await hover.waitFor({ timeout: 30_000 });
+    const links = await hover.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("data-href") ?? a.getAttribute("href") ?? ""));
+    assert.ok(links.some((href) => /carrier\.cfg#L21$/.test(href)), JSON.stringify(links));
+    assert.match(await hover.innerText(), /failure_route\[CARRIER\]/);
+    await page.waitForTimeout(500); // the hover fades in
+    await page.screenshot({ path: path.join(outDir, "table-hover.png") });
+    await page.keyboard.press("Escape");
+    await page.mouse.move(5, 5);
+  }));
+
+  it("simulates a 603 from the lens: asks for the code, shows the steps or why not", () => step(session, "simulate", async () => {
+    const { page } = session;
+    await page.locator(".monaco-editor .codelens-decoration a", { hasText: "→" }).first().click();
+    await page.waitForSelector(".quick-input-widget .quick-input-box input", { timeout: 30_000 });
+    await page.keyboard.type("603");
+    await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: "603" }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press("Enter");
+    // The steps (a quick pick titled with the summary), or a clear error while kamailio has no walker.
+    const steps = page.locator(".quick-input-widget .quick-input-title", { hasText: "603 →" });
+    const error = page.locator(".notification-toast", { hasText: "simulate" });
+    await Promise.race([steps.waitFor({ timeout: 30_000 }), error.waitFor({ timeout: 30_000 })]);
+    await page.waitForTimeout(500); // the toast slides in
+    await page.screenshot({ path: path.join(outDir, "simulate.png") });
+    if (await steps.count()) {
+      const rows = await page.locator(".quick-input-list .monaco-list-row").allInnerTexts();
+      assert.ok(rows.length >= 1, JSON.stringify(rows));
+      assert.match(await steps.innerText(), /failure_route\[CARRIER\]: 603 →/);
+    } else {
+      assert.match(await error.innerText(), /does not walk kamailio scripts yet/);
+    }
+    await page.keyboard.press("Escape");
+  }));
+});
