@@ -101,11 +101,12 @@ def lens_title(table: OutcomeTable, catalog: Catalog, lang: str) -> str:
         local.update(row.local)
         replies.add(row.reply)
     parts: list[str] = []
-    for (outcome, reply), (codes, local, replies) in merged.items():
+    for (outcome, reply), (merged_codes, local, replies) in merged.items():
         if outcome is Outcome.END:
             reply = next(iter(replies)) if len(replies) == 1 else None
-        row = Row(frozenset(codes), frozenset(local), outcome, reply)
-        parts.append(f"{codes_label(row, sorted(codes), catalog, lang)} → {lens_outcome(row, catalog, lang)}")
+        merged_row = Row(frozenset(merged_codes), frozenset(local), outcome, reply)
+        label = codes_label(merged_row, sorted(merged_codes), catalog, lang)
+        parts.append(f"{label} → {lens_outcome(merged_row, catalog, lang)}")
     return " · ".join(parts) or catalog.heading("table_none", lang)
 
 
