@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from sip_lsp.catalog import Catalog
-from sip_lsp.model import Analysis, Local, Outcome, OutcomeTable, Row, Simulation, Span
+from sip_lsp.model import Analysis, Local, Outcome, OutcomeTable, Row, Simulation, Span, Step
 from sip_lsp.text import LineIndex
 
 LOCAL_ORDER = (Local.TIMEOUT, Local.CANCELLED, Local.NO_DESTINATION)
@@ -264,14 +264,76 @@ def parse_status(value: object) -> tuple[int | None, Local | None]:
     raise SimulateError("simulate_error_status", status=value)
 
 
-def step_text(kind: str, values: Iterable[tuple[str, str]], catalog: Catalog, lang: str) -> str:
-    """A step in words: its heading (`simulate_step_<kind>`) with the step's values filled in."""
-    key = "simulate_step_" + kind.replace("-", "_")
-    heading = catalog.heading(key, lang)
-    named = dict(values)
-    if heading == key:  # no heading: the kind and the values as they are
-        return " ".join((kind, *named.values()))
-    return _format(heading, named)
+_LOCAL_CODE = {Local.TIMEOUT: 408, Local.CANCELLED: 487}  # what tm makes of a local case
+
+
+class _Lenient(dict[str, str]):
+    """Values for a heading: one a dialect did not give reads empty, never a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def code_label(code: int, catalog: Catalog) -> str:
+    """`603 Decline`, or the bare number when the catalogue has no such code."""
+    entry = catalog.code(code)
+    return f"{code} {entry.reason}" if entry is not None else str(code)
+
+
+def status_label(sim: Simulation, catalog: Catalog, lang: str) -> str:
+    """The walked status: `603 Decline`, `408 Request Timeout (timeout)`."""
+    code = sim.code if sim.code is not None else _LOCAL_CODE.get(sim.local) if sim.local is not None else None
+    label = "" if code is None else code_label(code, catalog)
+    if sim.local is None:
+        return label
+    case = catalog.heading("local_" + sim.local.value.replace("-", "_"), lang)
+    return catalog.heading("simulate_status_local", lang).format(status=label, local=case) if label else case
+
+
+def step_words(step: Step, catalog: Catalog, lang: str) -> str:
+    """What a step did, in words: its kind's heading with its values, and its note."""
+    values = _Lenient()
+    notes = []
+    for key, value in step.values:
+        if key == "note":
+            notes.append(catalog.heading(value, lang))
+        elif key == "status" and value.isdigit():
+            values[key] = code_label(int(value), catalog)
+        elif key == "local":
+            values[key] = catalog.heading("local_" + value.replace("-", "_"), lang)
+        elif key == "outcome":
+            values[key] = catalog.heading("simulate_action_" + value.replace("-", "_"), lang)
+        else:
+            values[key] = value
+    words = catalog.heading("simulate_step_" + step.kind.value.replace("-", "_"), lang).format_map(values)
+    words = " ".join(words.split())
+    note = "; ".join(notes)
+    if note:
+        return f"{words} ({note})" if words else note
+    return words
+
+
+def caller_code(sim: Simulation) -> int | None:
+    """The code the caller receives when the outcome settles it, else None."""
+    row = sim.row
+    if row.outcome is Outcome.FORWARD:
+        return sim.code if sim.code is not None else _LOCAL_CODE.get(sim.local) if sim.local else None
+    if row.outcome in (Outcome.REPLY, Outcome.END):
+        return row.reply
+    return None
+
+
+def receives(sim: Simulation, catalog: Catalog, lang: str) -> str:
+    """What the caller receives, in words."""
+    code = caller_code(sim)
+    if code is not None:
+        return code_label(code, catalog)
+    outcome = sim.row.outcome
+    if outcome in (Outcome.REPLY, Outcome.END):
+        return catalog.heading("simulate_receives_variable", lang)
+    if outcome in (Outcome.RETRY_SAME, Outcome.NEW_PARTY, Outcome.MEDIA):
+        return catalog.heading("simulate_receives_pending", lang)
+    return catalog.heading("simulate_receives_unknown", lang)
 
 
 def simulation_result(
@@ -280,36 +342,36 @@ def simulation_result(
     """A simulation as the server command returns it (JSON): the steps, the outcome, a summary."""
     steps: list[dict[str, object]] = []
     for step in sim.steps:
-        line = target = source = None
-        if step.span is not None:
-            if step.span.path is None:
-                line = lines.line(step.span.start)
-                source = lines.line_text(line).strip()
+        line = target = None
+        source = ""
+        span = step.span
+        if span is not None:
+            if span.path is None:
+                line = lines.line(span.start)
+                source = " ".join(lines.text[span.start : span.end].split("\n", 1)[0].split())
                 target = link(None, line)
             else:
-                target = link(step.span.path, 0)
+                target = link(span.path, 0)
         steps.append(
             {
                 "line": line,
-                "path": step.span.path if step.span is not None else None,
+                "path": span.path if span is not None else None,
                 "target": target,
                 "kind": step.kind.value,
-                "text": step_text(step.kind.value, step.values, catalog, lang),
+                "text": step_words(step, catalog, lang),
                 "source": source,
             }
         )
-    status = str(sim.code) if sim.code is not None else ""
-    if sim.local is not None:
-        local = catalog.heading("local_" + sim.local.value.replace("-", "_"), lang)
-        status = f"{status} ({local})" if status else local
-    table = sim.table
+    table, row = sim.table, sim.row
+    status = status_label(sim, catalog, lang)
     return {
         "point": {"kind": table.kind, "name": table.name, "line": lines.line(table.span.start)},
         "status": status,
         "steps": steps,
-        "outcome": sim.row.outcome.value,
-        "reply": sim.row.reply,
-        "summary": f"{point_title(table)}: {status} → {outcome_label(sim.row, catalog, lang)}",
+        "outcome": row.outcome.value,
+        "reply": caller_code(sim),
+        "receives": receives(sim, catalog, lang),
+        "summary": f"{point_title(table)}: {status} → {outcome_label(row, catalog, lang)}",
         "facts": [[catalog.heading(key, lang), value] for key, value in sim.facts],
     }
 

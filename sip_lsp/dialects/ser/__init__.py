@@ -60,6 +60,11 @@ class _Builder:
         self.unread = False  # an include was not read: its routes are unknown
 
     def build(self) -> None:
+        self.collect()
+        self.run_flow()
+
+    def collect(self) -> None:
+        """Parse the document and what it includes into chunks with their local facts."""
         docs: list[tuple[str | None, str]] = [(None, self.an.text)]
         blocks = self.ctx.cache.blocks(_BLOCKS)
         i = 0
@@ -80,7 +85,6 @@ class _Builder:
                         docs.append(target)
                     else:
                         self.unread = True
-        self.run_flow()
 
     def chunk(self, slot: Slot, p: Parsed, base: int, path: str | None, text: str) -> None:
         facts = _chunk_facts(slot, p, base, path, text)
