@@ -163,3 +163,20 @@ async def test_lens_and_hover_speak_the_clients_language(russian):
     assert "повтор" in title and "тайм-аут" in title
     hover = await _hover(russian, uri, at(text, "failure_route", delta=2))
     assert "| Коды |" in hover.contents.value
+
+
+async def test_simulate_walks_a_kamailio_failure_route_step_by_step(client):
+    uri, text = open_document(client, LENS + "carrier.cfg")
+    armed = at(text, 't_on_failure("CARRIER")').line  # an arming site names the same point
+    declined = await _simulate(client, uri, armed, 603)
+    assert declined["point"] == {"kind": "failure_route", "name": "CARRIER", "line": 14}
+    assert declined["outcome"] == "forward" and declined["reply"] == 603
+    assert declined["summary"] == "failure_route[CARRIER]: 603 Decline → forward"
+    busy_test = at(text, 't_check_status("486")').line
+    [step] = [s for s in declined["steps"] if s["line"] == busy_test]
+    assert (step["kind"], step["source"]) == ("test-false", 't_check_status("486")')
+    assert step["target"] == f"{uri}#L{busy_test + 1}"
+    busy = await _simulate(client, uri, 14, "486")
+    assert busy["outcome"] == "media" and any(s["kind"] == "test-true" for s in busy["steps"])
+    timeout = await _simulate(client, uri, 20, "timeout")  # a line inside the route: the point above
+    assert timeout["outcome"] == "retry-same" and "timeout" in timeout["status"]

@@ -48,30 +48,32 @@ describe("VS Code: failover points", { timeout: 240_000 }, () => {
     assert.match(await hover.innerText(), /failure_route\[CARRIER\]/);
     await page.waitForTimeout(500); // the hover fades in
     await page.screenshot({ path: path.join(outDir, "table-hover.png") });
+    // A row's line link moves the cursor to the line that decides it.
+    await hover.locator("a", { hasText: /^21$/ }).first().click();
+    await page.waitForFunction(() => /Ln 21,/.test(document.querySelector(".statusbar")?.textContent ?? ""), null, { timeout: 10_000 });
     await page.keyboard.press("Escape");
     await page.mouse.move(5, 5);
   }));
 
-  it("simulates a 603 from the lens: asks for the code, shows the steps or why not", () => step(session, "simulate", async () => {
+  it("simulates a 603 from the lens: asks for the code, lists the steps, reveals their lines", () => step(session, "simulate", async () => {
     const { page } = session;
     await page.locator(".monaco-editor .codelens-decoration a", { hasText: "→" }).first().click();
     await page.waitForSelector(".quick-input-widget .quick-input-box input", { timeout: 30_000 });
     await page.keyboard.type("603");
     await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: "603" }).waitFor({ timeout: 30_000 });
     await page.keyboard.press("Enter");
-    // The steps (a quick pick titled with the summary), or a clear error while kamailio has no walker.
-    const steps = page.locator(".quick-input-widget .quick-input-title", { hasText: "603 →" });
-    const error = page.locator(".notification-toast", { hasText: "simulate" });
-    await Promise.race([steps.waitFor({ timeout: 30_000 }), error.waitFor({ timeout: 30_000 })]);
-    await page.waitForTimeout(500); // the toast slides in
+    // The steps: a quick pick titled with the summary, one row per line, then the outcome.
+    const steps = page.locator(".quick-input-widget .quick-input-title", { hasText: "603 Decline →" });
+    await steps.waitFor({ timeout: 30_000 });
+    assert.match(await steps.innerText(), /failure_route\[CARRIER\]: 603 Decline → forward/);
+    const rows = await page.locator(".quick-input-list .monaco-list-row").allInnerTexts();
+    assert.ok(rows.some((row) => /19\s+t_check_status\("486"\)/.test(row)), JSON.stringify(rows));
+    await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(outDir, "simulate.png") });
-    if (await steps.count()) {
-      const rows = await page.locator(".quick-input-list .monaco-list-row").allInnerTexts();
-      assert.ok(rows.length >= 1, JSON.stringify(rows));
-      assert.match(await steps.innerText(), /failure_route\[CARRIER\]: 603 →/);
-    } else {
-      assert.match(await error.innerText(), /does not walk kamailio scripts yet/);
-    }
+    // Moving down the list reveals each step's line in the editor.
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await page.waitForFunction(() => /Ln 1[69],/.test(document.querySelector(".statusbar")?.textContent ?? ""), null, { timeout: 10_000 });
     await page.keyboard.press("Escape");
   }));
 });

@@ -19,6 +19,7 @@ interface Step {
 export interface SimulationResult {
   status: string;
   summary: string;
+  receives: string;
   outcome: string;
   reply: number | null;
   steps: Step[];
@@ -76,13 +77,19 @@ async function show(result: SimulationResult, uri: vscode.Uri, output: vscode.Lo
   output.info(result.summary);
   for (const step of result.steps) {
     const where = step.line !== null ? `:${step.line + 1}` : "";
-    output.info(`  ${where.padEnd(6)} ${step.text}${step.source ? `   ${step.source}` : ""}`);
+    output.info(`  ${where.padEnd(6)} ${step.source ? `${step.source}  → ` : ""}${step.text}`);
   }
+  // As `sip-lsp simulate` prints them: the line, its text, then what happened there.
   const items = result.steps.map((step) => ({
-    label: `${step.line !== null ? `$(arrow-right) ${step.line + 1}` : "$(circle-outline)"}  ${step.text}`,
-    detail: step.source ?? undefined,
+    label: `${step.line !== null ? `${step.line + 1}` : "·"}  ${step.source || step.text}`,
+    description: step.source ? `→ ${step.text}` : undefined,
     step,
   }));
+  items.push({
+    label: `$(debug-stop) ${result.outcome}`,
+    description: result.receives,
+    step: { line: null, path: null, target: null, kind: "outcome", text: result.summary, source: null },
+  });
   const pick = vscode.window.createQuickPick<(typeof items)[number]>();
   pick.title = result.summary;
   pick.items = items;

@@ -92,8 +92,8 @@ local function simulate(client, bufnr, line, status)
     local items = {}
     for _, step in ipairs(result.steps or {}) do
       local text = step.text
-      if step.source and step.source ~= '' then
-        text = ('%s    %s'):format(text, step.source)
+      if type(step.source) == 'string' and step.source ~= '' then
+        text = ('%s  → %s'):format(step.source, step.text)
       end
       local item = { text = text, lnum = step.line and step.line + 1 or 0, valid = step.line ~= nil }
       if step.path and step.path ~= vim.NIL then
