@@ -4,7 +4,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { startVsCode, openFile, onFailure, repo, sipLsp, outDir } from "./harness.mjs";
+import { startVsCode, openFile, runCommand, onFailure, repo, sipLsp, outDir } from "./harness.mjs";
 
 const fixture = path.join(repo, "tests/fixtures/lens/carrier.cfg");
 
@@ -74,6 +74,20 @@ describe("VS Code: failover points", { timeout: 240_000 }, () => {
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("ArrowDown");
     await page.waitForFunction(() => /Ln 1[69],/.test(document.querySelector(".statusbar")?.textContent ?? ""), null, { timeout: 10_000 });
+    await page.keyboard.press("Escape");
+  }));
+
+  it("runs SIP: Simulate Response… from the palette at the cursor (an arming t_on_failure)", () => step(session, "palette", async () => {
+    const { page } = session;
+    await page.locator(".view-lines span", { hasText: "t_on_failure" }).first().click();
+    await runCommand(page, "SIP: Simulate Response…");
+    await page.locator('.quick-input-box input[placeholder^="Response to simulate"]').waitFor({ timeout: 30_000 });
+    await page.keyboard.type("486");
+    await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: "486" }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press("Enter");
+    const steps = page.locator(".quick-input-widget .quick-input-title", { hasText: "486 Busy Here →" });
+    await steps.waitFor({ timeout: 30_000 });
+    assert.match(await steps.innerText(), /failure_route\[CARRIER\]: 486 Busy Here → media/);
     await page.keyboard.press("Escape");
   }));
 });
