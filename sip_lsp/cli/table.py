@@ -95,7 +95,11 @@ class _Table(_Check):
             if found is not None:
                 report, tables = found
                 shown += [Shown(report, t, self.locator, catalog) for t in tables]
-        return shown
+        # A table once: an included file's failure route is in its includer's model and its own.
+        first: dict[tuple[str, int, str, str], Shown] = {}
+        for s in shown:
+            first.setdefault((s.path, s.line, s.table.kind, s.table.name), s)
+        return list(first.values())
 
     def _tables(self, path: str, explicit: bool, root: str) -> tuple[FileReport, list[OutcomeTable]] | None:
         shown = display_path(path)
