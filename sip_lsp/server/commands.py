@@ -19,7 +19,6 @@ from sip_lsp.server.documents import Document
 from sip_lsp.server.server import Analysed, SipLanguageServer
 
 SIMULATE = "sipLsp.simulate"
-COMMANDS = [SIMULATE]
 
 
 def register(server: SipLanguageServer) -> None:
