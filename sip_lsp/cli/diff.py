@@ -30,12 +30,12 @@ from sip_lsp.cli.check import SKIP_DIRS, _Check, _read_text
 from sip_lsp.cli.gitrev import GitError, GitRev
 from sip_lsp.cli.report import FileReport, Locator, display_path
 from sip_lsp.cli.report.machine import _escape_data, _escape_property
-from sip_lsp.cli.table import Shown, group_codes
+from sip_lsp.cli.table import Shown
+from sip_lsp.features.outcomes import LOCAL_ORDER, group_codes
 from sip_lsp.lint import lint
 from sip_lsp.model import Local, Outcome
 from sip_lsp.text import decode, read_bytes
 
-_LOCAL_ORDER = (Local.TIMEOUT, Local.CANCELLED, Local.NO_DESTINATION)
 Read = Callable[[str], "str | None"]
 
 
@@ -302,7 +302,7 @@ def changed(old: Shown, new: Shown, catalog: Catalog) -> list[Change]:
     new_lines = {id(row): line for row, _, line, _ in new.rows}
     groups: dict[tuple[Outcome, Outcome, int | None], Change] = {}
     keys: list[int | Local] = [c for c in sorted(catalog.codes) if 300 <= c < 700]
-    keys += list(_LOCAL_ORDER)
+    keys += list(LOCAL_ORDER)
     for key in keys:
         if isinstance(key, Local):
             was, now = old.table.row_for_local(key), new.table.row_for_local(key)

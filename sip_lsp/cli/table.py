@@ -23,8 +23,6 @@ from sip_lsp.lint import DocumentCache, lint
 from sip_lsp.model import Outcome, OutcomeTable, Row
 from sip_lsp.text import decode, read_bytes
 
-_LOCAL_ORDER = LOCAL_ORDER
-
 
 def run_table(args: argparse.Namespace) -> int:
     args.select = args.ignore = ""
@@ -221,7 +219,7 @@ def as_json(shown: Shown) -> dict[str, object]:
         "rows": [
             {
                 "codes": codes,
-                "local": [case.value for case in _LOCAL_ORDER if case in row.local],
+                "local": [case.value for case in LOCAL_ORDER if case in row.local],
                 "outcome": row.outcome.value,
                 "reply": row.reply,
                 "line": line,
