@@ -1,4 +1,4 @@
-"""Command line: check, explain, compare, codes, table, simulate, site, serve.
+"""Command line: check, explain, compare, codes, table, simulate, diff, site, serve.
 
 Only argument parsing lives here; each command is a function in the module
 named for what it does. `check`, `explain`, `compare` and `codes` never import
@@ -137,6 +137,22 @@ def _table_arguments(table: argparse.ArgumentParser) -> None:
     table.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
 
+def _diff_arguments(diff: argparse.ArgumentParser) -> None:
+    diff.add_argument(
+        "paths", nargs="+", metavar="PATH", help="OLD NEW (two files or two directories), or PATH with --rev"
+    )
+    diff.add_argument("--rev", metavar="REV", help="compare PATH at git revision REV with the working tree")
+    diff.add_argument("--format", choices=("text", "json", "github"), default="text")
+    diff.add_argument("--lang", choices=("en", "ru"), default="en")
+    diff.add_argument(
+        "--dialect",
+        choices=("kamailio", "opensips", "asterisk", "freeswitch"),
+        help="force the dialect of every file",
+    )
+    diff.add_argument("--config", metavar="FILE", help="sip-lsp.toml to use instead of searching upwards")
+    diff.add_argument("--catalog", action="append", default=[], metavar="FILE")
+
+
 def _simulate_arguments(simulate: argparse.ArgumentParser) -> None:
     simulate.add_argument("path", metavar="PATH", help="the file holding the failover point")
     simulate.add_argument("--at", metavar="ROUTE|LINE", help="the failover point named ROUTE or at LINE")
@@ -174,6 +190,7 @@ _COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...
     ("codes", "list the registered response codes", _codes_arguments),
     ("table", "print what each failover point does with every final response", _table_arguments),
     ("simulate", "walk one final response through a failover point, step by step", _simulate_arguments),
+    ("diff", "which codes changed outcome at which failover point between two versions", _diff_arguments),
     ("site", "build the reference site (static HTML) from the catalogue", _site_arguments),
     ("serve", "run the language server (stdio by default)", _serve_arguments),
 )
@@ -238,6 +255,10 @@ def _run(args: argparse.Namespace) -> int:
         from sip_lsp.cli.simulate import run_simulate
 
         return run_simulate(args)
+    if args.command == "diff":
+        from sip_lsp.cli.diff import run_diff
+
+        return run_diff(args)
     if args.command == "site":
         from sip_lsp.site.build import run_site
 

@@ -8,6 +8,7 @@ Dialects fill an `Analysis` with facts; rules read those facts and return
     facts.py     what dialects extract: CodeSite, StatusTest, FailoverSite, TruthUse, ...
     findings.py  what rules return: Finding, Related, Fix, Edit
     outcome.py   OutcomeTable, Row: what each failover point does with every final code
+    policy.py    Policy, CodeSet: the user's failover policy (`[policy]`), judged by SC401
     simulation.py  Simulation, Step: one status walked through a failover point
     analysis.py  Analysis (a document's facts), Facts (one block's), Suppressions
 
@@ -63,6 +64,7 @@ from sip_lsp.model.facts import (
 )
 from sip_lsp.model.findings import Edit, Finding, Fix, Related
 from sip_lsp.model.outcome import Local, Outcome, OutcomeTable, Row
+from sip_lsp.model.policy import NO_POLICY, CodeSet, Policy
 from sip_lsp.model.simulation import Simulation, Step, StepKind
 from sip_lsp.model.spans import Span
 from sip_lsp.model.value import Value
@@ -71,9 +73,11 @@ __all__ = [
     "ALL_CODES",
     "FACT_LISTS",
     "FINAL_CODES",
+    "NO_POLICY",
     "Analysis",
     "Block",
     "CauseSite",
+    "CodeSet",
     "CodeSite",
     "DispatchSite",
     "Edit",
@@ -92,6 +96,7 @@ __all__ = [
     "Outcome",
     "OutcomeTable",
     "PartedAnalysis",
+    "Policy",
     "Reference",
     "Related",
     "Role",
