@@ -115,6 +115,7 @@ class _Builder:
                 guard = flow.guard_for(handler, script.language, script.text)
                 flow.walk_handler(script, handler, tuple(spans), guard, result)
         an.failover_sites = sorted(result.sites.values(), key=lambda s: (s.span.start, s.block or ""))
+        an.outcome_tables = result.tables
         an.status_tests = [self.test(leaf, block, result) for leaf, block in found.tests]
         an.truth_uses = [self.truth(t, result) for t in found.truths]
 
