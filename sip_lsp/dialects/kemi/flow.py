@@ -56,7 +56,17 @@ Trail = tuple[Step, ...]
 class State:
     """What holds on one path: the codes still possible and what ran before. Never changed once made."""
 
-    __slots__ = ("codes", "authenticated", "rewrites", "shaping", "hunting", "decided", "target", "nodest", "trail")
+    __slots__ = (
+        "codes",
+        "authenticated",
+        "rewrites",
+        "shaping",
+        "hunting",
+        "decided",
+        "target",
+        "nodest",
+        "trail",
+    )
 
     def __init__(
         self,
@@ -454,8 +464,11 @@ class _Flow:
         after = st if node is not called else self.effect(node, st, env)  # a local ran its call already
         if ends_on_miss:
             one, minus = after, st.marked(nodest=True)
-            if on_one and on_minus:  # always true: the -1 path runs the same branch
-                minus = one
+            if on_one and on_minus:  # always true: with nothing left, the same branch runs
+                minus = one  # and relays to the destination that just failed: the same party
+                if self.decisions.no_destination is None and called is node:
+                    decision = (Outcome.RETRY_SAME, None, Span(called.start, called.end), st.shaping)
+                    self.decisions.no_destination = (decision, one.trail)
         else:  # t_relay(): true only for the codes tm lets a new branch go out on
             one, minus = after.narrowed(after.codes - _REFUSED, None), after
         yes = [s for s, holds in ((one, on_one), (minus, on_minus)) if holds]
@@ -508,16 +521,16 @@ class _Flow:
         if role == "auth":
             return self.step(st, node, StepKind.ACTION, action=name or "").marked(authenticated=True)
         if role == "rewrite":
-            target = self.rewritten(name, node.args[0] if node.args else None, st.target)
+            party = self.rewritten(name, node.args[0] if node.args else None, st.target)
             st = self.step(st, node, StepKind.ACTION, action=name or "")
-            return st.marked(rewrites=True, target=target)
+            return st.marked(rewrites=True, target=party)
         if role == "pv_set" and node.args:
             arg = node.args[0]
             if isinstance(arg, ir.Str) and ksr.has("rewrite_pvs", arg.value.strip()):
                 value = node.args[1] if len(node.args) > 1 else None
-                target = self.rewritten(arg.value.strip(), value, st.target)
+                party = self.rewritten(arg.value.strip(), value, st.target)
                 st = self.step(st, node, StepKind.ACTION, action=name or "")
-                return st.marked(rewrites=True, target=target)
+                return st.marked(rewrites=True, target=party)
             return st
         if role == "load_contacts":
             return self.step(st, node, StepKind.ACTION, action=name or "").marked(target=Outcome.NEW_PARTY)
