@@ -19,7 +19,7 @@ from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.kemi import facts, flow, ir, modules
 from sip_lsp.dialects.kemi.ksr import ksr_for
 from sip_lsp.dialects.kemi.values import Leaf, Script
-from sip_lsp.model import ALL_CODES, Analysis, Block, Knob, Note, Span, StatusTest, TruthUse
+from sip_lsp.model import ALL_CODES, Analysis, Block, Knob, Note, OutcomeTable, Span, StatusTest, TruthUse
 
 LANGUAGES = {".py": "python", ".lua": "lua", ".js": "javascript", ".mjs": "javascript"}
 COMMENTS = {"python": "#", "lua": "--", "javascript": "//"}
@@ -106,8 +106,11 @@ class _Builder:
         for (kind, name), spans in found.arming.items():
             handlers = script.handlers(name)
             if not handlers:
-                if not self.loaded.defines(name):  # a module the script loads may define it
+                defined = self.loaded.defined(name)  # a module the script loads may define it
+                if defined is None:
                     self.missing(kind, name, spans)
+                elif kind == "failure_route":
+                    self.walk_module(defined, tuple(spans), result)
                 continue
             if kind != "failure_route":
                 continue
@@ -118,6 +121,15 @@ class _Builder:
         an.outcome_tables = result.tables
         an.status_tests = [self.test(leaf, block, result) for leaf, block in found.tests]
         an.truth_uses = [self.truth(t, result) for t in found.truths]
+
+    def walk_module(
+        self, defined: tuple[str, ir.Module, str, ir.Func], armed_by: tuple[Span, ...], result: flow.Result
+    ) -> None:
+        """Walk a failure handler a loaded module defines: its sites and table name the module's file."""
+        path, module, text, handler = defined
+        script = self.loaded.script(path, lambda: Script(module, self.script.ksr, text))
+        guard = flow.guard_for(handler, module.language, text, path)
+        flow.walk_handler(script, handler, armed_by, guard, result, path=path)
 
     def blocks(self, found: facts.Collected) -> list[Block]:
         kinds: dict[str, str] = {}
@@ -176,6 +188,26 @@ class _Builder:
             if call is not None:
                 action, action_span = call.callee, Span(call.start, call.end)
         return TruthUse(span, t.function, t.value, t.replacement, action, action_span, codes)
+
+
+def handler_of(text: str, ctx: DialectContext, table: OutcomeTable) -> tuple[ir.Module, ir.Func, str] | None:
+    """(tree, function, its file's text) of the failure handler `table` is of, in `text` or its modules."""
+    language = language_of(ctx.path, text)
+    try:
+        module = parse(language, text)
+    except (RecursionError, MemoryError, ValueError):
+        return None
+    path = table.span.path
+    if path is not None:
+        loaded = modules.Modules(ctx, Analysis(dialect="kemi", text=text, path=ctx.path), module, parse)
+        defined = loaded.defined(table.name)
+        if defined is None or defined[0] != path:
+            return None
+        module, text = defined[1], defined[2]
+    for func in module.funcs:
+        if func.name == table.name and func.start == table.span.start:
+            return module, func, text
+    return None
 
 
 def _first_call(stmts: list[ir.Node]) -> ir.Call | None:

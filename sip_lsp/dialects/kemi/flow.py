@@ -205,7 +205,7 @@ Decision = tuple[Outcome, "int | None", "Span | None", tuple[Span, ...]]
 class Result:
     def __init__(self) -> None:
         # (action start, handler, via) -> the failover site
-        self.sites: dict[tuple[int, str, tuple[Span, ...]], FailoverSite] = {}
+        self.sites: dict[tuple[int, str | None, str, tuple[Span, ...]], FailoverSite] = {}
         self.possible: dict[int, frozenset[int]] = {}  # test start -> codes that reach it
         self.tables: list[OutcomeTable] = []
 
@@ -238,15 +238,17 @@ def walk_handler(
     result: Result,
     start: frozenset[int] = START,
     trail: bool = False,
+    path: str | None = None,
 ) -> Decisions:
     """Walk one failure handler from its entry: failover sites, the codes reaching tests, its table.
 
-    `start` and `trail` serve simulate.py: one status walked, each path's steps kept.
+    `start` and `trail` serve simulate.py: one status walked, each path's steps kept. `path`: the
+    module file that defines the handler (its spans name it), None for the script itself.
     """
-    flow = _Flow(script, handler, armed_by, guard, result, trail)
+    flow = _Flow(script, handler, armed_by, guard, result, trail, path)
     entry = State(start)
+    head = Span(handler.start, handler.name_end, path)
     if trail:
-        head = Span(handler.start, handler.name_end)
         entry = entry.stepped(Step(head, StepKind.ENTER, (("function", handler.name),)))
     try:
         end = flow.body(handler.body, entry, _Env(handler, (), (id(handler),), False))
@@ -254,11 +256,11 @@ def walk_handler(
     except RecursionError:
         pass
     if start is START:
-        result.tables.append(table(handler, armed_by, flow.decisions))
+        result.tables.append(table(handler, head, armed_by, flow.decisions))
     return flow.decisions
 
 
-def table(handler: ir.Func, armed_by: tuple[Span, ...], res: Decisions) -> OutcomeTable:
+def table(handler: ir.Func, head: Span, armed_by: tuple[Span, ...], res: Decisions) -> OutcomeTable:
     """The handler's outcome table from the decisions its walk made (as ser/flow.py builds one)."""
     forward: Decision = (Outcome.FORWARD, None, None, ())
     settled = [(codes, decision) for codes, decision, _ in res.settled]
@@ -287,7 +289,6 @@ def table(handler: ir.Func, armed_by: tuple[Span, ...], res: Decisions) -> Outco
     rows = tuple(
         Row(frozenset(codes), frozenset(local), d[0], d[1], d[2], d[3]) for d, codes, local in groups.values()
     )
-    head = Span(handler.start, handler.name_end)
     return OutcomeTable("kemi_failure", handler.name, head, armed_by, rows, handler.name)
 
 
@@ -300,8 +301,9 @@ class _Flow:
         guard: GuardFix | None,
         result: Result,
         trail: bool,
+        path: str | None,
     ) -> None:
-        self.script, self.ksr = script, script.ksr
+        self.script, self.ksr, self.path = script, script.ksr, path
         self.handler, self.armed_by, self.guard, self.result = handler, armed_by, guard, result
         self.decisions = Decisions()
         self.trail = trail
@@ -310,8 +312,11 @@ class _Flow:
         """`st` with one more step on its trail (only when the walk keeps trails)."""
         if not self.trail:
             return st
-        span = node if isinstance(node, Span) or node is None else Span(node.start, node.end)
+        span = node if isinstance(node, Span) or node is None else self.span(node)
         return st.stepped(Step(span, kind, tuple(values.items())))
+
+    def span(self, node: ir.Node) -> Span:
+        return Span(node.start, node.end, self.path)
 
     def decide(
         self, st: State, outcome: Outcome, reply: int | None = None, span: Span | None = None
@@ -421,7 +426,7 @@ class _Flow:
         if leaf is None or not st.codes:
             return st, st
         self._possible(leaf.start, st.codes)
-        span = Span(leaf.start, leaf.end)
+        span = Span(leaf.start, leaf.end, self.path)
         # tm's local timeout has no reply: where both sides hold 408 (t_branch_replied), it goes
         # with the side that holds the fewer codes (the branch that got no reply)
         t_set, f_set = leaf.when_true, leaf.when_false
@@ -467,7 +472,7 @@ class _Flow:
             if on_one and on_minus:  # always true: with nothing left, the same branch runs
                 minus = one  # and relays to the destination that just failed: the same party
                 if self.decisions.no_destination is None and called is node:
-                    decision = (Outcome.RETRY_SAME, None, Span(called.start, called.end), st.shaping)
+                    decision = (Outcome.RETRY_SAME, None, self.span(called), st.shaping)
                     self.decisions.no_destination = (decision, one.trail)
         else:  # t_relay(): true only for the codes tm lets a new branch go out on
             one, minus = after.narrowed(after.codes - _REFUSED, None), after
@@ -478,6 +483,8 @@ class _Flow:
         return t, f
 
     def _possible(self, start: int, codes: frozenset[int]) -> None:
+        if self.path is not None:
+            return  # a test of a module: the script's status tests are the script's own
         codes = _and(codes, FINAL_CODES) if TIMEOUT in codes or CANCELLED in codes else codes
         prev = self.result.possible.get(start)
         self.result.possible[start] = codes if prev is None else _or(prev, codes)
@@ -516,7 +523,7 @@ class _Flow:
             st = self.step(st, node, StepKind.ACTION, action=name or "", outcome=destination.value)
             self.record(node, kind, st, env, destination)
             settles = st.narrowed(st.codes - _REFUSED, None) if CANCELLED in st.codes else st
-            settled = self.decide(settles, destination, span=Span(node.start, node.end))
+            settled = self.decide(settles, destination, span=self.span(node))
             return st.marked(hunting=True, decided=settled)
         if role == "auth":
             return self.step(st, node, StepKind.ACTION, action=name or "").marked(authenticated=True)
@@ -540,7 +547,7 @@ class _Flow:
         if role == "reply" and _final_reply(node):
             code = _reply_code(node)
             st = self.step(st, node, StepKind.REPLY, code="" if code is None else str(code))
-            self.decide(st, Outcome.REPLY, code, Span(node.start, node.end))
+            self.decide(st, Outcome.REPLY, code, self.span(node))
             return EMPTY
         return st
 
@@ -569,15 +576,15 @@ class _Flow:
         if id(target) in env.stack or len(env.stack) > _MAX_DEPTH:
             return st
         st = self.step(st, node, StepKind.CALL, function=target.name)
-        callee = _Env(target, env.via + (Span(node.start, node.end),), env.stack + (id(target),), True)
+        callee = _Env(target, env.via + (self.span(node),), env.stack + (id(target),), True)
         out = self.body(target.body, st, callee)
         for r in callee.returned:
             out = merge(out, r)
         return out
 
     def record(self, node: ir.Call, kind: FailoverKind, st: State, env: _Env, destination: Outcome) -> None:
-        span = Span(node.start, node.end)
-        key = (span.start, self.handler.name, env.via)
+        span = self.span(node)
+        key = (span.start, self.path, self.handler.name, env.via)
         prev = self.result.sites.get(key)
         mine = _and(st.codes, FINAL_CODES) if TIMEOUT in st.codes or CANCELLED in st.codes else st.codes
         codes = mine if prev is None else _or(prev.codes, mine)
@@ -633,7 +640,7 @@ def _final_reply(call: ir.Call) -> bool:
 _GUARD_TESTS = {"6xx": 'KSR.tm.t_check_status("6[0-9][0-9]") > 0', "cancel": "KSR.tm.t_is_canceled() > 0"}
 
 
-def guard_for(func: ir.Func, language: str, text: str) -> GuardFix | None:
+def guard_for(func: ir.Func, language: str, text: str, path: str | None = None) -> GuardFix | None:
     """Where and what to insert at the head of a handler to stop on a 6xx or a cancel."""
     if func.body_start is None or func.indent is None:
         return None
@@ -651,4 +658,4 @@ def guard_for(func: ir.Func, language: str, text: str) -> GuardFix | None:
             texts[key] = f"{indent}if {test} then{eol}{indent}{unit}return 1{eol}{indent}end{eol}"
         else:
             texts[key] = f"{indent}if ({test}) {{{eol}{indent}{unit}return 1;{eol}{indent}}}{eol}"
-    return GuardFix(func.body_start, texts)
+    return GuardFix(func.body_start, texts, path)
