@@ -106,6 +106,9 @@ class State:
         shaping = self.shaping if any(_same(test, s) for s in self.shaping) else self.shaping + (test,)
         return self._with(codes, shaping, self.trail)
 
+    def stepped_as(self, trail: Trail) -> State:
+        return self if trail is self.trail else self._with(self.codes, self.shaping, trail)
+
     def stepped(self, step: Step) -> State:
         return self._with(self.codes, self.shaping, self.trail + (step,))
 
@@ -467,8 +470,8 @@ class _Flow:
                 return None
             on_one, on_minus = fn(1, bound), fn(-1, bound)
         after = st if node is not called else self.effect(node, st, env)  # a local ran its call already
-        if ends_on_miss:
-            one, minus = after, st.marked(nodest=True)
+        if ends_on_miss:  # the -1 path: the call ran (its steps stay), nothing was found
+            one, minus = after, st.marked(nodest=True).stepped_as(after.trail)
             if on_one and on_minus:  # always true: with nothing left, the same branch runs
                 minus = one  # and relays to the destination that just failed: the same party
                 if self.decisions.no_destination is None and called is node:
@@ -480,6 +483,9 @@ class _Flow:
         no = [s for s, holds in ((one, on_one), (minus, on_minus)) if not holds]
         t = merge(yes[0], yes[1]) if len(yes) == 2 else yes[0] if yes else EMPTY
         f = merge(no[0], no[1]) if len(no) == 2 else no[0] if no else EMPTY
+        if self.trail and op is not None:
+            t = self.step(t, cond, StepKind.TEST_TRUE, test=self.script.text[cond.start : cond.end])
+            f = self.step(f, cond, StepKind.TEST_FALSE, test=self.script.text[cond.start : cond.end])
         return t, f
 
     def _possible(self, start: int, codes: frozenset[int]) -> None:
