@@ -16,7 +16,7 @@ import os
 from sip_lsp.catalog import Catalog
 from sip_lsp.dialects import DialectContext, note_text
 from sip_lsp.dialects.common import suppressions
-from sip_lsp.dialects.kemi import facts, flow, ir, modules
+from sip_lsp.dialects.kemi import facts, flow, ir, modules, pieces
 from sip_lsp.dialects.kemi.ksr import ksr_for
 from sip_lsp.dialects.kemi.values import Leaf, Script
 from sip_lsp.model import ALL_CODES, Analysis, Block, Knob, Note, OutcomeTable, Span, StatusTest, TruthUse
@@ -56,7 +56,8 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
     language = language_of(ctx.path, text)
     analysis = Analysis(dialect="kemi", text=text, path=ctx.path, comment=COMMENTS[language])
     try:
-        module = parse(language, text)
+        blocks = ctx.cache.blocks(pieces.TABLE)
+        module = pieces.parse(language, text, blocks, parse) or parse(language, text)
     except (RecursionError, MemoryError, ValueError):
         return analysis
     _suppressions(analysis, module, ctx)
