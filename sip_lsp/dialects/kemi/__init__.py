@@ -16,10 +16,21 @@ import os
 from sip_lsp.catalog import Catalog
 from sip_lsp.dialects import DialectContext, note_text
 from sip_lsp.dialects.common import suppressions
-from sip_lsp.dialects.kemi import facts, flow, ir, modules, pieces
+from sip_lsp.dialects.kemi import cached, facts, flow, ir, modules, pieces
 from sip_lsp.dialects.kemi.ksr import ksr_for
 from sip_lsp.dialects.kemi.values import Leaf, Script
-from sip_lsp.model import ALL_CODES, Analysis, Block, Knob, Note, OutcomeTable, Span, StatusTest, TruthUse
+from sip_lsp.model import (
+    ALL_CODES,
+    Analysis,
+    Block,
+    GuardFix,
+    Knob,
+    Note,
+    OutcomeTable,
+    Span,
+    StatusTest,
+    TruthUse,
+)
 
 LANGUAGES = {".py": "python", ".lua": "lua", ".js": "javascript", ".mjs": "javascript"}
 COMMENTS = {"python": "#", "lua": "--", "javascript": "//"}
@@ -100,7 +111,14 @@ class _Builder:
 
     def build(self) -> None:
         an, script = self.an, self.script
-        found = facts.collect(script, script.module.funcs)
+        module = script.module
+        walks: cached.Walks | None = None
+        if module.pieces:  # parsed in pieces: what each piece gathered is kept with it
+            found_keys = cached.keys(module)
+            found = cached.collect(script, module, found_keys)
+            walks = cached.Walks(module, found_keys)
+        else:
+            found = facts.collect(script, module.funcs)
         an.code_sites, an.references, an.knobs = found.code_sites, found.references, found.knobs
         an.blocks = self.blocks(found)
         result = flow.Result()
@@ -116,12 +134,17 @@ class _Builder:
             if kind != "failure_route":
                 continue
             for handler in handlers:
-                guard = flow.guard_for(handler, script.language, script.text)
-                flow.walk_handler(script, handler, tuple(spans), guard, result)
+                if walks is not None:
+                    walks.walk(script, handler, tuple(spans), self.guard, result)
+                else:
+                    flow.walk_handler(script, handler, tuple(spans), self.guard(handler), result)
         an.failover_sites = sorted(result.sites.values(), key=lambda s: (s.span.start, s.block or ""))
         an.outcome_tables = result.tables
         an.status_tests = [self.test(leaf, block, result) for leaf, block in found.tests]
         an.truth_uses = [self.truth(t, result) for t in found.truths]
+
+    def guard(self, handler: ir.Func) -> GuardFix | None:
+        return flow.guard_for(handler, self.script.language, self.script.text)
 
     def walk_module(
         self, defined: tuple[str, ir.Module, str, ir.Func], armed_by: tuple[Span, ...], result: flow.Result

@@ -51,11 +51,39 @@ class Collected:
         self.arming: dict[tuple[str, str], list[Span]] = {}  # (kind, name) -> t_on_* name spans
 
 
-def collect(script: Script, funcs: list[ir.Func]) -> Collected:
+def collect(script: Script, funcs: list[ir.Func], toplevel: bool = True) -> Collected:
+    """The facts of `funcs`, and with `toplevel` of the statements outside any function."""
     out = Collected()
     for func in funcs:
         _Walker(script, out, func).body(func.body, False)
-    _Walker(script, out, None).body(script.module.toplevel, False)
+    if toplevel:
+        _Walker(script, out, None).body(script.module.toplevel, False)
+    return out
+
+
+def moved(found: Collected, delta: int) -> Collected:
+    """`found` of a piece that moved by `delta` (its tree moved in place already: truths follow it)."""
+    out = Collected()
+    out.code_sites = [c.shift(delta) for c in found.code_sites]
+    out.tests = [(leaf.moved(delta), block) for leaf, block in found.tests]
+    out.references = [r.shift(delta) for r in found.references]
+    out.knobs = [k.shift(delta) for k in found.knobs]
+    out.truths = found.truths
+    out.arming = {key: [s.shift(delta) for s in spans] for key, spans in found.arming.items()}
+    return out
+
+
+def join(parts: list[Collected]) -> Collected:
+    """The facts of pieces in text order as one."""
+    out = Collected()
+    for part in parts:
+        out.code_sites += part.code_sites
+        out.tests += part.tests
+        out.references += part.references
+        out.knobs += part.knobs
+        out.truths += part.truths
+        for key, spans in part.arming.items():
+            out.arming.setdefault(key, []).extend(spans)
     return out
 
 

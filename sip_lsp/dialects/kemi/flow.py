@@ -617,6 +617,29 @@ class _Flow:
         )
 
 
+def joined(prev: FailoverSite, site: FailoverSite) -> FailoverSite:
+    """One failover site met by the walks of two handlers of the same name (as `record` joins paths)."""
+    met = prev.shaping_tests
+    shaping = met + tuple(s for s in site.shaping_tests if not any(_same(s, t) for t in met))
+    return FailoverSite(
+        prev.span,
+        prev.action,
+        prev.kind,
+        _or(prev.codes, site.codes),
+        block=prev.block,
+        authenticated=prev.authenticated and site.authenticated,
+        rewrites_target=prev.rewrites_target and site.rewrites_target,
+        shaping_tests=shaping,
+        armed_by=prev.armed_by,
+        via=prev.via,
+        guard=prev.guard,
+        cancel_applies=prev.cancel_applies,
+        follows_failover=prev.follows_failover and site.follows_failover,
+        engine=prev.engine,
+        destination=prev.destination if prev.destination is site.destination else Outcome.UNKNOWN,
+    )
+
+
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
 
 

@@ -9,6 +9,8 @@ offsets into the document; every node has `start` and `end`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class Node:
     __slots__ = ("start", "end")
@@ -280,7 +282,7 @@ class Import:
 class Module:
     """A parsed script: its functions, top-level statements, comments and imports."""
 
-    __slots__ = ("language", "funcs", "toplevel", "comments", "imports", "broken")
+    __slots__ = ("language", "funcs", "toplevel", "comments", "imports", "broken", "pieces")
 
     def __init__(self, language: str) -> None:
         self.language = language  # python | lua | javascript
@@ -289,9 +291,21 @@ class Module:
         self.comments: list[tuple[int, int, str]] = []  # (start, end, text)
         self.imports: list[Import] = []  # modules required/imported at the top level
         self.broken = False  # the parser recovered from errors: facts are partial
+        # The pieces the text was parsed in (kemi/pieces.py), in text order; empty: parsed whole.
+        self.pieces: list[Piece] = []
 
 
-def shift(nodes: list[Node], delta: int) -> None:
+class Piece:
+    """A piece of the script parsed alone: its text, where it starts, its functions, its cache slot."""
+
+    __slots__ = ("text", "start", "funcs", "slot")
+
+    def __init__(self, text: str, start: int, funcs: list[Func], slot: dict[str, object] | None) -> None:
+        self.text, self.start, self.funcs = text, start, funcs
+        self.slot = slot  # None: the same text met twice in the document (nothing kept for it)
+
+
+def shift(nodes: Sequence[Node], delta: int) -> None:
     """Move every node under `nodes` by `delta` characters, in place (a cached piece met elsewhere).
 
     Each node is moved once: the front ends build trees, never share a node between parents.

@@ -43,13 +43,14 @@ def parse(
     cuts.append(len(text))
     module = ir.Module(language)
     used: set[int] = set()  # slots placed by this parse: a text met twice gets a tree of its own
+    fresh: set[int] = set()  # trees of such texts: kept nowhere
     i, n = 0, len(cuts) - 1
     while i < n:
         j = i + 1
-        piece = _piece(language, text, cuts[i], cuts[j], blocks, used, parse_text)
+        piece = _piece(language, text, cuts[i], cuts[j], blocks, used, fresh, parse_text)
         if piece.broken:
             for k in range(i + 2, min(n, i + 1 + _GLUE) + 1):
-                glued = _piece(language, text, cuts[i], cuts[k], blocks, used, parse_text)
+                glued = _piece(language, text, cuts[i], cuts[k], blocks, used, fresh, parse_text)
                 if not glued.broken:
                     piece, j = glued, k
                     break
@@ -58,6 +59,8 @@ def parse(
         module.comments += piece.comments
         module.imports += piece.imports
         module.broken = module.broken or piece.broken
+        slot = blocks.used.get(text[cuts[i] : cuts[j]]) if id(piece) not in fresh else None
+        module.pieces.append(ir.Piece(text[cuts[i] : cuts[j]], cuts[i], piece.funcs, slot))
         i = j
     return module
 
@@ -69,21 +72,25 @@ def _piece(
     end: int,
     blocks: Blocks,
     used: set[int],
+    fresh: set[int],
     parse_text: Callable[[str, str], ir.Module],
 ) -> ir.Module:
     """The tree of text[start:end], at `start`: the cached one moved there, or a fresh parse."""
     piece = text[start:end]
     slot = blocks.slot(piece)
     if id(slot) in used:  # the same text twice in one document: a tree of its own
-        return _placed(parse_text(language, piece), start)
+        tree = _placed(parse_text(language, piece), start)
+        fresh.add(id(tree))
+        return tree
     used.add(id(slot))
     cached = slot.get("tree")
-    if isinstance(cached, ir.Module):
+    if isinstance(cached, ir.Module) and cached.language == language:
         at = slot["at"]
         if at != start:
             _move(cached, start - at)
             slot["at"] = start
         return cached
+    slot.clear()  # what was kept for another language's tree
     tree = slot["tree"] = _placed(parse_text(language, piece), start)
     slot["at"] = start
     return tree
