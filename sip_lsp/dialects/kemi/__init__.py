@@ -114,8 +114,7 @@ class _Builder:
         module = script.module
         walks: cached.Walks | None = None
         if module.pieces:  # parsed in pieces: what each piece gathered is kept with it
-            found_keys = cached.keys(module)
-            found = cached.collect(script, module, found_keys)
+            found, found_keys = cached.collect(script, module)
             walks = cached.Walks(module, found_keys)
         else:
             found = facts.collect(script, module.funcs)

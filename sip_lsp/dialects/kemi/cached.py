@@ -19,77 +19,87 @@ from sip_lsp.dialects.kemi import facts, flow, ir
 from sip_lsp.dialects.kemi.values import Script
 from sip_lsp.model import FailoverSite, GuardFix, OutcomeTable, Span
 
-# A call as written: the name before `(` (over-approximate: keywords and library calls are no
-# function of the script, so they reach nothing).
+# A call as written, for a piece whose calls no walk gathered (the same text twice in a document):
+# over-approximate (keywords and library calls are no function of the script, so they reach nothing).
 _CALLED = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
 _MAX_REACH = 64  # pieces reached beyond this: no key, gathered every time
 Key = tuple[tuple[str, int], ...]
 GuardOf = Callable[[ir.Func], "GuardFix | None"]
 
 
-def keys(module: ir.Module) -> list[Key | None]:
-    """Per piece: the other pieces its calls reach (text, start relative to it), or None (not kept)."""
+def collect(script: Script, module: ir.Module) -> tuple[facts.Collected, list[Key | None]]:
+    """The script's facts, each piece's taken from its slot when its key holds; and the keys.
+
+    A piece's key needs the calls of the pieces it reaches, which a piece learns when its facts
+    are gathered: kept pieces know theirs, so a kept piece whose reach holds only kept pieces
+    is judged first; the others are gathered, then every key is made and kept.
+    """
     pieces = module.pieces
     defined: dict[str, list[int]] = {}
     for i, piece in enumerate(pieces):
         for f in piece.funcs:
             defined.setdefault(f.name, []).append(i)
-    direct = [_reach(piece, defined, i) for i, piece in enumerate(pieces)]
-    out: list[Key | None] = []
+    calls: list[frozenset[str] | None] = []
+    for piece in pieces:
+        known = piece.slot.get("calls") if piece.slot is not None else None
+        if known is None and piece.slot is None:
+            known = _written_calls(piece.text)
+        calls.append(known if isinstance(known, frozenset) else None)
+    parts: list[facts.Collected | None] = []
     for i, piece in enumerate(pieces):
-        if piece.slot is None:
-            out.append(None)
-            continue
-        seen = {i}
-        stack = list(direct[i])
-        while stack and len(seen) <= _MAX_REACH:
-            j = stack.pop()
-            if j not in seen:
-                seen.add(j)
-                stack += direct[j]
-        if len(seen) > _MAX_REACH:
-            out.append(None)
-            continue
-        seen.discard(i)
-        out.append(tuple((pieces[j].text, pieces[j].start - piece.start) for j in sorted(seen)))
-    return out
-
-
-def _reach(piece: ir.Piece, defined: dict[str, list[int]], me: int) -> list[int]:
-    """The pieces defining a function this piece calls by name (its own set kept in its slot)."""
-    slot = piece.slot
-    names = slot.get("calls") if slot is not None else None
-    if not isinstance(names, frozenset):
-        found = set()
-        for m in _CALLED.finditer(piece.text):
-            name = m.group(1)
-            if name.startswith("self."):
-                name = name[5:]
-            if "." not in name:
-                found.add(name)
-        names = frozenset(found)
-        if slot is not None:
-            slot["calls"] = names
-    return [j for name in names for j in defined.get(name, ()) if j != me]
-
-
-def collect(script: Script, module: ir.Module, found_keys: list[Key | None]) -> facts.Collected:
-    """The script's facts, each piece's taken from its slot when its key holds."""
-    parts: list[facts.Collected] = []
-    for piece, key in zip(module.pieces, found_keys):
         slot = piece.slot
-        kept = slot.get("facts") if slot is not None and key is not None else None
-        if isinstance(kept, tuple) and kept[0] == key and kept[1] is script.ksr:
-            _, _, at, part = kept
+        kept = slot.get("facts") if slot is not None else None
+        part = None
+        if isinstance(kept, tuple) and kept[1] is script.ksr and kept[0] == _key(i, pieces, defined, calls):
+            at, part = kept[2], kept[3]
             if at != piece.start:
                 part = facts.moved(part, piece.start - at)
-        else:
-            part = facts.collect(script, piece.funcs, toplevel=False)
-        if slot is not None and key is not None:
-            slot["facts"] = (key, script.ksr, piece.start, part)
         parts.append(part)
-    parts.append(facts.collect(script, [], toplevel=True))
-    return facts.join(parts)
+    for i, piece in enumerate(pieces):
+        if parts[i] is None:
+            part = parts[i] = facts.collect(script, piece.funcs, toplevel=False)
+            calls[i] = frozenset(part.calls)
+            if piece.slot is not None:
+                piece.slot["calls"] = calls[i]
+    found_keys = [_key(i, pieces, defined, calls) for i in range(len(pieces))]
+    done: list[facts.Collected] = []
+    for piece, key, part in zip(pieces, found_keys, parts):
+        assert part is not None
+        if piece.slot is not None and key is not None:
+            piece.slot["facts"] = (key, script.ksr, piece.start, part)
+        done.append(part)
+    done.append(facts.collect(script, [], toplevel=True))
+    return facts.join(done), found_keys
+
+
+def _key(
+    i: int, pieces: list[ir.Piece], defined: dict[str, list[int]], calls: list[frozenset[str] | None]
+) -> Key | None:
+    """The other pieces piece `i` reaches by calls: (text, start relative to it); None: keep nothing."""
+    if pieces[i].slot is None:
+        return None
+    seen = {i}
+    stack = [i]
+    while stack:
+        j = stack.pop()
+        for name in calls[j] or ():
+            for k in defined.get(name, ()):
+                if k not in seen:
+                    seen.add(k)
+                    stack.append(k)
+        if len(seen) > _MAX_REACH:
+            return None
+    seen.discard(i)
+    base = pieces[i].start
+    return tuple((pieces[j].text, pieces[j].start - base) for j in sorted(seen))
+
+
+def _written_calls(text: str) -> frozenset[str]:
+    found = set()
+    for m in _CALLED.finditer(text):
+        name = m.group(1)
+        found.add(name[5:] if name.startswith("self.") else name)
+    return frozenset(found)
 
 
 class Walks:

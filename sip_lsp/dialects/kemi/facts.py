@@ -49,6 +49,7 @@ class Collected:
         self.knobs: list[Knob] = []
         self.truths: list[TruthProto] = []
         self.arming: dict[tuple[str, str], list[Span]] = {}  # (kind, name) -> t_on_* name spans
+        self.calls: set[str] = set()  # names of the script's own functions called (`self.` dropped)
 
 
 def collect(script: Script, funcs: list[ir.Func], toplevel: bool = True) -> Collected:
@@ -70,6 +71,7 @@ def moved(found: Collected, delta: int) -> Collected:
     out.knobs = [k.shift(delta) for k in found.knobs]
     out.truths = found.truths
     out.arming = {key: [s.shift(delta) for s in spans] for key, spans in found.arming.items()}
+    out.calls = found.calls
     return out
 
 
@@ -241,6 +243,8 @@ class _Walker:
         name = call.callee
         role = self.ksr.role(name)
         if role is None or name is None:
+            if name is not None and not name.startswith("KSR."):
+                self.out.calls.add(name[5:] if name.startswith("self.") else name)
             return
         if role == "reply":
             self.reply(call, name, miss)

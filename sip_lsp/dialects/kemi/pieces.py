@@ -14,7 +14,9 @@ cached tree is exactly the tree a fresh parse of the piece gives.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
+from itertools import pairwise
 
 from sip_lsp.dialects.common.block_cache import Blocks
 from sip_lsp.dialects.kemi import ir
@@ -41,6 +43,11 @@ def parse(
     if len(cuts) < _MIN_PIECES:
         return None
     cuts.append(len(text))
+    misses = sum(1 for a, b in pairwise(cuts) if text[a:b] not in blocks.previous)
+    if misses * 2 > len(cuts):  # mostly new (a cold analysis): one parse of the whole, then cut
+        whole = _cut(language, text, cuts, blocks, parse_text)
+        if whole is not None:
+            return whole
     module = ir.Module(language)
     used: set[int] = set()  # slots placed by this parse: a text met twice gets a tree of its own
     fresh: set[int] = set()  # trees of such texts: kept nowhere
@@ -109,3 +116,61 @@ def _move(tree: ir.Module, delta: int) -> None:
     for imp in tree.imports:
         imp.start += delta
         imp.end += delta
+
+
+def _cut(
+    language: str, text: str, cuts: list[int], blocks: Blocks, parse_text: Callable[[str, str], ir.Module]
+) -> ir.Module | None:
+    """The whole text parsed once and cut into the pieces' trees, or None when a piece would not
+    parse alone (the whole is broken, or a statement crosses a cut): each piece's tree is then the
+    tree of its text, as a parse of the piece alone gives it."""
+    whole = parse_text(language, text)
+    if whole.broken:
+        return None
+    n = len(cuts) - 1
+    trees = [ir.Module(language) for _ in range(n)]
+
+    def piece_of(start: int, end: int) -> int | None:
+        i = bisect_right(cuts, start) - 1
+        return i if 0 <= i < n and end <= cuts[i + 1] else None
+
+    for f in whole.funcs:
+        i = piece_of(f.start, f.end)
+        if i is None:
+            return None
+        trees[i].funcs.append(f)
+    for node in whole.toplevel:
+        i = piece_of(node.start, node.end)
+        if i is None:
+            return None
+        trees[i].toplevel.append(node)
+    for imp in whole.imports:
+        i = piece_of(imp.start, imp.end)
+        if i is None:
+            return None
+        trees[i].imports.append(imp)
+    for comment in whole.comments:
+        i = piece_of(comment[0], comment[1])
+        if i is None:
+            return None
+        trees[i].comments.append(comment)
+    module = ir.Module(language)
+    used: set[int] = set()
+    for i, tree in enumerate(trees):
+        start = cuts[i]
+        piece = text[start : cuts[i + 1]]
+        if "sip-lsp" not in piece:
+            tree.comments = []  # a piece parsed alone keeps comments only for suppressions
+        found = blocks.slot(piece)
+        slot: dict[str, object] | None = None  # the same text twice: kept nowhere
+        if id(found) not in used:
+            used.add(id(found))
+            found.clear()
+            found["tree"], found["at"] = tree, start
+            slot = found
+        module.funcs += tree.funcs
+        module.toplevel += tree.toplevel
+        module.comments += tree.comments
+        module.imports += tree.imports
+        module.pieces.append(ir.Piece(piece, start, tree.funcs, slot))
+    return module
