@@ -134,7 +134,7 @@ class Walks:
             delta = piece.start - at
         else:
             mine = flow.Result()
-            flow.walk_handler(script, handler, (), guard_of(handler), mine)
+            flow.walk_handler(script, handler, armed_by, guard_of(handler), mine)
             sites, possible, tables, delta = list(mine.sites.values()), mine.possible, mine.tables, 0
             kept_all[n] = (key, script.ksr, piece.start, sites, possible, tables)
         _add(result, sites, possible, tables, delta, armed_by)
@@ -149,7 +149,8 @@ def _add(
     armed_by: tuple[Span, ...],
 ) -> None:
     for site in sites:
-        site = site.rearmed(delta, armed_by)
+        if delta or site.armed_by != armed_by:
+            site = site.rearmed(delta, armed_by)
         key = (site.span.start, site.span.path, site.block or "", site.via)
         prev = result.sites.get(key)
         result.sites[key] = site if prev is None else flow.joined(prev, site)
@@ -159,6 +160,6 @@ def _add(
         result.possible[at] = codes if prev_codes is None else prev_codes | codes
     for t in tables:
         moved = t.shift(delta) if delta else t
-        result.tables.append(
-            OutcomeTable(moved.kind, moved.name, moved.span, armed_by, moved.rows, moved.block)
-        )
+        if moved.armed_by != armed_by:
+            moved = OutcomeTable(moved.kind, moved.name, moved.span, armed_by, moved.rows, moved.block)
+        result.tables.append(moved)

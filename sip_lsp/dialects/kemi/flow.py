@@ -103,8 +103,7 @@ class State:
     def narrowed(self, codes: frozenset[int], test: Span | None) -> State:
         if len(codes) == len(self.codes) or test is None:
             return self if len(codes) == len(self.codes) else self._with(codes, self.shaping, self.trail)
-        shaping = self.shaping if any(_same(test, s) for s in self.shaping) else self.shaping + (test,)
-        return self._with(codes, shaping, self.trail)
+        return self._with(codes, _with_test(self.shaping, test), self.trail)
 
     def stepped_as(self, trail: Trail) -> State:
         return self if trail is self.trail else self._with(self.codes, self.shaping, trail)
@@ -183,7 +182,7 @@ def merge(a: State, b: State) -> State:
         return a
     if not a.codes:
         return b
-    shaping = a.shaping + tuple(s for s in b.shaping if not any(_same(s, t) for t in a.shaping))
+    shaping = _joined(a.shaping, b.shaping)
     return State(
         _or(a.codes, b.codes),
         a.authenticated and b.authenticated,
@@ -195,6 +194,24 @@ def merge(a: State, b: State) -> State:
         a.nodest and b.nodest,
         a.trail,  # the first path in text order tells the story
     )
+
+
+def _with_test(shaping: tuple[Span, ...], test: Span) -> tuple[Span, ...]:
+    """`shaping` and `test` once (a walk makes one Span per test: the same test is the same object)."""
+    for s in shaping:
+        if s is test:
+            return shaping
+    return shaping + (test,)
+
+
+def _joined(a: tuple[Span, ...], b: tuple[Span, ...]) -> tuple[Span, ...]:
+    """`a`, then the tests of `b` it does not hold (one walk's spans: compared by identity)."""
+    if a is b or not b:
+        return a
+    out = a
+    for s in b:
+        out = _with_test(out, s)
+    return out
 
 
 def _same(a: Span, b: Span) -> bool:
@@ -266,8 +283,8 @@ def walk_handler(
 def table(handler: ir.Func, head: Span, armed_by: tuple[Span, ...], res: Decisions) -> OutcomeTable:
     """The handler's outcome table from the decisions its walk made (as ser/flow.py builds one)."""
     forward: Decision = (Outcome.FORWARD, None, None, ())
-    settled = [(codes, decision) for codes, decision, _ in res.settled]
-    settled.append((set(START) - res.decided, forward))
+    settled: list[tuple[set[int] | frozenset[int], Decision]] = [(c, d) for c, d, _ in res.settled]
+    settled.append((START.difference(res.decided), forward))
     groups: dict[tuple[Outcome, int | None, int | None], tuple[Decision, set[int], set[Local]]] = {}
 
     def group(decision: Decision) -> tuple[Decision, set[int], set[Local]]:
@@ -278,15 +295,18 @@ def table(handler: ir.Func, head: Span, armed_by: tuple[Span, ...], res: Decisio
             found = groups[key] = (decision, set(), set())
         elif guards:
             d = found[0]
-            joined = d[3] + tuple(g for g in guards if not any(_same(g, h) for h in d[3]))
+            joined = _joined(d[3], guards)
             found = groups[key] = ((d[0], d[1], d[2], joined), found[1], found[2])
         return found
 
     for codes, decision in settled:
         if codes:
             _, mine, local = group(decision)
-            mine |= codes & FINAL_CODES
-            local |= {case for case, code in LOCAL_CODES if code in codes}
+            mine |= codes
+            for case, code in LOCAL_CODES:
+                if code in codes:
+                    local.add(case)
+                    mine.discard(code)
     nodest = res.no_destination[0] if res.no_destination is not None else forward
     group(nodest)[2].add(Local.NO_DESTINATION)
     rows = tuple(
@@ -310,6 +330,7 @@ class _Flow:
         self.handler, self.armed_by, self.guard, self.result = handler, armed_by, guard, result
         self.decisions = Decisions()
         self.trail = trail
+        self.tests: dict[int, Span] = {}  # one Span per status test: shaping compares by identity
 
     def step(self, st: State, node: ir.Node | Span | None, kind: StepKind, **values: str) -> State:
         """`st` with one more step on its trail (only when the walk keeps trails)."""
@@ -334,9 +355,12 @@ class _Flow:
             return frozenset()
         codes = st.codes - st.decided if st.decided else st.codes
         decision = (outcome, reply, span, st.shaping)
-        fresh = set(codes) - res.decided
+        left = codes.difference(res.decided) if res.decided else codes
+        if not left and outcome not in _ACTIONS and not self.trail:
+            return codes  # every code here was settled on an earlier path
+        fresh = set(left)
         if outcome in _ACTIONS:
-            taken = res.by_fallback & codes
+            taken = res.by_fallback.intersection(codes) if res.by_fallback else None
             if taken:
                 for earlier, _, _ in res.settled:
                     earlier -= taken
@@ -352,7 +376,7 @@ class _Flow:
                 before = res.ends.get(code)
                 if code in fresh or (before is not None and st.trail[: len(before)] == before):
                     res.ends[code] = st.trail
-        return frozenset(codes)
+        return codes
 
     # -- statements ------------------------------------------------------------
     def body(self, stmts: list[ir.Node], st: State, env: _Env) -> State:
@@ -429,7 +453,9 @@ class _Flow:
         if leaf is None or not st.codes:
             return st, st
         self._possible(leaf.start, st.codes)
-        span = Span(leaf.start, leaf.end, self.path)
+        span = self.tests.get(leaf.start)
+        if span is None or span.end != leaf.end:
+            span = self.tests[leaf.start] = Span(leaf.start, leaf.end, self.path)
         # tm's local timeout has no reply: where both sides hold 408 (t_branch_replied), it goes
         # with the side that holds the fewer codes (the branch that got no reply)
         t_set, f_set = leaf.when_true, leaf.when_false
@@ -597,7 +623,7 @@ class _Flow:
         shaping = st.shaping
         if prev is not None:  # the same site met again on another path: both paths' tests
             met = prev.shaping_tests
-            shaping = met + tuple(s for s in st.shaping if not any(_same(s, t) for t in met))
+            shaping = _joined(met, st.shaping)
         self.result.sites[key] = FailoverSite(
             span,
             node.callee or "",
