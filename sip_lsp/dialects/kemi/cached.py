@@ -157,7 +157,7 @@ def _add(
     for start, codes in possible.items():
         at = start + delta
         prev_codes = result.possible.get(at)
-        result.possible[at] = codes if prev_codes is None else prev_codes | codes
+        result.possible[at] = codes if prev_codes is None else flow.union(prev_codes, codes)
     for t in tables:
         moved = t.shift(delta) if delta else t
         if moved.armed_by != armed_by:

@@ -152,6 +152,11 @@ def _and(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
     return found
 
 
+def union(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
+    """a | b, built in sorted order (remembered)."""
+    return _or(a, b)
+
+
 def _or(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
     if a is b:
         return a
@@ -310,7 +315,10 @@ def table(handler: ir.Func, head: Span, armed_by: tuple[Span, ...], res: Decisio
     nodest = res.no_destination[0] if res.no_destination is not None else forward
     group(nodest)[2].add(Local.NO_DESTINATION)
     rows = tuple(
-        Row(frozenset(codes), frozenset(local), d[0], d[1], d[2], d[3]) for d, codes, local in groups.values()
+        # sorted: a row's set is interned process-wide (model.outcome), so its order must not depend
+        # on how this walk happened to build it
+        Row(frozenset(sorted(codes)), frozenset(local), d[0], d[1], d[2], d[3])
+        for d, codes, local in groups.values()
     )
     return OutcomeTable("kemi_failure", handler.name, head, armed_by, rows, handler.name)
 
