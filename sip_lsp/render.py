@@ -276,6 +276,7 @@ def _proxy_rows(engine: Engine, code: int, values: dict[str, object]) -> list[tu
         ("send", _fill(engine, "send", code, values)),
         ("test", " ".join(t for t in tests if t)),
         ("reason", _fill(engine, "reason", code, values) if "q850" in values else ""),
+        ("log", _fill(engine, "log", code, values)),
     ]
 
 
@@ -283,7 +284,7 @@ def _b2bua_rows(engine: Engine, entry: CodeEntry, values: dict[str, object]) -> 
     """A back-to-back agent answers the caller itself: the cause tables decide what the caller gets."""
     code = entry.code
     if code < FIRST_FINAL_FAILURE:  # no cause: the templates for 1xx/2xx say what the engine does
-        return [(row, _fill(engine, row, code, values)) for row in ("receives", "send", "test")]
+        return [(row, _fill(engine, row, code, values)) for row in ("receives", "send", "test", "log")]
     cause = _engine_cause(engine, entry)
     if cause is None:
         return []
@@ -297,6 +298,7 @@ def _b2bua_rows(engine: Engine, entry: CodeEntry, values: dict[str, object]) -> 
         return [
             ("receives", _fill(engine, "receives_redirect", code, facts)),
             ("send", _send(engine, code, cause, facts)),
+            ("log", _fill(engine, "log_redirect", code, facts)),
         ]
     name = "receives" if cause.to_sip else "receives_unmapped"
     if sent == code and _template(engine, "receives_same", code):  # nothing to contrast the code with
@@ -313,7 +315,14 @@ def _b2bua_rows(engine: Engine, entry: CodeEntry, values: dict[str, object]) -> 
         ("send", _send(engine, code, cause, facts)),
         ("test", " ".join(t for t in tests if t)),
         ("reason", _fill(engine, reason, code, facts)),
+        ("log", _fill(engine, _log_template(engine, code, status), code, facts)),
     ]
+
+
+def _log_template(engine: Engine, code: int, status: str) -> str:
+    """The log line's template: Asterisk's follows the DIALSTATUS (log_busy), the others the code."""
+    name = f"log_{status.lower()}"
+    return name if status and _template(engine, name, code) else "log"
 
 
 def _remapped(engine: Engine, code: int) -> int | None:
@@ -753,9 +762,17 @@ def markdown_to_text(md: str) -> str:
 
 
 def _inline(text: str) -> str:
-    """Drops ** and backticks, leaving text inside `code` untouched."""
+    """Drops ** and backticks, leaving text inside `code` untouched.
+
+    Code with a space in it (a call with arguments, a command, an engine's log line) keeps its
+    backticks: without them a reader cannot tell where it ends and the prose around it begins.
+    """
     parts = text.split("`")
-    return "".join(p if n % 2 else _STRONG.sub(r"\1", p) for n, p in enumerate(parts))
+    return "".join(_code_text(p) if n % 2 else _STRONG.sub(r"\1", p) for n, p in enumerate(parts))
+
+
+def _code_text(code: str) -> str:
+    return f"`{code}`" if " " in code else code
 
 
 def _table(rows: list[str]) -> list[str]:

@@ -193,3 +193,128 @@ engines:
         "class 603"
     )
     assert row(render.engine_facts_markdown(catalog.codes[486], catalog), "Kamailio", "Send it") == "send 486"
+
+
+# ---------------------------------------------------------------- typical log lines
+
+LOG = {"en": "Typical log line", "ru": "Типичная строка в логе"}
+ENGINE_HEADINGS = {
+    "en": ("Kamailio", "OpenSIPS", "Asterisk", "FreeSWITCH"),
+    "ru": ("Kamailio", "OpenSIPS", "Asterisk", "FreeSWITCH"),
+}
+CODE_SPAN = re.compile(r"`[^`]+`")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("code", CODES)
+def test_every_code_has_a_log_line_in_every_engine(code, lang):
+    md = facts(code, lang)
+    for engine in ENGINE_HEADINGS[lang]:
+        line = row(md, engine, LOG[lang])
+        assert line and CODE_SPAN.search(line), (engine, code)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_log_lines_stay_verbatim_in_russian(code):
+    """Engine output is not translated: the Russian row quotes the same code spans as the English one."""
+    en, ru = facts(code), facts(code, "ru")
+    for engine in ENGINE_HEADINGS["en"]:
+        assert CODE_SPAN.findall(row(en, engine, LOG["en"])) == CODE_SPAN.findall(row(ru, engine, LOG["ru"]))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_kamailio_log_line_covers_kemi(code):
+    """KEMI runs the same tm and acc: its lines are Kamailio's, and the row says so."""
+    assert "KEMI scripts log the same lines" in row(facts(code), "Kamailio", LOG["en"])
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_proxies_log_the_code_tm_received(code):
+    for engine, line in (
+        ("Kamailio", f"t_should_relay_response(): ->>>>>>>>> T_code=100, new_code={code}`"),
+        ("OpenSIPS", f"`DBG:tm:t_should_relay_response: T_code=100, new_code={code}`"),
+    ):
+        assert line in row(facts(code), engine, LOG["en"])
+
+
+def test_failed_calls_show_the_acc_line_of_the_sample_configs():
+    for engine in ("Kamailio", "OpenSIPS"):
+        assert "code=486;reason=Busy Here" in row(facts(486), engine, LOG["en"])
+        assert "`ACC: transaction answered: " in row(facts(200), engine, LOG["en"])
+    assert "ACC: call missed" not in row(facts(503), "Kamailio", LOG["en"])  # relayed as 500
+
+
+def test_only_opensips_logs_a_refused_relay_after_a_6xx():
+    refused = "`INFO:tm:t_forward_nonack: discarding fwd for a 6xx transaction`"
+    for code in (600, 603, 604, 606, 607, 608):
+        assert refused in row(facts(code), "OpenSIPS", LOG["en"])
+        assert "discarding fwd" not in row(facts(code), "Kamailio", LOG["en"])
+    assert refused not in row(facts(486), "OpenSIPS", LOG["en"])
+    assert "discarding fwd for a cancelled transaction" in row(facts(487), "OpenSIPS", LOG["en"])
+
+
+# app_dial counts each failed line as busy, congestion or "nochan" (handle_cause) and prints the counts.
+DIAL_COUNTS = {
+    "BUSY": "`Everyone is busy/congested at this time (1:1/0/0)`",
+    "CONGESTION": "`Everyone is busy/congested at this time (1:0/1/0)`",
+    "CHANUNAVAIL": "`Everyone is busy/congested at this time (1:0/0/1)`",
+    "NOANSWER": "`No one is available to answer at this time (1:0/0/0)`",
+}
+
+
+@pytest.mark.parametrize("code", FINAL)
+def test_asterisk_log_line_follows_the_dialstatus(code):
+    md = facts(code)
+    line = row(md, "Asterisk", LOG["en"])
+    if code in CATALOG.engines["asterisk"].fact("redirect_followed_codes"):
+        assert line.startswith("`Now forwarding PJSIP/alice-00000001 to 'Local/carol@default'")
+        return
+    status = re.search(r"`\$\{DIALSTATUS\}` is `([A-Z]+)`", row(md, "Asterisk", "Test for it")).group(1)
+    assert DIAL_COUNTS[status] in line
+    assert f"status is '{status}'`" in line
+
+
+def test_486_and_503_in_asterisk_and_freeswitch():
+    busy = row(facts(486), "Asterisk", LOG["en"])
+    assert "`Local/bob@default-00000002;1 is busy`" in busy and "(1:1/0/0)" in busy
+    congestion = row(facts(503), "Asterisk", LOG["en"])
+    assert "`Local/bob@default-00000002;1 is circuit-busy`" in congestion and "(1:0/1/0)" in congestion
+    freeswitch = row(facts(486), "FreeSWITCH", LOG["en"])
+    assert "`Hangup sofia/external/bob@203.0.113.5 [CS_CONSUME_MEDIA] [USER_BUSY]`" in freeswitch
+    assert "`Originate Failed.  Cause: USER_BUSY`" in freeswitch
+    assert "`Originate Resulted in Error Cause: 17 [USER_BUSY]`" in freeswitch
+
+
+@pytest.mark.parametrize("code", FINAL)
+def test_freeswitch_log_line_names_the_leg_cause(code):
+    engine, entry = CATALOG.engines["freeswitch"], CATALOG.codes[code]
+    line = row(facts(code), "FreeSWITCH", LOG["en"])
+    if code in engine.fact("redirect_followed_codes"):
+        assert "`Redirect: Transfering to carol`" in line
+        return
+    cause = (engine.cause(entry.freeswitch) if entry.freeswitch else None) or engine.cause_for_sip(code)
+    assert f"[{cause.name}]`" in line and f"`Originate Failed.  Cause: {cause.name}`" in line
+    assert f"entering state [terminated][{code}]`" in line
+
+
+def test_provisional_and_success_log_what_the_engines_print():
+    assert row(facts(180), "Asterisk", LOG["en"]).startswith("`PJSIP/bob-00000002 is ringing`")
+    assert row(facts(200), "Asterisk", LOG["en"]).startswith(
+        "`PJSIP/bob-00000002 answered PJSIP/alice-00000001`"
+    )
+    assert row(facts(180), "FreeSWITCH", LOG["en"]).startswith("`Ring-Ready sofia/external/bob@203.0.113.5!`")
+    assert row(facts(183), "FreeSWITCH", LOG["en"]).startswith("`Pre-Answer sofia/external/bob@203.0.113.5!`")
+    assert "has been answered`" in row(facts(200), "FreeSWITCH", LOG["en"])
+    assert row(facts(100), "FreeSWITCH", LOG["en"]).startswith("No line")
+
+
+def test_the_hover_leaves_the_log_lines_to_explain():
+    hover = render.code_hover_markdown(CATALOG.codes[486], CATALOG)
+    assert "Everyone is busy" not in hover and "Originate Failed" not in hover
+
+
+def test_a_cancelled_call_logs_the_cancel():
+    assert "exited non-zero on 'PJSIP/alice-00000001'`" in row(facts(487), "Asterisk", LOG["en"])
+    assert "`Originate Cancelled by originator termination Cause: 487 [ORIGINATOR_CANCEL]`" in row(
+        facts(487), "FreeSWITCH", LOG["en"]
+    )

@@ -102,8 +102,8 @@ def test_explain_shows_what_each_engine_does_after_the_cause_mappings():
     )
     for engine in ("Kamailio", "OpenSIPS", "Asterisk", "FreeSWITCH", "On the wire"):
         assert f"\n{engine}\n{'-' * len(engine)}\n" in out
-    assert 'KEMI: KSR.sl.sl_send_reply(604, "Does Not Exist Anywhere")' in out
-    assert "PJSIPHangup(604)" in out and "respond 604 Does Not Exist Anywhere" in out
+    assert 'KEMI: `KSR.sl.sl_send_reply(604, "Does Not Exist Anywhere")`' in out  # code with a space keeps `
+    assert "PJSIPHangup(604)" in out and "`respond 604 Does Not Exist Anywhere`" in out
     assert "sip.Status-Code == 604" in out
 
 
@@ -111,6 +111,15 @@ def test_explain_engine_facts_in_russian():
     out = ok("explain", "604", "--lang", "ru")
     assert "\nЧто делают движки\n" in out and "Вызывающая сторона получит: " in out
     assert "sofia передаёт вызывающей стороне код другого плеча" in out
+
+
+def test_explain_quotes_each_engines_log_line_as_code():
+    """A log line in terminal text keeps its backticks, so it reads apart from the words around it."""
+    out = ok("explain", "486")
+    assert "`Local/bob@default-00000002;1 is busy`" in out
+    assert "`Originate Failed.  Cause: USER_BUSY`" in out
+    assert "Typical log line: " in out
+    assert "Типичная строка в логе: " in ok("explain", "486", "--lang", "ru")
 
 
 def test_explain_200_offers_no_failure_handling():

@@ -1,6 +1,6 @@
 """A failover site the walk reaches along two paths gets one FailoverSite that merges them.
 
-`flow._Flow.record` merges a site met again under the same route(X) chain: the
+`flow.Walker.record` merges a site met again under the same route(X) chain: the
 codes of either path, the shaping tests of both, and `authenticated` or
 `rewrites_target` only when every path had them. A document reaches one site
 twice only when a route is defined twice at one place, so the walk is driven

@@ -1,4 +1,4 @@
-"""Command line: check, explain, compare, codes, table, site, serve.
+"""Command line: check, explain, compare, codes, table, simulate, site, serve.
 
 Only argument parsing lives here; each command is a function in the module
 named for what it does. `check`, `explain`, `compare` and `codes` never import
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("compare", "compare two response codes side by side", _compare_arguments),
         ("codes", "list the registered response codes", _codes_arguments),
         ("table", "print what each failover point does with every final response", _table_arguments),
+        ("simulate", "walk one final response through a failover point, step by step", _simulate_arguments),
         ("site", "build the reference site (static HTML) from the catalogue", _site_arguments),
         ("serve", "run the language server (stdio by default)", _serve_arguments),
     ):
@@ -131,6 +132,24 @@ def _table_arguments(table: argparse.ArgumentParser) -> None:
     table.add_argument("--catalog", action="append", default=[], metavar="FILE")
 
 
+def _simulate_arguments(simulate: argparse.ArgumentParser) -> None:
+    simulate.add_argument("path", metavar="PATH", help="the file holding the failover point")
+    simulate.add_argument("--at", metavar="ROUTE|LINE", help="the failover point named ROUTE or at LINE")
+    simulate.add_argument("--status", metavar="CODE", help="the final response walked (300-699)")
+    local = simulate.add_mutually_exclusive_group()
+    local.add_argument("--timeout", action="store_true", help="no final reply before the timer")
+    local.add_argument("--cancelled", action="store_true", help="the caller cancelled")
+    simulate.add_argument("--format", choices=("text", "json"), default="text")
+    _lang_argument(simulate)
+    simulate.add_argument(
+        "--dialect",
+        choices=("kamailio", "opensips", "asterisk", "freeswitch", "kemi"),
+        help="force the dialect of the file",
+    )
+    simulate.add_argument("--config", metavar="FILE", help="sip-lsp.toml to use instead of searching upwards")
+    simulate.add_argument("--catalog", action="append", default=[], metavar="FILE")
+
+
 def _site_arguments(site: argparse.ArgumentParser) -> None:
     site.add_argument("--out", required=True, metavar="DIR", help="directory to write the site into")
     site.add_argument("--lang", default="en,ru", metavar="LANGS", help="comma-separated languages (en,ru)")
@@ -189,6 +208,10 @@ def _run(args: argparse.Namespace) -> int:
         from sip_lsp.cli.table import run_table
 
         return run_table(args)
+    if args.command == "simulate":
+        from sip_lsp.cli.simulate import run_simulate
+
+        return run_simulate(args)
     if args.command == "site":
         from sip_lsp.site.build import run_site
 

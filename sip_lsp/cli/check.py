@@ -62,6 +62,7 @@ class _Check:
             )
             return 2
         reports = [r for path, explicit, root in self._targets() if (r := self._check(path, explicit, root))]
+        _drop_repeats(reports)
         if not reports and not self.failed:
             self._note("sip-lsp", self._text("check_no_files"))
         catalog = self._catalog(tuple(self.args.catalog)) or base
@@ -272,6 +273,21 @@ def _write_atomic(path: str, original: bytes, payload: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _drop_repeats(reports: list[FileReport]) -> None:
+    """A finding once: an included file is analysed in its includer's model and alone (with its
+    includer as context, dialects/ser/includer.py), and both find what lies in it."""
+    seen: set[tuple[str, int, int, str, str]] = set()
+    for report in reports:
+        kept = []
+        for f in report.findings:
+            key = (os.path.realpath(f.span.path or report.path), f.span.start, f.span.end, f.rule, f.message)
+            if key not in seen:
+                seen.add(key)
+                kept.append(f)
+        if len(kept) < len(report.findings):
+            report.findings = kept
 
 
 def _read_text(path: str) -> str | None:

@@ -19,7 +19,7 @@ from sip_lsp import dialects
 from sip_lsp.catalog import Catalog
 from sip_lsp.cli.check import _Check, _read_text
 from sip_lsp.cli.report import FileReport, Locator, display_path
-from sip_lsp.lint import lint
+from sip_lsp.lint import DocumentCache, lint
 from sip_lsp.model import Local, Outcome, OutcomeTable, Row
 from sip_lsp.text import decode, read_bytes
 
@@ -38,6 +38,7 @@ class Shown:
 
     def __init__(self, report: FileReport, table: OutcomeTable, locator: Locator, catalog: Catalog) -> None:
         self.table = table
+        self.report = report
         loc = locator.locate(table.span, report)
         self.path, self.line = loc.display, loc.line
         self.armed = [locator.locate(s, report).line for s in table.armed_by]
@@ -60,20 +61,28 @@ def _row_order(row: Row) -> tuple[int, int]:
     return (_OUTCOME_ORDER.index(row.outcome), low)
 
 
+class Source:
+    """How a file's tables were made: its dialect, include root and analysed blocks."""
+
+    __slots__ = ("dialect", "root", "cache")
+
+    def __init__(self, dialect: str, root: str, cache: DocumentCache) -> None:
+        self.dialect, self.root, self.cache = dialect, root, cache
+
+
 class _Table(_Check):
+    def __init__(self, args: argparse.Namespace) -> None:
+        super().__init__(args)
+        self.sources: dict[str, Source] = {}  # by absolute path
+
     def run(self) -> int:
         catalog = self._catalog(tuple(self.args.catalog))
         if catalog is None:
             return 2
-        shown: list[Shown] = []
-        for path, explicit, root in self._targets():
-            found = self._tables(path, explicit, root)
-            if found is not None:
-                report, tables = found
-                shown += [Shown(report, t, self.locator, catalog) for t in tables]
+        shown = self.collect(catalog)
         at = self.args.at
         if at:
-            shown = [s for s in shown if _matches(s, at)]
+            shown = [s for s in shown if matches(s, at)]
             if not shown:
                 self._error("sip-lsp", f"no failover point at {at!r}")
         if self.failed:
@@ -87,6 +96,20 @@ class _Table(_Check):
         else:
             write_text(shown, catalog, lang, out)
         return 0
+
+    def collect(self, catalog: Catalog) -> list[Shown]:
+        """Every failover point of the files named, in file and text order."""
+        shown: list[Shown] = []
+        for path, explicit, root in self._targets():
+            found = self._tables(path, explicit, root)
+            if found is not None:
+                report, tables = found
+                shown += [Shown(report, t, self.locator, catalog) for t in tables]
+        # A table once: an included file's failure route is in its includer's model and its own.
+        first: dict[tuple[str, int, str, str], Shown] = {}
+        for s in shown:
+            first.setdefault((s.path, s.line, s.table.kind, s.table.name), s)
+        return list(first.values())
 
     def _tables(self, path: str, explicit: bool, root: str) -> tuple[FileReport, list[OutcomeTable]] | None:
         shown = display_path(path)
@@ -107,17 +130,21 @@ class _Table(_Check):
             if explicit:
                 self._note(shown, "not recognised as Kamailio, OpenSIPS, Asterisk or FreeSWITCH; skipped")
             return None
+        cache = DocumentCache()  # kept for a later look at the same text (`simulate`)
         try:
-            result = lint(text, path, settings, catalog, read=_read_text, root=root, dialect=dialect)
+            result = lint(
+                text, path, settings, catalog, read=_read_text, root=root, dialect=dialect, cache=cache
+            )
         except Exception as exc:  # a dialect bug must not stop the other files
             self._error(shown, f"internal error while analysing ({type(exc).__name__}: {exc})")
             return None
         report = FileReport(path, shown, text, [])
+        self.sources[path] = Source(dialect, root, cache)
         tables = sorted(result.analysis.outcome_tables, key=lambda t: (t.span.path or "", t.span.start))
         return report, tables
 
 
-def _matches(shown: Shown, at: str) -> bool:
+def matches(shown: Shown, at: str) -> bool:
     """`--at`: the route's name, or a line of its header, its arming sites or its rows."""
     if not at.isdigit():
         return shown.table.name == at
@@ -157,7 +184,7 @@ def _codes_label(shown_row: tuple[Row, list[int], int | None, str], catalog: Cat
     return ("; " if excepted else ", ").join(parts)
 
 
-def _outcome_label(row: Row, catalog: Catalog, lang: str) -> str:
+def outcome_label(row: Row, catalog: Catalog, lang: str) -> str:
     word = catalog.heading(f"outcome_{row.outcome.value.replace('-', '_')}", lang)
     return f"{word} {row.reply}" if row.reply is not None else word
 
@@ -174,7 +201,7 @@ def _detail(shown_row: tuple[Row, list[int], int | None, str], catalog: Catalog,
     return detail
 
 
-def _title(shown: Shown, catalog: Catalog, lang: str) -> str:
+def title(shown: Shown, catalog: Catalog, lang: str) -> str:
     t = shown.table
     head = f"{t.kind}[{t.name}] ({shown.path}:{shown.line})"
     if shown.armed:
@@ -189,11 +216,11 @@ def write_text(shown: list[Shown], catalog: Catalog, lang: str, out: TextIO) -> 
     for i, s in enumerate(shown):
         if i:
             out.write("\n")
-        out.write(_title(s, catalog, lang) + "\n")
+        out.write(title(s, catalog, lang) + "\n")
         cells = [
             (
                 _codes_label(r, catalog, lang),
-                _outcome_label(r[0], catalog, lang),
+                outcome_label(r[0], catalog, lang),
                 _detail(r, catalog, lang),
                 r[2],
             )
@@ -213,7 +240,7 @@ def write_markdown(shown: list[Shown], catalog: Catalog, lang: str, out: TextIO)
     for i, s in enumerate(shown):
         if i:
             out.write("\n")
-        out.write(f"### {_title(s, catalog, lang)}\n\n| {' | '.join(heads)} |\n|---|---|---|---|\n")
+        out.write(f"### {title(s, catalog, lang)}\n\n| {' | '.join(heads)} |\n|---|---|---|---|\n")
         for r in s.rows:
             detail = _detail(r, catalog, lang).replace("|", "\\|")
             if r[3]:
@@ -221,7 +248,7 @@ def write_markdown(shown: list[Shown], catalog: Catalog, lang: str, out: TextIO)
                     f" ({catalog.heading(r[0].note, lang)})" if r[0].note else ""
                 )
             line = "" if r[2] is None else str(r[2])
-            codes, outcome = _codes_label(r, catalog, lang), _outcome_label(r[0], catalog, lang)
+            codes, outcome = _codes_label(r, catalog, lang), outcome_label(r[0], catalog, lang)
             out.write(f"| {codes} | {outcome} | {detail} | {line} |\n")
 
 

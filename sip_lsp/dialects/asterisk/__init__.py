@@ -24,11 +24,11 @@ from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.asterisk import chunks
 from sip_lsp.dialects.asterisk.chunks import place
 from sip_lsp.dialects.asterisk.engine import tables
-from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, failover_sites
+from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, Tagged, failover_sites
 from sip_lsp.dialects.asterisk.parse import Ctx, Step
 from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.common.includes import Includes
-from sip_lsp.model import Analysis, Facts, PartedAnalysis
+from sip_lsp.model import Analysis, CauseSite, Facts, PartedAnalysis
 
 _AEL_CONTEXT = re.compile(r"^\s*(context|macro)\s+[\w-]+\s*\{", re.M)
 _CONF_STATEMENT = re.compile(r"^\s*(exten|same)\s*=>?", re.M)
@@ -70,18 +70,23 @@ def _analyze_conf(text: str, ctx: DialectContext, analysis: PartedAnalysis) -> N
     flow = Flow(t, index) if t is not None else None
     records: list[Record] = []
     crossed: list[tuple[Facts, Facts, int]] = []
+    declines: dict[Tagged, CauseSite] = {}  # SC313 through jumps: once, however many walks reach it
     for base, piece in placed:
         analysis.parts.append((piece.facts, base - piece.origin))
         if flow is not None:
             cross = piece.crossing(index, flow)
             records += cross.records
             crossed.append(cross.part(moved))
+            declines.update(cross.declines)
     # A Dial() reached by walks from several places gets one site that merges them.
     merged = len({record[0] for record in records}) < len(records)
     analysis.parts += [(alone if merged else both, d) for both, alone, d in crossed]
     if merged:
         sites = failover_sites(records, partial(place, moved=moved))
         analysis.parts.append((Facts("asterisk", failover_sites=sites), 0))
+    if declines:
+        causes = [site.shift(moved.get(tag.context, 0)) for tag, site in declines.items()]
+        analysis.parts.append((Facts("asterisk", cause_sites=causes), 0))
 
 
 def _index(placed: list[tuple[int, chunks.Piece]]) -> tuple[Index, dict[str, int]]:

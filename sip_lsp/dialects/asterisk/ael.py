@@ -2,8 +2,9 @@
 
 Finds contexts for the outline, the same code and cause sites as
 extensions.conf (Hangup, PJSIPHangup, Busy, Congestion), DIALSTATUS tests in
-`if (...)` and the `case VALUE:` labels of `switch (${DIALSTATUS})`. No
-failover analysis: AEL control flow is not followed.
+`if (...)` and the `case VALUE:` labels of `switch (${DIALSTATUS})`. Each Dial() gets its
+outcome table: the text is compiled to priorities (ael_steps) and walked by the
+same flow as extensions.conf. No failover sites (SC301-SC304) from AEL yet.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import re
 from bisect import bisect_right
 
 from sip_lsp.dialects.asterisk import facts
+from sip_lsp.dialects.asterisk.ael_steps import Compiler
 from sip_lsp.dialects.asterisk.engine import Tables
-from sip_lsp.dialects.asterisk.parse import Step
+from sip_lsp.dialects.asterisk.flow import Flow, Index, call_edges
+from sip_lsp.dialects.asterisk.outcomes import Event, table
+from sip_lsp.dialects.asterisk.parse import Ext, Step
 from sip_lsp.model import Analysis, Block, CauseSite, Span, StatusTest
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?(\*/|\Z)", re.S)
@@ -68,6 +72,38 @@ def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
     if t is not None:
         for m in _SWITCH.finditer(clean):
             _switch(clean, m, t, analysis)
+        _dial_tables(text, clean, t, analysis)
+
+
+def _dial_tables(text: str, clean: str, t: Tables, analysis: Analysis) -> None:
+    """An outcome table per Dial(): AEL compiled to priorities (ael_steps), walked as extensions.conf is."""
+    try:
+        contexts = Compiler(text, clean).compile()
+    except RecursionError:  # absurd nesting: no tables rather than a crash
+        return
+    dials: list[tuple[Ext, int]] = []
+    callers: dict[tuple[str, str], list[tuple[Step, str]]] = {}
+    for ctx in contexts.values():
+        for ext in ctx.exts.values():
+            for i, step in enumerate(ext.steps):
+                if step.name == "dial":
+                    dials.append((ext, i))
+                elif step.name in ("gosub", "gosubif", "macro"):
+                    for key, call in call_edges(step, ext.name):
+                        callers.setdefault(key, []).append(call)
+    if not dials:
+        return
+    flow = Flow(t, Index(contexts, callers))
+    flow.walks(dials)
+    found: dict[Step, list[Event]] = {ext.steps[i]: [] for ext, i in dials}
+    for event in flow.events:
+        found.setdefault(event.origin, []).append(event)
+    for dial, events in found.items():
+        analysis.outcome_tables.append(table(t, dial, events, _in_place))
+
+
+def _in_place(tagged: tuple[str, Span]) -> Span:
+    return tagged[1]  # one text, nothing moves
 
 
 def _closing(text: str, start: int) -> int:

@@ -14,13 +14,14 @@ import zlib
 from collections.abc import Callable
 from functools import partial
 
+from sip_lsp.dialects.asterisk import unanswered
 from sip_lsp.dialects.asterisk.engine import Tables
 from sip_lsp.dialects.asterisk.facts import Dispatch, dispatch, local_facts
 from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, Tagged, failover_site
 from sip_lsp.dialects.asterisk.outcomes import Event, table
 from sip_lsp.dialects.asterisk.parse import Ctx, Include, Parsed, Step, context_starts, parse_file
 from sip_lsp.dialects.common.block_cache import BlockCache
-from sip_lsp.model import DispatchSite, Facts, Span
+from sip_lsp.model import CauseSite, DispatchSite, Facts, Span
 
 _BLOCKS = "asterisk"  # this dialect's table in the document's BlockCache
 _PIECE, _INCLUDES = "piece", "includes"  # slot keys: the Piece; whether the text has an #include
@@ -45,6 +46,7 @@ class Cross:
         "dials",
         "names",
         "placed",
+        "declines",
     )
 
     def __init__(
@@ -54,8 +56,10 @@ class Cross:
         dispatches: list[Dispatch],
         records: list[Record],
         walked: tuple[list[Step], list[Event]] = ([], []),
+        declines: list[tuple[Tagged, CauseSite]] | None = None,
     ) -> None:
         self.tables, self.dispatches, self.records = t, dispatches, records
+        self.declines = declines or []  # SC313 sites reached through jumps (unanswered.walk)
         self.dials, self.events = walked  # every Dial walked from, where its walks stopped
         self.reads, self.caller_reads = index.reads, index.caller_reads  # Index.record starts new ones
         tags: list[tuple[str, Span]] = [tag for d in dispatches for tag in (d[0], *(s for _, s in d[3]))]
@@ -151,7 +155,10 @@ class Piece:
         dispatches = [d for d in found if d is not None]
         records = flow.walks(self.local.dials)
         dials = [ext.steps[i] for ext, i in self.local.dials]
-        cross = self.cross = Cross(t, index, dispatches, records, (dials, flow.events))
+        declines = (
+            unanswered.walk(self.local.unanswered, index, t, flow.causes) if self.local.unanswered else []
+        )
+        cross = self.cross = Cross(t, index, dispatches, records, (dials, flow.events), declines)
         return cross
 
 

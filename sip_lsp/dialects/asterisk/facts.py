@@ -27,6 +27,7 @@ from sip_lsp.dialects.asterisk.flow import (
     target,
 )
 from sip_lsp.dialects.asterisk.parse import Ext, Parsed, Step, split_top
+from sip_lsp.dialects.asterisk.unanswered import Start, entry, straight_run
 from sip_lsp.model import FINAL_CODES, Block, CauseSite, CodeSite, Facts, Reference, Role, Span, StatusTest
 
 # Busy() and Congestion() indicate busy/congestion; chan_pjsip answers an
@@ -37,17 +38,6 @@ _CALL_APPS = ("gosub", "gosubif", "macro")
 # The applications step_facts reads: any other step matters only when it names a status.
 _FACT_APPS = frozenset({"hangup", "set", "pjsiphangup", *_INDICATED})
 _PRI_CAUSE = re.compile(r"\s*PRI_CAUSE\s*=\s*(\d+)\s*$")
-# SC313: applications that answer the channel (Playback and Background answer an unanswered
-# channel unless told not to), those after which the path is not a straight line, and the
-# special extensions that run after an answer or a hangup.
-_ANSWERING = frozenset(
-    {"answer", "playback", "background", "voicemail", "voicemailmain", "read", "record", "confbridge"}
-    | {"meetme", "queue", "directory", "minivmgreet", "minivmrecord", "followme", "agi", "eagi"}
-)
-_BRANCHING = frozenset({"goto", "gotoif", "gosub", "gosubif", "execif", "macro", "while", "return"})
-_SPECIAL = frozenset({"h", "i", "t", "T", "e", "a", "o", "s-busy"})
-# The contexts of SC313 cause sites (rules/causes.py reads them): no cause yet, or after a Dial timeout.
-UNANSWERED, AFTER_TIMEOUT = "Hangup:unanswered", "Hangup:after-timeout"
 
 
 class Pending(NamedTuple):
@@ -96,6 +86,7 @@ class Local:
         "pending",
         "calls",
         "dials",
+        "unanswered",
     )
 
     def __init__(self, text: str, origin: int) -> None:
@@ -108,6 +99,7 @@ class Local:
         self.pending: list[Pending] = []
         self.calls: list[CallEdge] = []  # of every Gosub/Macro
         self.dials: list[tuple[Ext, int]] = []  # every Dial(), where the flow's walks start
+        self.unanswered: list[Start] = []  # SC313: where a straight run jumps still unanswered
 
     def facts(self) -> Facts:
         """The facts the rules judge, at `origin`: placed with a shift wherever the text moves."""
@@ -130,8 +122,12 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
             if span.path is None:
                 out.references.append(Reference(span, name, "context"))
         for ext in context.exts.values():
-            if t is not None and _entry(context.name, ext.name, t):
-                _unanswered(ext, t, out)
+            if t is not None and entry(context.name, ext.name, t):
+                run = straight_run(ext, t)
+                if run.site is not None:
+                    out.cause_sites.append(run.site)
+                elif run.start is not None:
+                    out.unanswered.append(run.start)
             dial: Step | None = None
             aliases: dict[str, str] = {}  # copies of DIALSTATUS/HANGUPCAUSE so far
             for i, step in enumerate(ext.steps):
@@ -149,54 +145,6 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
                     if name in _GOTO_APPS or name == "macro":
                         _references(step, name, dial, t, out)
     return out
-
-
-def _entry(context: str, name: str, t: Tables) -> bool:
-    """Whether an extension may run on a call that dialled nothing yet (SC313 judges only those).
-
-    Not a macro (its caller may have answered), a special extension, or a DIALSTATUS handler
-    (`s-BUSY`, `_s-.`: reached after a Dial, with the callee's cause on the channel).
-    """
-    if context.startswith("macro-") or name in _SPECIAL:
-        return False
-    if name.startswith("_") and name[-2:] in ("-.", "-!"):
-        return False
-    return name.rsplit("-", 1)[-1].upper() not in t.status_codes if "-" in name else True
-
-
-def _unanswered(ext: Ext, t: Tables, out: Local) -> None:
-    """SC313 sites: a Hangup() that sends 603 Decline on an unanswered channel, on the straight path.
-
-    Hangup() with no cause sets 16 when the channel has none (pbx_builtin_hangup): before any
-    Dial (an unknown DID) or after a Dial with a timeout (NOANSWER copies no cause), chan_pjsip's
-    hangup_cause2sip has no entry for 16 and the session layer sends 603. Hangup(N) with a cause
-    that has no entry does the same on any path.
-    """
-    timed_dial = False
-    for step in ext.steps:
-        name = step.name
-        if name in _ANSWERING or name in _BRANCHING or step.span.path is not None:
-            return
-        if name == "dial":
-            fields = split_top(step.args, ",")
-            timed_dial = len(fields) > 1 and fields[1][1].strip() not in ("", "0")
-            if not timed_dial:
-                return  # no timeout: the channel holds the callee's cause when Dial returns
-            continue
-        if name != "hangup":
-            if name in ("busy", "congestion", "pjsiphangup", "macroexit"):
-                return
-            continue
-        arg = split_top(step.args, ",")[0][1].strip()
-        cause = hangup_cause(t, arg) if arg and "${" not in arg else None
-        found = t.engine.cause(cause) if cause else None
-        if arg and (found is None or found.to_sip):
-            return  # a cause chan_pjsip maps, a variable, or an unknown token (SC309)
-        span = Span(step.span.start, step.span.start + len(step.app))
-        word = cause or "NORMAL_CLEARING"
-        where = AFTER_TIMEOUT if timed_dial and not arg else UNANSWERED
-        out.cause_sites.append(CauseSite(span, "asterisk", arg, word, where, frozenset()))
-        return
 
 
 def _blocks(parsed: Parsed) -> list[Block]:

@@ -48,6 +48,16 @@ class Includes:
         self.roots = [os.path.realpath(d) for d in (ctx.root, self.folder) if d]
         return self.roots
 
+    def adopt(self, path: str) -> bool:
+        """Mark a file read as context (the document's includer) as read; False if it already was."""
+        if self.roots is None:
+            self._start()
+        if path in self.seen or len(self.seen) >= MAX_FILES:
+            return False
+        self.seen.add(path)
+        self.analysis.included.append(path)
+        return True
+
     def __call__(self, name: str, span: Span) -> tuple[str, str] | None:
         folder = os.path.dirname(span.path) if span.path else self.folder
         if not name or not (folder or os.path.isabs(name)):

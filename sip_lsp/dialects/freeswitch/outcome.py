@@ -8,6 +8,15 @@ decides it (docs/engine-semantics.md §4, signalwire/freeswitch@cc93a683ca6e):
 2. switch_ivr_originate: with a next `|` element, it is dialled unless
    fail_on_single_reject names the cause, or the element timed out and
    originate_continue_on_timeout is not true; a cancelled caller stops everything.
+   A `,` group (`a,b|c`) fails as a whole: it waits until every leg is down
+   (check_channel_status: hups == and_argc), then reports the cause of its first
+   leg in dial order that got a channel (the `done:` branch's loop over
+   originate_status), so a group's rows are keyed by its first leg's code. With
+   fail_on_single_reject true or naming the cause, one reject ends the group at
+   once and the originate reports NO_ANSWER (`oglobals.idx = IDX_TIMEOUT`); a
+   true value lets the `|` list go on, a named cause stops it. A leg that cannot
+   even be created (no destination) with such a value ends the whole originate
+   with that cause (`force_reason = reason; goto outer_for`).
 3. audio_bridge_function / switch_channel_handle_cause: continue_on_fail and
    failure_causes decide whether the dialplan goes on past the failed bridge.
 4. What comes next: a later bridge (retry-same / new-party / media / unknown by
@@ -46,6 +55,8 @@ MEDIA_APPS = frozenset(
 HANDED_ON = frozenset({"transfer", "execute_extension", "lua", "javascript", "python", "perl", "socket"})
 NOTE_REMOTE = "outcome_note_fs_remote_code"  # the caller receives the other leg's code
 NOTE_REDIRECT = "outcome_note_fs_redirect"  # sofia follows the redirect's Contact
+NOTE_GROUP = "outcome_note_fs_group"  # a `,` group fails once every leg failed; keyed by the first leg
+NOTE_SINGLE_REJECT = "outcome_note_fs_single_reject"  # fail_on_single_reject ends the group at once
 NO_ANSWER = "NO_ANSWER"  # switch_ivr_originate: the element's timeout ran out
 LOCAL_CAUSE = {"user": "USER_NOT_REGISTERED", "sofia": "GATEWAY_DOWN"}  # no destination, by leg tech
 DEFAULT_LOCAL_CAUSE = "NO_ROUTE_DESTINATION"
@@ -107,7 +118,7 @@ def bridge_table(
     }
     rows = tuple(
         Row(codes, locals_, r.outcome, r.reply, where[r.at], (), r.note)
-        for r, codes, locals_ in _rows(table, knobs, hunt_after, shape, tech)
+        for r, codes, locals_ in _rows(table, knobs, hunt_after, shape, tech, len(first) > 1)
     )
     return OutcomeTable("bridge", name, span, (), rows, block)
 
@@ -119,8 +130,13 @@ def _rows(
     hunt_after: str | None,
     following: tuple[Outcome, int | None, str | None, bool],
     tech: str,
+    group: bool,  # the first `|` element rings several legs at once (`a,b|c`)
 ) -> tuple[tuple[_Shape, frozenset[int], frozenset[Local]], ...]:
-    """The rows of every bridge with these knobs, next element and following step (spans symbolic)."""
+    """The rows of every bridge with these knobs, next element and following step (spans symbolic).
+
+    For a `,` group a code stands for the group's first leg's code, the cause the
+    originate reports once every leg failed (see the module docstring, point 2).
+    """
     engine = table.engine
     then, then_reply, then_cause, then_has_span = following
     variable = any("$" in (k or "") for k in (knobs.continue_on_fail, knobs.failure_causes))
@@ -138,14 +154,27 @@ def _rows(
             return _Shape(then, then_reply, AT_FOLLOWING, "")
         return _ended(engine, cause, received and not ignore, AT_BRIDGE)
 
-    def decide(cause: str, received: bool, timed_out: bool) -> _Shape:
+    fosr = knobs.fail_on_single_reject
+    fosr_true = fc.switch_true(fosr)
+
+    def decide(cause: str, received: bool, timed_out: bool, created: bool = True) -> _Shape:
+        if "$" in (fosr or "") and (hunt_after is not None or group):
+            return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
+        rejects = bool(fosr) and (fosr_true or not table.hunt_continues(fosr, cause))
+        if not created and rejects:  # the leg could not be created: the whole originate ends
+            return after_failure(cause, received)
+        if group and received and rejects:  # one reject ends the group, reported as NO_ANSWER
+            if hunt_after is not None and fosr_true:
+                return _Shape(Outcome(hunt_after), None, AT_NEXT, NOTE_SINGLE_REJECT)
+            return after_failure(NO_ANSWER, received)._replace(note=NOTE_SINGLE_REJECT)
         if hunt_after is not None:
             stopped = timed_out and not fc.switch_true(knobs.continue_on_timeout)
-            if "$" in (knobs.fail_on_single_reject or ""):
-                return _Shape(Outcome.UNKNOWN, None, NOWHERE, "")
-            if not stopped and table.hunt_continues(knobs.fail_on_single_reject, cause):
-                return _Shape(Outcome(hunt_after), None, AT_NEXT, "")
-        return after_failure(cause, received)
+            if not stopped and table.hunt_continues(fosr, cause):
+                return _Shape(Outcome(hunt_after), None, AT_NEXT, NOTE_GROUP if group and received else "")
+        shape = after_failure(cause, received)
+        if group and received and shape.note in ("", NOTE_REMOTE):
+            return shape._replace(note=NOTE_GROUP)
+        return shape
 
     rows: dict[_Shape, tuple[set[int], set[Local]]] = {}
     redirected = _Shape(Outcome.NEW_PARTY, None, AT_BRIDGE, NOTE_REDIRECT)
@@ -156,7 +185,7 @@ def _rows(
         if codes & redirects:
             rows.setdefault(redirected, (set(), set()))[0].update(codes & redirects)
     rows.setdefault(decide(NO_ANSWER, False, True), (set(), set()))[1].add(Local.TIMEOUT)
-    local = decide(LOCAL_CAUSE.get(tech, DEFAULT_LOCAL_CAUSE), False, False)
+    local = decide(LOCAL_CAUSE.get(tech, DEFAULT_LOCAL_CAUSE), False, False, created=False)
     rows.setdefault(local, (set(), set()))[1].add(Local.NO_DESTINATION)
     # The caller cancelled: originate stops and no later action runs (the A leg is gone).
     cancelled = _Shape(Outcome.END, CANCELLED_CODE, AT_BRIDGE, "")

@@ -19,11 +19,12 @@ from sip_lsp.dialects import DialectContext, note_text
 from sip_lsp.dialects.common import kemi_scripts, suppressions
 from sip_lsp.dialects.common.block_cache import Slot
 from sip_lsp.dialects.common.includes import Includes
-from sip_lsp.dialects.ser import arming, flow, flow_cache, preprocessor
+from sip_lsp.dialects.ser import arming, flow, flow_cache, includer, preprocessor
 from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Lit, Route
 from sip_lsp.model import Analysis, Block, Facts, Knob, Note, PartedAnalysis, Span
+from sip_lsp.text import read_text
 
 _BLOCKS = "ser"  # this dialect's table in the document's BlockCache
 # Slot keys of a chunk's parse and suppression comments; facts are keyed by the chunk's path.
@@ -58,12 +59,21 @@ class _Builder:
         self._routes: dict[str, list[flow.RouteDef]] | None = None
         self.include = Includes(ctx, analysis)
         self.unread = False  # an include was not read: its routes are unknown
+        # Chunks from here on come from the includer read as context (includer.py): they arm,
+        # define and are called, but their own facts belong to that file's analysis.
+        self.context_from: int | None = None
+        self.context_paths: set[str] = set()
 
     def build(self) -> None:
+        self.collect()
+        self.run_flow()
+
+    def collect(self) -> None:
+        """Parse the document and what it includes into chunks with their local facts."""
         docs: list[tuple[str | None, str]] = [(None, self.an.text)]
         blocks = self.ctx.cache.blocks(_BLOCKS)
         i = 0
-        while i < len(docs):
+        while i < len(docs) or self.adopt_includer(docs):
             path, text = docs[i]
             i += 1
             masked = preprocessor.mask(text, path or self.ctx.path)
@@ -78,9 +88,23 @@ class _Builder:
                     target = self.include(inc.path, Span(s + inc.start, s + inc.end, path))
                     if target is not None:
                         docs.append(target)
-                    else:
+                        if self.context_from is not None:
+                            self.context_paths.add(target[0])
+                    elif self.context_from is None:
                         self.unread = True
-        self.run_flow()
+
+    def adopt_includer(self, docs: list[tuple[str | None, str]]) -> bool:
+        """Once the document and its includes are read: add the script that includes it, as context."""
+        ctx = self.ctx
+        if self.context_from is not None or ctx.path is None:
+            return False
+        self.context_from = len(self.chunks)
+        found = includer.top_includer(ctx.path, self.an.text, ctx.root, ctx.read or read_text)
+        if found is None or not self.include.adopt(found[0]):
+            return False
+        docs.append(found)
+        self.context_paths.add(found[0])
+        return True
 
     def chunk(self, slot: Slot, p: Parsed, base: int, path: str | None, text: str) -> None:
         facts = _chunk_facts(slot, p, base, path, text)
@@ -120,8 +144,9 @@ class _Builder:
         far: flow_cache.Possible = {}  # test sets of walks that followed route(X), by document offset
         walks: list[tuple[flow_cache.Walk, ...]] = []  # per chunk, the walks of its handlers
         placed: list[tuple[Facts, int]] = []
-        for facts, _, base, path, text, slot in self.chunks:
+        for k, (facts, _, base, path, text, slot) in enumerate(self.chunks):
             mine: tuple[flow_cache.Walk, ...] = ()
+            context = self.context_from is not None and k >= self.context_from
             for kind, name, r in facts.routes:
                 if kind in FAILURE_KINDS:
                     try:
@@ -137,17 +162,20 @@ class _Builder:
                     except RecursionError:
                         continue
                     mine += (walk,)
-                    if walk.facts.failover_sites or walk.facts.outcome_tables:
+                    if (walk.facts.failover_sites or walk.facts.outcome_tables) and (
+                        not context or _touches_document(walk.facts)
+                    ):
                         placed.append((walk.facts, d))
             walks.append(mine)
         parts = self.an.parts
-        for (facts, d, *_), mine in zip(self.chunks, walks):
+        own = self.chunks[: self.context_from] if self.context_from is not None else self.chunks
+        for (facts, d, *_), mine in zip(own, walks):
             extra = tuple(far.get((t.span.start + d, t.span.path)) for t, _ in facts.tests) if far else None
             parts.append(
                 (facts.facts(self.flavor, (mine, extra), partial(_test_sets, facts, mine, extra)), d)
             )
         parts += placed
-        lost = self.lost_handlers(armed)
+        lost = [k for k in self.lost_handlers(armed) if k.span.path not in self.context_paths]
         if lost:
             parts.append((Facts(self.flavor, knobs=lost), 0))
 
@@ -192,6 +220,13 @@ class _Builder:
                     if kind == "route" and r.name_start != r.start:
                         self._routes.setdefault(name, []).append(flow.RouteDef(r, base, path, text))
         return self._routes
+
+
+def _touches_document(facts: Facts) -> bool:
+    """Whether a walk of a failure route of the includer reaches the document (a span without a path)."""
+    return any(s.span.path is None for s in facts.failover_sites) or any(
+        r.span is not None and r.span.path is None for t in facts.outcome_tables for r in t.rows
+    )
 
 
 def _chunk_facts(slot: Slot, p: Parsed, base: int, path: str | None, text: str) -> ChunkFacts:

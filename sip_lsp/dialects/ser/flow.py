@@ -308,10 +308,12 @@ def analyze_handler(
 
     `routes()` gives the named routes, called only at a route(X) call: most handlers make none.
     """
-    _Flow(handler, name, routes, flavor, armed_by, result).run()
+    Walker(handler, name, routes, flavor, armed_by, result).run()
 
 
-class _Flow:
+class Walker:
+    """The status-set walk of one failure handler; dialects.ser.simulate records one code's path."""
+
     def __init__(
         self,
         handler: RouteDef,
@@ -328,11 +330,16 @@ class _Flow:
         self.armed_by, self.result = armed_by, result
         self.guard = _guard(handler, flavor)
 
-    def run(self) -> None:
+    def run(self, start: frozenset[int] = _START) -> None:
+        """Walk the handler with the codes `start` (every final code and the local cases)."""
         env = _Env(self.handler, (), (), in_callee=False)
-        end, _ = self.body(self.handler.route.body, State(_START), env)
-        self.decide(end, Outcome.FORWARD)  # falling off the end: tm relays the winning reply (1.8)
+        end, _ = self.body(self.handler.route.body, State(start), env)
+        self.fell_off(end)
         self.result.tables.append(self.table())
+
+    def fell_off(self, end: State) -> None:
+        """Falling off the handler's end: tm relays the winning reply (engine-semantics 1.8)."""
+        self.decide(end, Outcome.FORWARD)
 
     def table(self) -> OutcomeTable:
         """The handler's outcome table from the decisions the walk made (engine-semantics §1, §2)."""
@@ -400,15 +407,19 @@ class _Flow:
             if not st.codes:
                 return _EMPTY, False
             if isinstance(node, Jump):
-                if node.word == "break":
-                    return st, True
-                if node.word == "return" and env.in_callee:
-                    env.returned.append(st)
-                else:  # exit, drop, return: tm relays the winning reply (engine-semantics 1.8, 2.5)
-                    self.decide(st, Outcome.FORWARD)
-                return _EMPTY, False
+                return self.jump(node, st, env)
             st = self.statement(node, st, env)
         return st, False
+
+    def jump(self, node: Jump, st: State, env: _Env) -> tuple[State, bool]:
+        """break, return, exit, drop: (the state flowing on, whether it was a `break`)."""
+        if node.word == "break":
+            return st, True
+        if node.word == "return" and env.in_callee:
+            env.returned.append(st)
+        else:  # exit, drop, return: tm relays the winning reply (engine-semantics 1.8, 2.5)
+            self.decide(st, Outcome.FORWARD)
+        return _EMPTY, False
 
     def statement(self, node: Node, st: State, env: _Env) -> State:
         if isinstance(node, ExprStmt):
