@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,8 +85,10 @@ def test_a_helper_call_is_a_step() -> None:
     [table] = dialects.analyze(text, "kemi", ctx).outcome_tables
     sim = dialects.simulate(text, "kemi", table, 500, None, DialectContext(path="x.py"))
     assert sim is not None
-    assert [s.kind for s in sim.steps] == [StepKind.ENTER, StepKind.CALL, StepKind.ACTION, StepKind.ACTION]
-    assert dict(sim.steps[1].values) == {"function": "relay"}
+    kinds = [s.kind for s in sim.steps]
+    assert kinds == [StepKind.ENTER, StepKind.CALL, StepKind.ACTION, StepKind.ACTION, StepKind.EXIT]
+    assert dict(sim.steps[1].values) == {"target": "relay"}
+    assert dict(sim.steps[-1].values) == {"note": "simulate_note_route_end"}  # fell off the handler
     assert sim.row == table.row_for(500)
 
 
@@ -109,3 +114,68 @@ def test_a_module_handler_is_simulated_in_its_file(tmp_path: Path) -> None:
     sim = dialects.simulate(text, "kemi", table, 604, None, ctx)
     assert sim is not None and sim.row == table.row_for(604) and sim.row.outcome is Outcome.RETRY_SAME
     assert {s.span.path for s in sim.steps} == {table.span.path}
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sip_lsp", "simulate", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("ext", ["py", "lua", "js"])
+def test_cli_json_walks_a_604_to_the_masking_reply(ext: str) -> None:
+    path = f"tests/fixtures/kemi/carrier.{ext}"
+    run = cli(path, "--status", "604", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert (data["path"], data["kind"], data["name"]) == (path, "kemi_failure", "ksr_failure_carrier")
+    assert (data["status"], data["local"], data["outcome"], data["reply"]) == (604, None, "reply", 500)
+    assert [s["kind"] for s in data["steps"]] == ["enter", *["test-false"] * 3, "test-true", "reply"]
+    assert data["steps"][0]["values"] == {"status": "604"}
+    assert data["steps"][-1]["text"] == 'KSR.tm.t_reply(500, "Error")' and data["steps"][-1]["values"] == {
+        "code": "500"
+    }
+
+
+@pytest.mark.parametrize("ext", ["py", "lua", "js"])
+def test_cli_text_retry_timeout_and_cancel(ext: str) -> None:
+    path = f"tests/fixtures/kemi/carrier.{ext}"
+    run = cli(path, "--status", "503", "--lang", "en")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("kemi_failure[ksr_failure_carrier] (") and "status 503" in lines[0]
+    assert any(
+        "KSR.dispatcher.ds_next_dst()" in line and "while a destination is left" in line for line in lines
+    )
+    assert "Outcome: retry-same" in run.stdout
+    data = json.loads(cli(path, "--timeout", "--format", "json").stdout)
+    assert (data["status"], data["local"], data["outcome"]) == (408, "timeout", "retry-same")
+    data = json.loads(cli(path, "--cancelled", "--format", "json").stdout)
+    assert (data["local"], data["outcome"], data["reply"]) == ("cancelled", "forward", 487)
+    assert [s["kind"] for s in data["steps"]] == ["enter", "test-true", "exit"]
+
+
+def test_cli_hunt_is_not_a_retry_and_reads_in_russian() -> None:
+    run = cli(
+        "tests/fixtures/kemi/hunt.lua", "--at", "ksr_failure_secretary", "--status", "603", "--lang", "ru"
+    )
+    assert run.returncode == 0, run.stderr
+    assert "new-party" not in run.stdout or "другой" in run.stdout
+    data = json.loads(
+        cli(
+            "tests/fixtures/kemi/hunt.lua",
+            "--at",
+            "ksr_failure_secretary",
+            "--status",
+            "603",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert data["outcome"] == "new-party"

@@ -219,6 +219,13 @@ def _joined(a: tuple[Span, ...], b: tuple[Span, ...]) -> tuple[Span, ...]:
     return out
 
 
+def _extends(trail: Trail, before: Trail) -> bool:
+    """`trail` goes on from `before` (a step may since have gained a note: compared by place and kind)."""
+    if len(trail) < len(before):
+        return False
+    return all(a is b or (a.span == b.span and a.kind is b.kind) for a, b in zip(trail, before))
+
+
 def _same(a: Span, b: Span) -> bool:
     return a.start == b.start and a.end == b.end
 
@@ -264,19 +271,24 @@ def walk_handler(
     start: frozenset[int] = START,
     trail: bool = False,
     path: str | None = None,
+    enter: tuple[tuple[str, str], ...] = (),
 ) -> Decisions:
     """Walk one failure handler from its entry: failover sites, the codes reaching tests, its table.
 
-    `start` and `trail` serve simulate.py: one status walked, each path's steps kept. `path`: the
-    module file that defines the handler (its spans name it), None for the script itself.
+    `start`, `trail` and `enter` (the values of the first step) serve simulate.py: one status
+    walked, each path's steps kept. `path`: the module file that defines the handler (its spans
+    name it), None for the script itself.
     """
     flow = _Flow(script, handler, armed_by, guard, result, trail, path)
     entry = State(start)
     head = Span(handler.start, handler.name_end, path)
     if trail:
-        entry = entry.stepped(Step(head, StepKind.ENTER, (("function", handler.name),)))
+        entry = entry.stepped(Step(head, StepKind.ENTER, enter))
     try:
         end = flow.body(handler.body, entry, _Env(handler, (), (id(handler),), False))
+        if trail and end.codes:
+            last = Span(max(handler.start, handler.end - 1), handler.end, path)
+            end = end.stepped(Step(last, StepKind.EXIT, (("note", "simulate_note_route_end"),)))
         flow.decide(end, Outcome.FORWARD)  # falling off the end: tm relays the winning reply
     except RecursionError:
         pass
@@ -382,7 +394,7 @@ class _Flow:
         if self.trail:  # the path that settled a code goes on to its end: keep the longer trail
             for code in st.codes:
                 before = res.ends.get(code)
-                if code in fresh or (before is not None and st.trail[: len(before)] == before):
+                if code in fresh or (before is not None and _extends(st.trail, before)):
                     res.ends[code] = st.trail
         return codes
 
@@ -458,6 +470,11 @@ class _Flow:
             if sides is not None:
                 return sides
         st = self.effect(cond, st, env)
+        if leaf is None and self.trail and st.codes:  # the text cannot tell: both sides run
+            note = "simulate_note_undecided"
+            return self.step(st, cond, StepKind.TEST_TRUE, note=note), self.step(
+                st, cond, StepKind.TEST_FALSE, note=note
+            )
         if leaf is None or not st.codes:
             return st, st
         self._possible(leaf.start, st.codes)
@@ -473,8 +490,8 @@ class _Flow:
         yes = st.narrowed(_and(st.codes, t_codes), span)
         no = st.narrowed(_and(st.codes, f_codes), span)
         if self.trail:
-            yes = self.step(yes, span, StepKind.TEST_TRUE, test=leaf.text)
-            no = self.step(no, span, StepKind.TEST_FALSE, test=leaf.text)
+            yes = self.step(yes, span, StepKind.TEST_TRUE)
+            no = self.step(no, span, StepKind.TEST_FALSE)
         return yes, no
 
     def outcome_test(self, cond: ir.Node, st: State, env: _Env) -> tuple[State, State] | None:
@@ -513,14 +530,43 @@ class _Flow:
                     self.decisions.no_destination = (decision, one.trail)
         else:  # t_relay(): true only for the codes tm lets a new branch go out on
             one, minus = after.narrowed(after.codes - _REFUSED, None), after
+        if self.trail:
+            one, minus = self._outcome_steps(cond, node is called, ends_on_miss, one, minus, on_one, on_minus)
         yes = [s for s, holds in ((one, on_one), (minus, on_minus)) if holds]
         no = [s for s, holds in ((one, on_one), (minus, on_minus)) if not holds]
         t = merge(yes[0], yes[1]) if len(yes) == 2 else yes[0] if yes else EMPTY
         f = merge(no[0], no[1]) if len(no) == 2 else no[0] if no else EMPTY
-        if self.trail and op is not None:
-            t = self.step(t, cond, StepKind.TEST_TRUE, test=self.script.text[cond.start : cond.end])
-            f = self.step(f, cond, StepKind.TEST_FALSE, test=self.script.text[cond.start : cond.end])
         return t, f
+
+    def _outcome_steps(
+        self,
+        cond: ir.Node,
+        ran: bool,
+        ends_on_miss: bool,
+        one: State,
+        minus: State,
+        on_one: bool,
+        on_minus: bool,
+    ) -> tuple[State, State]:
+        """The steps of a failover call's result as a condition: on 1 its action step says a
+        destination was left; on -1 the test is a step of its own (none left, or tm refused)."""
+        same = minus is one
+        if ran and one.trail and one.trail[-1].kind is StepKind.ACTION and ends_on_miss:
+            action = one.trail[-1]
+            noted = Step(
+                action.span, action.kind, (*action.values, ("note", "simulate_note_destination_left"))
+            )
+            one = one.stepped_as(one.trail[:-1] + (noted,))
+        elif not ran:
+            one = self.step(one, cond, StepKind.TEST_TRUE if on_one else StepKind.TEST_FALSE)
+        if same:
+            return one, one
+        kind = StepKind.TEST_TRUE if on_minus else StepKind.TEST_FALSE
+        if ends_on_miss:
+            minus = self.step(minus, cond, kind)
+        else:
+            minus = self.step(minus, cond, kind, note="simulate_note_cancelled_refused")
+        return one, minus
 
     def _possible(self, start: int, codes: frozenset[int]) -> None:
         if self.path is not None:
@@ -560,27 +606,29 @@ class _Flow:
         if role == "next_destination" or role == "new_branch":
             kind = FailoverKind.NEXT_DESTINATION if role == "next_destination" else FailoverKind.NEW_BRANCH
             destination = self.destination(name, role, st)
-            st = self.step(st, node, StepKind.ACTION, action=name or "", outcome=destination.value)
+            if self.trail:
+                values = {"outcome": destination.value}
+                if CANCELLED in st.codes:  # tm opens no branch in a cancelled transaction
+                    values["note"] = "simulate_note_cancelled_refused"
+                st = self.step(st, node, StepKind.ACTION, **values)
             self.record(node, kind, st, env, destination)
             settles = st.narrowed(st.codes - _REFUSED, None) if CANCELLED in st.codes else st
             settled = self.decide(settles, destination, span=self.span(node))
             return st.marked(hunting=True, decided=settled)
         if role == "auth":
-            return self.step(st, node, StepKind.ACTION, action=name or "").marked(authenticated=True)
+            return st.marked(authenticated=True)
         if role == "rewrite":
             party = self.rewritten(name, node.args[0] if node.args else None, st.target)
-            st = self.step(st, node, StepKind.ACTION, action=name or "")
             return st.marked(rewrites=True, target=party)
         if role == "pv_set" and node.args:
             arg = node.args[0]
             if isinstance(arg, ir.Str) and ksr.has("rewrite_pvs", arg.value.strip()):
                 value = node.args[1] if len(node.args) > 1 else None
                 party = self.rewritten(arg.value.strip(), value, st.target)
-                st = self.step(st, node, StepKind.ACTION, action=name or "")
                 return st.marked(rewrites=True, target=party)
             return st
         if role == "load_contacts":
-            return self.step(st, node, StepKind.ACTION, action=name or "").marked(target=Outcome.NEW_PARTY)
+            return st.marked(target=Outcome.NEW_PARTY)
         if role == "exit":
             self.decide(self.step(st, node, StepKind.EXIT, word=name or ""), Outcome.FORWARD)
             return EMPTY
@@ -615,7 +663,7 @@ class _Flow:
     def call_function(self, node: ir.Call, target: ir.Func, st: State, env: _Env) -> State:
         if id(target) in env.stack or len(env.stack) > _MAX_DEPTH:
             return st
-        st = self.step(st, node, StepKind.CALL, function=target.name)
+        st = self.step(st, node, StepKind.CALL, target=target.name)
         callee = _Env(target, env.via + (self.span(node),), env.stack + (id(target),), True)
         out = self.body(target.body, st, callee)
         for r in callee.returned:

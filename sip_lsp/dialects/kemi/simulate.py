@@ -14,9 +14,12 @@ from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.kemi import flow
 from sip_lsp.dialects.kemi.ksr import ksr_for
 from sip_lsp.dialects.kemi.values import Script
-from sip_lsp.model import FINAL_CODES, Local, Outcome, OutcomeTable, Row, Simulation, Span, Step
+from sip_lsp.model import FINAL_CODES, Local, Outcome, OutcomeTable, Row, Simulation, Span
 
 _LOCAL_CODES = dict(flow.LOCAL_CODES)
+# The status tm's local cases carry (t_check_status sees 408 and 487).
+_STATUS = {Local.TIMEOUT: "408", Local.CANCELLED: "487"}
+_NOTES = {Local.TIMEOUT: "simulate_note_timeout", Local.CANCELLED: "simulate_note_cancelled"}
 
 
 def simulate(
@@ -41,7 +44,15 @@ def simulate(
         start = frozenset({code})
     else:
         return None
-    walked = flow.walk_handler(script, handler, table.armed_by, None, flow.Result(), start, trail=True)
+    status = str(code) if code is not None else _STATUS.get(local, "") if local is not None else ""
+    enter = [("status", status)]
+    if local is not None:
+        enter.append(("local", local.value))
+        if local in _NOTES:
+            enter.append(("note", _NOTES[local]))
+    walked = flow.walk_handler(
+        script, handler, table.armed_by, None, flow.Result(), start, True, table.span.path, tuple(enter)
+    )
     key = next(iter(start)) if len(start) == 1 else None
     decision: flow.Decision = (Outcome.FORWARD, None, None, ())
     trail: flow.Trail = ()
@@ -54,8 +65,9 @@ def simulate(
                 decision, trail = made, path
         trail = walked.ends.get(key or 0, trail)
     row = _row(table, code, local, decision, table.span.path)
-    steps = tuple(s if table.span.path is None else _placed(s, table.span.path) for s in trail)
-    return Simulation(table, code, local, steps, row)
+    steps = tuple(trail)
+    shown = code if code is not None else int(status) if status else None  # a local case's SIP code
+    return Simulation(table, shown, local, steps, row)
 
 
 def _row(
@@ -70,11 +82,3 @@ def _row(
         return listed
     codes = frozenset({code}) if code is not None and local is None else frozenset()
     return Row(codes, frozenset({local}) if local is not None else frozenset(), outcome, reply, span, guards)
-
-
-def _placed(step: Step, path: str) -> Step:
-    """A step of a handler defined in a module: its span names the module's file."""
-    span = step.span
-    if span is None:
-        return step
-    return Step(Span(span.start, span.end, path), step.kind, step.values)
