@@ -1,11 +1,15 @@
 """Kamailio KEMI scripts (Python, Lua, JavaScript calling `KSR.`): text -> `Analysis` (facts only).
 
 Pipeline: the language's front end (python.py: `ast`; lua.py, javascript.py:
-tree-sitter) makes one tree (ir.py) -> local facts per function (facts.py) ->
-status-set walks through the functions armed with `KSR.tm.t_on_failure("name")`
-(flow.py) -> one Analysis with the same facts as the native dialect, plus the KSR
-results used as truth values (`truth_uses`) for SC315. What the KSR functions are
-and do comes from the catalogue (catalog/engines/kemi.yaml, ksr.py).
+tree-sitter) makes one tree (ir.py), piece by piece (pieces.py: a top-level function
+each, kept in the document's BlockCache) -> local facts per function (facts.py) ->
+status-set walks through the functions armed with `KSR.tm.t_on_failure("name")`,
+in the script or a module it loads (flow.py: failover sites and one outcome table
+per handler, kind `kemi_failure`) -> one Analysis with the same facts as the native
+dialect, plus the KSR results used as truth values (`truth_uses`) for SC315. Facts
+and walks are kept per piece while nothing they read moved (cached.py); simulate.py
+walks one status. What the KSR functions are and do comes from the catalogue
+(catalog/engines/kemi.yaml, ksr.py).
 """
 
 from __future__ import annotations
