@@ -18,6 +18,7 @@ its path, and the decisions keep the trail that made them. Off by default.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sip_lsp.dialects.kemi import ir
 from sip_lsp.dialects.kemi.values import OPS, Script
@@ -41,7 +42,8 @@ _MAX_DEPTH = 32
 # (as in ser/flow.py; catalog/engines/kamailio.yaml).
 TIMEOUT, CANCELLED = 1408, 1487
 LOCAL_CODES = ((Local.TIMEOUT, TIMEOUT), (Local.CANCELLED, CANCELLED))
-START = FINAL_CODES | frozenset({TIMEOUT, CANCELLED})
+_LOCALS = frozenset({TIMEOUT, CANCELLED})
+START = FINAL_CODES | _LOCALS
 # tm refuses a new branch of a cancelled transaction (Kamailio keeps forking after a 6xx).
 _REFUSED = frozenset({CANCELLED})
 _ACTIONS = frozenset({Outcome.RETRY_SAME, Outcome.NEW_PARTY, Outcome.MEDIA, Outcome.UNKNOWN})
@@ -302,37 +304,37 @@ def table(handler: ir.Func, head: Span, armed_by: tuple[Span, ...], res: Decisio
     forward: Decision = (Outcome.FORWARD, None, None, ())
     settled: list[tuple[set[int] | frozenset[int], Decision]] = [(c, d) for c, d, _ in res.settled]
     settled.append((START.difference(res.decided), forward))
-    groups: dict[tuple[Outcome, int | None, int | None], tuple[Decision, set[int], set[Local]]] = {}
+    # (outcome, reply, deciding line) -> [decision, its code sets, its local cases]
+    groups: dict[tuple[Outcome, int | None, int | None], list[Any]] = {}
 
-    def group(decision: Decision) -> tuple[Decision, set[int], set[Local]]:
+    def group(decision: Decision) -> list[Any]:
         outcome, reply, span, guards = decision
         key = (outcome, reply, None if span is None else span.start)
         found = groups.get(key)
         if found is None:
-            found = groups[key] = (decision, set(), set())
+            found = groups[key] = [decision, [], set()]
         elif guards:
             d = found[0]
-            joined = _joined(d[3], guards)
-            found = groups[key] = ((d[0], d[1], d[2], joined), found[1], found[2])
+            found[0] = (d[0], d[1], d[2], _joined(d[3], guards))
         return found
 
     for codes, decision in settled:
         if codes:
-            _, mine, local = group(decision)
-            mine |= codes
-            for case, code in LOCAL_CODES:
-                if code in codes:
-                    local.add(case)
-                    mine.discard(code)
+            group(decision)[1].append(codes)
     nodest = res.no_destination[0] if res.no_destination is not None else forward
     group(nodest)[2].add(Local.NO_DESTINATION)
-    rows = tuple(
-        # sorted: a row's set is interned process-wide (model.outcome), so its order must not depend
-        # on how this walk happened to build it
-        Row(frozenset(sorted(codes)), frozenset(local), d[0], d[1], d[2], d[3])
-        for d, codes, local in groups.values()
-    )
-    return OutcomeTable("kemi_failure", handler.name, head, armed_by, rows, handler.name)
+    rows = []
+    for d, parts, local in groups.values():
+        every: set[int] | frozenset[int] = (
+            parts[0] if len(parts) == 1 else set().union(*parts) if parts else set()
+        )
+        codes = frozenset(every)
+        if TIMEOUT in codes or CANCELLED in codes:
+            local.update(case for case, code in LOCAL_CODES if code in codes)
+            codes = codes.difference(_LOCALS)
+        # Row interns a sorted copy: its order never depends on how this walk built the set
+        rows.append(Row(codes, frozenset(local), d[0], d[1], d[2], d[3]))
+    return OutcomeTable("kemi_failure", handler.name, head, armed_by, tuple(rows), handler.name)
 
 
 class _Flow:
