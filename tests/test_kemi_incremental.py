@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -42,6 +43,15 @@ EXTRA = {
 }
 
 
+def _classed(text: str) -> str:
+    """The generated script in app_python3's form: its functions methods of one class."""
+    head, _, body = text.partition("\n\n\n")
+    body = re.sub(r"^def (\w+)\(\)", r"def \1(self, msg)", body, flags=re.MULTILINE)
+    body = "\n".join("    " + line if line else line for line in body.split("\n"))
+    init = "class kamailio:\n    def __init__(self):\n        pass\n\n"
+    return f"{head}\n\n\n{init}{body}\n\ndef mod_init():\n    return kamailio()\n"
+
+
 def _edit(text: str, rng: random.Random) -> str:
     lines = text.splitlines(keepends=True)
     action = rng.random()
@@ -68,6 +78,18 @@ def test_edits_lint_as_a_fresh_document_does(script: str) -> None:
         text = _edit(text, rng)
         warm = snapshot(text, path, "kemi", cache)
         assert warm == snapshot(text, path, "kemi", None)
+
+
+def test_app_python3_class_methods_are_pieces_too() -> None:
+    rng = random.Random("kemi-class")
+    path = "/generated/kamailio.py"
+    text = _classed(generate("kemi-python", 300, salt="cls") + EXTRA["kemi-python"])
+    cache = DocumentCache()
+    first = snapshot(text, path, "kemi", cache)
+    assert first == snapshot(text, path, "kemi", None) and '"kemi_failure"' in first
+    for _ in range(20):
+        text = _edit(text, rng)
+        assert snapshot(text, path, "kemi", cache) == snapshot(text, path, "kemi", None)
 
 
 @pytest.mark.parametrize("script", sorted(EXTRA))

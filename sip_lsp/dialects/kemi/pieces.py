@@ -3,7 +3,8 @@
 A keystroke changes one function; parsing the whole file again (`ast`, tree-sitter
 and the conversion to ir.py's tree) is most of a re-lint of a large script. The text
 is cut before each line that starts a top-level function at column 0 (`def`,
-`class`, `function`...), each piece is parsed alone, and a piece whose text is
+`class`, `function`...) and before each method of a Python class (parsed under a
+`class` line of its name), each piece is parsed alone, and a piece whose text is
 unchanged keeps its tree (moved in place to where the piece now starts). A piece
 that does not parse alone (a decorator, a `def` at column 0 inside a string, a
 function being typed) is parsed glued to up to `_GLUE` following pieces, the first
@@ -27,6 +28,9 @@ _HEADS = {
     "lua": re.compile(r"^(?:function |local function )", re.MULTILINE),
     "javascript": re.compile(r"^(?:function |async function )", re.MULTILINE),
 }
+# app_python3's class: its methods are pieces too, cut at the indentation of the first `def`.
+_PY_CLASS = re.compile(r"class[ \t]+(\w+)")
+_PY_METHOD = re.compile(r"^([ \t]+)(?:async[ \t]+)?def ", re.MULTILINE)
 _GLUE = 3
 _MIN_PIECES = 4  # fewer: the whole text at once (no gain, one parse is cheaper)
 TABLE = "kemi-pieces"
@@ -40,12 +44,15 @@ def parse(
     if heads is None:
         return None
     cuts = [0, *(m.start() for m in heads.finditer(text) if m.start())]
+    owners: dict[int, str] = {}
+    if language == "python":
+        cuts, owners = _methods(text, cuts)
     if len(cuts) < _MIN_PIECES:
         return None
     cuts.append(len(text))
     misses = sum(1 for a, b in pairwise(cuts) if text[a:b] not in blocks.previous)
     if misses * 2 > len(cuts):  # mostly new (a cold analysis): one parse of the whole, then cut
-        whole = _cut(language, text, cuts, blocks, parse_text)
+        whole = _cut(language, text, cuts, owners, blocks, parse_text)
         if whole is not None:
             return whole
     module = ir.Module(language)
@@ -54,10 +61,11 @@ def parse(
     i, n = 0, len(cuts) - 1
     while i < n:
         j = i + 1
-        piece = _piece(language, text, cuts[i], cuts[j], blocks, used, fresh, parse_text)
+        owner = owners.get(cuts[i])
+        piece = _piece(language, text, cuts[i], cuts[j], owner, blocks, used, fresh, parse_text)
         if piece.broken:
             for k in range(i + 2, min(n, i + 1 + _GLUE) + 1):
-                glued = _piece(language, text, cuts[i], cuts[k], blocks, used, fresh, parse_text)
+                glued = _piece(language, text, cuts[i], cuts[k], owner, blocks, used, fresh, parse_text)
                 if not glued.broken:
                     piece, j = glued, k
                     break
@@ -77,6 +85,7 @@ def _piece(
     text: str,
     start: int,
     end: int,
+    owner: str | None,
     blocks: Blocks,
     used: set[int],
     fresh: set[int],
@@ -86,21 +95,50 @@ def _piece(
     piece = text[start:end]
     slot = blocks.slot(piece)
     if id(slot) in used:  # the same text twice in one document: a tree of its own
-        tree = _placed(parse_text(language, piece), start)
+        tree = _parsed(language, piece, start, owner, parse_text)
         fresh.add(id(tree))
         return tree
     used.add(id(slot))
     cached = slot.get("tree")
-    if isinstance(cached, ir.Module) and cached.language == language:
+    if isinstance(cached, ir.Module) and cached.language == language and slot.get("owner") == owner:
         at = slot["at"]
         if at != start:
             _move(cached, start - at)
             slot["at"] = start
         return cached
-    slot.clear()  # what was kept for another language's tree
-    tree = slot["tree"] = _placed(parse_text(language, piece), start)
-    slot["at"] = start
+    slot.clear()  # what was kept for another language's tree, or another class's methods
+    tree = slot["tree"] = _parsed(language, piece, start, owner, parse_text)
+    slot["at"], slot["owner"] = start, owner
     return tree
+
+
+def _parsed(
+    language: str, piece: str, start: int, owner: str | None, parse_text: Callable[[str, str], ir.Module]
+) -> ir.Module:
+    """A piece's tree at `start`; the methods of a Python class are parsed under a `class` line."""
+    head = f"class {owner}:\n" if owner is not None else ""
+    return _placed(parse_text(language, head + piece), start - len(head))
+
+
+def _methods(text: str, cuts: list[int]) -> tuple[list[int], dict[int, str]]:
+    """Python: the cuts with one more before each method of a top-level class (app_python3's
+    handlers are methods), and the class each such piece's methods belong to."""
+    owners: dict[int, str] = {}
+    more: list[int] = []
+    for i, at in enumerate(cuts):
+        m = _PY_CLASS.match(text, at)
+        if m is None:
+            continue
+        end = cuts[i + 1] if i + 1 < len(cuts) else len(text)
+        indent = None
+        for d in _PY_METHOD.finditer(text, at, end):
+            indent = d.group(1) if indent is None else indent
+            if d.group(1) == indent:
+                more.append(d.start())
+                owners[d.start()] = m.group(1)
+    if not more:
+        return cuts, owners
+    return sorted({*cuts, *more}), owners
 
 
 def _placed(tree: ir.Module, start: int) -> ir.Module:
@@ -119,7 +157,12 @@ def _move(tree: ir.Module, delta: int) -> None:
 
 
 def _cut(
-    language: str, text: str, cuts: list[int], blocks: Blocks, parse_text: Callable[[str, str], ir.Module]
+    language: str,
+    text: str,
+    cuts: list[int],
+    owners: dict[int, str],
+    blocks: Blocks,
+    parse_text: Callable[[str, str], ir.Module],
 ) -> ir.Module | None:
     """The whole text parsed once and cut into the pieces' trees, or None when a piece would not
     parse alone (the whole is broken, or a statement crosses a cut): each piece's tree is then the
@@ -166,7 +209,7 @@ def _cut(
         if id(found) not in used:
             used.add(id(found))
             found.clear()
-            found["tree"], found["at"] = tree, start
+            found["tree"], found["at"], found["owner"] = tree, start, owners.get(start)
             slot = found
         module.funcs += tree.funcs
         module.toplevel += tree.toplevel
