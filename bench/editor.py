@@ -86,6 +86,7 @@ def measure(hovers: int = 300) -> list[dict]:
                     f"no-op p99 {pct(empty, 99) * 1e3:.2f} ms",
                 )
             )
+            rows += _lens_rows(client, uri, text, EDITS[size] + 2, f"{size // 1000}k lines")
             rss = client.rss_mb()
             rows.append(
                 row(
@@ -120,6 +121,71 @@ def _edits(client: lsp.Client, uri: str, text: str, what: str, count: int, goal:
         p50 < goal,
         note=f"max {max(edits) * 1e3:.0f} ms; server CPU {cpu:.0f} ms per edit",
     )
+
+
+def _lens_rows(
+    client: lsp.Client, uri: str, text: str, version: int, size: str, edits: int = 5
+) -> list[dict]:
+    """Code lenses on an open document: the request once its analysis is current (the lenses
+    come from the cached outcome tables), the request right after a one-character edit (the
+    answer waits for the re-lint), and resolving lenses (the title made on demand)."""
+    progress(f"code lenses: {edits} edits each followed by a lens request, then resolves")
+    doc = {"textDocument": {"uri": uri}}
+    lines = text.split("\n")
+    after_edit: list[float] = []
+    cpu = _server_cpu(client)
+    for i in range(edits):
+        line = len(lines) // 3 + i * 11
+        edit = {"start": {"line": line, "character": 1}, "end": {"line": line, "character": 1}}
+        start = time.perf_counter()
+        client.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": version + i},
+                "contentChanges": [{"range": edit, "text": " "}],
+            },
+        )
+        lenses = client.request("textDocument/codeLens", doc)["result"]
+        after_edit.append(time.perf_counter() - start)
+        client.wait_diagnostics(uri, version + i)
+    cpu = (_server_cpu(client) - cpu) / edits * 1e3
+    settled = []
+    settled_cpu = _server_cpu(client)
+    for _ in range(10):
+        start = time.perf_counter()
+        lenses = client.request("textDocument/codeLens", doc)["result"]
+        settled.append(time.perf_counter() - start)
+    settled_cpu = (_server_cpu(client) - settled_cpu) / len(settled) * 1e3
+    assert lenses, "no code lenses on the generated document"
+    resolves = []
+    for lens in lenses[:: max(1, len(lenses) // 50)]:
+        start = time.perf_counter()
+        resolved = client.request("codeLens/resolve", lens)["result"]
+        resolves.append(time.perf_counter() - start)
+        assert resolved.get("command", {}).get("title"), resolved
+    p50, r50 = statistics.median(settled) * 1e3, statistics.median(resolves) * 1e3
+    edited = statistics.median(after_edit) * 1e3
+    return [
+        row(
+            f"LSP code lenses request -> reply p50, {size}",
+            p50,
+            "ms",
+            "< 150 ms",
+            "",
+            p50 < 150,
+            note=f"{len(lenses)} lenses; server CPU {settled_cpu:.0f} ms; after an edit {edited:.0f} ms "
+            f"(re-lint included; server CPU {cpu:.0f} ms)",
+        ),
+        row(
+            f"LSP code lens resolve p50, {size}",
+            r50,
+            "ms",
+            "< 150 ms",
+            "",
+            r50 < 150,
+            note=f"p99 {pct(resolves, 99) * 1e3:.2f} ms over {len(resolves)} lenses",
+        ),
+    ]
 
 
 def _edit_row(client: lsp.Client, dialect: str, size: int, language: str, floor: float) -> dict:

@@ -2,7 +2,8 @@
 
 Sections: warm analysis per dialect and KEMI scripts against the native cfg
 (analysis.py), `sip-lsp check` against `kamailio -c` and CLI start-up
-(check_vs_kamailio.py), the language server over stdio (editor.py). Each figure
+(check_vs_kamailio.py), `table` against `check` on 100k lines (table_vs_check.py),
+the language server over stdio (editor.py). Each figure
 is printed beside its goal and its floor.
 
     .venv/bin/python bench/run.py [--only analysis,cli,lsp] [--dialects kamailio,asterisk,kemi]
@@ -42,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         import check_vs_kamailio
 
         rows += check_vs_kamailio.measure()
+        import table_vs_check
+
+        rows += table_vs_check.measure()
     if "lsp" in only:
         import editor
 

@@ -11,18 +11,29 @@
     SC303 = "warning"
     [dialects]                       # glob -> kamailio | opensips | asterisk | freeswitch
     "routing/*.cfg" = "opensips"
+    [policy]                         # SC401 policy-violation; code patterns, see below
+    never-retry = ["6xx", "487"]     # no row with these codes may be retry-same
+    retry-only = ["5xx", "408"]      # only these codes may reach retry-same
+    must-reach-caller = ["6xx"]      # these must be forwarded to the caller
+
+A code pattern is a final code (487), a class (6xx), a range (500-599) or a local
+case (timeout, cancelled, no-destination). A bad `[policy]` key or pattern is left
+out alone and reported (`Settings.problems`); the rest of the file still applies.
 
 Editors send the same settings in camelCase (`sipLsp` section): `select`,
-`ignore`, `severity`, `catalogs`, `dialects`, `inlayHints`, `maxFileSize`.
+`ignore`, `severity`, `catalogs`, `dialects`, `inlayHints`, `maxFileSize`,
+`policy` (`neverRetry`, `retryOnly`, `mustReachCaller`).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: NamedTuple would compile each string annotation,
+# and the first compile() in a process sets up every AST type (with them ~4 % of `check`).
 import os
 import re
 import sys
 from collections.abc import Mapping
 from typing import NamedTuple
+
+from sip_lsp.model import NO_POLICY, CodeSet, Local, Policy
 
 CONFIG_NAME = "sip-lsp.toml"
 SEVERITIES = ("error", "warning", "information", "hint")
@@ -31,6 +42,20 @@ _DIALECTS = ("kamailio", "opensips", "asterisk", "freeswitch", "kemi")
 # An id ("SC301"), an id prefix ("SC3", "SC"), "ALL", or a rule name. A string,
 # compiled on first use (re's cache): most runs have no selectors to check.
 _SELECTOR = r"(?i)^(ALL|SC[0-9]{0,3}|[a-z0-9]+(-[a-z0-9]+)*)$"
+# [policy] keys as sip-lsp.toml spells them -> Policy fields; editors use camelCase.
+_POLICY_KEYS = {
+    "never-retry": "never_retry",
+    "retry-only": "retry_only",
+    "must-reach-caller": "must_reach_caller",
+}
+_POLICY_EDITOR_KEYS = {
+    "neverRetry": "never-retry",
+    "retryOnly": "retry-only",
+    "mustReachCaller": "must-reach-caller",
+}
+_LOCAL_CASES = {"timeout": Local.TIMEOUT, "cancelled": Local.CANCELLED, "canceled": Local.CANCELLED}
+_LOCAL_CASES["no-destination"] = Local.NO_DESTINATION
+_FINAL = range(300, 700)
 
 
 class ConfigError(Exception):
@@ -58,7 +83,11 @@ class Settings(NamedTuple):
     dialects: dict[str, str] = {}  # noqa: RUF012 - glob -> dialect; shared as `severity` is
     inlay_hints: bool = True
     max_file_size: int = 5_000_000
+    policy: Policy = NO_POLICY
     source: str | None = None  # the sip-lsp.toml these came from
+    # Wrong `[policy]` keys or patterns, left out while the rest applies: the CLI prints
+    # them, the server shows them (a broken file otherwise fails whole: ConfigError).
+    problems: tuple[ConfigError, ...] = ()
 
     def enabled(self, rule_id: str, name: str) -> bool:
         if self.select and not any(matches(s, rule_id, name) for s in self.select):
@@ -77,7 +106,7 @@ class Settings(NamedTuple):
                     best = (rank, level)
         return best[1] if best else None
 
-    def merged(self, overrides: Mapping[str, object]) -> Settings:
+    def merged(self, overrides: Mapping[str, object]) -> "Settings":
         """These settings with editor settings (camelCase keys) on top; unknown keys are ignored."""
         where = "editor settings"
         settings = self
@@ -95,12 +124,24 @@ class Settings(NamedTuple):
             settings = settings._replace(inlay_hints=_bool(where, "inlayHints", value))
         if (value := overrides.get("maxFileSize")) is not None:
             settings = settings._replace(max_file_size=_size(where, "maxFileSize", value))
+        if (value := overrides.get("policy")) is not None:
+            policy, problems = read_policy(where, "policy", value, editor=True)
+            if problems:
+                raise problems[0]
+            settings = settings._replace(policy=policy.over(settings.policy))
         return settings
 
-    def merged_each(self, overrides: dict[str, object]) -> Merged:
+    def merged_each(self, overrides: dict[str, object]) -> "Merged":
         """Like `merged`, one setting at a time: a bad one is left out and reported, the rest apply."""
-        settings, problems = self, []
+        settings, problems = self, list[ConfigError]()
         for key, value in overrides.items():
+            if key == "policy" and value is not None:  # a bad key of it is left out alone
+                policy, wrong = read_policy("editor settings", key, value, editor=True)
+                settings, problems = (
+                    settings._replace(policy=policy.over(settings.policy)),
+                    [*problems, *wrong],
+                )
+                continue
             try:
                 settings = settings.merged({key: value})
             except ConfigError as exc:
@@ -176,10 +217,80 @@ def load_config(file: str) -> Settings:
                 settings = settings._replace(inlay_hints=_bool(file, raw_key, value))
             case "max-file-size":
                 settings = settings._replace(max_file_size=_size(file, raw_key, value))
+            case "policy":
+                policy, problems = read_policy(file, raw_key, value)
+                settings = settings._replace(policy=policy, problems=problems)
             case _:
-                known = "select, ignore, severity, catalogs, dialects, inlay-hints, max-file-size"
+                known = "select, ignore, severity, catalogs, dialects, inlay-hints, max-file-size, policy"
                 raise ConfigError(file, raw_key, f"unknown field (known: {known})")
     return settings
+
+
+# ---------------------------------------------------------------- policy
+
+
+def read_policy(
+    file: str, key: str, value: object, editor: bool = False
+) -> tuple[Policy, tuple[ConfigError, ...]]:
+    """A `[policy]` table (or the editor's `policy` object) and what is wrong in it.
+
+    A wrong key or pattern leaves that key out (a partial `retry-only` would
+    report codes the user allowed); the other keys apply.
+    """
+    if not isinstance(value, dict):
+        return NO_POLICY, (ConfigError(file, key, f"expected a table of policy keys, got {_kind(value)}"),)
+    fields: dict[str, CodeSet] = {}
+    problems: list[ConfigError] = []
+    for raw, patterns in value.items():
+        if patterns is None and editor:
+            continue  # an editor's unset key (VS Code sends null): sip-lsp.toml's applies
+        name = _POLICY_EDITOR_KEYS.get(raw, raw) if editor else raw
+        field = _POLICY_KEYS.get(str(name).replace("_", "-"))
+        if field is None:
+            spelled = _POLICY_EDITOR_KEYS if editor else _POLICY_KEYS
+            problems.append(ConfigError(file, f"{key}.{raw}", f"unknown key (known: {', '.join(spelled)})"))
+            continue
+        try:
+            fields[field] = code_set(file, f"{key}.{raw}", patterns)
+        except ConfigError as exc:
+            problems.append(exc)
+    return Policy(**fields), tuple(problems)
+
+
+def code_set(file: str, key: str, value: object) -> CodeSet:
+    """Code patterns -> the codes and local cases they name; ConfigError names a bad one."""
+    items = _strings(file, key, value)
+    codes: set[int] = set()
+    local: set[Local] = set()
+    for item in items:
+        found = _pattern(item)
+        if found is None:
+            raise ConfigError(
+                file,
+                key,
+                f"{item!r} is not a code pattern: a final code (487), a class (6xx), a range (500-599), "
+                "or timeout, cancelled, no-destination",
+            )
+        if isinstance(found, Local):
+            local.add(found)
+        else:
+            codes.update(found)
+    return CodeSet(frozenset(codes), frozenset(local), tuple(items))
+
+
+def _pattern(item: str) -> range | Local | None:
+    text = item.strip().lower()
+    if text in _LOCAL_CASES:
+        return _LOCAL_CASES[text]
+    if re.fullmatch(r"[3-6]xx", text):
+        first = int(text[0]) * 100
+        return range(first, first + 100)
+    if m := re.fullmatch(r"([0-9]{3})\s*-\s*([0-9]{3})", text):
+        low, high = int(m[1]), int(m[2])
+        return range(low, high + 1) if low in _FINAL and high in _FINAL and low <= high else None
+    if re.fullmatch(r"[0-9]{3}", text) and int(text) in _FINAL:
+        return range(int(text), int(text) + 1)
+    return None
 
 
 # ---------------------------------------------------------------- field checks

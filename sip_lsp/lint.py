@@ -15,7 +15,7 @@ from sip_lsp.catalog import Catalog
 from sip_lsp.config import Settings
 from sip_lsp.dialects.common.block_cache import BlockCache
 from sip_lsp.gcpause import without_gc
-from sip_lsp.model import Analysis, Facts, Finding, Fix, Note
+from sip_lsp.model import NO_POLICY, Analysis, Facts, Finding, Fix, Note, Policy
 from sip_lsp.rules import RuleContext, apply_settings, judge
 from sip_lsp.text import LineIndex
 
@@ -42,27 +42,28 @@ class LintResult:
 class FindingsCache:
     """Each part's findings by its Facts object: after an edit only the new parts are judged.
 
-    Rules are pure, so a part's findings depend only on its facts, the catalogue
-    and the dialect: they are kept at the offsets the facts were made at and
+    Rules are pure, so a part's findings depend only on its facts, the catalogue,
+    the dialect and the policy: they are kept at the offsets the facts were made at and
     shifted with the part. Parts the document no longer has are dropped once
     they outnumber the ones it has, so nothing outlives the document's own Facts
     for long.
     """
 
-    __slots__ = ("catalog", "dialect", "by_facts")
+    __slots__ = ("catalog", "dialect", "policy", "by_facts")
 
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
         self.dialect = ""
+        self.policy = NO_POLICY
         self.by_facts: dict[Facts, list[Finding]] = {}
 
-    def findings(self, analysis: Analysis, catalog: Catalog) -> list[Finding]:
+    def findings(self, analysis: Analysis, catalog: Catalog, policy: Policy = NO_POLICY) -> list[Finding]:
         """Every rule's findings on `analysis`, at document offsets, before settings apply."""
-        ctx = RuleContext(catalog, analysis.dialect)
+        ctx = RuleContext(catalog, analysis.dialect, policy)
         if not analysis.parts:
             return judge(analysis, ctx)
-        if catalog is not self.catalog or analysis.dialect != self.dialect:
-            self.catalog, self.dialect, self.by_facts = catalog, analysis.dialect, {}
+        if catalog is not self.catalog or analysis.dialect != self.dialect or policy != self.policy:
+            self.catalog, self.dialect, self.policy, self.by_facts = catalog, analysis.dialect, policy, {}
         by_facts = self.by_facts
         out: list[Finding] = []
         for facts, shift in analysis.parts:
@@ -129,7 +130,7 @@ def _lint(
 ) -> LintResult:
     analysis = dialects.analyze(text, dialect, ctx)
     lines = ctx.lines if ctx.lines is not None and ctx.lines.text is text else None
-    found = apply_settings(findings.findings(analysis, catalog), analysis, settings, lines)
+    found = apply_settings(findings.findings(analysis, catalog, settings.policy), analysis, settings, lines)
     return LintResult(analysis, found, list(analysis.notes))
 
 

@@ -55,6 +55,7 @@ def test_the_rows_say_whom_each_failure_reaches() -> None:
     "text",
     [
         "context c { s => { if (",
+        "context c { s => { if (${X}) Dial(PJSIP/a); else",  # an else with nothing after it (fuzz)
         "context c { s => { switch (${DIALSTATUS}) { case",
         "context c { s => { for (;;) { Dial(PJSIP/a); }; }; };",
         "macro m( { Dial(x); return; }; context c { s => &m(1); };",

@@ -17,11 +17,11 @@ from sip_lsp.catalog import (
     CatalogError,
     default_catalog,
     load_catalog,
-    validate,
 )
 from sip_lsp.catalog import SOURCE_DIR as SOURCE
 from sip_lsp.catalog.build import compile_sources
-from sip_lsp.catalog.paths import translation_file
+from sip_lsp.catalog.paths import SCHEMA_FILE, translation_file
+from sip_lsp.catalog.validate import validate
 
 FACTS = SHARED_FACTS
 SOURCE_DIR = Path(SOURCE)
@@ -61,6 +61,7 @@ def catalog():
 def test_compiled_catalogue_is_fresh():
     compiled = json.loads(Path(DATA_FILE).read_text(encoding="utf-8"))
     compiled["i18n"] = {"ru": json.loads(Path(translation_file("ru")).read_text(encoding="utf-8"))}
+    compiled["schema"] = json.loads(Path(SCHEMA_FILE).read_text(encoding="utf-8"))
     fresh = json.loads(json.dumps(compile_sources()))
     stale = sorted(k for k in fresh.keys() | compiled.keys() if fresh.get(k) != compiled.get(k))
     assert not stale, f"sip_lsp/data/catalog.json is stale ({', '.join(stale)}): run `make catalog`"

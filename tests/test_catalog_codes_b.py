@@ -86,7 +86,7 @@ def test_entries_validate_against_schema():
 
 
 def test_entries_validate_with_the_package_validator():
-    from sip_lsp.catalog import validate
+    from sip_lsp.catalog.validate import validate
 
     schema = json.loads((CATALOG / "schema.json").read_text(encoding="utf-8"))
     for name in FILES:

@@ -163,7 +163,7 @@ def test_every_template_and_hover_line_has_its_russian():
         for code, lines in retry.codes.items():
             gaps += [
                 f"{name}.codes[{code}].{f}"
-                for f in lines._fields
+                for f in lines.__slots__
                 if getattr(lines, f) and getattr(lines, f) == getattr(localized.codes[code], f)
             ]
     assert gaps == []

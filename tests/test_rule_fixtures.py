@@ -5,7 +5,8 @@ SC301.opensips.cfg (OpenSIPS), SC301.conf (Asterisk), SC301.xml (FreeSWITCH), SC
 SC301.lua and SC301.js (KEMI scripts in Python, Lua and JavaScript). A line
 that must be reported carries a comment `expect: SC301` (the finding starts on that
 line); every other line must stay clean of that rule. Other rules may fire anywhere:
-each file is judged for its own rule only.
+each file is judged for its own rule only. A rule that needs settings (SC401: a policy)
+has them in `SCnnn.toml` beside its fixtures.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sip_lsp.catalog import default_catalog
-from sip_lsp.config import Settings
+from sip_lsp.config import Settings, load_config
 from sip_lsp.lint import lint
 from sip_lsp.text import LineIndex
 
@@ -56,7 +57,9 @@ def _expected(text: str) -> dict[str, set[int]]:
 def test_the_rule_reports_exactly_the_marked_lines(path: Path) -> None:
     rule = path.name[:5]
     text = path.read_text(encoding="utf-8")
-    result = lint(text, str(path), Settings(), default_catalog(), root=str(FIXTURES), dialect=_dialect(path))
+    config = FIXTURES / f"{rule}.toml"
+    settings = load_config(str(config)) if config.exists() else Settings()
+    result = lint(text, str(path), settings, default_catalog(), root=str(FIXTURES), dialect=_dialect(path))
     assert result.analysis.dialect == _dialect(path)
     lines = LineIndex(text)
     found = {lines.position(f.span.start)[0] + 1 for f in result.findings if f.rule == rule}

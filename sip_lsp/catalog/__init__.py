@@ -7,9 +7,9 @@ validated against `catalog/schema.json` and compiled into
 recompiles; a test fails when the compiled form is stale.
 
 User catalogues (extra YAML files from settings) are validated against the same
-schema at load time, by the `jsonschema` library (imported only then and by the
-build); their entries add to or replace built-in ones. Every error names the
-file, the entry and the field.
+schema at load time, by the `jsonschema` library (`catalog.validate`, imported only
+then and by the build); their entries add to or replace built-in ones. Every error
+names the file, the entry and the field.
 
 The compiler (`build`) is imported only by `python -m sip_lsp.catalog build` and the
 tests: it needs PyYAML, which `check` and `explain` never import.
@@ -33,7 +33,6 @@ from sip_lsp.catalog.entries import (
 )
 from sip_lsp.catalog.load import default_catalog, load_catalog, schema
 from sip_lsp.catalog.paths import DATA_FILE, LANGS, SOURCE_DIR
-from sip_lsp.catalog.validate import validate
 
 __all__ = [
     "DATA_FILE",
@@ -57,5 +56,4 @@ __all__ = [
     "fold_phrase",
     "load_catalog",
     "schema",
-    "validate",
 ]

@@ -12,7 +12,7 @@ import yaml
 from sip_lsp.catalog import translations
 from sip_lsp.catalog.entries import CatalogError, JSONObject
 from sip_lsp.catalog.load import merge, yaml_problem
-from sip_lsp.catalog.paths import DATA_FILE, LANGS, SOURCE_DIR, translation_file
+from sip_lsp.catalog.paths import DATA_FILE, LANGS, SCHEMA_FILE, SOURCE_DIR, translation_file
 from sip_lsp.catalog.validate import validate
 
 # Languages other than English: their files live in catalog/<lang>/ and hold prose only.
@@ -61,10 +61,14 @@ def _read(path: Path, rel: str) -> JSONObject:
 
 
 def write_compiled(data: JSONObject) -> None:
-    """catalog.json, and each translation apart (catalog.ru.json): `check` in English never reads it."""
+    """catalog.json; each translation (catalog.ru.json) and the schema (schema.json) apart.
+
+    `check` and `explain` in English read catalog.json alone.
+    """
     data = dict(data)
     for lang, overlay in data.pop("i18n", {}).items():
         _write_json(translation_file(lang), overlay)
+    _write_json(SCHEMA_FILE, data.pop("schema"))
     _write_json(DATA_FILE, data)
 
 

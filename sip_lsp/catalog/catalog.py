@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from sip_lsp.catalog import translations
 from sip_lsp.catalog.engines import Engine
 from sip_lsp.catalog.entries import (
     CodeEntry,
@@ -56,6 +55,9 @@ class Catalog:
             return self
         found = self._localized.get(lang)
         if found is None:
+            # Only another language needs the overlay's code: English `check` and `explain` skip it.
+            from sip_lsp.catalog import translations
+
             english = {k: v for k, v in self._data.items() if k != "i18n"}
             found = self._localized[lang] = Catalog.from_data(translations.apply(english, overlay))
         return found

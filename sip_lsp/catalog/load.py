@@ -7,8 +7,7 @@ from functools import lru_cache
 
 from sip_lsp.catalog.catalog import Catalog
 from sip_lsp.catalog.entries import CatalogError, JSONObject
-from sip_lsp.catalog.paths import DATA_FILE
-from sip_lsp.catalog.validate import validate
+from sip_lsp.catalog.paths import DATA_FILE, SCHEMA_FILE
 
 
 @lru_cache(maxsize=1)
@@ -16,7 +15,6 @@ def default_catalog() -> Catalog:
     """The built-in catalogue from its compiled form (fast: json only)."""
     with open(DATA_FILE, encoding="utf-8") as fh:
         data = json.load(fh)
-    data.pop("schema", None)
     return Catalog.from_data(data)
 
 
@@ -35,14 +33,18 @@ def with_user_files(base: Catalog, paths: list[str]) -> Catalog:
 
 
 def schema() -> JSONObject:
-    with open(DATA_FILE, encoding="utf-8") as fh:
-        compiled: JSONObject = json.load(fh)
-    schema_doc: JSONObject = compiled["schema"]
+    """catalog/schema.json as compiled into the package (read only to validate user files)."""
+    with open(SCHEMA_FILE, encoding="utf-8") as fh:
+        schema_doc: JSONObject = json.load(fh)
     return schema_doc
 
 
 def _read_user_file(path: str) -> JSONObject:
-    import yaml  # only user catalogues pay for PyYAML
+    # Only user catalogues pay for PyYAML and the validator (with jsonschema); `check` and
+    # `explain` without one never import them.
+    import yaml
+
+    from sip_lsp.catalog.validate import validate
 
     try:
         with open(path, encoding="utf-8") as fh:

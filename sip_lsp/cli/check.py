@@ -214,6 +214,8 @@ class _Check:
             except ConfigError as exc:
                 self._error("sip-lsp", str(exc))
                 settings = None
+            for problem in settings.problems if settings is not None else ():
+                self._error("sip-lsp", str(problem))  # left out; the rest of the file applies
             if settings is not None:
                 if self.cli_select:
                     settings = settings._replace(select=self.cli_select)

@@ -4,7 +4,7 @@ Finds the failover points as `sip-lsp table` does (same files, same `--at`), ask
 the dialect to walk the status (`dialects.simulate`), and prints each step with its
 line and source text, then the outcome and what the caller receives. Words come from
 the catalogue headings (`simulate_*`, `outcome_*`, `local_*`), in English or Russian;
-`step_words` and `receives` are the same words for any other front end.
+the words of a step and of the outcome come from features/outcomes.py (the server's too).
 Exit status: 0, or 2 on a usage or I/O error, an unknown code, no single failover
 point at `--at`, or a dialect without a walker.
 """
@@ -20,10 +20,10 @@ from sip_lsp import dialects
 from sip_lsp.catalog import Catalog
 from sip_lsp.cli.check import _read_text
 from sip_lsp.cli.report import FileReport
-from sip_lsp.cli.table import Shown, _Table, matches, outcome_label, title
-from sip_lsp.model import Local, Outcome, Simulation, Span, Step
+from sip_lsp.cli.table import Shown, _Table, matches, title
+from sip_lsp.features.outcomes import caller_code, outcome_label, receives, status_label, step_words
+from sip_lsp.model import Local, Outcome, Simulation, Span
 
-_LOCAL_CODE = {Local.TIMEOUT: 408, Local.CANCELLED: 487}
 _TEXT_WIDTH = 60  # a step's source text is cut here in the text form
 
 
@@ -162,75 +162,6 @@ class _Simulate(_Table):
         )
         for key, value in sim.facts:
             out.write(f"{catalog.heading(key, lang)}: {value}\n")
-
-
-class _Lenient(dict[str, str]):
-    """Values for a heading: one a dialect did not give reads empty, never a KeyError."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def code_label(code: int, catalog: Catalog) -> str:
-    """`603 Decline`, or the bare number when the catalogue has no such code."""
-    entry = catalog.code(code)
-    return f"{code} {entry.reason}" if entry is not None else str(code)
-
-
-def status_label(sim: Simulation, catalog: Catalog, lang: str) -> str:
-    """The walked status: `603 Decline`, `408 Request Timeout (timeout)`."""
-    code = sim.code if sim.code is not None else _LOCAL_CODE.get(sim.local) if sim.local is not None else None
-    label = "" if code is None else code_label(code, catalog)
-    if sim.local is None:
-        return label
-    case = catalog.heading("local_" + sim.local.value.replace("-", "_"), lang)
-    return catalog.heading("simulate_status_local", lang).format(status=label, local=case) if label else case
-
-
-def step_words(step: Step, catalog: Catalog, lang: str) -> str:
-    """What a step did, in words: its kind's heading with its values, and its note."""
-    values = _Lenient()
-    notes = []
-    for key, value in step.values:
-        if key == "note":
-            notes.append(catalog.heading(value, lang))
-        elif key == "status" and value.isdigit():
-            values[key] = code_label(int(value), catalog)
-        elif key == "local":
-            values[key] = catalog.heading("local_" + value.replace("-", "_"), lang)
-        elif key == "outcome":
-            values[key] = catalog.heading("simulate_action_" + value.replace("-", "_"), lang)
-        else:
-            values[key] = value
-    words = catalog.heading("simulate_step_" + step.kind.value.replace("-", "_"), lang).format_map(values)
-    words = " ".join(words.split())
-    note = "; ".join(notes)
-    if note:
-        return f"{words} ({note})" if words else note
-    return words
-
-
-def caller_code(sim: Simulation) -> int | None:
-    """The code the caller receives when the outcome settles it, else None."""
-    row = sim.row
-    if row.outcome is Outcome.FORWARD:
-        return sim.code if sim.code is not None else _LOCAL_CODE.get(sim.local) if sim.local else None
-    if row.outcome in (Outcome.REPLY, Outcome.END):
-        return row.reply
-    return None
-
-
-def receives(sim: Simulation, catalog: Catalog, lang: str) -> str:
-    """What the caller receives, in words."""
-    code = caller_code(sim)
-    if code is not None:
-        return code_label(code, catalog)
-    outcome = sim.row.outcome
-    if outcome in (Outcome.REPLY, Outcome.END):
-        return catalog.heading("simulate_receives_variable", lang)
-    if outcome in (Outcome.RETRY_SAME, Outcome.NEW_PARTY, Outcome.MEDIA):
-        return catalog.heading("simulate_receives_pending", lang)
-    return catalog.heading("simulate_receives_unknown", lang)
 
 
 def as_json(point: Shown, sim: Simulation, cli: _Simulate) -> dict[str, object]:

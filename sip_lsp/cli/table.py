@@ -12,19 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
 from typing import TextIO
 
 from sip_lsp import dialects
 from sip_lsp.catalog import Catalog
 from sip_lsp.cli.check import _Check, _read_text
 from sip_lsp.cli.report import FileReport, Locator, display_path
+from sip_lsp.features.outcomes import LOCAL_ORDER, codes_label, outcome_label, shown_rows
 from sip_lsp.lint import DocumentCache, lint
-from sip_lsp.model import Local, Outcome, OutcomeTable, Row
+from sip_lsp.model import Outcome, OutcomeTable, Row
 from sip_lsp.text import decode, read_bytes
-
-_LOCAL_ORDER = (Local.TIMEOUT, Local.CANCELLED, Local.NO_DESTINATION)
-_OUTCOME_ORDER = tuple(Outcome)
 
 
 def run_table(args: argparse.Namespace) -> int:
@@ -42,23 +39,14 @@ class Shown:
         loc = locator.locate(table.span, report)
         self.path, self.line = loc.display, loc.line
         self.armed = [locator.locate(s, report).line for s in table.armed_by]
-        registered = set(catalog.codes)
         self.rows: list[tuple[Row, list[int], int | None, str]] = []
-        for row in sorted(table.rows, key=_row_order):
-            codes = sorted(c for c in row.codes if c in registered)
-            if not codes and not row.local:
-                continue
+        for row, codes in shown_rows(table, catalog):
             line = source = None
             if row.span is not None:
                 at = locator.locate(row.span, report)
                 line = at.line
                 source = locator.source_line(at, report, row.span).strip()
             self.rows.append((row, codes, line, source or ""))
-
-
-def _row_order(row: Row) -> tuple[int, int]:
-    low = min(row.codes) if row.codes else 1000
-    return (_OUTCOME_ORDER.index(row.outcome), low)
 
 
 class Source:
@@ -152,41 +140,9 @@ def matches(shown: Shown, at: str) -> bool:
     return line == shown.line or line in shown.armed or any(r[2] == line for r in shown.rows)
 
 
-def group_codes(codes: Iterable[int], registered: Iterable[int], catalog: Catalog, lang: str) -> list[str]:
-    """Codes as a reader takes them in: `6xx`, `5xx except 503`, or the codes one by one."""
-    mine = set(codes)
-    known = set(registered)
-    parts: list[str] = []
-    for cls in range(3, 7):
-        whole = sorted(c for c in known if c // 100 == cls)
-        have = [c for c in whole if c in mine]
-        if not have:
-            continue
-        label = f"{cls}xx"
-        missing = [c for c in whole if c not in mine]
-        if not missing:
-            parts.append(label)
-        elif len(missing) <= 3 and len(have) > len(missing):
-            rest = ", ".join(map(str, missing))
-            parts.append(catalog.heading("table_except", lang).format(cls=label, codes=rest))
-        else:
-            parts += [str(c) for c in have]
-    return parts
-
-
 def _codes_label(shown_row: tuple[Row, list[int], int | None, str], catalog: Catalog, lang: str) -> str:
     row, codes, _, _ = shown_row
-    parts = group_codes(codes, catalog.codes, catalog, lang)
-    excepted = any(" " in p for p in parts)  # `4xx except 408, 486`: groups need a stronger separator
-    for case in _LOCAL_ORDER:
-        if case in row.local:
-            parts.append(catalog.heading("local_" + case.value.replace("-", "_"), lang))
-    return ("; " if excepted else ", ").join(parts)
-
-
-def outcome_label(row: Row, catalog: Catalog, lang: str) -> str:
-    word = catalog.heading(f"outcome_{row.outcome.value.replace('-', '_')}", lang)
-    return f"{word} {row.reply}" if row.reply is not None else word
+    return codes_label(row, codes, catalog, lang)
 
 
 def _detail(shown_row: tuple[Row, list[int], int | None, str], catalog: Catalog, lang: str) -> str:
@@ -263,7 +219,7 @@ def as_json(shown: Shown) -> dict[str, object]:
         "rows": [
             {
                 "codes": codes,
-                "local": [case.value for case in _LOCAL_ORDER if case in row.local],
+                "local": [case.value for case in LOCAL_ORDER if case in row.local],
                 "outcome": row.outcome.value,
                 "reply": row.reply,
                 "line": line,

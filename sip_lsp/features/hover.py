@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sip_lsp import render
 from sip_lsp.catalog import Catalog
 from sip_lsp.features.index import SiteIndex, walk
+from sip_lsp.features.outcomes import FailoverPoints, LineLink, hover_table
 from sip_lsp.model import Analysis, CauseSite, CodeSite, FailoverSite, Role, StatusTest
 from sip_lsp.text import LineIndex
 
@@ -43,9 +44,22 @@ def hover_at(
     lang: str = "en",
     lines: LineIndex | None = None,
     link: PageLink | None = None,
+    points: FailoverPoints | None = None,
+    line_link: LineLink | None = None,
 ) -> Hover | None:
-    """Markdown for what is under `offset`, or None; `link` gives a code's page for "more"."""
+    """Markdown for what is under `offset`, or None; `link` gives a code's page for "more".
+
+    On a failover point's line (`points`) the hover is its outcome table, rows linked
+    by `line_link`; a code, phrase, status test or cause on that line keeps its own hover.
+    """
     hit = index.at(offset, ("code", "phrase", "status_test", "failover", "cause"))
+    if points is not None and line_link is not None and (hit is None or hit.kind == "failover"):
+        table = hover_table(points, offset, catalog, lang, lines or LineIndex(analysis.text), line_link)
+        if table is not None:
+            markdown, start, end = table
+            if hit is not None and isinstance(hit.fact, FailoverSite):
+                markdown += "\n\n---\n\n" + render.failover_markdown(hit.fact, catalog, lang)
+            return Hover(markdown, start, end)
     if hit is None:
         return _bare_number(analysis, offset, catalog, lang, lines, link)
     fact = hit.fact

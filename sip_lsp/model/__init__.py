@@ -8,6 +8,7 @@ Dialects fill an `Analysis` with facts; rules read those facts and return
     facts.py     what dialects extract: CodeSite, StatusTest, FailoverSite, TruthUse, ...
     findings.py  what rules return: Finding, Related, Fix, Edit
     outcome.py   OutcomeTable, Row: what each failover point does with every final code
+    policy.py    Policy, CodeSet: the user's failover policy (`[policy]`), judged by SC401
     simulation.py  Simulation, Step: one status walked through a failover point
     analysis.py  Analysis (a document's facts), Facts (one block's), Suppressions
 
@@ -24,8 +25,9 @@ Why slotted classes with `Final` fields and not `@dataclass(slots=True, frozen=T
 - A slotted dataclass that is not frozen builds as fast as these classes, but
   importing `dataclasses` (it imports `inspect` and `ast`) costs `sip-lsp check`
   8 ms of its 51 ms (+16 % on the `check kamailio.cfg` row, which imports neither).
-- `typing` (for `Final`) costs that row 2.5 ms (+5 %) where nothing else imports it
-  (the catalogue does since), so it is imported plainly.
+- `typing` (for `Final`) costs that row 2.5 ms (+5 %) where nothing else imports it;
+  `check` imports it anyway (config, the reports and the dialects' named tuples), so it
+  is imported plainly. `explain` does not load the model at all.
 With these classes the A/B against the previous commit (interleaved processes):
 cold 100k-line lint +1-4 %, re-lint after a 1-character edit -6 to +2 %, check +8 %
 (typing, difflib, five modules) or -1.5 % against a main that imports typing already.
@@ -62,6 +64,7 @@ from sip_lsp.model.facts import (
 )
 from sip_lsp.model.findings import Edit, Finding, Fix, Related
 from sip_lsp.model.outcome import Local, Outcome, OutcomeTable, Row
+from sip_lsp.model.policy import NO_POLICY, CodeSet, Policy
 from sip_lsp.model.simulation import Simulation, Step, StepKind
 from sip_lsp.model.spans import Span
 from sip_lsp.model.value import Value
@@ -70,9 +73,11 @@ __all__ = [
     "ALL_CODES",
     "FACT_LISTS",
     "FINAL_CODES",
+    "NO_POLICY",
     "Analysis",
     "Block",
     "CauseSite",
+    "CodeSet",
     "CodeSite",
     "DispatchSite",
     "Edit",
@@ -91,6 +96,7 @@ __all__ = [
     "Outcome",
     "OutcomeTable",
     "PartedAnalysis",
+    "Policy",
     "Reference",
     "Related",
     "Role",

@@ -2,7 +2,7 @@
 
 Each rule is a function `scNNN_name(fact, ctx)` that judges one fact, kept in the
 module named for what it judges (codes, replies, failover, status_tests, causes,
-dispatch, outcomes, ignored, truth_uses) and listed below under the fact it reads. Its
+dispatch, outcomes, policy, ignored, truth_uses) and listed below under the fact it reads. Its
 name, severity, docs and messages live in the catalogue.
 
 `judge` runs every rule on a set of facts: a whole Analysis, or one part of one
@@ -46,6 +46,7 @@ from sip_lsp.rules import (
     failover,
     ignored,
     outcomes,
+    policy,
     replies,
     status_tests,
     truth_uses,
@@ -74,7 +75,10 @@ KNOB_RULES: tuple[Rule[Knob], ...] = (
     outcomes.sc312_failure_handler_lost,
     outcomes.sc314_reply_header_on_request,
 )
-OUTCOME_TABLE_RULES: tuple[Rule[OutcomeTable], ...] = (outcomes.sc311_failure_masked,)
+OUTCOME_TABLE_RULES: tuple[Rule[OutcomeTable], ...] = (
+    outcomes.sc311_failure_masked,
+    policy.sc401_policy_violation,
+)
 STATUS_TEST_RULES: tuple[Rule[StatusTest], ...] = (
     status_tests.sc306_unanchored_status_pattern,
     status_tests.sc307_dead_status_test,
@@ -98,8 +102,9 @@ def run_rules(
 
     `lines`: the line index of `analysis.text` when the caller has one (lint passes the server's).
     """
-    found = judge(analysis, RuleContext(catalog, analysis.dialect))
-    return apply_settings(found, analysis, settings or Settings(), lines)
+    settings = settings or Settings()
+    found = judge(analysis, RuleContext(catalog, analysis.dialect, settings.policy))
+    return apply_settings(found, analysis, settings, lines)
 
 
 def judge(facts: FactSource, ctx: RuleContext) -> list[Finding]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Final, TypeVar
 
 from sip_lsp.catalog import Catalog, fold_phrase
-from sip_lsp.model import Finding, Fix, Related, Span
+from sip_lsp.model import NO_POLICY, Finding, Fix, Policy, Related, Span
 
 # What a rule returns: usually nothing or one finding. A tuple, not a generator:
 # a cold lint of 100k lines calls rules ~200k times, and a generator costs 4x a call.
@@ -22,13 +22,14 @@ FactT = TypeVar("FactT")
 
 
 class RuleContext:
-    """The catalogue and dialect a document is judged with."""
+    """The catalogue, dialect and failover policy a document is judged with."""
 
-    __slots__ = ("catalog", "dialect", "_owners")
+    __slots__ = ("catalog", "dialect", "policy", "_owners")
 
-    def __init__(self, catalog: Catalog, dialect: str = "") -> None:
+    def __init__(self, catalog: Catalog, dialect: str = "", policy: Policy = NO_POLICY) -> None:
         self.catalog: Final = catalog
         self.dialect: Final = dialect  # kamailio | opensips | asterisk | freeswitch
+        self.policy: Final = policy  # the settings' [policy]: SC401 judges tables against it
         # phrase -> owning code: a script sends the same few phrases hundreds of times.
         self._owners: dict[str, int | None] = {}
 

@@ -12,6 +12,8 @@ import logging
 
 from sip_lsp.server import (
     code_actions,
+    code_lens,
+    commands,
     completion,
     configuration,
     diagnostics,
@@ -35,6 +37,8 @@ FEATURES = (
     navigation,
     code_actions,
     semantic_tokens,
+    code_lens,
+    commands,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from sip_lsp import features
+from sip_lsp.features.outcomes import file_line_link
 from sip_lsp.server.guard import guarded, nothing
 from sip_lsp.server.server import SipLanguageServer
 
@@ -27,6 +28,8 @@ def register(server: SipLanguageServer) -> None:
             ls.lang,
             positions.lines,
             ls.page_href,
+            analysed.points,
+            file_line_link(doc.uri),
         )
         if found is None:
             return None

@@ -32,6 +32,7 @@ from sip_lsp import __version__, site
 from sip_lsp.catalog import Catalog, CatalogError, default_catalog, load_catalog
 from sip_lsp.config import ConfigError, Settings, find_config, load_config
 from sip_lsp.features import SiteIndex
+from sip_lsp.features.outcomes import FailoverPoints
 from sip_lsp.features.problems import Problem
 from sip_lsp.lint import LintResult, lint
 from sip_lsp.model import Analysis
@@ -111,6 +112,7 @@ class Analysed:
     problems: list[Problem] | None = field(default=None, repr=False)
     diagnostics: list[types.Diagnostic] | None = field(default=None, repr=False)
     semantic_tokens: list[int] | None = field(default=None, repr=False)
+    failover_points: FailoverPoints | None = field(default=None, repr=False)
 
     @property
     def analysis(self) -> Analysis:
@@ -122,6 +124,13 @@ class Analysed:
         if self.site_index is None:
             self.site_index = SiteIndex(self.result.analysis)
         return self.site_index
+
+    @property
+    def points(self) -> FailoverPoints:
+        """The failover points by line, built on first use (code lens, hover, simulate)."""
+        if self.failover_points is None:
+            self.failover_points = FailoverPoints(self.result.analysis, self.positions.lines)
+        return self.failover_points
 
     @property
     def result_id(self) -> str:
@@ -256,6 +265,8 @@ class SipLanguageServer(LanguageServer):
                 settings = load_config(found)
             except ConfigError as error:
                 self.problem(error)
+            for problem in settings.problems:  # a bad [policy] key: left out, the rest applies
+                self.problem(problem)
         if self.editor_settings:
             merged = settings.merged_each(self.editor_settings)
             settings = merged.settings

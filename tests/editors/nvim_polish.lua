@@ -28,11 +28,16 @@ result.diagnosed = vim.wait(15000, function() return #vim.diagnostic.get(bufnr) 
 if not result.diagnosed then return finish() end
 
 -- Virtual text: the diagnostic's message drawn as an extmark at the end of its line.
+-- Code lenses (drawn at the end of a line too) are not diagnostics: their namespaces are left out.
 local function virtual_texts()
+  local lens_ns = {}
+  for name, id in pairs(vim.api.nvim_get_namespaces()) do
+    if name:find('codelens') then lens_ns[id] = true end
+  end
   local texts = {}
   for _, mark in ipairs(vim.api.nvim_buf_get_extmarks(bufnr, -1, 0, -1, { details = true })) do
     local details = mark[4]
-    if details.virt_text and details.virt_text_pos == 'eol' then
+    if details.virt_text and details.virt_text_pos == 'eol' and not lens_ns[details.ns_id] then
       local chunks = vim.tbl_map(function(chunk) return chunk[1] end, details.virt_text)
       table.insert(texts, { line = mark[2], text = table.concat(chunks) })
     end

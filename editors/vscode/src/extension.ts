@@ -11,6 +11,7 @@ import {
   ShowDocumentResult,
 } from "vscode-languageclient/node";
 import { EXPLAIN_SCHEME, explainUri, ExplainProvider } from "./explain";
+import { SIMULATE_COMMAND, simulateResponse } from "./simulate";
 
 const LANGUAGES = ["kamailio", "opensips", "asterisk", "freeswitch"];
 // Languages VS Code gives our files by extension (.cfg is "properties", dialplans are "xml");
@@ -136,6 +137,7 @@ const kemiFilter: Middleware = {
     served(doc) ? next(doc, position, options, token) : undefined,
   provideDocumentSymbols: (doc, token, next) => (served(doc) ? next(doc, token) : undefined),
   provideInlayHints: (doc, range, token, next) => (served(doc) ? next(doc, range, token) : undefined),
+  provideCodeLenses: (doc, token, next) => (served(doc) ? next(doc, token) : undefined),
   provideDiagnostics: (doc, previousResultId, token, next) =>
     served(doc) ? next(doc, previousResultId, token) : undefined,
 };
@@ -234,11 +236,14 @@ async function explain(subject: string): Promise<void> {
   }
 }
 
+/** The registered codes, from `sip-lsp codes --json` (the quick picks list them). */
+async function registeredCodes(): Promise<{ code: number; reason: string; summary?: string }[]> {
+  return JSON.parse(await runServerProgram(["codes", "--json"]));
+}
+
 async function explainCode(): Promise<void> {
   try {
-    const codes: { code: number; reason: string; summary?: string }[] = JSON.parse(
-      await runServerProgram(["codes", "--json"]),
-    );
+    const codes = await registeredCodes();
     const pick = await vscode.window.showQuickPick(
       codes.map((c) => ({ label: `${c.code} ${c.reason}`, detail: c.summary, code: c.code })),
       { placeHolder: "Response code to explain", matchOnDetail: true },
@@ -266,6 +271,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       typeof subject === "string" || typeof subject === "number" ? explain(String(subject)) : explainCode(),
     ),
     vscode.commands.registerCommand("sipLsp.restartServer", restartClient),
+    // The palette's "SIP: Simulate Response…" and the command every code lens carries (uri, line).
+    vscode.commands.registerCommand(SIMULATE_COMMAND, (uri?: unknown, line?: unknown, status?: unknown) =>
+      simulateResponse(() => client, registeredCodes, () => output, uri, line, status),
+    ),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (wanted && RESTART_SECTIONS.some((section) => event.affectsConfiguration(section))) {
         void restartClient();

@@ -338,7 +338,8 @@ class Compiler:
         k = self._ws(j, end)
         m = _IDENT.match(self.clean, k)
         if m is not None and m.group() == "else":
-            j = self._statement(scope, self._ws(m.end(), end), end)
+            body = self._ws(m.end(), end)
+            j = self._statement(scope, body, end) if body < end else end
         self._mark(scope, done, j)
         return j
 

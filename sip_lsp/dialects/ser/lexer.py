@@ -14,8 +14,8 @@ parser reads them without building an object per token, and a token's kind
 follows from its text (kind_of).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: NamedTuple would compile each string annotation,
+# and the first compile() in a process sets up every AST type (with them ~4 % of `check`).
 import re
 from itertools import accumulate
 from operator import itemgetter
@@ -46,10 +46,9 @@ _LEXEME_PATTERN = r"""(
 _DIRECTIVE_LINE = r"(?:\#!|!!)[A-Za-z_][^\n]*(?:(?<=\\)\n[^\n]*|(?<=\\\r)\n[^\n]*)*"
 _LEXEME = re.compile(_LEXEME_PATTERN.replace("DIRECTIVE", _DIRECTIVE_LINE), re.X | re.M)
 # Whitespace, then one lexeme (_scan_each); a `#!` line only by its start (_settle finds
-# its end), so no match reads past the end of the lexeme it stands for.
-_ONE_LEXEME = re.compile(
-    r"[ \t\r\n\f\v]*+" + _LEXEME_PATTERN.replace("DIRECTIVE", r"(?:\#!|!!)[A-Za-z_]"), re.X | re.M
-)
+# its end), so no match reads past the end of the lexeme it stands for. Compiled on first
+# use (re's own cache): only hostile input needs it, and compiling it costs a `check` 1 ms.
+_ONE_LEXEME = r"[ \t\r\n\f\v]*+" + _LEXEME_PATTERN.replace("DIRECTIVE", r"(?:\#!|!!)[A-Za-z_]")
 # First characters of the lexemes that may need Python (see _special).
 _MAYBE_SPECIAL = re.compile(r"[#/!$]")
 # Splits of one text that a lexeme may cut short before lexing goes one lexeme at a time.
@@ -254,7 +253,7 @@ def _scan_each(text: str, pos: int, out: Lexed) -> None:
     """Lex from `pos` one match per lexeme: linear however many lexemes defeat the
     regex (each costs _scan a new split of the rest), as hostile input can make them."""
     n = len(text)
-    match = _ONE_LEXEME.match
+    match = re.compile(_ONE_LEXEME, re.X | re.M).match
     while pos < n:
         m = match(text, pos)
         if m is None:  # only whitespace left

@@ -6,8 +6,8 @@ POSIX extended regex (glibc regcomp REG_EXTENDED). So "6" admits 486 and 560.
 We translate the ERE to Python `re` and evaluate it on every code 100-699.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: NamedTuple would compile each string annotation,
+# and the first compile() in a process sets up every AST type (with them ~4 % of `check`).
 import re
 import warnings
 from functools import lru_cache

@@ -1,8 +1,9 @@
 -- What a sip-lsp buffer gets on attach, beyond Neovim's LSP defaults (K, ]d, gra, grr, …):
 -- virtual text for this server's diagnostics, inlay hints when the settings enable them,
--- completion that applies the server's edits (`<C-x><C-o>` then `<C-y>`), code lens refresh.
+-- completion that applies the server's edits (`<C-x><C-o>` then `<C-y>`), code lens refresh,
+-- :SipSimulate 603 (the steps in the quickfix list; a lens click asks for the status).
 -- Options: vim.g.sip_lsp = { virtual_text = false, inlay_hints = false, completion = false,
--- autotrigger = true, codelens = false } or require('sip_lsp').setup({ ... }).
+-- autotrigger = true, codelens = false, simulate_open = false } or require('sip_lsp').setup({ ... }).
 local M = {}
 
 local defaults = {
@@ -56,7 +57,7 @@ local function wants_inlay_hints(client, opts)
   return setting ~= false
 end
 
--- Code lenses: none today; once the server offers them they refresh without more setup.
+-- Code lenses: the one-line outcome table above each failover point (resolved by Neovim).
 local function watch_codelens(client, bufnr)
   local group = vim.api.nvim_create_augroup(('sip_lsp_codelens_%d'):format(bufnr), { clear = true })
   local function refresh()
@@ -71,6 +72,74 @@ local function watch_codelens(client, bufnr)
     callback = refresh,
   })
   refresh()
+end
+
+-- Simulate a response: the server's sipLsp.simulate walks one status through the failover
+-- point on (or above) a line; the steps fill the quickfix list, titled with the outcome.
+local function simulate(client, bufnr, line, status)
+  if tostring(status):match('^%d+$') then
+    status = tonumber(status)
+  end
+  local params = {
+    command = 'sipLsp.simulate',
+    arguments = { vim.uri_from_bufnr(bufnr), line, status },
+  }
+  client:request('workspace/executeCommand', params, function(err, result)
+    if err or type(result) ~= 'table' then
+      vim.notify(err and err.message or 'sip-lsp: simulate returned nothing', vim.log.levels.ERROR)
+      return
+    end
+    local items = {}
+    for _, step in ipairs(result.steps or {}) do
+      local text = step.text
+      if type(step.source) == 'string' and step.source ~= '' then
+        text = ('%s  → %s'):format(step.source, step.text)
+      end
+      local item = { text = text, lnum = step.line and step.line + 1 or 0, valid = step.line ~= nil }
+      if step.path and step.path ~= vim.NIL then
+        item.filename = step.path
+      else
+        item.bufnr = bufnr
+      end
+      table.insert(items, item)
+    end
+    vim.fn.setqflist({}, ' ', { title = result.summary, items = items })
+    vim.notify(result.summary, vim.log.levels.INFO)
+    if M.options().simulate_open ~= false then
+      vim.cmd('botright copen')
+    end
+  end, bufnr)
+end
+
+local function ask_status(callback)
+  vim.ui.input({ prompt = 'Response to simulate (300-699, timeout, cancelled): ' }, function(input)
+    if input and vim.trim(input) ~= '' then
+      callback(vim.trim(input))
+    end
+  end)
+end
+
+-- The command every code lens carries: (uri, line); it asks for the status.
+vim.lsp.commands['sipLsp.simulateResponse'] = function(command, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local args = command.arguments or {}
+  local bufnr = type(args[1]) == 'string' and vim.uri_to_bufnr(args[1]) or ctx.bufnr
+  local line = type(args[2]) == 'number' and args[2] or (vim.api.nvim_win_get_cursor(0)[1] - 1)
+  if client then
+    ask_status(function(status) simulate(client, bufnr, line, status) end)
+  end
+end
+
+-- :SipSimulate [status]: the failover point at (or above) the cursor; asks when no status is given.
+local function define_simulate(client, bufnr)
+  vim.api.nvim_buf_create_user_command(bufnr, 'SipSimulate', function(cmd)
+    local line = vim.api.nvim_win_get_cursor(0)[1] - 1
+    if cmd.args ~= '' then
+      simulate(client, bufnr, line, cmd.args)
+    else
+      ask_status(function(status) simulate(client, bufnr, line, status) end)
+    end
+  end, { nargs = '?', desc = 'sip-lsp: walk a response (603, timeout, cancelled) through the failover point' })
 end
 
 -- KEMI scripts: buffers another server (pyright, lua_ls, ts_ls) owns as well.
@@ -94,6 +163,7 @@ function M.on_attach(client, bufnr)
   if opts.codelens then
     watch_codelens(client, bufnr)
   end
+  define_simulate(client, bufnr)
 end
 
 return M
