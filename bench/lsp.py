@@ -4,7 +4,8 @@
 
 Measures: `initialize` answered from a cold start; hover p50/p99 on codes of a
 100k-line Kamailio script against the round trip of a request with an empty
-answer; edit -> publishDiagnostics on 10k and 100k lines; the server's RSS
+answer; edit -> publishDiagnostics on 10k and 100k lines, and on 10k-line KEMI scripts
+(Python, Lua, JavaScript); the server's RSS
 with the largest document open.
 """
 
@@ -113,6 +114,12 @@ class Client:
         except BaseException:
             self.proc.kill()
             self.proc.wait()
+
+    def cpu_s(self) -> float:
+        """The server's CPU time so far (user + system): what an edit costs whatever the machine's load."""
+        with open(f"/proc/{self.proc.pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def rss_mb(self) -> float:
         with open(f"/proc/{self.proc.pid}/status") as fh:
@@ -233,7 +240,33 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# KEMI scripts at 10k lines (issue 16): a keystroke re-parses and re-analyses the piece it is in.
+KEMI = (("kemi-python", "python", "py"), ("kemi-lua", "lua", "lua"), ("kemi-javascript", "javascript", "js"))
+KEMI_LINES = 10_000
+
+
+def measure_kemi(client: Client, rows: list) -> None:
+    for script, language, ext in KEMI:
+        text = generate(script, KEMI_LINES)
+        uri = f"file:///bench/kamailio.{ext}"
+        rows.append(
+            (
+                f"{script} open -> diagnostics, {KEMI_LINES:,} lines",
+                ms(open_doc(client, uri, text, language)),
+                "",
+            )
+        )
+        cpu = client.cpu_s()
+        edits = bench_edits(client, uri, text, 10)
+        cpu = (client.cpu_s() - cpu) / len(edits)
+        p50 = ms(statistics.median(edits))
+        rows.append((f"{script} edit -> diagnostics p50, {KEMI_LINES:,} lines", p50, "< 150 ms"))
+        rows.append((f"{script} edit -> diagnostics max, {KEMI_LINES:,} lines", ms(max(edits)), ""))
+        rows.append((f"{script} server CPU per edit, {KEMI_LINES:,} lines", ms(cpu), "< 150 ms"))
+
+
 def measure(client: Client, sizes: list[int], hovers: int, rows: list) -> None:
+    measure_kemi(client, rows)
     for size in sizes:
         text = generate("kamailio", size)
         uri = f"file:///bench/kamailio-{size}.cfg"

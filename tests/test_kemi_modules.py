@@ -166,3 +166,39 @@ def test_a_module_two_files_load_gives_its_names_to_both(tmp_path: Path) -> None
     entry = tmp_path / "main.py"
     entry.write_text(text, encoding="utf-8")
     assert _lost(_lint(entry, text, tmp_path), text) == []
+
+
+@pytest.mark.parametrize("language", ["lua", "javascript", "python"])
+def test_a_failure_handler_of_a_module_is_walked_there(tmp_path: Path, language: str) -> None:
+    entry, text = _workspace(tmp_path, language, "ksr_failure_gw")
+    result = _lint(entry, text, tmp_path)
+    module = str((tmp_path / MODULES_FILE[language]).resolve())
+    [table] = result.analysis.outcome_tables
+    assert (table.kind, table.name, table.span.path) == ("kemi_failure", "ksr_failure_gw", module)
+    assert [text[s.start : s.end] for s in table.armed_by] == ["ksr_failure_gw"]
+    assert table.row_for(604).outcome.value == "retry-same"
+    found = {f.rule: f for f in result.findings}
+    assert found["SC301"].span.path == module
+    module_text = (tmp_path / MODULES_FILE[language]).read_text(encoding="utf-8")
+    span = found["SC301"].span
+    assert module_text[span.start : span.end] == "KSR.dispatcher.ds_next_dst()"
+    [edit] = found["SC301"].fixes[0].edits
+    assert edit.span.path == module and 'KSR.tm.t_check_status("6[0-9][0-9]") > 0' in edit.new_text
+
+
+def test_a_guarded_module_handler_is_clean(tmp_path: Path) -> None:
+    (tmp_path / "failover.lua").write_text(
+        "function ksr_failure_gw()\n"
+        '\tif KSR.tm.t_check_status("6[0-9][0-9]|486|401|407") > 0 or KSR.tm.t_is_canceled() > 0 then\n'
+        "\t\treturn 1\n\tend\n"
+        "\tKSR.dispatcher.ds_next_dst()\n\tKSR.tm.t_relay()\nend\n",
+        encoding="utf-8",
+    )
+    text = 'require "failover"\nfunction ksr_request_route()\n\tKSR.tm.t_on_failure("ksr_failure_gw")\nend\n'
+    entry = tmp_path / "main.lua"
+    entry.write_text(text, encoding="utf-8")
+    result = _lint(entry, text, tmp_path)
+    assert result.findings == [] and len(result.analysis.outcome_tables) == 1
+
+
+MODULES_FILE = {"lua": "failover.lua", "javascript": "failover.js", "python": "failover.py"}

@@ -28,6 +28,7 @@ from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
 from sip_lsp.lint import DocumentCache, lint
 from sip_lsp.model import FACT_LISTS
+from sip_lsp.model.value import Value
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -68,6 +69,9 @@ SNIPPETS = {
         "# sip-lsp: disable=SC315\n",
         "-- sip-lsp: disable=SC301\n",
         "// sip-lsp: disable-file=SC315\n",
+        "def ksr_helper_{k}():\n    KSR.tm.t_relay()\n",  # a new piece in Python
+        "function ksr_failure_f{k}() KSR.dispatcher.ds_next_dst() end\n",  # and in Lua
+        "function ksr_failure_f{k}() { KSR.dispatcher.ds_next_dst(); }\n",  # and in JavaScript
     ],
 }
 OTHER_FLAVOR = {"kamailio": "opensips", "opensips": "kamailio"}
@@ -93,6 +97,8 @@ def plain(value: object) -> object:
         return [plain(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         names = [f.name for f in dataclasses.fields(value)]
+    elif isinstance(value, Value):  # the model's classes: their fields are their slots
+        names = list(value.__slots__)
     else:
         names = list(getattr(value, "_fields", ()))
     return [type(value).__name__, {name: plain(getattr(value, name)) for name in names}]
@@ -128,6 +134,10 @@ def _documents() -> list[tuple[str, str, str]]:
     for dialect in ("kamailio", "opensips", "asterisk", "freeswitch"):  # many blocks alike, as in the bench
         out.append(
             (f"/generated/{file_name(dialect)}", dialect, generate(dialect, GENERATED_LINES, salt="wc"))
+        )
+    for script in ("kemi-python", "kemi-lua", "kemi-javascript"):  # KEMI pieces moved, kept, glued
+        out.append(
+            (f"/generated/{file_name(script)}", "kemi", generate(script, GENERATED_LINES // 3, salt="wc"))
         )
     return out
 

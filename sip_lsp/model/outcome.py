@@ -53,7 +53,9 @@ def _interned(codes: frozenset[int]) -> frozenset[int]:
     if found is None:
         if len(_INTERNED) >= _INTERNED_MAX:
             _INTERNED.clear()
-        found = _INTERNED[codes] = codes
+        # built in sorted order: the copy handed out must not depend on which document (or
+        # dialect) made an equal set first, since a set's iteration order follows how it was built
+        found = _INTERNED[codes] = frozenset(sorted(codes))
     return found
 
 

@@ -1,11 +1,15 @@
 """Kamailio KEMI scripts (Python, Lua, JavaScript calling `KSR.`): text -> `Analysis` (facts only).
 
 Pipeline: the language's front end (python.py: `ast`; lua.py, javascript.py:
-tree-sitter) makes one tree (ir.py) -> local facts per function (facts.py) ->
-status-set walks through the functions armed with `KSR.tm.t_on_failure("name")`
-(flow.py) -> one Analysis with the same facts as the native dialect, plus the KSR
-results used as truth values (`truth_uses`) for SC315. What the KSR functions are
-and do comes from the catalogue (catalog/engines/kemi.yaml, ksr.py).
+tree-sitter) makes one tree (ir.py), piece by piece (pieces.py: a top-level function
+each, kept in the document's BlockCache) -> local facts per function (facts.py) ->
+status-set walks through the functions armed with `KSR.tm.t_on_failure("name")`,
+in the script or a module it loads (flow.py: failover sites and one outcome table
+per handler, kind `kemi_failure`) -> one Analysis with the same facts as the native
+dialect, plus the KSR results used as truth values (`truth_uses`) for SC315. Facts
+and walks are kept per piece while nothing they read moved (cached.py); simulate.py
+walks one status. What the KSR functions are and do comes from the catalogue
+(catalog/engines/kemi.yaml, ksr.py).
 """
 
 from __future__ import annotations
@@ -16,10 +20,21 @@ import os
 from sip_lsp.catalog import Catalog
 from sip_lsp.dialects import DialectContext, note_text
 from sip_lsp.dialects.common import suppressions
-from sip_lsp.dialects.kemi import facts, flow, ir, modules
+from sip_lsp.dialects.kemi import cached, facts, flow, ir, modules, pieces
 from sip_lsp.dialects.kemi.ksr import ksr_for
 from sip_lsp.dialects.kemi.values import Leaf, Script
-from sip_lsp.model import ALL_CODES, Analysis, Block, Knob, Note, Span, StatusTest, TruthUse
+from sip_lsp.model import (
+    ALL_CODES,
+    Analysis,
+    Block,
+    GuardFix,
+    Knob,
+    Note,
+    OutcomeTable,
+    Span,
+    StatusTest,
+    TruthUse,
+)
 
 LANGUAGES = {".py": "python", ".lua": "lua", ".js": "javascript", ".mjs": "javascript"}
 COMMENTS = {"python": "#", "lua": "--", "javascript": "//"}
@@ -56,7 +71,8 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
     language = language_of(ctx.path, text)
     analysis = Analysis(dialect="kemi", text=text, path=ctx.path, comment=COMMENTS[language])
     try:
-        module = parse(language, text)
+        blocks = ctx.cache.blocks(pieces.TABLE)
+        module = pieces.parse(language, text, blocks, parse) or parse(language, text)
     except (RecursionError, MemoryError, ValueError):
         return analysis
     _suppressions(analysis, module, ctx)
@@ -99,24 +115,48 @@ class _Builder:
 
     def build(self) -> None:
         an, script = self.an, self.script
-        found = facts.collect(script, script.module.funcs)
+        module = script.module
+        walks: cached.Walks | None = None
+        if module.pieces:  # parsed in pieces: what each piece gathered is kept with it
+            found, found_keys = cached.collect(script, module)
+            walks = cached.Walks(module, found_keys)
+        else:
+            found = facts.collect(script, module.funcs)
         an.code_sites, an.references, an.knobs = found.code_sites, found.references, found.knobs
         an.blocks = self.blocks(found)
         result = flow.Result()
         for (kind, name), spans in found.arming.items():
             handlers = script.handlers(name)
             if not handlers:
-                if not self.loaded.defines(name):  # a module the script loads may define it
+                defined = self.loaded.defined(name)  # a module the script loads may define it
+                if defined is None:
                     self.missing(kind, name, spans)
+                elif kind == "failure_route":
+                    self.walk_module(defined, tuple(spans), result)
                 continue
             if kind != "failure_route":
                 continue
             for handler in handlers:
-                guard = flow.guard_for(handler, script.language, script.text)
-                flow.walk_handler(script, handler, tuple(spans), guard, result)
+                if walks is not None:
+                    walks.walk(script, handler, tuple(spans), self.guard, result)
+                else:
+                    flow.walk_handler(script, handler, tuple(spans), self.guard(handler), result)
         an.failover_sites = sorted(result.sites.values(), key=lambda s: (s.span.start, s.block or ""))
+        an.outcome_tables = result.tables
         an.status_tests = [self.test(leaf, block, result) for leaf, block in found.tests]
         an.truth_uses = [self.truth(t, result) for t in found.truths]
+
+    def guard(self, handler: ir.Func) -> GuardFix | None:
+        return flow.guard_for(handler, self.script.language, self.script.text)
+
+    def walk_module(
+        self, defined: tuple[str, ir.Module, str, ir.Func], armed_by: tuple[Span, ...], result: flow.Result
+    ) -> None:
+        """Walk a failure handler a loaded module defines: its sites and table name the module's file."""
+        path, module, text, handler = defined
+        script = self.loaded.script(path, lambda: Script(module, self.script.ksr, text))
+        guard = flow.guard_for(handler, module.language, text, path)
+        flow.walk_handler(script, handler, armed_by, guard, result, path=path)
 
     def blocks(self, found: facts.Collected) -> list[Block]:
         kinds: dict[str, str] = {}
@@ -175,6 +215,26 @@ class _Builder:
             if call is not None:
                 action, action_span = call.callee, Span(call.start, call.end)
         return TruthUse(span, t.function, t.value, t.replacement, action, action_span, codes)
+
+
+def handler_of(text: str, ctx: DialectContext, table: OutcomeTable) -> tuple[ir.Module, ir.Func, str] | None:
+    """(tree, function, its file's text) of the failure handler `table` is of, in `text` or its modules."""
+    language = language_of(ctx.path, text)
+    try:
+        module = parse(language, text)
+    except (RecursionError, MemoryError, ValueError):
+        return None
+    path = table.span.path
+    if path is not None:
+        loaded = modules.Modules(ctx, Analysis(dialect="kemi", text=text, path=ctx.path), module, parse)
+        defined = loaded.defined(table.name)
+        if defined is None or defined[0] != path:
+            return None
+        module, text = defined[1], defined[2]
+    for func in module.funcs:
+        if func.name == table.name and func.start == table.span.start:
+            return module, func, text
+    return None
 
 
 def _first_call(stmts: list[ir.Node]) -> ir.Call | None:

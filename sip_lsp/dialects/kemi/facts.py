@@ -49,13 +49,43 @@ class Collected:
         self.knobs: list[Knob] = []
         self.truths: list[TruthProto] = []
         self.arming: dict[tuple[str, str], list[Span]] = {}  # (kind, name) -> t_on_* name spans
+        self.calls: set[str] = set()  # names of the script's own functions called (`self.` dropped)
 
 
-def collect(script: Script, funcs: list[ir.Func]) -> Collected:
+def collect(script: Script, funcs: list[ir.Func], toplevel: bool = True) -> Collected:
+    """The facts of `funcs`, and with `toplevel` of the statements outside any function."""
     out = Collected()
     for func in funcs:
         _Walker(script, out, func).body(func.body, False)
-    _Walker(script, out, None).body(script.module.toplevel, False)
+    if toplevel:
+        _Walker(script, out, None).body(script.module.toplevel, False)
+    return out
+
+
+def moved(found: Collected, delta: int) -> Collected:
+    """`found` of a piece that moved by `delta` (its tree moved in place already: truths follow it)."""
+    out = Collected()
+    out.code_sites = [c.shift(delta) for c in found.code_sites]
+    out.tests = [(leaf.moved(delta), block) for leaf, block in found.tests]
+    out.references = [r.shift(delta) for r in found.references]
+    out.knobs = [k.shift(delta) for k in found.knobs]
+    out.truths = found.truths
+    out.arming = {key: [s.shift(delta) for s in spans] for key, spans in found.arming.items()}
+    out.calls = found.calls
+    return out
+
+
+def join(parts: list[Collected]) -> Collected:
+    """The facts of pieces in text order as one."""
+    out = Collected()
+    for part in parts:
+        out.code_sites += part.code_sites
+        out.tests += part.tests
+        out.references += part.references
+        out.knobs += part.knobs
+        out.truths += part.truths
+        for key, spans in part.arming.items():
+            out.arming.setdefault(key, []).extend(spans)
     return out
 
 
@@ -213,6 +243,8 @@ class _Walker:
         name = call.callee
         role = self.ksr.role(name)
         if role is None or name is None:
+            if name is not None and not name.startswith("KSR."):
+                self.out.calls.add(name[5:] if name.startswith("self.") else name)
             return
         if role == "reply":
             self.reply(call, name, miss)

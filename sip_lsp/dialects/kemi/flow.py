@@ -1,26 +1,74 @@
-"""Status-set walk of KEMI failure handlers: which final codes reach each failover call.
+"""Status-set walk of KEMI failure handlers: which final codes reach each failover call, and the
+outcome table of each handler (model.outcome).
 
 The native walk (sip_lsp/dialects/ser/flow.py) on the KEMI tree: a handler armed
-with `KSR.tm.t_on_failure("name")` starts from every final code 300-699; tests on
-if/else narrow the set (a bare 1/-1 result narrows nothing: it is always true);
-`return`, `KSR.x.exit()`, `sys.exit()` and a final reply end the path; the script's
-own functions called on the way are walked with the set they are called with, and
-what they return flows on in the caller.
+with `KSR.tm.t_on_failure("name")` starts from every final code 300-699 and the
+local cases (timeout, cancelled); tests on if/else narrow the set (a bare 1/-1
+result narrows nothing: it is always true); `return`, `KSR.x.exit()`,
+`sys.exit()` and a final reply end the path; the script's own functions called on
+the way are walked with the set they are called with, and what they return flows
+on in the caller. Each path that ends settles its codes' outcome (the first path
+in text order decides; a path that calls someone beats one that only replies), as
+the native walk does; falling off the handler relays the winning reply (tm).
+
+A walk may carry a `trail` (simulate.py): each state then remembers the steps of
+its path, and the decisions keep the trail that made them. Off by default.
 """
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from sip_lsp.dialects.kemi import ir
-from sip_lsp.dialects.kemi.values import Script
-from sip_lsp.model import FINAL_CODES, FailoverKind, FailoverSite, GuardFix, Span
+from sip_lsp.dialects.kemi.values import OPS, Script
+from sip_lsp.model import (
+    FINAL_CODES,
+    FailoverKind,
+    FailoverSite,
+    GuardFix,
+    Local,
+    Outcome,
+    OutcomeTable,
+    Row,
+    Span,
+    Step,
+    StepKind,
+)
 
 _MAX_DEPTH = 32
+# Local cases walked as codes of their own, outside 300-699: no remote party sent them.
+# t_check_status() sees tm's local timeout as 408 and a cancelled transaction's reply as 487
+# (as in ser/flow.py; catalog/engines/kamailio.yaml).
+TIMEOUT, CANCELLED = 1408, 1487
+LOCAL_CODES = ((Local.TIMEOUT, TIMEOUT), (Local.CANCELLED, CANCELLED))
+_LOCALS = frozenset({TIMEOUT, CANCELLED})
+START = FINAL_CODES | _LOCALS
+# tm refuses a new branch of a cancelled transaction (Kamailio keeps forking after a 6xx).
+_REFUSED = frozenset({CANCELLED})
+_ACTIONS = frozenset({Outcome.RETRY_SAME, Outcome.NEW_PARTY, Outcome.MEDIA, Outcome.UNKNOWN})
+# A target that looks like a voicemail, announcement or IVR service.
+_MEDIA = re.compile(r"voice\s*mail|\bvm\b|vmail|mailbox|announce|\bivr\b|media", re.IGNORECASE)
+# The dialled party in a rewrite's value: the request URI, its user, the original or To user.
+_SAME_PARTY = re.compile(r"\$(?:rU|ru|ou|oU|tU|\(ru|\(rU|\(ou)")
+
+Trail = tuple[Step, ...]
 
 
 class State:
     """What holds on one path: the codes still possible and what ran before. Never changed once made."""
 
-    __slots__ = ("codes", "authenticated", "rewrites", "shaping", "hunting")
+    __slots__ = (
+        "codes",
+        "authenticated",
+        "rewrites",
+        "shaping",
+        "hunting",
+        "decided",
+        "target",
+        "nodest",
+        "trail",
+    )
 
     def __init__(
         self,
@@ -29,25 +77,61 @@ class State:
         rewrites: bool = False,  # the target was rewritten (SC303 does not apply)
         shaping: tuple[Span, ...] = (),  # the tests that narrowed `codes`
         hunting: bool = False,  # a failover already ran on this path
+        decided: frozenset[int] = frozenset(),  # codes an earlier action on this path settled
+        target: Outcome = Outcome.RETRY_SAME,  # whom a t_relay() calls after the rewrites so far
+        nodest: bool = False,  # on the path where ds_next_dst()/next_gw() found no destination
+        trail: Trail = (),  # the steps of this path (simulate only)
     ) -> None:
         self.codes = codes
         self.authenticated, self.rewrites = authenticated, rewrites
         self.shaping = shaping
         self.hunting = hunting
+        self.decided, self.target, self.nodest = decided, target, nodest
+        self.trail = trail
 
-    def narrowed(self, codes: frozenset[int], test: Span) -> State:
-        if len(codes) == len(self.codes):
-            return self
-        shaping = self.shaping if any(_same(test, s) for s in self.shaping) else self.shaping + (test,)
-        return State(codes, self.authenticated, self.rewrites, shaping, self.hunting)
+    def _with(self, codes: frozenset[int], shaping: tuple[Span, ...], trail: Trail) -> State:
+        return State(
+            codes,
+            self.authenticated,
+            self.rewrites,
+            shaping,
+            self.hunting,
+            self.decided,
+            self.target,
+            self.nodest,
+            trail,
+        )
 
-    def marked(self, authenticated: bool = False, rewrites: bool = False, hunting: bool = False) -> State:
+    def narrowed(self, codes: frozenset[int], test: Span | None) -> State:
+        if len(codes) == len(self.codes) or test is None:
+            return self if len(codes) == len(self.codes) else self._with(codes, self.shaping, self.trail)
+        return self._with(codes, _with_test(self.shaping, test), self.trail)
+
+    def stepped_as(self, trail: Trail) -> State:
+        return self if trail is self.trail else self._with(self.codes, self.shaping, trail)
+
+    def stepped(self, step: Step) -> State:
+        return self._with(self.codes, self.shaping, self.trail + (step,))
+
+    def marked(
+        self,
+        authenticated: bool = False,
+        rewrites: bool = False,
+        hunting: bool = False,
+        decided: frozenset[int] = frozenset(),
+        target: Outcome | None = None,
+        nodest: bool = False,
+    ) -> State:
         return State(
             self.codes,
             self.authenticated or authenticated,
             self.rewrites or rewrites,
             self.shaping,
             self.hunting or hunting,
+            _or(self.decided, decided) if decided else self.decided,
+            self.target if target is None else target,
+            self.nodest or nodest,
+            self.trail,
         )
 
 
@@ -58,6 +142,7 @@ _LEAVES = frozenset({ir.Str, ir.Num, ir.Name})
 # over and over, and each & or | on 400 codes costs microseconds (as in ser/flow.py).
 _ANDS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
 _ORS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
+_WITH_LOCALS: dict[tuple[frozenset[int], bool], frozenset[int]] = {}
 
 
 def _and(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
@@ -65,8 +150,13 @@ def _and(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
     if found is None:
         if len(_ANDS) > 4096:
             _ANDS.clear()
-        found = _ANDS[(a, b)] = a & b
+        found = _ANDS[(a, b)] = frozenset(sorted(a & b))
     return found
+
+
+def union(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
+    """a | b, built in sorted order (remembered)."""
+    return _or(a, b)
 
 
 def _or(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
@@ -76,7 +166,21 @@ def _or(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
     if found is None:
         if len(_ORS) > 4096:
             _ORS.clear()
-        found = _ORS[(a, b)] = a | b
+        found = _ORS[(a, b)] = frozenset(sorted(a | b))
+    return found
+
+
+def with_locals(admits: frozenset[int], timeout: bool = True) -> frozenset[int]:
+    """A test's codes with the local cases it also admits (408: timeout, 487: cancelled)."""
+    key = (admits, timeout)
+    found = _WITH_LOCALS.get(key)
+    if found is None:
+        extra = {TIMEOUT} if timeout and 408 in admits else set()
+        if 487 in admits:
+            extra.add(CANCELLED)
+        if len(_WITH_LOCALS) > 4096:
+            _WITH_LOCALS.clear()
+        found = _WITH_LOCALS[key] = admits | extra if extra else admits
     return found
 
 
@@ -85,25 +189,70 @@ def merge(a: State, b: State) -> State:
         return a
     if not a.codes:
         return b
-    shaping = a.shaping + tuple(s for s in b.shaping if not any(_same(s, t) for t in a.shaping))
+    shaping = _joined(a.shaping, b.shaping)
     return State(
         _or(a.codes, b.codes),
         a.authenticated and b.authenticated,
         a.rewrites and b.rewrites,
         shaping,
         a.hunting and b.hunting,
+        a.decided if a.decided is b.decided else _and(a.decided, b.decided),
+        a.target if a.target is b.target else Outcome.UNKNOWN,
+        a.nodest and b.nodest,
+        a.trail,  # the first path in text order tells the story
     )
+
+
+def _with_test(shaping: tuple[Span, ...], test: Span) -> tuple[Span, ...]:
+    """`shaping` and `test` once (a walk makes one Span per test: the same test is the same object)."""
+    for s in shaping:
+        if s is test:
+            return shaping
+    return shaping + (test,)
+
+
+def _joined(a: tuple[Span, ...], b: tuple[Span, ...]) -> tuple[Span, ...]:
+    """`a`, then the tests of `b` it does not hold (one walk's spans: compared by identity)."""
+    if a is b or not b:
+        return a
+    out = a
+    for s in b:
+        out = _with_test(out, s)
+    return out
+
+
+def _extends(trail: Trail, before: Trail) -> bool:
+    """`trail` goes on from `before` (a step may since have gained a note: compared by place and kind)."""
+    if len(trail) < len(before):
+        return False
+    return all(a is b or (a.span == b.span and a.kind is b.kind) for a, b in zip(trail, before))
 
 
 def _same(a: Span, b: Span) -> bool:
     return a.start == b.start and a.end == b.end
 
 
+# What settled a code's outcome: (outcome, code replied, deciding span, the tests on the way).
+Decision = tuple[Outcome, "int | None", "Span | None", tuple[Span, ...]]
+
+
 class Result:
     def __init__(self) -> None:
         # (action start, handler, via) -> the failover site
-        self.sites: dict[tuple[int, str, tuple[Span, ...]], FailoverSite] = {}
+        self.sites: dict[tuple[int, str | None, str, tuple[Span, ...]], FailoverSite] = {}
         self.possible: dict[int, frozenset[int]] = {}  # test start -> codes that reach it
+        self.tables: list[OutcomeTable] = []
+
+
+class Decisions:
+    """What each code of one handler leads to, as (codes, decision, trail) in the order settled."""
+
+    def __init__(self) -> None:
+        self.settled: list[tuple[set[int], Decision, Trail]] = []
+        self.decided: set[int] = set()  # every code some path settled
+        self.by_fallback: set[int] = set()  # those settled by a reply or forward, which an action beats
+        self.no_destination: tuple[Decision, Trail] | None = None
+        self.ends: dict[int, Trail] = {}  # code -> the trail of the path that settled it, to its end
 
 
 class _Env:
@@ -116,14 +265,76 @@ class _Env:
 
 
 def walk_handler(
-    script: Script, handler: ir.Func, armed_by: tuple[Span, ...], guard: GuardFix | None, result: Result
-) -> None:
-    """Walk one failure handler from its entry, recording failover sites and the codes reaching tests."""
-    flow = _Flow(script, handler, armed_by, guard, result)
+    script: Script,
+    handler: ir.Func,
+    armed_by: tuple[Span, ...],
+    guard: GuardFix | None,
+    result: Result,
+    start: frozenset[int] = START,
+    trail: bool = False,
+    path: str | None = None,
+    enter: tuple[tuple[str, str], ...] = (),
+) -> Decisions:
+    """Walk one failure handler from its entry: failover sites, the codes reaching tests, its table.
+
+    `start`, `trail` and `enter` (the values of the first step) serve simulate.py: one status
+    walked, each path's steps kept. `path`: the module file that defines the handler (its spans
+    name it), None for the script itself.
+    """
+    flow = _Flow(script, handler, armed_by, guard, result, trail, path)
+    entry = State(start)
+    head = Span(handler.start, handler.name_end, path)
+    if trail:
+        entry = entry.stepped(Step(head, StepKind.ENTER, enter))
     try:
-        flow.body(handler.body, State(FINAL_CODES), _Env(handler, (), (id(handler),), False))
+        end = flow.body(handler.body, entry, _Env(handler, (), (id(handler),), False))
+        if trail and end.codes:
+            last = Span(max(handler.start, handler.end - 1), handler.end, path)
+            end = end.stepped(Step(last, StepKind.EXIT, (("note", "simulate_note_route_end"),)))
+        flow.decide(end, Outcome.FORWARD)  # falling off the end: tm relays the winning reply
     except RecursionError:
-        return
+        pass
+    if start is START:
+        result.tables.append(table(handler, head, armed_by, flow.decisions))
+    return flow.decisions
+
+
+def table(handler: ir.Func, head: Span, armed_by: tuple[Span, ...], res: Decisions) -> OutcomeTable:
+    """The handler's outcome table from the decisions its walk made (as ser/flow.py builds one)."""
+    forward: Decision = (Outcome.FORWARD, None, None, ())
+    settled: list[tuple[set[int] | frozenset[int], Decision]] = [(c, d) for c, d, _ in res.settled]
+    settled.append((START.difference(res.decided), forward))
+    # (outcome, reply, deciding line) -> [decision, its code sets, its local cases]
+    groups: dict[tuple[Outcome, int | None, int | None], list[Any]] = {}
+
+    def group(decision: Decision) -> list[Any]:
+        outcome, reply, span, guards = decision
+        key = (outcome, reply, None if span is None else span.start)
+        found = groups.get(key)
+        if found is None:
+            found = groups[key] = [decision, [], set()]
+        elif guards:
+            d = found[0]
+            found[0] = (d[0], d[1], d[2], _joined(d[3], guards))
+        return found
+
+    for codes, decision in settled:
+        if codes:
+            group(decision)[1].append(codes)
+    nodest = res.no_destination[0] if res.no_destination is not None else forward
+    group(nodest)[2].add(Local.NO_DESTINATION)
+    rows = []
+    for d, parts, local in groups.values():
+        every: set[int] | frozenset[int] = (
+            parts[0] if len(parts) == 1 else set().union(*parts) if parts else set()
+        )
+        codes = frozenset(every)
+        if TIMEOUT in codes or CANCELLED in codes:
+            local.update(case for case, code in LOCAL_CODES if code in codes)
+            codes = codes.difference(_LOCALS)
+        # Row interns a sorted copy: its order never depends on how this walk built the set
+        rows.append(Row(codes, frozenset(local), d[0], d[1], d[2], d[3]))
+    return OutcomeTable("kemi_failure", handler.name, head, armed_by, tuple(rows), handler.name)
 
 
 class _Flow:
@@ -134,9 +345,60 @@ class _Flow:
         armed_by: tuple[Span, ...],
         guard: GuardFix | None,
         result: Result,
+        trail: bool,
+        path: str | None,
     ) -> None:
-        self.script, self.ksr = script, script.ksr
+        self.script, self.ksr, self.path = script, script.ksr, path
         self.handler, self.armed_by, self.guard, self.result = handler, armed_by, guard, result
+        self.decisions = Decisions()
+        self.trail = trail
+        self.tests: dict[int, Span] = {}  # one Span per status test: shaping compares by identity
+
+    def step(self, st: State, node: ir.Node | Span | None, kind: StepKind, **values: str) -> State:
+        """`st` with one more step on its trail (only when the walk keeps trails)."""
+        if not self.trail:
+            return st
+        span = node if isinstance(node, Span) or node is None else self.span(node)
+        return st.stepped(Step(span, kind, tuple(values.items())))
+
+    def span(self, node: ir.Node) -> Span:
+        return Span(node.start, node.end, self.path)
+
+    def decide(
+        self, st: State, outcome: Outcome, reply: int | None = None, span: Span | None = None
+    ) -> frozenset[int]:
+        """Settle the outcome of the codes on `st` not settled before; returns the codes settled here."""
+        res = self.decisions
+        if not st.codes:
+            return frozenset()
+        if st.nodest:
+            if res.no_destination is None:
+                res.no_destination = ((outcome, reply, span, st.shaping), st.trail)
+            return frozenset()
+        codes = st.codes - st.decided if st.decided else st.codes
+        decision = (outcome, reply, span, st.shaping)
+        left = codes.difference(res.decided) if res.decided else codes
+        if not left and outcome not in _ACTIONS and not self.trail:
+            return codes  # every code here was settled on an earlier path
+        fresh = set(left)
+        if outcome in _ACTIONS:
+            taken = res.by_fallback.intersection(codes) if res.by_fallback else None
+            if taken:
+                for earlier, _, _ in res.settled:
+                    earlier -= taken
+                res.by_fallback -= taken
+                fresh |= taken
+        elif fresh:
+            res.by_fallback |= fresh
+        if fresh:
+            res.decided |= fresh
+            res.settled.append((fresh, decision, st.trail))
+        if self.trail:  # the path that settled a code goes on to its end: keep the longer trail
+            for code in st.codes:
+                before = res.ends.get(code)
+                if code in fresh or (before is not None and _extends(st.trail, before)):
+                    res.ends[code] = st.trail
+        return codes
 
     # -- statements ------------------------------------------------------------
     def body(self, stmts: list[ir.Node], st: State, env: _Env) -> State:
@@ -175,10 +437,14 @@ class _Flow:
         if isinstance(node, ir.Return):
             if node.value is not None:
                 st = self.effect(node.value, st, env)
-            if env.in_callee and st.codes:
-                env.returned.append(st)
+            if env.in_callee:
+                if st.codes:
+                    env.returned.append(st)
+            else:  # the handler returns: tm relays the winning reply
+                self.decide(self.step(st, node, StepKind.EXIT, word="return"), Outcome.FORWARD)
             return EMPTY
         if isinstance(node, ir.Leave):
+            self.decide(self.step(st, node, StepKind.EXIT, word="raise"), Outcome.FORWARD)
             return EMPTY
         if isinstance(node, ir.Jump):
             if env.loops:
@@ -201,15 +467,113 @@ class _Flow:
             tb, fb = self.narrow(cond.right, fa, env)
             return merge(ta, tb), fb
         leaf = self.script.test(cond, env.func) if isinstance(cond, (ir.Compare, ir.Call, ir.Name)) else None
+        if leaf is None:
+            sides = self.outcome_test(cond, st, env)
+            if sides is not None:
+                return sides
         st = self.effect(cond, st, env)
+        if leaf is None and self.trail and st.codes:  # the text cannot tell: both sides run
+            note = "simulate_note_undecided"
+            return self.step(st, cond, StepKind.TEST_TRUE, note=note), self.step(
+                st, cond, StepKind.TEST_FALSE, note=note
+            )
         if leaf is None or not st.codes:
             return st, st
         self._possible(leaf.start, st.codes)
-        span = Span(leaf.start, leaf.end)
-        yes = st.narrowed(_and(st.codes, leaf.when_true), span)
-        return yes, st.narrowed(_and(st.codes, leaf.when_false), span)
+        span = self.tests.get(leaf.start)
+        if span is None or span.end != leaf.end:
+            span = self.tests[leaf.start] = Span(leaf.start, leaf.end, self.path)
+        # tm's local timeout has no reply: where both sides hold 408 (t_branch_replied), it goes
+        # with the side that holds the fewer codes (the branch that got no reply)
+        t_set, f_set = leaf.when_true, leaf.when_false
+        both = 408 in t_set and 408 in f_set
+        t_codes = with_locals(t_set, not both or len(t_set) < len(f_set))
+        f_codes = with_locals(f_set, not both or len(f_set) <= len(t_set))
+        yes = st.narrowed(_and(st.codes, t_codes), span)
+        no = st.narrowed(_and(st.codes, f_codes), span)
+        if self.trail:
+            yes = self.step(yes, span, StepKind.TEST_TRUE)
+            no = self.step(no, span, StepKind.TEST_FALSE)
+        return yes, no
+
+    def outcome_test(self, cond: ir.Node, st: State, env: _Env) -> tuple[State, State] | None:
+        """A failover call's 1/-1 result as a condition: on -1 no destination was left (Local.NO_DESTINATION)
+        or no branch went out; a bare call is true either way (SC315)."""
+        node: ir.Node = cond
+        op, bound = None, 0.0
+        if isinstance(cond, ir.Compare) and isinstance(cond.right, ir.Num):
+            node, op, bound = cond.left, cond.op, cond.right.value
+        elif isinstance(cond, ir.Compare) and isinstance(cond.left, ir.Num):
+            node, op, bound = cond.right, _FLIP.get(cond.op, cond.op), cond.left.value
+        called = node
+        if isinstance(node, ir.Name):
+            value = self.script.aliases(env.func).get(node.id)
+            called = value if isinstance(value, ir.Call) else node
+        if not isinstance(called, ir.Call):
+            return None
+        role = self.ksr.role(called.callee)
+        ends_on_miss = role == "next_destination" or self.ksr.has("no_destination", called.callee)
+        if not ends_on_miss and role != "new_branch":
+            return None
+        if op is None:
+            on_one = on_minus = True
+        else:
+            fn = OPS.get(op)
+            if fn is None:
+                return None
+            on_one, on_minus = fn(1, bound), fn(-1, bound)
+        after = st if node is not called else self.effect(node, st, env)  # a local ran its call already
+        if ends_on_miss:  # the -1 path: the call ran (its steps stay), nothing was found
+            one, minus = after, st.marked(nodest=True).stepped_as(after.trail)
+            if on_one and on_minus:  # always true: with nothing left, the same branch runs
+                minus = one  # and relays to the destination that just failed: the same party
+                if self.decisions.no_destination is None and called is node:
+                    decision = (Outcome.RETRY_SAME, None, self.span(called), st.shaping)
+                    self.decisions.no_destination = (decision, one.trail)
+        else:  # t_relay(): true only for the codes tm lets a new branch go out on
+            one, minus = after.narrowed(after.codes - _REFUSED, None), after
+        if self.trail:
+            one, minus = self._outcome_steps(cond, node is called, ends_on_miss, one, minus, on_one, on_minus)
+        yes = [s for s, holds in ((one, on_one), (minus, on_minus)) if holds]
+        no = [s for s, holds in ((one, on_one), (minus, on_minus)) if not holds]
+        t = merge(yes[0], yes[1]) if len(yes) == 2 else yes[0] if yes else EMPTY
+        f = merge(no[0], no[1]) if len(no) == 2 else no[0] if no else EMPTY
+        return t, f
+
+    def _outcome_steps(
+        self,
+        cond: ir.Node,
+        ran: bool,
+        ends_on_miss: bool,
+        one: State,
+        minus: State,
+        on_one: bool,
+        on_minus: bool,
+    ) -> tuple[State, State]:
+        """The steps of a failover call's result as a condition: on 1 its action step says a
+        destination was left; on -1 the test is a step of its own (none left, or tm refused)."""
+        same = minus is one
+        if ran and one.trail and one.trail[-1].kind is StepKind.ACTION and ends_on_miss:
+            action = one.trail[-1]
+            noted = Step(
+                action.span, action.kind, (*action.values, ("note", "simulate_note_destination_left"))
+            )
+            one = one.stepped_as(one.trail[:-1] + (noted,))
+        elif not ran:
+            one = self.step(one, cond, StepKind.TEST_TRUE if on_one else StepKind.TEST_FALSE)
+        if same:
+            return one, one
+        kind = StepKind.TEST_TRUE if on_minus else StepKind.TEST_FALSE
+        if ends_on_miss:
+            minus = self.step(minus, cond, kind)
+        else:
+            minus = self.step(minus, cond, kind, note="simulate_note_cancelled_refused")
+        return one, minus
 
     def _possible(self, start: int, codes: frozenset[int]) -> None:
+        if self.path is not None:
+            return  # a test of a module: the script's status tests are the script's own
+        codes = _and(codes, FINAL_CODES) if TIMEOUT in codes or CANCELLED in codes else codes
         prev = self.result.possible.get(start)
         self.result.possible[start] = codes if prev is None else _or(prev, codes)
 
@@ -236,47 +600,88 @@ class _Flow:
 
     def call(self, node: ir.Call, st: State, env: _Env) -> State:
         name = node.callee
-        role = self.ksr.role(name)
+        ksr = self.ksr
+        role = ksr.role(name)
         if role is None:
             target = self.script.resolve(node, env.func)
             return self.call_function(node, target, st, env) if target is not None else st
         if role == "next_destination" or role == "new_branch":
             kind = FailoverKind.NEXT_DESTINATION if role == "next_destination" else FailoverKind.NEW_BRANCH
-            self.record(node, kind, st, env)
-            return st.marked(hunting=True)
+            destination = self.destination(name, role, st)
+            if self.trail:
+                values = {"outcome": destination.value}
+                if CANCELLED in st.codes:  # tm opens no branch in a cancelled transaction
+                    values["note"] = "simulate_note_cancelled_refused"
+                st = self.step(st, node, StepKind.ACTION, **values)
+            self.record(node, kind, st, env, destination)
+            settles = st.narrowed(st.codes - _REFUSED, None) if CANCELLED in st.codes else st
+            settled = self.decide(settles, destination, span=self.span(node))
+            return st.marked(hunting=True, decided=settled)
         if role == "auth":
             return st.marked(authenticated=True)
         if role == "rewrite":
-            return st.marked(rewrites=True)
+            party = self.rewritten(name, node.args[0] if node.args else None, st.target)
+            return st.marked(rewrites=True, target=party)
         if role == "pv_set" and node.args:
             arg = node.args[0]
-            if isinstance(arg, ir.Str) and self.ksr.has("rewrite_pvs", arg.value.strip()):
-                return st.marked(rewrites=True)
+            if isinstance(arg, ir.Str) and ksr.has("rewrite_pvs", arg.value.strip()):
+                value = node.args[1] if len(node.args) > 1 else None
+                party = self.rewritten(arg.value.strip(), value, st.target)
+                return st.marked(rewrites=True, target=party)
             return st
+        if role == "load_contacts":
+            return st.marked(target=Outcome.NEW_PARTY)
         if role == "exit":
+            self.decide(self.step(st, node, StepKind.EXIT, word=name or ""), Outcome.FORWARD)
             return EMPTY
         if role == "reply" and _final_reply(node):
+            code = _reply_code(node)
+            st = self.step(st, node, StepKind.REPLY, code="" if code is None else str(code))
+            self.decide(st, Outcome.REPLY, code, self.span(node))
             return EMPTY
         return st
+
+    def destination(self, name: str | None, role: str, st: State) -> Outcome:
+        """Whom a failover action calls: the same dialled party via another route, or someone else."""
+        if role == "next_destination":
+            return Outcome.RETRY_SAME  # another gateway or destination set for the same $rU
+        if self.ksr.has("fork", name):
+            return Outcome.NEW_PARTY  # the callee's other contacts, or a branch to another URI
+        return st.target  # t_relay(): towards whatever the rewrites on the path made the target
+
+    def rewritten(self, what: str | None, value: ir.Node | None, before: Outcome) -> Outcome:
+        """Whom the request goes to after a rewrite of `what` (a KSR setter or a pseudo-variable)."""
+        written = "" if value is None else self.script.text[value.start : value.end]
+        if _MEDIA.search(written):
+            return Outcome.MEDIA
+        if not (self.ksr.has("party_rewrite", what) or self.ksr.has("party_pvs", what)):
+            return before  # $du, a host, a port: another route to the same party
+        if _SAME_PARTY.search(written):
+            return before  # the same number, another host
+        if isinstance(value, ir.Str):
+            return Outcome.NEW_PARTY  # another user or number: forwarding
+        return Outcome.UNKNOWN  # a number from a variable: the text cannot tell
 
     def call_function(self, node: ir.Call, target: ir.Func, st: State, env: _Env) -> State:
         if id(target) in env.stack or len(env.stack) > _MAX_DEPTH:
             return st
-        callee = _Env(target, env.via + (Span(node.start, node.end),), env.stack + (id(target),), True)
+        st = self.step(st, node, StepKind.CALL, target=target.name)
+        callee = _Env(target, env.via + (self.span(node),), env.stack + (id(target),), True)
         out = self.body(target.body, st, callee)
         for r in callee.returned:
             out = merge(out, r)
         return out
 
-    def record(self, node: ir.Call, kind: FailoverKind, st: State, env: _Env) -> None:
-        span = Span(node.start, node.end)
-        key = (span.start, self.handler.name, env.via)
+    def record(self, node: ir.Call, kind: FailoverKind, st: State, env: _Env, destination: Outcome) -> None:
+        span = self.span(node)
+        key = (span.start, self.path, self.handler.name, env.via)
         prev = self.result.sites.get(key)
-        codes = st.codes if prev is None else _or(prev.codes, st.codes)
+        mine = _and(st.codes, FINAL_CODES) if TIMEOUT in st.codes or CANCELLED in st.codes else st.codes
+        codes = mine if prev is None else _or(prev.codes, mine)
         shaping = st.shaping
         if prev is not None:  # the same site met again on another path: both paths' tests
             met = prev.shaping_tests
-            shaping = met + tuple(s for s in st.shaping if not any(_same(s, t) for t in met))
+            shaping = _joined(met, st.shaping)
         self.result.sites[key] = FailoverSite(
             span,
             node.callee or "",
@@ -292,7 +697,44 @@ class _Flow:
             cancel_applies=True,
             follows_failover=st.hunting if prev is None else prev.follows_failover and st.hunting,
             engine="kamailio",
+            destination=destination if prev is None or prev.destination is destination else Outcome.UNKNOWN,
         )
+
+
+def joined(prev: FailoverSite, site: FailoverSite) -> FailoverSite:
+    """One failover site met by the walks of two handlers of the same name (as `record` joins paths)."""
+    met = prev.shaping_tests
+    shaping = met + tuple(s for s in site.shaping_tests if not any(_same(s, t) for t in met))
+    return FailoverSite(
+        prev.span,
+        prev.action,
+        prev.kind,
+        _or(prev.codes, site.codes),
+        block=prev.block,
+        authenticated=prev.authenticated and site.authenticated,
+        rewrites_target=prev.rewrites_target and site.rewrites_target,
+        shaping_tests=shaping,
+        armed_by=prev.armed_by,
+        via=prev.via,
+        guard=prev.guard,
+        cancel_applies=prev.cancel_applies,
+        follows_failover=prev.follows_failover and site.follows_failover,
+        engine=prev.engine,
+        destination=prev.destination if prev.destination is site.destination else Outcome.UNKNOWN,
+    )
+
+
+_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _reply_code(call: ir.Call) -> int | None:
+    """The literal code a reply sends, or None when it comes from a variable."""
+    arg = call.args[0] if call.args else None
+    if isinstance(arg, ir.Num) and arg.value == int(arg.value):
+        return int(arg.value)
+    if isinstance(arg, ir.Str) and arg.value.strip().isdigit():
+        return int(arg.value.strip())
+    return None
 
 
 def _final_reply(call: ir.Call) -> bool:
@@ -311,7 +753,7 @@ def _final_reply(call: ir.Call) -> bool:
 _GUARD_TESTS = {"6xx": 'KSR.tm.t_check_status("6[0-9][0-9]") > 0', "cancel": "KSR.tm.t_is_canceled() > 0"}
 
 
-def guard_for(func: ir.Func, language: str, text: str) -> GuardFix | None:
+def guard_for(func: ir.Func, language: str, text: str, path: str | None = None) -> GuardFix | None:
     """Where and what to insert at the head of a handler to stop on a 6xx or a cancel."""
     if func.body_start is None or func.indent is None:
         return None
@@ -329,4 +771,4 @@ def guard_for(func: ir.Func, language: str, text: str) -> GuardFix | None:
             texts[key] = f"{indent}if {test} then{eol}{indent}{unit}return 1{eol}{indent}end{eol}"
         else:
             texts[key] = f"{indent}if ({test}) {{{eol}{indent}{unit}return 1;{eol}{indent}}}{eol}"
-    return GuardFix(func.body_start, texts)
+    return GuardFix(func.body_start, texts, path)

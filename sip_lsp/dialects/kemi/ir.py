@@ -9,6 +9,8 @@ offsets into the document; every node has `start` and `end`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class Node:
     __slots__ = ("start", "end")
@@ -280,7 +282,7 @@ class Import:
 class Module:
     """A parsed script: its functions, top-level statements, comments and imports."""
 
-    __slots__ = ("language", "funcs", "toplevel", "comments", "imports", "broken")
+    __slots__ = ("language", "funcs", "toplevel", "comments", "imports", "broken", "pieces")
 
     def __init__(self, language: str) -> None:
         self.language = language  # python | lua | javascript
@@ -289,3 +291,73 @@ class Module:
         self.comments: list[tuple[int, int, str]] = []  # (start, end, text)
         self.imports: list[Import] = []  # modules required/imported at the top level
         self.broken = False  # the parser recovered from errors: facts are partial
+        # The pieces the text was parsed in (kemi/pieces.py), in text order; empty: parsed whole.
+        self.pieces: list[Piece] = []
+
+
+class Piece:
+    """A piece of the script parsed alone: its text, where it starts, its functions, its cache slot."""
+
+    __slots__ = ("text", "start", "funcs", "slot")
+
+    def __init__(self, text: str, start: int, funcs: list[Func], slot: dict[str, object] | None) -> None:
+        self.text, self.start, self.funcs = text, start, funcs
+        self.slot = slot  # None: the same text met twice in the document (nothing kept for it)
+
+
+def shift(nodes: Sequence[Node], delta: int) -> None:
+    """Move every node under `nodes` by `delta` characters, in place (a cached piece met elsewhere).
+
+    Each node is moved once: the front ends build trees, never share a node between parents.
+    """
+    stack: list[object] = list(nodes)
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node = pop()
+        if node is None:
+            continue
+        if type(node) is list:
+            stack += node
+            continue
+        assert isinstance(node, Node)
+        node.start += delta
+        node.end += delta
+        kind = type(node)
+        fields = _CHILDREN.get(kind)
+        if fields is None:  # Num, Name, Jump
+            continue
+        for name in fields:
+            push(getattr(node, name))
+        if kind is Str:
+            assert isinstance(node, Str)
+            node.inner_start += delta
+            node.inner_end += delta
+        elif kind is Func:
+            assert isinstance(node, Func)
+            node.name_start += delta
+            node.name_end += delta
+            if node.body_start is not None:
+                node.body_start += delta
+
+
+# The attributes of each node type that hold nodes or lists of them.
+_CHILDREN: dict[type[Node], tuple[str, ...]] = {
+    Call: ("args", "func"),
+    Str: (),
+    Not: ("operand",),
+    BoolOp: ("left", "right"),
+    Compare: ("left", "right"),
+    Seq: ("items",),
+    IfExp: ("test", "body", "orelse"),
+    Other: ("children",),
+    ExprStmt: ("expr",),
+    Assign: ("value",),
+    Return: ("value",),
+    Leave: ("value",),
+    If: ("cond", "then", "orelse"),
+    Loop: ("cond", "body"),
+    Branches: ("subject", "bodies"),
+    Block: ("body",),
+    Func: ("body",),
+}

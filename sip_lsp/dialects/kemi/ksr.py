@@ -21,7 +21,8 @@ ARM_KINDS = {
     "arm_reply": "onreply_route",
 }
 # Roles that list names the dialect reads otherwise, not calls.
-_NOT_CALLS = ("int_values", "rewrite_pvs")
+# Roles that add to a call's main role (a fork is a new branch too; a party rewrite a rewrite).
+_NOT_CALLS = ("int_values", "rewrite_pvs", "party_pvs", "fork", "no_destination", "party_rewrite")
 
 
 class Ksr:

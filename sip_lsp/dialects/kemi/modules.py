@@ -22,6 +22,7 @@ from collections.abc import Callable
 from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.common.includes import Includes
 from sip_lsp.dialects.kemi import ir
+from sip_lsp.dialects.kemi.values import Script
 from sip_lsp.model import Analysis, Span
 
 _MAX_DEPTH = 8  # modules loading modules
@@ -30,7 +31,7 @@ _MAX_DEPTH = 8  # modules loading modules
 class Modules:
     """The handler names the script's modules define, read on first need."""
 
-    __slots__ = ("ctx", "analysis", "module", "_names", "_parse")
+    __slots__ = ("ctx", "analysis", "module", "_names", "_parse", "_texts")
 
     def __init__(
         self,
@@ -41,24 +42,46 @@ class Modules:
     ) -> None:
         self.ctx, self.analysis, self.module = ctx, analysis, module
         self._parse = parse
-        self._names: set[str] | None = None
+        # name here -> (file, name there): where each name the modules bring in is defined
+        self._names: dict[str, tuple[str, str]] | None = None
+        self._texts: dict[str, tuple[ir.Module, str]] = {}  # file -> (tree, text)
 
     def defines(self, name: str) -> bool:
         """A module the script loads (directly or not) brings a function `name` into its scope."""
+        return self.defined(name) is not None
+
+    def defined(self, name: str) -> tuple[str, ir.Module, str, ir.Func] | None:
+        """(file, tree, text, function) of the module function the script knows as `name`."""
         if not self.module.imports:
-            return False
+            return None
         if self._names is None:
             self._names = self._read()
-        return name in self._names
+        where = self._names.get(name)
+        if where is None:
+            return None
+        file, there = where
+        tree, text = self._texts[file]
+        func = next((f for f in tree.funcs if f.owner is None and f.name == there), None)
+        return None if func is None else (file, tree, text, func)
 
-    def _read(self) -> set[str]:
+    def script(self, path: str, make: Callable[[], Script]) -> Script:
+        """The `Script` of a module's tree, kept in the document's BlockCache with the tree."""
+        tree, text = self._texts[path]
+        slot = self.ctx.cache.slot("kemi-modules", text)
+        key = f"script:{tree.language}"
+        found = slot.get(key)
+        if not isinstance(found, Script) or found.module is not tree:
+            found = slot[key] = make()
+        return found
+
+    def _read(self) -> dict[str, tuple[str, str]]:
         include = Includes(self.ctx, self.analysis)
-        exported: dict[str, set[str]] = {}  # file -> the names it holds, its own and brought in
+        exported: dict[str, dict[str, tuple[str, str]]] = {}  # file -> the names it holds, and where
         trees: dict[str, ir.Module] = {}  # file -> its tree: each file read once
 
-        def brought_in(module: ir.Module, path: str | None, depth: int) -> set[str]:
+        def brought_in(module: ir.Module, path: str | None, depth: int) -> dict[str, tuple[str, str]]:
             """The names `module`'s imports bring into its scope (Lua, JavaScript: every global)."""
-            names: set[str] = set()
+            names: dict[str, tuple[str, str]] = {}
             for imp in module.imports:
                 if imp.names == ():
                     continue  # `import routing`: the module's functions stay inside it
@@ -68,14 +91,14 @@ class Modules:
                 file, loaded = found
                 held = exported.get(file)
                 if held is None:
-                    exported[file] = set()  # a cycle closes here: what is known so far
-                    own = {f.name for f in loaded.funcs if f.owner is None}
-                    deeper = brought_in(loaded, file, depth + 1) if depth + 1 < _MAX_DEPTH else set()
-                    held = exported[file] = own | deeper
+                    exported[file] = {}  # a cycle closes here: what is known so far
+                    deeper = brought_in(loaded, file, depth + 1) if depth + 1 < _MAX_DEPTH else {}
+                    own = {f.name: (file, f.name) for f in loaded.funcs if f.owner is None}
+                    held = exported[file] = {**deeper, **own}
                 if imp.names is None:
-                    names |= held
+                    names.update(held)
                 else:
-                    names |= {here for there, here in imp.names if there in held}
+                    names.update((here, held[there]) for there, here in imp.names if there in held)
             return names
 
         return brought_in(self.module, None, 0)
@@ -99,6 +122,7 @@ class Modules:
             if found is None:
                 return None  # outside the workspace
             tree = trees[found[0]] = self._parse_file(language, found[1])
+            self._texts[found[0]] = (tree, found[1])
             return found[0], tree
         return None
 

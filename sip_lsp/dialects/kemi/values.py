@@ -125,6 +125,25 @@ class Leaf:
         self.codes = codes
         self.read = read
 
+    def moved(self, delta: int) -> Leaf:
+        """This test where its piece moved by `delta`."""
+        read = self.read
+        if read is not None and read.variable is not None:
+            read = Read(read.request, (read.variable[0] + delta, read.variable[1] + delta))
+        pattern = self.pattern
+        return Leaf(
+            self.kind,
+            self.start + delta,
+            self.end + delta,
+            self.text,
+            self.when_true,
+            self.when_false,
+            self.named,
+            None if pattern is None else (pattern[0] + delta, pattern[1] + delta),
+            tuple((c, s + delta, e + delta) for c, s, e in self.codes),
+            read,
+        )
+
 
 class Script:
     """The script's functions, resolved by name, and how to read its expressions."""
