@@ -36,6 +36,7 @@ from sip_lsp.features.outcomes import FailoverPoints
 from sip_lsp.features.problems import Problem
 from sip_lsp.lint import LintResult, lint
 from sip_lsp.model import Analysis
+from sip_lsp.server.converter import lens_converter
 from sip_lsp.server.documents import Document, Documents, Positions
 from sip_lsp.server.options import ServerOptions
 from sip_lsp.text import LineIndex, decode, read_bytes
@@ -144,6 +145,7 @@ class SipLanguageServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=SipProtocol,
+            converter_factory=lens_converter,
         )
         self.documents = Documents()
         self.analyses: dict[str, Analysed] = {}
