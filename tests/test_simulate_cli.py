@@ -63,7 +63,10 @@ def test_text_follows_route_calls_and_names_the_deciding_line():
     assert ":23 route(VOICEMAIL) → calls route[VOICEMAIL]" in out
     assert ":11 t_relay() → sends the call to voicemail, an announcement or an IVR" in out
     assert out[-2] == "Outcome: media :11"
-    assert out[-1] == "The caller receives: no final reply yet: the call goes on to a new branch"
+    assert out[-1] == (
+        "The caller receives: no final reply here: the call goes on to voicemail,"
+        " an announcement or an IVR (what the caller receives comes from it)"
+    )
 
 
 def test_json_has_the_documented_shape():

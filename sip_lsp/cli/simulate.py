@@ -78,7 +78,9 @@ class _Simulate(_Table):
         """The one failover point `--at` names (or the file's only one); else an error, with the choices."""
         at = self.args.at
         found = [s for s in shown if matches(s, at)] if at else shown
-        if len(found) > 1 and at.isdigit():  # a point's own line beats a row of another that lands there
+        if (
+            len(found) > 1 and at and at.isdigit()
+        ):  # a point's own line beats a row of another that lands there
             own = [s for s in found if int(at) == s.line or int(at) in s.armed]
             found = own or found
         if len(found) == 1:

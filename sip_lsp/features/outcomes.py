@@ -46,21 +46,21 @@ def group_codes(codes: Iterable[int], registered: Iterable[int], catalog: Catalo
     return parts
 
 
-def row_order(row: Row) -> tuple[int, int]:
-    """Rows in outcome order, then by their lowest code."""
-    low = min(row.codes) if row.codes else 1000
-    return (_OUTCOME_ORDER.index(row.outcome), low)
+def row_order(shown: ShownRow) -> tuple[int, int]:
+    """Rows in outcome order, then by their lowest code shown (an unregistered one would misplace it)."""
+    row, codes = shown
+    return (_OUTCOME_ORDER.index(row.outcome), codes[0] if codes else 1000)
 
 
 def shown_rows(table: OutcomeTable, catalog: Catalog) -> list[ShownRow]:
     """The rows a reader sees: registered codes only; a row left with nothing is dropped."""
     registered = catalog.codes
     shown: list[ShownRow] = []
-    for row in sorted(table.rows, key=row_order):
+    for row in table.rows:
         codes = sorted(c for c in row.codes if c in registered)
         if codes or row.local:
             shown.append((row, codes))
-    return shown
+    return sorted(shown, key=row_order)
 
 
 def codes_label(row: Row, codes: list[int], catalog: Catalog, lang: str) -> str:
@@ -334,7 +334,9 @@ def receives(sim: Simulation, catalog: Catalog, lang: str) -> str:
     outcome = sim.row.outcome
     if outcome in (Outcome.REPLY, Outcome.END):
         return catalog.heading("simulate_receives_variable", lang)
-    if outcome in (Outcome.RETRY_SAME, Outcome.NEW_PARTY, Outcome.MEDIA):
+    if outcome is Outcome.MEDIA:  # an application answers or ends the call, not a new branch
+        return catalog.heading("simulate_receives_media", lang)
+    if outcome in (Outcome.RETRY_SAME, Outcome.NEW_PARTY):
         return catalog.heading("simulate_receives_pending", lang)
     return catalog.heading("simulate_receives_unknown", lang)
 

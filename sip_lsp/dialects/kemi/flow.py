@@ -491,9 +491,9 @@ class _Flow:
         f_codes = with_locals(f_set, not both or len(f_set) <= len(t_set))
         yes = st.narrowed(_and(st.codes, t_codes), span)
         no = st.narrowed(_and(st.codes, f_codes), span)
-        if self.trail:
-            yes = self.step(yes, span, StepKind.TEST_TRUE)
-            no = self.step(no, span, StepKind.TEST_FALSE)
+        if self.trail:  # the step shows the whole test (`KSR.tm.t_check_status("486") > 0`), not its pattern
+            yes = self.step(yes, cond, StepKind.TEST_TRUE)
+            no = self.step(no, cond, StepKind.TEST_FALSE)
         return yes, no
 
     def outcome_test(self, cond: ir.Node, st: State, env: _Env) -> tuple[State, State] | None:

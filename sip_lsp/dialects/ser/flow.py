@@ -355,22 +355,40 @@ class Walker:
             group.local |= {case for case, code in _LOCAL_CODES if code in codes}
         group = _group(groups, res.no_destination or forward)
         group.local.add(Local.NO_DESTINATION)
-        rows = tuple(
-            Row(
-                frozenset(g.codes),
-                frozenset(g.local),
-                g.outcome,
-                g.reply,
-                g.span,
-                g.guards,
-                _note(g.codes, res.blocked),
+        rows: list[Row] = []
+        for g in groups.values():
+            # the 6xx whose retry OpenSIPS refused get a row of their own: its note is not about the rest
+            blocked = g.codes & res.blocked
+            rest = g.codes - blocked
+            if blocked and (rest or g.local):
+                rows.append(
+                    Row(
+                        frozenset(blocked),
+                        frozenset(),
+                        g.outcome,
+                        g.reply,
+                        g.span,
+                        g.guards,
+                        _note(blocked, res.blocked),
+                    )
+                )
+            else:
+                rest = g.codes
+            rows.append(
+                Row(
+                    frozenset(rest),
+                    frozenset(g.local),
+                    g.outcome,
+                    g.reply,
+                    g.span,
+                    g.guards,
+                    _note(rest, res.blocked),
+                )
             )
-            for g in groups.values()
-        )
         rd = self.handler
         route = rd.route
         head = Span(rd.base + route.start, rd.base + route.name_end, rd.path)
-        return OutcomeTable(route.kind, self.name, head, self.armed_by, rows, self.name)
+        return OutcomeTable(route.kind, self.name, head, self.armed_by, tuple(rows), self.name)
 
     def decide(
         self, st: State, outcome: Outcome, reply: int | None = None, span: Span | None = None
