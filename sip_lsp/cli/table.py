@@ -72,7 +72,7 @@ class _Table(_Check):
         if at:
             shown = [s for s in shown if matches(s, at)]
             if not shown:
-                self._error("sip-lsp", f"no failover point at {at!r}")
+                self._error("sip-lsp", self._text("simulate_no_point", at=at))
         if self.failed:
             return 2
         out, lang = sys.stdout, self.args.lang
@@ -108,7 +108,7 @@ class _Table(_Check):
         try:
             data = read_bytes(path, 4 * settings.max_file_size + 1)
         except OSError as exc:
-            self._error(shown, f"cannot read ({exc.strerror or exc})")
+            self._error(shown, self._text("check_cannot_read", why=exc.strerror or exc))
             return None
         if data is None or b"\0" in data[:8192]:
             return None
@@ -116,7 +116,7 @@ class _Table(_Check):
         dialect = self.args.dialect or dialects.detect(text, path, settings.dialects)
         if dialect == "unknown":
             if explicit:
-                self._note(shown, "not recognised as Kamailio, OpenSIPS, Asterisk or FreeSWITCH; skipped")
+                self._note(shown, self._text("check_unrecognised"))
             return None
         cache = DocumentCache()  # kept for a later look at the same text (`simulate`)
         try:
@@ -124,7 +124,7 @@ class _Table(_Check):
                 text, path, settings, catalog, read=_read_text, root=root, dialect=dialect, cache=cache
             )
         except Exception as exc:  # a dialect bug must not stop the other files
-            self._error(shown, f"internal error while analysing ({type(exc).__name__}: {exc})")
+            self._error(shown, self._text("check_internal_error", error=f"{type(exc).__name__}: {exc}"))
             return None
         report = FileReport(path, shown, text, [])
         self.sources[path] = Source(dialect, root, cache)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from sip_lsp.catalog import Catalog
-from sip_lsp.model import Analysis, Local, Outcome, OutcomeTable, Row, Simulation, Span, Step
+from sip_lsp.model import Analysis, Local, Outcome, OutcomeTable, Row, Simulation, Span, Step, StepKind
 from sip_lsp.text import LineIndex
 
 LOCAL_ORDER = (Local.TIMEOUT, Local.CANCELLED, Local.NO_DESTINATION)
@@ -306,7 +306,10 @@ def step_words(step: Step, catalog: Catalog, lang: str) -> str:
             values[key] = catalog.heading("simulate_action_" + value.replace("-", "_"), lang)
         else:
             values[key] = value
-    words = catalog.heading("simulate_step_" + step.kind.value.replace("-", "_"), lang).format_map(values)
+    key = "simulate_step_" + step.kind.value.replace("-", "_")
+    if step.kind is StepKind.CALL and values["app"].lower().startswith("goto"):
+        key = "simulate_step_goto"  # Asterisk's Goto/GotoIf jump there: nothing returns, unlike a Gosub
+    words = catalog.heading(key, lang).format_map(values)
     words = " ".join(words.split())
     note = "; ".join(notes)
     if note:
