@@ -187,40 +187,54 @@ def _tables(case: str) -> list[dict]:
     return json.loads((SNAPSHOTS / case / "table.json").read_text(encoding="utf-8"))["tables"]
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_every_registered_code_and_local_case_is_in_exactly_one_row(case):
-    tables = _tables(case)
-    assert tables
+def _each_code_once(tables: list[dict]) -> None:
     for table in tables:
-        where = f"{table['kind']}[{table['name']}] :{table['line']}"
+        where = f"{table['path']}:{table['line']} {table['kind']}[{table['name']}]"
         codes = [c for row in table["rows"] for c in row["codes"]]
         assert sorted(codes) == FINAL, where
         local = [c for row in table["rows"] for c in row["local"]]
         assert sorted(local) == sorted(LOCAL), where
 
 
-def _simulated(path: str, line: int, code: int) -> dict:
-    """`sip-lsp simulate PATH --at LINE --status CODE --format json`, in this process (66 codes a point)."""
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_registered_code_and_local_case_is_in_exactly_one_row(case):
+    tables = _tables(case)
+    assert tables
+    _each_code_once(tables)
+
+
+def test_every_table_of_every_fixture_and_example_holds_each_code_once():
+    proc = sip_lsp("table", "--format", "json", "tests/fixtures", "examples")
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    tables = json.loads(proc.stdout)["tables"]
+    kinds = {t["kind"] for t in tables}
+    assert {"failure_route", "dial", "bridge", "kemi_failure"} <= kinds and len(tables) > 100
+    _each_code_once(tables)
+
+
+def _simulated(path: str, line: int, status: list[str]) -> dict:
+    """`sip-lsp simulate PATH --at LINE STATUS --format json`, in this process (66 codes a point)."""
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        status = main(["simulate", path, "--at", str(line), "--status", str(code), "--format", "json"])
-    assert status == 0, err.getvalue()
+        code = main(["simulate", path, "--at", str(line), *status, "--format", "json"])
+    assert code == 0, err.getvalue()
     return json.loads(out.getvalue())
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_simulate_ends_in_the_row_table_gives_each_code(case, monkeypatch):
+    """Every registered code, --timeout and --cancelled, at every failover point of the fixture."""
     monkeypatch.chdir(ROOT)
     for table in _tables(case):
         for row in table["rows"]:
-            for code in row["codes"]:
-                sim = _simulated(CASES[case].path, table["line"], code)
-                assert (sim["kind"], sim["name"], sim["line"]) == (
-                    table["kind"],
-                    table["name"],
-                    table["line"],
-                )
-                got = (sim["outcome"], sim["steps"][-1]["line"] if sim["steps"] else None)
-                assert sim["outcome"] == row["outcome"], (table["name"], code, got, row)
+            walked = [["--status", str(code)] for code in row["codes"]]
+            walked += [[f"--{local}"] for local in row["local"] if local in ("timeout", "cancelled")]
+            for status in walked:
+                sim = _simulated(CASES[case].path, table["line"], status)
+                point = (sim["kind"], sim["name"], sim["line"])
+                assert point == (table["kind"], table["name"], table["line"]), status
+                assert sim["outcome"] == row["outcome"], (table["name"], status, row)
                 if row["outcome"] in ("reply", "end") and row["reply"] is not None:
-                    assert sim["reply"] == row["reply"], (table["name"], code)
+                    assert sim["reply"] == row["reply"], (table["name"], status, row)
+                sourced = [step["text"] for step in sim["steps"] if step["line"] is not None]
+                assert sourced and all(sourced), (table["name"], status)  # a step on a line shows its source
