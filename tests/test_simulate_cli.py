@@ -134,7 +134,7 @@ def test_russian():
     result = simulate(OPENSIPS, "--status", "603", "--lang", "ru")
     assert result.returncode == 0, result.stderr
     out = [" ".join(line.split()) for line in result.stdout.splitlines()]
-    assert out[0].endswith("назначен в строках 5, статус 603 Decline")
+    assert out[0].endswith("назначен: стр. 5, статус 603 Decline")
     assert ":10 t_was_cancelled() → ложно" in out
     assert ':20 t_check_status("[56][0-9][0-9]") → истинно' in out
     relay = next(line for line in out if line.startswith(":22 t_relay()"))
