@@ -282,9 +282,9 @@ def code_label(code: int, catalog: Catalog) -> str:
 
 
 def status_label(sim: Simulation, catalog: Catalog, lang: str) -> str:
-    """The walked status: `603 Decline`, `408 Request Timeout (timeout)`."""
-    code = sim.code if sim.code is not None else _LOCAL_CODE.get(sim.local) if sim.local is not None else None
-    label = "" if code is None else code_label(code, catalog)
+    """The walked status: `603 Decline`, `408 Request Timeout (timeout)`, or the local case alone
+    (`timeout`) where the dialect walks it without a code (Asterisk, FreeSWITCH)."""
+    label = "" if sim.code is None else code_label(sim.code, catalog)
     if sim.local is None:
         return label
     case = catalog.heading("local_" + sim.local.value.replace("-", "_"), lang)
@@ -306,6 +306,8 @@ def step_words(step: Step, catalog: Catalog, lang: str) -> str:
             values[key] = catalog.heading("simulate_action_" + value.replace("-", "_"), lang)
         else:
             values[key] = value
+    if "status" not in values and "local" in values:  # a local case walked without a code
+        values["status"] = values["local"]
     key = "simulate_step_" + step.kind.value.replace("-", "_")
     if step.kind is StepKind.CALL and values["app"].lower().startswith("goto"):
         key = "simulate_step_goto"  # Asterisk's Goto/GotoIf jump there: nothing returns, unlike a Gosub
