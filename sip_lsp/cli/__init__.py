@@ -127,7 +127,7 @@ def _table_arguments(table: argparse.ArgumentParser) -> None:
     table.add_argument("paths", nargs="+", metavar="PATH", help="files and directories")
     table.add_argument("--at", metavar="ROUTE|LINE", help="only the failover point named ROUTE or at LINE")
     table.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    table.add_argument("--lang", choices=("en", "ru"), default="en")
+    _lang_argument(table)
     table.add_argument(
         "--dialect",
         choices=("kamailio", "opensips", "asterisk", "freeswitch"),
@@ -143,7 +143,7 @@ def _diff_arguments(diff: argparse.ArgumentParser) -> None:
     )
     diff.add_argument("--rev", metavar="REV", help="compare PATH at git revision REV with the working tree")
     diff.add_argument("--format", choices=("text", "json", "github"), default="text")
-    diff.add_argument("--lang", choices=("en", "ru"), default="en")
+    _lang_argument(diff)
     diff.add_argument(
         "--dialect",
         choices=("kamailio", "opensips", "asterisk", "freeswitch"),
