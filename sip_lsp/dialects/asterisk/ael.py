@@ -16,11 +16,19 @@ from bisect import bisect_right
 from sip_lsp.dialects.asterisk import facts, unanswered
 from sip_lsp.dialects.asterisk.ael_steps import Compiler
 from sip_lsp.dialects.asterisk.engine import Tables
-from sip_lsp.dialects.asterisk.flow import Flow, Index, call_edges, failover_sites
+from sip_lsp.dialects.asterisk.flow import (
+    Flow,
+    Index,
+    alias_tests,
+    call_edges,
+    copies,
+    failover_sites,
+    find_tests,
+)
 from sip_lsp.dialects.asterisk.outcomes import Event, table
 from sip_lsp.dialects.asterisk.parse import Ext, Step
 from sip_lsp.dialects.asterisk.unanswered import entry
-from sip_lsp.model import Analysis, Block, CauseSite, DispatchSite, Span, StatusTest
+from sip_lsp.model import Analysis, Block, CauseSite, CodeSite, DispatchSite, Span, StatusTest
 
 _GOTO_APPS = frozenset({"goto", "gotoif", "gosub", "gosubif"})
 
@@ -91,6 +99,7 @@ def _compiled_facts(text: str, clean: str, t: Tables, analysis: Analysis) -> Non
     if compiled is None:
         return
     dials, index = compiled
+    _copies(t, index, analysis)  # before the walks: they narrow at the tests of a copy too
     flow = Flow(t, index)
     records = flow.walks(dials)
     found: dict[Step, list[Event]] = {ext.steps[i]: [] for ext, i in dials}
@@ -101,6 +110,36 @@ def _compiled_facts(text: str, clean: str, t: Tables, analysis: Analysis) -> Non
     analysis.failover_sites.extend(failover_sites(records, _in_place))
     _declines(t, index, flow, analysis)
     _dispatches(text, t, index, analysis)
+
+
+def _copies(t: Tables, index: Index, analysis: Analysis) -> None:
+    """Tests of a copy of DIALSTATUS (`SV=${DIALSTATUS};` then `if ("${SV}" = "BUSY")`) as status tests.
+
+    The scan above finds the direct tests; these only the compiled steps show.
+    """
+    for ctx in index.contexts.values():
+        for ext in ctx.exts.values():
+            aliases: dict[str, str] = {}
+            for step in ext.steps:
+                direct = find_tests(step) if aliases else ()
+                if alias_tests(step, aliases):
+                    sink = _Sink(analysis.text)
+                    facts.tests(step, t, sink)
+                    known = {x.span for x in direct}
+                    keep = [i for i, x in enumerate(find_tests(step)) if x.span not in known]
+                    analysis.status_tests.extend(sink.status_tests[i] for i in keep)
+                    analysis.cause_sites.extend(sink.cause_sites[i] for i in keep)
+                copies(step, aliases)
+
+
+class _Sink:
+    """Where facts.tests puts one step's facts before the new ones are kept."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.code_sites: list[CodeSite] = []
+        self.cause_sites: list[CauseSite] = []
+        self.status_tests: list[StatusTest] = []
 
 
 def _declines(t: Tables, index: Index, flow: Flow, analysis: Analysis) -> None:
