@@ -9,8 +9,8 @@ import pytest
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
 from sip_lsp.dialects import DialectContext, analyze
-from sip_lsp.lint import lint
 from sip_lsp.dialects.asterisk.ael_steps import Compiler
+from sip_lsp.lint import lint
 from sip_lsp.model import Local, Outcome, OutcomeTable
 
 HERE = Path(__file__).parent / "fixtures" / "asterisk" / "ael"

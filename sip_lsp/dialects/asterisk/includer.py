@@ -1,9 +1,12 @@
 """The dialplan that brings an included file in: its `#include`/`#tryinclude` parent.
 
-Asterisk reads an `#include` in place (main/config.c `process_text_line`): the
-included lines continue the context the including file left open, and its
-contexts join the same dialplan, so a Dial() in one file fails over to a
-DIALSTATUS handler or a Hangup() in a context of the other. A document that is
+Asterisk reads an `#include` in place (main/config.c `process_text_line`, then
+`config_text_file_load` from `ast_config_get_current_category`): the included
+lines continue the context the including file left open, and its contexts join
+the same dialplan, so a Dial() in one file fails over to a DIALSTATUS handler or
+a Hangup() in a context of the other. (Asterisk takes a relative name from its
+config directory and expands globs; common/includes.py takes it from the
+including file's folder, the same place in a flat /etc/asterisk.) A document that is
 such an included file is analysed inside its includer's model (the top of the
 include chain, looked for in the document's folder and its parents up to the
 workspace root), as dialects/ser/includer.py does for Kamailio `include_file`.
