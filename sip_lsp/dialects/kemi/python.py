@@ -5,6 +5,8 @@ the handlers, helpers called as `self.f(msg)`) and app_python3s's plain function
 A script that does not compile is repaired line by line (the offending line
 blanked, or turned into `if 1:` when a block hangs under it) so that the rest
 still gives facts; `sys.exit()` and `exit()` end the script as KSR.x.exit does in Lua.
+A large script is parsed and converted a part at a time (`_parse_in_parts`): the same
+tree, without holding the whole file's `ast` at once.
 """
 
 from __future__ import annotations
