@@ -19,6 +19,8 @@ demo: $(STAMP)
 	$(VENV)/bin/sip-lsp explain 604
 	$(VENV)/bin/sip-lsp compare 202 604
 	$(VENV)/bin/sip-lsp check --exit-zero examples/
+	$(VENV)/bin/sip-lsp table examples/kamailio/failover-on-busy.cfg
+	$(VENV)/bin/sip-lsp simulate examples/kamailio/failover-on-busy.cfg --status 486
 
 ## Run every test.
 test: $(STAMP)

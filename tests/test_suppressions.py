@@ -172,3 +172,18 @@ def test_the_grammar_reads_lists_and_stops_where_they_end():
         (27, True, frozenset({"SC3", "RETRY-AFTER-CANCEL", "X"})),
     ]
     assert directives("sip-lsp: disable=") == [] and directives("sip-lsp disable=SC301") == []
+
+
+def test_ael_comments_hide_failover_findings():
+    text = (
+        "context out {{\n\t_X. => {{\n\t\tDial(PJSIP/${{EXTEN}}@carrier-a,60);\n{}\n"
+        "\t\tDial(PJSIP/${{EXTEN}}@carrier-b,60);\n\t}};\n}};\n"
+    )
+
+    def shown(comment: str) -> set[str]:
+        found = lint(text.format(comment), "/work/extensions.ael", Settings(), default_catalog()).findings
+        return {f.rule for f in found}
+
+    assert shown("") == {"SC301", "SC303"}
+    assert shown("\t\t// sip-lsp: disable=SC301") == {"SC303"}
+    assert shown("\t\t// sip-lsp: disable=SC301,SC303") == set()

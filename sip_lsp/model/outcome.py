@@ -131,3 +131,9 @@ class OutcomeTable(Value):
 
     def row_for_local(self, case: Local) -> Row | None:
         return next((r for r in self.rows if case in r.local), None)
+
+    def row_of(self, code: int | None, local: Local | None) -> Row | None:
+        """The row of a simulated status: the local case when one is given, else the code."""
+        if local is not None:
+            return self.row_for_local(local)
+        return self.row_for(code) if code is not None else None

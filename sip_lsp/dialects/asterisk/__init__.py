@@ -17,18 +17,20 @@ the rules' findings for them stay cached.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import partial
 
 from sip_lsp.dialects import DialectContext
-from sip_lsp.dialects.asterisk import chunks
+from sip_lsp.dialects.asterisk import chunks, includer
 from sip_lsp.dialects.asterisk.chunks import place
-from sip_lsp.dialects.asterisk.engine import tables
+from sip_lsp.dialects.asterisk.engine import Tables, tables
 from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, Tagged, failover_sites
 from sip_lsp.dialects.asterisk.parse import Ctx, Step
 from sip_lsp.dialects.common import suppressions
 from sip_lsp.dialects.common.includes import Includes
-from sip_lsp.model import Analysis, CauseSite, Facts, PartedAnalysis
+from sip_lsp.model import Analysis, CauseSite, Facts, PartedAnalysis, Span
+from sip_lsp.text import read_text
 
 _AEL_CONTEXT = re.compile(r"^\s*(context|macro)\s+[\w-]+\s*\{", re.M)
 _CONF_STATEMENT = re.compile(r"^\s*(exten|same)\s*=>?", re.M)
@@ -61,7 +63,9 @@ def _is_ael(text: str, path: str | None) -> bool:
 
 def _analyze_conf(text: str, ctx: DialectContext, analysis: PartedAnalysis) -> None:
     t = tables(ctx.catalog)
-    placed = chunks.pieces(text, t, Includes(ctx, analysis), ctx.cache)
+    placed = _in_includer(text, ctx, analysis, t)
+    if placed is None:
+        placed = chunks.pieces(text, t, Includes(ctx, analysis), ctx.cache)
     if placed is None:
         analysis.notes.clear()  # what the cut-short attempt noted and read is read again
         analysis.included.clear()
@@ -87,6 +91,50 @@ def _analyze_conf(text: str, ctx: DialectContext, analysis: PartedAnalysis) -> N
     if declines:
         causes = [site.shift(moved.get(tag.context, 0)) for tag, site in declines.items()]
         analysis.parts.append((Facts("asterisk", cause_sites=causes), 0))
+
+
+def _in_includer(
+    text: str, ctx: DialectContext, analysis: PartedAnalysis, t: Tables | None
+) -> list[tuple[int, chunks.Piece]] | None:
+    """An included file read where its includer `#include`s it, as one piece; None when nothing includes it.
+
+    The includer's contexts, and the lines before and after the include, join the
+    document's (includer.py): its walks, lookups and tables see the whole dialplan,
+    while the facts of the includer's own lines keep its path and belong to its analysis.
+    """
+    if not ctx.path or not ctx.root:
+        return None
+    found = includer.top_includer(ctx.path, text, ctx.root, ctx.read or read_text)
+    includes = Includes(ctx, analysis)
+    if found is None or not includes.adopt(os.path.realpath(found[0])):
+        return None
+    me = os.path.realpath(ctx.path)
+    read: list[bool] = []  # whether the document was read in place (once, like any file)
+    own: set[str | None] = {None}  # the document and the files it includes itself
+
+    def include(name: str, span: Span) -> tuple[str | None, str] | None:
+        folder = os.path.dirname(span.path) if span.path else os.path.dirname(me)
+        try:
+            path = os.path.realpath(os.path.join(folder, name))
+        except (OSError, ValueError):
+            return None
+        if path == me:
+            if read:
+                return None
+            read.append(True)
+            return None, text
+        got = includes(name, span)
+        if got is not None and span.path in own:
+            own.add(got[0])
+        return got
+
+    piece = chunks.Piece(text, 0, 0, t, include, within=found)
+    if not read:  # the chain did not reach the document after all: read it alone
+        analysis.notes.clear()
+        analysis.included.clear()
+        return None
+    piece.own = own  # the tables of the includer's own Dial()s belong to its analysis
+    return [(0, piece)]
 
 
 def _index(placed: list[tuple[int, chunks.Piece]]) -> tuple[Index, dict[str, int]]:

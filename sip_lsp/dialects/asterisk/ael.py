@@ -4,7 +4,8 @@ Finds contexts for the outline, the same code and cause sites as
 extensions.conf (Hangup, PJSIPHangup, Busy, Congestion), DIALSTATUS tests in
 `if (...)` and the `case VALUE:` labels of `switch (${DIALSTATUS})`. Each Dial() gets its
 outcome table: the text is compiled to priorities (ael_steps) and walked by the
-same flow as extensions.conf. No failover sites (SC301-SC304) from AEL yet.
+same flow as extensions.conf, which also gives the failover sites (SC301-SC304),
+the SC313 Hangup() sites and the DIALSTATUS dispatch sites (SC310) at the AEL spans.
 """
 
 from __future__ import annotations
@@ -12,13 +13,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from sip_lsp.dialects.asterisk import facts
+from sip_lsp.dialects.asterisk import facts, unanswered
 from sip_lsp.dialects.asterisk.ael_steps import Compiler
 from sip_lsp.dialects.asterisk.engine import Tables
-from sip_lsp.dialects.asterisk.flow import Flow, Index, call_edges
+from sip_lsp.dialects.asterisk.flow import (
+    Flow,
+    Index,
+    alias_tests,
+    call_edges,
+    copies,
+    failover_sites,
+    find_tests,
+)
 from sip_lsp.dialects.asterisk.outcomes import Event, table
 from sip_lsp.dialects.asterisk.parse import Ext, Step
-from sip_lsp.model import Analysis, Block, CauseSite, Span, StatusTest
+from sip_lsp.dialects.asterisk.unanswered import entry
+from sip_lsp.model import Analysis, Block, CauseSite, CodeSite, DispatchSite, Span, StatusTest
+
+_GOTO_APPS = frozenset({"goto", "gotoif", "gosub", "gosubif"})
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?(\*/|\Z)", re.S)
 _CONTEXT = re.compile(r"^[ \t]*(?:abstract\s+|extend\s+)*(context|macro)\s+([\w-]+)", re.M)
@@ -72,31 +84,113 @@ def analyze(text: str, analysis: Analysis, t: Tables | None) -> None:
     if t is not None:
         for m in _SWITCH.finditer(clean):
             _switch(clean, m, t, analysis)
-        _dial_tables(text, clean, t, analysis)
+        _compiled_facts(text, clean, t, analysis)
 
 
-def _dial_tables(text: str, clean: str, t: Tables, analysis: Analysis) -> None:
-    """An outcome table per Dial(): AEL compiled to priorities (ael_steps), walked as extensions.conf is."""
-    found_dials = _dials(text, clean)
-    if found_dials is None:
+def _compiled_facts(text: str, clean: str, t: Tables, analysis: Analysis) -> None:
+    """What extensions.conf gets from its priorities, from the AEL compiled to them (ael_steps).
+
+    An outcome table and a failover site per Dial() (the flow's walks), the SC313
+    Hangup() sites on unanswered paths (unanswered: straight runs, then the jumps),
+    and the `goto prefix-${DIALSTATUS}|1` dispatch sites (SC310). Steps keep the AEL
+    offsets, so every span points into the AEL text.
+    """
+    compiled = _compile(text, clean)
+    if compiled is None:
         return
-    dials, index = found_dials
+    dials, index = compiled
+    _copies(t, index, analysis)  # before the walks: they narrow at the tests of a copy too
     flow = Flow(t, index)
-    flow.walks(dials)
+    records = flow.walks(dials)
     found: dict[Step, list[Event]] = {ext.steps[i]: [] for ext, i in dials}
     for event in flow.events:
         found.setdefault(event.origin, []).append(event)
     for dial, events in found.items():
         analysis.outcome_tables.append(table(t, dial, events, _in_place))
+    analysis.failover_sites.extend(failover_sites(records, _in_place))
+    _declines(t, index, flow, analysis)
+    _dispatches(text, t, index, analysis)
+
+
+def _copies(t: Tables, index: Index, analysis: Analysis) -> None:
+    """Tests of a copy of DIALSTATUS (`SV=${DIALSTATUS};` then `if ("${SV}" = "BUSY")`) as status tests.
+
+    The scan above finds the direct tests; these only the compiled steps show.
+    """
+    for ctx in index.contexts.values():
+        for ext in ctx.exts.values():
+            aliases: dict[str, str] = {}
+            for step in ext.steps:
+                direct = find_tests(step) if aliases else ()
+                if alias_tests(step, aliases):
+                    sink = _Sink(analysis.text)
+                    facts.tests(step, t, sink)
+                    known = {x.span for x in direct}
+                    keep = [i for i, x in enumerate(find_tests(step)) if x.span not in known]
+                    analysis.status_tests.extend(sink.status_tests[i] for i in keep)
+                    analysis.cause_sites.extend(sink.cause_sites[i] for i in keep)
+                copies(step, aliases)
+
+
+class _Sink:
+    """Where facts.tests puts one step's facts before the new ones are kept."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.code_sites: list[CodeSite] = []
+        self.cause_sites: list[CauseSite] = []
+        self.status_tests: list[StatusTest] = []
+
+
+def _declines(t: Tables, index: Index, flow: Flow, analysis: Analysis) -> None:
+    """SC313: each entry extension's straight run, then the jumps where a run stops unanswered."""
+    starts: list[unanswered.Start] = []
+    for ctx in index.contexts.values():
+        for ext in ctx.exts.values():
+            if not entry(ctx.name, ext.name, t):  # a macro's `~~s~~` is none: its caller may have answered
+                continue
+            run = unanswered.straight_run(ext, t)
+            if run.site is not None:
+                analysis.cause_sites.append(run.site)
+            elif run.start is not None:
+                starts.append(run.start)
+    if starts:
+        analysis.cause_sites.extend(site for _, site in unanswered.walk(starts, index, t, flow.causes))
+
+
+def _dispatches(text: str, t: Tables, index: Index, analysis: Analysis) -> None:
+    """`goto s-${DIALSTATUS}|1` (or `Goto(...)`) dispatch sites, as extensions.conf's `dispatch`.
+
+    A target the compiler rewrote (`jump x@ctx`, a macro call) has no span in the text: skipped.
+    """
+    local = facts.Local(text, 0)
+    for ctx in index.contexts.values():
+        for ext in ctx.exts.values():
+            dial: Step | None = None
+            for step in ext.steps:
+                if step.name == "dial":
+                    dial = step
+                elif step.name in _GOTO_APPS and "${" in step.args:
+                    facts.references(step, step.name, dial, t, local)
+    for pending in local.pending:
+        if text[pending.span.start : pending.span.end] != pending.word:
+            continue
+        site = facts.dispatch(pending, t, index)
+        if site is not None:
+            span, prefix, missing, stray = site
+            analysis.dispatch_sites.append(
+                DispatchSite(span.span, prefix, "DIALSTATUS", missing, tuple([(n, s.span) for n, s in stray]))
+            )
 
 
 def compiled_dials(text: str) -> tuple[list[tuple[Ext, int]], Index] | None:
     """Every Dial() of an extensions.ael compiled to priorities, and the index its walks read (simulate)."""
-    return _dials(text, _COMMENT.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), text))
+    compiled = _compile(text, _COMMENT.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), text))
+    return compiled if compiled is not None and compiled[0] else None
 
 
-def _dials(text: str, clean: str) -> tuple[list[tuple[Ext, int]], Index] | None:
-    """(each Dial's extension and index, the contexts and Gosub callers); None without a Dial."""
+def _compile(text: str, clean: str) -> tuple[list[tuple[Ext, int]], Index] | None:
+    """(each Dial's extension and index, the contexts and Gosub callers); None when it cannot compile."""
     try:
         contexts = Compiler(text, clean).compile()
     except RecursionError:  # absurd nesting: no tables rather than a crash
@@ -111,7 +205,7 @@ def _dials(text: str, clean: str) -> tuple[list[tuple[Ext, int]], Index] | None:
                 elif step.name in ("gosub", "gosubif", "macro"):
                     for key, call in call_edges(step, ext.name):
                         callers.setdefault(key, []).append(call)
-    return (dials, Index(contexts, callers)) if dials else None
+    return dials, Index(contexts, callers)
 
 
 def _in_place(tagged: tuple[str, Span]) -> Span:

@@ -125,17 +125,28 @@ class Piece:
     shifted when the piece is met elsewhere, the flow's tagged spans placed.
     """
 
-    __slots__ = ("origin", "parsed", "entry", "tables", "local", "facts", "cross")
+    __slots__ = ("origin", "parsed", "entry", "tables", "local", "facts", "cross", "own")
 
     def __init__(
-        self, text: str, origin: int, entry: int, t: Tables | None, include: Include | None = None
+        self,
+        text: str,
+        origin: int,
+        entry: int,
+        t: Tables | None,
+        include: Include | None = None,
+        within: tuple[str, str] | None = None,
     ) -> None:
+        """`within`: (path, text) of the includer the document `text` is read inside (includer.py)."""
         self.origin, self.entry, self.tables = origin, entry, t
         self.parsed = Parsed(last_prio=entry)
-        parse_file(text, None, self.parsed, include, offset=origin)
+        if within is None:
+            parse_file(text, None, self.parsed, include, offset=origin)
+        else:  # the includer's text carries its path; `include` reads the document in place
+            parse_file(within[1], within[0], self.parsed, include)
         self.local = local_facts(self.parsed, text, origin, t)
         self.facts = self.local.facts()  # placed at base - origin: a piece that moved is not copied
         self.cross: Cross | None = None
+        self.own: set[str | None] | None = None  # read inside an includer: the files whose tables are shown
 
     def fits(self, entry: int, t: Tables | None) -> bool:
         return self.tables is t and (not self.parsed.inherits or self.entry == entry)
@@ -155,10 +166,15 @@ class Piece:
         dispatches = [d for d in found if d is not None]
         records = flow.walks(self.local.dials)
         dials = [ext.steps[i] for ext, i in self.local.dials]
+        events = flow.events
+        if self.own is not None:
+            dials = [d for d in dials if d.span.path in self.own]
+            events = [e for e in events if e.origin.span.path in self.own]
+            records = [r for r in records if r.dial.span.path in self.own]
         declines = (
             unanswered.walk(self.local.unanswered, index, t, flow.causes) if self.local.unanswered else []
         )
-        cross = self.cross = Cross(t, index, dispatches, records, (dials, flow.events), declines)
+        cross = self.cross = Cross(t, index, dispatches, records, (dials, events), declines)
         return cross
 
 

@@ -143,7 +143,7 @@ def local_facts(parsed: Parsed, text: str, origin: int, t: Tables | None) -> Loc
                     if name in _FACT_APPS or aliased or mentions_status(step.args):
                         step_facts(step, t, out, origin, aliased)
                     if name in _GOTO_APPS or name == "macro":
-                        _references(step, name, dial, t, out)
+                        references(step, name, dial, t, out)
     return out
 
 
@@ -257,7 +257,8 @@ def tests(step: Step, t: Tables, sink: FactSink, origin: int = 0) -> None:
         )
 
 
-def _references(step: Step, name: str, dial: Step | None, t: Tables | None, out: Local) -> None:
+def references(step: Step, name: str, dial: Step | None, t: Tables | None, out: Local) -> None:
+    """The contexts and extensions a Goto/GotoIf/Gosub/GosubIf/Macro names; `${...}` targets pending."""
     parts = split_top(step.args, ",")
     if name == "macro":
         off, macro = parts[0]

@@ -188,8 +188,9 @@ class _State:
     depth: int = 0
 
 
-# Reads an `#include`: (name, span) -> (absolute path, text), or None.
-Include = Callable[[str, Span], "tuple[str, str] | None"]
+# Reads an `#include`: (name, span) -> (absolute path, text), or None. The path is None for the
+# document itself read where its includer includes it (asterisk/includer.py): its spans have none.
+Include = Callable[[str, Span], "tuple[str | None, str] | None"]
 _MAX_INCLUDE_DEPTH = 32
 
 

@@ -46,7 +46,7 @@ def simulate(
     t = tables(ctx.catalog)
     if t is None or table.kind != "dial":
         return None
-    row = table.row_for_local(local) if local is not None else table.row_for(code) if code else None
+    row = table.row_of(code, local)
     if row is None:
         return None
     walked_from = _dials(text, ctx, t)

@@ -45,7 +45,8 @@ ANSWERING = frozenset(
 _FOLLOWED = frozenset({"goto", "gotoif", "gosub", "gosubif"})
 _BRANCHING = _FOLLOWED | {"execif", "macro", "while", "return"}  # the straight run stops here
 _ENDS = frozenset({"busy", "congestion", "pjsiphangup", "macroexit"})
-_SPECIAL = frozenset({"h", "i", "t", "T", "e", "a", "o", "s-busy"})
+# `~~s~~`: an AEL macro's body (ael_steps.MACRO_EXTEN), like a macro- context its caller may have answered.
+_SPECIAL = frozenset({"h", "i", "t", "T", "e", "a", "o", "s-busy", "~~s~~"})
 # The contexts of SC313 cause sites (rules/causes.py reads them): no cause yet, or after a Dial timeout.
 UNANSWERED, AFTER_TIMEOUT = "Hangup:unanswered", "Hangup:after-timeout"
 _MAX_STEPS = 2000  # per walk: a dialplan of Goto loops ends here

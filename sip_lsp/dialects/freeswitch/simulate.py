@@ -40,7 +40,7 @@ def simulate(
     causes = _table(ctx.catalog)
     if causes is None or table.kind != "bridge":
         return None
-    row = table.row_for_local(local) if local is not None else table.row_for(code) if code else None
+    row = table.row_of(code, local)
     if row is None:
         return None
     found = next((p for p in bridge_points(text, ctx) if p[0].where[fo.AT_BRIDGE] == table.span), None)

@@ -43,7 +43,7 @@ _MAX_DEPTH = 32
 TIMEOUT, CANCELLED = 1408, 1487
 LOCAL_CODES = ((Local.TIMEOUT, TIMEOUT), (Local.CANCELLED, CANCELLED))
 _LOCALS = frozenset({TIMEOUT, CANCELLED})
-START = FINAL_CODES | _LOCALS
+START = frozenset(sorted(FINAL_CODES | _LOCALS))
 # tm refuses a new branch of a cancelled transaction (Kamailio keeps forking after a 6xx).
 _REFUSED = frozenset({CANCELLED})
 _ACTIONS = frozenset({Outcome.RETRY_SAME, Outcome.NEW_PARTY, Outcome.MEDIA, Outcome.UNKNOWN})
@@ -138,24 +138,40 @@ class State:
 EMPTY = State(frozenset())
 # Expressions with no calls in them: most arguments.
 _LEAVES = frozenset({ir.Str, ir.Num, ir.Name})
-# Set algebra remembered: a script narrows the same few sets by the same few tests
-# over and over, and each & or | on 400 codes costs microseconds (as in ser/flow.py).
+# Code sets are shared and their algebra remembered (as in ser/flow.py): a script narrows the
+# same few sets by the same few tests over and over, and each & | - on 400 codes costs microseconds,
+# as do the hash and the comparison of a set that is not the one copy of its codes.
+_SETS: dict[frozenset[int], frozenset[int]] = {}
 _ANDS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
 _ORS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
+_MINUS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
 _WITH_LOCALS: dict[tuple[frozenset[int], bool], frozenset[int]] = {}
+_MEMO_MAX = 4096
+_NONE: frozenset[int] = frozenset()
+
+
+def _shared(codes: frozenset[int]) -> frozenset[int]:
+    """The one copy of `codes`, built in sorted order (its iteration order never depends on how
+    a walk built it, so cold and warm analyses list codes alike)."""
+    found = _SETS.get(codes)
+    if found is None:
+        if len(_SETS) > _MEMO_MAX:
+            _SETS.clear()
+        found = _SETS[codes] = frozenset(sorted(codes))
+    return found
 
 
 def _and(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
     found = _ANDS.get((a, b))
     if found is None:
-        if len(_ANDS) > 4096:
+        if len(_ANDS) > _MEMO_MAX:
             _ANDS.clear()
-        found = _ANDS[(a, b)] = frozenset(sorted(a & b))
+        found = _ANDS[(a, b)] = _shared(a & b)
     return found
 
 
 def union(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
-    """a | b, built in sorted order (remembered)."""
+    """a | b, the shared copy (remembered)."""
     return _or(a, b)
 
 
@@ -164,9 +180,18 @@ def _or(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
         return a
     found = _ORS.get((a, b))
     if found is None:
-        if len(_ORS) > 4096:
+        if len(_ORS) > _MEMO_MAX:
             _ORS.clear()
-        found = _ORS[(a, b)] = frozenset(sorted(a | b))
+        found = _ORS[(a, b)] = _shared(a | b)
+    return found
+
+
+def _minus(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
+    found = _MINUS.get((a, b))
+    if found is None:
+        if len(_MINUS) > _MEMO_MAX:
+            _MINUS.clear()
+        found = _MINUS[(a, b)] = _shared(a - b)
     return found
 
 
@@ -178,9 +203,9 @@ def with_locals(admits: frozenset[int], timeout: bool = True) -> frozenset[int]:
         extra = {TIMEOUT} if timeout and 408 in admits else set()
         if 487 in admits:
             extra.add(CANCELLED)
-        if len(_WITH_LOCALS) > 4096:
+        if len(_WITH_LOCALS) > _MEMO_MAX:
             _WITH_LOCALS.clear()
-        found = _WITH_LOCALS[key] = admits | extra if extra else admits
+        found = _WITH_LOCALS[key] = _shared(admits | extra)
     return found
 
 
@@ -248,9 +273,10 @@ class Decisions:
     """What each code of one handler leads to, as (codes, decision, trail) in the order settled."""
 
     def __init__(self) -> None:
-        self.settled: list[tuple[set[int], Decision, Trail]] = []
-        self.decided: set[int] = set()  # every code some path settled
-        self.by_fallback: set[int] = set()  # those settled by a reply or forward, which an action beats
+        # shared code sets (the walk's algebra): a decision costs a few look-ups, not set copies
+        self.settled: list[tuple[frozenset[int], Decision, Trail]] = []
+        self.decided: frozenset[int] = _NONE  # every code some path settled
+        self.by_fallback: frozenset[int] = _NONE  # those settled by a reply or forward, which an action beats
         self.no_destination: tuple[Decision, Trail] | None = None
         self.ends: dict[int, Trail] = {}  # code -> the trail of the path that settled it, to its end
 
@@ -302,8 +328,8 @@ def walk_handler(
 def table(handler: ir.Func, head: Span, armed_by: tuple[Span, ...], res: Decisions) -> OutcomeTable:
     """The handler's outcome table from the decisions its walk made (as ser/flow.py builds one)."""
     forward: Decision = (Outcome.FORWARD, None, None, ())
-    settled: list[tuple[set[int] | frozenset[int], Decision]] = [(c, d) for c, d, _ in res.settled]
-    settled.append((START.difference(res.decided), forward))
+    settled = [(c, d) for c, d, _ in res.settled]
+    settled.append((_minus(START, res.decided), forward))
     # (outcome, reply, deciding line) -> [decision, its code sets, its local cases]
     groups: dict[tuple[Outcome, int | None, int | None], list[Any]] = {}
 
@@ -325,13 +351,12 @@ def table(handler: ir.Func, head: Span, armed_by: tuple[Span, ...], res: Decisio
     group(nodest)[2].add(Local.NO_DESTINATION)
     rows = []
     for d, parts, local in groups.values():
-        every: set[int] | frozenset[int] = (
-            parts[0] if len(parts) == 1 else set().union(*parts) if parts else set()
-        )
-        codes = frozenset(every)
+        codes = parts[0] if parts else _NONE
+        for part in parts[1:]:
+            codes = _or(codes, part)
         if TIMEOUT in codes or CANCELLED in codes:
             local.update(case for case, code in LOCAL_CODES if code in codes)
-            codes = codes.difference(_LOCALS)
+            codes = _minus(codes, _LOCALS)
         # Row interns a sorted copy: its order never depends on how this walk built the set
         rows.append(Row(codes, frozenset(local), d[0], d[1], d[2], d[3]))
     return OutcomeTable("kemi_failure", handler.name, head, armed_by, tuple(rows), handler.name)
@@ -375,24 +400,21 @@ class _Flow:
             if res.no_destination is None:
                 res.no_destination = ((outcome, reply, span, st.shaping), st.trail)
             return frozenset()
-        codes = st.codes - st.decided if st.decided else st.codes
-        decision = (outcome, reply, span, st.shaping)
-        left = codes.difference(res.decided) if res.decided else codes
-        if not left and outcome not in _ACTIONS and not self.trail:
+        codes = _minus(st.codes, st.decided) if st.decided else st.codes
+        fresh = _minus(codes, res.decided) if res.decided else codes
+        if not fresh and outcome not in _ACTIONS and not self.trail:
             return codes  # every code here was settled on an earlier path
-        fresh = set(left)
         if outcome in _ACTIONS:
-            taken = res.by_fallback.intersection(codes) if res.by_fallback else None
+            taken = _and(res.by_fallback, codes) if res.by_fallback else _NONE
             if taken:
-                for earlier, _, _ in res.settled:
-                    earlier -= taken
-                res.by_fallback -= taken
-                fresh |= taken
+                res.settled = [(_minus(earlier, taken), d, t) for earlier, d, t in res.settled]
+                res.by_fallback = _minus(res.by_fallback, taken)
+                fresh = _or(fresh, taken)
         elif fresh:
-            res.by_fallback |= fresh
+            res.by_fallback = _or(res.by_fallback, fresh)
         if fresh:
-            res.decided |= fresh
-            res.settled.append((fresh, decision, st.trail))
+            res.decided = _or(res.decided, fresh)
+            res.settled.append((fresh, (outcome, reply, span, st.shaping), st.trail))
         if self.trail:  # the path that settled a code goes on to its end: keep the longer trail
             for code in st.codes:
                 before = res.ends.get(code)
@@ -531,7 +553,7 @@ class _Flow:
                     decision = (Outcome.RETRY_SAME, None, self.span(called), st.shaping)
                     self.decisions.no_destination = (decision, one.trail)
         else:  # t_relay(): true only for the codes tm lets a new branch go out on
-            one, minus = after.narrowed(after.codes - _REFUSED, None), after
+            one, minus = after.narrowed(_minus(after.codes, _REFUSED), None), after
         if self.trail:
             one, minus = self._outcome_steps(cond, node is called, ends_on_miss, one, minus, on_one, on_minus)
         yes = [s for s, holds in ((one, on_one), (minus, on_minus)) if holds]
@@ -614,7 +636,7 @@ class _Flow:
                     values["note"] = "simulate_note_cancelled_refused"
                 st = self.step(st, node, StepKind.ACTION, **values)
             self.record(node, kind, st, env, destination)
-            settles = st.narrowed(st.codes - _REFUSED, None) if CANCELLED in st.codes else st
+            settles = st.narrowed(_minus(st.codes, _REFUSED), None) if CANCELLED in st.codes else st
             settled = self.decide(settles, destination, span=self.span(node))
             return st.marked(hunting=True, decided=settled)
         if role == "auth":

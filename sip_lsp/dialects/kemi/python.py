@@ -5,6 +5,8 @@ the handlers, helpers called as `self.f(msg)`) and app_python3s's plain function
 A script that does not compile is repaired line by line (the offending line
 blanked, or turned into `if 1:` when a block hangs under it) so that the rest
 still gives facts; `sys.exit()` and `exit()` end the script as KSR.x.exit does in Lua.
+A large script is parsed and converted a part at a time (`_parse_in_parts`): the same
+tree, without holding the whole file's `ast` at once.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import ast
 import re
 import sys
 import warnings
+from bisect import bisect_left
 from collections.abc import Callable
 from itertools import accumulate
 from typing import Any
@@ -33,18 +36,58 @@ _EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _MAX_REPAIRS = 8
 _MAX_DEPTH = 200
+# Parts parsed one at a time (parse_module): cut before a top-level `def`/`class` (as pieces.py cuts).
+_TOP_LEVEL = re.compile(r"^(?:def |class |async def )", re.MULTILINE)
+_PART = 8192
 
 
 def parse_module(text: str) -> ir.Module:
-    module = ir.Module("python")
-    tree = _parse(text, module)
-    if tree is None:
-        return module
-    lines = _Lines(text)
-    conv = _Converter(lines, text)
-    for node in tree.body:
-        conv.toplevel(node, module)
+    lines = _Lines.of(text)
+    module = _parse_in_parts(text, lines) if len(text) > 2 * _PART else None
+    if module is None:
+        module = ir.Module("python")
+        tree = _parse(text, module)
+        if tree is None:
+            return module
+        conv = _Converter(lines, text)
+        for node in tree.body:
+            conv.toplevel(node, module)
     module.comments = _comments(text) if "sip-lsp" in text else []
+    return module
+
+
+def _parse_in_parts(text: str, lines: _Lines) -> ir.Module | None:
+    """The tree of `text` parsed a part of about `_PART` characters at a time, each part's `ast`
+    converted and dropped before the next is parsed; None when a part does not parse alone.
+
+    The `ast` of a whole 10k-line script is tens of MB, allocated and freed on every cold
+    analysis: parts that stay in the cache parse it a quarter faster. A part ends before a
+    line that starts a top-level `def` or `class`, where no statement, bracket or string of
+    a script that parses can be open; one that is (a decorator above the cut, a `def` line
+    inside a string) fails to parse alone, and the whole text is then parsed at once.
+    """
+    if "__future__" in text:  # a future import changes how the rest of the file parses
+        return None
+    cuts = []
+    start = 0
+    for m in _TOP_LEVEL.finditer(text):
+        if m.start() - start >= _PART:
+            cuts.append(m.start())
+            start = m.start()
+    module = ir.Module("python")
+    start = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for end in [*cuts, len(text)]:
+            try:
+                tree = ast.parse(text[start:end])
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                return None
+            first, after = bisect_left(lines.starts, start), bisect_left(lines.starts, end)
+            conv = _Converter(lines.part(first, after - 1), text)  # the part's lines in the text
+            for node in tree.body:
+                conv.toplevel(node, module)
+            start = end
     return module
 
 
@@ -91,13 +134,22 @@ def _stand_in(lines: list[str], i: int) -> str:
 class _Lines:
     """(line, UTF-8 column) -> string offset, as `ast` reports positions."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, starts: list[int], ascii: bool) -> None:
         self.text = text
+        self.starts = starts  # where each line starts in `text`
+        self.ascii = ascii
+
+    @classmethod
+    def of(cls, text: str) -> _Lines:
         if "\r" in text:
-            self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+            starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         else:  # line lengths plus their newline, summed
-            self.starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
-        self.ascii = text.isascii()
+            starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
+        return cls(text, starts, text.isascii())
+
+    def part(self, first: int, last: int) -> _Lines:
+        """Lines `first` to `last` (0-based) numbered as `ast` numbers a parse of them alone."""
+        return _Lines(self.text, self.starts[first : last + 2], self.ascii)
 
     def at(self, line: int, col: int) -> int:
         if line - 1 >= len(self.starts):
@@ -116,7 +168,7 @@ def _comments(text: str) -> list[tuple[int, int, str]]:
     import tokenize
 
     out = []
-    lines = _Lines(text)
+    lines = _Lines.of(text)
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type == tokenize.COMMENT:

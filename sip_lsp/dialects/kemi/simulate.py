@@ -77,7 +77,7 @@ def _row(
     outcome, reply, span, guards = decision
     if path is not None and span is not None:
         span = Span(span.start, span.end, path)
-    listed = table.row_for_local(local) if local is not None else table.row_for(code or 0)
+    listed = table.row_of(code, local)
     if listed is not None and (listed.outcome, listed.reply, listed.span) == (outcome, reply, span):
         return listed
     codes = frozenset({code}) if code is not None and local is None else frozenset()

@@ -363,7 +363,7 @@ class Script:
                 codes = tuple(_written_codes(b, self.text)) if o in ("==", "!=", "in", "not in") else ()
                 text = self._text(node)
                 return Leaf(
-                    "compare", node.start, node.end, text, admits, ALL_CODES - admits, codes=codes, read=read
+                    "compare", node.start, node.end, text, admits, _others(admits), codes=codes, read=read
                 )
             if not isinstance(b, ir.Num):
                 continue
@@ -420,7 +420,7 @@ class Script:
                 int(i.value) for i in value.items if isinstance(i, ir.Num) and i.value == int(i.value)
             )
             admits = found & ALL_CODES
-            return admits if op == "in" else ALL_CODES - admits
+            return admits if op == "in" else _others(admits)
         return None
 
 
@@ -452,6 +452,12 @@ def _regex_result(name: str, call: ir.Call, arg: ir.Str) -> Result:
         codes = tuple((c, base + s, base + e) for c, s, e in status_regex.literal_codes(pattern))
     span = (arg.inner_start, arg.inner_end) if arg.raw else None
     return Result("t_check_status", name, call, admits, otherwise, named, span, codes, pattern)
+
+
+@lru_cache(maxsize=512)
+def _others(admits: frozenset[int]) -> frozenset[int]:
+    """The codes a test does not admit, one set per test's codes (the walks remember their algebra)."""
+    return ALL_CODES - admits
 
 
 @lru_cache(maxsize=512)

@@ -72,7 +72,7 @@ def simulate(
 
 def _row(table: OutcomeTable, walked: OutcomeTable, code: int, local: Local | None) -> Row | None:
     """The table's row that says what this walk decided; the walk's own row when none does (a bug)."""
-    mine = walked.row_for_local(local) if local is not None else walked.row_for(code)
+    mine = walked.row_of(code, local)
     if mine is None:
         return None
     for row in table.rows:
