@@ -182,11 +182,30 @@ def write_text(shown: list[Shown], catalog: Catalog, lang: str, out: TextIO) -> 
             )
             for r in s.rows
         ]
-        wide = max((len(c[0]) for c in cells), default=0)
+        wrapped = [_wrapped(c[0]) for c in cells]
+        wide = max((len(part) for parts in wrapped for part in parts), default=0)
         word = max((len(c[1]) for c in cells), default=0)
-        for codes, outcome, detail, line in cells:
+        for (_, outcome, detail, line), parts in zip(cells, wrapped):
             tail = f"   :{line}" if line is not None else ""
-            out.write(f"  {codes:<{wide}}  → {outcome:<{word}}  {detail}{tail}".rstrip() + "\n")
+            out.write(f"  {parts[0]:<{wide}}  → {outcome:<{word}}  {detail}{tail}".rstrip() + "\n")
+            out.writelines(f"    {part}\n" for part in parts[1:])
+
+
+# A long list of codes wraps inside its column, so that the outcomes stay in view.
+_CODES_WIDTH = 48
+
+
+def _wrapped(codes: str) -> list[str]:
+    """The codes cell in lines of at most _CODES_WIDTH, broken after a `, ` or `; `."""
+    lines: list[str] = []
+    rest = codes
+    while len(rest) > _CODES_WIDTH:
+        cut = max(rest.rfind(", ", 0, _CODES_WIDTH), rest.rfind("; ", 0, _CODES_WIDTH))
+        if cut <= 0:
+            break
+        lines.append(rest[: cut + 1])
+        rest = rest[cut + 2 :]
+    return [*lines, rest]
 
 
 def write_markdown(shown: list[Shown], catalog: Catalog, lang: str, out: TextIO) -> None:
