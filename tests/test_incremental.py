@@ -110,3 +110,52 @@ def test_a_warm_lint_after_edits_equals_a_cold_one(dialect, tmp_path):
     assert cold.returncode == 0, cold.stderr[-2000:]
     assert json.loads(cold.stdout)["findings"], "the edited text should still have findings to compare"
     assert warm == cold.stdout
+
+
+_LOST = """\
+failure_route[A] {
+    t_on_failure("B");
+    t_on_failure("C");
+    t_relay();
+}
+failure_route[B] {
+    t_relay();
+}
+failure_route[C] {
+    t_on_failure("A");
+    route(R);
+}
+route[R] {
+    t_on_failure("B");
+    t_relay();
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: "# a line above moves every block\n" + t,  # kept walks move with their blocks
+        lambda t: t.replace('t_on_failure("C");', ""),  # the lost site goes
+        lambda t: t.replace(
+            "    t_relay();\n}\nfailure_route[B]", '    t_on_failure("A");\n}\nfailure_route[B]'
+        ),
+        lambda t: t.replace("route[R] {\n", "route[R] {\n    t_relay();\n"),  # a called route changes
+    ],
+)
+def test_sc312_after_an_edit_equals_a_cold_lint(edit):
+    """SC312's walks are kept per block: after an edit a warm lint finds what a cold one finds."""
+    catalog, settings = default_catalog(), Settings()
+    cache = DocumentCache()
+    lint(_LOST, "/x/kamailio.cfg", settings, catalog, cache=cache, dialect="kamailio")
+    edited = edit(_LOST)
+    warm = lint(edited, "/x/kamailio.cfg", settings, catalog, cache=cache, dialect="kamailio")
+    cold = lint(edited, "/x/kamailio.cfg", settings, catalog, dialect="kamailio")
+
+    def lost(result):
+        return sorted(
+            (f.rule, f.span.start, f.span.end, f.message) for f in result.findings if f.rule == "SC312"
+        )
+
+    assert lost(warm) == lost(cold)
+    assert lost(cold), "every variant keeps at least one lost handler (C armed over B, or A over B in R)"

@@ -182,21 +182,28 @@ class _Builder:
     def lost_handlers(self, armed: dict[tuple[str, str], list[tuple[Span, int]]]) -> list[Knob]:
         """t_on_failure() sites replaced before the relay, or naming no failure route (SC312)."""
         defined = set()
-        entries: list[arming.Where] = []
-        for facts, _, base, _path, _, _ in self.chunks:
+        entries: list[tuple[arming.Where, Slot]] = []
+        for facts, _, base, _path, _, slot in self.chunks:
             for kind, name, r in facts.routes:
                 if kind == "failure_route":
                     defined.add(name)
                 if kind in ("request_route", "failure_route") or (
                     kind == "route" and r.name_start == r.start
                 ):
-                    entries.append((r, base, _path))
+                    entries.append(((r, base, _path), slot))
         found = arming.Lost()
-        for where in entries:
+        for where, slot in entries:
+            key = ("arming", where[0].start)
+            kept = slot.get(key)
+            if kept is not None:
+                arming.add_kept(kept, where, found)
+                continue
             try:
-                arming.walk_entry(where, self.where_routes, found)
+                kept = arming.walk_entry(where, self.where_routes, found)
             except RecursionError:
                 continue
+            if kept is not None:
+                slot[key] = kept
         knobs = [
             Knob(span, "lost_failure_route", f"{name} {other}") for span, name, other in found.sites.values()
         ]
