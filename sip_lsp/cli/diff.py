@@ -29,7 +29,7 @@ from sip_lsp.catalog import Catalog
 from sip_lsp.cli.check import SKIP_DIRS, _Check, _read_text
 from sip_lsp.cli.gitrev import GitError, GitRev
 from sip_lsp.cli.report import FileReport, Locator, display_path
-from sip_lsp.cli.report.machine import _escape_data, _escape_property
+from sip_lsp.cli.report.machine import escape_data, escape_property
 from sip_lsp.cli.table import Shown
 from sip_lsp.features.outcomes import LOCAL_ORDER, group_codes
 from sip_lsp.lint import lint
@@ -386,13 +386,13 @@ def write_github(points: list[Point], catalog: Catalog, lang: str, out: TextIO) 
         for line, message in lines_of(point, catalog, lang):
             props = []
             if point.new is not None or point.new_file is not None:
-                props.append(f"file={_escape_property(point.new.path if point.new else str(point.new_file))}")
+                props.append(f"file={escape_property(point.new.path if point.new else str(point.new_file))}")
             if line is not None:
                 props.append(f"line={line}")
-            props.append(f"title={_escape_property('sip-lsp diff')}")
+            props.append(f"title={escape_property('sip-lsp diff')}")
             if point.new is None:
                 message = f"{point.shown.path}:{point.shown.line}: {message}"
-            out.write(f"::warning {','.join(props)}::{_escape_data(message)}\n")
+            out.write(f"::warning {','.join(props)}::{escape_data(message)}\n")
 
 
 def _place_json(shown: Shown | None) -> dict[str, object] | None:

@@ -59,7 +59,7 @@ def write_github(reports: list[FileReport], locator: Locator, out: TextIO) -> No
         for finding in report.findings:
             loc = locator.locate(finding.span, report)
             props = ",".join(
-                f"{k}={_escape_property(str(v))}"
+                f"{k}={escape_property(str(v))}"
                 for k, v in (
                     ("file", loc.display),
                     ("line", loc.line),
@@ -69,13 +69,13 @@ def write_github(reports: list[FileReport], locator: Locator, out: TextIO) -> No
                     ("title", finding.rule),
                 )
             )
-            out.write(f"::{_GITHUB_LEVEL[finding.severity]} {props}::{_escape_data(finding.message)}\n")
+            out.write(f"::{_GITHUB_LEVEL[finding.severity]} {props}::{escape_data(finding.message)}\n")
 
 
 # The escaping GitHub's toolkit applies (actions/toolkit packages/core/src/command.ts).
-def _escape_data(value: str) -> str:
+def escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
