@@ -48,7 +48,8 @@ _INTERNED: dict[frozenset[int], frozenset[int]] = {}
 _INTERNED_MAX = 4096
 
 
-def _interned(codes: frozenset[int]) -> frozenset[int]:
+def interned(codes: frozenset[int]) -> frozenset[int]:
+    """The one set object equal to `codes`: an equal set met again is found by identity, not compared."""
     found = _INTERNED.get(codes)
     if found is None:
         if len(_INTERNED) >= _INTERNED_MAX:
@@ -74,7 +75,7 @@ class Row(Value):
         guards: tuple[Span, ...] = (),  # the status tests that narrowed the codes to this row
         note: str = "",  # a catalogue heading key that says more (outcome_note_*), or ""
     ) -> None:
-        self.codes: Final = _interned(codes)
+        self.codes: Final = interned(codes)
         self.local: Final = local
         self.outcome: Final = outcome
         self.reply: Final = reply

@@ -34,6 +34,7 @@ _JUMPS = frozenset({"goto", "gotoif", "gosub", "gosubif", "macro", "execif"})
 _LOOP = frozenset({"while", "endwhile", "exitwhile", "continuewhile"})
 _MAX_STEPS = 4000
 _MAX_DEPTH = 8
+_NO_CODES: frozenset[int] = frozenset()
 
 
 class Test(NamedTuple):
@@ -418,12 +419,23 @@ def status_map(t: Tables, several: bool) -> dict[str, frozenset[int]]:
 class Status:
     """A DIALSTATUS map and the unions the walks take of it, each computed once per Flow."""
 
-    __slots__ = ("codes", "failed", "_sides")
+    __slots__ = ("codes", "failed", "_sides", "_common")
 
     def __init__(self, codes: dict[str, frozenset[int]], failed: tuple[str, ...]) -> None:
         self.codes = codes
         self.failed = frozenset().union(*(codes.get(v, frozenset()) for v in failed))  # where a walk starts
         self._sides: dict[frozenset[str], tuple[frozenset[int], frozenset[int]]] = {}
+        self._common: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
+
+    def common(self, codes: frozenset[int], other: frozenset[int]) -> frozenset[int]:
+        """`codes & other`, one object per result: the walks split the same few sets of 400
+        codes again and again, and a set met again is then found by identity (a lookup, not
+        an intersection); the tables built from the walks' sets gain the same way."""
+        key = (codes, other)
+        found = self._common.get(key)
+        if found is None:
+            found = self._common[key] = codes & other
+        return found
 
     def sides(self, named: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
         """(codes behind the values `named`, codes behind the others)."""
@@ -465,11 +477,12 @@ def narrow(
         inside, outside = status.sides(frozenset(named))
     else:
         inside, outside = frozenset(), codes
-    inside, outside = inside | by_cause, outside - by_cause
+    if by_cause:
+        inside, outside = inside | by_cause, outside - by_cause
     if ops <= {"=", "=="} and joiner <= {"|"}:
-        return codes & inside, codes & outside
+        return status.common(codes, inside), status.common(codes, outside)
     if ops == {"!="} and joiner <= {"&"}:
-        return codes & outside, codes & inside
+        return status.common(codes, outside), status.common(codes, inside)
     return None
 
 
@@ -893,7 +906,7 @@ class Flow:
             out: list[_At] = []
             prefix = m.group(1).strip()
             for value in self.tables.failed:  # status_values without a Dial's options
-                sub = codes & self.status.codes.get(value, frozenset())
+                sub = self.status.common(codes, self.status.codes.get(value, _NO_CODES))
                 ext = self.index.find_ext(ctx, prefix + value) if sub else None
                 if ext is not None:
                     out += self._enter(ext, prio, (sub, tests, via, stack, origin, frame))
