@@ -101,10 +101,14 @@ def site_actions(analysis: Analysis, findings: Iterable[Finding]) -> dict[Span, 
     names: dict[Span, str] = {}
     if not wanted:
         return names
+    # Where each site stands in the document, compared as plain fields: a large dialplan has
+    # thousands of sites, few of them wanted, and no Span need be made for the others.
+    starts = {span.start for span in wanted}
     for site, delta in analysis.placed("failover_sites"):
-        span = site.span.shift(delta) if delta else site.span
-        if span in wanted:
-            names[span] = site.action
+        if site.span.start + delta in starts:
+            span = site.span.shift(delta) if delta else site.span
+            if span in wanted:
+                names[span] = site.action
     return names
 
 
