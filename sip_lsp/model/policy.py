@@ -52,7 +52,10 @@ class Policy(Value):
         self.must_reach_caller: Final = must_reach_caller
 
     def __bool__(self) -> bool:
-        return any(s is not None for s in self._values())
+        """Whether any key is set: asked once per outcome table on every lint."""
+        return (
+            self.never_retry is not None or self.retry_only is not None or self.must_reach_caller is not None
+        )
 
     def over(self, base: Policy) -> Policy:
         """These keys where set, `base`'s elsewhere (editor settings over sip-lsp.toml)."""
