@@ -63,7 +63,7 @@ from sip_lsp.model.facts import (
     TruthUse,
 )
 from sip_lsp.model.findings import Edit, Finding, Fix, Related
-from sip_lsp.model.outcome import Local, Outcome, OutcomeTable, Row, interned
+from sip_lsp.model.outcome import Local, Outcome, OutcomeTable, Row
 from sip_lsp.model.policy import NO_POLICY, CodeSet, Policy
 from sip_lsp.model.simulation import Simulation, Step, StepKind
 from sip_lsp.model.spans import Span
@@ -109,5 +109,4 @@ __all__ = [
     "Suppressions",
     "TruthUse",
     "Value",
-    "interned",
 ]

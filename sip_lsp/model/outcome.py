@@ -16,6 +16,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Final
 
+from sip_lsp.model.codesets import shared
 from sip_lsp.model.spans import Span, shift_all, shift_optional
 from sip_lsp.model.value import Value
 
@@ -40,26 +41,6 @@ class Local(str, Enum):
     NO_DESTINATION = "no-destination"  # DNS failure, no gateway left, nothing to dial
 
 
-# Rows of the same shape recur in every handler of a large config (a 100k-line script has
-# thousands of tables whose rows hold the same 100-300 codes): one set object per distinct
-# set keeps a 100k-line document inside the server's memory budget (~50 MB less).
-# A pure memo keyed by the set itself, so nothing of one document reaches another.
-_INTERNED: dict[frozenset[int], frozenset[int]] = {}
-_INTERNED_MAX = 4096
-
-
-def interned(codes: frozenset[int]) -> frozenset[int]:
-    """The one set object equal to `codes`: an equal set met again is found by identity, not compared."""
-    found = _INTERNED.get(codes)
-    if found is None:
-        if len(_INTERNED) >= _INTERNED_MAX:
-            _INTERNED.clear()
-        # built in sorted order: the copy handed out must not depend on which document (or
-        # dialect) made an equal set first, since a set's iteration order follows how it was built
-        found = _INTERNED[codes] = frozenset(sorted(codes))
-    return found
-
-
 class Row(Value):
     """The codes (and local cases) that share one outcome at one failover point."""
 
@@ -75,7 +56,8 @@ class Row(Value):
         guards: tuple[Span, ...] = (),  # the status tests that narrowed the codes to this row
         note: str = "",  # a catalogue heading key that says more (outcome_note_*), or ""
     ) -> None:
-        self.codes: Final = interned(codes)
+        # one object per distinct set: a 100k-line config's thousands of rows hold a few hundred
+        self.codes: Final = shared(codes)
         self.local: Final = local
         self.outcome: Final = outcome
         self.reply: Final = reply

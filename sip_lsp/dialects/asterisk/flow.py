@@ -19,6 +19,7 @@ from sip_lsp.dialects.asterisk.outcomes import MEDIA, TIMEOUT, Event
 from sip_lsp.dialects.asterisk.parse import Ctx, Ext, Step, split_top
 from sip_lsp.dialects.asterisk.party import Frame, bind, call_args, destination, merged, parties, rebind
 from sip_lsp.model import FailoverKind, FailoverSite, Outcome, Span, StepKind
+from sip_lsp.model.codesets import NONE, split
 
 # Applications after which this channel's dialplan does not go on.
 _STOP = frozenset({"hangup", "busy", "congestion", "pjsiphangup", "macroexit"})
@@ -34,7 +35,6 @@ _JUMPS = frozenset({"goto", "gotoif", "gosub", "gosubif", "macro", "execif"})
 _LOOP = frozenset({"while", "endwhile", "exitwhile", "continuewhile"})
 _MAX_STEPS = 4000
 _MAX_DEPTH = 8
-_NO_CODES: frozenset[int] = frozenset()
 
 
 class Test(NamedTuple):
@@ -419,23 +419,12 @@ def status_map(t: Tables, several: bool) -> dict[str, frozenset[int]]:
 class Status:
     """A DIALSTATUS map and the unions the walks take of it, each computed once per Flow."""
 
-    __slots__ = ("codes", "failed", "_sides", "_common")
+    __slots__ = ("codes", "failed", "_sides")
 
     def __init__(self, codes: dict[str, frozenset[int]], failed: tuple[str, ...]) -> None:
         self.codes = codes
         self.failed = frozenset().union(*(codes.get(v, frozenset()) for v in failed))  # where a walk starts
         self._sides: dict[frozenset[str], tuple[frozenset[int], frozenset[int]]] = {}
-        self._common: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
-
-    def common(self, codes: frozenset[int], other: frozenset[int]) -> frozenset[int]:
-        """`codes & other`, one object per result: the walks split the same few sets of 400
-        codes again and again, and a set met again is then found by identity (a lookup, not
-        an intersection); the tables built from the walks' sets gain the same way."""
-        key = (codes, other)
-        found = self._common.get(key)
-        if found is None:
-            found = self._common[key] = codes & other
-        return found
 
     def sides(self, named: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
         """(codes behind the values `named`, codes behind the others)."""
@@ -480,9 +469,9 @@ def narrow(
     if by_cause:
         inside, outside = inside | by_cause, outside - by_cause
     if ops <= {"=", "=="} and joiner <= {"|"}:
-        return status.common(codes, inside), status.common(codes, outside)
+        return split(codes, inside)[0], split(codes, outside)[0]
     if ops == {"!="} and joiner <= {"&"}:
-        return status.common(codes, outside), status.common(codes, inside)
+        return split(codes, outside)[0], split(codes, inside)[0]
     return None
 
 
@@ -906,7 +895,7 @@ class Flow:
             out: list[_At] = []
             prefix = m.group(1).strip()
             for value in self.tables.failed:  # status_values without a Dial's options
-                sub = self.status.common(codes, self.status.codes.get(value, _NO_CODES))
+                sub = split(codes, self.status.codes.get(value, NONE))[0]
                 ext = self.index.find_ext(ctx, prefix + value) if sub else None
                 if ext is not None:
                     out += self._enter(ext, prio, (sub, tests, via, stack, origin, frame))

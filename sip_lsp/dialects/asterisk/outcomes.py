@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 from sip_lsp.dialects.asterisk.engine import Tables, hangup_cause
 from sip_lsp.dialects.asterisk.parse import Step, split_top
-from sip_lsp.model import FINAL_CODES, Local, Outcome, OutcomeTable, Row, Span, interned
+from sip_lsp.model import FINAL_CODES, Local, Outcome, OutcomeTable, Row, Span
+from sip_lsp.model.codesets import shared
 
 TIMEOUT = 0  # a pseudo code the walk carries for Dial's own timeout: NOANSWER, no cause copied
 MEDIA = frozenset(
@@ -146,7 +147,7 @@ def table(
                 part = parts[key] = _Part(len(parts), event.step, {})
             for x in event.tests:
                 part.tests[(x[0], x[1].start, x[1].end)] = x
-            reached.append((part.number, interned(codes)))
+            reached.append((part.number, shared(codes)))
     decided, unknown = _partition(tuple(reached))
     rows = [
         _row(decided[part.number], outcome, reply, part.step, part.tests.values(), place)
@@ -195,7 +196,7 @@ def _codes(codes: frozenset[int]) -> _Codes:
     local = {Local.TIMEOUT} if TIMEOUT in codes else set()
     if -1 in codes:
         local.add(Local.NO_DESTINATION)
-    return interned(codes - _PSEUDO), frozenset(local)
+    return shared(codes - _PSEUDO), frozenset(local)
 
 
 def _row(
