@@ -39,7 +39,7 @@ catalog: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
-## Every bench row of REV (a commit) beside this tree's, with the ratio: make bench-compare REV=main~3
+## Every bench row of REV (one or more commits) beside this tree's, with the ratio: make bench-compare REV=main~3
 bench-compare: $(STAMP)
 	$(PY) bench/compare.py $(REV)
 

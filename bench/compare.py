@@ -1,11 +1,12 @@
-"""Two revisions measured in one run on this machine: `make bench-compare REV=<commit>`.
+"""Revisions measured in one run on this machine: `make bench-compare REV="<commit> [<commit> ...]"`.
 
-Checks REV out into a temporary worktree with its own venv, runs REV's own
+Checks each REV out into a temporary worktree with its own venv, runs that REV's own
 `bench/run.py` there and this tree's `bench/run.py` here (same sections, one after
-the other), and prints each row of both with the ratio new / old. A row whose ratio
-is above 1.10 is marked: the budget for a refactoring is 10 % per row.
+the other), and prints each row of every column with the ratio this tree / the first
+REV. A row whose ratio is above 1.10 is marked: the budget for a refactoring is 10 %
+per row. Further REVs (an intermediate commit, the previous main) are columns between.
 
-    .venv/bin/python bench/compare.py REV [--only analysis,cli,lsp]
+    .venv/bin/python bench/compare.py REV [REV ...] [--only analysis,cli,lsp]
 """
 
 from __future__ import annotations
@@ -56,23 +57,27 @@ def _ratio(old: dict[str, object] | None, new: dict[str, object] | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("rev", help="the revision to compare this working tree with")
+    parser.add_argument("revs", nargs="+", metavar="rev", help="revisions to compare this working tree with")
     parser.add_argument("--only", default="analysis,cli,lsp")
     args = parser.parse_args(argv)
-    where = tempfile.mkdtemp(prefix="sip-lsp-bench-")
-    os.rmdir(where)
-    try:
-        old = _bench(where, _prepare(args.rev, where), args.only)
-        new = _bench(ROOT, sys.executable, args.only)
-    finally:
-        subprocess.run(["git", "-C", ROOT, "worktree", "remove", "--force", where], check=False)
-        shutil.rmtree(where, ignore_errors=True)
-    names = list(dict.fromkeys([*old, *new]))
+    columns: list[tuple[str, dict[str, dict[str, object]]]] = []
+    for rev in args.revs:
+        where = tempfile.mkdtemp(prefix="sip-lsp-bench-")
+        os.rmdir(where)
+        try:
+            columns.append((rev[:12], _bench(where, _prepare(rev, where), args.only)))
+        finally:
+            subprocess.run(["git", "-C", ROOT, "worktree", "remove", "--force", where], check=False)
+            shutil.rmtree(where, ignore_errors=True)
+    columns.append(("this tree", _bench(ROOT, sys.executable, args.only)))
+    names = list(dict.fromkeys(name for _, rows in columns for name in rows))
     width = max(len(n) for n in names)
-    print(f"\n{'measure':<{width}}  {args.rev[:12]:>14}  {'this tree':>14}  ratio")
+    heads = "  ".join(f"{label:>14}" for label, _ in columns)
+    print(f"\n{'measure':<{width}}  {heads}  ratio to {columns[0][0]}")
+    first, last = columns[0][1], columns[-1][1]
     for name in names:
-        before, after = old.get(name), new.get(name)
-        print(f"{name:<{width}}  {_cell(before):>14}  {_cell(after):>14}  {_ratio(before, after)}")
+        cells = "  ".join(f"{_cell(rows.get(name)):>14}" for _, rows in columns)
+        print(f"{name:<{width}}  {cells}  {_ratio(first.get(name), last.get(name))}")
     return 0
 
 
