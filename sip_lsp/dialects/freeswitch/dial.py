@@ -34,6 +34,9 @@ class Leg(NamedTuple):
     text: str  # the target without its variable blocks
     start: int
     end: int
+    # whom it calls (party(text)), found once per parsed string: every bridge compares
+    # its legs' parties three or four times (hunt, failover, next step, table)
+    party: str
     vars: tuple[Var, ...] = ()
 
 
@@ -162,7 +165,7 @@ def parse(s: str) -> DialString:
                 la, leg_vars = _blocks(s, la, lb, "[")
                 la, lb = _strip(s, la, lb)
                 if la < lb:
-                    legs.append(Leg(s[la:lb], la, lb, tuple(leg_vars)))
+                    legs.append(Leg(s[la:lb], la, lb, party(s[la:lb]), tuple(leg_vars)))
             if legs:
                 groups.append(tuple(legs))
         if groups:
@@ -216,8 +219,8 @@ def destination(before: tuple[Leg, ...] | list[Leg], after: tuple[Leg, ...] | li
     a variable on either side leaves it unknown unless a party known on both sides
     is rung again.
     """
-    tried = {party(leg.text) for leg in before}
-    called = {party(leg.text) for leg in after}
+    tried = {leg.party for leg in before}
+    called = {leg.party for leg in after}
     if called and called <= {MEDIA}:
         return "media"
     known = (tried & called) - {UNKNOWN, MEDIA}
