@@ -29,8 +29,9 @@ is checked when it is opened, and then starts from what runs before it in its
 context (context.py: the continue="true" extensions of the including `D.xml`
 before the include and the earlier files of the same glob), so their
 continue_on_fail governs its bridges.
-Each extension's facts are kept by its text (extension_chunks, _Facts), so a
-keystroke re-scans and re-walks only the extension it changed.
+Each extension's facts are kept by its text (extension_chunks, _Extension) and
+handed over as one part of a model.PartedAnalysis, so a keystroke re-scans,
+re-walks and re-judges only the extension it changed.
 A caller's CANCEL hangs up the A leg: switch_ivr_originate stops when the
 caller channel is no longer ready and no later action runs, so cancel
 (SC302) does not apply to these failovers (`cancel_applies=False`).
@@ -62,6 +63,7 @@ from sip_lsp.model import (
     Block,
     CauseSite,
     CodeSite,
+    Facts,
     FailoverKind,
     FailoverSite,
     GuardFix,
@@ -69,6 +71,7 @@ from sip_lsp.model import (
     Knob,
     Outcome,
     OutcomeTable,
+    PartedAnalysis,
     Reference,
     Role,
     Span,
@@ -107,7 +110,7 @@ _FACTS = "facts"  # slot key prefix of an extension's facts (see _Walker._chunk)
 
 def analyze(text: str, ctx: DialectContext) -> Analysis:
     """Facts of one FreeSWITCH XML document; never raises on bad input."""
-    analysis = Analysis(dialect=ENGINE, text=text, path=ctx.path, comment="<!--")
+    analysis = PartedAnalysis(ENGINE, text, ctx.path, comment="<!--")
     _analyze(text, ctx, analysis)
     return analysis
 
@@ -115,17 +118,18 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
 def bridge_points(text: str, ctx: DialectContext) -> list[tuple[outcome.Point, dial.DialString]]:
     """Each bridge's decision inputs as a cold analysis of `text` makes its table (simulate reads them)."""
     points: list[tuple[outcome.Point, dial.DialString]] = []
-    _analyze(text, ctx, Analysis(dialect=ENGINE, text=text, path=ctx.path, comment="<!--"), points)
+    _analyze(text, ctx, PartedAnalysis(ENGINE, text, ctx.path, comment="<!--"), points)
     return points
 
 
 def _analyze(
     text: str,
     ctx: DialectContext,
-    analysis: Analysis,
+    analysis: PartedAnalysis,
     points: list[tuple[outcome.Point, dial.DialString]] | None = None,
 ) -> None:
-    """Scan with known extensions masked (extension_chunks), then walk into facts.
+    """Scan with known extensions masked (extension_chunks), then walk into facts: a part
+    per extension, then one with the blocks (and anything found outside an extension).
 
     With `points` (a simulation) every extension is walked here, none taken from a cache.
     """
@@ -139,13 +143,14 @@ def _analyze(
         comments.sort(key=lambda c: c[0])
         _suppressions(comments, ctx.lines_of(text), analysis)
     table = _table(ctx.catalog)
-    walker = _Walker(analysis, table, text, doc=doc, chunks=chunks)
+    walker = _Walker(_Sink(), table, text, doc=doc, chunks=chunks, parts=analysis.parts)
     walker.points = points
     found = _context_before(ctx, table) if ctx.path and "<context" not in text else None
     if found is None:
-        analysis.blocks.extend(walker.visit(doc.roots))
+        blocks = walker.visit(doc.roots)
     else:
-        analysis.blocks.extend(walker.visit(doc.roots, _State(dict(found[1])), found[0]))
+        blocks = walker.visit(doc.roots, _State(dict(found[1])), found[0])
+    analysis.parts.append((walker.a.facts(blocks), 0))
 
 
 def _context_before(ctx: DialectContext, table: fc.CauseTable | None) -> tuple[str, dict[str, _Value]] | None:
@@ -168,7 +173,7 @@ def _context_before(ctx: DialectContext, table: fc.CauseTable | None) -> tuple[s
     held = _BEFORE.get(key)
     if held is None:
         carry = _State()
-        sink = Analysis(dialect=ENGINE, text=found.parent_text)
+        sink = _Sink()
         walker = _Walker(sink, table, found.parent_text)
         for el in found.extensions:
             walker._extension(el, carry, found.context)
@@ -271,19 +276,12 @@ _FACT_LISTS = (
 )
 
 
-class _Facts:
-    """One extension's facts at document offset `base`, kept in its chunk's cache slot.
+class _Sink:
+    """The fact lists a walk fills: one extension's (its part), or facts thrown away."""
 
-    Only the spans depend on where the extension is: an edit before it moves
-    them all by the same distance, which `moved` applies without walking again.
-    """
+    __slots__ = _FACT_LISTS
 
-    __slots__ = ("table", "base", "block", "carry", *_FACT_LISTS)
-
-    def __init__(self, table: fc.CauseTable | None, base: int) -> None:
-        self.table, self.base = table, base
-        self.block: Block | None = None
-        self.carry: dict[str, _Value] | None = None  # the vars a continue="true" extension passes on
+    def __init__(self) -> None:
         self.code_sites: list[CodeSite] = []
         self.cause_sites: list[CauseSite] = []
         self.failover_sites: list[FailoverSite] = []
@@ -293,19 +291,57 @@ class _Facts:
         self.ignored_steps: list[IgnoredStep] = []
         self.outcome_tables: list[OutcomeTable] = []
 
-    def add_to(self, sink: Analysis | _Facts) -> None:
-        for name in _FACT_LISTS:
-            getattr(sink, name).extend(getattr(self, name))
+    def facts(self, blocks: Sequence[Block] = ()) -> Facts:
+        """The lists as one PartedAnalysis part (the sink is not filled again)."""
+        return Facts(
+            ENGINE,
+            blocks=blocks,
+            code_sites=self.code_sites,
+            status_tests=self.status_tests,
+            failover_sites=self.failover_sites,
+            knobs=self.knobs,
+            cause_sites=self.cause_sites,
+            references=self.references,
+            outcome_tables=self.outcome_tables,
+            ignored_steps=self.ignored_steps,
+        )
 
-    def moved(self, base: int) -> _Facts:
+
+class _Extension:
+    """One walked extension at `base`: its facts as made at `made_at`, its block and the
+    variables it passes on (continue="true"), kept in its chunk's cache slot.
+
+    An edit before the extension only moves it: `moved` shifts the block and the
+    passed variables, while the facts stay as made and go into the analysis as a
+    part with the shift (model.PartedAnalysis), so they are neither copied nor
+    judged again (the findings cache keys on them). This is what keeps a
+    keystroke on a 20k-line dialplan from shifting and re-judging ~30k facts.
+    """
+
+    __slots__ = ("table", "facts", "made_at", "base", "block", "carry")
+
+    def __init__(
+        self,
+        table: fc.CauseTable | None,
+        facts: Facts,
+        made_at: int,
+        base: int,
+        block: Block,
+        carry: dict[str, _Value] | None,
+    ) -> None:
+        self.table, self.facts, self.made_at, self.base = table, facts, made_at, base
+        self.block = block
+        self.carry = carry  # the vars a continue="true" extension passes on, else None
+
+    def moved(self, base: int) -> _Extension:
         d = base - self.base
-        out = _Facts(self.table, base)
-        out.block = None if self.block is None else self.block.shift(d)
+        carry = None
         if self.carry is not None:
-            out.carry = {k: _Value(v.text, v.span.shift(d)) for k, v in self.carry.items()}
-        for name in _FACT_LISTS:
-            setattr(out, name, [x.shift(d) for x in getattr(self, name)])
-        return out
+            carry = {k: _Value(v.text, v.span.shift(d)) for k, v in self.carry.items()}
+        return _Extension(self.table, self.facts, self.made_at, base, self.block.shift(d), carry)
+
+    def part(self) -> tuple[Facts, int]:
+        return self.facts, self.base - self.made_at
 
 
 def _exclusive(a: _Step, b: _Step) -> bool:
@@ -324,21 +360,23 @@ def _pairs(branch: _Branch | None) -> Iterator[tuple[int, bool]]:
 class _Walker:
     """Walks a scanned tree into facts; `base` is where the tree's offset 0 lies in `text`.
 
-    The document's walker hands each extension that has a chunk to a walker of
-    its own, which fills the chunk's `_Facts` (see _chunk).
+    The document's walker (the one with `parts`) hands each extension to a walker
+    of its own, whose sink becomes the extension's part (see _chunk and _walk).
     """
 
     def __init__(
         self,
-        sink: Analysis | _Facts,
+        sink: _Sink,
         table: fc.CauseTable | None,
         text: str,
         base: int = 0,
         origin: int = 0,
         doc: xmlscan.Document | None = None,
         chunks: dict[int, extension_chunks.Chunk] | None = None,
+        parts: list[tuple[Facts, int]] | None = None,
     ) -> None:
         self.a = sink
+        self.parts = parts  # the document's walker: the analysis's parts, one per extension
         self.table = table
         self.text = text
         self.base = base
@@ -391,6 +429,8 @@ class _Walker:
         chunk = self.chunks.get(el.start)
         if chunk is not None:
             return self._chunk(chunk, el, carry, context)
+        if self.parts is not None:  # no chunk (an extension never closed...): a part of its own
+            return self._place(self._walk(el, el.start, 0, carry, context)[0], carry)
         name = el.value("name") or context or ""
         state = _State(dict(carry.vars))
         steps: list[_Step] = []
@@ -403,7 +443,7 @@ class _Walker:
     def _chunk(
         self, chunk: extension_chunks.Chunk, el: xmlscan.Element, carry: _State, context: str | None
     ) -> Block:
-        """An extension's facts from its chunk's slot, moved to where it is now (see _Facts).
+        """An extension's facts from its chunk's slot, moved to where it is now (see _Extension).
 
         On a miss the extension is walked (a masked one scanned alone first) and
         its facts kept when they depend on its text only: the same context name,
@@ -418,31 +458,44 @@ class _Walker:
         )
         key = (_FACTS, context, id(self.table), inherited)
         foreign = any(v.span.path is not None for v in carry.vars.values())
-        facts: _Facts | None = None if foreign else chunk.slot.get(key)
-        if facts is not None and facts.table is self.table:
-            if facts.base != start:
-                facts = chunk.slot[key] = facts.moved(start)
+        done: _Extension | None = None if foreign else chunk.slot.get(key)
+        if done is not None and done.table is self.table:
+            if done.base != start:
+                done = chunk.slot[key] = done.moved(start)
         else:
-            facts = _Facts(self.table, start)
             root, base = (chunk.root(), start) if chunk.masked else (el, 0)
-            walker = _Walker(facts, self.table, self.text, base, origin=start)
-            state = _State(carry.vars)
-            facts.block = walker._extension(root, state, context)
-            # _extension replaces state.vars only when the extension passes them on
-            facts.carry = state.vars if state.vars is not carry.vars else None
+            done, local = self._walk(root, start, base, carry, context)
             if (
                 not foreign
-                and walker.local
+                and local
                 and (
                     chunk.masked or (self.doc is not None and extension_chunks.reusable(chunk, el, self.doc))
                 )
             ):
-                chunk.slot[key] = facts
-        facts.add_to(self.a)
-        if facts.carry is not None:
-            carry.vars = facts.carry
-        assert facts.block is not None  # kept facts were walked: their block is set
-        return facts.block
+                chunk.slot[key] = done
+        return self._place(done, carry)
+
+    def _walk(
+        self, root: xmlscan.Element, start: int, base: int, carry: _State, context: str | None
+    ) -> tuple[_Extension, bool]:
+        """Walk the extension `root` (at `start`; its tree's offset 0 at `base`) into its own
+        facts; True when they depend on its text only (see `local`)."""
+        sink = _Sink()
+        walker = _Walker(sink, self.table, self.text, base, origin=start)
+        walker.points = self.points
+        state = _State(carry.vars)
+        block = walker._extension(root, state, context)
+        # _extension replaces state.vars only when the extension passes them on
+        passed = state.vars if state.vars is not carry.vars else None
+        return _Extension(self.table, sink.facts(), start, start, block, passed), walker.local
+
+    def _place(self, done: _Extension, carry: _State) -> Block:
+        """Add the extension's facts as a part, and pass on what it passes on."""
+        assert self.parts is not None  # only the document's walker places extensions
+        self.parts.append(done.part())
+        if done.carry is not None:
+            carry.vars = done.carry
+        return done.block
 
     def _conditions(self, ext: xmlscan.Element, block: str, steps: list[_Step]) -> list[Block]:
         """Queue the actions of every (nested) condition in document order; return their blocks.
