@@ -613,18 +613,18 @@ class _Walker:
 
     def _run(self, steps: list[_Step], state: _State) -> None:
         bridges: list[_Bridge] = []
-        points: list[tuple[int, _Step, outcome.Knobs]] = []
+        points: list[tuple[int, _Step, dial.DialString, outcome.Knobs]] = []
         for at, step in enumerate(steps):
             app = step.app
             data = step.data
-            if app == "bridge" and data is not None:
-                points.append((at, step, self._knobs(step, state)))
             if app in SETTERS or app == "multiset":
                 self._set(step, state)
             elif app == "unset" and data is not None:
                 state.vars.pop(data.value.strip(), None)
             elif app == "bridge" and data is not None:
-                bridges = self._bridge(step, state, bridges)
+                ds = dial.parse(data.value)
+                points.append((at, step, ds, _knobs(ds, state)))
+                bridges = self._bridge(step, ds, state, bridges)
             elif app == "respond" and data is not None:
                 self._respond(step)
             elif app == "hangup" and data is not None and data.value.strip():
@@ -634,38 +634,24 @@ class _Walker:
             if app in ENDS_CALL or (app == "respond" and _final(step)):
                 bridges = [b for b in bridges if _exclusive(b.step, step)]
         if self.table is not None:
-            for at, step, knobs in points:
-                self._outcome(steps, at, step, knobs, self.table)
+            for at, step, ds, knobs in points:
+                self._outcome(steps, at, step, ds, knobs, self.table)
 
     # ------------------------------------------------------------- outcomes
 
-    def _knobs(self, step: _Step, state: _State) -> outcome.Knobs:
-        """The variables that shape a bridge's outcome where it runs ({...} in the dial string wins)."""
-        ds = dial.parse(step.data.value) if step.data is not None else dial.DialString((), ())
-
-        def value(name: str, in_dial: bool = False) -> str | None:
-            found = ds.var(name) if in_dial else None
-            if found is not None:
-                return found.value
-            held = state.vars.get(name)
-            return held.text if held is not None else None
-
-        return outcome.Knobs(
-            value("continue_on_fail"),
-            value("failure_causes"),
-            value("fail_on_single_reject", True),
-            value("originate_continue_on_timeout", True),
-            value("sip_ignore_remote_cause"),
-        )
-
     def _outcome(
-        self, steps: list[_Step], at: int, step: _Step, knobs: outcome.Knobs, table: fc.CauseTable
+        self,
+        steps: list[_Step],
+        at: int,
+        step: _Step,
+        ds: dial.DialString,
+        knobs: outcome.Knobs,
+        table: fc.CauseTable,
     ) -> None:
         """The bridge's OutcomeTable (outcome.bridge_table) with what follows it in the extension."""
         attr = step.data
         if attr is None:
             return
-        ds = dial.parse(attr.value)
         legs = ds.legs()
         following = self._following(steps, at, step, legs)
         span = self._span(attr.start, attr.end)
@@ -738,11 +724,10 @@ class _Walker:
                 CauseSite(attr.span(start + a, start + b, self.base), ENGINE, token, cause, context, codes)
             )
 
-    def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
+    def _bridge(self, step: _Step, ds: dial.DialString, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
         attr = step.data
         if attr is None:
             return prior
-        ds = dial.parse(attr.value)
         legs = ds.legs()
         # Cause lists in {...}/[...] are checked, but only fail_on_single_reject is
         # read from there: continue_on_fail comes from the caller channel.
@@ -890,6 +875,25 @@ class _Walker:
         if len(words) >= 3 and "$" not in words[2][0]:
             ctx, a, b = words[2]
             self.a.references.append(Reference(attr.span(a, b, self.base), ctx, "context"))
+
+
+def _knobs(ds: dial.DialString, state: _State) -> outcome.Knobs:
+    """The variables that shape a bridge's outcome where it runs ({...} in the dial string wins)."""
+
+    def value(name: str, in_dial: bool = False) -> str | None:
+        found = ds.var(name) if in_dial else None
+        if found is not None:
+            return found.value
+        held = state.vars.get(name)
+        return held.text if held is not None else None
+
+    return outcome.Knobs(
+        value("continue_on_fail"),
+        value("failure_causes"),
+        value("fail_on_single_reject", True),
+        value("originate_continue_on_timeout", True),
+        value("sip_ignore_remote_cause"),
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -131,8 +131,8 @@ def bridge_table(table: fc.CauseTable, name: str, block: str | None, at: Point) 
     """The OutcomeTable of one bridge (see the module docstring for the order of decisions)."""
     where = at.where
     rows = tuple(
-        Row(codes, locals_, r.outcome, r.reply, where[r.at], (), r.note)
-        for r, codes, locals_ in _rows(table, at.knobs, at.hunt_after, at.following, at.tech, at.group)
+        Row(row.codes, row.local, row.outcome, row.reply, where[place], (), row.note)
+        for place, row in _rows(table, at.knobs, at.hunt_after, at.following, at.tech, at.group)
     )
     span = where[AT_BRIDGE]
     assert span is not None  # point() puts the bridge there
@@ -147,8 +147,10 @@ def _rows(
     following: tuple[Outcome, int | None, str | None, bool],
     tech: str,
     group: bool,  # the first `|` element rings several legs at once (`a,b|c`)
-) -> tuple[tuple[_Shape, frozenset[int], frozenset[Local]], ...]:
-    """The rows of every bridge with these knobs, next element and following step (spans symbolic).
+) -> tuple[tuple[str, Row], ...]:
+    """The rows of every bridge with these knobs, next element and following step, each with
+    where its deciding line is (AT_*): a bridge's table places them (their codes are interned
+    once here, so placing a row does not look its ~300 codes up again).
 
     For a `,` group a code stands for the group's first leg's code, the cause the
     originate reports once every leg failed (see the module docstring, point 2).
@@ -172,7 +174,10 @@ def _rows(
     made = [(shape, frozenset(codes), frozenset(locals_)) for shape, (codes, locals_) in rows.items()]
     made = [m for m in made if m[1] or m[2]]
     made.sort(key=lambda m: (min(m[1]) if m[1] else 1000, m[0].outcome.value))
-    return tuple(made)
+    return tuple(
+        (shape.at, Row(codes, locals_, shape.outcome, shape.reply, None, (), shape.note))
+        for shape, codes, locals_ in made
+    )
 
 
 def redirect_codes(engine: Engine) -> frozenset[int]:
