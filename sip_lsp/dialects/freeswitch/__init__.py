@@ -346,8 +346,15 @@ class _Extension:
 
 def _exclusive(a: _Step, b: _Step) -> bool:
     """True when one runs as an action and the other as an anti-action of one condition."""
+    if a.branch is b.branch:
+        return False  # queued the same way by the same condition (one branch object, _branches)
     mine = dict(_pairs(a.branch))
     return any(cid in mine and mine[cid] != pol for cid, pol in _pairs(b.branch))
+
+
+def _branches(condition: xmlscan.Element, outer: _Branch | None) -> tuple[_Branch, _Branch]:
+    """The branches of a condition's actions and of its anti-actions, each made once for all of them."""
+    return (condition.start, True, outer), (condition.start, False, outer)
 
 
 def _pairs(branch: _Branch | None) -> Iterator[tuple[int, bool]]:
@@ -504,16 +511,17 @@ class _Walker:
         most MAX_DEPTH deep (deeper conditions hang off the last level).
         """
         out: list[Block] = []
-        frames: list[list[Any]] = []  # [condition, its branch, next child, its blocks]
+        # [condition, the branches of its actions and anti-actions, next child, its blocks, dead]
+        frames: list[list[Any]] = []
         for top in ext.children:
             if top.name != "condition":
                 if top.name in ("action", "anti-action"):
                     self._outside(top)
                 continue
-            frames.append([top, None, 0, [], self._routing_time(top, block, steps)])
+            frames.append([top, _branches(top, None), 0, [], self._routing_time(top, block, steps)])
             while frames:
                 frame = frames[-1]
-                el, branch, i, kids, dead = frame
+                el, (acting, anti), i, kids, dead = frame
                 children = el.children
                 while i < len(children):
                     child = children[i]
@@ -525,12 +533,11 @@ class _Walker:
                         attrs = child.attrs
                         app = attrs.get("application")
                         app = app.value.strip() if app else ""
-                        steps.append(
-                            _Step(child, app, attrs.get("data"), (el.start, kind == "action", branch), block)
-                        )
+                        branch = acting if kind == "action" else anti
+                        steps.append(_Step(child, app, attrs.get("data"), branch, block))
                     elif kind == "condition":
                         gone = dead or self._routing_time(child, block, steps)
-                        frames.append([child, (el.start, True, branch), 0, [], gone])
+                        frames.append([child, _branches(child, acting), 0, [], gone])
                         break
                 frame[2] = i
                 if frames[-1] is not frame:
@@ -671,7 +678,7 @@ class _Walker:
                 ds = dial.parse(data.value)
                 first = ds.threads[0][0] if ds.threads else ()
                 where = self._span(data.start, data.end)
-                return outcome.Next(Outcome(dial.destination(legs, first)), None, None, where)
+                return outcome.Next(dial.destination(legs, first), None, None, where)
             if app == "respond" and data is not None and _final(later):
                 parts = _respond_parts(data.value)
                 code = parts[1] if parts is not None else None
@@ -754,7 +761,7 @@ class _Walker:
         if live and not voicemail and all(b.target != target for b in live):
             last = live[-1]
             first = ds.threads[0][0] if ds.threads else ()
-            towards = Outcome(dial.destination(last.legs, first))
+            towards = dial.destination(last.legs, first)
             self.a.failover_sites.append(
                 FailoverSite(
                     span=self._span(attr.start, attr.end),
@@ -796,7 +803,7 @@ class _Walker:
             return
         for thread in ds.threads:
             for before, group in itertools.pairwise(thread):
-                towards = Outcome(dial.destination(before, group))
+                towards = dial.destination(before, group)
                 if towards is Outcome.MEDIA or all(_VOICEMAIL.search(leg.text) for leg in group):
                     continue
                 if not (in_dial or guarded):

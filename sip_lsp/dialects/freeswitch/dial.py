@@ -17,6 +17,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from sip_lsp.model import Outcome
+
 _OPEN = {"{": "}", "[": "]", "(": ")", "<": ">"}
 ENTERPRISE = ":_:"
 
@@ -211,7 +213,7 @@ def party(text: str) -> str:
     return user.lower()
 
 
-def destination(before: tuple[Leg, ...] | list[Leg], after: tuple[Leg, ...] | list[Leg]) -> str:
+def destination(before: tuple[Leg, ...] | list[Leg], after: tuple[Leg, ...] | list[Leg]) -> Outcome:
     """What trying `after` once `before` failed is: retry-same, new-party, media or unknown.
 
     The same party (the dialled number, the same user) through another gateway or
@@ -222,10 +224,10 @@ def destination(before: tuple[Leg, ...] | list[Leg], after: tuple[Leg, ...] | li
     tried = {leg.party for leg in before}
     called = {leg.party for leg in after}
     if called and called <= {MEDIA}:
-        return "media"
+        return Outcome.MEDIA
     known = (tried & called) - {UNKNOWN, MEDIA}
     if known:
-        return "retry-same"
+        return Outcome.RETRY_SAME
     if UNKNOWN in tried or UNKNOWN in called or not called:
-        return "unknown"
-    return "new-party"
+        return Outcome.UNKNOWN
+    return Outcome.NEW_PARTY

@@ -96,7 +96,7 @@ class _Shape(NamedTuple):
 class Point(NamedTuple):
     """A bridge as its table is decided: `decide`'s inputs, and where each AT_* place lies."""
 
-    hunt_after: str | None  # whom the next `|` element calls (dial.destination), None without one
+    hunt_after: Outcome | None  # whom the next `|` element calls (dial.destination), None without one
     tech: str  # the first leg's endpoint (user, sofia, ...): its no-destination cause
     following: tuple[Outcome, int | None, str | None, bool]  # Next without its span, and whether it has one
     knobs: Knobs
@@ -143,7 +143,7 @@ def bridge_table(table: fc.CauseTable, name: str, block: str | None, at: Point) 
 def _rows(
     table: fc.CauseTable,
     knobs: Knobs,
-    hunt_after: str | None,
+    hunt_after: Outcome | None,
     following: tuple[Outcome, int | None, str | None, bool],
     tech: str,
     group: bool,  # the first `|` element rings several legs at once (`a,b|c`)
@@ -192,7 +192,7 @@ Traced = tuple[StepKind, str, tuple[tuple[str, str], ...]]
 def decide(
     table: fc.CauseTable,
     knobs: Knobs,
-    hunt_after: str | None,
+    hunt_after: Outcome | None,
     following: tuple[Outcome, int | None, str | None, bool],
     group: bool,
     cause: str,
@@ -221,7 +221,7 @@ def decide(
             trace.append((StepKind.MAP, AT_BRIDGE, (("from", cause), ("to", NO_ANSWER), ("by", "originate"))))
         if hunt_after is not None and fosr_true:
             _next(trace, hunt_after)
-            return _Shape(Outcome(hunt_after), None, AT_NEXT, NOTE_SINGLE_REJECT)
+            return _Shape(hunt_after, None, AT_NEXT, NOTE_SINGLE_REJECT)
         return _after_failure(table, knobs, following, NO_ANSWER, received, trace)._replace(
             note=NOTE_SINGLE_REJECT
         )
@@ -242,16 +242,16 @@ def decide(
             _test(trace, goes_on, "fail_on_single_reject", fosr, cause, why)
             if goes_on:
                 _next(trace, hunt_after)
-                return _Shape(Outcome(hunt_after), None, AT_NEXT, NOTE_GROUP if group and received else "")
+                return _Shape(hunt_after, None, AT_NEXT, NOTE_GROUP if group and received else "")
     shape = _after_failure(table, knobs, following, cause, received, trace)
     if group and received and shape.note in ("", NOTE_REMOTE):
         return shape._replace(note=NOTE_GROUP)
     return shape
 
 
-def _next(trace: list[Traced] | None, hunt_after: str) -> None:
+def _next(trace: list[Traced] | None, hunt_after: Outcome) -> None:
     if trace is not None:
-        trace.append((StepKind.ACTION, AT_NEXT, (("app", "bridge"), ("outcome", hunt_after))))
+        trace.append((StepKind.ACTION, AT_NEXT, (("app", "bridge"), ("outcome", hunt_after.value))))
 
 
 def _after_failure(
