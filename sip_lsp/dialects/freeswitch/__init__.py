@@ -801,9 +801,8 @@ class _Walker:
         attr = step.data
         if attr is None:
             return
-        for thread in ds.threads:
-            for before, group in itertools.pairwise(thread):
-                towards = dial.destination(before, group)
+        for thread, hunts in zip(ds.threads, ds.hunts):
+            for (before, group), towards in zip(itertools.pairwise(thread), hunts):
                 if towards is Outcome.MEDIA or all(_VOICEMAIL.search(leg.text) for leg in group):
                     continue
                 if not (in_dial or guarded):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from sip_lsp.model import Outcome
@@ -46,6 +47,9 @@ class DialString(NamedTuple):
     globals: tuple[Var, ...]
     # thread (`:_:` part) -> `|` group -> `,` legs
     threads: tuple[tuple[tuple[Leg, ...], ...], ...]
+    # thread -> what dialling each `|` group after the one before is (destination()), found
+    # once per parsed string: a bridge's hunt failovers and its table both read it
+    hunts: tuple[tuple[Outcome, ...], ...]
 
     def legs(self) -> list[Leg]:
         """Every leg, in order."""
@@ -172,7 +176,8 @@ def parse(s: str) -> DialString:
                 groups.append(tuple(legs))
         if groups:
             threads.append(tuple(groups))
-    return DialString(tuple(globals_), tuple(threads))
+    hunts = tuple(tuple(destination(a, b) for a, b in pairwise(thread)) for thread in threads)
+    return DialString(tuple(globals_), tuple(threads), hunts)
 
 
 # ------------------------------------------------------------------ destinations

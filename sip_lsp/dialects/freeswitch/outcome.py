@@ -118,7 +118,7 @@ def point(
         NOWHERE: None,
     }
     return Point(
-        dial.destination(first, second) if second else None,
+        ds.hunts[0][0] if second else None,
         first[0].text.split("/", 1)[0] if first else "",
         (following.outcome, following.reply, following.cause, following.span is not None),
         knobs,
