@@ -511,6 +511,7 @@ class _Walker:
         most MAX_DEPTH deep (deeper conditions hang off the last level).
         """
         out: list[Block] = []
+        bridges: list[_Step] = []  # the queued bridges so far that run at once (not inline)
         # [condition, the branches of its actions and anti-actions, next child, its blocks, dead]
         frames: list[list[Any]] = []
         for top in ext.children:
@@ -518,7 +519,7 @@ class _Walker:
                 if top.name in ("action", "anti-action"):
                     self._outside(top)
                 continue
-            frames.append([top, _branches(top, None), 0, [], self._routing_time(top, block, steps)])
+            frames.append([top, _branches(top, None), 0, [], self._routing_time(top, block, bridges)])
             while frames:
                 frame = frames[-1]
                 el, (acting, anti), i, kids, dead = frame
@@ -534,9 +535,12 @@ class _Walker:
                         app = attrs.get("application")
                         app = app.value.strip() if app else ""
                         branch = acting if kind == "action" else anti
-                        steps.append(_Step(child, app, attrs.get("data"), branch, block))
+                        step = _Step(child, app, attrs.get("data"), branch, block)
+                        steps.append(step)
+                        if app == "bridge" and not fc.switch_true(child.value("inline")):
+                            bridges.append(step)
                     elif kind == "condition":
-                        gone = dead or self._routing_time(child, block, steps)
+                        gone = dead or self._routing_time(child, block, bridges)
                         frames.append([child, _branches(child, acting), 0, [], gone])
                         break
                 frame[2] = i
@@ -557,12 +561,11 @@ class _Walker:
         app = el.value("application") or el.name
         self.a.ignored_steps.append(IgnoredStep(self._span(el.start, el.tag_end), "outside-condition", app))
 
-    def _routing_time(self, el: xmlscan.Element, block: str, steps: list[_Step]) -> bool:
+    def _routing_time(self, el: xmlscan.Element, block: str, bridges: list[_Step]) -> bool:
         """Record the condition's status tests, or an SC316 step when it tests what an
-        earlier bridge of the extension sets: mod_dialplan_xml decides it at routing
-        time, with the variable still empty. True when its actions are then never
-        queued (the expression does not match the empty value)."""
-        bridges = [st for st in steps if st.app == "bridge" and not fc.switch_true(st.el.value("inline"))]
+        earlier bridge of the extension (`bridges`, queued before it) sets: mod_dialplan_xml
+        decides it at routing time, with the variable still empty. True when its actions
+        are then never queued (the expression does not match the empty value)."""
         tests = [el] + [c for c in el.children if c.name == "regex"]
         found: tuple[xmlscan.Element, xmlscan.Attr, re.Match[str]] | None = None
         if bridges and self.table is not None:
@@ -576,7 +579,7 @@ class _Walker:
                     found = (t, attr, hit)
                     break
         if found is None:
-            self._status_tests(el, block)
+            self._status_tests(tests, block)
             return False
         t, attr, hit = found
         related = tuple(self._span(b.data.start, b.data.end) for b in bridges if b.data is not None)
@@ -586,8 +589,8 @@ class _Walker:
         rx = status._compile(expr) if expr else None
         return rx is not None and rx.search("") is None
 
-    def _status_tests(self, el: xmlscan.Element, block: str) -> None:
-        tests = [el] + [c for c in el.children if c.name == "regex"]
+    def _status_tests(self, tests: list[xmlscan.Element], block: str) -> None:
+        """Status tests of a condition's field and of its <regex> children (`tests`)."""
         for t in tests:
             kind = status.field_kind(t.value("field"))
             expr = t.get("expression")
@@ -609,7 +612,7 @@ class _Walker:
                         )
                     )
             elif self.table is not None:
-                names = status.cause_names(expr.value, tuple(self.table.engine.causes))
+                names = status.cause_names(expr.value, self.table.names)
                 if names is not None:
                     codes = self.table.codes_of(names)
                     self.a.status_tests.append(
