@@ -662,16 +662,17 @@ class _Walker:
         attr = step.data
         if attr is None:
             return
-        legs = ds.legs()
-        following = self._following(steps, at, step, legs)
+        following = self._following(steps, at, step, ds)
         span = self._span(attr.start, attr.end)
         made = outcome.point(span, ds, knobs, following, lambda leg: attr.span(leg.start, leg.end, self.base))
         self.a.outcome_tables.append(outcome.bridge_table(table, attr.value.strip(), step.block, made))
         if self.points is not None:
             self.points.append((made, ds))
 
-    def _following(self, steps: list[_Step], at: int, bridge: _Step, legs: list[dial.Leg]) -> outcome.Next:
-        """What the dialplan runs next when it goes on past `bridge`; END at the end of it."""
+    def _following(
+        self, steps: list[_Step], at: int, bridge: _Step, dialled: dial.DialString
+    ) -> outcome.Next:
+        """What the dialplan runs next when it goes on past `bridge` (dialling `dialled`); END at the end."""
         for later in steps[at + 1 :]:
             if _exclusive(bridge, later):
                 continue
@@ -681,7 +682,7 @@ class _Walker:
                 ds = dial.parse(data.value)
                 first = ds.threads[0][0] if ds.threads else ()
                 where = self._span(data.start, data.end)
-                return outcome.Next(dial.destination(legs, first), None, None, where)
+                return outcome.Next(dial.destination(dialled.legs(), first), None, None, where)
             if app == "respond" and data is not None and _final(later):
                 parts = _respond_parts(data.value)
                 code = parts[1] if parts is not None else None
