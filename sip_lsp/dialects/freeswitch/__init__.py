@@ -29,8 +29,9 @@ is checked when it is opened, and then starts from what runs before it in its
 context (context.py: the continue="true" extensions of the including `D.xml`
 before the include and the earlier files of the same glob), so their
 continue_on_fail governs its bridges.
-Each extension's facts are kept by its text (extension_chunks, _Facts), so a
-keystroke re-scans and re-walks only the extension it changed.
+Each extension's facts are kept by its text (extension_chunks, _Extension) and
+handed over as one part of a model.PartedAnalysis, so a keystroke re-scans,
+re-walks and re-judges only the extension it changed.
 A caller's CANCEL hangs up the A leg: switch_ivr_originate stops when the
 caller channel is no longer ready and no later action runs, so cancel
 (SC302) does not apply to these failovers (`cancel_applies=False`).
@@ -62,6 +63,7 @@ from sip_lsp.model import (
     Block,
     CauseSite,
     CodeSite,
+    Facts,
     FailoverKind,
     FailoverSite,
     GuardFix,
@@ -69,6 +71,7 @@ from sip_lsp.model import (
     Knob,
     Outcome,
     OutcomeTable,
+    PartedAnalysis,
     Reference,
     Role,
     Span,
@@ -107,7 +110,7 @@ _FACTS = "facts"  # slot key prefix of an extension's facts (see _Walker._chunk)
 
 def analyze(text: str, ctx: DialectContext) -> Analysis:
     """Facts of one FreeSWITCH XML document; never raises on bad input."""
-    analysis = Analysis(dialect=ENGINE, text=text, path=ctx.path, comment="<!--")
+    analysis = PartedAnalysis(ENGINE, text, ctx.path, comment="<!--")
     _analyze(text, ctx, analysis)
     return analysis
 
@@ -115,17 +118,18 @@ def analyze(text: str, ctx: DialectContext) -> Analysis:
 def bridge_points(text: str, ctx: DialectContext) -> list[tuple[outcome.Point, dial.DialString]]:
     """Each bridge's decision inputs as a cold analysis of `text` makes its table (simulate reads them)."""
     points: list[tuple[outcome.Point, dial.DialString]] = []
-    _analyze(text, ctx, Analysis(dialect=ENGINE, text=text, path=ctx.path, comment="<!--"), points)
+    _analyze(text, ctx, PartedAnalysis(ENGINE, text, ctx.path, comment="<!--"), points)
     return points
 
 
 def _analyze(
     text: str,
     ctx: DialectContext,
-    analysis: Analysis,
+    analysis: PartedAnalysis,
     points: list[tuple[outcome.Point, dial.DialString]] | None = None,
 ) -> None:
-    """Scan with known extensions masked (extension_chunks), then walk into facts.
+    """Scan with known extensions masked (extension_chunks), then walk into facts: a part
+    per extension, then one with the blocks (and anything found outside an extension).
 
     With `points` (a simulation) every extension is walked here, none taken from a cache.
     """
@@ -139,13 +143,14 @@ def _analyze(
         comments.sort(key=lambda c: c[0])
         _suppressions(comments, ctx.lines_of(text), analysis)
     table = _table(ctx.catalog)
-    walker = _Walker(analysis, table, text, doc=doc, chunks=chunks)
+    walker = _Walker(_Sink(), table, text, doc=doc, chunks=chunks, parts=analysis.parts)
     walker.points = points
     found = _context_before(ctx, table) if ctx.path and "<context" not in text else None
     if found is None:
-        analysis.blocks.extend(walker.visit(doc.roots))
+        blocks = walker.visit(doc.roots)
     else:
-        analysis.blocks.extend(walker.visit(doc.roots, _State(dict(found[1])), found[0]))
+        blocks = walker.visit(doc.roots, _State(dict(found[1])), found[0])
+    analysis.parts.append((walker.a.facts(blocks), 0))
 
 
 def _context_before(ctx: DialectContext, table: fc.CauseTable | None) -> tuple[str, dict[str, _Value]] | None:
@@ -168,7 +173,7 @@ def _context_before(ctx: DialectContext, table: fc.CauseTable | None) -> tuple[s
     held = _BEFORE.get(key)
     if held is None:
         carry = _State()
-        sink = Analysis(dialect=ENGINE, text=found.parent_text)
+        sink = _Sink()
         walker = _Walker(sink, table, found.parent_text)
         for el in found.extensions:
             walker._extension(el, carry, found.context)
@@ -271,19 +276,12 @@ _FACT_LISTS = (
 )
 
 
-class _Facts:
-    """One extension's facts at document offset `base`, kept in its chunk's cache slot.
+class _Sink:
+    """The fact lists a walk fills: one extension's (its part), or facts thrown away."""
 
-    Only the spans depend on where the extension is: an edit before it moves
-    them all by the same distance, which `moved` applies without walking again.
-    """
+    __slots__ = _FACT_LISTS
 
-    __slots__ = ("table", "base", "block", "carry", *_FACT_LISTS)
-
-    def __init__(self, table: fc.CauseTable | None, base: int) -> None:
-        self.table, self.base = table, base
-        self.block: Block | None = None
-        self.carry: dict[str, _Value] | None = None  # the vars a continue="true" extension passes on
+    def __init__(self) -> None:
         self.code_sites: list[CodeSite] = []
         self.cause_sites: list[CauseSite] = []
         self.failover_sites: list[FailoverSite] = []
@@ -293,25 +291,70 @@ class _Facts:
         self.ignored_steps: list[IgnoredStep] = []
         self.outcome_tables: list[OutcomeTable] = []
 
-    def add_to(self, sink: Analysis | _Facts) -> None:
-        for name in _FACT_LISTS:
-            getattr(sink, name).extend(getattr(self, name))
+    def facts(self, blocks: Sequence[Block] = ()) -> Facts:
+        """The lists as one PartedAnalysis part (the sink is not filled again)."""
+        return Facts(
+            ENGINE,
+            blocks=blocks,
+            code_sites=self.code_sites,
+            status_tests=self.status_tests,
+            failover_sites=self.failover_sites,
+            knobs=self.knobs,
+            cause_sites=self.cause_sites,
+            references=self.references,
+            outcome_tables=self.outcome_tables,
+            ignored_steps=self.ignored_steps,
+        )
 
-    def moved(self, base: int) -> _Facts:
+
+class _Extension:
+    """One walked extension at `base`: its facts as made at `made_at`, its block and the
+    variables it passes on (continue="true"), kept in its chunk's cache slot.
+
+    An edit before the extension only moves it: `moved` shifts the block and the
+    passed variables, while the facts stay as made and go into the analysis as a
+    part with the shift (model.PartedAnalysis), so they are neither copied nor
+    judged again (the findings cache keys on them). This is what keeps a
+    keystroke on a 20k-line dialplan from shifting and re-judging ~30k facts.
+    """
+
+    __slots__ = ("table", "facts", "made_at", "base", "block", "carry")
+
+    def __init__(
+        self,
+        table: fc.CauseTable | None,
+        facts: Facts,
+        made_at: int,
+        base: int,
+        block: Block,
+        carry: dict[str, _Value] | None,
+    ) -> None:
+        self.table, self.facts, self.made_at, self.base = table, facts, made_at, base
+        self.block = block
+        self.carry = carry  # the vars a continue="true" extension passes on, else None
+
+    def moved(self, base: int) -> _Extension:
         d = base - self.base
-        out = _Facts(self.table, base)
-        out.block = None if self.block is None else self.block.shift(d)
+        carry = None
         if self.carry is not None:
-            out.carry = {k: _Value(v.text, v.span.shift(d)) for k, v in self.carry.items()}
-        for name in _FACT_LISTS:
-            setattr(out, name, [x.shift(d) for x in getattr(self, name)])
-        return out
+            carry = {k: _Value(v.text, v.span.shift(d)) for k, v in self.carry.items()}
+        return _Extension(self.table, self.facts, self.made_at, base, self.block.shift(d), carry)
+
+    def part(self) -> tuple[Facts, int]:
+        return self.facts, self.base - self.made_at
 
 
 def _exclusive(a: _Step, b: _Step) -> bool:
     """True when one runs as an action and the other as an anti-action of one condition."""
+    if a.branch is b.branch:
+        return False  # queued the same way by the same condition (one branch object, _branches)
     mine = dict(_pairs(a.branch))
     return any(cid in mine and mine[cid] != pol for cid, pol in _pairs(b.branch))
+
+
+def _branches(condition: xmlscan.Element, outer: _Branch | None) -> tuple[_Branch, _Branch]:
+    """The branches of a condition's actions and of its anti-actions, each made once for all of them."""
+    return (condition.start, True, outer), (condition.start, False, outer)
 
 
 def _pairs(branch: _Branch | None) -> Iterator[tuple[int, bool]]:
@@ -324,21 +367,23 @@ def _pairs(branch: _Branch | None) -> Iterator[tuple[int, bool]]:
 class _Walker:
     """Walks a scanned tree into facts; `base` is where the tree's offset 0 lies in `text`.
 
-    The document's walker hands each extension that has a chunk to a walker of
-    its own, which fills the chunk's `_Facts` (see _chunk).
+    The document's walker (the one with `parts`) hands each extension to a walker
+    of its own, whose sink becomes the extension's part (see _chunk and _walk).
     """
 
     def __init__(
         self,
-        sink: Analysis | _Facts,
+        sink: _Sink,
         table: fc.CauseTable | None,
         text: str,
         base: int = 0,
         origin: int = 0,
         doc: xmlscan.Document | None = None,
         chunks: dict[int, extension_chunks.Chunk] | None = None,
+        parts: list[tuple[Facts, int]] | None = None,
     ) -> None:
         self.a = sink
+        self.parts = parts  # the document's walker: the analysis's parts, one per extension
         self.table = table
         self.text = text
         self.base = base
@@ -391,6 +436,8 @@ class _Walker:
         chunk = self.chunks.get(el.start)
         if chunk is not None:
             return self._chunk(chunk, el, carry, context)
+        if self.parts is not None:  # no chunk (an extension never closed...): a part of its own
+            return self._place(self._walk(el, el.start, 0, carry, context)[0], carry)
         name = el.value("name") or context or ""
         state = _State(dict(carry.vars))
         steps: list[_Step] = []
@@ -403,7 +450,7 @@ class _Walker:
     def _chunk(
         self, chunk: extension_chunks.Chunk, el: xmlscan.Element, carry: _State, context: str | None
     ) -> Block:
-        """An extension's facts from its chunk's slot, moved to where it is now (see _Facts).
+        """An extension's facts from its chunk's slot, moved to where it is now (see _Extension).
 
         On a miss the extension is walked (a masked one scanned alone first) and
         its facts kept when they depend on its text only: the same context name,
@@ -418,31 +465,44 @@ class _Walker:
         )
         key = (_FACTS, context, id(self.table), inherited)
         foreign = any(v.span.path is not None for v in carry.vars.values())
-        facts: _Facts | None = None if foreign else chunk.slot.get(key)
-        if facts is not None and facts.table is self.table:
-            if facts.base != start:
-                facts = chunk.slot[key] = facts.moved(start)
+        done: _Extension | None = None if foreign else chunk.slot.get(key)
+        if done is not None and done.table is self.table:
+            if done.base != start:
+                done = chunk.slot[key] = done.moved(start)
         else:
-            facts = _Facts(self.table, start)
             root, base = (chunk.root(), start) if chunk.masked else (el, 0)
-            walker = _Walker(facts, self.table, self.text, base, origin=start)
-            state = _State(carry.vars)
-            facts.block = walker._extension(root, state, context)
-            # _extension replaces state.vars only when the extension passes them on
-            facts.carry = state.vars if state.vars is not carry.vars else None
+            done, local = self._walk(root, start, base, carry, context)
             if (
                 not foreign
-                and walker.local
+                and local
                 and (
                     chunk.masked or (self.doc is not None and extension_chunks.reusable(chunk, el, self.doc))
                 )
             ):
-                chunk.slot[key] = facts
-        facts.add_to(self.a)
-        if facts.carry is not None:
-            carry.vars = facts.carry
-        assert facts.block is not None  # kept facts were walked: their block is set
-        return facts.block
+                chunk.slot[key] = done
+        return self._place(done, carry)
+
+    def _walk(
+        self, root: xmlscan.Element, start: int, base: int, carry: _State, context: str | None
+    ) -> tuple[_Extension, bool]:
+        """Walk the extension `root` (at `start`; its tree's offset 0 at `base`) into its own
+        facts; True when they depend on its text only (see `local`)."""
+        sink = _Sink()
+        walker = _Walker(sink, self.table, self.text, base, origin=start)
+        walker.points = self.points
+        state = _State(carry.vars)
+        block = walker._extension(root, state, context)
+        # _extension replaces state.vars only when the extension passes them on
+        passed = state.vars if state.vars is not carry.vars else None
+        return _Extension(self.table, sink.facts(), start, start, block, passed), walker.local
+
+    def _place(self, done: _Extension, carry: _State) -> Block:
+        """Add the extension's facts as a part, and pass on what it passes on."""
+        assert self.parts is not None  # only the document's walker places extensions
+        self.parts.append(done.part())
+        if done.carry is not None:
+            carry.vars = done.carry
+        return done.block
 
     def _conditions(self, ext: xmlscan.Element, block: str, steps: list[_Step]) -> list[Block]:
         """Queue the actions of every (nested) condition in document order; return their blocks.
@@ -451,16 +511,18 @@ class _Walker:
         most MAX_DEPTH deep (deeper conditions hang off the last level).
         """
         out: list[Block] = []
-        frames: list[list[Any]] = []  # [condition, its branch, next child, its blocks]
+        bridges: list[_Step] = []  # the queued bridges so far that run at once (not inline)
+        # [condition, the branches of its actions and anti-actions, next child, its blocks, dead]
+        frames: list[list[Any]] = []
         for top in ext.children:
             if top.name != "condition":
                 if top.name in ("action", "anti-action"):
                     self._outside(top)
                 continue
-            frames.append([top, None, 0, [], self._routing_time(top, block, steps)])
+            frames.append([top, _branches(top, None), 0, [], self._routing_time(top, block, bridges)])
             while frames:
                 frame = frames[-1]
-                el, branch, i, kids, dead = frame
+                el, (acting, anti), i, kids, dead = frame
                 children = el.children
                 while i < len(children):
                     child = children[i]
@@ -472,12 +534,14 @@ class _Walker:
                         attrs = child.attrs
                         app = attrs.get("application")
                         app = app.value.strip() if app else ""
-                        steps.append(
-                            _Step(child, app, attrs.get("data"), (el.start, kind == "action", branch), block)
-                        )
+                        branch = acting if kind == "action" else anti
+                        step = _Step(child, app, attrs.get("data"), branch, block)
+                        steps.append(step)
+                        if app == "bridge" and not fc.switch_true(child.value("inline")):
+                            bridges.append(step)
                     elif kind == "condition":
-                        gone = dead or self._routing_time(child, block, steps)
-                        frames.append([child, (el.start, True, branch), 0, [], gone])
+                        gone = dead or self._routing_time(child, block, bridges)
+                        frames.append([child, _branches(child, acting), 0, [], gone])
                         break
                 frame[2] = i
                 if frames[-1] is not frame:
@@ -497,12 +561,11 @@ class _Walker:
         app = el.value("application") or el.name
         self.a.ignored_steps.append(IgnoredStep(self._span(el.start, el.tag_end), "outside-condition", app))
 
-    def _routing_time(self, el: xmlscan.Element, block: str, steps: list[_Step]) -> bool:
+    def _routing_time(self, el: xmlscan.Element, block: str, bridges: list[_Step]) -> bool:
         """Record the condition's status tests, or an SC316 step when it tests what an
-        earlier bridge of the extension sets: mod_dialplan_xml decides it at routing
-        time, with the variable still empty. True when its actions are then never
-        queued (the expression does not match the empty value)."""
-        bridges = [st for st in steps if st.app == "bridge" and not fc.switch_true(st.el.value("inline"))]
+        earlier bridge of the extension (`bridges`, queued before it) sets: mod_dialplan_xml
+        decides it at routing time, with the variable still empty. True when its actions
+        are then never queued (the expression does not match the empty value)."""
         tests = [el] + [c for c in el.children if c.name == "regex"]
         found: tuple[xmlscan.Element, xmlscan.Attr, re.Match[str]] | None = None
         if bridges and self.table is not None:
@@ -516,7 +579,7 @@ class _Walker:
                     found = (t, attr, hit)
                     break
         if found is None:
-            self._status_tests(el, block)
+            self._status_tests(tests, block)
             return False
         t, attr, hit = found
         related = tuple(self._span(b.data.start, b.data.end) for b in bridges if b.data is not None)
@@ -526,8 +589,8 @@ class _Walker:
         rx = status._compile(expr) if expr else None
         return rx is not None and rx.search("") is None
 
-    def _status_tests(self, el: xmlscan.Element, block: str) -> None:
-        tests = [el] + [c for c in el.children if c.name == "regex"]
+    def _status_tests(self, tests: list[xmlscan.Element], block: str) -> None:
+        """Status tests of a condition's field and of its <regex> children (`tests`)."""
         for t in tests:
             kind = status.field_kind(t.value("field"))
             expr = t.get("expression")
@@ -549,7 +612,7 @@ class _Walker:
                         )
                     )
             elif self.table is not None:
-                names = status.cause_names(expr.value, tuple(self.table.engine.causes))
+                names = status.cause_names(expr.value, self.table.names)
                 if names is not None:
                     codes = self.table.codes_of(names)
                     self.a.status_tests.append(
@@ -560,18 +623,18 @@ class _Walker:
 
     def _run(self, steps: list[_Step], state: _State) -> None:
         bridges: list[_Bridge] = []
-        points: list[tuple[int, _Step, outcome.Knobs]] = []
+        points: list[tuple[int, _Step, dial.DialString, outcome.Knobs]] = []
         for at, step in enumerate(steps):
             app = step.app
             data = step.data
-            if app == "bridge" and data is not None:
-                points.append((at, step, self._knobs(step, state)))
             if app in SETTERS or app == "multiset":
                 self._set(step, state)
             elif app == "unset" and data is not None:
                 state.vars.pop(data.value.strip(), None)
             elif app == "bridge" and data is not None:
-                bridges = self._bridge(step, state, bridges)
+                ds = dial.parse(data.value)
+                points.append((at, step, ds, _knobs(ds, state)))
+                bridges = self._bridge(step, ds, state, bridges)
             elif app == "respond" and data is not None:
                 self._respond(step)
             elif app == "hangup" and data is not None and data.value.strip():
@@ -581,48 +644,35 @@ class _Walker:
             if app in ENDS_CALL or (app == "respond" and _final(step)):
                 bridges = [b for b in bridges if _exclusive(b.step, step)]
         if self.table is not None:
-            for at, step, knobs in points:
-                self._outcome(steps, at, step, knobs, self.table)
+            for at, step, ds, knobs in points:
+                self._outcome(steps, at, step, ds, knobs, self.table)
 
     # ------------------------------------------------------------- outcomes
 
-    def _knobs(self, step: _Step, state: _State) -> outcome.Knobs:
-        """The variables that shape a bridge's outcome where it runs ({...} in the dial string wins)."""
-        ds = dial.parse(step.data.value) if step.data is not None else dial.DialString((), ())
-
-        def value(name: str, in_dial: bool = False) -> str | None:
-            found = ds.var(name) if in_dial else None
-            if found is not None:
-                return found.value
-            held = state.vars.get(name)
-            return held.text if held is not None else None
-
-        return outcome.Knobs(
-            value("continue_on_fail"),
-            value("failure_causes"),
-            value("fail_on_single_reject", True),
-            value("originate_continue_on_timeout", True),
-            value("sip_ignore_remote_cause"),
-        )
-
     def _outcome(
-        self, steps: list[_Step], at: int, step: _Step, knobs: outcome.Knobs, table: fc.CauseTable
+        self,
+        steps: list[_Step],
+        at: int,
+        step: _Step,
+        ds: dial.DialString,
+        knobs: outcome.Knobs,
+        table: fc.CauseTable,
     ) -> None:
         """The bridge's OutcomeTable (outcome.bridge_table) with what follows it in the extension."""
         attr = step.data
         if attr is None:
             return
-        ds = dial.parse(attr.value)
-        legs = ds.legs()
-        following = self._following(steps, at, step, legs)
+        following = self._following(steps, at, step, ds)
         span = self._span(attr.start, attr.end)
         made = outcome.point(span, ds, knobs, following, lambda leg: attr.span(leg.start, leg.end, self.base))
         self.a.outcome_tables.append(outcome.bridge_table(table, attr.value.strip(), step.block, made))
         if self.points is not None:
             self.points.append((made, ds))
 
-    def _following(self, steps: list[_Step], at: int, bridge: _Step, legs: list[dial.Leg]) -> outcome.Next:
-        """What the dialplan runs next when it goes on past `bridge`; END at the end of it."""
+    def _following(
+        self, steps: list[_Step], at: int, bridge: _Step, dialled: dial.DialString
+    ) -> outcome.Next:
+        """What the dialplan runs next when it goes on past `bridge` (dialling `dialled`); END at the end."""
         for later in steps[at + 1 :]:
             if _exclusive(bridge, later):
                 continue
@@ -632,7 +682,7 @@ class _Walker:
                 ds = dial.parse(data.value)
                 first = ds.threads[0][0] if ds.threads else ()
                 where = self._span(data.start, data.end)
-                return outcome.Next(Outcome(dial.destination(legs, first)), None, None, where)
+                return outcome.Next(dial.destination(dialled.legs(), first), None, None, where)
             if app == "respond" and data is not None and _final(later):
                 parts = _respond_parts(data.value)
                 code = parts[1] if parts is not None else None
@@ -685,11 +735,10 @@ class _Walker:
                 CauseSite(attr.span(start + a, start + b, self.base), ENGINE, token, cause, context, codes)
             )
 
-    def _bridge(self, step: _Step, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
+    def _bridge(self, step: _Step, ds: dial.DialString, state: _State, prior: list[_Bridge]) -> list[_Bridge]:
         attr = step.data
         if attr is None:
             return prior
-        ds = dial.parse(attr.value)
         legs = ds.legs()
         # Cause lists in {...}/[...] are checked, but only fail_on_single_reject is
         # read from there: continue_on_fail comes from the caller channel.
@@ -716,7 +765,7 @@ class _Walker:
         if live and not voicemail and all(b.target != target for b in live):
             last = live[-1]
             first = ds.threads[0][0] if ds.threads else ()
-            towards = Outcome(dial.destination(last.legs, first))
+            towards = dial.destination(last.legs, first)
             self.a.failover_sites.append(
                 FailoverSite(
                     span=self._span(attr.start, attr.end),
@@ -756,9 +805,8 @@ class _Walker:
         attr = step.data
         if attr is None:
             return
-        for thread in ds.threads:
-            for before, group in itertools.pairwise(thread):
-                towards = Outcome(dial.destination(before, group))
+        for thread, hunts in zip(ds.threads, ds.hunts):
+            for (before, group), towards in zip(itertools.pairwise(thread), hunts):
                 if towards is Outcome.MEDIA or all(_VOICEMAIL.search(leg.text) for leg in group):
                     continue
                 if not (in_dial or guarded):
@@ -837,6 +885,25 @@ class _Walker:
         if len(words) >= 3 and "$" not in words[2][0]:
             ctx, a, b = words[2]
             self.a.references.append(Reference(attr.span(a, b, self.base), ctx, "context"))
+
+
+def _knobs(ds: dial.DialString, state: _State) -> outcome.Knobs:
+    """The variables that shape a bridge's outcome where it runs ({...} in the dial string wins)."""
+
+    def value(name: str, in_dial: bool = False) -> str | None:
+        found = ds.var(name) if in_dial else None
+        if found is not None:
+            return found.value
+        held = state.vars.get(name)
+        return held.text if held is not None else None
+
+    return outcome.Knobs(
+        value("continue_on_fail"),
+        value("failure_causes"),
+        value("fail_on_single_reject", True),
+        value("originate_continue_on_timeout", True),
+        value("sip_ignore_remote_cause"),
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -111,6 +111,7 @@ class CauseTable:
                 self.cause_of[code] = cause.name
                 by_name.setdefault(cause.name, set()).add(code)
         self._codes = {name: frozenset(codes) for name, codes in by_name.items()}
+        self.names = tuple(engine.causes)  # every cause name, made once (not per status test)
         self._names_by_length = sorted(engine.causes, key=len, reverse=True)
         self._causes_of: dict[frozenset[int], tuple[str, ...]] = {}
         self._resolved: dict[tuple[str, str], Resolved] = {}

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
+
+from sip_lsp.model import Outcome
 
 _OPEN = {"{": "}", "[": "]", "(": ")", "<": ">"}
 ENTERPRISE = ":_:"
@@ -34,6 +37,9 @@ class Leg(NamedTuple):
     text: str  # the target without its variable blocks
     start: int
     end: int
+    # whom it calls (party(text)), found once per parsed string: every bridge compares
+    # its legs' parties three or four times (hunt, failover, next step, table)
+    party: str
     vars: tuple[Var, ...] = ()
 
 
@@ -41,6 +47,9 @@ class DialString(NamedTuple):
     globals: tuple[Var, ...]
     # thread (`:_:` part) -> `|` group -> `,` legs
     threads: tuple[tuple[tuple[Leg, ...], ...], ...]
+    # thread -> what dialling each `|` group after the one before is (destination()), found
+    # once per parsed string: a bridge's hunt failovers and its table both read it
+    hunts: tuple[tuple[Outcome, ...], ...]
 
     def legs(self) -> list[Leg]:
         """Every leg, in order."""
@@ -162,12 +171,13 @@ def parse(s: str) -> DialString:
                 la, leg_vars = _blocks(s, la, lb, "[")
                 la, lb = _strip(s, la, lb)
                 if la < lb:
-                    legs.append(Leg(s[la:lb], la, lb, tuple(leg_vars)))
+                    legs.append(Leg(s[la:lb], la, lb, party(s[la:lb]), tuple(leg_vars)))
             if legs:
                 groups.append(tuple(legs))
         if groups:
             threads.append(tuple(groups))
-    return DialString(tuple(globals_), tuple(threads))
+    hunts = tuple(tuple(destination(a, b) for a, b in pairwise(thread)) for thread in threads)
+    return DialString(tuple(globals_), tuple(threads), hunts)
 
 
 # ------------------------------------------------------------------ destinations
@@ -208,7 +218,7 @@ def party(text: str) -> str:
     return user.lower()
 
 
-def destination(before: tuple[Leg, ...] | list[Leg], after: tuple[Leg, ...] | list[Leg]) -> str:
+def destination(before: tuple[Leg, ...] | list[Leg], after: tuple[Leg, ...] | list[Leg]) -> Outcome:
     """What trying `after` once `before` failed is: retry-same, new-party, media or unknown.
 
     The same party (the dialled number, the same user) through another gateway or
@@ -216,13 +226,13 @@ def destination(before: tuple[Leg, ...] | list[Leg], after: tuple[Leg, ...] | li
     a variable on either side leaves it unknown unless a party known on both sides
     is rung again.
     """
-    tried = {party(leg.text) for leg in before}
-    called = {party(leg.text) for leg in after}
+    tried = {leg.party for leg in before}
+    called = {leg.party for leg in after}
     if called and called <= {MEDIA}:
-        return "media"
+        return Outcome.MEDIA
     known = (tried & called) - {UNKNOWN, MEDIA}
     if known:
-        return "retry-same"
+        return Outcome.RETRY_SAME
     if UNKNOWN in tried or UNKNOWN in called or not called:
-        return "unknown"
-    return "new-party"
+        return Outcome.UNKNOWN
+    return Outcome.NEW_PARTY

@@ -96,7 +96,7 @@ class _Shape(NamedTuple):
 class Point(NamedTuple):
     """A bridge as its table is decided: `decide`'s inputs, and where each AT_* place lies."""
 
-    hunt_after: str | None  # whom the next `|` element calls (dial.destination), None without one
+    hunt_after: Outcome | None  # whom the next `|` element calls (dial.destination), None without one
     tech: str  # the first leg's endpoint (user, sofia, ...): its no-destination cause
     following: tuple[Outcome, int | None, str | None, bool]  # Next without its span, and whether it has one
     knobs: Knobs
@@ -118,7 +118,7 @@ def point(
         NOWHERE: None,
     }
     return Point(
-        dial.destination(first, second) if second else None,
+        ds.hunts[0][0] if second else None,
         first[0].text.split("/", 1)[0] if first else "",
         (following.outcome, following.reply, following.cause, following.span is not None),
         knobs,
@@ -131,8 +131,8 @@ def bridge_table(table: fc.CauseTable, name: str, block: str | None, at: Point) 
     """The OutcomeTable of one bridge (see the module docstring for the order of decisions)."""
     where = at.where
     rows = tuple(
-        Row(codes, locals_, r.outcome, r.reply, where[r.at], (), r.note)
-        for r, codes, locals_ in _rows(table, at.knobs, at.hunt_after, at.following, at.tech, at.group)
+        Row(row.codes, row.local, row.outcome, row.reply, where[place], (), row.note)
+        for place, row in _rows(table, at.knobs, at.hunt_after, at.following, at.tech, at.group)
     )
     span = where[AT_BRIDGE]
     assert span is not None  # point() puts the bridge there
@@ -143,12 +143,14 @@ def bridge_table(table: fc.CauseTable, name: str, block: str | None, at: Point) 
 def _rows(
     table: fc.CauseTable,
     knobs: Knobs,
-    hunt_after: str | None,
+    hunt_after: Outcome | None,
     following: tuple[Outcome, int | None, str | None, bool],
     tech: str,
     group: bool,  # the first `|` element rings several legs at once (`a,b|c`)
-) -> tuple[tuple[_Shape, frozenset[int], frozenset[Local]], ...]:
-    """The rows of every bridge with these knobs, next element and following step (spans symbolic).
+) -> tuple[tuple[str, Row], ...]:
+    """The rows of every bridge with these knobs, next element and following step, each with
+    where its deciding line is (AT_*): a bridge's table places them (their codes are interned
+    once here, so placing a row does not look its ~300 codes up again).
 
     For a `,` group a code stands for the group's first leg's code, the cause the
     originate reports once every leg failed (see the module docstring, point 2).
@@ -172,7 +174,10 @@ def _rows(
     made = [(shape, frozenset(codes), frozenset(locals_)) for shape, (codes, locals_) in rows.items()]
     made = [m for m in made if m[1] or m[2]]
     made.sort(key=lambda m: (min(m[1]) if m[1] else 1000, m[0].outcome.value))
-    return tuple(made)
+    return tuple(
+        (shape.at, Row(codes, locals_, shape.outcome, shape.reply, None, (), shape.note))
+        for shape, codes, locals_ in made
+    )
 
 
 def redirect_codes(engine: Engine) -> frozenset[int]:
@@ -187,7 +192,7 @@ Traced = tuple[StepKind, str, tuple[tuple[str, str], ...]]
 def decide(
     table: fc.CauseTable,
     knobs: Knobs,
-    hunt_after: str | None,
+    hunt_after: Outcome | None,
     following: tuple[Outcome, int | None, str | None, bool],
     group: bool,
     cause: str,
@@ -216,7 +221,7 @@ def decide(
             trace.append((StepKind.MAP, AT_BRIDGE, (("from", cause), ("to", NO_ANSWER), ("by", "originate"))))
         if hunt_after is not None and fosr_true:
             _next(trace, hunt_after)
-            return _Shape(Outcome(hunt_after), None, AT_NEXT, NOTE_SINGLE_REJECT)
+            return _Shape(hunt_after, None, AT_NEXT, NOTE_SINGLE_REJECT)
         return _after_failure(table, knobs, following, NO_ANSWER, received, trace)._replace(
             note=NOTE_SINGLE_REJECT
         )
@@ -237,16 +242,16 @@ def decide(
             _test(trace, goes_on, "fail_on_single_reject", fosr, cause, why)
             if goes_on:
                 _next(trace, hunt_after)
-                return _Shape(Outcome(hunt_after), None, AT_NEXT, NOTE_GROUP if group and received else "")
+                return _Shape(hunt_after, None, AT_NEXT, NOTE_GROUP if group and received else "")
     shape = _after_failure(table, knobs, following, cause, received, trace)
     if group and received and shape.note in ("", NOTE_REMOTE):
         return shape._replace(note=NOTE_GROUP)
     return shape
 
 
-def _next(trace: list[Traced] | None, hunt_after: str) -> None:
+def _next(trace: list[Traced] | None, hunt_after: Outcome) -> None:
     if trace is not None:
-        trace.append((StepKind.ACTION, AT_NEXT, (("app", "bridge"), ("outcome", hunt_after))))
+        trace.append((StepKind.ACTION, AT_NEXT, (("app", "bridge"), ("outcome", hunt_after.value))))
 
 
 def _after_failure(
