@@ -18,14 +18,7 @@ from sip_lsp.dialects.common import kemi_scripts, suppressions
 from sip_lsp.dialects.common.block_cache import Slot
 from sip_lsp.dialects.common.includes import Includes
 from sip_lsp.dialects.ser import arming, flow, flow_cache, includer, preprocessor
-from sip_lsp.dialects.ser.facts import (
-    FAILURE_KINDS,
-    ChunkFacts,
-    NamedRoute,
-    Sink,
-    collect_route,
-    collect_toplevel,
-)
+from sip_lsp.dialects.ser.facts import ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Lit, Route
 from sip_lsp.model import Analysis, Block, Facts, Knob, Note, PartedAnalysis, Span
@@ -64,10 +57,10 @@ class _Builder:
         # Noted as each chunk is read, so the flow step never passes over every chunk again:
         # t_on_failure sites by the handler they arm (span as collected, its chunk's shift),
         self.armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
-        self.handlers: list[tuple[int, NamedRoute]] = []  # failure handlers, by their chunk's index
+        self.handlers: list[int] = []  # the chunks (by index) that hold failure handlers
         self.named = flow.NamedRoutes()
-        self.defined: set[str] = set()  # failure_route names
-        self.entries: list[tuple[Route, int]] = []  # entries to walk for SC312, by their chunk's index
+        self.entries: list[int] = []  # the chunks that hold entries to walk for SC312
+        self.handled: set[tuple[str, str]] = set()  # (kind, name) of every failure handler
         self.include = Includes(ctx, analysis)
         self.unread = False  # an include was not read: its routes are unknown
         # Chunks from here on come from the includer read as context (includer.py): they arm,
@@ -127,16 +120,12 @@ class _Builder:
                 self.armed[key] = [(span, d)]
             else:
                 sites.append((span, d))
-        for named in facts.routes:
-            kind, r = named.kind, named.route
-            if kind in FAILURE_KINDS:
-                self.handlers.append((k, named))
-                if kind == "failure_route":
-                    self.defined.add(named.name)
-            elif kind == "route" and r.name_start != r.start:
-                self.named.add(named.name, r, base, path, text)
-        for r in facts.entries:
-            self.entries.append((r, k))
+        if facts.handlers:
+            self.handlers.append(k)
+        if facts.named:
+            self.named.add(facts.named, base, path, text)
+        if facts.entries:
+            self.entries.append(k)
         if path is None:
             found = _suppressions(slot, p, text)
             if found:
@@ -165,26 +154,29 @@ class _Builder:
         far: flow_cache.Possible = {}  # test sets of walks that followed route(X), by document offset
         walks: list[tuple[flow_cache.Walk, ...]] = [()] * len(self.chunks)  # per chunk, its handlers' walks
         placed: list[tuple[Facts, int]] = []
-        for k, (kind, name, r) in self.handlers:
-            _, _, base, path, text, slot = self.chunks[k]
+        for k in self.handlers:
+            facts, _, base, path, text, slot = self.chunks[k]
             context = self.context_from is not None and k >= self.context_from
-            try:
-                walk, d = flow_cache.analyze(
-                    slot,
-                    (r, base, path, text),
-                    name,
-                    self.routes,
-                    self.flavor,
-                    tuple(armed.get((kind, name), ())),
-                    far,
-                )
-            except RecursionError:
-                continue
-            walks[k] += (walk,)
-            if (walk.facts.failover_sites or walk.facts.outcome_tables) and (
-                not context or _touches_document(walk.facts)
-            ):
-                placed.append((walk.facts, d))
+            for kind, name, r in facts.handlers:
+                key = (kind, name)
+                self.handled.add(key)
+                try:
+                    walk, d = flow_cache.analyze(
+                        slot,
+                        (r, base, path, text),
+                        name,
+                        self.routes,
+                        self.flavor,
+                        tuple(armed.get(key, ())),
+                        far,
+                    )
+                except RecursionError:
+                    continue
+                walks[k] += (walk,)
+                if (walk.facts.failover_sites or walk.facts.outcome_tables) and (
+                    not context or _touches_document(walk.facts)
+                ):
+                    placed.append((walk.facts, d))
         parts = self.an.parts
         own = self.chunks[: self.context_from] if self.context_from is not None else self.chunks
         # Per chunk on every keystroke: no closure made, no starred unpacking (~0.4 us each).
@@ -203,26 +195,32 @@ class _Builder:
     def lost_handlers(self) -> list[Knob]:
         """t_on_failure() sites replaced before the relay, or naming no failure route (SC312)."""
         found = arming.Lost()
-        for r, k in self.entries:
-            _, _, base, path, _, slot = self.chunks[k]
-            where = (r, base, path)
-            key = ("arming", r.start)
-            kept = slot.get(key)
-            if kept is not None:
-                arming.add_kept(kept, where, found)
-                continue
-            try:
-                kept = arming.walk_entry(where, self.routes, found)
-            except RecursionError:
-                continue
-            if kept is not None:
-                slot[key] = kept
+        for k in self.entries:
+            facts, _, base, path, _, slot = self.chunks[k]
+            for r in facts.entries:
+                where = (r, base, path)
+                key = ("arming", r.start)
+                kept = slot.get(key)
+                if kept is not None:
+                    arming.add_kept(kept, where, found)
+                    continue
+                try:
+                    kept = arming.walk_entry(where, self.routes, found)
+                except RecursionError:
+                    continue
+                if kept is not None:
+                    slot[key] = kept
         knobs = [
             Knob(span, "lost_failure_route", f"{name} {other}") for span, name, other in found.sites.values()
         ]
         for (kind, name), sites in self.armed.items():
             # "0" is index 0, the main route's: t_on_failure("0") is the old idiom that disarms
-            if kind == "failure_route" and name not in self.defined and name != "0" and not self.unread:
+            if (
+                kind == "failure_route"
+                and (kind, name) not in self.handled
+                and name != "0"
+                and not self.unread
+            ):
                 knobs += [
                     Knob(span.shift(d) if d else span, "missing_failure_route", name) for span, d in sites
                 ]

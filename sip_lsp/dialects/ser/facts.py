@@ -463,6 +463,8 @@ class ChunkFacts:
         "arming",
         "knobs",
         "tests",
+        "handlers",
+        "named",
         "entries",
         "completed",
         "completed_by",
@@ -478,6 +480,11 @@ class ChunkFacts:
     ) -> None:
         self.base, self.blocks = base, blocks
         self.routes = [NamedRoute(*r) for r in routes]
+        # The routes the flow step looks for, sorted out once per chunk text, not on every keystroke:
+        self.handlers = tuple(r for r in self.routes if r.kind in FAILURE_KINDS)  # failure handlers
+        self.named = tuple(
+            r for r in self.routes if r.kind == "route" and r.route.name_start != r.route.start
+        )
         self.entries = entries  # entry routes whose walk may find a lost t_on_failure (arming.may_lose)
         self.code_sites, self.references = sink.code_sites, sink.references
         # Each t_on_failure-like reference, for the flow step.

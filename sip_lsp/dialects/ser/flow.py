@@ -9,7 +9,7 @@ exit/return/drop or a final reply, and follows route(X) calls (recursion-safe).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import attrgetter
 
 from sip_lsp.dialects.ser.conditions import case_test, status_test, status_var
@@ -184,12 +184,14 @@ class NamedRoutes(Mapping[str, list[RouteDef]]):
         self._found: dict[str, list[tuple[Route, int, str | None, str]]] = {}
         self._made: dict[str, list[RouteDef]] = {}
 
-    def add(self, name: str, route: Route, base: int, path: str | None, text: str) -> None:
-        found = self._found.get(name)
-        if found is None:
-            self._found[name] = [(route, base, path, text)]
-        else:
-            found.append((route, base, path, text))
+    def add(self, routes: Iterable[tuple[str, str, Route]], base: int, path: str | None, text: str) -> None:
+        """The (kind, name, route) of one chunk at `base`."""
+        for _, name, route in routes:
+            found = self._found.get(name)
+            if found is None:
+                self._found[name] = [(route, base, path, text)]
+            else:
+                found.append((route, base, path, text))
 
     def __getitem__(self, name: str) -> list[RouteDef]:
         made = self._made.get(name)
