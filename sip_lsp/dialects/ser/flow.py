@@ -336,7 +336,8 @@ class FlowResult:
         # What each code leads to, as (codes, decision) in the order the walk settled them: a few
         # sets per handler, not a decision per code (a table per handler of 400 codes would cost
         # the lint of a 1k-line script about twice its time). Shared sets, changed only through
-        # the remembered _split/_union: every handler of a script settles the same few sets.
+        # the remembered _split/_union: every handler of a script settles the same few sets, and
+        # copying them as plain sets cost a 1k-line lint ~1 ms (7 %).
         self.settled: list[tuple[frozenset[int], Decision]] = []
         self.decided: frozenset[int] = _NONE  # every code some path settled
         self.by_fallback: frozenset[int] = _NONE  # those settled by a reply or forward, which an action beats
