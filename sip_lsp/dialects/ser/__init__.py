@@ -13,14 +13,12 @@ the chunks it only moves, and the rules' findings for them stay cached.
 
 from __future__ import annotations
 
-from functools import partial
-
 from sip_lsp.dialects import DialectContext, note_text
 from sip_lsp.dialects.common import kemi_scripts, suppressions
 from sip_lsp.dialects.common.block_cache import Slot
 from sip_lsp.dialects.common.includes import Includes
 from sip_lsp.dialects.ser import arming, flow, flow_cache, includer, preprocessor
-from sip_lsp.dialects.ser.facts import FAILURE_KINDS, ChunkFacts, Sink, collect_route, collect_toplevel
+from sip_lsp.dialects.ser.facts import ChunkFacts, Sink, collect_route, collect_toplevel
 from sip_lsp.dialects.ser.parser import Parsed, parse_chunk, split
 from sip_lsp.dialects.ser.syntax import Lit, Route
 from sip_lsp.model import Analysis, Block, Facts, Knob, Note, PartedAnalysis, Span
@@ -56,7 +54,14 @@ class _Builder:
         self.an, self.ctx, self.flavor = analysis, ctx, flavor
         # (chunk's facts, shift since collected, base, path, chunk text, its cache slot)
         self.chunks: list[tuple[ChunkFacts, int, int, str | None, str, Slot]] = []
-        self._routes: dict[str, list[flow.RouteDef]] | None = None
+        # Noted as each chunk is read, so the flow step makes no more passes over every chunk
+        # (a keystroke on a 100k-line OpenSIPS script: ~93 -> ~67 ms). The t_on_failure sites by
+        # the handler they arm (span as collected, its chunk's shift):
+        self.armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
+        self.handlers: list[int] = []  # the chunks (by index) that hold failure handlers
+        self.named = flow.NamedRoutes()
+        self.entries: list[int] = []  # the chunks that hold entries to walk for SC312
+        self.handled: set[tuple[str, str]] = set()  # (kind, name) of every failure handler walked
         self.include = Includes(ctx, analysis)
         self.unread = False  # an include was not read: its routes are unknown
         # Chunks from here on come from the includer read as context (includer.py): they arm,
@@ -108,7 +113,20 @@ class _Builder:
 
     def chunk(self, slot: Slot, p: Parsed, base: int, path: str | None, text: str) -> None:
         facts = _chunk_facts(slot, p, base, path, text)
-        self.chunks.append((facts, base - facts.base, base, path, text, slot))
+        k, d = len(self.chunks), base - facts.base
+        self.chunks.append((facts, d, base, path, text, slot))
+        for key, span in facts.arming:
+            sites = self.armed.get(key)
+            if sites is None:
+                self.armed[key] = [(span, d)]
+            else:
+                sites.append((span, d))
+        if facts.handlers:
+            self.handlers.append(k)
+        if facts.named:
+            self.named.add(facts.named, base, path, text)
+        if facts.entries:
+            self.entries.append(k)
         if path is None:
             found = _suppressions(slot, p, text)
             if found:
@@ -133,100 +151,85 @@ class _Builder:
 
     def run_flow(self) -> None:
         """Walk the failure handlers, then place every chunk's facts completed by the walks."""
-        armed: dict[tuple[str, str], list[tuple[Span, int]]] = {}
-        for facts, d, *_ in self.chunks:
-            for key, span in facts.arming:
-                sites = armed.get(key)
-                if sites is None:
-                    armed[key] = [(span, d)]
-                else:
-                    sites.append((span, d))
+        armed = self.armed
         far: flow_cache.Possible = {}  # test sets of walks that followed route(X), by document offset
-        walks: list[tuple[flow_cache.Walk, ...]] = []  # per chunk, the walks of its handlers
+        walks: list[tuple[flow_cache.Walk, ...]] = [()] * len(self.chunks)  # per chunk, its handlers' walks
         placed: list[tuple[Facts, int]] = []
-        for k, (facts, _, base, path, text, slot) in enumerate(self.chunks):
-            mine: tuple[flow_cache.Walk, ...] = ()
+        for k in self.handlers:
+            facts, _, base, path, text, slot = self.chunks[k]
             context = self.context_from is not None and k >= self.context_from
-            for kind, name, r in facts.routes:
-                if kind in FAILURE_KINDS:
-                    try:
-                        walk, d = flow_cache.analyze(
-                            slot,
-                            (r, base, path, text),
-                            name,
-                            self.routes,
-                            self.flavor,
-                            tuple(armed.get((kind, name), ())),
-                            far,
-                        )
-                    except RecursionError:
-                        continue
-                    mine += (walk,)
-                    if (walk.facts.failover_sites or walk.facts.outcome_tables) and (
-                        not context or _touches_document(walk.facts)
-                    ):
-                        placed.append((walk.facts, d))
-            walks.append(mine)
+            for kind, name, r in facts.handlers:
+                key = (kind, name)
+                self.handled.add(key)
+                try:
+                    walk, d = flow_cache.analyze(
+                        slot,
+                        (r, base, path, text),
+                        name,
+                        self.routes,
+                        self.flavor,
+                        tuple(armed.get(key, ())),
+                        far,
+                    )
+                except RecursionError:
+                    continue
+                walks[k] += (walk,)
+                if (walk.facts.failover_sites or walk.facts.outcome_tables) and (
+                    not context or _touches_document(walk.facts)
+                ):
+                    placed.append((walk.facts, d))
         parts = self.an.parts
         own = self.chunks[: self.context_from] if self.context_from is not None else self.chunks
-        for (facts, d, *_), mine in zip(own, walks):
+        # Per chunk on every keystroke: no closure made, no starred unpacking (~0.4 us each).
+        for (facts, d, _, _, _, _), mine in zip(own, walks):
             extra = tuple(far.get((t.span.start + d, t.span.path)) for t, _ in facts.tests) if far else None
-            parts.append(
-                (facts.facts(self.flavor, (mine, extra), partial(_test_sets, facts, mine, extra)), d)
-            )
+            by = (mine, extra)
+            done = facts.kept(self.flavor, by)
+            if done is None:
+                done = facts.facts(self.flavor, by, _test_sets(facts, mine, extra))
+            parts.append((done, d))
         parts += placed
-        lost = [k for k in self.lost_handlers(armed) if k.span.path not in self.context_paths]
+        lost = [k for k in self.lost_handlers() if k.span.path not in self.context_paths]
         if lost:
             parts.append((Facts(self.flavor, knobs=lost), 0))
 
-    def lost_handlers(self, armed: dict[tuple[str, str], list[tuple[Span, int]]]) -> list[Knob]:
+    def lost_handlers(self) -> list[Knob]:
         """t_on_failure() sites replaced before the relay, or naming no failure route (SC312)."""
-        defined = set()
-        entries: list[tuple[arming.Where, Slot]] = []
-        for facts, _, base, _path, _, slot in self.chunks:
-            for kind, name, r in facts.routes:
-                if kind == "failure_route":
-                    defined.add(name)
-                if kind in ("request_route", "failure_route") or (
-                    kind == "route" and r.name_start == r.start
-                ):
-                    entries.append(((r, base, _path), slot))
         found = arming.Lost()
-        for where, slot in entries:
-            key = ("arming", where[0].start)
-            kept = slot.get(key)
-            if kept is not None:
-                arming.add_kept(kept, where, found)
-                continue
-            try:
-                kept = arming.walk_entry(where, self.where_routes, found)
-            except RecursionError:
-                continue
-            if kept is not None:
-                slot[key] = kept
+        for k in self.entries:
+            facts, _, base, path, _, slot = self.chunks[k]
+            for r in facts.entries:
+                where = (r, base, path)
+                key = ("arming", r.start)
+                kept = slot.get(key)
+                if kept is not None:
+                    arming.add_kept(kept, where, found)
+                    continue
+                try:
+                    kept = arming.walk_entry(where, self.routes, found)
+                except RecursionError:
+                    continue
+                if kept is not None:
+                    slot[key] = kept
         knobs = [
             Knob(span, "lost_failure_route", f"{name} {other}") for span, name, other in found.sites.values()
         ]
-        for (kind, name), sites in armed.items():
+        for (kind, name), sites in self.armed.items():
             # "0" is index 0, the main route's: t_on_failure("0") is the old idiom that disarms
-            if kind == "failure_route" and name not in defined and name != "0" and not self.unread:
+            if (
+                kind == "failure_route"
+                and (kind, name) not in self.handled
+                and name != "0"
+                and not self.unread
+            ):
                 knobs += [
                     Knob(span.shift(d) if d else span, "missing_failure_route", name) for span, d in sites
                 ]
         return knobs
 
-    def where_routes(self) -> dict[str, list[arming.Where]]:
-        return {name: [(rd.route, rd.base, rd.path) for rd in defs] for name, defs in self.routes().items()}
-
-    def routes(self) -> dict[str, list[flow.RouteDef]]:
-        """Named routes by name, made when a walk first follows route(X) (most handlers call none)."""
-        if self._routes is None:
-            self._routes = {}
-            for facts, _, base, path, text, _ in self.chunks:
-                for kind, name, r in facts.routes:
-                    if kind == "route" and r.name_start != r.start:
-                        self._routes.setdefault(name, []).append(flow.RouteDef(r, base, path, text))
-        return self._routes
+    def routes(self) -> flow.NamedRoutes:
+        """Named routes by name, for the walks that follow route(X)."""
+        return self.named
 
 
 def _touches_document(facts: Facts) -> bool:
@@ -242,10 +245,12 @@ def _chunk_facts(slot: Slot, p: Parsed, base: int, path: str | None, text: str) 
     if cached is not None:
         return cached
     sink = Sink(base, path, text)
-    blocks, routes = [], []
+    blocks, routes, entries = [], [], []
     for r in p.routes:
         kind, name, ns, ne = _identity(r)
         routes.append((kind, name, r))
+        if arming.is_entry(kind, r) and arming.may_lose(r, text):
+            entries.append(r)
         blocks.append(
             Block(name, kind, Span(base + r.start, base + r.end, path), Span(base + ns, base + ne, path))
         )
@@ -255,7 +260,7 @@ def _chunk_facts(slot: Slot, p: Parsed, base: int, path: str | None, text: str) 
             continue
     for c in p.calls:
         collect_toplevel(c, sink)
-    facts = slot[path] = ChunkFacts(base, blocks, routes, sink)
+    facts = slot[path] = ChunkFacts(base, blocks, routes, sink, tuple(entries))
     return facts
 
 

@@ -8,7 +8,7 @@ taken when a local lookup failed (SC202).
 # No `from __future__ import annotations` here: NamedTuple would compile each string annotation,
 # and the first compile() in a process sets up every AST type (with them ~4 % of `check`).
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from sip_lsp.dialects.ser.conditions import (
@@ -463,15 +463,29 @@ class ChunkFacts:
         "arming",
         "knobs",
         "tests",
+        "handlers",
+        "named",
+        "entries",
         "completed",
         "completed_by",
     )
 
     def __init__(
-        self, base: int, blocks: list[Block], routes: Iterable[tuple[str, str, Route]], sink: Sink
+        self,
+        base: int,
+        blocks: list[Block],
+        routes: Iterable[tuple[str, str, Route]],
+        sink: Sink,
+        entries: tuple[Route, ...] = (),
     ) -> None:
         self.base, self.blocks = base, blocks
         self.routes = [NamedRoute(*r) for r in routes]
+        # The routes the flow step looks for, sorted out once per chunk text, not on every keystroke:
+        self.handlers = tuple(r for r in self.routes if r.kind in FAILURE_KINDS)  # failure handlers
+        self.named = tuple(
+            r for r in self.routes if r.kind == "route" and r.route.name_start != r.route.start
+        )
+        self.entries = entries  # entry routes whose walk may find a lost t_on_failure (arming.may_lose)
         self.code_sites, self.references = sink.code_sites, sink.references
         # Each t_on_failure-like reference, for the flow step.
         self.arming = tuple(
@@ -481,27 +495,29 @@ class ChunkFacts:
         self.completed: Facts | None = None
         self.completed_by: tuple[object, ...] = ()
 
-    def facts(
-        self,
-        dialect: str,
-        by: tuple[object, ...],
-        test_sets: Callable[[], tuple[frozenset[int] | None, ...]],
-    ) -> Facts:
-        """The chunk's Facts with test i completed by `test_sets()[i]`, the codes that reach it.
-
-        `by` names the flow results the sets come from: while it is the same, so
-        are the Facts, and `test_sets` is not called.
-        """
+    def kept(self, dialect: str, by: tuple[object, ...]) -> Facts | None:
+        """The chunk's Facts as last completed, if that was from the same flow results `by`."""
         done = self.completed
         if done is None or done.dialect != dialect or self.completed_by != by:
-            tests = [
-                self._complete(local.test, local.reads_rs, possible)
-                for local, possible in zip(self.tests, test_sets())
-            ]
-            done = self.completed = Facts(
-                dialect, self.blocks, self.code_sites, tests, knobs=self.knobs, references=self.references
-            )
-            self.completed_by = by
+            return None
+        return done
+
+    def facts(
+        self, dialect: str, by: tuple[object, ...], test_sets: tuple[frozenset[int] | None, ...]
+    ) -> Facts:
+        """The chunk's Facts with test i completed by `test_sets[i]`, the codes that reach it.
+
+        `by` names the flow results the sets come from: while it is the same, `kept()` hands
+        the same Facts over again (and the findings cached for them stay valid).
+        """
+        tests = [
+            self._complete(local.test, local.reads_rs, possible)
+            for local, possible in zip(self.tests, test_sets)
+        ]
+        done = self.completed = Facts(
+            dialect, self.blocks, self.code_sites, tests, knobs=self.knobs, references=self.references
+        )
+        self.completed_by = by
         return done
 
     @staticmethod

@@ -9,7 +9,7 @@ exit/return/drop or a final reply, and follows route(X) calls (recursion-safe).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import attrgetter
 
 from sip_lsp.dialects.ser.conditions import case_test, status_test, status_var
@@ -100,9 +100,12 @@ NO_DESTINATION_TESTS = NEXT_DESTINATION | frozenset(
 # The dialled party in a rewrite's value: the request URI, its user, the original or To user.
 _SAME_PARTY = re.compile(r"\$(?:rU|ru|ou|oU|tU|\(ru|\(rU|\(ou)")
 _MAX_DEPTH = 32
+# Any route( in a block (even in a comment) may call another block's route.
+_CALLS = re.compile(r"\broute\s*\(")
 # Code sets are shared: the few distinct sets a script produces would otherwise be
 # copied into every test and failover site (hundreds of MB on a 100k-line file).
 _SETS: dict[frozenset[int], frozenset[int]] = {}
+_NONE: frozenset[int] = frozenset()
 
 
 def _shared(codes: frozenset[int]) -> frozenset[int]:
@@ -159,6 +162,51 @@ class RouteDef:
         self.base = base
         self.path = path
         self.text = text
+
+
+def calls_route(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] may hold a route(X) call (conservative: comments count too)."""
+    # str.find first: the pattern has no literal prefix, so search tries every offset.
+    return text.find("route", start, end) != -1 and _CALLS.search(text, start, end) is not None
+
+
+class NamedRoutes(Mapping[str, list[RouteDef]]):
+    """The named routes of a document by name, noted as its chunks are read.
+
+    A walk follows the few routes its route(X) calls name: their RouteDefs are made
+    then, not for every route of the document (a keystroke on a 100k-line script
+    reads 16k routes and follows one).
+    """
+
+    __slots__ = ("_found", "_made")
+
+    def __init__(self) -> None:
+        self._found: dict[str, list[tuple[Route, int, str | None, str]]] = {}
+        self._made: dict[str, list[RouteDef]] = {}
+
+    def add(self, routes: Iterable[tuple[str, str, Route]], base: int, path: str | None, text: str) -> None:
+        """The (kind, name, route) of one chunk at `base`."""
+        for _, name, route in routes:
+            found = self._found.get(name)
+            if found is None:
+                self._found[name] = [(route, base, path, text)]
+            else:
+                found.append((route, base, path, text))
+
+    def __getitem__(self, name: str) -> list[RouteDef]:
+        made = self._made.get(name)
+        if made is None:
+            made = self._made[name] = [RouteDef(*where) for where in self._found[name]]
+        return made
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._found)
+
+    def __len__(self) -> int:
+        return len(self._found)
 
 
 class State:
@@ -287,19 +335,21 @@ class FlowResult:
         self.possible: dict[tuple[int, str | None], frozenset[int]] = {}  # by (test start, path)
         # What each code leads to, as (codes, decision) in the order the walk settled them: a few
         # sets per handler, not a decision per code (a table per handler of 400 codes would cost
-        # the lint of a 1k-line script about twice its time).
-        self.settled: list[tuple[set[int], Decision]] = []
-        self.decided: set[int] = set()  # every code some path settled
-        self.by_fallback: set[int] = set()  # those settled by a reply or forward, which an action beats
+        # the lint of a 1k-line script about twice its time). Shared sets, changed only through
+        # the remembered _split/_union: every handler of a script settles the same few sets, and
+        # copying them as plain sets cost a 1k-line lint ~1 ms (7 %).
+        self.settled: list[tuple[frozenset[int], Decision]] = []
+        self.decided: frozenset[int] = _NONE  # every code some path settled
+        self.by_fallback: frozenset[int] = _NONE  # those settled by a reply or forward, which an action beats
         self.no_destination: Decision | None = None  # what runs when ds_next_dst()/next_gw() fail
         self.tables: list[OutcomeTable] = []
-        self.blocked: set[int] = set()  # 6xx codes that reached a retry OpenSIPS refuses (2.1)
+        self.blocked: frozenset[int] = _NONE  # 6xx codes that reached a retry OpenSIPS refuses (2.1)
 
 
 def analyze_handler(
     handler: RouteDef,
     name: str,
-    routes: Callable[[], dict[str, list[RouteDef]]],
+    routes: Callable[[], Mapping[str, list[RouteDef]]],
     flavor: str,
     armed_by: tuple[Span, ...],
     result: FlowResult,
@@ -318,7 +368,7 @@ class Walker:
         self,
         handler: RouteDef,
         name: str,
-        routes: Callable[[], dict[str, list[RouteDef]]],
+        routes: Callable[[], Mapping[str, list[RouteDef]]],
         flavor: str,
         armed_by: tuple[Span, ...],
         result: FlowResult,
@@ -345,21 +395,21 @@ class Walker:
         """The handler's outcome table from the decisions the walk made (engine-semantics §1, §2)."""
         res = self.result
         forward: Decision = (Outcome.FORWARD, None, None, ())
-        settled = [*res.settled, (set(_START) - res.decided, forward)]
+        settled = [*res.settled, (_split(_START, res.decided)[1], forward)]
         groups: dict[tuple[Outcome, int | None, tuple[int, int, str | None] | None], _Group] = {}
         for codes, decision in settled:
             if not codes:
                 continue
             group = _group(groups, decision)
-            group.codes |= codes & FINAL_CODES
-            group.local |= {case for case, code in _LOCAL_CODES if code in codes}
+            group.codes = _union(group.codes, _split(codes, FINAL_CODES)[0])
+            if TIMEOUT in codes or CANCELLED in codes:
+                group.local |= {case for case, code in _LOCAL_CODES if code in codes}
         group = _group(groups, res.no_destination or forward)
         group.local.add(Local.NO_DESTINATION)
         rows: list[Row] = []
         for g in groups.values():
             # the 6xx whose retry OpenSIPS refused get a row of their own: its note is not about the rest
-            blocked = g.codes & res.blocked
-            rest = g.codes - blocked
+            blocked, rest = _split(g.codes, res.blocked) if res.blocked else (_NONE, g.codes)
             if blocked and (rest or g.local):
                 rows.append(
                     Row(
@@ -399,23 +449,21 @@ class Walker:
             if res.no_destination is None:
                 res.no_destination = (outcome, reply, span, st.shaping)
             return frozenset()
-        codes = st.codes - st.decided if st.decided else st.codes
-        decision = (outcome, reply, span, st.shaping)
+        codes = _split(st.codes, st.decided)[1] if st.decided else st.codes
         # The first path in text order decides, but a path that calls someone beats one that
         # only replies or forwards: that reply is the fallback (a lookup miss, say).
-        fresh = set(codes) - res.decided
+        fresh = _split(codes, res.decided)[1] if res.decided else codes
         if outcome in _ACTIONS:
-            taken = res.by_fallback & codes
+            taken = _split(res.by_fallback, codes)[0] if res.by_fallback else _NONE
             if taken:
-                for earlier, _ in res.settled:
-                    earlier -= taken
-                res.by_fallback -= taken
-                fresh |= taken
+                res.settled = [(_split(earlier, taken)[1], d) for earlier, d in res.settled]
+                res.by_fallback = _split(res.by_fallback, taken)[1]
+                fresh = _union(fresh, taken)
         elif fresh:
-            res.by_fallback |= fresh
+            res.by_fallback = _union(res.by_fallback, fresh)
         if fresh:
-            res.decided |= fresh
-            res.settled.append((fresh, decision))
+            res.decided = _union(res.decided, fresh)
+            res.settled.append((fresh, (outcome, reply, span, st.shaping)))
         return codes
 
     # -- statements ------------------------------------------------------
@@ -578,8 +626,8 @@ class Walker:
             # script does then decides those.
             refused = _REFUSED_OPENSIPS if self.flavor == "opensips" else _REFUSED
             blocked, rest = _split(st.codes, refused)
-            if self.flavor == "opensips":
-                self.result.blocked.update(blocked & _GLOBAL)
+            if self.flavor == "opensips" and blocked:
+                self.result.blocked = _union(self.result.blocked, _split(blocked, _GLOBAL)[0])
             settles = st.narrowed(rest, st.shaping)
             settled = self.decide(settles, destination, span=env.span(node.start, node.end))
             return st.marked(hunting=True, decided=settled)
@@ -651,7 +699,7 @@ class _Group:
 
     def __init__(self, decision: Decision) -> None:
         self.outcome, self.reply, self.span, self.guards = decision
-        self.codes: set[int] = set()
+        self.codes: frozenset[int] = _NONE
         self.local: set[Local] = set()
 
 
@@ -742,7 +790,7 @@ def _reply_code(call: Call) -> int | None:
     return None
 
 
-def _note(codes: set[int], blocked: set[int]) -> str:
+def _note(codes: frozenset[int], blocked: frozenset[int]) -> str:
     """A heading key that says more about a row (engine-semantics 2.1), or ""."""
     return "outcome_note_6xx_blocked" if blocked and not blocked.isdisjoint(codes) else ""
 

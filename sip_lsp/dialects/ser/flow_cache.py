@@ -10,16 +10,13 @@ cache per block).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sip_lsp.dialects.common.block_cache import Slot
 from sip_lsp.dialects.ser import flow
 from sip_lsp.dialects.ser.syntax import Route
 from sip_lsp.model import Facts, OutcomeTable, Span
 
-# Any route( in the handler (even in a comment) makes it depend on other blocks: not cached.
-_CALLS = re.compile(r"\broute\s*\(")
 _UNSEEN = ()
 _WALK = "walk"  # slot key prefix: (_WALK, route node, path, handler name, flavor) -> Walk, or None
 
@@ -29,7 +26,7 @@ Handler = tuple[Route, int, str | None, str]
 # The t_on_failure sites arming a handler: (span as collected, how far its chunk moved since).
 Arming = tuple[tuple[Span, int], ...]
 # The named routes by name, made on a walk's first route(X) call.
-Routes = Callable[[], dict[str, list[flow.RouteDef]]]
+Routes = Callable[[], Mapping[str, list[flow.RouteDef]]]
 
 
 class Walk:
@@ -75,12 +72,8 @@ def analyze(
     route, base, path, text = h
     key = (_WALK, route, path, name, flavor)
     hit = slot.get(key, _UNSEEN)
-    # str.find first: the pattern has no literal prefix, so search tries every offset.
-    if (
-        hit is _UNSEEN
-        and text.find("route", route.open, route.end) != -1
-        and _CALLS.search(text, route.open, route.end)
-    ):
+    # A handler that may call route(X) depends on other blocks: not cached.
+    if hit is _UNSEEN and flow.calls_route(text, route.open, route.end):
         hit = slot[key] = None
     if hit is None:
         facts, possible = _walk(flow.RouteDef(*h), name, routes, flavor, arming)

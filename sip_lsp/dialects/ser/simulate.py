@@ -11,7 +11,7 @@ steps kept are those on the path whose decision the table's row holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sip_lsp.dialects import DialectContext
 from sip_lsp.dialects.ser import _Builder
@@ -105,7 +105,7 @@ class _Recording(Walker):
         self,
         handler: RouteDef,
         name: str,
-        routes: Callable[[], dict[str, list[RouteDef]]],
+        routes: Callable[[], Mapping[str, list[RouteDef]]],
         flavor: str,
         armed_by: tuple[Span, ...],
         code: int,
