@@ -18,6 +18,7 @@ from collections.abc import Callable
 from sip_lsp.dialects.kemi import facts, flow, ir
 from sip_lsp.dialects.kemi.values import Script
 from sip_lsp.model import FailoverSite, GuardFix, OutcomeTable, Span
+from sip_lsp.model.codesets import union
 
 # A call as written, for a piece whose calls no walk gathered (the same text twice in a document):
 # over-approximate (keywords and library calls are no function of the script, so they reach nothing).
@@ -157,7 +158,7 @@ def _add(
     for start, codes in possible.items():
         at = start + delta
         prev_codes = result.possible.get(at)
-        result.possible[at] = codes if prev_codes is None else flow.union(prev_codes, codes)
+        result.possible[at] = codes if prev_codes is None else union(prev_codes, codes)
     for t in tables:
         moved = t.shift(delta) if delta else t
         if moved.armed_by != armed_by:

@@ -35,6 +35,7 @@ from sip_lsp.model import (
     Step,
     StepKind,
 )
+from sip_lsp.model.codesets import NONE, shared, split, union
 
 _MAX_DEPTH = 32
 # Local cases walked as codes of their own, outside 300-699: no remote party sent them.
@@ -128,7 +129,7 @@ class State:
             self.rewrites or rewrites,
             self.shaping,
             self.hunting or hunting,
-            _or(self.decided, decided) if decided else self.decided,
+            union(self.decided, decided) if decided else self.decided,
             self.target if target is None else target,
             self.nodest or nodest,
             self.trail,
@@ -138,61 +139,10 @@ class State:
 EMPTY = State(frozenset())
 # Expressions with no calls in them: most arguments.
 _LEAVES = frozenset({ir.Str, ir.Num, ir.Name})
-# Code sets are shared and their algebra remembered (as in ser/flow.py): a script narrows the
-# same few sets by the same few tests over and over, and each & | - on 400 codes costs microseconds,
-# as do the hash and the comparison of a set that is not the one copy of its codes.
-_SETS: dict[frozenset[int], frozenset[int]] = {}
-_ANDS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
-_ORS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
-_MINUS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
+# A test's codes with its local cases, remembered like the rest of the code-set algebra
+# (model/codesets.py): the same few tests recur all over a script.
 _WITH_LOCALS: dict[tuple[frozenset[int], bool], frozenset[int]] = {}
 _MEMO_MAX = 4096
-_NONE: frozenset[int] = frozenset()
-
-
-def _shared(codes: frozenset[int]) -> frozenset[int]:
-    """The one copy of `codes`, built in sorted order (its iteration order never depends on how
-    a walk built it, so cold and warm analyses list codes alike)."""
-    found = _SETS.get(codes)
-    if found is None:
-        if len(_SETS) > _MEMO_MAX:
-            _SETS.clear()
-        found = _SETS[codes] = frozenset(sorted(codes))
-    return found
-
-
-def _and(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
-    found = _ANDS.get((a, b))
-    if found is None:
-        if len(_ANDS) > _MEMO_MAX:
-            _ANDS.clear()
-        found = _ANDS[(a, b)] = _shared(a & b)
-    return found
-
-
-def union(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
-    """a | b, the shared copy (remembered)."""
-    return _or(a, b)
-
-
-def _or(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
-    if a is b:
-        return a
-    found = _ORS.get((a, b))
-    if found is None:
-        if len(_ORS) > _MEMO_MAX:
-            _ORS.clear()
-        found = _ORS[(a, b)] = _shared(a | b)
-    return found
-
-
-def _minus(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
-    found = _MINUS.get((a, b))
-    if found is None:
-        if len(_MINUS) > _MEMO_MAX:
-            _MINUS.clear()
-        found = _MINUS[(a, b)] = _shared(a - b)
-    return found
 
 
 def with_locals(admits: frozenset[int], timeout: bool = True) -> frozenset[int]:
@@ -205,7 +155,7 @@ def with_locals(admits: frozenset[int], timeout: bool = True) -> frozenset[int]:
             extra.add(CANCELLED)
         if len(_WITH_LOCALS) > _MEMO_MAX:
             _WITH_LOCALS.clear()
-        found = _WITH_LOCALS[key] = _shared(admits | extra)
+        found = _WITH_LOCALS[key] = shared(admits | extra)
     return found
 
 
@@ -216,12 +166,12 @@ def merge(a: State, b: State) -> State:
         return b
     shaping = _joined(a.shaping, b.shaping)
     return State(
-        _or(a.codes, b.codes),
+        union(a.codes, b.codes),
         a.authenticated and b.authenticated,
         a.rewrites and b.rewrites,
         shaping,
         a.hunting and b.hunting,
-        a.decided if a.decided is b.decided else _and(a.decided, b.decided),
+        a.decided if a.decided is b.decided else split(a.decided, b.decided)[0],
         a.target if a.target is b.target else Outcome.UNKNOWN,
         a.nodest and b.nodest,
         a.trail,  # the first path in text order tells the story
@@ -275,8 +225,8 @@ class Decisions:
     def __init__(self) -> None:
         # shared code sets (the walk's algebra): a decision costs a few look-ups, not set copies
         self.settled: list[tuple[frozenset[int], Decision, Trail]] = []
-        self.decided: frozenset[int] = _NONE  # every code some path settled
-        self.by_fallback: frozenset[int] = _NONE  # those settled by a reply or forward, which an action beats
+        self.decided: frozenset[int] = NONE  # every code some path settled
+        self.by_fallback: frozenset[int] = NONE  # those settled by a reply or forward, which an action beats
         self.no_destination: tuple[Decision, Trail] | None = None
         self.ends: dict[int, Trail] = {}  # code -> the trail of the path that settled it, to its end
 
@@ -329,7 +279,7 @@ def table(handler: ir.Func, head: Span, armed_by: tuple[Span, ...], res: Decisio
     """The handler's outcome table from the decisions its walk made (as ser/flow.py builds one)."""
     forward: Decision = (Outcome.FORWARD, None, None, ())
     settled = [(c, d) for c, d, _ in res.settled]
-    settled.append((_minus(START, res.decided), forward))
+    settled.append((split(START, res.decided)[1], forward))
     # (outcome, reply, deciding line) -> [decision, its code sets, its local cases]
     groups: dict[tuple[Outcome, int | None, int | None], list[Any]] = {}
 
@@ -351,12 +301,12 @@ def table(handler: ir.Func, head: Span, armed_by: tuple[Span, ...], res: Decisio
     group(nodest)[2].add(Local.NO_DESTINATION)
     rows = []
     for d, parts, local in groups.values():
-        codes = parts[0] if parts else _NONE
+        codes = parts[0] if parts else NONE
         for part in parts[1:]:
-            codes = _or(codes, part)
+            codes = union(codes, part)
         if TIMEOUT in codes or CANCELLED in codes:
             local.update(case for case, code in LOCAL_CODES if code in codes)
-            codes = _minus(codes, _LOCALS)
+            codes = split(codes, _LOCALS)[1]
         # Row interns a sorted copy: its order never depends on how this walk built the set
         rows.append(Row(codes, frozenset(local), d[0], d[1], d[2], d[3]))
     return OutcomeTable("kemi_failure", handler.name, head, armed_by, tuple(rows), handler.name)
@@ -400,20 +350,20 @@ class _Flow:
             if res.no_destination is None:
                 res.no_destination = ((outcome, reply, span, st.shaping), st.trail)
             return frozenset()
-        codes = _minus(st.codes, st.decided) if st.decided else st.codes
-        fresh = _minus(codes, res.decided) if res.decided else codes
+        codes = split(st.codes, st.decided)[1] if st.decided else st.codes
+        fresh = split(codes, res.decided)[1] if res.decided else codes
         if not fresh and outcome not in _ACTIONS and not self.trail:
             return codes  # every code here was settled on an earlier path
         if outcome in _ACTIONS:
-            taken = _and(res.by_fallback, codes) if res.by_fallback else _NONE
+            taken = split(res.by_fallback, codes)[0] if res.by_fallback else NONE
             if taken:
-                res.settled = [(_minus(earlier, taken), d, t) for earlier, d, t in res.settled]
-                res.by_fallback = _minus(res.by_fallback, taken)
-                fresh = _or(fresh, taken)
+                res.settled = [(split(earlier, taken)[1], d, t) for earlier, d, t in res.settled]
+                res.by_fallback = split(res.by_fallback, taken)[1]
+                fresh = union(fresh, taken)
         elif fresh:
-            res.by_fallback = _or(res.by_fallback, fresh)
+            res.by_fallback = union(res.by_fallback, fresh)
         if fresh:
-            res.decided = _or(res.decided, fresh)
+            res.decided = union(res.decided, fresh)
             res.settled.append((fresh, (outcome, reply, span, st.shaping), st.trail))
         if self.trail:  # the path that settled a code goes on to its end: keep the longer trail
             for code in st.codes:
@@ -511,8 +461,8 @@ class _Flow:
         both = 408 in t_set and 408 in f_set
         t_codes = with_locals(t_set, not both or len(t_set) < len(f_set))
         f_codes = with_locals(f_set, not both or len(f_set) <= len(t_set))
-        yes = st.narrowed(_and(st.codes, t_codes), span)
-        no = st.narrowed(_and(st.codes, f_codes), span)
+        yes = st.narrowed(split(st.codes, t_codes)[0], span)
+        no = st.narrowed(split(st.codes, f_codes)[0], span)
         if self.trail:  # the step shows the whole test (`KSR.tm.t_check_status("486") > 0`), not its pattern
             yes = self.step(yes, cond, StepKind.TEST_TRUE)
             no = self.step(no, cond, StepKind.TEST_FALSE)
@@ -553,7 +503,7 @@ class _Flow:
                     decision = (Outcome.RETRY_SAME, None, self.span(called), st.shaping)
                     self.decisions.no_destination = (decision, one.trail)
         else:  # t_relay(): true only for the codes tm lets a new branch go out on
-            one, minus = after.narrowed(_minus(after.codes, _REFUSED), None), after
+            one, minus = after.narrowed(split(after.codes, _REFUSED)[1], None), after
         if self.trail:
             one, minus = self._outcome_steps(cond, node is called, ends_on_miss, one, minus, on_one, on_minus)
         yes = [s for s, holds in ((one, on_one), (minus, on_minus)) if holds]
@@ -595,9 +545,9 @@ class _Flow:
     def _possible(self, start: int, codes: frozenset[int]) -> None:
         if self.path is not None:
             return  # a test of a module: the script's status tests are the script's own
-        codes = _and(codes, FINAL_CODES) if TIMEOUT in codes or CANCELLED in codes else codes
+        codes = split(codes, FINAL_CODES)[0] if TIMEOUT in codes or CANCELLED in codes else codes
         prev = self.result.possible.get(start)
-        self.result.possible[start] = codes if prev is None else _or(prev, codes)
+        self.result.possible[start] = codes if prev is None else union(prev, codes)
 
     # -- calls -----------------------------------------------------------------
     def effect(self, node: ir.Node | None, st: State, env: _Env) -> State:
@@ -636,7 +586,7 @@ class _Flow:
                     values["note"] = "simulate_note_cancelled_refused"
                 st = self.step(st, node, StepKind.ACTION, **values)
             self.record(node, kind, st, env, destination)
-            settles = st.narrowed(_minus(st.codes, _REFUSED), None) if CANCELLED in st.codes else st
+            settles = st.narrowed(split(st.codes, _REFUSED)[1], None) if CANCELLED in st.codes else st
             settled = self.decide(settles, destination, span=self.span(node))
             return st.marked(hunting=True, decided=settled)
         if role == "auth":
@@ -698,8 +648,8 @@ class _Flow:
         span = self.span(node)
         key = (span.start, self.path, self.handler.name, env.via)
         prev = self.result.sites.get(key)
-        mine = _and(st.codes, FINAL_CODES) if TIMEOUT in st.codes or CANCELLED in st.codes else st.codes
-        codes = mine if prev is None else _or(prev.codes, mine)
+        mine = split(st.codes, FINAL_CODES)[0] if TIMEOUT in st.codes or CANCELLED in st.codes else st.codes
+        codes = mine if prev is None else union(prev.codes, mine)
         shaping = st.shaping
         if prev is not None:  # the same site met again on another path: both paths' tests
             met = prev.shaping_tests
@@ -731,7 +681,7 @@ def joined(prev: FailoverSite, site: FailoverSite) -> FailoverSite:
         prev.span,
         prev.action,
         prev.kind,
-        _or(prev.codes, site.codes),
+        union(prev.codes, site.codes),
         block=prev.block,
         authenticated=prev.authenticated and site.authenticated,
         rewrites_target=prev.rewrites_target and site.rewrites_target,

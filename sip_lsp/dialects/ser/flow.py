@@ -42,6 +42,7 @@ from sip_lsp.model import (
     Row,
     Span,
 )
+from sip_lsp.model.codesets import NONE, shared, split, union
 
 # Gateway failover: dispatcher, drouting, lcr, load_balancer.
 NEXT_DESTINATION = frozenset({"ds_next_dst", "ds_next_domain", "use_next_gw", "next_gw", "lb_next"})
@@ -102,54 +103,6 @@ _SAME_PARTY = re.compile(r"\$(?:rU|ru|ou|oU|tU|\(ru|\(rU|\(ou)")
 _MAX_DEPTH = 32
 # Any route( in a block (even in a comment) may call another block's route.
 _CALLS = re.compile(r"\broute\s*\(")
-# Code sets are shared: the few distinct sets a script produces would otherwise be
-# copied into every test and failover site (hundreds of MB on a 100k-line file).
-_SETS: dict[frozenset[int], frozenset[int]] = {}
-_NONE: frozenset[int] = frozenset()
-
-
-def _shared(codes: frozenset[int]) -> frozenset[int]:
-    """The one copy of `codes`, built in sorted order.
-
-    The table outlives documents, so the copy it hands out must not depend on
-    which document made the set first: a set's iteration order (and its repr)
-    follows how it was built, and `a | b` or `a - b` keep their operands' layout.
-    """
-    found = _SETS.get(codes)
-    if found is None:
-        if len(_SETS) > 4096:
-            _SETS.clear()
-        found = _SETS[codes] = frozenset(sorted(codes))
-    return found
-
-
-# Set algebra on shared sets, remembered: a script narrows the same few sets by the
-# same few tests over and over (the memo halves the walks: ~10% of a Kamailio lint).
-_SPLITS: dict[tuple[frozenset[int], frozenset[int]], tuple[frozenset[int], frozenset[int]]] = {}
-_UNIONS: dict[tuple[frozenset[int], frozenset[int]], frozenset[int]] = {}
-
-
-def _split(codes: frozenset[int], admits: frozenset[int]) -> tuple[frozenset[int], frozenset[int]]:
-    """(the codes a test admits, the rest)."""
-    key = (codes, admits)
-    hit = _SPLITS.get(key)
-    if hit is None:
-        if len(_SPLITS) > 4096:
-            _SPLITS.clear()
-        hit = _SPLITS[key] = (_shared(codes & admits), _shared(codes - admits))
-    return hit
-
-
-def _union(a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
-    if a is b:
-        return a
-    key = (a, b)
-    hit = _UNIONS.get(key)
-    if hit is None:
-        if len(_UNIONS) > 4096:
-            _UNIONS.clear()
-        hit = _UNIONS[key] = _shared(a | b)
-    return hit
 
 
 class RouteDef:
@@ -263,7 +216,7 @@ class State:
             self.rewrites or rewrites,
             self.shaping,
             self.hunting or hunting,
-            _union(self.decided, decided) if decided else self.decided,
+            union(self.decided, decided) if decided else self.decided,
             self.target if target is None else target,
             self.nodest or nodest,
         )
@@ -288,12 +241,12 @@ def _merge(a: State, b: State) -> State:
         return b
     shaping = _joined(a.shaping, b.shaping)
     return State(
-        _union(a.codes, b.codes),
+        union(a.codes, b.codes),
         a.authenticated and b.authenticated,
         a.rewrites and b.rewrites,
         shaping,
         a.hunting and b.hunting,
-        a.decided if a.decided is b.decided else _shared(a.decided & b.decided),
+        a.decided if a.decided is b.decided else shared(a.decided & b.decided),
         a.target if a.target is b.target else Outcome.UNKNOWN,
         a.nodest and b.nodest,
     )
@@ -336,14 +289,14 @@ class FlowResult:
         # What each code leads to, as (codes, decision) in the order the walk settled them: a few
         # sets per handler, not a decision per code (a table per handler of 400 codes would cost
         # the lint of a 1k-line script about twice its time). Shared sets, changed only through
-        # the remembered _split/_union: every handler of a script settles the same few sets, and
+        # the remembered codesets.split/union: every handler of a script settles the same few sets, and
         # copying them as plain sets cost a 1k-line lint ~1 ms (7 %).
         self.settled: list[tuple[frozenset[int], Decision]] = []
-        self.decided: frozenset[int] = _NONE  # every code some path settled
-        self.by_fallback: frozenset[int] = _NONE  # those settled by a reply or forward, which an action beats
+        self.decided: frozenset[int] = NONE  # every code some path settled
+        self.by_fallback: frozenset[int] = NONE  # those settled by a reply or forward, which an action beats
         self.no_destination: Decision | None = None  # what runs when ds_next_dst()/next_gw() fail
         self.tables: list[OutcomeTable] = []
-        self.blocked: frozenset[int] = _NONE  # 6xx codes that reached a retry OpenSIPS refuses (2.1)
+        self.blocked: frozenset[int] = NONE  # 6xx codes that reached a retry OpenSIPS refuses (2.1)
 
 
 def analyze_handler(
@@ -395,13 +348,13 @@ class Walker:
         """The handler's outcome table from the decisions the walk made (engine-semantics §1, §2)."""
         res = self.result
         forward: Decision = (Outcome.FORWARD, None, None, ())
-        settled = [*res.settled, (_split(_START, res.decided)[1], forward)]
+        settled = [*res.settled, (split(_START, res.decided)[1], forward)]
         groups: dict[tuple[Outcome, int | None, tuple[int, int, str | None] | None], _Group] = {}
         for codes, decision in settled:
             if not codes:
                 continue
             group = _group(groups, decision)
-            group.codes = _union(group.codes, _split(codes, FINAL_CODES)[0])
+            group.codes = union(group.codes, split(codes, FINAL_CODES)[0])
             if TIMEOUT in codes or CANCELLED in codes:
                 group.local |= {case for case, code in _LOCAL_CODES if code in codes}
         group = _group(groups, res.no_destination or forward)
@@ -409,7 +362,7 @@ class Walker:
         rows: list[Row] = []
         for g in groups.values():
             # the 6xx whose retry OpenSIPS refused get a row of their own: its note is not about the rest
-            blocked, rest = _split(g.codes, res.blocked) if res.blocked else (_NONE, g.codes)
+            blocked, rest = split(g.codes, res.blocked) if res.blocked else (NONE, g.codes)
             if blocked and (rest or g.local):
                 rows.append(
                     Row(
@@ -449,20 +402,20 @@ class Walker:
             if res.no_destination is None:
                 res.no_destination = (outcome, reply, span, st.shaping)
             return frozenset()
-        codes = _split(st.codes, st.decided)[1] if st.decided else st.codes
+        codes = split(st.codes, st.decided)[1] if st.decided else st.codes
         # The first path in text order decides, but a path that calls someone beats one that
         # only replies or forwards: that reply is the fallback (a lookup miss, say).
-        fresh = _split(codes, res.decided)[1] if res.decided else codes
+        fresh = split(codes, res.decided)[1] if res.decided else codes
         if outcome in _ACTIONS:
-            taken = _split(res.by_fallback, codes)[0] if res.by_fallback else _NONE
+            taken = split(res.by_fallback, codes)[0] if res.by_fallback else NONE
             if taken:
-                res.settled = [(_split(earlier, taken)[1], d) for earlier, d in res.settled]
-                res.by_fallback = _split(res.by_fallback, taken)[1]
-                fresh = _union(fresh, taken)
+                res.settled = [(split(earlier, taken)[1], d) for earlier, d in res.settled]
+                res.by_fallback = split(res.by_fallback, taken)[1]
+                fresh = union(fresh, taken)
         elif fresh:
-            res.by_fallback = _union(res.by_fallback, fresh)
+            res.by_fallback = union(res.by_fallback, fresh)
         if fresh:
-            res.decided = _union(res.decided, fresh)
+            res.decided = union(res.decided, fresh)
             res.settled.append((fresh, (outcome, reply, span, st.shaping)))
         return codes
 
@@ -531,9 +484,9 @@ class Walker:
                     if t is not None:
                         admits |= _with_locals(t.admits)
                         self._possible(env.span(t.start, t.end), st.codes)
-                rest = _split(rest, admits)[1]
+                rest = split(rest, admits)[1]
                 entry = st.narrowed(
-                    _split(st.codes, admits)[0], st.shaping + (env.span(case.start, case.end),)
+                    split(st.codes, admits)[0], st.shaping + (env.span(case.start, case.end),)
                 )
             else:
                 entry = st
@@ -561,7 +514,7 @@ class Walker:
         if test is not None:
             span = env.span(test.start, test.end)
             self._possible(span, st.codes)
-            admitted, rest = _split(st.codes, _with_locals(test.admits))
+            admitted, rest = split(st.codes, _with_locals(test.admits))
             return self._shaped(st, admitted, span), self._shaped(st, rest, span)
         if isinstance(cond, Binary):
             if cond.op == "&&":
@@ -582,7 +535,7 @@ class Walker:
             # true only for the codes tm lets a new branch go out on (K 1.6, O 2.1, 2.4)
             after = self.effect(cond, st, env)
             refused = _REFUSED_OPENSIPS if self.flavor == "opensips" else _REFUSED
-            return after.narrowed(_split(after.codes, refused)[1], after.shaping), after
+            return after.narrowed(split(after.codes, refused)[1], after.shaping), after
         elif isinstance(cond, Call) and cond.name == "t_branch_replied":  # false: nothing came back (K 1.4)
             no_reply, replied = _split_local(st, TIMEOUT)
             return replied, no_reply
@@ -599,9 +552,9 @@ class Walker:
 
     def _possible(self, span: Span, codes: frozenset[int]) -> None:
         key = (span.start, span.path)
-        codes = _split(codes, FINAL_CODES)[0]
+        codes = split(codes, FINAL_CODES)[0]
         prev = self.result.possible.get(key)
-        self.result.possible[key] = codes if prev is None else _union(prev, codes)
+        self.result.possible[key] = codes if prev is None else union(prev, codes)
 
     # -- calls ---------------------------------------------------------------
     def effect(self, node: Node | None, st: State, env: _Env) -> State:
@@ -625,9 +578,9 @@ class Walker:
             # after a 6xx (T_NO_NEW_BRANCHES_FLAG, 2.1): the retry's t_relay() fails and what the
             # script does then decides those.
             refused = _REFUSED_OPENSIPS if self.flavor == "opensips" else _REFUSED
-            blocked, rest = _split(st.codes, refused)
+            blocked, rest = split(st.codes, refused)
             if self.flavor == "opensips" and blocked:
-                self.result.blocked = _union(self.result.blocked, _split(blocked, _GLOBAL)[0])
+                self.result.blocked = union(self.result.blocked, split(blocked, _GLOBAL)[0])
             settles = st.narrowed(rest, st.shaping)
             settled = self.decide(settles, destination, span=env.span(node.start, node.end))
             return st.marked(hunting=True, decided=settled)
@@ -667,8 +620,8 @@ class Walker:
         span = env.span(node.start, node.end)
         key = (span.start, span.path, self.name, env.via)
         prev = self.result.sites.get(key)
-        mine = _split(st.codes, FINAL_CODES)[0]
-        codes = mine if prev is None else _union(prev.codes, mine)
+        mine = split(st.codes, FINAL_CODES)[0]
+        codes = mine if prev is None else union(prev.codes, mine)
         shaping = st.shaping if prev is None else _joined(prev.shaping_tests, st.shaping)
         authenticated = st.authenticated if prev is None else prev.authenticated and st.authenticated
         rewrites = st.rewrites if prev is None else prev.rewrites_target and st.rewrites
@@ -699,7 +652,7 @@ class _Group:
 
     def __init__(self, decision: Decision) -> None:
         self.outcome, self.reply, self.span, self.guards = decision
-        self.codes: frozenset[int] = _NONE
+        self.codes: frozenset[int] = NONE
         self.local: set[Local] = set()
 
 
@@ -734,13 +687,13 @@ def _with_locals(admits: frozenset[int]) -> frozenset[int]:
             extra += (CANCELLED,)
         if len(_WITH_LOCALS) > 4096:
             _WITH_LOCALS.clear()
-        found = _WITH_LOCALS[admits] = _shared(admits | frozenset(extra)) if extra else admits
+        found = _WITH_LOCALS[admits] = shared(admits | frozenset(extra)) if extra else admits
     return found
 
 
 def _split_local(st: State, case: int) -> tuple[State, State]:
     """(the path where the local `case` holds, the path where it does not)."""
-    inside, outside = _split(st.codes, frozenset({case}))
+    inside, outside = split(st.codes, frozenset({case}))
     return st.narrowed(inside, st.shaping), st.narrowed(outside, st.shaping)
 
 
