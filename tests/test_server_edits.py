@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
-from sip_lsp.features.problems import problems, site_actions
+from sip_lsp.features.problems import problems
 from sip_lsp.lint import lint
 from sip_lsp.text import LineIndex
 
@@ -49,7 +49,7 @@ def _expected(text: str, path: str) -> list[tuple]:
     lines = LineIndex(text)
     own = [f for f in result.findings if f.span.path is None]
     out = []
-    for p in problems(own, catalog, "en", site_actions(result.analysis, own)):
+    for p in problems(own, catalog, "en"):
         start, end = _position(lines, p.span.start), _position(lines, p.span.end)
         out.append((p.primary.rule, start.line, start.character, end.line, end.character, p.message))
     return sorted(out)

@@ -23,7 +23,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from sip_lsp.catalog import default_catalog
 from sip_lsp.config import Settings
-from sip_lsp.features.problems import problems, site_actions
+from sip_lsp.features.problems import problems
 from sip_lsp.lint import lint
 
 SERVER = [sys.executable, "-m", "sip_lsp", "serve"]
@@ -145,7 +145,7 @@ def _expected(client, path, model: Model, read=None) -> list[tuple]:
     own = [f for f in result.findings if f.span.path is None]
     out = [
         (p.primary.rule, _pos(model.position(p.span.start)), _pos(model.position(p.span.end)), p.message)
-        for p in problems(own, catalog, "en", site_actions(result.analysis, own))
+        for p in problems(own, catalog, "en")
     ]
     out += [
         (None, _pos(model.position(n.span.start)), _pos(model.position(n.span.end)), n.message)

@@ -152,8 +152,6 @@ class _Check:
             self._note(shown, self._text("check_too_large", limit=settings.max_file_size))
             return None
         report = FileReport(path, shown, text, result.findings)
-        if self.args.format == "text":
-            report.actions = human.site_actions(result.analysis, result.findings)
         for note in result.notes:
             loc = self.locator.locate(note.span, report)
             self._note(f"{loc.display}:{loc.line}:{loc.column}", note.message)
@@ -199,8 +197,6 @@ class _Check:
             new_text, report.path, settings, catalog, read=_read_text, root=root, dialect=dialect, cache=cache
         )
         report.findings = result.findings
-        if self.args.format == "text":
-            report.actions = human.site_actions(result.analysis, result.findings)
         report.fixed = max(before - len(report.findings), 0)
         self.locator = Locator(_read_text)
 

@@ -11,10 +11,10 @@ so a suppressed rule is simply not part of its site's problem.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from sip_lsp.catalog import Catalog
-from sip_lsp.model import Analysis, Finding, Fix, Related, Span
+from sip_lsp.model import Finding, Fix, Related, Span
 
 # The rules judged per code group at one failover action (rules/failover.py).
 MERGED_RULES = frozenset({"SC301", "SC302", "SC303", "SC304"})
@@ -80,45 +80,11 @@ def severity_order(finding: Finding) -> tuple[int, str]:
     return _SEVERITY_RANK.get(finding.severity, 1), finding.rule
 
 
-def shares_a_site(findings: Iterable[Finding]) -> bool:
-    """Whether any two merged-rule findings stand on one span (cheap: no grouping needed otherwise)."""
-    seen: set[Span] = set()
-    for finding in findings:
-        if finding.rule in MERGED_RULES:
-            if finding.span in seen:
-                return True
-            seen.add(finding.span)
-    return False
-
-
-def site_actions(analysis: Analysis, findings: Iterable[Finding]) -> dict[Span, str]:
-    """The failover action's name (`ds_next_dst`, `Dial`) at each span several merged rules share."""
-    counts: dict[Span, int] = {}
-    for finding in findings:
-        if finding.rule in MERGED_RULES:
-            counts[finding.span] = counts.get(finding.span, 0) + 1
-    wanted = {span for span, n in counts.items() if n > 1}
-    names: dict[Span, str] = {}
-    if not wanted:
-        return names
-    # Where each site stands in the document, compared as plain fields: a large dialplan has
-    # thousands of sites, few of them wanted, and no Span need be made for the others.
-    starts = {span.start for span in wanted}
-    for site, delta in analysis.placed("failover_sites"):
-        if site.span.start + delta in starts:
-            span = site.span.shift(delta) if delta else site.span
-            if span in wanted:
-                names[span] = site.action
-    return names
-
-
-def problems(
-    findings: Iterable[Finding], catalog: Catalog, lang: str = "en", actions: Mapping[Span, str] | None = None
-) -> list[Problem]:
+def problems(findings: Iterable[Finding], catalog: Catalog, lang: str = "en") -> list[Problem]:
     """The findings as problems, in the order of each site's first finding.
 
-    `actions` names the failover action at a shared span (see `site_actions`);
-    without it the merged message says "this action".
+    The merged message names the failover action the findings share (`Finding.subject`);
+    a finding without one says "this action".
     """
     sites: dict[Span, list[Finding]] = {}
     order: list[Finding | Span] = []
@@ -139,7 +105,7 @@ def problems(
         if len(members) == 1:
             out.append(Problem(members, members[0].message, members[0].related))
         else:
-            action = (actions or {}).get(item)
+            action = next((f.subject for f in members if f.subject), None)
             out.append(Problem(members, _message(members, catalog, lang, action), _related(members)))
     return out
 

@@ -48,7 +48,7 @@ class Related(Value):
 
 
 class Finding(Value):
-    __slots__ = ("rule", "name", "severity", "span", "message", "related", "fixes", "tags")
+    __slots__ = ("rule", "name", "severity", "span", "message", "related", "fixes", "tags", "subject")
 
     def __init__(
         self,
@@ -60,6 +60,7 @@ class Finding(Value):
         related: tuple[Related, ...] = (),
         fixes: tuple[Fix, ...] = (),
         tags: tuple[str, ...] = (),  # deprecated | unnecessary
+        subject: str = "",  # what the finding is about where several rules share a span: the failover action
     ) -> None:
         self.rule: Final = rule
         self.name: Final = name
@@ -69,6 +70,7 @@ class Finding(Value):
         self.related: Final = related
         self.fixes: Final = fixes
         self.tags: Final = tags
+        self.subject: Final = subject
 
     def shift(self, delta: int) -> Finding:
         return Finding(
@@ -80,10 +82,19 @@ class Finding(Value):
             tuple([r.shift(delta) for r in self.related]),
             tuple([fix.shift(delta) for fix in self.fixes]),
             self.tags,
+            self.subject,
         )
 
     def with_severity(self, severity: str) -> Finding:
         """The same finding at another severity (a settings override)."""
         return Finding(
-            self.rule, self.name, severity, self.span, self.message, self.related, self.fixes, self.tags
+            self.rule,
+            self.name,
+            severity,
+            self.span,
+            self.message,
+            self.related,
+            self.fixes,
+            self.tags,
+            self.subject,
         )

@@ -42,11 +42,13 @@ class RuleContext:
         related: tuple[Related, ...] = (),
         fixes: tuple[Fix, ...] = (),
         tags: tuple[str, ...] = (),
+        subject: str = "",
         **values: object,
     ) -> Finding:
         """A Finding for `rule_id` with the catalogue's name, default severity and message.
 
-        `key` picks a variant message template (`messages:` in the rule entry).
+        `key` picks a variant message template (`messages:` in the rule entry); `subject`
+        names what several rules on one span share (features/problems.py merges them).
         """
         rule = self.catalog.rules[rule_id]
         return Finding(
@@ -58,6 +60,7 @@ class RuleContext:
             related=related,
             fixes=fixes,
             tags=tags,
+            subject=subject,
         )
 
     def text(self, rule_id: str, key: str, **values: object) -> str:

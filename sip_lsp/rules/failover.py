@@ -25,7 +25,17 @@ def sc301_retry_after_global_failure(site: FailoverSite, ctx: RuleContext) -> Fo
     codes = ctx.code_list(site.codes & GLOBAL_FAILURES)
     related = _related(site, ctx, "SC301")
     fixes = _guard(site, ctx, "SC301", "6xx")
-    return (ctx.finding("SC301", site.span, action=site.action, codes=codes, related=related, fixes=fixes),)
+    return (
+        ctx.finding(
+            "SC301",
+            site.span,
+            subject=site.action,
+            action=site.action,
+            codes=codes,
+            related=related,
+            fixes=fixes,
+        ),
+    )
 
 
 def sc302_retry_after_cancel(site: FailoverSite, ctx: RuleContext) -> Found:
@@ -37,7 +47,17 @@ def sc302_retry_after_cancel(site: FailoverSite, ctx: RuleContext) -> Found:
     code = ctx.code_label(CANCELLED)
     related = _related(site, ctx, "SC302")
     fixes = _guard(site, ctx, "SC302", "cancel")
-    return (ctx.finding("SC302", site.span, action=site.action, code=code, related=related, fixes=fixes),)
+    return (
+        ctx.finding(
+            "SC302",
+            site.span,
+            subject=site.action,
+            action=site.action,
+            code=code,
+            related=related,
+            fixes=fixes,
+        ),
+    )
 
 
 def sc303_failover_on_busy(site: FailoverSite, ctx: RuleContext) -> Found:
@@ -50,7 +70,9 @@ def sc303_failover_on_busy(site: FailoverSite, ctx: RuleContext) -> Found:
         return NOTHING  # a new branch to another target on busy is forwarding (voicemail)
     code = ctx.code_label(BUSY)
     related = _related(site, ctx, "SC303", armed=False)
-    return (ctx.finding("SC303", site.span, action=site.action, code=code, related=related),)
+    return (
+        ctx.finding("SC303", site.span, subject=site.action, action=site.action, code=code, related=related),
+    )
 
 
 def sc304_failover_on_challenge(site: FailoverSite, ctx: RuleContext) -> Found:
@@ -63,7 +85,11 @@ def sc304_failover_on_challenge(site: FailoverSite, ctx: RuleContext) -> Found:
         return NOTHING
     codes = ctx.code_list(site.codes & CHALLENGES)
     related = _related(site, ctx, "SC304", armed=False)
-    return (ctx.finding("SC304", site.span, action=site.action, codes=codes, related=related),)
+    return (
+        ctx.finding(
+            "SC304", site.span, subject=site.action, action=site.action, codes=codes, related=related
+        ),
+    )
 
 
 def sc305_6xx_block_disabled(knob: Knob, ctx: RuleContext) -> Found:

@@ -13,7 +13,7 @@ from typing import TypedDict
 
 from lsprotocol import types
 
-from sip_lsp.features.problems import Problem, problems, shares_a_site, site_actions
+from sip_lsp.features.problems import Problem, problems
 from sip_lsp.model import Fix
 from sip_lsp.server.documents import Document
 from sip_lsp.server.guard import guarded_async
@@ -89,8 +89,7 @@ def problems_for(ls: SipLanguageServer, doc: Document, analysed: Analysed) -> li
     files stay there)."""
     if analysed.problems is None:
         findings = [f for f in analysed.result.findings if f.span.path in (None, doc.path)]
-        actions = site_actions(analysed.analysis, findings) if shares_a_site(findings) else None
-        analysed.problems = problems(findings, analysed.catalog, ls.lang, actions)
+        analysed.problems = problems(findings, analysed.catalog, ls.lang)
     return analysed.problems
 
 

@@ -28,8 +28,6 @@ class FileReport:
         self.text = text
         self.findings = findings
         self.fixed = 0  # findings `--fix` removed
-        # The failover action's name at spans several rules share (text output groups them).
-        self.actions: dict[Span, str] = {}
 
 
 class Location(NamedTuple):

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from sip_lsp.catalog import Catalog, default_catalog
 from sip_lsp.cli.report import FileReport, Locator
-from sip_lsp.model import Analysis, Finding, Fix, Span
+from sip_lsp.model import Finding, Fix, Span
 
 _TAB = "\t"
 
@@ -36,21 +36,12 @@ def shares_a_span(findings: Iterable[Finding]) -> bool:
     return False
 
 
-def site_actions(analysis: Analysis, findings: list[Finding]) -> dict[Span, str]:
-    """The failover action at each shared span (for the grouped message); {} when none is shared."""
-    if not shares_a_span(findings):
-        return {}
-    from sip_lsp.features import problems  # the features package: 80 ms a plain check need not pay
-
-    return problems.site_actions(analysis, findings)
-
-
 def _entries(report: FileReport, catalog: Catalog | None, lang: str) -> list[_Entry]:
     if catalog is None or not shares_a_span(report.findings):
         return [_Entry(f, f.message, f.fixes) for f in report.findings]
     from sip_lsp.features import problems
 
-    grouped = problems.problems(report.findings, catalog, lang, report.actions)
+    grouped = problems.problems(report.findings, catalog, lang)
     return [_Entry(p.primary, p.message, p.fixes) for p in grouped]
 
 
