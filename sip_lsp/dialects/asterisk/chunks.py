@@ -21,6 +21,7 @@ from sip_lsp.dialects.asterisk.flow import Flow, Index, Record, Tagged, failover
 from sip_lsp.dialects.asterisk.outcomes import Event, table
 from sip_lsp.dialects.asterisk.parse import Ctx, Include, Parsed, Step, context_starts, parse_file
 from sip_lsp.dialects.common.block_cache import BlockCache
+from sip_lsp.dialects.common.edited import edited_lines
 from sip_lsp.model import CauseSite, DispatchSite, Facts, Span
 
 _BLOCKS = "asterisk"  # this dialect's table in the document's BlockCache
@@ -187,7 +188,7 @@ def pieces(
     changed); the lines after it continue the context it leaves open, as in
     one parse, up to the next header.
     """
-    starts = context_starts(text)
+    starts = _context_starts(text, cache)
     if starts is None:
         return None
     group = _group(len(starts))
@@ -219,6 +220,31 @@ def pieces(
         prio = piece.exit_prio(prio)
         out.append((s, piece))
     return out
+
+
+def _context_starts(text: str, cache: BlockCache) -> list[tuple[int, str]] | None:
+    """`context_starts(text)`, scanning again only the lines edited since the last analysis.
+
+    A scan of a 100k-line dialplan for headers costs ~10 ms a keystroke; comparing the
+    text with the last one and scanning the edited lines costs a tenth of that.
+    """
+    kept: tuple[str, list[tuple[int, str]]] | None = cache.document.get(_BLOCKS)
+    starts: list[tuple[int, str]] | None = None
+    if kept is not None and ";--" not in text:
+        old, old_starts = kept
+        edit = edited_lines(old, text)
+        # from the newline before the first edited line: a header there reads as it does in
+        # a scan of the whole text (which records the newline in front of it)
+        base = max(edit.start - 1, 0)
+        window = context_starts(text[base : edit.new_end])
+        if window is not None:
+            starts = [s for s in old_starts if s[0] < edit.start]
+            starts += [(base + at, header) for at, header in window]
+            starts += [(at + edit.delta, header) for at, header in old_starts if at > edit.old_end]
+    if starts is None:
+        starts = context_starts(text)
+    cache.document[_BLOCKS] = (text, starts) if starts is not None else None
+    return starts
 
 
 def whole(text: str, t: Tables | None, include: Include) -> Piece:

@@ -49,10 +49,13 @@ class Blocks:
 
 
 class BlockCache:
-    __slots__ = ("_tables",)
+    __slots__ = ("_tables", "document")
 
     def __init__(self) -> None:
         self._tables: dict[str, Blocks] = {}
+        # What a dialect keeps about the whole text from one analysis to the next (the last
+        # text and the line marks found in it, see common/edited.py); a key per dialect.
+        self.document: dict[str, Any] = {}
 
     def blocks(self, dialect: str) -> Blocks:
         """The table of `dialect`'s blocks (ser, asterisk, freeswitch), made on first use."""
