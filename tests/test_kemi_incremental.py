@@ -100,3 +100,26 @@ def test_an_edit_far_from_a_handler_keeps_its_table_and_moves_it(script: str) ->
     before = snapshot(text, path, "kemi", cache)
     edited = "\n\n" + text
     assert snapshot(edited, path, "kemi", cache) == snapshot(edited, path, "kemi", None) != before
+
+
+@pytest.mark.parametrize(
+    ("name", "opening", "closing", "directive"),
+    [
+        ("hooks.lua", "--[[", "]]", "-- sip-lsp: disable=SC301"),
+        ("hooks.js", "/*", "*/", "// sip-lsp: disable=SC301"),
+    ],
+)
+def test_a_block_comment_over_a_function_line_keeps_warm_equal_to_cold(name, opening, closing, directive):
+    """A commented-out function starts a line where the text is cut into pieces: a lint that
+    saw no directive must not keep the piece before it as parsing alone (it does not)."""
+    if name.endswith(".lua"):
+        func = "function f{k}()\n\tKSR.tm.t_relay()\nend\n"
+    else:
+        func = "function f{k}() {\n\tKSR.tm.t_relay();\n}\n"
+    text = "".join(func.replace("{k}", str(k)) for k in range(5))
+    text += f"{opening}\nlocal x = 1\n{func.replace('{k}', 'hidden')}{closing}\n" + func.replace("{k}", "9")
+    path = f"/work/{name}"
+    cache = DocumentCache()
+    assert snapshot(text, path, "kemi", cache) == snapshot(text, path, "kemi", None)
+    edited = text.replace(f"{closing}\n", f"{directive}\n{closing}\n")  # in the piece after the cut
+    assert snapshot(edited, path, "kemi", cache) == snapshot(edited, path, "kemi", None)

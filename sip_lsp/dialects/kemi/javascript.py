@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sip_lsp.dialects.kemi import ir
-from sip_lsp.dialects.kemi.tsparse import Offsets, pieces, text_of, unescape
+from sip_lsp.dialects.kemi.tsparse import Offsets, pieces, text_of, top_level_comments, unescape
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -40,8 +40,10 @@ def parse_module(text: str) -> ir.Module:
         module.broken = module.broken or root.has_error
         for child in root.named_children:
             conv.toplevel(child, module)
-        if b"sip-lsp" in data:  # comments matter only for suppressions
+        if b"sip-lsp" in data:  # every comment may hold a suppression
             module.comments += conv.comments(root)
+        else:  # those that may span a cut (pieces.py)
+            module.comments += top_level_comments(root, data, conv.at)
     return module
 
 

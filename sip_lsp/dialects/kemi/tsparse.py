@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -99,6 +100,18 @@ class Offsets:
 
 def text_of(node: Node, data: bytes) -> str:
     return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def top_level_comments(root: Node, data: bytes, at: Callable[[int], int]) -> list[tuple[int, int, str]]:
+    """The comments between top-level statements, at string offsets (`at` of a byte offset).
+
+    Kept even where no comment holds a `sip-lsp` directive: a block comment may span a line
+    where pieces.py cuts the text, and that cut must be refused, since a piece parsed alone
+    would read the comment's inside as code.
+    """
+    return [
+        (at(c.start_byte), at(c.end_byte), text_of(c, data)) for c in root.children if c.type == "comment"
+    ]
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0"}
