@@ -22,6 +22,7 @@ from typing import Any
 
 from sip_lsp.dialects.kemi import ir
 from sip_lsp.dialects.kemi.values import OPS, Script
+from sip_lsp.dialects.ser.flow import CANCELLED, TIMEOUT, with_locals
 from sip_lsp.model import (
     FINAL_CODES,
     FailoverKind,
@@ -35,13 +36,10 @@ from sip_lsp.model import (
     Step,
     StepKind,
 )
-from sip_lsp.model.codesets import NONE, shared, split, union
+from sip_lsp.model.codesets import NONE, split, union
 
 _MAX_DEPTH = 32
-# Local cases walked as codes of their own, outside 300-699: no remote party sent them.
-# t_check_status() sees tm's local timeout as 408 and a cancelled transaction's reply as 487
-# (as in ser/flow.py; catalog/engines/kamailio.yaml).
-TIMEOUT, CANCELLED = 1408, 1487
+# Local cases walked as codes of their own, as the native cfg's walk does (ser/flow.py).
 LOCAL_CODES = ((Local.TIMEOUT, TIMEOUT), (Local.CANCELLED, CANCELLED))
 _LOCALS = frozenset({TIMEOUT, CANCELLED})
 START = frozenset(sorted(FINAL_CODES | _LOCALS))
@@ -139,24 +137,6 @@ class State:
 EMPTY = State(frozenset())
 # Expressions with no calls in them: most arguments.
 _LEAVES = frozenset({ir.Str, ir.Num, ir.Name})
-# A test's codes with its local cases, remembered like the rest of the code-set algebra
-# (model/codesets.py): the same few tests recur all over a script.
-_WITH_LOCALS: dict[tuple[frozenset[int], bool], frozenset[int]] = {}
-_MEMO_MAX = 4096
-
-
-def with_locals(admits: frozenset[int], timeout: bool = True) -> frozenset[int]:
-    """A test's codes with the local cases it also admits (408: timeout, 487: cancelled)."""
-    key = (admits, timeout)
-    found = _WITH_LOCALS.get(key)
-    if found is None:
-        extra = {TIMEOUT} if timeout and 408 in admits else set()
-        if 487 in admits:
-            extra.add(CANCELLED)
-        if len(_WITH_LOCALS) > _MEMO_MAX:
-            _WITH_LOCALS.clear()
-        found = _WITH_LOCALS[key] = shared(admits | extra)
-    return found
 
 
 def merge(a: State, b: State) -> State:

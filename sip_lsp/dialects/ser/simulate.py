@@ -35,7 +35,7 @@ from sip_lsp.dialects.ser.flow import (
     _final_reply,
     _merge,
     _reply_code,
-    _with_locals,
+    with_locals,
 )
 from sip_lsp.dialects.ser.syntax import Call, If, Jump, Lit, Name, Node, Switch, Var
 from sip_lsp.model import Local, Outcome, OutcomeTable, PartedAnalysis, Row, Simulation, Span, Step, StepKind
@@ -231,7 +231,7 @@ class _Recording(Walker):
             for value in case.values:
                 test = case_test(value, text)
                 if test is not None:
-                    admits |= _with_locals(test.admits)
+                    admits |= with_locals(test.admits)
             if self.code in admits:
                 self.add(span, StepKind.TEST_TRUE)
                 return
